@@ -1,0 +1,228 @@
+//! `track add`: ingest files, folders and standard input.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::error::{CliError, exit};
+use super::{Context, Format};
+use track::ingest::{self, Candidate, IngestOptions, InputError, Outcome, Summary};
+use track::store::{OpenMode, Recorded};
+
+/// Batches larger than this get a progress bar on a terminal.
+const PROGRESS_THRESHOLD: usize = 50;
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// Files or folders (recursive) to ingest; - reads standard input
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Article key for every input [default: the page's canonical URL, else --url, else the file name without extension]
+    #[arg(long)]
+    pub key: Option<String>,
+
+    /// The article's URL
+    #[arg(long)]
+    pub url: Option<String>,
+
+    /// When the scrape was taken, RFC 3339 (e.g. 2025-12-25T10:00:00Z) [default: now]
+    #[arg(long, value_name = "RFC3339", value_parser = parse_time)]
+    pub at: Option<DateTime<Utc>>,
+
+    /// Encoding of the inputs (windows-1256, iso-8859-6, utf-16le, …) [default: detected]
+    #[arg(long, value_name = "LABEL")]
+    pub encoding: Option<String>,
+
+    /// Refuse inputs larger than this (bytes, or with k, M, G)
+    #[arg(long, value_name = "SIZE", default_value = "20M", value_parser = parse_size)]
+    pub max_size: u64,
+
+    /// Output: one line per input (term) or one JSON object per line (json)
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| format!("not an RFC 3339 time ({e}); example: 2025-12-25T10:00:00Z"))
+}
+
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let split = t
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let num: f64 = num
+        .parse()
+        .map_err(|_| format!("not a size: {s:?} (examples: 500k, 20M, 1G)"))?;
+    let mult = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1.0,
+        "k" | "kb" => 1e3,
+        "m" | "mb" => 1e6,
+        "g" | "gb" => 1e9,
+        "kib" => 1024.0,
+        "mib" => 1024.0 * 1024.0,
+        "gib" => 1024.0 * 1024.0 * 1024.0,
+        _ => return Err(format!("unknown size unit in {s:?} (use k, M or G)")),
+    };
+    Ok((num * mult) as u64)
+}
+
+pub fn run(ctx: &Context, args: AddArgs) -> Result<i32, CliError> {
+    let opts = IngestOptions {
+        key: args.key,
+        url: args.url,
+        observed_at: args.at.unwrap_or_else(Utc::now),
+        max_bytes: args.max_size,
+        encoding: args.encoding,
+    };
+    let mut candidates = Vec::new();
+    let mut files = Vec::new();
+    for path in args.paths {
+        if path.as_os_str() == "-" {
+            candidates.append(&mut ingest::expand(&std::mem::take(&mut files)));
+            candidates.push(read_stdin(opts.max_bytes));
+        } else {
+            files.push(path);
+        }
+    }
+    candidates.append(&mut ingest::expand(&files));
+
+    let mut store = ctx.open(OpenMode::Create)?;
+    let total = candidates.len();
+    let bar = (total > PROGRESS_THRESHOLD && std::io::stderr().is_terminal()).then(|| {
+        let bar = ProgressBar::new(total as u64);
+        bar.set_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} inputs, {per_sec}, eta {eta}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let mut write_error: Option<std::io::Error> = None;
+    let summary = ingest::ingest(&mut store, candidates, &opts, |outcome| {
+        let mut emit = || -> std::io::Result<()> {
+            match args.format {
+                Format::Term => print_term(&mut out, outcome),
+                Format::Json => print_json(&mut out, outcome),
+            }
+        };
+        let result = match &bar {
+            Some(bar) => {
+                bar.inc(1);
+                bar.suspend(emit)
+            }
+            None => emit(),
+        };
+        if let Err(e) = result {
+            write_error.get_or_insert(e);
+        }
+    })?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    if let Some(e) = write_error {
+        return Err(e.into());
+    }
+    match args.format {
+        Format::Term if summary.inputs > 1 => writeln!(out, "{}", summary_line(&summary))?,
+        Format::Json => writeln!(out, "{}", serde_json::json!({ "summary": summary }))?,
+        Format::Term => {}
+    }
+    Ok(if summary.errors > 0 {
+        exit::BAD_INPUT
+    } else {
+        exit::OK
+    })
+}
+
+fn read_stdin(max_bytes: u64) -> Candidate {
+    let name = "-".to_string();
+    let mut bytes = Vec::new();
+    match std::io::stdin()
+        .lock()
+        .take(max_bytes + 1)
+        .read_to_end(&mut bytes)
+    {
+        Err(e) => Candidate::Problem {
+            name,
+            error: InputError::Unreadable(e.to_string()),
+        },
+        Ok(_) if bytes.len() as u64 > max_bytes => Candidate::Problem {
+            name,
+            error: InputError::TooLarge {
+                size: bytes.len() as u64,
+                limit: max_bytes,
+            },
+        },
+        Ok(_) => Candidate::Bytes { name, bytes },
+    }
+}
+
+pub(super) fn print_term(out: &mut impl Write, o: &Outcome) -> std::io::Result<()> {
+    let key = o.key.as_deref().unwrap_or("?");
+    match &o.result {
+        Ok(Recorded::NewArticle { version }) => writeln!(out, "new article {key} (v{version})"),
+        Ok(Recorded::NewVersion { version }) => writeln!(out, "{key}: new version v{version}"),
+        Ok(Recorded::Unchanged { .. }) => writeln!(out, "{key}: unchanged"),
+        Ok(Recorded::Reverted { version }) => writeln!(out, "{key}: reverted to v{version}"),
+        Err(e) => {
+            // Errors go to stderr, one line each, naming the input.
+            let _ = writeln!(std::io::stderr(), "error: {}: {e}", o.input);
+            Ok(())
+        }
+    }
+}
+
+fn print_json(out: &mut impl Write, o: &Outcome) -> std::io::Result<()> {
+    let value = match &o.result {
+        Ok(r) => {
+            let mut v = serde_json::to_value(r).unwrap_or_default();
+            v["input"] = o.input.clone().into();
+            v["key"] = o.key.clone().into();
+            v
+        }
+        Err(e) => {
+            serde_json::json!({ "input": o.input, "status": "error", "error": e.to_string() })
+        }
+    };
+    writeln!(out, "{value}")
+}
+
+fn summary_line(s: &Summary) -> String {
+    fn plural(n: usize, one: &str, many: &str) -> String {
+        format!("{n} {}", if n == 1 { one } else { many })
+    }
+    format!(
+        "{}: {}, {}, {} unchanged, {} reverted, {}",
+        plural(s.inputs, "input", "inputs"),
+        plural(s.new_articles, "new article", "new articles"),
+        plural(s.new_versions, "new version", "new versions"),
+        s.unchanged,
+        s.reverted,
+        plural(s.errors, "error", "errors"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_parse() {
+        assert_eq!(parse_size("20M").unwrap(), 20_000_000);
+        assert_eq!(parse_size("500k").unwrap(), 500_000);
+        assert_eq!(parse_size("1.5MB").unwrap(), 1_500_000);
+        assert_eq!(parse_size("1KiB").unwrap(), 1024);
+        assert_eq!(parse_size("123").unwrap(), 123);
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("3 parsecs").is_err());
+    }
+}

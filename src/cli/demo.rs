@@ -1,0 +1,196 @@
+//! `track demo`: the bundled fixtures through a fresh store, step by step.
+//!
+//! The fixtures are compiled into the binary so the demo runs anywhere.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use chrono::{DateTime, Duration, Utc};
+use clap::Args;
+
+use super::error::{CliError, exit};
+use super::{Context, Format, add, read};
+use track::ingest::{self, Candidate, DEFAULT_MAX_BYTES, IngestOptions};
+use track::store::{OpenMode, Store};
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {}
+
+const SEED_000: &str = "000_00b06d22c5d2f91c";
+const SEED_004: &str = "004_f29be4e2a4ac97ad";
+
+macro_rules! fixture {
+    ($path:literal) => {
+        (
+            $path,
+            include_bytes!(concat!("../../fixtures/", $path)).as_slice(),
+        )
+    };
+}
+
+/// (what the step shows, fixture, the article key: None = from the page)
+type Step = (
+    &'static str,
+    (&'static str, &'static [u8]),
+    Option<&'static str>,
+);
+
+const STEPS: &[Step] = &[
+    (
+        "Two outlets' reports of one event (Arabic, UTF-8)",
+        fixture!("seeds/000_00b06d22c5d2f91c.txt"),
+        Some(SEED_000),
+    ),
+    (
+        "",
+        fixture!("seeds/004_f29be4e2a4ac97ad.txt"),
+        Some(SEED_004),
+    ),
+    (
+        "The same scrape again: an observation, not a version",
+        fixture!("seeds/000_00b06d22c5d2f91c.txt"),
+        Some(SEED_000),
+    ),
+    (
+        "Re-scrapes that differ only in encoding, BOM, CRLF or trailing spaces",
+        fixture!("encodings/000.windows-1256.txt"),
+        Some(SEED_000),
+    ),
+    ("", fixture!("encodings/000.utf-16le.txt"), Some(SEED_000)),
+    (
+        "",
+        fixture!("encodings/000.crlf-trailing-space.txt"),
+        Some(SEED_000),
+    ),
+    (
+        "A silent edit: the death toll raised, a sentence added",
+        fixture!("edits/000_v2.txt"),
+        Some(SEED_000),
+    ),
+    (
+        "The outlet puts the old text back: a revert, no new blob",
+        fixture!("seeds/000_00b06d22c5d2f91c.txt"),
+        Some(SEED_000),
+    ),
+    (
+        "An HTML page: the article is extracted, keyed by its canonical URL",
+        fixture!("html/000.html"),
+        None,
+    ),
+];
+
+pub fn run(explicit_db: Option<PathBuf>, _args: DemoArgs) -> Result<i32, CliError> {
+    let temp;
+    let db = match explicit_db {
+        Some(path) => {
+            if path.exists() {
+                return Err(CliError::input(format!(
+                    "{}: already exists; the demo builds a fresh store (give a new path, or none)",
+                    path.display()
+                )));
+            }
+            path
+        }
+        None => {
+            temp = std::env::temp_dir().join(format!("track-demo-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&temp);
+            temp.join("track.db")
+        }
+    };
+    let mut store = Store::open(&db, OpenMode::Create)?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "track demo: a fresh store at {}\n", db.display())?;
+
+    // Scrape times an hour apart, so the log reads like a real history.
+    let start: DateTime<Utc> = DateTime::parse_from_rfc3339("2025-12-25T08:00:00Z")
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| CliError::internal(e.to_string()))?;
+    for (i, (heading, (name, bytes), key)) in STEPS.iter().enumerate() {
+        if !heading.is_empty() {
+            writeln!(out, "## {heading}")?;
+        }
+        let key_arg = match key {
+            Some(k) if *k != file_stem(name) => format!("--key {k} "),
+            _ => String::new(),
+        };
+        writeln!(out, "$ track add {key_arg}fixtures/{name}")?;
+        let opts = IngestOptions {
+            key: key.map(str::to_string),
+            url: None,
+            observed_at: start + Duration::hours(i as i64),
+            max_bytes: DEFAULT_MAX_BYTES,
+            encoding: None,
+        };
+        let candidate = Candidate::Bytes {
+            name: format!("fixtures/{name}"),
+            bytes: bytes.to_vec(),
+        };
+        let mut write_error = None;
+        ingest::ingest(&mut store, vec![candidate], &opts, |o| {
+            if let Err(e) = add::print_term(&mut out, o) {
+                write_error.get_or_insert(e);
+            }
+        })?;
+        if let Some(e) = write_error {
+            return Err(e.into());
+        }
+        if STEPS.get(i + 1).is_none_or(|s| !s.0.is_empty()) {
+            writeln!(out)?;
+        }
+    }
+    drop(out);
+    let ctx = Context { db: db.clone() };
+    println!("$ track list");
+    read::list(
+        &ctx,
+        &read::FormatArgs {
+            format: Format::Term,
+        },
+    )?;
+    println!("\n$ track log {SEED_000}");
+    read::log(
+        &ctx,
+        &read::LogArgs {
+            key: SEED_000.into(),
+            format: Format::Term,
+        },
+    )?;
+    println!("\n$ track log {SEED_004}");
+    read::log(
+        &ctx,
+        &read::LogArgs {
+            key: SEED_004.into(),
+            format: Format::Term,
+        },
+    )?;
+    let stats = store.stats()?;
+    println!(
+        "\n{} articles, {} versions, {} observations; {} blobs: {} bytes of text kept in {} bytes",
+        stats.articles,
+        stats.versions,
+        stats.observations,
+        stats.blobs,
+        stats.blob_bytes,
+        stats.stored_bytes
+    );
+    let report = store.verify()?;
+    println!(
+        "$ track verify\nverified {} blobs: {}",
+        report.blobs,
+        if report.problems.is_empty() {
+            "ok"
+        } else {
+            "DAMAGED"
+        }
+    );
+    println!(
+        "\nThe store is kept: try `track --db {} show {SEED_000}@2`",
+        db.display()
+    );
+    Ok(exit::OK)
+}
+
+fn file_stem(name: &str) -> String {
+    let base = name.rsplit('/').next().unwrap_or(name);
+    base.split('.').next().unwrap_or(base).to_string()
+}

@@ -1,0 +1,89 @@
+//! Command-line interface: parse, call the library, render. Exit codes are
+//! the design's contract (see [`ExitCode`](error::Exit)).
+
+mod add;
+mod demo;
+pub mod error;
+mod read;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use error::CliError;
+use track::store::{OpenMode, Store};
+
+/// Version a corpus of news articles and report what changed.
+#[derive(Debug, Parser)]
+#[command(name = "track", version, about, long_about = None, max_term_width = 100)]
+pub struct Cli {
+    /// The store [default: $TRACK_DB, else ./track.db]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Ingest scrapes (files, folders, or - for standard input), text or HTML
+    Add(add::AddArgs),
+    /// List the tracked articles
+    List(read::FormatArgs),
+    /// Show the versions of one article
+    Log(read::LogArgs),
+    /// Print the text of one version (KEY, KEY@N, KEY@-1)
+    Show(read::ShowArgs),
+    /// Re-hash every stored blob and report any damage (exit 1 if any)
+    Verify(read::FormatArgs),
+    /// Ingest the bundled fixtures into a fresh store and show what was stored
+    Demo(demo::DemoArgs),
+}
+
+/// Output format of reading commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    /// For people
+    #[default]
+    Term,
+    /// The JSON contract, for scripts
+    Json,
+}
+
+/// Everything a command needs from the environment, resolved once here so
+/// the library never reads it.
+pub struct Context {
+    pub db: PathBuf,
+}
+
+impl Context {
+    pub fn from_cli(db: Option<PathBuf>) -> Context {
+        let db = db
+            .or_else(|| {
+                std::env::var_os("TRACK_DB")
+                    .filter(|v| !v.is_empty())
+                    .map(PathBuf::from)
+            })
+            .unwrap_or_else(|| PathBuf::from("track.db"));
+        Context { db }
+    }
+
+    pub fn open(&self, mode: OpenMode) -> Result<Store, CliError> {
+        Ok(Store::open(&self.db, mode)?)
+    }
+}
+
+/// Run one parsed command; returns the exit status.
+pub fn run(cli: Cli) -> Result<i32, CliError> {
+    let explicit_db = cli.db.clone();
+    let ctx = Context::from_cli(cli.db);
+    match cli.command {
+        Command::Add(args) => add::run(&ctx, args),
+        Command::List(args) => read::list(&ctx, &args),
+        Command::Log(args) => read::log(&ctx, &args),
+        Command::Show(args) => read::show(&ctx, &args),
+        Command::Verify(args) => read::verify(&ctx, &args),
+        Command::Demo(args) => demo::run(explicit_db, args),
+    }
+}

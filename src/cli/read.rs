@@ -1,0 +1,194 @@
+//! Reading commands: `list`, `log`, `show`, `verify`.
+
+use std::io::Write;
+
+use clap::Args;
+use serde::Serialize;
+
+use super::error::{CliError, exit};
+use super::{Context, Format};
+use track::store::{OpenMode, VersionInfo, VersionRef};
+use track::text::segment;
+
+#[derive(Debug, Args)]
+pub struct FormatArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// The article's key
+    pub key: String,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// KEY (latest), KEY@N (version N), KEY@-1 (the one before the latest)
+    #[arg(value_name = "REF")]
+    pub reference: String,
+    /// Print the scrape's bytes as received (HTML, original encoding) instead of the text
+    #[arg(long, conflicts_with = "format")]
+    pub raw: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+pub fn list(ctx: &Context, args: &FormatArgs) -> Result<i32, CliError> {
+    let store = ctx.open(OpenMode::Existing)?;
+    let articles = store.list()?;
+    let mut out = std::io::stdout().lock();
+    if args.format == Format::Json {
+        writeln!(out, "{}", to_json(&articles)?)?;
+        return Ok(exit::OK);
+    }
+    let width = articles
+        .iter()
+        .map(|a| a.key.chars().count())
+        .max()
+        .unwrap_or(3)
+        .max(3);
+    writeln!(
+        out,
+        "{:<width$}  {:>8}  {:<20}  {:<20}  {:<20}",
+        "KEY", "VERSIONS", "FIRST SEEN", "LAST CHANGED", "LAST CHECKED"
+    )?;
+    for a in &articles {
+        writeln!(
+            out,
+            "{:<width$}  {:>8}  {:<20}  {:<20}  {:<20}",
+            a.key, a.versions, a.first_seen, a.last_changed, a.last_checked
+        )?;
+    }
+    Ok(exit::OK)
+}
+
+/// A version in `log`, with sentence counts against the one before it.
+#[derive(Debug, Serialize)]
+struct LogEntry {
+    #[serde(flatten)]
+    info: VersionInfo,
+    sentences: usize,
+    sentences_added: usize,
+    sentences_removed: usize,
+}
+
+pub fn log(ctx: &Context, args: &LogArgs) -> Result<i32, CliError> {
+    let store = ctx.open(OpenMode::Existing)?;
+    let versions = store.log(&args.key)?;
+    let mut entries = Vec::with_capacity(versions.len());
+    let mut previous: Option<String> = None;
+    for info in versions {
+        let text = store
+            .version(&VersionRef {
+                key: args.key.clone(),
+                version: Some(info.version),
+            })?
+            .text;
+        let sentences = segment::segment(&text).len();
+        let (added, removed) = match &previous {
+            None => (sentences, 0),
+            Some(prev) => {
+                let d = segment::sentence_delta(prev, &text);
+                (d.added, d.removed)
+            }
+        };
+        entries.push(LogEntry {
+            info,
+            sentences,
+            sentences_added: added,
+            sentences_removed: removed,
+        });
+        previous = Some(text);
+    }
+    let mut out = std::io::stdout().lock();
+    if args.format == Format::Json {
+        writeln!(out, "{}", to_json(&entries)?)?;
+        return Ok(exit::OK);
+    }
+    // Versions and reverts, in the order they happened.
+    let mut lines: Vec<(String, String)> = Vec::new();
+    for e in &entries {
+        let v = &e.info;
+        lines.push((
+            v.fetched_at.clone(),
+            format!(
+                "v{:<3} {}  {}  {:>8} B  {:>4} sentences  +{} -{}{}",
+                v.version,
+                v.fetched_at,
+                &v.hash[..12],
+                v.bytes,
+                e.sentences,
+                e.sentences_added,
+                e.sentences_removed,
+                if v.unchanged_observations > 0 {
+                    format!("  (seen again {}×)", v.unchanged_observations)
+                } else {
+                    String::new()
+                }
+            ),
+        ));
+        for at in &v.reverts {
+            lines.push((at.clone(), format!("  ↩  {at}  reverted to v{}", v.version)));
+        }
+    }
+    lines.sort_by(|a, b| a.0.cmp(&b.0));
+    writeln!(out, "{}", args.key)?;
+    for (_, line) in lines {
+        writeln!(out, "{line}")?;
+    }
+    Ok(exit::OK)
+}
+
+pub fn show(ctx: &Context, args: &ShowArgs) -> Result<i32, CliError> {
+    let store = ctx.open(OpenMode::Existing)?;
+    let version = store.version(&VersionRef::parse(&args.reference))?;
+    let mut out = std::io::stdout().lock();
+    if args.raw {
+        out.write_all(&store.blob(&version.raw_hash)?)?;
+    } else if args.format == Format::Json {
+        writeln!(out, "{}", to_json(&version)?)?;
+    } else {
+        // Exactly the stored text, byte for byte.
+        out.write_all(version.text.as_bytes())?;
+    }
+    out.flush()?;
+    Ok(exit::OK)
+}
+
+pub fn verify(ctx: &Context, args: &FormatArgs) -> Result<i32, CliError> {
+    let store = ctx.open(OpenMode::Existing)?;
+    let report = store.verify()?;
+    let mut out = std::io::stdout().lock();
+    if args.format == Format::Json {
+        writeln!(out, "{}", to_json(&report)?)?;
+    } else {
+        for p in &report.problems {
+            writeln!(out, "damaged: {p}")?;
+        }
+        let verdict = if report.problems.is_empty() {
+            "ok".to_string()
+        } else {
+            format!("{} problem(s)", report.problems.len())
+        };
+        writeln!(
+            out,
+            "verified {} blobs ({} bytes): {verdict}",
+            report.blobs, report.bytes
+        )?;
+    }
+    Ok(if report.problems.is_empty() {
+        exit::OK
+    } else {
+        exit::DIFFERENCES
+    })
+}
+
+fn to_json(value: &impl Serialize) -> Result<String, CliError> {
+    serde_json::to_string_pretty(value).map_err(|e| CliError::internal(format!("JSON: {e}")))
+}

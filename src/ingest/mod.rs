@@ -1,0 +1,370 @@
+//! Ingest: turn scrapes (files, folders, bytes) into recorded versions.
+//!
+//! Per input: read (bounded) → decode → extract the article if it is HTML →
+//! key → identity of the normalised text → record. Inputs are committed in
+//! chunks; an input's outcome is reported only once its chunk is committed, so
+//! whatever was reported stored survives a crash.
+
+pub mod decode;
+pub mod html;
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::store::{Recorded, Scrape, Store, StoreError};
+use crate::text::normalize;
+
+/// Default largest input accepted: 20 MB.
+pub const DEFAULT_MAX_BYTES: u64 = 20 * 1000 * 1000;
+
+/// Inputs per transaction, at most; bounds what a crash can lose and how long
+/// other writers wait.
+const CHUNK_INPUTS: usize = 512;
+/// Time per transaction, at most.
+const CHUNK_TIME: Duration = Duration::from_millis(1000);
+
+/// File endings taken from a folder. Named files are taken whatever their ending.
+const ARTICLE_EXTENSIONS: &[&str] = &[
+    "txt", "text", "md", "markdown", "html", "htm", "xhtml", "shtml",
+];
+const HTML_EXTENSIONS: &[&str] = &["html", "htm", "xhtml", "shtml"];
+
+/// How to ingest.
+#[derive(Debug, Clone)]
+pub struct IngestOptions {
+    /// The article key for every input (else canonical URL, `url`, file stem).
+    pub key: Option<String>,
+    /// The article's URL.
+    pub url: Option<String>,
+    /// When the scrape was taken.
+    pub observed_at: DateTime<Utc>,
+    /// Inputs larger than this are refused.
+    pub max_bytes: u64,
+    /// Encoding label that overrides detection (`windows-1256`, …).
+    pub encoding: Option<String>,
+}
+
+/// Why one input was not recorded. Messages are the reason only; the caller
+/// names the input.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    #[error("no such file or directory")]
+    Missing,
+    #[error("cannot read: {0}")]
+    Unreadable(String),
+    #[error("too large ({size} bytes; the limit is {limit}, raise it with --max-size)")]
+    TooLarge { size: u64, limit: u64 },
+    #[error(
+        "no articles found in this folder ({skipped} other files skipped; articles end in .txt, .html, .htm or .md)"
+    )]
+    NoArticles { skipped: usize },
+    #[error("{0}")]
+    Decode(#[from] decode::DecodeError),
+    #[error("{0}")]
+    Extract(#[from] html::ExtractError),
+    #[error("empty (no text after normalisation)")]
+    Empty,
+    #[error("no key: give --key (standard input has no file name)")]
+    NoKey,
+    #[error("{0}")]
+    Store(#[from] StoreError),
+}
+
+/// One thing to ingest, after folders were expanded.
+#[derive(Debug)]
+pub enum Candidate {
+    /// A file on disk.
+    File(PathBuf),
+    /// Bytes already read (standard input), with the name to show.
+    Bytes { name: String, bytes: Vec<u8> },
+    /// An input that failed before it could be read.
+    Problem { name: String, error: InputError },
+}
+
+impl Candidate {
+    /// The name an outcome line shows.
+    pub fn name(&self) -> String {
+        match self {
+            Candidate::File(p) => p.display().to_string(),
+            Candidate::Bytes { name, .. } | Candidate::Problem { name, .. } => name.clone(),
+        }
+    }
+}
+
+/// What happened to one input.
+#[derive(Debug)]
+pub struct Outcome {
+    pub input: String,
+    pub key: Option<String>,
+    pub result: Result<Recorded, InputError>,
+}
+
+/// Counts over a batch.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Summary {
+    pub inputs: usize,
+    pub new_articles: usize,
+    pub new_versions: usize,
+    pub unchanged: usize,
+    pub reverted: usize,
+    pub errors: usize,
+}
+
+impl Summary {
+    fn count(&mut self, outcome: &Outcome) {
+        self.inputs += 1;
+        match &outcome.result {
+            Ok(Recorded::NewArticle { .. }) => self.new_articles += 1,
+            Ok(Recorded::NewVersion { .. }) => self.new_versions += 1,
+            Ok(Recorded::Unchanged { .. }) => self.unchanged += 1,
+            Ok(Recorded::Reverted { .. }) => self.reverted += 1,
+            Err(_) => self.errors += 1,
+        }
+    }
+}
+
+/// A scrape decoded, extracted and keyed, ready to record.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub key: String,
+    pub url: Option<String>,
+    pub raw: Vec<u8>,
+    pub text: String,
+    pub identity: [u8; 32],
+    pub media_type: &'static str,
+    pub encoding: &'static str,
+    pub meta: html::Extracted,
+}
+
+/// Expand paths into candidates: files as given, folders recursively (sorted,
+/// hidden entries and non-article files skipped).
+pub fn expand(paths: &[PathBuf]) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    for path in paths {
+        match fs::metadata(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                out.push(Candidate::Problem {
+                    name: path.display().to_string(),
+                    error: InputError::Missing,
+                });
+            }
+            Err(e) => out.push(Candidate::Problem {
+                name: path.display().to_string(),
+                error: InputError::Unreadable(e.to_string()),
+            }),
+            Ok(meta) if meta.is_dir() => {
+                let before = out.len();
+                let mut skipped = 0;
+                walk(path, &mut out, &mut skipped);
+                if out.len() == before {
+                    out.push(Candidate::Problem {
+                        name: path.display().to_string(),
+                        error: InputError::NoArticles { skipped },
+                    });
+                }
+            }
+            Ok(_) => out.push(Candidate::File(path.clone())),
+        }
+    }
+    out
+}
+
+fn walk(dir: &Path, out: &mut Vec<Candidate>, skipped: &mut usize) {
+    let entries = match fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            out.push(Candidate::Problem {
+                name: dir.display().to_string(),
+                error: InputError::Unreadable(e.to_string()),
+            });
+            return;
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            !p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.'))
+        })
+        .collect();
+    paths.sort();
+    for path in paths {
+        // symlink_metadata: don't follow links to folders (loops).
+        let Ok(meta) = fs::symlink_metadata(&path) else {
+            continue;
+        };
+        if meta.is_dir() {
+            walk(&path, out, skipped);
+        } else if has_extension(&path, ARTICLE_EXTENSIONS) {
+            out.push(Candidate::File(path));
+        } else {
+            *skipped += 1;
+        }
+    }
+}
+
+fn has_extension(path: &Path, list: &[&str]) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| list.iter().any(|x| x.eq_ignore_ascii_case(e)))
+}
+
+/// Read a file, refusing it when it is larger than `max_bytes`.
+pub fn read_bounded(path: &Path, max_bytes: u64) -> Result<Vec<u8>, InputError> {
+    let file = fs::File::open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => InputError::Missing,
+        _ => InputError::Unreadable(io_reason(&e)),
+    })?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if size > max_bytes {
+        return Err(InputError::TooLarge {
+            size,
+            limit: max_bytes,
+        });
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    // take(): the file may grow while we read it.
+    file.take(max_bytes + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| InputError::Unreadable(io_reason(&e)))?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(InputError::TooLarge {
+            size: bytes.len() as u64,
+            limit: max_bytes,
+        });
+    }
+    Ok(bytes)
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    // "Permission denied (os error 13)" → "permission denied"
+    let s = e.to_string();
+    let s = s.split(" (os error").next().unwrap_or(&s).to_string();
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => s,
+    }
+}
+
+/// Decode, extract and key one scrape.
+pub fn prepare(
+    path: Option<&Path>,
+    raw: Vec<u8>,
+    opts: &IngestOptions,
+) -> Result<Prepared, InputError> {
+    if raw.len() as u64 > opts.max_bytes {
+        return Err(InputError::TooLarge {
+            size: raw.len() as u64,
+            limit: opts.max_bytes,
+        });
+    }
+    let decoded = decode::decode(&raw, opts.encoding.as_deref())?;
+    let is_html = path.is_some_and(|p| has_extension(p, HTML_EXTENSIONS))
+        || decode::is_probably_html(&decoded.text);
+    let (text, meta, media_type) = if is_html {
+        let meta = html::extract(&decoded.text, opts.url.as_deref())?;
+        (meta.text.clone(), meta, "text/html")
+    } else {
+        (decoded.text, html::Extracted::default(), "text/plain")
+    };
+    if normalize::identity_text(&text).is_empty() {
+        return Err(InputError::Empty);
+    }
+    let key = opts
+        .key
+        .clone()
+        .or_else(|| meta.canonical_url.clone())
+        .or_else(|| opts.url.clone())
+        .or_else(|| {
+            path.and_then(|p| p.file_stem())
+                .map(|s| s.to_string_lossy().into_owned())
+        })
+        .filter(|k| !k.trim().is_empty())
+        .ok_or(InputError::NoKey)?;
+    let url = opts.url.clone().or_else(|| meta.canonical_url.clone());
+    let identity = normalize::identity_hash(&text);
+    Ok(Prepared {
+        key,
+        url,
+        raw,
+        text,
+        identity,
+        media_type,
+        encoding: decoded.encoding,
+        meta,
+    })
+}
+
+/// Ingest candidates into the store, reporting each outcome (in input order)
+/// once it is durable. An `Err` means the store itself failed; outcomes not
+/// yet reported then were not stored.
+pub fn ingest(
+    store: &mut Store,
+    candidates: Vec<Candidate>,
+    opts: &IngestOptions,
+    mut on_outcome: impl FnMut(&Outcome),
+) -> Result<Summary, StoreError> {
+    let mut summary = Summary::default();
+    let mut pending: Vec<Outcome> = Vec::new();
+    let mut batch = store.batch()?;
+    let mut chunk_started = Instant::now();
+    for candidate in candidates {
+        let name = candidate.name();
+        let source = name.clone();
+        let prepared = match candidate {
+            Candidate::Problem { error, .. } => Err(error),
+            Candidate::Bytes { bytes, .. } => prepare(None, bytes, opts),
+            Candidate::File(path) => {
+                read_bounded(&path, opts.max_bytes).and_then(|raw| prepare(Some(&path), raw, opts))
+            }
+        };
+        let outcome = match prepared {
+            Err(error) => Outcome {
+                input: name,
+                key: None,
+                result: Err(error),
+            },
+            Ok(p) => {
+                let scrape = Scrape {
+                    key: &p.key,
+                    url: p.url.as_deref(),
+                    observed_at: opts.observed_at,
+                    raw: &p.raw,
+                    text: &p.text,
+                    identity: p.identity,
+                    media_type: p.media_type,
+                    encoding: p.encoding,
+                    title: p.meta.title.as_deref(),
+                    byline: p.meta.byline.as_deref(),
+                    published: p.meta.published.as_deref(),
+                    dir: p.meta.dir.as_deref(),
+                    lang: p.meta.lang.as_deref(),
+                    source: Some(&source),
+                };
+                let result = batch.record(&scrape).map_err(InputError::from);
+                Outcome {
+                    input: name,
+                    key: Some(p.key.clone()),
+                    result,
+                }
+            }
+        };
+        summary.count(&outcome);
+        pending.push(outcome);
+        if pending.len() >= CHUNK_INPUTS || chunk_started.elapsed() >= CHUNK_TIME {
+            batch.checkpoint()?;
+            pending.drain(..).for_each(|o| on_outcome(&o));
+            chunk_started = Instant::now();
+        }
+    }
+    batch.commit()?;
+    pending.drain(..).for_each(|o| on_outcome(&o));
+    Ok(summary)
+}

@@ -1,0 +1,1220 @@
+//! The version store: one SQLite file holding articles, their versions, every
+//! observation of them, and the content-addressed blobs behind the versions.
+//!
+//! Writes happen in batches (`Store::batch`): one `BEGIN IMMEDIATE` transaction
+//! per chunk of inputs, one savepoint per input, so a failed input leaves
+//! nothing behind and a crash loses only the chunk that was not yet committed.
+
+pub mod blob;
+mod schema;
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use serde::Serialize;
+
+use blob::Codec;
+pub use blob::{Hash, hex};
+pub use schema::APPLICATION_ID;
+
+use crate::text::normalize;
+
+/// Longest delta chain before a blob is stored whole again; bounds the work of
+/// reading one old version.
+const MAX_DELTA_DEPTH: i64 = 32;
+
+/// Errors of the store. Their messages name the database or the item.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The file is not a track database (another program's, or not SQLite).
+    #[error("{path}: not a track database ({reason}); it was left untouched")]
+    Foreign { path: PathBuf, reason: String },
+    /// The database was written by a newer track.
+    #[error(
+        "{path}: written by a newer track (schema {found}, this build knows up to {known}); it was left untouched"
+    )]
+    Newer {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+    /// A reading command was pointed at a database that does not exist.
+    #[error("{path}: no database here (create one with `track add`)")]
+    Missing { path: PathBuf },
+    /// The database file could not be opened or read.
+    #[error("{path}: {reason}")]
+    Open { path: PathBuf, reason: String },
+    /// No article has that key.
+    #[error("no article with key {0:?}")]
+    UnknownArticle(String),
+    /// The article has no such version.
+    #[error("{key} has no version {requested} (it has {count})")]
+    UnknownVersion {
+        key: String,
+        requested: i64,
+        count: i64,
+    },
+    /// A blob is missing or does not decode.
+    #[error("blob {hash}: {reason}")]
+    Blob { hash: String, reason: String },
+    /// Any other SQLite failure.
+    #[error("database error: {0}")]
+    Sql(#[from] rusqlite::Error),
+}
+
+type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Whether `Store::open` may create a new database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenMode {
+    /// Create the file (and its folder) on first use.
+    Create,
+    /// Refuse when there is no database yet (reading commands).
+    Existing,
+}
+
+/// An open store.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// One scrape to record, already decoded, extracted and normalised.
+#[derive(Debug, Clone)]
+pub struct Scrape<'a> {
+    pub key: &'a str,
+    pub url: Option<&'a str>,
+    pub observed_at: DateTime<Utc>,
+    /// The bytes as scraped (kept so extraction can be re-run later).
+    pub raw: &'a [u8],
+    /// The extracted text, as decoded.
+    pub text: &'a str,
+    /// `text::normalize::identity_hash(text)`.
+    pub identity: Hash,
+    pub media_type: &'a str,
+    pub encoding: &'a str,
+    pub title: Option<&'a str>,
+    pub byline: Option<&'a str>,
+    pub published: Option<&'a str>,
+    pub dir: Option<&'a str>,
+    pub lang: Option<&'a str>,
+    /// Where it came from: a path, `-` or a URL.
+    pub source: Option<&'a str>,
+}
+
+/// What recording a scrape did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Recorded {
+    /// A new article, stored as its version 1.
+    NewArticle { version: i64 },
+    /// A new version of a known article.
+    NewVersion { version: i64 },
+    /// Same meaningful text as the current version: an observation only.
+    Unchanged { version: i64 },
+    /// Same text as an earlier, non-current version: a revert to it.
+    Reverted { version: i64 },
+}
+
+/// A row of `track list`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleSummary {
+    pub key: String,
+    pub url: Option<String>,
+    pub versions: i64,
+    pub first_seen: String,
+    pub last_changed: String,
+    pub last_checked: String,
+}
+
+/// A version as `track log` shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct VersionInfo {
+    pub version: i64,
+    /// BLAKE3 of the version's text, hex.
+    pub hash: String,
+    pub fetched_at: String,
+    /// Bytes of the extracted text.
+    pub bytes: i64,
+    /// Bytes of the scrape as received.
+    pub raw_bytes: i64,
+    pub media_type: String,
+    pub encoding: String,
+    pub title: Option<String>,
+    pub dir: Option<String>,
+    pub lang: Option<String>,
+    /// Times the article was seen again with this text while it was current.
+    pub unchanged_observations: i64,
+    /// Times the article went back to this text after another version.
+    pub reverts: Vec<String>,
+}
+
+/// One version with its text, for `show` and `diff`.
+#[derive(Debug, Clone, Serialize)]
+pub struct VersionText {
+    pub key: String,
+    pub url: Option<String>,
+    pub version: i64,
+    /// How many versions the article has.
+    pub versions: i64,
+    pub hash: String,
+    pub fetched_at: String,
+    pub media_type: String,
+    pub encoding: String,
+    pub title: Option<String>,
+    pub byline: Option<String>,
+    pub published: Option<String>,
+    pub dir: Option<String>,
+    pub lang: Option<String>,
+    pub text: String,
+    #[serde(skip)]
+    pub raw_hash: Hash,
+}
+
+/// Which version of an article: `KEY`, `KEY@N`, `KEY@-N`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionRef {
+    pub key: String,
+    /// `None` = latest; positive = that number; negative = counted back from
+    /// the latest (`-1` is the one before it).
+    pub version: Option<i64>,
+}
+
+impl VersionRef {
+    /// Parse `KEY`, `KEY@N` or `KEY@-N`. A key may itself contain `@` (URLs);
+    /// only a trailing `@` followed by an integer is a version.
+    pub fn parse(s: &str) -> VersionRef {
+        if let Some((key, n)) = s.rsplit_once('@')
+            && !key.is_empty()
+            && let Ok(n) = n.parse::<i64>()
+            && n != 0
+        {
+            return VersionRef {
+                key: key.to_string(),
+                version: Some(n),
+            };
+        }
+        VersionRef {
+            key: s.to_string(),
+            version: None,
+        }
+    }
+}
+
+/// What `verify` found.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct VerifyReport {
+    pub blobs: u64,
+    pub bytes: u64,
+    pub problems: Vec<String>,
+}
+
+/// Statistics of the store, for `demo` and the benchmarks.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct StoreStats {
+    pub articles: i64,
+    pub versions: i64,
+    pub observations: i64,
+    pub blobs: i64,
+    pub blob_bytes: i64,
+    pub stored_bytes: i64,
+}
+
+/// Format a time the way the store keeps it (RFC 3339, UTC, seconds).
+pub fn format_time(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+impl Store {
+    /// Open (or, with `OpenMode::Create`, create) the store at `path`.
+    ///
+    /// A file that is not SQLite, an SQLite database of another program, or a
+    /// track database of a newer schema is refused before anything is written.
+    pub fn open(path: &Path, mode: OpenMode) -> Result<Store> {
+        let open_err = |reason: String| StoreError::Open {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let exists_with_content = match fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => return Err(open_err("is a directory".into())),
+            Ok(meta) => meta.len() > 0,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+            Err(e) => return Err(open_err(e.to_string())),
+        };
+        if exists_with_content {
+            let mut header = [0u8; 16];
+            let read = fs::File::open(path)
+                .and_then(|mut f| f.read(&mut header))
+                .map_err(|e| open_err(e.to_string()))?;
+            if read < 16 || &header != b"SQLite format 3\0" {
+                return Err(StoreError::Foreign {
+                    path: path.to_path_buf(),
+                    reason: "not an SQLite file".into(),
+                });
+            }
+        } else if mode == OpenMode::Existing {
+            return Err(StoreError::Missing {
+                path: path.to_path_buf(),
+            });
+        } else if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fs::create_dir_all(parent)
+                .map_err(|e| open_err(format!("cannot create folder: {e}")))?;
+        }
+
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| open_err(e.to_string()))?;
+        conn.busy_timeout(Duration::from_secs(60))?;
+        let store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store.check_identity()?;
+        store.configure()?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Refuse foreign and newer databases; reads only.
+    fn check_identity(&self) -> Result<()> {
+        let (app_id, version) = self.identity_pragmas().map_err(|e| match e {
+            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase => {
+                StoreError::Foreign {
+                    path: self.path.clone(),
+                    reason: "not an SQLite file".into(),
+                }
+            }
+            other => StoreError::Open {
+                path: self.path.clone(),
+                reason: other.to_string(),
+            },
+        })?;
+        if app_id == APPLICATION_ID {
+            if version > schema::current_version() {
+                return Err(StoreError::Newer {
+                    path: self.path.clone(),
+                    found: version,
+                    known: schema::current_version(),
+                });
+            }
+            return Ok(());
+        }
+        if app_id != 0 {
+            return Err(StoreError::Foreign {
+                path: self.path.clone(),
+                reason: format!("SQLite application_id {app_id:#x}"),
+            });
+        }
+        let objects: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+        if objects > 0 || version != 0 {
+            return Err(StoreError::Foreign {
+                path: self.path.clone(),
+                reason: "an SQLite database of another program".into(),
+            });
+        }
+        Ok(())
+    }
+
+    fn identity_pragmas(&self) -> rusqlite::Result<(i32, i64)> {
+        let app_id: i32 = self
+            .conn
+            .query_row("PRAGMA application_id", [], |r| r.get(0))?;
+        let version: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        Ok((app_id, version))
+    }
+
+    fn configure(&self) -> Result<()> {
+        let mode: String = self
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            self.conn
+                .query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
+        }
+        // FULL: a batch reported stored survives power loss too; chunked commits
+        // keep the fsync count low.
+        self.conn
+            .execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+        Ok(())
+    }
+
+    /// Apply pending migrations atomically. Re-checks inside the write lock so
+    /// two processes creating one store at once don't both migrate.
+    fn migrate(&self) -> Result<()> {
+        let (_, version) = self.identity_pragmas()?;
+        if version == schema::current_version() {
+            return Ok(());
+        }
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        let applied = (|| -> Result<()> {
+            let (app_id, version) = self.identity_pragmas()?;
+            if app_id != 0 && app_id != APPLICATION_ID {
+                return Err(StoreError::Foreign {
+                    path: self.path.clone(),
+                    reason: format!("SQLite application_id {app_id:#x}"),
+                });
+            }
+            for sql in schema::MIGRATIONS
+                .iter()
+                .skip(usize::try_from(version).unwrap_or(0))
+            {
+                self.conn.execute_batch(sql)?;
+            }
+            self.conn.execute_batch(&format!(
+                "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {};",
+                schema::current_version()
+            ))?;
+            Ok(())
+        })();
+        match applied {
+            Ok(()) => self.conn.execute_batch("COMMIT")?,
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+
+    /// Start a write batch (one transaction until `Batch::commit`).
+    pub fn batch(&mut self) -> Result<Batch<'_>> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        Ok(Batch {
+            store: self,
+            open: true,
+            blob_cache: HashMap::new(),
+        })
+    }
+
+    /// All articles, by key.
+    pub fn list(&self) -> Result<Vec<ArticleSummary>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT a.key, a.url,
+                    (SELECT count(*) FROM versions v WHERE v.article_id = a.id),
+                    (SELECT min(observed_at) FROM observations o WHERE o.article_id = a.id),
+                    (SELECT max(observed_at) FROM observations o
+                      WHERE o.article_id = a.id AND o.kind IN ('new', 'revert')),
+                    (SELECT max(observed_at) FROM observations o WHERE o.article_id = a.id)
+             FROM articles a ORDER BY a.key",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(ArticleSummary {
+                key: r.get(0)?,
+                url: r.get(1)?,
+                versions: r.get(2)?,
+                first_seen: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
+                last_changed: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
+                last_checked: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn article_id(&self, key: &str) -> Result<i64> {
+        self.conn
+            .query_row("SELECT id FROM articles WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .ok_or_else(|| StoreError::UnknownArticle(key.to_string()))
+    }
+
+    /// Every version of one article, oldest first.
+    pub fn log(&self, key: &str) -> Result<Vec<VersionInfo>> {
+        let article = self.article_id(key)?;
+        let mut stmt = self.conn.prepare(
+            "SELECT v.id, v.number, v.text_hash, v.fetched_at, t.size, r.size, v.media_type,
+                    v.encoding, v.title, v.dir, v.lang
+             FROM versions v JOIN blobs t ON t.hash = v.text_hash JOIN blobs r ON r.hash = v.raw_hash
+             WHERE v.article_id = ?1 ORDER BY v.number",
+        )?;
+        let mut versions = stmt
+            .query_map([article], |r| {
+                let hash: Vec<u8> = r.get(2)?;
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    VersionInfo {
+                        version: r.get(1)?,
+                        hash: hex_of(&hash),
+                        fetched_at: r.get(3)?,
+                        bytes: r.get(4)?,
+                        raw_bytes: r.get(5)?,
+                        media_type: r.get(6)?,
+                        encoding: r.get(7)?,
+                        title: r.get(8)?,
+                        dir: r.get(9)?,
+                        lang: r.get(10)?,
+                        unchanged_observations: 0,
+                        reverts: Vec::new(),
+                    },
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut obs = self.conn.prepare(
+            "SELECT version_id, kind, observed_at FROM observations
+             WHERE article_id = ?1 AND kind != 'new' ORDER BY id",
+        )?;
+        let rows = obs.query_map([article], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (version_id, kind, at) = row?;
+            if let Some((_, v)) = versions.iter_mut().find(|(id, _)| *id == version_id) {
+                match kind.as_str() {
+                    "revert" => v.reverts.push(at),
+                    _ => v.unchanged_observations += 1,
+                }
+            }
+        }
+        Ok(versions.into_iter().map(|(_, v)| v).collect())
+    }
+
+    /// Resolve a reference to one version and load its text.
+    pub fn version(&self, reference: &VersionRef) -> Result<VersionText> {
+        let article = self.article_id(&reference.key)?;
+        let (url, count): (Option<String>, i64) = self.conn.query_row(
+            "SELECT a.url, (SELECT count(*) FROM versions v WHERE v.article_id = a.id)
+             FROM articles a WHERE a.id = ?1",
+            [article],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let number = match reference.version {
+            None => count,
+            Some(n) if n > 0 => n,
+            Some(n) => count + n,
+        };
+        if number < 1 || number > count {
+            return Err(StoreError::UnknownVersion {
+                key: reference.key.clone(),
+                requested: reference.version.unwrap_or(number),
+                count,
+            });
+        }
+        let row = self.conn.query_row(
+            "SELECT text_hash, raw_hash, fetched_at, media_type, encoding, title, byline,
+                    published, dir, lang
+             FROM versions WHERE article_id = ?1 AND number = ?2",
+            params![article, number],
+            |r| {
+                Ok((
+                    r.get::<_, Vec<u8>>(0)?,
+                    r.get::<_, Vec<u8>>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, Option<String>>(6)?,
+                    r.get::<_, Option<String>>(7)?,
+                    r.get::<_, Option<String>>(8)?,
+                    r.get::<_, Option<String>>(9)?,
+                ))
+            },
+        )?;
+        let text_hash = to_hash(&row.0)?;
+        let bytes = read_blob(&self.conn, &text_hash, &mut HashMap::new())?;
+        let text = String::from_utf8(bytes).map_err(|_| StoreError::Blob {
+            hash: hex(&text_hash),
+            reason: "text is not UTF-8".into(),
+        })?;
+        Ok(VersionText {
+            key: reference.key.clone(),
+            url,
+            version: number,
+            versions: count,
+            hash: hex(&text_hash),
+            fetched_at: row.2,
+            media_type: row.3,
+            encoding: row.4,
+            title: row.5,
+            byline: row.6,
+            published: row.7,
+            dir: row.8,
+            lang: row.9,
+            text,
+            raw_hash: to_hash(&row.1)?,
+        })
+    }
+
+    /// The bytes of a blob.
+    pub fn blob(&self, hash: &Hash) -> Result<Vec<u8>> {
+        read_blob(&self.conn, hash, &mut HashMap::new())
+    }
+
+    /// Counts for reports.
+    pub fn stats(&self) -> Result<StoreStats> {
+        Ok(self.conn.query_row(
+            "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM versions),
+                    (SELECT count(*) FROM observations), (SELECT count(*) FROM blobs),
+                    (SELECT coalesce(sum(size), 0) FROM blobs),
+                    (SELECT coalesce(sum(length(data)), 0) FROM blobs)",
+            [],
+            |r| {
+                Ok(StoreStats {
+                    articles: r.get(0)?,
+                    versions: r.get(1)?,
+                    observations: r.get(2)?,
+                    blobs: r.get(3)?,
+                    blob_bytes: r.get(4)?,
+                    stored_bytes: r.get(5)?,
+                })
+            },
+        )?)
+    }
+
+    /// Re-hash every blob (decoding delta chains) and check every reference.
+    pub fn verify(&self) -> Result<VerifyReport> {
+        let mut report = VerifyReport::default();
+        let integrity: Vec<String> = self
+            .conn
+            .prepare("PRAGMA quick_check")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if integrity != ["ok"] {
+            report
+                .problems
+                .extend(integrity.into_iter().map(|m| format!("sqlite: {m}")));
+        }
+        // Bases are decoded before the deltas that need them (depth order);
+        // a decoded blob stays cached only while deltas still refer to it.
+        let mut stmt = self.conn.prepare(
+            "SELECT b.hash, b.size, b.codec, b.base, b.depth,
+                    (SELECT count(*) FROM blobs c WHERE c.base = b.hash)
+             FROM blobs b ORDER BY b.depth, b.hash",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut cache: HashMap<Hash, (Vec<u8>, i64)> = HashMap::new();
+        let mut bad: std::collections::HashSet<Hash> = std::collections::HashSet::new();
+        while let Some(row) = rows.next()? {
+            let hash_bytes: Vec<u8> = row.get(0)?;
+            let Ok(hash) = to_hash(&hash_bytes) else {
+                report
+                    .problems
+                    .push(format!("blob {}: malformed hash", hex_of(&hash_bytes)));
+                continue;
+            };
+            let size: i64 = row.get(1)?;
+            let codec: i64 = row.get(2)?;
+            let base: Option<Vec<u8>> = row.get(3)?;
+            let children: i64 = row.get(5)?;
+            report.blobs += 1;
+            report.bytes += u64::try_from(size).unwrap_or(0);
+            let base_hash = match base.as_deref().map(to_hash).transpose() {
+                Ok(b) => b,
+                Err(_) => {
+                    report
+                        .problems
+                        .push(format!("blob {}: malformed base hash", hex(&hash)));
+                    continue;
+                }
+            };
+            if let Some(b) = &base_hash
+                && bad.contains(b)
+            {
+                report.problems.push(format!(
+                    "blob {}: its delta base {} is damaged",
+                    hex(&hash),
+                    hex(b)
+                ));
+                bad.insert(hash);
+                continue;
+            }
+            let data: Vec<u8> = self.conn.query_row(
+                "SELECT data FROM blobs WHERE hash = ?1",
+                [&hash_bytes],
+                |r| r.get(0),
+            )?;
+            let decoded = match base_hash {
+                None => decode_blob(codec, &data, size, None),
+                Some(b) => match cache.get(&b) {
+                    Some((bytes, _)) => decode_blob(codec, &data, size, Some(bytes)),
+                    None => read_blob(&self.conn, &b, &mut HashMap::new())
+                        .map_err(|e| e.to_string())
+                        .and_then(|bytes| decode_blob(codec, &data, size, Some(&bytes))),
+                },
+            };
+            if let Some(b) = &base_hash
+                && let Some(entry) = cache.get_mut(b)
+            {
+                entry.1 -= 1;
+                if entry.1 <= 0 {
+                    cache.remove(b);
+                }
+            }
+            match decoded {
+                Err(reason) => {
+                    report
+                        .problems
+                        .push(format!("blob {}: does not decode ({reason})", hex(&hash)));
+                    bad.insert(hash);
+                }
+                Ok(bytes) if blob::hash(&bytes) != hash => {
+                    report.problems.push(format!(
+                        "blob {}: content hashes to {} (corrupted)",
+                        hex(&hash),
+                        hex(&blob::hash(&bytes))
+                    ));
+                    bad.insert(hash);
+                }
+                Ok(bytes) => {
+                    if children > 0 {
+                        cache.insert(hash, (bytes, children));
+                    }
+                }
+            }
+        }
+        drop(rows);
+        let mut refs = self.conn.prepare(
+            "SELECT a.key, v.number, 'text' FROM versions v JOIN articles a ON a.id = v.article_id
+              WHERE NOT EXISTS (SELECT 1 FROM blobs b WHERE b.hash = v.text_hash)
+             UNION ALL
+             SELECT a.key, v.number, 'raw' FROM versions v JOIN articles a ON a.id = v.article_id
+              WHERE NOT EXISTS (SELECT 1 FROM blobs b WHERE b.hash = v.raw_hash)",
+        )?;
+        let missing = refs.query_map([], |r| {
+            Ok(format!(
+                "{}@{}: {} blob is missing",
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?
+            ))
+        })?;
+        for m in missing {
+            report.problems.push(m?);
+        }
+        Ok(report)
+    }
+}
+
+/// A write transaction over a chunk of inputs. Dropped without `commit`, it
+/// rolls back.
+pub struct Batch<'s> {
+    store: &'s mut Store,
+    open: bool,
+    /// Decoded blobs of this batch, used as delta bases for later versions.
+    blob_cache: HashMap<Hash, Vec<u8>>,
+}
+
+impl Batch<'_> {
+    /// Record one scrape atomically (a savepoint inside the batch).
+    pub fn record(&mut self, scrape: &Scrape<'_>) -> Result<Recorded> {
+        self.store.conn.execute_batch("SAVEPOINT scrape")?;
+        match self.record_inner(scrape) {
+            Ok(r) => {
+                self.store.conn.execute_batch("RELEASE scrape")?;
+                Ok(r)
+            }
+            Err(e) => {
+                self.store
+                    .conn
+                    .execute_batch("ROLLBACK TO scrape; RELEASE scrape")?;
+                Err(e)
+            }
+        }
+    }
+
+    /// Commit everything recorded so far and start a new transaction.
+    pub fn checkpoint(&mut self) -> Result<()> {
+        self.store.conn.execute_batch("COMMIT; BEGIN IMMEDIATE")?;
+        // The cache only helps within a burst of versions of one article.
+        if self.blob_cache.len() > 256 {
+            self.blob_cache.clear();
+        }
+        Ok(())
+    }
+
+    /// Commit and end the batch.
+    pub fn commit(mut self) -> Result<()> {
+        self.store.conn.execute_batch("COMMIT")?;
+        self.open = false;
+        Ok(())
+    }
+
+    fn record_inner(&mut self, s: &Scrape<'_>) -> Result<Recorded> {
+        let conn = &self.store.conn;
+        let at = format_time(s.observed_at);
+        let article: i64 = match conn
+            .query_row("SELECT id FROM articles WHERE key = ?1", [s.key], |r| {
+                r.get(0)
+            })
+            .optional()?
+        {
+            Some(id) => {
+                if let Some(url) = s.url {
+                    conn.execute(
+                        "UPDATE articles SET url = ?2 WHERE id = ?1 AND url IS NULL",
+                        params![id, url],
+                    )?;
+                }
+                id
+            }
+            None => {
+                conn.execute(
+                    "INSERT INTO articles (key, url, created_at) VALUES (?1, ?2, ?3)",
+                    params![s.key, s.url, at],
+                )?;
+                conn.last_insert_rowid()
+            }
+        };
+        let current: Option<i64> = conn
+            .query_row(
+                "SELECT version_id FROM observations WHERE article_id = ?1 ORDER BY id DESC LIMIT 1",
+                [article],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let known = self.matching_version(article, &s.identity)?;
+        let raw_hash = blob::hash(s.raw);
+        if let Some((version_id, number)) = known {
+            let (kind, recorded) = if Some(version_id) == current {
+                ("unchanged", Recorded::Unchanged { version: number })
+            } else {
+                ("revert", Recorded::Reverted { version: number })
+            };
+            self.observe(article, version_id, &at, kind, &raw_hash, s.source)?;
+            return Ok(recorded);
+        }
+
+        // A new version: deltas against the latest version's blobs.
+        let latest: Option<(i64, Vec<u8>, Vec<u8>)> = self
+            .store
+            .conn
+            .query_row(
+                "SELECT number, text_hash, raw_hash FROM versions WHERE article_id = ?1
+                 ORDER BY number DESC LIMIT 1",
+                [article],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let number = latest.as_ref().map_or(1, |l| l.0 + 1);
+        let (text_base, raw_base) = match &latest {
+            Some((_, t, r)) => (Some(to_hash(t)?), Some(to_hash(r)?)),
+            None => (None, None),
+        };
+        let text_hash = self.put_blob(s.text.as_bytes(), text_base)?;
+        let raw_hash = if s.raw == s.text.as_bytes() {
+            text_hash
+        } else {
+            self.put_blob(s.raw, raw_base)?
+        };
+        self.store.conn.execute(
+            "INSERT INTO versions (article_id, number, text_hash, raw_hash, identity, normalizer,
+                                   fetched_at, media_type, encoding, title, byline, published, dir, lang)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            params![
+                article,
+                number,
+                &text_hash[..],
+                &raw_hash[..],
+                &s.identity[..],
+                normalize::NORMALIZER_VERSION,
+                at,
+                s.media_type,
+                s.encoding,
+                s.title,
+                s.byline,
+                s.published,
+                s.dir,
+                s.lang
+            ],
+        )?;
+        let version_id = self.store.conn.last_insert_rowid();
+        self.observe(article, version_id, &at, "new", &raw_hash, s.source)?;
+        Ok(if number == 1 {
+            Recorded::NewArticle { version: 1 }
+        } else {
+            Recorded::NewVersion { version: number }
+        })
+    }
+
+    /// The version of this article whose normalised text has this identity.
+    /// Rows written by an older normaliser are re-identified (and updated) so
+    /// a normaliser change never splits one text into two versions.
+    fn matching_version(&mut self, article: i64, identity: &Hash) -> Result<Option<(i64, i64)>> {
+        let conn = &self.store.conn;
+        let found = conn
+            .query_row(
+                "SELECT id, number FROM versions WHERE article_id = ?1 AND identity = ?2 AND normalizer = ?3
+                 ORDER BY number LIMIT 1",
+                params![article, &identity[..], normalize::NORMALIZER_VERSION],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        if found.is_some() {
+            return Ok(found);
+        }
+        let stale: Vec<(i64, i64, Vec<u8>)> = conn
+            .prepare("SELECT id, number, text_hash FROM versions WHERE article_id = ?1 AND normalizer != ?2")?
+            .query_map(params![article, normalize::NORMALIZER_VERSION], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut result = None;
+        for (id, number, text_hash) in stale {
+            let bytes = read_blob(conn, &to_hash(&text_hash)?, &mut self.blob_cache)?;
+            let fresh = normalize::identity_hash(&String::from_utf8_lossy(&bytes));
+            conn.execute(
+                "UPDATE versions SET identity = ?2, normalizer = ?3 WHERE id = ?1",
+                params![id, &fresh[..], normalize::NORMALIZER_VERSION],
+            )?;
+            if &fresh == identity && result.is_none() {
+                result = Some((id, number));
+            }
+        }
+        Ok(result)
+    }
+
+    fn observe(
+        &self,
+        article: i64,
+        version: i64,
+        at: &str,
+        kind: &str,
+        raw: &Hash,
+        source: Option<&str>,
+    ) -> Result<()> {
+        self.store.conn.execute(
+            "INSERT INTO observations (article_id, version_id, observed_at, kind, raw_hash, source)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![article, version, at, kind, &raw[..], source],
+        )?;
+        Ok(())
+    }
+
+    /// Store bytes once under their hash, as a delta against `base` when the
+    /// chain is not too long.
+    fn put_blob(&mut self, bytes: &[u8], base: Option<Hash>) -> Result<Hash> {
+        let hash = blob::hash(bytes);
+        let conn = &self.store.conn;
+        let exists: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM blobs WHERE hash = ?1)",
+            [&hash[..]],
+            |r| r.get(0),
+        )?;
+        if exists {
+            return Ok(hash);
+        }
+        let base = match base {
+            Some(b) if b != hash => {
+                let depth: Option<i64> = conn
+                    .query_row("SELECT depth FROM blobs WHERE hash = ?1", [&b[..]], |r| {
+                        r.get(0)
+                    })
+                    .optional()?;
+                depth.filter(|d| *d < MAX_DELTA_DEPTH).map(|d| (b, d))
+            }
+            _ => None,
+        };
+        let blob_err = |reason: String| StoreError::Blob {
+            hash: hex(&hash),
+            reason,
+        };
+        let (codec, data, base_hash, depth) = match base {
+            Some((b, depth)) => {
+                let base_bytes = match self.blob_cache.get(&b) {
+                    Some(v) => v.clone(),
+                    None => read_blob(conn, &b, &mut self.blob_cache)?,
+                };
+                let frame = blob::compress(bytes, Some(&base_bytes)).map_err(blob_err)?;
+                (Codec::ZstdDelta, frame, Some(b), depth + 1)
+            }
+            None => (
+                Codec::Zstd,
+                blob::compress(bytes, None).map_err(blob_err)?,
+                None,
+                0,
+            ),
+        };
+        conn.execute(
+            "INSERT INTO blobs (hash, size, codec, base, depth, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                &hash[..],
+                i64::try_from(bytes.len()).unwrap_or(i64::MAX),
+                codec as i64,
+                base_hash.as_ref().map(|b| &b[..]),
+                depth,
+                data
+            ],
+        )?;
+        self.blob_cache.insert(hash, bytes.to_vec());
+        Ok(hash)
+    }
+}
+
+impl Drop for Batch<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            let _ = self.store.conn.execute_batch("ROLLBACK");
+        }
+    }
+}
+
+fn to_hash(bytes: &[u8]) -> Result<Hash> {
+    bytes.try_into().map_err(|_| StoreError::Blob {
+        hash: hex_of(bytes),
+        reason: "malformed hash".into(),
+    })
+}
+
+fn hex_of(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn decode_blob(
+    codec: i64,
+    data: &[u8],
+    size: i64,
+    base: Option<&[u8]>,
+) -> std::result::Result<Vec<u8>, String> {
+    let size = usize::try_from(size).map_err(|_| "negative size".to_string())?;
+    match (Codec::from_i64(codec), base) {
+        (Some(Codec::Zstd), None) => blob::decompress(data, size, None),
+        (Some(Codec::ZstdDelta), Some(base)) => blob::decompress(data, size, Some(base)),
+        (Some(Codec::ZstdDelta), None) => Err("delta without a base".into()),
+        (Some(Codec::Zstd), Some(_)) => Err("whole blob with a base".into()),
+        (None, _) => Err(format!("unknown codec {codec}")),
+    }
+}
+
+/// A `blobs` row: size, codec, base, data.
+type BlobRow = (i64, i64, Option<Vec<u8>>, Vec<u8>);
+
+/// Read a blob, decoding its delta chain from the whole blob at its root.
+fn read_blob(
+    conn: &Connection,
+    hash: &Hash,
+    cache: &mut HashMap<Hash, Vec<u8>>,
+) -> Result<Vec<u8>> {
+    if let Some(bytes) = cache.get(hash) {
+        return Ok(bytes.clone());
+    }
+    // Walk up to a cached or whole blob, then decode back down.
+    let mut chain: Vec<(Hash, i64, i64, Vec<u8>)> = Vec::new();
+    let mut cursor = *hash;
+    let mut bytes: Option<Vec<u8>> = None;
+    loop {
+        let row: Option<BlobRow> = conn
+            .query_row(
+                "SELECT size, codec, base, data FROM blobs WHERE hash = ?1",
+                [&cursor[..]],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()?;
+        let Some((size, codec, base, data)) = row else {
+            return Err(StoreError::Blob {
+                hash: hex(&cursor),
+                reason: "missing".into(),
+            });
+        };
+        chain.push((cursor, size, codec, data));
+        match base {
+            None => break,
+            Some(b) => {
+                cursor = to_hash(&b)?;
+                if let Some(cached) = cache.get(&cursor) {
+                    bytes = Some(cached.clone());
+                    break;
+                }
+                if chain.len() as i64 > MAX_DELTA_DEPTH + 1 {
+                    return Err(StoreError::Blob {
+                        hash: hex(hash),
+                        reason: "delta chain too long".into(),
+                    });
+                }
+            }
+        }
+    }
+    for (h, size, codec, data) in chain.into_iter().rev() {
+        let decoded = decode_blob(codec, &data, size, bytes.as_deref()).map_err(|reason| {
+            StoreError::Blob {
+                hash: hex(&h),
+                reason,
+            }
+        })?;
+        if blob::hash(&decoded) != h {
+            return Err(StoreError::Blob {
+                hash: hex(&h),
+                reason: "content does not match its hash (corrupted)".into(),
+            });
+        }
+        bytes = Some(decoded);
+    }
+    let bytes = bytes.unwrap_or_default();
+    if cache.len() < 1024 {
+        cache.insert(*hash, bytes.clone());
+    }
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scrape<'a>(key: &'a str, text: &'a str, identity: Hash) -> Scrape<'a> {
+        Scrape {
+            key,
+            url: None,
+            observed_at: Utc::now(),
+            raw: text.as_bytes(),
+            text,
+            identity,
+            media_type: "text/plain",
+            encoding: "UTF-8",
+            title: None,
+            byline: None,
+            published: None,
+            dir: None,
+            lang: None,
+            source: None,
+        }
+    }
+
+    #[test]
+    fn refs_parse() {
+        assert_eq!(
+            VersionRef::parse("a"),
+            VersionRef {
+                key: "a".into(),
+                version: None
+            }
+        );
+        assert_eq!(
+            VersionRef::parse("a@2"),
+            VersionRef {
+                key: "a".into(),
+                version: Some(2)
+            }
+        );
+        assert_eq!(
+            VersionRef::parse("a@-1"),
+            VersionRef {
+                key: "a".into(),
+                version: Some(-1)
+            }
+        );
+        assert_eq!(VersionRef::parse("mailto:x@y.org").version, None);
+        assert_eq!(VersionRef::parse("@3").version, None);
+    }
+
+    #[test]
+    fn versions_reverts_and_delta_chain() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("t.db"), OpenMode::Create).unwrap();
+        let texts: Vec<String> = (0..40)
+            .map(|i| format!("{} سطر رقم {i}.\n", "نص الخبر الأساسي ".repeat(50)))
+            .collect();
+        let mut batch = store.batch().unwrap();
+        for (i, t) in texts.iter().enumerate() {
+            let r = batch
+                .record(&scrape("k", t, blob::hash(t.as_bytes())))
+                .unwrap();
+            let expected = if i == 0 {
+                Recorded::NewArticle { version: 1 }
+            } else {
+                Recorded::NewVersion {
+                    version: i as i64 + 1,
+                }
+            };
+            assert_eq!(r, expected);
+        }
+        let r = batch
+            .record(&scrape("k", &texts[3], blob::hash(texts[3].as_bytes())))
+            .unwrap();
+        assert_eq!(r, Recorded::Reverted { version: 4 });
+        let r = batch
+            .record(&scrape("k", &texts[3], blob::hash(texts[3].as_bytes())))
+            .unwrap();
+        assert_eq!(r, Recorded::Unchanged { version: 4 });
+        batch.commit().unwrap();
+        // Past the depth cap a whole blob restarts the chain; every version reads back.
+        for (i, t) in texts.iter().enumerate() {
+            let v = store
+                .version(&VersionRef {
+                    key: "k".into(),
+                    version: Some(i as i64 + 1),
+                })
+                .unwrap();
+            assert_eq!(&v.text, t);
+        }
+        let report = store.verify().unwrap();
+        assert!(report.problems.is_empty(), "{:?}", report.problems);
+        assert_eq!(report.blobs, 40);
+        let log = store.log("k").unwrap();
+        assert_eq!(log[3].reverts.len(), 1);
+        assert_eq!(log[3].unchanged_observations, 1);
+    }
+
+    #[test]
+    fn dropped_batch_rolls_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("t.db"), OpenMode::Create).unwrap();
+        {
+            let mut batch = store.batch().unwrap();
+            batch
+                .record(&scrape("k", "text", blob::hash(b"text")))
+                .unwrap();
+        }
+        assert_eq!(store.stats().unwrap().versions, 0);
+    }
+
+    #[test]
+    fn foreign_and_newer_databases_are_refused_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let foreign = dir.path().join("other.db");
+        Connection::open(&foreign)
+            .unwrap()
+            .execute_batch("CREATE TABLE t (x)")
+            .unwrap();
+        let before = fs::read(&foreign).unwrap();
+        assert!(matches!(
+            Store::open(&foreign, OpenMode::Create),
+            Err(StoreError::Foreign { .. })
+        ));
+        assert_eq!(fs::read(&foreign).unwrap(), before);
+
+        let newer = dir.path().join("newer.db");
+        drop(Store::open(&newer, OpenMode::Create).unwrap());
+        Connection::open(&newer)
+            .unwrap()
+            .execute_batch("PRAGMA user_version = 99")
+            .unwrap();
+        assert!(matches!(
+            Store::open(&newer, OpenMode::Create),
+            Err(StoreError::Newer { found: 99, .. })
+        ));
+
+        let text = dir.path().join("notes.txt");
+        fs::write(&text, "just some notes, not a database at all").unwrap();
+        assert!(matches!(
+            Store::open(&text, OpenMode::Create),
+            Err(StoreError::Foreign { .. })
+        ));
+        assert_eq!(
+            fs::read_to_string(&text).unwrap(),
+            "just some notes, not a database at all"
+        );
+
+        assert!(matches!(
+            Store::open(&dir.path().join("none.db"), OpenMode::Existing),
+            Err(StoreError::Missing { .. })
+        ));
+    }
+}

@@ -1,0 +1,80 @@
+//! Schema and migrations, keyed by `PRAGMA user_version`.
+//!
+//! The list is append-only: a released migration is never edited. Every store
+//! carries `PRAGMA application_id` so a database of another program is
+//! recognised and left alone.
+
+/// `application_id` of a track store: "trck" in ASCII.
+pub const APPLICATION_ID: i32 = 0x7472_636b;
+
+/// Migrations in order; the store's `user_version` is how many have run.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: articles, versions, observations, blobs.
+    r"
+CREATE TABLE blobs (
+    hash  BLOB PRIMARY KEY CHECK (length(hash) = 32),
+    size  INTEGER NOT NULL,               -- uncompressed bytes
+    codec INTEGER NOT NULL,               -- 1 zstd, 2 zstd delta against base
+    base  BLOB REFERENCES blobs(hash),    -- only for deltas
+    depth INTEGER NOT NULL DEFAULT 0,     -- delta chain length to a whole blob
+    data  BLOB NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE articles (
+    id         INTEGER PRIMARY KEY,
+    key        TEXT NOT NULL UNIQUE,
+    url        TEXT,
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE versions (
+    id         INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    number     INTEGER NOT NULL,
+    text_hash  BLOB NOT NULL REFERENCES blobs(hash),  -- extracted text, as ingested
+    raw_hash   BLOB NOT NULL REFERENCES blobs(hash),  -- the scrape's bytes
+    identity   BLOB NOT NULL,                         -- BLAKE3 of the normalised text
+    normalizer INTEGER NOT NULL,                      -- text::normalize::NORMALIZER_VERSION
+    fetched_at TEXT NOT NULL,
+    media_type TEXT NOT NULL,                         -- text/plain | text/html
+    encoding   TEXT NOT NULL,
+    title      TEXT,
+    byline     TEXT,
+    published  TEXT,
+    dir        TEXT,
+    lang       TEXT,
+    UNIQUE (article_id, number)
+);
+CREATE INDEX versions_identity ON versions(article_id, identity);
+
+CREATE TABLE observations (
+    id          INTEGER PRIMARY KEY,
+    article_id  INTEGER NOT NULL REFERENCES articles(id),
+    version_id  INTEGER NOT NULL REFERENCES versions(id),
+    observed_at TEXT NOT NULL,
+    kind        TEXT NOT NULL CHECK (kind IN ('new', 'unchanged', 'revert')),
+    raw_hash    BLOB NOT NULL,   -- hash of the bytes seen (stored only if a version keeps them)
+    source      TEXT             -- path, '-' or URL the scrape came from
+);
+CREATE INDEX observations_article ON observations(article_id, id);
+",
+];
+
+/// Schema version this build writes.
+pub fn current_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rusqlite::Connection;
+
+    #[test]
+    fn migrations_apply_to_an_empty_database() {
+        let conn = Connection::open_in_memory().unwrap();
+        for sql in MIGRATIONS {
+            conn.execute_batch(sql).unwrap();
+        }
+    }
+}

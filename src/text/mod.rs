@@ -1,0 +1,4 @@
+//! Text layers (display / clean / match_key) and segmentation into units.
+
+pub mod normalize;
+pub mod segment;
