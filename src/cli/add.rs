@@ -107,16 +107,19 @@ pub fn run(ctx: &Context, args: AddArgs) -> Result<i32, CliError> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut write_error: Option<std::io::Error> = None;
-    let summary = ingest::ingest(&mut store, candidates, &opts, |outcome| {
-        let mut emit = || -> std::io::Result<()> {
-            match args.format {
-                Format::Term => print_term(&mut out, outcome),
-                Format::Json => print_json(&mut out, outcome),
-            }
-        };
+    let summary = ingest::ingest(&mut store, candidates, &opts, |outcomes| {
+        // One write per committed chunk: what a reader sees is what is stored.
+        let mut buffer = Vec::with_capacity(outcomes.len() * 64);
+        for outcome in outcomes {
+            let _ = match args.format {
+                Format::Term => print_term(&mut buffer, outcome),
+                Format::Json => print_json(&mut buffer, outcome),
+            };
+        }
+        let mut emit = || out.write_all(&buffer).and_then(|()| out.flush());
         let result = match &bar {
             Some(bar) => {
-                bar.inc(1);
+                bar.inc(outcomes.len() as u64);
                 bar.suspend(emit)
             }
             None => emit(),

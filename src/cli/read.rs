@@ -112,35 +112,32 @@ pub fn log(ctx: &Context, args: &LogArgs) -> Result<i32, CliError> {
         return Ok(exit::OK);
     }
     // Versions and reverts, in the order they happened.
-    let mut lines: Vec<(String, String)> = Vec::new();
-    for e in &entries {
-        let v = &e.info;
-        lines.push((
-            v.fetched_at.clone(),
-            format!(
-                "v{:<3} {}  {}  {:>8} B  {:>4} sentences  +{} -{}{}",
-                v.version,
-                v.fetched_at,
-                &v.hash[..12],
-                v.bytes,
-                e.sentences,
-                e.sentences_added,
-                e.sentences_removed,
-                if v.unchanged_observations > 0 {
-                    format!("  (seen again {}×)", v.unchanged_observations)
-                } else {
-                    String::new()
-                }
-            ),
-        ));
-        for at in &v.reverts {
-            lines.push((at.clone(), format!("  ↩  {at}  reverted to v{}", v.version)));
-        }
-    }
-    lines.sort_by(|a, b| a.0.cmp(&b.0));
     writeln!(out, "{}", args.key)?;
-    for (_, line) in lines {
-        writeln!(out, "{line}")?;
+    for event in store.history(&args.key)? {
+        let Some(e) = entries.iter().find(|e| e.info.version == event.version) else {
+            continue;
+        };
+        if event.kind == "revert" {
+            writeln!(out, "  ↩  {}  reverted to v{}", event.at, event.version)?;
+            continue;
+        }
+        let v = &e.info;
+        let seen = if v.unchanged_observations > 0 {
+            format!("  (seen again {}×)", v.unchanged_observations)
+        } else {
+            String::new()
+        };
+        writeln!(
+            out,
+            "v{:<3} {}  {}  {:>8} B  {:>4} sentences  +{} -{}{seen}",
+            v.version,
+            v.fetched_at,
+            &v.hash[..12],
+            v.bytes,
+            e.sentences,
+            e.sentences_added,
+            e.sentences_removed,
+        )?;
     }
     Ok(exit::OK)
 }

@@ -302,14 +302,15 @@ pub fn prepare(
     })
 }
 
-/// Ingest candidates into the store, reporting each outcome (in input order)
-/// once it is durable. An `Err` means the store itself failed; outcomes not
-/// yet reported then were not stored.
+/// Ingest candidates into the store. Outcomes are handed over in input order,
+/// one committed chunk at a time, right after the commit that made them
+/// durable. An `Err` means the store itself failed; outcomes not yet handed
+/// over then were not stored.
 pub fn ingest(
     store: &mut Store,
     candidates: Vec<Candidate>,
     opts: &IngestOptions,
-    mut on_outcome: impl FnMut(&Outcome),
+    mut on_committed: impl FnMut(&[Outcome]),
 ) -> Result<Summary, StoreError> {
     let mut summary = Summary::default();
     let mut pending: Vec<Outcome> = Vec::new();
@@ -360,11 +361,12 @@ pub fn ingest(
         pending.push(outcome);
         if pending.len() >= CHUNK_INPUTS || chunk_started.elapsed() >= CHUNK_TIME {
             batch.checkpoint()?;
-            pending.drain(..).for_each(|o| on_outcome(&o));
+            on_committed(&pending);
+            pending.clear();
             chunk_started = Instant::now();
         }
     }
     batch.commit()?;
-    pending.drain(..).for_each(|o| on_outcome(&o));
+    on_committed(&pending);
     Ok(summary)
 }

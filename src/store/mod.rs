@@ -154,6 +154,15 @@ pub struct VersionInfo {
     pub reverts: Vec<String>,
 }
 
+/// A change in an article's history: a new version, or a revert to one.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryEvent {
+    pub at: String,
+    pub version: i64,
+    /// `new` or `revert`.
+    pub kind: String,
+}
+
 /// One version with its text, for `show` and `diff`.
 #[derive(Debug, Clone, Serialize)]
 pub struct VersionText {
@@ -486,6 +495,23 @@ impl Store {
             }
         }
         Ok(versions.into_iter().map(|(_, v)| v).collect())
+    }
+
+    /// New versions and reverts of one article, in the order they were seen.
+    pub fn history(&self, key: &str) -> Result<Vec<HistoryEvent>> {
+        let article = self.article_id(key)?;
+        let mut stmt = self.conn.prepare(
+            "SELECT o.observed_at, v.number, o.kind FROM observations o JOIN versions v ON v.id = o.version_id
+             WHERE o.article_id = ?1 AND o.kind IN ('new', 'revert') ORDER BY o.id",
+        )?;
+        let rows = stmt.query_map([article], |r| {
+            Ok(HistoryEvent {
+                at: r.get(0)?,
+                version: r.get(1)?,
+                kind: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Resolve a reference to one version and load its text.

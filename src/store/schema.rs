@@ -11,14 +11,17 @@ pub const APPLICATION_ID: i32 = 0x7472_636b;
 pub const MIGRATIONS: &[&str] = &[
     // 1: articles, versions, observations, blobs.
     r"
+-- A rowid table: blobs are KBs, too large for a WITHOUT ROWID b-tree's cells.
 CREATE TABLE blobs (
-    hash  BLOB PRIMARY KEY CHECK (length(hash) = 32),
+    id    INTEGER PRIMARY KEY,
+    hash  BLOB NOT NULL UNIQUE CHECK (length(hash) = 32),
     size  INTEGER NOT NULL,               -- uncompressed bytes
     codec INTEGER NOT NULL,               -- 1 zstd, 2 zstd delta against base
     base  BLOB REFERENCES blobs(hash),    -- only for deltas
     depth INTEGER NOT NULL DEFAULT 0,     -- delta chain length to a whole blob
     data  BLOB NOT NULL
-) WITHOUT ROWID;
+);
+CREATE INDEX blobs_base ON blobs(base) WHERE base IS NOT NULL;
 
 CREATE TABLE articles (
     id         INTEGER PRIMARY KEY,

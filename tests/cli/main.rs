@@ -1,1 +1,6 @@
+//! CLI tests: the real `track` binary in temporary directories.
 
+mod add;
+mod bad_input;
+mod common;
+mod durability;
