@@ -30,9 +30,11 @@ impl Codec {
     }
 }
 
-/// zstd level for whole blobs and deltas. 19 is the best ratio that still
-/// compresses a 6 KB article in well under a millisecond.
-const LEVEL: i32 = 19;
+/// zstd level for whole blobs and deltas. On a 6 KB Arabic article, level 9
+/// compresses at ~60 MB/s and level 19 at ~6 MB/s, for 3% smaller whole blobs
+/// and no smaller deltas (`zstd -b9`/`-b19`, `--patch-from`): 9 keeps ingest
+/// well above 2,000 versions/s.
+const LEVEL: i32 = 9;
 
 /// Hash bytes the way blobs are addressed.
 pub fn hash(bytes: &[u8]) -> Hash {
