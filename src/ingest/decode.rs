@@ -142,7 +142,15 @@ pub fn is_probably_html(text: &str) -> bool {
         b"<br/>",
         b"<br />",
     ];
-    MARKERS.iter().any(|m| find_ci(head, m, 0).is_some())
+    // Only look where a tag can start: plain text has few or no '<'.
+    head.iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'<')
+        .any(|(i, _)| {
+            MARKERS
+                .iter()
+                .any(|m| head.len() - i >= m.len() && head[i..i + m.len()].eq_ignore_ascii_case(m))
+        })
 }
 
 fn override_encoding(label: &str) -> Result<&'static Encoding, DecodeError> {

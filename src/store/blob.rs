@@ -30,11 +30,11 @@ impl Codec {
     }
 }
 
-/// zstd level for whole blobs and deltas. On a 6 KB Arabic article, level 9
-/// compresses at ~60 MB/s and level 19 at ~6 MB/s, for 3% smaller whole blobs
-/// and no smaller deltas (`zstd -b9`/`-b19`, `--patch-from`): 9 keeps ingest
-/// well above 2,000 versions/s.
-const LEVEL: i32 = 9;
+/// zstd level for whole blobs and deltas. For ~6 KB inputs zstd switches to
+/// its small-input tables, where level 9 already runs the slow binary-tree
+/// match finder: on the ingest benchmark (1,000 articles x 10 versions) level 5
+/// ingests 2x faster than level 9 for a store 1% larger (BENCHMARKS.md).
+const LEVEL: i32 = 5;
 
 /// Hash bytes the way blobs are addressed.
 pub fn hash(bytes: &[u8]) -> Hash {

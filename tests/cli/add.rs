@@ -257,3 +257,29 @@ fn demo_runs() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn store_path_comes_from_flag_then_env_then_cwd() {
+    let ws = Workspace::new();
+    let seed = fixture(&format!("seeds/{SEED_000}.txt"));
+    let bare = || {
+        let mut cmd = assert_cmd::Command::cargo_bin("track").unwrap();
+        cmd.current_dir(ws.dir.path()).env_remove("TRACK_DB");
+        cmd
+    };
+    bare().args(["add", s(&seed)]).assert().success();
+    assert!(ws.path("track.db").exists());
+    bare()
+        .env("TRACK_DB", ws.path("env.db"))
+        .args(["add", s(&seed)])
+        .assert()
+        .success();
+    assert!(ws.path("env.db").exists());
+    bare()
+        .env("TRACK_DB", ws.path("env.db"))
+        .args(["--db", s(&ws.path("flag.db")), "add", s(&seed)])
+        .assert()
+        .success()
+        .stdout(format!("new article {SEED_000} (v1)\n"));
+    assert!(ws.path("flag.db").exists());
+}
