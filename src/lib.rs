@@ -8,6 +8,8 @@
 
 #![forbid(unsafe_code)]
 
+pub mod diff;
 pub mod ingest;
+pub mod report;
 pub mod store;
 pub mod text;

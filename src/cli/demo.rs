@@ -165,6 +165,19 @@ pub fn run(explicit_db: Option<PathBuf>, _args: DemoArgs) -> Result<i32, CliErro
             format: Format::Term,
         },
     )?;
+    println!("\n$ track diff {SEED_000}@1 {SEED_000}@2");
+    super::diff::run(
+        &ctx,
+        &super::diff::DiffArgs {
+            refs: vec![format!("{SEED_000}@1"), format!("{SEED_000}@2")],
+            format: super::diff::DiffFormat::Term,
+            context: Some(1),
+            only: None,
+            ignore_orthographic: false,
+            color: super::diff::ColorChoice::Never,
+            output: None,
+        },
+    )?;
     let stats = store.stats()?;
     println!(
         "\n{} articles, {} versions, {} observations; {} blobs: {} bytes of text kept in {} bytes",

@@ -3,6 +3,7 @@
 
 mod add;
 mod demo;
+mod diff;
 pub mod error;
 mod read;
 
@@ -35,6 +36,8 @@ pub enum Command {
     Log(read::LogArgs),
     /// Print the text of one version (KEY, KEY@N, KEY@-1)
     Show(read::ShowArgs),
+    /// Show what changed: between versions of an article, or between two articles
+    Diff(diff::DiffArgs),
     /// Re-hash every stored blob and report any damage (exit 1 if any)
     Verify(read::FormatArgs),
     /// Ingest the bundled fixtures into a fresh store and show what was stored
@@ -83,6 +86,7 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         Command::List(args) => read::list(&ctx, &args),
         Command::Log(args) => read::log(&ctx, &args),
         Command::Show(args) => read::show(&ctx, &args),
+        Command::Diff(args) => diff::run(&ctx, &args),
         Command::Verify(args) => read::verify(&ctx, &args),
         Command::Demo(args) => demo::run(explicit_db, args),
     }

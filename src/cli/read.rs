@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::error::{CliError, exit};
 use super::{Context, Format};
+use track::diff::{DiffOptions, diff_texts};
 use track::store::{OpenMode, VersionInfo, VersionRef};
 use track::text::segment;
 
@@ -76,6 +77,9 @@ struct LogEntry {
     sentences: usize,
     sentences_added: usize,
     sentences_removed: usize,
+    /// Edited, split or merged.
+    sentences_edited: usize,
+    sentences_moved: usize,
 }
 
 pub fn log(ctx: &Context, args: &LogArgs) -> Result<i32, CliError> {
@@ -90,20 +94,30 @@ pub fn log(ctx: &Context, args: &LogArgs) -> Result<i32, CliError> {
                 version: Some(info.version),
             })?
             .text;
-        let sentences = segment::segment(&text).len();
-        let (added, removed) = match &previous {
-            None => (sentences, 0),
-            Some(prev) => {
-                let d = segment::sentence_delta(prev, &text);
-                (d.added, d.removed)
-            }
-        };
-        entries.push(LogEntry {
+        let mut entry = LogEntry {
             info,
-            sentences,
-            sentences_added: added,
-            sentences_removed: removed,
-        });
+            sentences: 0,
+            sentences_added: 0,
+            sentences_removed: 0,
+            sentences_edited: 0,
+            sentences_moved: 0,
+        };
+        match &previous {
+            None => {
+                entry.sentences = segment::segment(&text).len();
+                entry.sentences_added = entry.sentences;
+            }
+            Some(prev) => {
+                let diff = diff_texts(prev, &text, &DiffOptions::default());
+                let c = diff.counts();
+                entry.sentences = diff.new_units.len();
+                entry.sentences_added = c.added;
+                entry.sentences_removed = c.removed;
+                entry.sentences_edited = c.edited + c.split + c.merged;
+                entry.sentences_moved = c.moved;
+            }
+        }
+        entries.push(entry);
         previous = Some(text);
     }
     let mut out = std::io::stdout().lock();
@@ -129,7 +143,7 @@ pub fn log(ctx: &Context, args: &LogArgs) -> Result<i32, CliError> {
         };
         writeln!(
             out,
-            "v{:<3} {}  {}  {:>8} B  {:>4} sentences  +{} -{}{seen}",
+            "v{:<3} {}  {}  {:>8} B  {:>4} sentences  +{} -{} ~{}{}{seen}",
             v.version,
             v.fetched_at,
             &v.hash[..12],
@@ -137,6 +151,12 @@ pub fn log(ctx: &Context, args: &LogArgs) -> Result<i32, CliError> {
             e.sentences,
             e.sentences_added,
             e.sentences_removed,
+            e.sentences_edited,
+            if e.sentences_moved > 0 {
+                format!(" >{}", e.sentences_moved)
+            } else {
+                String::new()
+            },
         )?;
     }
     Ok(exit::OK)

@@ -28,6 +28,16 @@ use crate::text::normalize;
 /// reading one old version.
 const MAX_DELTA_DEPTH: i64 = 32;
 
+/// How long a writer waits for another one before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
 /// Errors of the store. Their messages name the database or the item.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -279,15 +289,27 @@ impl Store {
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| open_err(e.to_string()))?;
-        conn.busy_timeout(Duration::from_secs(60))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         let store = Store {
             conn,
             path: path.to_path_buf(),
         };
-        store.check_identity()?;
-        store.configure()?;
-        store.migrate()?;
-        Ok(store)
+        // SQLite answers BUSY without waiting in a few cases (a journal-mode
+        // change racing another process that is opening the same store):
+        // retry the whole sequence, within the busy timeout.
+        let started = std::time::Instant::now();
+        loop {
+            let attempt = store
+                .check_identity()
+                .and_then(|()| store.configure())
+                .and_then(|()| store.migrate());
+            match attempt {
+                Err(StoreError::Sql(e)) if is_busy(&e) && started.elapsed() < BUSY_TIMEOUT => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                other => return other.map(|()| store),
+            }
+        }
     }
 
     /// The database file.
@@ -297,13 +319,14 @@ impl Store {
 
     /// Refuse foreign and newer databases; reads only.
     fn check_identity(&self) -> Result<()> {
-        let (app_id, version) = self.identity_pragmas().map_err(|e| match e {
+        let (app_id, version, objects) = self.identity_snapshot().map_err(|e| match e {
             rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase => {
                 StoreError::Foreign {
                     path: self.path.clone(),
                     reason: "not an SQLite file".into(),
                 }
             }
+            other if is_busy(&other) => StoreError::Sql(other),
             other => StoreError::Open {
                 path: self.path.clone(),
                 reason: other.to_string(),
@@ -325,9 +348,6 @@ impl Store {
                 reason: format!("SQLite application_id {app_id:#x}"),
             });
         }
-        let objects: i64 = self
-            .conn
-            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
         if objects > 0 || version != 0 {
             return Err(StoreError::Foreign {
                 path: self.path.clone(),
@@ -335,6 +355,22 @@ impl Store {
             });
         }
         Ok(())
+    }
+
+    /// `application_id`, `user_version` and the number of schema objects, read
+    /// in one transaction: another process may be creating the store right now,
+    /// and its migration must be seen whole or not at all.
+    fn identity_snapshot(&self) -> rusqlite::Result<(i32, i64, i64)> {
+        self.conn.execute_batch("BEGIN")?;
+        let read = (|| {
+            let (app_id, version) = self.identity_pragmas()?;
+            let objects: i64 =
+                self.conn
+                    .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+            Ok((app_id, version, objects))
+        })();
+        let _ = self.conn.execute_batch("COMMIT");
+        read
     }
 
     fn identity_pragmas(&self) -> rusqlite::Result<(i32, i64)> {
@@ -369,7 +405,7 @@ impl Store {
         if version == schema::current_version() {
             return Ok(());
         }
-        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        self.execute_writer("BEGIN IMMEDIATE")?;
         let applied = (|| -> Result<()> {
             let (app_id, version) = self.identity_pragmas()?;
             if app_id != 0 && app_id != APPLICATION_ID {
@@ -400,9 +436,24 @@ impl Store {
         Ok(())
     }
 
+    /// Run a statement that takes the write lock, retrying while SQLite
+    /// answers BUSY without having waited (it does so where waiting could
+    /// deadlock), within the busy timeout.
+    fn execute_writer(&self, sql: &str) -> Result<()> {
+        let started = std::time::Instant::now();
+        loop {
+            match self.conn.execute_batch(sql) {
+                Err(e) if is_busy(&e) && started.elapsed() < BUSY_TIMEOUT => {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                other => return Ok(other?),
+            }
+        }
+    }
+
     /// Start a write batch (one transaction until `Batch::commit`).
     pub fn batch(&mut self) -> Result<Batch<'_>> {
-        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        self.execute_writer("BEGIN IMMEDIATE")?;
         Ok(Batch {
             store: self,
             open: true,
@@ -759,7 +810,8 @@ impl Batch<'_> {
 
     /// Commit everything recorded so far and start a new transaction.
     pub fn checkpoint(&mut self) -> Result<()> {
-        self.store.conn.execute_batch("COMMIT; BEGIN IMMEDIATE")?;
+        self.store.execute_writer("COMMIT")?;
+        self.store.execute_writer("BEGIN IMMEDIATE")?;
         // The cache only helps within a burst of versions of one article.
         if self.blob_cache.len() > 256 {
             self.blob_cache.clear();
@@ -769,7 +821,7 @@ impl Batch<'_> {
 
     /// Commit and end the batch.
     pub fn commit(mut self) -> Result<()> {
-        self.store.conn.execute_batch("COMMIT")?;
+        self.store.execute_writer("COMMIT")?;
         self.open = false;
         Ok(())
     }

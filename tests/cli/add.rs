@@ -77,12 +77,12 @@ fn seeds_rescrapes_edits_and_reverts() {
     // log shows both versions, sentence counts and the revert.
     let (code, log, _) = ws.run(&["log", SEED_000]);
     assert_eq!(code, 0);
-    // v2 edits one sentence (a removal and an addition) and adds one.
+    // v2 edits one sentence and adds one.
     let lines: Vec<&str> = log.lines().collect();
     assert_eq!(lines.len(), 4, "{log}");
     assert!(lines[1].starts_with("v1 "), "{log}");
     assert!(
-        lines[2].starts_with("v2 ") && lines[2].ends_with("+2 -1"),
+        lines[2].starts_with("v2 ") && lines[2].ends_with("+1 -0 ~1"),
         "{log}"
     );
     assert!(lines[3].ends_with("reverted to v1"), "{log}");

@@ -68,6 +68,13 @@ impl Workspace {
         serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
     }
 
+    /// Parse stdout as JSON whatever the exit status (diff exits 1 on differences).
+    pub fn json_any(&self, args: &[&str]) -> serde_json::Value {
+        let (code, out, err) = self.run(args);
+        assert!(code == 0 || code == 1, "track {args:?} failed: {err}");
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
+    }
+
     /// Number of blobs in the store, from `verify --format json`.
     pub fn blobs(&self) -> u64 {
         self.json(&["verify", "--format", "json"])["blobs"]

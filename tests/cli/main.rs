@@ -2,5 +2,7 @@
 
 mod add;
 mod bad_input;
+mod browser;
 mod common;
+mod diff;
 mod durability;

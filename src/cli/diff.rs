@@ -1,0 +1,169 @@
+//! `track diff`: what changed between two versions, or between two articles.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use super::Context;
+use super::error::{CliError, exit};
+use track::diff::{DiffOptions, diff_texts};
+use track::report::{self, DiffReport, Mode, Only, ReportOptions, TermOptions};
+use track::store::{OpenMode, VersionRef, VersionText};
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// One REF (compared with the version before it), or two REFs: two versions of one
+    /// article, or two different articles (KEY, KEY@N, KEY@-1)
+    #[arg(required = true, num_args = 1..=2, value_name = "REF")]
+    pub refs: Vec<String>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: DiffFormat,
+
+    /// Unchanged sentences shown around each change [default: 2 for term, 3 for unified and html]
+    #[arg(long, value_name = "N")]
+    pub context: Option<usize>,
+
+    /// Show only these sentences (changed = edited, moved, split or merged)
+    #[arg(long, value_enum)]
+    pub only: Option<OnlyArg>,
+
+    /// Treat edits of spelling only (diacritics, digit script, name variants) as unchanged
+    #[arg(long)]
+    pub ignore_orthographic: bool,
+
+    /// Colour: auto (a terminal, and NO_COLOR unset), always, never
+    #[arg(long, value_enum, default_value_t)]
+    pub color: ColorChoice,
+
+    /// Write the report to this file instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum DiffFormat {
+    /// For people: colours, word changes inline
+    #[default]
+    Term,
+    /// Like diff -u, one sentence per line
+    Unified,
+    /// The JSON contract
+    Json,
+    /// One self-contained HTML file: inline and side-by-side views
+    Html,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnlyArg {
+    Added,
+    Removed,
+    Changed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// Resolve the REFs to the two texts to compare and the mode.
+pub fn resolve(
+    store: &track::store::Store,
+    refs: &[String],
+) -> Result<(Mode, VersionText, VersionText), CliError> {
+    match refs {
+        [one] => {
+            let to = store.version(&VersionRef::parse(one))?;
+            if to.version == 1 {
+                return Err(CliError::input(format!(
+                    "{}@1 is the first version: nothing before it to compare (give two REFs)",
+                    to.key
+                )));
+            }
+            let from = store.version(&VersionRef {
+                key: to.key.clone(),
+                version: Some(to.version - 1),
+            })?;
+            Ok((Mode::Versions, from, to))
+        }
+        [a, b] => {
+            let from = store.version(&VersionRef::parse(a))?;
+            let to = store.version(&VersionRef::parse(b))?;
+            let mode = if from.key == to.key {
+                Mode::Versions
+            } else {
+                Mode::Articles
+            };
+            Ok((mode, from, to))
+        }
+        _ => Err(CliError::input("give one or two REFs")),
+    }
+}
+
+pub fn run(ctx: &Context, args: &DiffArgs) -> Result<i32, CliError> {
+    let store = ctx.open(OpenMode::Existing)?;
+    let (mode, from, to) = resolve(&store, &args.refs)?;
+    let diff = diff_texts(&from.text, &to.text, &DiffOptions::default());
+    let opts = ReportOptions {
+        only: args.only.map(|o| match o {
+            OnlyArg::Added => Only::Added,
+            OnlyArg::Removed => Only::Removed,
+            OnlyArg::Changed => Only::Changed,
+        }),
+        ignore_orthographic: args.ignore_orthographic,
+    };
+    let report = DiffReport::new(mode, &from, &to, &diff, opts);
+
+    let mut buffer: Vec<u8> = Vec::new();
+    match args.format {
+        DiffFormat::Json => {
+            serde_json::to_writer_pretty(&mut buffer, &report)
+                .map_err(|e| CliError::internal(format!("JSON: {e}")))?;
+            buffer.push(b'\n');
+        }
+        DiffFormat::Html => report::render_html(&report, args.context.unwrap_or(3), &mut buffer)?,
+        DiffFormat::Unified => {
+            let old: Vec<&str> = diff.old_units.iter().map(|u| u.text(&from.text)).collect();
+            let new: Vec<&str> = diff.new_units.iter().map(|u| u.text(&to.text)).collect();
+            report::render_unified(&report, &old, &new, args.context.unwrap_or(3), &mut buffer)?;
+        }
+        DiffFormat::Term => {
+            let color = match args.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => {
+                    args.output.is_none()
+                        && std::io::stdout().is_terminal()
+                        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                }
+            };
+            report::render_term(
+                &report,
+                TermOptions {
+                    color,
+                    context: args.context.unwrap_or(2),
+                },
+                &mut buffer,
+            )?;
+        }
+    }
+    match &args.output {
+        Some(path) => std::fs::write(path, &buffer)
+            .map_err(|e| CliError::input(format!("{}: cannot write: {e}", path.display())))?,
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(&buffer)?;
+            out.flush()?;
+        }
+    }
+    Ok(if report.has_differences() {
+        exit::DIFFERENCES
+    } else {
+        exit::OK
+    })
+}

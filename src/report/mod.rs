@@ -1,0 +1,337 @@
+//! Reports: the data of a diff (the JSON contract) and its renderers.
+//!
+//! [`DiffReport`] is built once from two versions and their [`TextDiff`];
+//! every renderer reads only it, so the formats cannot disagree.
+
+mod html;
+mod term;
+mod unified;
+
+use serde::Serialize;
+
+use crate::diff::{Counts, Op, TextDiff, WordChange};
+use crate::store::VersionText;
+use crate::text::segment::UnitKind;
+
+pub use html::render as render_html;
+pub use term::{TermOptions, render as render_term};
+pub use unified::render as render_unified;
+
+/// Versions of one article, or two articles from different outlets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    Versions,
+    Articles,
+}
+
+/// One side of the comparison.
+#[derive(Debug, Clone, Serialize)]
+pub struct Side {
+    pub key: String,
+    pub version: i64,
+    pub hash: String,
+    pub fetched_at: String,
+    pub url: Option<String>,
+    pub title: Option<String>,
+    pub dir: Option<String>,
+    pub lang: Option<String>,
+}
+
+impl Side {
+    fn of(v: &VersionText) -> Side {
+        Side {
+            key: v.key.clone(),
+            version: v.version,
+            hash: v.hash.clone(),
+            fetched_at: v.fetched_at.clone(),
+            url: v.url.clone(),
+            title: v.title.clone(),
+            dir: v.dir.clone(),
+            lang: v.lang.clone(),
+        }
+    }
+
+    /// `KEY@N`, how a REF names this side.
+    pub fn reference(&self) -> String {
+        format!("{}@{}", self.key, self.version)
+    }
+}
+
+/// A unit (sentence, heading, list item, table row) on one side of a row.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitRef {
+    /// Index of the unit in its version (the first one, for split/merged rows).
+    pub index: usize,
+    /// The unit's text as ingested (several units joined by a space for split/merged rows).
+    pub text: String,
+    /// All unit indices, for split/merged rows only.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub indices: Vec<usize>,
+    pub paragraph: usize,
+    pub kind: UnitKind,
+}
+
+/// One row of the sentence alignment.
+#[derive(Debug, Clone, Serialize)]
+pub struct SentenceRow {
+    pub op: Op,
+    pub from: Option<UnitRef>,
+    pub to: Option<UnitRef>,
+    pub orthographic_only: bool,
+    pub similarity: f32,
+    pub words: Vec<WordChange>,
+}
+
+/// Which rows a report keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Only {
+    Added,
+    Removed,
+    /// Edited, moved, split and merged rows.
+    Changed,
+}
+
+/// Options that shape a report.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReportOptions {
+    /// Keep only these rows (unchanged rows are still used as context).
+    pub only: Option<Only>,
+    /// Treat orthographic-only edits (diacritics, digit script, spelling variants) as unchanged.
+    pub ignore_orthographic: bool,
+}
+
+/// The result of `track diff`, as the JSON contract describes it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DiffReport {
+    pub mode: Mode,
+    pub from: Side,
+    pub to: Side,
+    /// Rows per operation, before `--only`.
+    pub counts: Counts,
+    pub sentences: Vec<SentenceRow>,
+    /// Claim-level changes (filled by the claims engine).
+    pub claims: Vec<serde_json::Value>,
+}
+
+impl DiffReport {
+    /// Build the report of `diff`, computed from `from.text` to `to.text`.
+    pub fn new(
+        mode: Mode,
+        from: &VersionText,
+        to: &VersionText,
+        diff: &TextDiff,
+        opts: ReportOptions,
+    ) -> DiffReport {
+        let unit = |indices: &[usize],
+                    units: &[crate::text::segment::Unit],
+                    text: &str|
+         -> Option<UnitRef> {
+            let first = *indices.first()?;
+            let joined: Vec<&str> = indices
+                .iter()
+                .filter_map(|&i| units.get(i))
+                .map(|u| u.text(text))
+                .collect();
+            let u = units.get(first)?;
+            Some(UnitRef {
+                index: first,
+                text: joined.join(" "),
+                indices: if indices.len() > 1 {
+                    indices.to_vec()
+                } else {
+                    Vec::new()
+                },
+                paragraph: u.paragraph,
+                kind: u.kind,
+            })
+        };
+        let mut counts = Counts::default();
+        let mut sentences = Vec::with_capacity(diff.changes.len());
+        for change in &diff.changes {
+            let mut op = change.op;
+            if opts.ignore_orthographic && change.orthographic_only && op == Op::Edited {
+                op = Op::Unchanged;
+            }
+            count(&mut counts, op);
+            let keep = match opts.only {
+                None => true,
+                Some(_) if op == Op::Unchanged => true,
+                Some(Only::Added) => op == Op::Added,
+                Some(Only::Removed) => op == Op::Removed,
+                Some(Only::Changed) => {
+                    matches!(op, Op::Edited | Op::Moved | Op::Split | Op::Merged)
+                }
+            };
+            if !keep {
+                continue;
+            }
+            sentences.push(SentenceRow {
+                op,
+                from: unit(&change.from, &diff.old_units, &from.text),
+                to: unit(&change.to, &diff.new_units, &to.text),
+                orthographic_only: change.orthographic_only,
+                similarity: change.similarity,
+                words: if op == Op::Unchanged {
+                    Vec::new()
+                } else {
+                    change.words.clone()
+                },
+            });
+        }
+        DiffReport {
+            mode,
+            from: Side::of(from),
+            to: Side::of(to),
+            counts,
+            sentences,
+            claims: Vec::new(),
+        }
+    }
+
+    /// Whether anything differs (diff(1)'s exit status 1).
+    pub fn has_differences(&self) -> bool {
+        let c = &self.counts;
+        c.edited + c.added + c.removed + c.moved + c.split + c.merged > 0
+    }
+
+    /// The text direction to lay the report out in.
+    pub fn dir(&self) -> &str {
+        self.to
+            .dir
+            .as_deref()
+            .or(self.from.dir.as_deref())
+            .unwrap_or("auto")
+    }
+
+    /// One line of counts, e.g. `1 edited, 1 added · 24 unchanged`.
+    pub fn summary(&self) -> String {
+        let c = &self.counts;
+        let list = |items: &[(usize, &str)]| -> String {
+            let parts: Vec<String> = items
+                .iter()
+                .filter(|(n, _)| *n > 0)
+                .map(|(n, what)| format!("{n} {what}"))
+                .collect();
+            if parts.is_empty() {
+                "no differences".to_string()
+            } else {
+                parts.join(", ")
+            }
+        };
+        match self.mode {
+            Mode::Versions => format!(
+                "{} · {} unchanged",
+                list(&[
+                    (c.edited, "edited"),
+                    (c.added, "added"),
+                    (c.removed, "removed"),
+                    (c.moved, "moved"),
+                    (c.split, "split"),
+                    (c.merged, "merged")
+                ]),
+                c.unchanged
+            ),
+            Mode::Articles => format!(
+                "{} sentences alike in both ({} identical, {} nearly); {} only in {}, {} only in {}",
+                c.unchanged + c.edited + c.moved + c.split + c.merged,
+                c.unchanged,
+                c.edited + c.moved + c.split + c.merged,
+                c.removed,
+                self.from.key,
+                c.added,
+                self.to.key
+            ),
+        }
+    }
+}
+
+fn count(c: &mut Counts, op: Op) {
+    match op {
+        Op::Unchanged => c.unchanged += 1,
+        Op::Edited => c.edited += 1,
+        Op::Added => c.added += 1,
+        Op::Removed => c.removed += 1,
+        Op::Moved => c.moved += 1,
+        Op::Split => c.split += 1,
+        Op::Merged => c.merged += 1,
+    }
+}
+
+/// A row to show, or a run of unchanged rows folded away.
+pub(crate) enum Shown<'a> {
+    Row(&'a SentenceRow),
+    Folded(&'a [SentenceRow]),
+}
+
+/// Rows with `context` unchanged rows kept around each change and the other
+/// unchanged runs folded.
+pub(crate) fn with_context(rows: &[SentenceRow], context: usize) -> Vec<Shown<'_>> {
+    let mut visible = vec![false; rows.len()];
+    for (i, row) in rows.iter().enumerate() {
+        if row.op != Op::Unchanged {
+            let hi = (i + context).min(rows.len() - 1);
+            visible[i.saturating_sub(context)..=hi]
+                .iter_mut()
+                .for_each(|v| *v = true);
+        }
+    }
+    let mut out = Vec::new();
+    let mut run_start = None;
+    for (i, row) in rows.iter().enumerate() {
+        if visible[i] {
+            if let Some(start) = run_start.take() {
+                out.push(Shown::Folded(&rows[start..i]));
+            }
+            out.push(Shown::Row(row));
+        } else if run_start.is_none() {
+            run_start = Some(i);
+        }
+    }
+    if let Some(start) = run_start {
+        out.push(Shown::Folded(&rows[start..]));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(op: Op) -> SentenceRow {
+        SentenceRow {
+            op,
+            from: None,
+            to: None,
+            orthographic_only: false,
+            similarity: 1.0,
+            words: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn context_folds_long_unchanged_runs() {
+        let ops = [
+            Op::Unchanged,
+            Op::Unchanged,
+            Op::Unchanged,
+            Op::Edited,
+            Op::Unchanged,
+            Op::Unchanged,
+            Op::Unchanged,
+        ];
+        let rows: Vec<SentenceRow> = ops.iter().map(|&o| row(o)).collect();
+        let shape: Vec<String> = with_context(&rows, 1)
+            .iter()
+            .map(|s| match s {
+                Shown::Row(r) => format!("{:?}", r.op),
+                Shown::Folded(run) => format!("folded {}", run.len()),
+            })
+            .collect();
+        assert_eq!(
+            shape,
+            ["folded 2", "Unchanged", "Edited", "Unchanged", "folded 2"]
+        );
+        assert!(matches!(with_context(&rows[..3], 2)[..], [Shown::Folded(r)] if r.len() == 3));
+    }
+}

@@ -1,0 +1,252 @@
+//! `track diff`: modes, formats, options, exit codes.
+
+use std::fs;
+
+use crate::common::*;
+
+/// A store with the seed 000 as v1 and the edited copy as v2.
+fn two_versions() -> Workspace {
+    let ws = Workspace::new();
+    ws.add(&[s(&fixture("seeds"))]);
+    ws.add(&["--key", SEED_000, s(&fixture("edits/000_v2.txt"))]);
+    ws
+}
+
+#[test]
+fn one_ref_compares_with_the_version_before() {
+    let ws = two_versions();
+    let (code, out, err) = ws.run(&["diff", SEED_000]);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.contains("1 edited, 1 added · 24 unchanged"), "{out}");
+    assert!(out.contains("نحو [-2000-]{+2300+} جندي"), "{out}");
+    assert!(
+        out.contains("+ ولم تعلن بيونج يانج أي رقم رسمي للقتلى."),
+        "{out}"
+    );
+    assert!(!out.contains('\x1b'), "no colour when not a terminal");
+    // The same version against itself: no differences, exit 0.
+    let (code, out, _) = ws.run(&["diff", &format!("{SEED_000}@1"), &format!("{SEED_000}@-1")]);
+    assert_eq!(code, 0);
+    assert!(out.contains("no differences"), "{out}");
+}
+
+#[test]
+fn json_follows_the_contract() {
+    let ws = two_versions();
+    let (code, out, _) = ws.run(&[
+        "diff",
+        "--format",
+        "json",
+        &format!("{SEED_000}@1"),
+        &format!("{SEED_000}@2"),
+    ]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["mode"], "versions");
+    for side in ["from", "to"] {
+        for field in ["key", "version", "hash", "fetched_at"] {
+            assert!(v[side].get(field).is_some(), "{side}.{field}");
+        }
+    }
+    assert_eq!(v["from"]["version"], 1);
+    assert_eq!(v["to"]["version"], 2);
+    assert!(v["claims"].is_array());
+    let rows = v["sentences"].as_array().unwrap();
+    let edited: Vec<&serde_json::Value> = rows.iter().filter(|r| r["op"] == "edited").collect();
+    assert_eq!(edited.len(), 1);
+    let e = edited[0];
+    assert_eq!(e["orthographic_only"], false);
+    assert!(e["from"]["text"].as_str().unwrap().contains("2000"));
+    assert!(e["to"]["text"].as_str().unwrap().contains("2300"));
+    let changed: Vec<(String, String)> = e["words"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["op"] != "equal")
+        .map(|w| {
+            (
+                w["op"].as_str().unwrap().to_string(),
+                w["text"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        changed,
+        vec![
+            ("delete".into(), "2000".into()),
+            ("insert".into(), "2300".into())
+        ]
+    );
+    let added: Vec<&serde_json::Value> = rows.iter().filter(|r| r["op"] == "added").collect();
+    assert_eq!(added.len(), 1);
+    assert!(added[0]["from"].is_null());
+    for r in rows {
+        for field in ["op", "from", "to", "orthographic_only", "words"] {
+            assert!(r.get(field).is_some(), "row lacks {field}");
+        }
+    }
+}
+
+#[test]
+fn only_and_ignore_orthographic() {
+    let ws = Workspace::new();
+    let a = ws.path("a.txt");
+    let b = ws.path("b.txt");
+    fs::write(
+        &a,
+        "أرسل كيم جونج أون رسالة إلى بوتين.\n\nقُتل 12 جندياً في المعارك.\n",
+    )
+    .unwrap();
+    fs::write(&b, "أرسل كيم جونغ أون رسالة إلى بوتين.\n\nقُتل 12 جندياً في المعارك.\n\nوأضاف البيان تفاصيل جديدة.\n").unwrap();
+    ws.add(&["--key", "k", s(&a)]);
+    ws.add(&["--key", "k", s(&b)]);
+    let json = ws.json_any(&["diff", "--format", "json", "k"]);
+    let ops: Vec<(&str, bool)> = json["sentences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["op"].as_str().unwrap(),
+                r["orthographic_only"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        ops,
+        vec![("edited", true), ("unchanged", false), ("added", false)]
+    );
+
+    let (code, out, _) = ws.run(&[
+        "diff",
+        "--format",
+        "json",
+        "--ignore-orthographic",
+        "--only",
+        "added",
+        "k",
+    ]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let ops: Vec<&str> = v["sentences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["op"].as_str().unwrap())
+        .collect();
+    assert_eq!(ops, vec!["unchanged", "unchanged", "added"]);
+
+    // Only an orthographic edit, ignored: no differences.
+    fs::write(
+        &b,
+        "أرسل كيم جونغ أون رسالة إلى بوتين.\n\nقتل ١٢ جنديا في المعارك.\n",
+    )
+    .unwrap();
+    ws.add(&["--key", "k2", s(&a)]);
+    let (code, out, _) = ws.run(&["add", "--key", "k2", s(&b)]);
+    assert_eq!(code, 0, "{out}");
+    let (code, _, _) = ws.run(&["diff", "--ignore-orthographic", "k2"]);
+    assert_eq!(code, 0);
+    let (code, _, _) = ws.run(&["diff", "k2"]);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn unified_is_diff_u_with_sentences_as_lines() {
+    let ws = two_versions();
+    let (code, out, _) = ws.run(&["diff", "--format", "unified", "--context", "1", SEED_000]);
+    assert_eq!(code, 1);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[0].starts_with(&format!("--- {SEED_000}@1\t")),
+        "{out}"
+    );
+    assert!(
+        lines[1].starts_with(&format!("+++ {SEED_000}@2\t")),
+        "{out}"
+    );
+    assert!(lines[2].starts_with("@@ -"), "{out}");
+    assert!(
+        out.contains("\n-فقد ذكرت تقارير استخباراتية من سول أن نحو 2000 جندي"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\n+فقد ذكرت تقارير استخباراتية من سول أن نحو 2300 جندي"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\n+ولم تعلن بيونج يانج أي رقم رسمي للقتلى."),
+        "{out}"
+    );
+}
+
+#[test]
+fn articles_mode_between_two_keys() {
+    let ws = two_versions();
+    let (code, out, _) = ws.run(&["diff", "--format", "json", SEED_000, SEED_004]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["mode"], "articles");
+    assert_eq!(v["from"]["key"], SEED_000);
+    assert_eq!(v["to"]["key"], SEED_004);
+}
+
+#[test]
+fn trouble_exits_2() {
+    let ws = two_versions();
+    let (code, _, err) = ws.run(&["diff", SEED_004]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        format!(
+            "error: {SEED_004}@1 is the first version: nothing before it to compare (give two REFs)\n"
+        )
+    );
+    let (code, _, err) = ws.run(&["diff", "nope", SEED_000]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no article with key \"nope\""), "{err}");
+    let (code, _, _) = ws.run(&["diff", &format!("{SEED_000}@9")]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn html_escapes_the_scrape_and_sets_direction() {
+    let ws = Workspace::new();
+    let (a, b) = hostile_pair(&ws);
+    ws.add(&["--key", "k", s(&a)]);
+    ws.add(&["--key", "k", s(&b)]);
+    let report = ws.path("report.html");
+    let (code, _, err) = ws.run(&["diff", "--format", "html", "-o", s(&report), "k"]);
+    assert_eq!(code, 1, "{err}");
+    let html = fs::read_to_string(&report).unwrap();
+    assert!(!html.contains("<script"), "a script tag in the report");
+    assert!(!html.contains("<img"), "an img tag in the report");
+    assert!(
+        html.contains("&lt;script&gt;document.title"),
+        "the payload is shown as text"
+    );
+    assert!(html.contains("Content-Security-Policy"));
+    assert!(html.contains(r#"dir="auto""#) || html.contains(r#"dir="rtl""#));
+    assert!(html.contains("<ins><bdi>"), "changed spans are isolated");
+    for external in ["http://", "https://"] {
+        assert!(!html.contains(external), "the report references {external}");
+    }
+}
+
+/// Two versions of an Arabic text whose second quotes markup a browser would run.
+pub fn hostile_pair(ws: &Workspace) -> (std::path::PathBuf, std::path::PathBuf) {
+    let a = ws.path("hostile-a.txt");
+    let b = ws.path("hostile-b.txt");
+    let base = "أشاد الرئيس الروسي فلاديمير بوتين بمتانة العلاقات الثنائية مع بيونج يانج، وذلك في رسالة رسمية.\n\n\
+                وتشير تقديرات الاستخبارات إلى أن بيونج يانج أرسلت أكثر من 10 آلاف جندي إلى روسيا خلال عام 2024.\n";
+    fs::write(&a, base).unwrap();
+    fs::write(
+        &b,
+        format!(
+            "{}\n\nونشر الموقع الشيفرة <script>document.title='PWNED'</script> والصورة <img src=x onerror=\"document.body.setAttribute('data-pwned','1')\"> في التعليقات.\n",
+            base.replace("10 آلاف", "12 ألف")
+        ),
+    )
+    .unwrap();
+    (a, b)
+}
