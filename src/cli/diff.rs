@@ -7,7 +7,7 @@ use clap::{Args, ValueEnum};
 
 use super::Context;
 use super::error::{CliError, exit};
-use track::diff::{DiffOptions, diff_texts};
+use track::diff::{ARTICLES_THRESHOLD, DEFAULT_THRESHOLD, DiffOptions, diff_texts};
 use track::report::{self, DiffReport, Mode, Only, ReportOptions, TermOptions};
 use track::store::{OpenMode, VersionRef, VersionText};
 
@@ -108,7 +108,18 @@ pub fn resolve(
 pub fn run(ctx: &Context, args: &DiffArgs) -> Result<i32, CliError> {
     let store = ctx.open(OpenMode::Existing)?;
     let (mode, from, to) = resolve(&store, &args.refs)?;
-    let diff = diff_texts(&from.text, &to.text, &DiffOptions::default());
+    let threshold = match mode {
+        Mode::Versions => DEFAULT_THRESHOLD,
+        Mode::Articles => ARTICLES_THRESHOLD,
+    };
+    let diff = diff_texts(
+        &from.text,
+        &to.text,
+        &DiffOptions {
+            match_threshold: threshold,
+            ..DiffOptions::default()
+        },
+    );
     let opts = ReportOptions {
         only: args.only.map(|o| match o {
             OnlyArg::Added => Only::Added,

@@ -160,8 +160,12 @@ fn inline_row(h: &mut String, mode: Mode, row: &SentenceRow, dir: &str) {
     let body = match row.op {
         Op::Unchanged | Op::Added => plain(&row.to),
         Op::Removed => plain(&row.from),
-        _ if row.words.is_empty() => plain(&row.to),
-        _ => words(row, true, true),
+        _ if row.shows_words() => words(row, true, true),
+        _ => format!(
+            r#"<del>{}</del></p><p dir="{dir}"><ins>{}</ins>"#,
+            plain(&row.from),
+            plain(&row.to)
+        ),
     };
     let note = match (row.op, mode) {
         (Op::Unchanged, _) => String::new(),
@@ -192,8 +196,8 @@ fn side_row(h: &mut String, row: &SentenceRow, dir: &str) {
         Op::Unchanged => (plain(&row.from), plain(&row.to)),
         Op::Added => (String::new(), plain(&row.to)),
         Op::Removed => (plain(&row.from), String::new()),
-        _ if row.words.is_empty() => (plain(&row.from), plain(&row.to)),
-        _ => (words(row, true, false), words(row, false, true)),
+        _ if row.shows_words() => (words(row, true, false), words(row, false, true)),
+        _ => (plain(&row.from), plain(&row.to)),
     };
     let _ = writeln!(
         h,

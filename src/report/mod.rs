@@ -83,6 +83,17 @@ pub struct SentenceRow {
     pub words: Vec<WordChange>,
 }
 
+/// Below this similarity a word diff interleaves more than it explains: the
+/// renderers show the two sentences whole instead.
+pub const WORD_DIFF_MIN_SIMILARITY: f32 = 0.5;
+
+impl SentenceRow {
+    /// Whether to show this row as a word diff (else both sides whole).
+    pub fn shows_words(&self) -> bool {
+        !self.words.is_empty() && self.similarity >= WORD_DIFF_MIN_SIMILARITY
+    }
+}
+
 /// Which rows a report keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Only {

@@ -148,15 +148,18 @@ fn write_row(p: &Painter, mode: Mode, row: &SentenceRow, out: &mut dyn Write) ->
                 Op::Merged => ("=", YELLOW, "merged"),
                 _ => ("~", YELLOW, "edited"),
             };
-            let words = if row.words.is_empty() {
-                text(&row.to)
+            if row.shows_words() {
+                let words: String = row.words.iter().map(|w| word(p, w.op, &w.text)).collect();
+                writeln!(out, "{} {words}", p.paint(style, mark))?;
             } else {
-                row.words
-                    .iter()
-                    .map(|w| word(p, w.op, &w.text))
-                    .collect::<String>()
-            };
-            writeln!(out, "{} {words}", p.paint(style, mark))?;
+                writeln!(
+                    out,
+                    "{} {}",
+                    p.paint(style, mark),
+                    p.paint(RED, &text(&row.from))
+                )?;
+                writeln!(out, "  {}", p.paint(GREEN, &text(&row.to)))?;
+            }
             let ortho = if row.orthographic_only {
                 ", orthographic only"
             } else {
