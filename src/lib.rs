@@ -8,6 +8,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod claims;
 pub mod diff;
 pub mod ingest;
 pub mod report;

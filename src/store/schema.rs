@@ -61,6 +61,17 @@ CREATE TABLE observations (
 );
 CREATE INDEX observations_article ON observations(article_id, id);
 ",
+    // 2: analyses of a text (claims, …) cached by text hash and analyser version.
+    r"
+CREATE TABLE analyses (
+    id        INTEGER PRIMARY KEY,
+    text_hash BLOB NOT NULL,
+    analyser  TEXT NOT NULL,     -- e.g. 'claims'
+    version   INTEGER NOT NULL,  -- the analyser's version: a stale entry is recomputed
+    data      BLOB NOT NULL,     -- JSON
+    UNIQUE (text_hash, analyser)
+);
+",
 ];
 
 /// Schema version this build writes.
