@@ -6,16 +6,26 @@
 //! `reference/arabic-text.md` §3–6), Arabic first, English too.
 
 pub mod attribution;
+pub mod compare;
 pub mod date;
 pub mod entity;
 pub mod polarity;
 pub mod quantity;
 pub mod quote;
 
-use serde::Serialize;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::text::segment::{Unit, segment};
+
+pub use entity::Gazetteer;
+
+/// Bumped whenever extraction changes output: cached claims of an older
+/// version are recomputed.
+pub const ANALYSER_VERSION: i64 = 1;
 
 /// How exact a quantity is (the contract's `qualifier`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Qualifier {
     Exact,
@@ -28,7 +38,7 @@ pub enum Qualifier {
 }
 
 /// What a quantity measures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum QuantityKind {
     /// A count or amount of something (the unit says of what).
@@ -40,7 +50,7 @@ pub enum QuantityKind {
 }
 
 /// What kind of named thing an entity is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EntityKind {
     Person,
@@ -50,7 +60,7 @@ pub enum EntityKind {
 }
 
 /// One typed slot of a claim (the contract's SLOT).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Slot {
     /// `{"type": "quantity", "text": "أكثر من 10 آلاف جندي", "value": 10000, "unit": "جندي", "qualifier": "more_than"}`
@@ -58,12 +68,12 @@ pub enum Slot {
         text: String,
         value: f64,
         /// Upper bound of a range (`between 10 and 20`, `10-20`).
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         upper: Option<f64>,
         /// The counted noun as written (`جنود`), or the currency / `%`.
         unit: Option<String>,
         /// The unit's folded lemma, for comparison (`جنود`, `جندياً`, `جندي` → one key).
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         unit_key: Option<String>,
         qualifier: Qualifier,
         kind: QuantityKind,
@@ -74,13 +84,13 @@ pub enum Slot {
         text: String,
         value: String,
         /// Resolved from a relative expression (`أمس`, `last year`) against the article's date.
-        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         relative: bool,
     },
     /// `{"type": "quote", "text": "…"}` with the speaker when the sentence names one.
     Quote {
         text: String,
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         speaker: Option<String>,
     },
     /// `{"type": "attribution", "text": "…", "source": "…"}`: who says or reports it.
@@ -88,15 +98,19 @@ pub enum Slot {
         text: String,
         source: String,
         /// An unnamed source (`مصادر`, `تقارير استخباراتية`, officials said).
-        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         anonymous: bool,
     },
     /// `{"type": "entity", "text": "…", "canonical": "…"}`.
-    Entity { text: String, canonical: String, kind: EntityKind },
+    Entity {
+        text: String,
+        canonical: String,
+        kind: EntityKind,
+    },
     /// `{"type": "polarity", "negated": true}` with the negation cue.
     Polarity {
         negated: bool,
-        #[serde(skip_serializing_if = "String::is_empty")]
+        #[serde(default, skip_serializing_if = "String::is_empty")]
         text: String,
     },
 }
@@ -113,4 +127,124 @@ impl Slot {
             Slot::Polarity { .. } => "polarity",
         }
     }
+}
+
+/// A sentence (unit) that asserts something checkable, with its slots.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Claim {
+    /// Index of the unit in the version's segmentation.
+    pub sentence: usize,
+    pub text: String,
+    pub slots: Vec<Slot>,
+}
+
+/// What extraction needs besides the text.
+#[derive(Clone, Copy)]
+pub struct ExtractOptions<'g> {
+    /// The article's own date, for relative dates (`أمس`, `العام الماضي`) and
+    /// dates without a year. When `None`, a dateline near the top is used.
+    pub article_date: Option<NaiveDate>,
+    pub gazetteer: &'g Gazetteer,
+}
+
+impl Default for ExtractOptions<'static> {
+    fn default() -> Self {
+        ExtractOptions {
+            article_date: None,
+            gazetteer: Gazetteer::builtin(),
+        }
+    }
+}
+
+/// The claims of a text: every unit with at least one slot, in order.
+pub fn extract(text: &str, opts: &ExtractOptions<'_>) -> Vec<Claim> {
+    let units = segment(text);
+    extract_units(text, &units, opts)
+}
+
+/// [`extract`] over an existing segmentation.
+pub fn extract_units(text: &str, units: &[Unit], opts: &ExtractOptions<'_>) -> Vec<Claim> {
+    let article_date = opts.article_date.or_else(|| dateline(text, units));
+    units
+        .iter()
+        .enumerate()
+        .filter_map(|(i, u)| {
+            let sentence = u.text(text);
+            let slots = sentence_slots(sentence, article_date, opts.gazetteer);
+            (!slots.is_empty()).then(|| Claim {
+                sentence: i,
+                text: sentence.to_string(),
+                slots,
+            })
+        })
+        .collect()
+}
+
+/// All slots of one sentence.
+pub fn sentence_slots(
+    sentence: &str,
+    article_date: Option<NaiveDate>,
+    gazetteer: &Gazetteer,
+) -> Vec<Slot> {
+    let mut slots = quantity::find_quantities(sentence);
+    slots.extend(date::find_dates(sentence, article_date));
+    slots.extend(quote::find_quotes(sentence));
+    slots.extend(attribution::find_attributions(sentence, gazetteer));
+    slots.extend(entity::find_entities(sentence, gazetteer));
+    slots.extend(polarity::find_negations(sentence));
+    slots
+}
+
+/// The article's date from a dateline: a unit near the top that is nothing
+/// but a full date (`ديسمبر 25, 2025`).
+fn dateline(text: &str, units: &[Unit]) -> Option<NaiveDate> {
+    units.iter().take(8).find_map(|u| {
+        let line = u.text(text);
+        if line.split_whitespace().count() > 5 {
+            return None;
+        }
+        date::find_dates(line, None)
+            .into_iter()
+            .find_map(|slot| match slot {
+                Slot::Date {
+                    value,
+                    relative: false,
+                    ..
+                } => NaiveDate::parse_from_str(&value, "%Y-%m-%d").ok(),
+                _ => None,
+            })
+    })
+}
+
+/// The claims of a stored version, from the store's analysis cache when it
+/// has them (keyed by text hash, analyser version and gazetteer), else
+/// extracted and cached.
+pub fn of_version(
+    store: &crate::store::Store,
+    version: &crate::store::VersionText,
+    gazetteer: &Gazetteer,
+    gazetteer_id: &str,
+) -> Vec<Claim> {
+    let analyser = format!("claims{gazetteer_id}");
+    if let Ok(Some(bytes)) = store.analysis(&version.text_hash, &analyser, ANALYSER_VERSION)
+        && let Ok(claims) = serde_json::from_slice::<Vec<Claim>>(&bytes)
+    {
+        return claims;
+    }
+    let article_date = version
+        .published
+        .as_deref()
+        .and_then(|p| NaiveDate::parse_from_str(p.get(..10)?, "%Y-%m-%d").ok());
+    let claims = extract(
+        &version.text,
+        &ExtractOptions {
+            article_date,
+            gazetteer,
+        },
+    );
+    if let Ok(bytes) = serde_json::to_vec(&claims) {
+        // A store we cannot write to (busy, read-only) still answers.
+        let _ = store.put_analysis(&version.text_hash, &analyser, ANALYSER_VERSION, &bytes);
+    }
+    claims
 }

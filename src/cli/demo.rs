@@ -176,6 +176,7 @@ pub fn run(explicit_db: Option<PathBuf>, _args: DemoArgs) -> Result<i32, CliErro
             ignore_orthographic: false,
             color: super::diff::ColorChoice::Never,
             output: None,
+            aliases: Default::default(),
         },
     )?;
     let stats = store.stats()?;

@@ -6,7 +6,12 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::Context;
+use super::claims::Names;
 use super::error::{CliError, exit};
+use track::claims::{
+    self,
+    compare::{compare_articles, compare_versions},
+};
 use track::diff::{ARTICLES_THRESHOLD, DEFAULT_THRESHOLD, DiffOptions, diff_texts};
 use track::report::{self, DiffReport, Mode, Only, ReportOptions, TermOptions};
 use track::store::{OpenMode, VersionRef, VersionText};
@@ -37,6 +42,9 @@ pub struct DiffArgs {
     /// Colour: auto (a terminal, and NO_COLOR unset), always, never
     #[arg(long, value_enum, default_value_t)]
     pub color: ColorChoice,
+
+    #[command(flatten)]
+    pub aliases: super::claims::AliasArgs,
 
     /// Write the report to this file instead of standard output
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -106,6 +114,7 @@ pub fn resolve(
 }
 
 pub fn run(ctx: &Context, args: &DiffArgs) -> Result<i32, CliError> {
+    let names = Names::load(&args.aliases)?;
     let store = ctx.open(OpenMode::Existing)?;
     let (mode, from, to) = resolve(&store, &args.refs)?;
     let threshold = match mode {
@@ -128,7 +137,13 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<i32, CliError> {
         }),
         ignore_orthographic: args.ignore_orthographic,
     };
-    let report = DiffReport::new(mode, &from, &to, &diff, opts);
+    let mut report = DiffReport::new(mode, &from, &to, &diff, opts);
+    let old_claims = claims::of_version(&store, &from, names.gazetteer(), names.id());
+    let new_claims = claims::of_version(&store, &to, names.gazetteer(), names.id());
+    report.claims = match mode {
+        Mode::Versions => compare_versions(&diff, &from.text, &to.text, &old_claims, &new_claims),
+        Mode::Articles => compare_articles(&old_claims, &new_claims),
+    };
 
     let mut buffer: Vec<u8> = Vec::new();
     match args.format {

@@ -2,6 +2,7 @@
 //! the design's contract (see [`ExitCode`](error::Exit)).
 
 mod add;
+mod claims;
 mod demo;
 mod diff;
 pub mod error;
@@ -38,6 +39,8 @@ pub enum Command {
     Show(read::ShowArgs),
     /// Show what changed: between versions of an article, or between two articles
     Diff(diff::DiffArgs),
+    /// The claims of one version: quantities, dates, quotes, attributions, entities, negations
+    Claims(claims::ClaimsArgs),
     /// Re-hash every stored blob and report any damage (exit 1 if any)
     Verify(read::FormatArgs),
     /// Ingest the bundled fixtures into a fresh store and show what was stored
@@ -87,6 +90,7 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         Command::Log(args) => read::log(&ctx, &args),
         Command::Show(args) => read::show(&ctx, &args),
         Command::Diff(args) => diff::run(&ctx, &args),
+        Command::Claims(args) => claims::run(&ctx, &args),
         Command::Verify(args) => read::verify(&ctx, &args),
         Command::Demo(args) => demo::run(explicit_db, args),
     }

@@ -7,7 +7,9 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
+use super::term::describe_change;
 use super::{DiffReport, Mode, SentenceRow, Shown, UnitRef, with_context};
+use crate::claims::compare::{ClaimChange, Status};
 use crate::diff::{Op, WordOp};
 
 const STYLE: &str = r#"
@@ -36,7 +38,12 @@ ins { background: var(--ins-strong); text-decoration: none; }
 .gap { color: var(--muted); font-size: .85rem; margin: .5rem 0; }
 table.side { width: 100%; border-collapse: collapse; table-layout: fixed; }
 table.side td { vertical-align: top; width: 50%; padding: .3rem .6rem; border-bottom: 1px solid #eaeef2; unicode-bidi: plaintext; }
-table.side th { text-align: start; font-weight: 600; padding: .3rem .6rem; }
+table.side th { text-align: start; font-weight: 600; padding: .3rem .6rem; vertical-align: top; }
+.claims table.side th { width: 16rem; }
+tr.claim.changed, tr.claim.conflicting { background: #fff8c5; }
+tr.claim.added, tr.claim.only_to { background: var(--ins); }
+tr.claim.removed, tr.claim.only_from { background: var(--del); }
+section.claims { margin-bottom: 1.5rem; }
 "#;
 
 /// Write the report as one HTML file (no script, no network). Runs of
@@ -113,6 +120,7 @@ pub fn render(report: &DiffReport, context: usize, out: &mut dyn Write) -> io::R
 "#,
         esc(&report.summary())
     );
+    claims_section(&mut h, report, dir);
     for item in with_context(&report.sentences, context) {
         match item {
             Shown::Row(row) => inline_row(&mut h, report.mode, row, dir),
@@ -141,6 +149,38 @@ pub fn render(report: &DiffReport, context: usize, out: &mut dyn Write) -> io::R
     }
     h.push_str("</tbody></table>\n</main>\n</body>\n</html>\n");
     out.write_all(h.as_bytes())
+}
+
+/// The claim summary, before the text diff.
+fn claims_section(h: &mut String, report: &DiffReport, dir: &str) {
+    let rows: Vec<&ClaimChange> = report
+        .claims
+        .iter()
+        .filter(|c| c.is_change() || c.status == Status::Shared)
+        .collect();
+    if rows.is_empty() {
+        return;
+    }
+    h.push_str("<section class=\"claims\"><h2 dir=\"ltr\">Claims</h2>\n<table class=\"side\" dir=\"ltr\"><tbody>\n");
+    for c in rows {
+        let status = format!("{:?}", c.status).to_lowercase();
+        let changes: Vec<String> = c
+            .changes
+            .iter()
+            .map(|ch| format!("<bdi dir=\"auto\">{}</bdi>", esc(&describe_change(ch))))
+            .collect();
+        let side = |s: &Option<crate::claims::compare::ClaimSide>| {
+            s.as_ref().map(|s| esc(&s.text)).unwrap_or_default()
+        };
+        let _ = writeln!(
+            h,
+            r#"<tr class="claim {status}"><th>{status}<div class="note">{}</div></th><td dir="{dir}">{}</td><td dir="{dir}">{}</td></tr>"#,
+            changes.join("<br>"),
+            side(&c.from),
+            side(&c.to)
+        );
+    }
+    h.push_str("</tbody></table></section>\n");
 }
 
 fn op_class(op: Op) -> &'static str {

@@ -9,6 +9,7 @@ mod unified;
 
 use serde::Serialize;
 
+use crate::claims::compare::ClaimChange;
 use crate::diff::{Counts, Op, TextDiff, WordChange};
 use crate::store::VersionText;
 use crate::text::segment::UnitKind;
@@ -121,8 +122,9 @@ pub struct DiffReport {
     /// Rows per operation, before `--only`.
     pub counts: Counts,
     pub sentences: Vec<SentenceRow>,
-    /// Claim-level changes (filled by the claims engine).
-    pub claims: Vec<serde_json::Value>,
+    /// Claim-level changes: versions mode `added | removed | changed | reworded |
+    /// unchanged`; articles mode `shared | conflicting | only_from | only_to`.
+    pub claims: Vec<ClaimChange>,
 }
 
 impl DiffReport {

@@ -4,6 +4,8 @@
 use std::io::{self, Write};
 
 use super::{DiffReport, Mode, SentenceRow, Shown, UnitRef, with_context};
+use crate::claims::Slot;
+use crate::claims::compare::{ClaimSide, SlotChange, Status};
 use crate::diff::{Op, WordOp};
 
 /// How to render for a terminal.
@@ -64,14 +66,12 @@ pub fn render(report: &DiffReport, opts: TermOptions, out: &mut dyn Write) -> io
             )
         )?;
     }
-    writeln!(out, "{}", report.summary())?;
-    if !report.claims.is_empty() {
-        writeln!(
-            out,
-            "{} claim changes (see --format json)",
-            report.claims.len()
-        )?;
-    }
+    render_claims(report, &p, out)?;
+    writeln!(
+        out,
+        "{}",
+        p.paint(BOLD, &format!("sentences: {}", report.summary()))
+    )?;
     let mut previous_paragraph = None;
     for item in with_context(&report.sentences, opts.context) {
         match item {
@@ -188,6 +188,140 @@ fn write_row(p: &Painter, mode: Mode, row: &SentenceRow, out: &mut dyn Write) ->
             )
         }
     }
+}
+
+/// The claim summary: what a reader wants first.
+fn render_claims(report: &DiffReport, p: &Painter, out: &mut dyn Write) -> io::Result<()> {
+    let count = |status: Status| report.claims.iter().filter(|c| c.status == status).count();
+    let (from_name, to_name) = (report.from.reference(), report.to.reference());
+    let line = match report.mode {
+        Mode::Versions => format!(
+            "claims: {} changed, {} added, {} removed, {} reworded · {} unchanged",
+            count(Status::Changed),
+            count(Status::Added),
+            count(Status::Removed),
+            count(Status::Reworded),
+            count(Status::Unchanged)
+        ),
+        Mode::Articles => format!(
+            "claims: {} conflicting, {} shared · {} only in {from_name}, {} only in {to_name}",
+            count(Status::Conflicting),
+            count(Status::Shared),
+            count(Status::OnlyFrom),
+            count(Status::OnlyTo)
+        ),
+    };
+    writeln!(out, "{}", p.paint(BOLD, &line))?;
+    let side = |label: &str, s: &Option<ClaimSide>| -> String {
+        s.as_ref()
+            .map(|s| format!("      {label} #{}: {}", s.sentence, clip(&s.text, 160)))
+            .unwrap_or_default()
+    };
+    for c in &report.claims {
+        match c.status {
+            Status::Unchanged => {}
+            Status::Changed | Status::Conflicting => {
+                let (mark, style) = if c.status == Status::Changed {
+                    ("~", YELLOW)
+                } else {
+                    ("≠", RED)
+                };
+                for ch in &c.changes {
+                    writeln!(out, "{} {}", p.paint(style, mark), describe_change(ch))?;
+                }
+                writeln!(out, "{}", p.paint(DIM, &side(&from_name, &c.from)))?;
+                writeln!(out, "{}", p.paint(DIM, &side(&to_name, &c.to)))?;
+            }
+            Status::Shared | Status::Reworded => {
+                let what = if c.status == Status::Shared {
+                    "shared"
+                } else {
+                    "reworded (no value changed)"
+                };
+                writeln!(out, "{} {what}", p.paint(CYAN, "="))?;
+                writeln!(out, "{}", p.paint(DIM, &side(&from_name, &c.from)))?;
+                writeln!(out, "{}", p.paint(DIM, &side(&to_name, &c.to)))?;
+            }
+            Status::Added | Status::OnlyTo => {
+                let s = c.to.as_ref();
+                let label = if c.status == Status::Added {
+                    "added".to_string()
+                } else {
+                    format!("only in {to_name}")
+                };
+                writeln!(
+                    out,
+                    "{} {label} #{}: {}",
+                    p.paint(GREEN, "+"),
+                    s.map_or(0, |s| s.sentence),
+                    clip(s.map_or("", |s| &s.text), 160)
+                )?;
+            }
+            Status::Removed | Status::OnlyFrom => {
+                let s = c.from.as_ref();
+                let label = if c.status == Status::Removed {
+                    "removed".to_string()
+                } else {
+                    format!("only in {from_name}")
+                };
+                writeln!(
+                    out,
+                    "{} {label} #{}: {}",
+                    p.paint(RED, "-"),
+                    s.map_or(0, |s| s.sentence),
+                    clip(s.map_or("", |s| &s.text), 160)
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One line for a slot change: `quantity update: نحو 2000 جندي → نحو 2300 جندي`.
+pub(crate) fn describe_change(ch: &SlotChange) -> String {
+    let text = |s: &Option<Slot>| s.as_ref().map(slot_text).unwrap_or_default();
+    match (&ch.from, &ch.to) {
+        (Some(_), Some(_)) => format!(
+            "{} {}: {} → {}",
+            ch.slot,
+            ch.kind,
+            text(&ch.from),
+            text(&ch.to)
+        ),
+        (None, Some(_)) => format!("{} {}: {}", ch.slot, ch.kind, text(&ch.to)),
+        (Some(_), None) => format!("{} {}: {}", ch.slot, ch.kind, text(&ch.from)),
+        (None, None) => format!("{} {}", ch.slot, ch.kind),
+    }
+}
+
+/// What a slot says, in its own words.
+pub(crate) fn slot_text(slot: &Slot) -> String {
+    match slot {
+        Slot::Quantity { text, .. }
+        | Slot::Date { text, .. }
+        | Slot::Attribution { text, .. }
+        | Slot::Entity { text, .. } => text.clone(),
+        Slot::Quote { text, .. } => format!("“{text}”"),
+        Slot::Polarity { negated, text } => {
+            if text.is_empty() {
+                if *negated {
+                    "negated".into()
+                } else {
+                    "affirmed".into()
+                }
+            } else {
+                text.clone()
+            }
+        }
+    }
+}
+
+fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    format!("{cut}…")
 }
 
 fn word(p: &Painter, op: WordOp, text: &str) -> String {

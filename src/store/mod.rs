@@ -192,6 +192,8 @@ pub struct VersionText {
     pub lang: Option<String>,
     pub text: String,
     #[serde(skip)]
+    pub text_hash: Hash,
+    #[serde(skip)]
     pub raw_hash: Hash,
 }
 
@@ -627,8 +629,46 @@ impl Store {
             dir: row.8,
             lang: row.9,
             text,
+            text_hash,
             raw_hash: to_hash(&row.1)?,
         })
+    }
+
+    /// A cached analysis of a text, if one of this analyser version exists.
+    pub fn analysis(
+        &self,
+        text_hash: &Hash,
+        analyser: &str,
+        version: i64,
+    ) -> Result<Option<Vec<u8>>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT data FROM analyses WHERE text_hash = ?1 AND analyser = ?2 AND version = ?3",
+                params![&text_hash[..], analyser, version],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Cache an analysis of a text. Best effort for readers: it never waits
+    /// for another writer (a busy store just skips the cache).
+    pub fn put_analysis(
+        &self,
+        text_hash: &Hash,
+        analyser: &str,
+        version: i64,
+        data: &[u8],
+    ) -> Result<()> {
+        self.conn.busy_timeout(Duration::ZERO)?;
+        let result = self.conn.execute(
+            "INSERT INTO analyses (text_hash, analyser, version, data) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (text_hash, analyser) DO UPDATE SET version = excluded.version, data = excluded.data",
+            params![&text_hash[..], analyser, version, data],
+        );
+        self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        result?;
+        Ok(())
     }
 
     /// The bytes of a blob.

@@ -1,0 +1,1183 @@
+//! Claim comparison: what changed between two versions of an article
+//! (per aligned sentence pair), and what two outlets' articles share or
+//! contradict.
+//!
+//! Versions mode rides on the sentence alignment: an aligned pair whose slots
+//! differ is `changed` (with the kind of change), one whose wording changed but
+//! no slot did is `reworded`, a moved sentence is no claim change. Articles
+//! mode aligns claims across outlets itself (weighted word overlap plus shared
+//! slots), then calls an aligned pair `conflicting` when a comparable slot
+//! differs and `shared` otherwise.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+
+use super::entity::name_key;
+use super::{Claim, Qualifier, QuantityKind, Slot};
+use crate::diff::{Op, TextDiff};
+use crate::text::normalize::match_key;
+
+/// The contract's claim `status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Added,
+    Removed,
+    Changed,
+    Reworded,
+    Unchanged,
+    Shared,
+    Conflicting,
+    OnlyFrom,
+    OnlyTo,
+}
+
+/// One side of a claim row.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClaimSide {
+    pub sentence: usize,
+    pub text: String,
+    pub slots: Vec<Slot>,
+}
+
+/// How one slot changed (versions) or conflicts (articles).
+#[derive(Debug, Clone, Serialize)]
+pub struct SlotChange {
+    /// `quantity | date | quote | attribution | entity | polarity`.
+    pub slot: &'static str,
+    /// `update | refinement | hedge | added | removed | edited | speaker | named |
+    /// anonymized | source | replaced | negated | affirmed | antonym | conflict`.
+    pub kind: &'static str,
+    pub from: Option<Slot>,
+    pub to: Option<Slot>,
+}
+
+/// One row of the contract's `claims` list.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClaimChange {
+    pub status: Status,
+    pub from: Option<ClaimSide>,
+    pub to: Option<ClaimSide>,
+    pub changes: Vec<SlotChange>,
+    /// How closely the two sides were matched (articles mode).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub similarity: Option<f32>,
+}
+
+impl ClaimChange {
+    /// Whether this row reports a difference.
+    pub fn is_change(&self) -> bool {
+        !matches!(self.status, Status::Unchanged | Status::Shared)
+    }
+}
+
+/// Claims of one version, looked up by sentence index.
+struct ByUnit<'a> {
+    claims: HashMap<usize, &'a Claim>,
+}
+
+impl<'a> ByUnit<'a> {
+    fn new(claims: &'a [Claim]) -> Self {
+        ByUnit {
+            claims: claims.iter().map(|c| (c.sentence, c)).collect(),
+        }
+    }
+
+    /// The side for these units: their slots together, their texts joined.
+    /// `None` when none of them holds a claim.
+    fn side(&self, indices: &[usize], unit_text: impl Fn(usize) -> String) -> Option<ClaimSide> {
+        let found: Vec<&&Claim> = indices.iter().filter_map(|i| self.claims.get(i)).collect();
+        let first = *indices.first()?;
+        if found.is_empty() {
+            return None;
+        }
+        Some(ClaimSide {
+            sentence: first,
+            text: indices
+                .iter()
+                .map(|&i| unit_text(i))
+                .collect::<Vec<_>>()
+                .join(" "),
+            slots: found.iter().flat_map(|c| c.slots.iter().cloned()).collect(),
+        })
+    }
+}
+
+/// Claim changes between two versions, along their sentence alignment.
+pub fn compare_versions(
+    diff: &TextDiff,
+    old_text: &str,
+    new_text: &str,
+    old: &[Claim],
+    new: &[Claim],
+) -> Vec<ClaimChange> {
+    let (old_by, new_by) = (ByUnit::new(old), ByUnit::new(new));
+    let old_unit = |i: usize| {
+        diff.old_units
+            .get(i)
+            .map(|u| u.text(old_text).to_string())
+            .unwrap_or_default()
+    };
+    let new_unit = |i: usize| {
+        diff.new_units
+            .get(i)
+            .map(|u| u.text(new_text).to_string())
+            .unwrap_or_default()
+    };
+    let mut out = Vec::new();
+    for row in &diff.changes {
+        let from = old_by.side(&row.from, old_unit);
+        let to = new_by.side(&row.to, new_unit);
+        let change = |status, from, to, changes| ClaimChange {
+            status,
+            from,
+            to,
+            changes,
+            similarity: None,
+        };
+        match row.op {
+            Op::Added => {
+                if to.is_some() {
+                    out.push(change(Status::Added, None, to, Vec::new()));
+                }
+            }
+            Op::Removed => {
+                if from.is_some() {
+                    out.push(change(Status::Removed, from, None, Vec::new()));
+                }
+            }
+            Op::Unchanged => {
+                if from.is_some() || to.is_some() {
+                    out.push(change(Status::Unchanged, from, to, Vec::new()));
+                }
+            }
+            Op::Edited | Op::Moved | Op::Split | Op::Merged => {
+                if from.is_none() && to.is_none() {
+                    continue;
+                }
+                // A side without slots still shows its sentence.
+                let from = from.unwrap_or_else(|| ClaimSide {
+                    sentence: row.from.first().copied().unwrap_or(0),
+                    text: row
+                        .from
+                        .iter()
+                        .map(|&i| old_unit(i))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    slots: Vec::new(),
+                });
+                let to = to.unwrap_or_else(|| ClaimSide {
+                    sentence: row.to.first().copied().unwrap_or(0),
+                    text: row
+                        .to
+                        .iter()
+                        .map(|&i| new_unit(i))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    slots: Vec::new(),
+                });
+                let changes = diff_slots(&from.slots, &to.slots);
+                let status = if !changes.is_empty() {
+                    Status::Changed
+                } else if match_key(&from.text) == match_key(&to.text) {
+                    Status::Unchanged
+                } else {
+                    Status::Reworded
+                };
+                out.push(change(status, Some(from), Some(to), changes));
+            }
+        }
+    }
+    out
+}
+
+/// How the slots of one claim changed into those of another.
+pub fn diff_slots(from: &[Slot], to: &[Slot]) -> Vec<SlotChange> {
+    let mut changes = Vec::new();
+    diff_quantities(
+        &of_type(from, "quantity"),
+        &of_type(to, "quantity"),
+        &mut changes,
+    );
+    diff_by_key(
+        &of_type(from, "date"),
+        &of_type(to, "date"),
+        date_key,
+        |_, _| "update",
+        &mut changes,
+    );
+    diff_quotes(&of_type(from, "quote"), &of_type(to, "quote"), &mut changes);
+    diff_by_key(
+        &of_type(from, "attribution"),
+        &of_type(to, "attribution"),
+        attribution_key,
+        |a, b| match (anonymous(a), anonymous(b)) {
+            (true, false) => "named",
+            (false, true) => "anonymized",
+            _ => "source",
+        },
+        &mut changes,
+    );
+    diff_entities(
+        &of_type(from, "entity"),
+        &of_type(to, "entity"),
+        &mut changes,
+    );
+    diff_polarity(
+        &of_type(from, "polarity"),
+        &of_type(to, "polarity"),
+        &mut changes,
+    );
+    changes
+}
+
+fn of_type<'a>(slots: &'a [Slot], name: &str) -> Vec<&'a Slot> {
+    slots.iter().filter(|s| s.type_name() == name).collect()
+}
+
+fn change(
+    slot: &'static str,
+    kind: &'static str,
+    from: Option<&Slot>,
+    to: Option<&Slot>,
+) -> SlotChange {
+    SlotChange {
+        slot,
+        kind,
+        from: from.cloned(),
+        to: to.cloned(),
+    }
+}
+
+/// The parts of a quantity that are compared.
+struct Q {
+    value: f64,
+    upper: Option<f64>,
+    qualifier: Qualifier,
+    kind: QuantityKind,
+    unit: Option<String>,
+}
+
+fn quantity(slot: &Slot) -> Option<Q> {
+    match slot {
+        Slot::Quantity {
+            value,
+            upper,
+            qualifier,
+            kind,
+            unit_key,
+            unit,
+            ..
+        } => Some(Q {
+            value: *value,
+            upper: *upper,
+            qualifier: *qualifier,
+            kind: *kind,
+            unit: unit_key.clone().or_else(|| unit.as_deref().map(match_key)),
+        }),
+        _ => None,
+    }
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+}
+
+fn same_quantity(a: &Q, b: &Q) -> bool {
+    close(a.value, b.value)
+        && a.qualifier == b.qualifier
+        && match (a.upper, b.upper) {
+            (Some(x), Some(y)) => close(x, y),
+            (None, None) => true,
+            _ => false,
+        }
+}
+
+/// Whether exact value `v` satisfies bound `b` (at least 9 → 11 does).
+fn satisfies(bound: &Q, v: f64) -> bool {
+    match bound.qualifier {
+        Qualifier::MoreThan => v > bound.value,
+        Qualifier::AtLeast => v >= bound.value,
+        Qualifier::LessThan => v < bound.value,
+        Qualifier::AtMost => v <= bound.value,
+        Qualifier::About => (v - bound.value).abs() <= 0.2 * bound.value.abs(),
+        Qualifier::Range => v >= bound.value && bound.upper.is_none_or(|u| v <= u),
+        Qualifier::Exact => close(v, bound.value),
+    }
+}
+
+/// Pair quantities: same kind and unit first, then same kind, in text order.
+fn pair_quantities<'a>(
+    from: &[&'a Slot],
+    to: &[&'a Slot],
+) -> (Vec<(&'a Slot, &'a Slot)>, Vec<&'a Slot>, Vec<&'a Slot>) {
+    let qa: Vec<Q> = from.iter().filter_map(|s| quantity(s)).collect();
+    let qb: Vec<Q> = to.iter().filter_map(|s| quantity(s)).collect();
+    let mut used_a = vec![false; from.len()];
+    let mut used_b = vec![false; to.len()];
+    let mut pairs = Vec::new();
+    // Equal quantities pair first, so an unchanged number never absorbs a changed one.
+    let passes: [&dyn Fn(&Q, &Q) -> bool; 3] = [
+        &|a, b| same_quantity(a, b) && a.kind == b.kind && a.unit == b.unit,
+        &|a, b| a.kind == b.kind && a.unit.is_some() && a.unit == b.unit,
+        &|a, b| a.kind == b.kind && (a.unit.is_none() || b.unit.is_none()),
+    ];
+    for pass in passes {
+        for i in 0..from.len() {
+            if used_a[i] {
+                continue;
+            }
+            if let Some(j) = (0..to.len()).find(|&j| !used_b[j] && pass(&qa[i], &qb[j])) {
+                used_a[i] = true;
+                used_b[j] = true;
+                pairs.push((from[i], to[j]));
+            }
+        }
+    }
+    let left_a = from
+        .iter()
+        .zip(&used_a)
+        .filter(|(_, u)| !**u)
+        .map(|(s, _)| *s)
+        .collect();
+    let left_b = to
+        .iter()
+        .zip(&used_b)
+        .filter(|(_, u)| !**u)
+        .map(|(s, _)| *s)
+        .collect();
+    (pairs, left_a, left_b)
+}
+
+fn diff_quantities(from: &[&Slot], to: &[&Slot], out: &mut Vec<SlotChange>) {
+    let (pairs, removed, added) = pair_quantities(from, to);
+    for (a, b) in pairs {
+        let (Some(qa), Some(qb)) = (quantity(a), quantity(b)) else {
+            continue;
+        };
+        if same_quantity(&qa, &qb) {
+            continue;
+        }
+        let kind = if close(qa.value, qb.value) && qa.upper.is_none() && qb.upper.is_none() {
+            "hedge"
+        } else if qa.qualifier != Qualifier::Exact
+            && qb.qualifier == Qualifier::Exact
+            && satisfies(&qa, qb.value)
+        {
+            "refinement"
+        } else {
+            "update"
+        };
+        out.push(change("quantity", kind, Some(a), Some(b)));
+    }
+    out.extend(
+        removed
+            .into_iter()
+            .map(|s| change("quantity", "removed", Some(s), None)),
+    );
+    out.extend(
+        added
+            .into_iter()
+            .map(|s| change("quantity", "added", None, Some(s))),
+    );
+}
+
+fn date_key(slot: &Slot) -> String {
+    match slot {
+        Slot::Date { value, .. } => value.clone(),
+        _ => String::new(),
+    }
+}
+
+fn attribution_key(slot: &Slot) -> String {
+    match slot {
+        Slot::Attribution { source, .. } => name_key(source),
+        _ => String::new(),
+    }
+}
+
+fn anonymous(slot: &Slot) -> bool {
+    matches!(
+        slot,
+        Slot::Attribution {
+            anonymous: true,
+            ..
+        }
+    )
+}
+
+/// Slots equal under `key` cancel out; the rest pair in order (`kind` names
+/// the change) and the leftovers are added or removed.
+fn diff_by_key(
+    from: &[&Slot],
+    to: &[&Slot],
+    key: fn(&Slot) -> String,
+    kind: fn(&Slot, &Slot) -> &'static str,
+    out: &mut Vec<SlotChange>,
+) {
+    let mut to_left: Vec<&Slot> = to.to_vec();
+    let mut from_left = Vec::new();
+    for a in from {
+        match to_left.iter().position(|b| key(b) == key(a)) {
+            Some(j) => {
+                to_left.remove(j);
+            }
+            None => from_left.push(*a),
+        }
+    }
+    let name = from.first().or(to.first()).map_or("", |s| s.type_name());
+    let n = from_left.len().min(to_left.len());
+    for (a, b) in from_left.iter().zip(&to_left) {
+        out.push(change(name, kind(a, b), Some(a), Some(b)));
+    }
+    out.extend(
+        from_left[n..]
+            .iter()
+            .map(|s| change(name, "removed", Some(s), None)),
+    );
+    out.extend(
+        to_left[n..]
+            .iter()
+            .map(|s| change(name, "added", None, Some(s))),
+    );
+}
+
+fn quote_text(slot: &Slot) -> (String, Option<String>) {
+    match slot {
+        Slot::Quote { text, speaker } => (
+            words(&match_key(text)).join(" "),
+            speaker.as_deref().map(name_key),
+        ),
+        _ => (String::new(), None),
+    }
+}
+
+fn diff_quotes(from: &[&Slot], to: &[&Slot], out: &mut Vec<SlotChange>) {
+    let mut to_left: Vec<&Slot> = to.to_vec();
+    let mut from_left = Vec::new();
+    for a in from {
+        let (ta, sa) = quote_text(a);
+        match to_left.iter().position(|b| quote_text(b).0 == ta) {
+            Some(j) => {
+                let (_, sb) = quote_text(to_left[j]);
+                if sa.is_some() && sb.is_some() && sa != sb {
+                    out.push(change("quote", "speaker", Some(a), Some(to_left[j])));
+                }
+                to_left.remove(j);
+            }
+            None => from_left.push(*a),
+        }
+    }
+    // An edited quote: the most similar remaining quote on the other side.
+    let mut unmatched_from = Vec::new();
+    for a in from_left {
+        let ta = quote_text(a).0;
+        let best = to_left
+            .iter()
+            .enumerate()
+            .map(|(j, b)| (j, dice(&words(&ta), &words(&quote_text(b).0))))
+            .filter(|(_, s)| *s >= 0.3)
+            .max_by(|x, y| x.1.total_cmp(&y.1));
+        match best {
+            Some((j, _)) => {
+                out.push(change("quote", "edited", Some(a), Some(to_left[j])));
+                to_left.remove(j);
+            }
+            None => unmatched_from.push(a),
+        }
+    }
+    out.extend(
+        unmatched_from
+            .into_iter()
+            .map(|s| change("quote", "removed", Some(s), None)),
+    );
+    out.extend(
+        to_left
+            .into_iter()
+            .map(|s| change("quote", "added", None, Some(s))),
+    );
+}
+
+fn entity_parts(slot: &Slot) -> Option<(&str, super::EntityKind)> {
+    match slot {
+        Slot::Entity {
+            canonical, kind, ..
+        } => Some((canonical.as_str(), *kind)),
+        _ => None,
+    }
+}
+
+fn diff_entities(from: &[&Slot], to: &[&Slot], out: &mut Vec<SlotChange>) {
+    let names = |slots: &[&Slot]| -> HashSet<String> {
+        slots
+            .iter()
+            .filter_map(|s| entity_parts(s))
+            .map(|(c, _)| c.to_string())
+            .collect()
+    };
+    let (a, b) = (names(from), names(to));
+    // One slot per entity: the first mention.
+    let first = |slots: &[&Slot], name: &str| -> Option<Slot> {
+        slots
+            .iter()
+            .find(|s| entity_parts(s).is_some_and(|(c, _)| c == name))
+            .map(|s| (*s).clone())
+    };
+    let mut removed: Vec<Slot> = from
+        .iter()
+        .filter_map(|s| entity_parts(s))
+        .map(|(c, _)| c)
+        .filter(|c| !b.contains(*c))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .fold(Vec::<&str>::new(), |mut acc, c| {
+            if !acc.contains(&c) {
+                acc.push(c);
+            }
+            acc
+        })
+        .into_iter()
+        .filter_map(|c| first(from, c))
+        .collect();
+    let mut added: Vec<Slot> = to
+        .iter()
+        .filter_map(|s| entity_parts(s))
+        .map(|(c, _)| c)
+        .filter(|c| !a.contains(*c))
+        .fold(Vec::<&str>::new(), |mut acc, c| {
+            if !acc.contains(&c) {
+                acc.push(c);
+            }
+            acc
+        })
+        .into_iter()
+        .filter_map(|c| first(to, c))
+        .collect();
+    // A removed and an added entity of the same kind: a swap.
+    let mut i = 0;
+    while i < removed.len() {
+        let kind = entity_parts(&removed[i]).map(|(_, k)| k);
+        match added
+            .iter()
+            .position(|s| entity_parts(s).map(|(_, k)| k) == kind)
+        {
+            Some(j) => {
+                let (r, a) = (removed.remove(i), added.remove(j));
+                out.push(SlotChange {
+                    slot: "entity",
+                    kind: "replaced",
+                    from: Some(r),
+                    to: Some(a),
+                });
+            }
+            None => i += 1,
+        }
+    }
+    out.extend(removed.into_iter().map(|s| SlotChange {
+        slot: "entity",
+        kind: "removed",
+        from: Some(s),
+        to: None,
+    }));
+    out.extend(added.into_iter().map(|s| SlotChange {
+        slot: "entity",
+        kind: "added",
+        from: None,
+        to: Some(s),
+    }));
+}
+
+fn diff_polarity(from: &[&Slot], to: &[&Slot], out: &mut Vec<SlotChange>) {
+    match (from.first(), to.first()) {
+        (None, Some(b)) => out.push(change("polarity", "negated", None, Some(b))),
+        (Some(a), None) => out.push(change("polarity", "affirmed", Some(a), None)),
+        _ => {}
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Articles mode
+// ---------------------------------------------------------------------------
+
+/// Minimum match score for two outlets' claims to be the same claim (tuned on
+/// the seeds and the ANS train split; see BENCHMARKS.md).
+pub const ARTICLES_MATCH_THRESHOLD: f32 = 0.3;
+
+/// Words too common to tell claims apart.
+const STOPWORDS: &[&str] = &[
+    "في",
+    "من",
+    "علي",
+    "الي",
+    "عن",
+    "ان",
+    "او",
+    "ام",
+    "مع",
+    "بين",
+    "كان",
+    "كانت",
+    "قد",
+    "لقد",
+    "كما",
+    "ثم",
+    "حيث",
+    "هذا",
+    "هذه",
+    "ذلك",
+    "تلك",
+    "التي",
+    "الذي",
+    "الذين",
+    "اللذين",
+    "هو",
+    "هي",
+    "هم",
+    "بعد",
+    "قبل",
+    "عند",
+    "منذ",
+    "خلال",
+    "حتي",
+    "لكن",
+    "بل",
+    "اي",
+    "كل",
+    "غير",
+    "الا",
+    "اذا",
+    "ما",
+    "لا",
+    "لم",
+    "لن",
+    "ليس",
+    "يكون",
+    "تكون",
+    "وقد",
+    "فقد",
+    "ايضا",
+    "the",
+    "a",
+    "an",
+    "of",
+    "to",
+    "in",
+    "on",
+    "and",
+    "or",
+    "for",
+    "with",
+    "by",
+    "at",
+    "from",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "that",
+    "this",
+    "it",
+    "its",
+    "as",
+    "has",
+    "have",
+    "had",
+];
+
+/// Words that name the same kind of event, so `قتل` and `لقوا حتفهم` match.
+const EVENTS: &[(&str, &[&str])] = &[
+    (
+        "killed",
+        &[
+            "قتل",
+            "مقتل",
+            "قتلي",
+            "قتيل",
+            "قتيلا",
+            "حتفهم",
+            "حتفه",
+            "مصرع",
+            "لقوا",
+            "killed",
+            "dead",
+            "died",
+            "deaths",
+            "death",
+        ],
+    ),
+    (
+        "injured",
+        &[
+            "جرحي",
+            "جريح",
+            "اصابه",
+            "اصيب",
+            "مصاب",
+            "مصابين",
+            "injured",
+            "wounded",
+        ],
+    ),
+    (
+        "deployed",
+        &["ارسل", "ارسلت", "ارسال", "نشر", "نشرت", "deployed", "sent"],
+    ),
+];
+
+/// Pairs of words of opposite meaning (match-key forms): one outlet's
+/// "rose" against another's "fell" contradicts.
+const ANTONYMS: &[(&str, &str)] = &[
+    ("ارتفاع", "انخفاض"),
+    ("ارتفع", "انخفض"),
+    ("ترتفع", "تنخفض"),
+    ("يرتفع", "ينخفض"),
+    ("صعود", "هبوط"),
+    ("يصعد", "يهبط"),
+    ("تصعد", "تهبط"),
+    ("اعلي", "ادني"),
+    ("زياده", "انخفاض"),
+    ("زياده", "تراجع"),
+    ("ارتفاع", "تراجع"),
+    ("يقبل", "يرفض"),
+    ("قبول", "رفض"),
+    ("موافقه", "رفض"),
+    ("وافق", "رفض"),
+    ("يؤيد", "يعارض"),
+    ("تاييد", "معارضه"),
+    ("فوز", "هزيمه"),
+    ("فاز", "خسر"),
+    ("يفوز", "يخسر"),
+    ("نجاح", "فشل"),
+    ("نجح", "فشل"),
+    ("تاجيل", "بدء"),
+    ("تاجيل", "يباشرون"),
+    ("اطلاق", "اعتقال"),
+    ("السلام", "الحرب"),
+    ("هدوء", "مواجهات"),
+    ("هدوء", "اشتباكات"),
+    ("تحسن", "تدهور"),
+    ("يتحسن", "يتدهور"),
+    ("استقرار", "تدهور"),
+    ("rise", "fall"),
+    ("rises", "falls"),
+    ("rose", "fell"),
+    ("increase", "decrease"),
+    ("higher", "lower"),
+    ("win", "lose"),
+    ("won", "lost"),
+    ("accept", "reject"),
+    ("accepted", "rejected"),
+];
+
+/// Arabic proclitics stripped before comparing words (longest first).
+const PROCLITICS: &[&str] = &[
+    "وبال", "وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل",
+];
+
+/// Words of a match-key text: letters and digits.
+fn words(key: &str) -> Vec<String> {
+    key.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// A crude stem for overlap only: proclitic and common suffix stripped, cut
+/// to five letters (never shown, never used on names' slots).
+fn stem(word: &str) -> String {
+    let mut w = word;
+    if w.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)) {
+        for p in PROCLITICS {
+            if let Some(rest) = w.strip_prefix(p)
+                && rest.chars().count() >= 3
+            {
+                w = rest;
+                break;
+            }
+        }
+        for s in ["ات", "ون", "ين", "يه", "ه", "ها", "هم"] {
+            if let Some(rest) = w.strip_suffix(s)
+                && rest.chars().count() >= 3
+            {
+                w = rest;
+                break;
+            }
+        }
+    }
+    w.chars().take(5).collect()
+}
+
+/// What of a claim is compared across outlets.
+struct Profile {
+    stems: HashSet<String>,
+    words: HashSet<String>,
+    events: HashSet<&'static str>,
+    quantities: Vec<Q>,
+    dates: Vec<String>,
+    negated: bool,
+}
+
+fn profile(claim: &Claim) -> Profile {
+    let key = match_key(&claim.text);
+    let ws: Vec<String> = words(&key);
+    let stems: HashSet<String> = ws
+        .iter()
+        .filter(|w| w.chars().count() >= 3 && !STOPWORDS.contains(&w.as_str()))
+        .map(|w| stem(w))
+        .collect();
+    let mut events = HashSet::new();
+    for w in &ws {
+        let bare = PROCLITICS
+            .iter()
+            .find_map(|p| w.strip_prefix(p).filter(|r| r.chars().count() >= 3))
+            .unwrap_or(w);
+        for (event, cues) in EVENTS {
+            if cues.contains(&w.as_str()) || cues.contains(&bare) {
+                events.insert(*event);
+            }
+        }
+    }
+    Profile {
+        stems,
+        words: ws.into_iter().collect(),
+        events,
+        quantities: claim.slots.iter().filter_map(quantity).collect(),
+        dates: claim
+            .slots
+            .iter()
+            .filter_map(|s| matches!(s, Slot::Date { .. }).then(|| date_key(s)))
+            .collect(),
+        negated: claim
+            .slots
+            .iter()
+            .any(|s| matches!(s, Slot::Polarity { negated: true, .. })),
+    }
+}
+
+/// Match score of two claims: word overlap weighted by rarity, plus shared
+/// events, counted things and dates.
+fn score(a: &Profile, b: &Profile, idf: &HashMap<String, f32>) -> f32 {
+    let weight = |s: &String| idf.get(s).copied().unwrap_or(1.0);
+    let shared: f32 = a.stems.intersection(&b.stems).map(weight).sum();
+    let total_a: f32 = a.stems.iter().map(weight).sum();
+    let total_b: f32 = b.stems.iter().map(weight).sum();
+    let mut s = if total_a > 0.0 && total_b > 0.0 {
+        shared / (total_a * total_b).sqrt()
+    } else {
+        0.0
+    };
+    if !a.events.is_disjoint(&b.events) {
+        s += 0.15;
+    }
+    if a.quantities.iter().any(|x| {
+        b.quantities
+            .iter()
+            .any(|y| x.unit.is_some() && x.unit == y.unit)
+    }) {
+        s += 0.15;
+    }
+    if a.dates.iter().any(|d| b.dates.contains(d)) {
+        s += 0.1;
+    }
+    s
+}
+
+/// Above this match score two claims say the same thing in nearly the same
+/// words, so a swapped name (Russia for China) is a contradiction.
+const SAME_WORDING: f32 = 0.6;
+
+/// The slots on which two aligned claims of different outlets contradict.
+fn conflicts(a: &Claim, b: &Claim, pa: &Profile, pb: &Profile, similarity: f32) -> Vec<SlotChange> {
+    let mut out = Vec::new();
+    if similarity >= SAME_WORDING {
+        let mut swaps = Vec::new();
+        diff_entities(
+            &of_type(&a.slots, "entity"),
+            &of_type(&b.slots, "entity"),
+            &mut swaps,
+        );
+        out.extend(
+            swaps
+                .into_iter()
+                .filter(|c| c.kind == "replaced")
+                .map(|c| SlotChange {
+                    kind: "conflict",
+                    ..c
+                }),
+        );
+    }
+    let qa: Vec<&Slot> = of_type(&a.slots, "quantity");
+    let qb: Vec<&Slot> = of_type(&b.slots, "quantity");
+    let (pairs, _, _) = pair_quantities(&qa, &qb);
+    for (x, y) in pairs {
+        let (Some(p), Some(q)) = (quantity(x), quantity(y)) else {
+            continue;
+        };
+        if quantities_conflict(&p, &q) {
+            out.push(change("quantity", "conflict", Some(x), Some(y)));
+        }
+    }
+    let da = of_type(&a.slots, "date");
+    let db = of_type(&b.slots, "date");
+    if !da.is_empty() && !db.is_empty() && pa.dates.iter().all(|d| !pb.dates.contains(d)) {
+        // Only dates of the same precision can contradict (2025-12 vs 2025-12-27 does not).
+        if let Some((x, y)) = da.iter().find_map(|x| {
+            db.iter()
+                .find(|y| date_key(x).len() == date_key(y).len())
+                .map(|y| (*x, *y))
+        }) {
+            out.push(change("date", "conflict", Some(x), Some(y)));
+        }
+    }
+    if pa.negated != pb.negated {
+        let cue = |c: &Claim| {
+            c.slots
+                .iter()
+                .find(|s| matches!(s, Slot::Polarity { .. }))
+                .cloned()
+        };
+        out.push(SlotChange {
+            slot: "polarity",
+            kind: "conflict",
+            from: cue(a),
+            to: cue(b),
+        });
+    }
+    for (x, y) in ANTONYMS {
+        for (p, q) in [(x, y), (y, x)] {
+            if pa.words.contains(*p)
+                && pb.words.contains(*q)
+                && !pb.words.contains(*p)
+                && !pa.words.contains(*q)
+            {
+                out.push(SlotChange {
+                    slot: "polarity",
+                    kind: "antonym",
+                    from: Some(Slot::Polarity {
+                        negated: false,
+                        text: (*p).to_string(),
+                    }),
+                    to: Some(Slot::Polarity {
+                        negated: false,
+                        text: (*q).to_string(),
+                    }),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Two outlets' figures for the same counted thing contradict unless they are
+/// equal, or one is a bound the other meets within a factor of two (`more
+/// than 10,000` and `12,000` agree; `at least 9` and `about 2,000` do not).
+fn quantities_conflict(a: &Q, b: &Q) -> bool {
+    if a.kind != b.kind || close(a.value, b.value) {
+        return false;
+    }
+    let near = |x: f64, y: f64| {
+        let (lo, hi) = if x.abs() < y.abs() {
+            (x.abs(), y.abs())
+        } else {
+            (y.abs(), x.abs())
+        };
+        lo > 0.0 && hi / lo <= 2.0
+    };
+    let agrees = |bound: &Q, other: &Q| {
+        bound.qualifier != Qualifier::Exact
+            && satisfies(bound, other.value)
+            && near(bound.value, other.value)
+    };
+    !(agrees(a, b) || agrees(b, a))
+}
+
+/// Compare two outlets' claims: aligned claims are `shared` or `conflicting`,
+/// the rest `only_from` / `only_to`. Rows follow the first article's order,
+/// then the second's leftovers.
+pub fn compare_articles(from: &[Claim], to: &[Claim]) -> Vec<ClaimChange> {
+    let pa: Vec<Profile> = from.iter().map(profile).collect();
+    let pb: Vec<Profile> = to.iter().map(profile).collect();
+    // Rarity of each stem over both articles' claims.
+    let mut df: HashMap<String, f32> = HashMap::new();
+    for p in pa.iter().chain(&pb) {
+        for s in &p.stems {
+            *df.entry(s.clone()).or_default() += 1.0;
+        }
+    }
+    let n = (pa.len() + pb.len()) as f32;
+    let idf: HashMap<String, f32> = df
+        .into_iter()
+        .map(|(s, d)| (s, (1.0 + n / d).ln()))
+        .collect();
+
+    let mut candidates: Vec<(f32, usize, usize)> = Vec::new();
+    for (i, a) in pa.iter().enumerate() {
+        for (j, b) in pb.iter().enumerate() {
+            let s = score(a, b, &idf);
+            if s >= ARTICLES_MATCH_THRESHOLD {
+                candidates.push((s, i, j));
+            }
+        }
+    }
+    candidates.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+    let mut match_of_a: Vec<Option<(usize, f32)>> = vec![None; from.len()];
+    let mut taken_b = vec![false; to.len()];
+    for (s, i, j) in candidates {
+        if match_of_a[i].is_none() && !taken_b[j] {
+            match_of_a[i] = Some((j, s));
+            taken_b[j] = true;
+        }
+    }
+    let side = |c: &Claim| ClaimSide {
+        sentence: c.sentence,
+        text: c.text.clone(),
+        slots: c.slots.clone(),
+    };
+    let mut out = Vec::new();
+    for (i, a) in from.iter().enumerate() {
+        match match_of_a[i] {
+            Some((j, s)) => {
+                let b = &to[j];
+                let changes = conflicts(a, b, &pa[i], &pb[j], s);
+                let status = if changes.is_empty() {
+                    Status::Shared
+                } else {
+                    Status::Conflicting
+                };
+                out.push(ClaimChange {
+                    status,
+                    from: Some(side(a)),
+                    to: Some(side(b)),
+                    changes,
+                    similarity: Some(s),
+                });
+            }
+            None => out.push(ClaimChange {
+                status: Status::OnlyFrom,
+                from: Some(side(a)),
+                to: None,
+                changes: Vec::new(),
+                similarity: None,
+            }),
+        }
+    }
+    for (j, b) in to.iter().enumerate() {
+        if !taken_b[j] {
+            out.push(ClaimChange {
+                status: Status::OnlyTo,
+                from: None,
+                to: Some(side(b)),
+                changes: Vec::new(),
+                similarity: None,
+            });
+        }
+    }
+    out
+}
+
+fn dice(a: &[String], b: &[String]) -> f32 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let sa: HashSet<&String> = a.iter().collect();
+    let sb: HashSet<&String> = b.iter().collect();
+    2.0 * sa.intersection(&sb).count() as f32 / (sa.len() + sb.len()) as f32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(value: f64, qualifier: Qualifier, unit: &str) -> Slot {
+        Slot::Quantity {
+            text: format!("{value}"),
+            value,
+            upper: None,
+            unit: Some(unit.into()),
+            unit_key: Some(unit.into()),
+            qualifier,
+            kind: QuantityKind::Count,
+        }
+    }
+
+    fn kinds(from: &[Slot], to: &[Slot]) -> Vec<(&'static str, &'static str)> {
+        diff_slots(from, to)
+            .iter()
+            .map(|c| (c.slot, c.kind))
+            .collect()
+    }
+
+    #[test]
+    fn quantity_change_kinds() {
+        assert_eq!(
+            kinds(
+                &[q(9.0, Qualifier::Exact, "جندي")],
+                &[q(11.0, Qualifier::Exact, "جندي")]
+            ),
+            [("quantity", "update")]
+        );
+        assert_eq!(
+            kinds(
+                &[q(9.0, Qualifier::AtLeast, "جندي")],
+                &[q(11.0, Qualifier::Exact, "جندي")]
+            ),
+            [("quantity", "refinement")]
+        );
+        assert_eq!(
+            kinds(
+                &[q(2000.0, Qualifier::Exact, "جندي")],
+                &[q(2000.0, Qualifier::About, "جندي")]
+            ),
+            [("quantity", "hedge")]
+        );
+        assert_eq!(
+            kinds(
+                &[q(2000.0, Qualifier::About, "جندي")],
+                &[q(2000.0, Qualifier::About, "جندي")]
+            ),
+            []
+        );
+        assert_eq!(
+            kinds(&[], &[q(3.0, Qualifier::Exact, "x")]),
+            [("quantity", "added")]
+        );
+        // An unchanged figure next to a changed one pairs with its twin.
+        assert_eq!(
+            kinds(
+                &[q(5.0, Qualifier::Exact, "a"), q(7.0, Qualifier::Exact, "a")],
+                &[q(7.0, Qualifier::Exact, "a"), q(8.0, Qualifier::Exact, "a")]
+            ),
+            [("quantity", "update")]
+        );
+    }
+
+    #[test]
+    fn figures_conflict_unless_compatible() {
+        let b = |v, ql| quantity(&q(v, ql, "جندي")).unwrap();
+        assert!(quantities_conflict(
+            &b(2000.0, Qualifier::About),
+            &b(9.0, Qualifier::AtLeast)
+        ));
+        assert!(!quantities_conflict(
+            &b(10000.0, Qualifier::MoreThan),
+            &b(12000.0, Qualifier::Exact)
+        ));
+        assert!(quantities_conflict(
+            &b(10.0, Qualifier::Exact),
+            &b(12.0, Qualifier::Exact)
+        ));
+        assert!(!quantities_conflict(
+            &b(12.0, Qualifier::Exact),
+            &b(12.0, Qualifier::About)
+        ));
+    }
+
+    #[test]
+    fn stems_fold_clitics_and_plurals() {
+        assert_eq!(stem("والصواريخ"), stem("الصواريخ"));
+        assert_eq!(stem("العقوبات"), "عقوب");
+    }
+}

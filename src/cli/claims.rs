@@ -1,0 +1,156 @@
+//! `track claims`: the claims of one version; and the gazetteer the claim
+//! commands share.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::error::{CliError, exit};
+use super::{Context, Format};
+use track::claims::{self, Gazetteer, Slot};
+use track::store::{OpenMode, VersionRef};
+
+#[derive(Debug, Args)]
+pub struct ClaimsArgs {
+    /// KEY (latest), KEY@N, KEY@-1
+    #[arg(value_name = "REF")]
+    pub reference: String,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+    #[command(flatten)]
+    pub aliases: AliasArgs,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct AliasArgs {
+    /// Extra names for the entity gazetteer (TOML: [[entity]] canonical, kind, names, short)
+    #[arg(long, value_name = "FILE")]
+    pub aliases: Option<PathBuf>,
+}
+
+/// A gazetteer and the id that keys cached claims made with it.
+pub enum Names {
+    Builtin,
+    WithAliases(Box<Gazetteer>, String),
+}
+
+impl Names {
+    pub fn load(args: &AliasArgs) -> Result<Names, CliError> {
+        let Some(path) = &args.aliases else {
+            return Ok(Names::Builtin);
+        };
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| CliError::input(format!("{}: cannot read: {e}", path.display())))?;
+        let gazetteer = Gazetteer::with_aliases(&text)
+            .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?;
+        let id = format!("+{}", &blake3::hash(text.as_bytes()).to_hex()[..16]);
+        Ok(Names::WithAliases(Box::new(gazetteer), id))
+    }
+
+    pub fn gazetteer(&self) -> &Gazetteer {
+        match self {
+            Names::Builtin => Gazetteer::builtin(),
+            Names::WithAliases(g, _) => g,
+        }
+    }
+
+    pub fn id(&self) -> &str {
+        match self {
+            Names::Builtin => "",
+            Names::WithAliases(_, id) => id,
+        }
+    }
+}
+
+pub fn run(ctx: &Context, args: &ClaimsArgs) -> Result<i32, CliError> {
+    let names = Names::load(&args.aliases)?;
+    let store = ctx.open(OpenMode::Existing)?;
+    let version = store.version(&VersionRef::parse(&args.reference))?;
+    let found = claims::of_version(&store, &version, names.gazetteer(), names.id());
+    let mut out = std::io::stdout().lock();
+    if args.format == Format::Json {
+        let json = serde_json::to_string_pretty(&found)
+            .map_err(|e| CliError::internal(format!("JSON: {e}")))?;
+        writeln!(out, "{json}")?;
+        return Ok(exit::OK);
+    }
+    writeln!(
+        out,
+        "{}@{}: {} claims in {} sentences",
+        version.key,
+        version.version,
+        found.iter().map(|c| c.slots.len()).sum::<usize>(),
+        found.len()
+    )?;
+    for claim in &found {
+        writeln!(out, "\n#{:<3} {}", claim.sentence, claim.text)?;
+        for slot in &claim.slots {
+            writeln!(out, "     {}", describe(slot))?;
+        }
+    }
+    Ok(exit::OK)
+}
+
+/// One line for a slot: its type, its text and what it means.
+pub fn describe(slot: &Slot) -> String {
+    match slot {
+        Slot::Quantity {
+            text,
+            value,
+            upper,
+            unit,
+            qualifier,
+            ..
+        } => {
+            let value = match upper {
+                Some(u) => format!("{value}–{u}"),
+                None => format!("{value}"),
+            };
+            let qualifier = format!("{qualifier:?}").to_lowercase();
+            format!(
+                "quantity     {text}  = {qualifier} {value} {}",
+                unit.as_deref().unwrap_or("")
+            )
+        }
+        Slot::Date {
+            text,
+            value,
+            relative,
+        } => {
+            format!(
+                "date         {text}  = {value}{}",
+                if *relative { " (relative)" } else { "" }
+            )
+        }
+        Slot::Quote { text, speaker } => {
+            format!(
+                "quote        “{text}”{}",
+                speaker
+                    .as_deref()
+                    .map(|s| format!("  — {s}"))
+                    .unwrap_or_default()
+            )
+        }
+        Slot::Attribution {
+            text,
+            source,
+            anonymous,
+        } => {
+            format!(
+                "attribution  {text}  = {source}{}",
+                if *anonymous { " (anonymous)" } else { "" }
+            )
+        }
+        Slot::Entity {
+            text,
+            canonical,
+            kind,
+        } => format!("entity       {text}  = {canonical} ({kind:?})"),
+        Slot::Polarity { negated, text } => format!(
+            "polarity     {}{text}",
+            if *negated { "negated: " } else { "" }
+        ),
+    }
+}
