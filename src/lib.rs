@@ -8,6 +8,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod analysis;
 pub mod claims;
 pub mod diff;
 pub mod ingest;

@@ -13,6 +13,9 @@ pub mod polarity;
 pub mod quantity;
 pub mod quote;
 
+#[cfg(test)]
+mod tests;
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -214,37 +217,4 @@ fn dateline(text: &str, units: &[Unit]) -> Option<NaiveDate> {
                 _ => None,
             })
     })
-}
-
-/// The claims of a stored version, from the store's analysis cache when it
-/// has them (keyed by text hash, analyser version and gazetteer), else
-/// extracted and cached.
-pub fn of_version(
-    store: &crate::store::Store,
-    version: &crate::store::VersionText,
-    gazetteer: &Gazetteer,
-    gazetteer_id: &str,
-) -> Vec<Claim> {
-    let analyser = format!("claims{gazetteer_id}");
-    if let Ok(Some(bytes)) = store.analysis(&version.text_hash, &analyser, ANALYSER_VERSION)
-        && let Ok(claims) = serde_json::from_slice::<Vec<Claim>>(&bytes)
-    {
-        return claims;
-    }
-    let article_date = version
-        .published
-        .as_deref()
-        .and_then(|p| NaiveDate::parse_from_str(p.get(..10)?, "%Y-%m-%d").ok());
-    let claims = extract(
-        &version.text,
-        &ExtractOptions {
-            article_date,
-            gazetteer,
-        },
-    );
-    if let Ok(bytes) = serde_json::to_vec(&claims) {
-        // A store we cannot write to (busy, read-only) still answers.
-        let _ = store.put_analysis(&version.text_hash, &analyser, ANALYSER_VERSION, &bytes);
-    }
-    claims
 }

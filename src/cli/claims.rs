@@ -8,7 +8,7 @@ use clap::Args;
 
 use super::error::{CliError, exit};
 use super::{Context, Format};
-use track::claims::{self, Gazetteer, Slot};
+use track::claims::{Gazetteer, Slot};
 use track::store::{OpenMode, VersionRef};
 
 #[derive(Debug, Args)]
@@ -68,7 +68,7 @@ pub fn run(ctx: &Context, args: &ClaimsArgs) -> Result<i32, CliError> {
     let names = Names::load(&args.aliases)?;
     let store = ctx.open(OpenMode::Existing)?;
     let version = store.version(&VersionRef::parse(&args.reference))?;
-    let found = claims::of_version(&store, &version, names.gazetteer(), names.id());
+    let found = track::analysis::claims(&store, &version, names.gazetteer(), names.id());
     let mut out = std::io::stdout().lock();
     if args.format == Format::Json {
         let json = serde_json::to_string_pretty(&found)

@@ -8,11 +8,9 @@ use clap::{Args, ValueEnum};
 use super::Context;
 use super::claims::Names;
 use super::error::{CliError, exit};
-use track::claims::{
-    self,
-    compare::{compare_articles, compare_versions},
-};
-use track::diff::{ARTICLES_THRESHOLD, DEFAULT_THRESHOLD, DiffOptions, diff_texts};
+use track::analysis;
+use track::claims::compare::{compare_articles, compare_versions};
+use track::diff::{ARTICLES_THRESHOLD, DEFAULT_THRESHOLD, DiffOptions, diff_segmented};
 use track::report::{self, DiffReport, Mode, Only, ReportOptions, TermOptions};
 use track::store::{OpenMode, VersionRef, VersionText};
 
@@ -121,9 +119,11 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<i32, CliError> {
         Mode::Versions => DEFAULT_THRESHOLD,
         Mode::Articles => ARTICLES_THRESHOLD,
     };
-    let diff = diff_texts(
+    let diff = diff_segmented(
         &from.text,
+        analysis::units(&store, &from),
         &to.text,
+        analysis::units(&store, &to),
         &DiffOptions {
             match_threshold: threshold,
             ..DiffOptions::default()
@@ -138,8 +138,8 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<i32, CliError> {
         ignore_orthographic: args.ignore_orthographic,
     };
     let mut report = DiffReport::new(mode, &from, &to, &diff, opts);
-    let old_claims = claims::of_version(&store, &from, names.gazetteer(), names.id());
-    let new_claims = claims::of_version(&store, &to, names.gazetteer(), names.id());
+    let old_claims = analysis::claims(&store, &from, names.gazetteer(), names.id());
+    let new_claims = analysis::claims(&store, &to, names.gazetteer(), names.id());
     report.claims = match mode {
         Mode::Versions => compare_versions(&diff, &from.text, &to.text, &old_claims, &new_claims),
         Mode::Articles => compare_articles(&old_claims, &new_claims),

@@ -7,9 +7,10 @@ use serde::Serialize;
 
 use super::error::{CliError, exit};
 use super::{Context, Format};
-use track::diff::{DiffOptions, diff_texts};
-use track::store::{OpenMode, VersionInfo, VersionRef};
-use track::text::segment;
+use track::analysis;
+use track::diff::{DiffOptions, diff_segmented};
+use track::store::{OpenMode, VersionInfo, VersionRef, VersionText};
+use track::text::segment::Unit;
 
 #[derive(Debug, Args)]
 pub struct FormatArgs {
@@ -86,14 +87,13 @@ pub fn log(ctx: &Context, args: &LogArgs) -> Result<i32, CliError> {
     let store = ctx.open(OpenMode::Existing)?;
     let versions = store.log(&args.key)?;
     let mut entries = Vec::with_capacity(versions.len());
-    let mut previous: Option<String> = None;
+    let mut previous: Option<(VersionText, Vec<Unit>)> = None;
     for info in versions {
-        let text = store
-            .version(&VersionRef {
-                key: args.key.clone(),
-                version: Some(info.version),
-            })?
-            .text;
+        let version = store.version(&VersionRef {
+            key: args.key.clone(),
+            version: Some(info.version),
+        })?;
+        let units = analysis::units(&store, &version);
         let mut entry = LogEntry {
             info,
             sentences: 0,
@@ -104,11 +104,17 @@ pub fn log(ctx: &Context, args: &LogArgs) -> Result<i32, CliError> {
         };
         match &previous {
             None => {
-                entry.sentences = segment::segment(&text).len();
+                entry.sentences = units.len();
                 entry.sentences_added = entry.sentences;
             }
-            Some(prev) => {
-                let diff = diff_texts(prev, &text, &DiffOptions::default());
+            Some((prev, prev_units)) => {
+                let diff = diff_segmented(
+                    &prev.text,
+                    prev_units.clone(),
+                    &version.text,
+                    units.clone(),
+                    &DiffOptions::default(),
+                );
                 let c = diff.counts();
                 entry.sentences = diff.new_units.len();
                 entry.sentences_added = c.added;
@@ -118,7 +124,7 @@ pub fn log(ctx: &Context, args: &LogArgs) -> Result<i32, CliError> {
             }
         }
         entries.push(entry);
-        previous = Some(text);
+        previous = Some((version, units));
     }
     let mut out = std::io::stdout().lock();
     if args.format == Format::Json {

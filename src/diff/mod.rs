@@ -134,9 +134,18 @@ impl TextDiff {
 /// old unit before it, so the result reads top to bottom. Every old and every new unit
 /// index appears in exactly one row.
 pub fn diff_texts(old: &str, new: &str, opts: &DiffOptions) -> TextDiff {
+    diff_segmented(old, segment(old), new, segment(new), opts)
+}
+
+/// [`diff_texts`] over segmentations already at hand (e.g. cached by text hash).
+pub fn diff_segmented(
+    old: &str,
+    old_units: Vec<Unit>,
+    new: &str,
+    new_units: Vec<Unit>,
+    opts: &DiffOptions,
+) -> TextDiff {
     let deadline = Instant::now().checked_add(opts.word_deadline);
-    let old_units = segment(old);
-    let new_units = segment(new);
     let old_texts: Vec<&str> = old_units.iter().map(|u| u.text(old)).collect();
     let new_texts: Vec<&str> = new_units.iter().map(|u| u.text(new)).collect();
     let groups = align::align(&old_texts, &new_texts, opts.match_threshold, deadline);

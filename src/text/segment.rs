@@ -19,7 +19,11 @@ use std::collections::HashMap;
 
 use super::normalize::{is_invisible, is_removed_mark, match_key};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+/// Bumped whenever [`segment`] changes output: cached segmentations of an
+/// older version are recomputed.
+pub const SEGMENTER_VERSION: i64 = 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UnitKind {
     Sentence,
@@ -30,7 +34,7 @@ pub enum UnitKind {
 
 /// One unit of alignment: a byte range of the segmented text, trimmed of surrounding
 /// whitespace and invisible characters, never empty, never spanning a line break.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Unit {
     /// Index of the paragraph (block between blank lines), from 0, counting only
     /// paragraphs that have units.

@@ -1,0 +1,117 @@
+//! Claim comparison on the fixture pairs (one per change kind) and on the
+//! two seed articles (two outlets, one event).
+
+use std::path::Path;
+
+use super::compare::{ClaimChange, Status, compare_articles, compare_versions};
+use super::{ExtractOptions, extract};
+use crate::diff::{DiffOptions, diff_texts};
+
+fn fixture(rel: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(rel);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The rows that report something, as (status, [(slot, kind)]).
+fn summary(rows: &[ClaimChange]) -> Vec<(String, Vec<(String, String)>)> {
+    rows.iter()
+        .filter(|r| r.status != Status::Unchanged)
+        .map(|r| {
+            let status = serde_json::to_value(r.status)
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .to_string();
+            (
+                status,
+                r.changes
+                    .iter()
+                    .map(|c| (c.slot.to_string(), c.kind.to_string()))
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn each_change_kind_is_reported_exactly() {
+    let names = [
+        "update",
+        "refinement",
+        "hedge",
+        "date",
+        "quote",
+        "attribution",
+        "entity",
+        "polarity",
+        "reworded",
+        "rewrite_same_values",
+    ];
+    let opts = ExtractOptions::default();
+    let mut failures = Vec::new();
+    for name in names {
+        let a = fixture(&format!("claims/{name}.a.txt"));
+        let b = fixture(&format!("claims/{name}.b.txt"));
+        let expected: Vec<(String, Vec<(String, String)>)> =
+            serde_json::from_str(&fixture(&format!("claims/{name}.expected.json"))).unwrap();
+        let diff = diff_texts(&a, &b, &DiffOptions::default());
+        let rows = compare_versions(&diff, &a, &b, &extract(&a, &opts), &extract(&b, &opts));
+        let got = summary(&rows);
+        if got != expected {
+            failures.push(format!("{name}: expected {expected:?}, got {got:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn seeds_compared_across_outlets() {
+    let a = fixture("seeds/000_00b06d22c5d2f91c.txt");
+    let b = fixture("seeds/004_f29be4e2a4ac97ad.txt");
+    let opts = ExtractOptions::default();
+    let rows = compare_articles(&extract(&a, &opts), &extract(&b, &opts));
+    let text = |s: &Option<super::compare::ClaimSide>| {
+        s.as_ref().map(|s| s.text.clone()).unwrap_or_default()
+    };
+
+    // The Kursk involvement: said by both.
+    assert!(
+        rows.iter().any(|r| r.status == Status::Shared
+            && text(&r.from).contains("كورسك")
+            && text(&r.to).contains("كورسك")),
+        "Kursk is not shared"
+    );
+    // The two killed figures side by side: about 2000, nine in demining.
+    assert!(
+        rows.iter().any(|r| r.status == Status::Conflicting
+            && text(&r.from).contains("2000")
+            && (text(&r.to).contains("تسعة") || text(&r.to).contains(" 9 "))
+            && r.changes.iter().any(|c| c.slot == "quantity")),
+        "the killed figures are not side by side: {:#?}",
+        rows.iter()
+            .filter(|r| text(&r.from).contains("2000"))
+            .collect::<Vec<_>>()
+    );
+    // The strategic-partnership treaty: only in 000.
+    let treaty: Vec<&ClaimChange> = rows
+        .iter()
+        .filter(|r| text(&r.from).contains("المعاهدة"))
+        .collect();
+    assert!(!treaty.is_empty());
+    assert!(
+        treaty.iter().all(|r| r.status == Status::OnlyFrom),
+        "treaty: {treaty:#?}"
+    );
+    // The order to raise missile production: only in 004.
+    let missiles: Vec<&ClaimChange> = rows
+        .iter()
+        .filter(|r| text(&r.to).contains("إنتاج الصواريخ"))
+        .collect();
+    assert!(!missiles.is_empty());
+    assert!(
+        missiles.iter().all(|r| r.status == Status::OnlyTo),
+        "missiles: {missiles:#?}"
+    );
+}
