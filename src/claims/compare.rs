@@ -307,6 +307,9 @@ fn satisfies(bound: &Q, v: f64) -> bool {
     }
 }
 
+/// A rule for pairing two quantities.
+type QuantityMatch<'r> = &'r dyn Fn(&Q, &Q) -> bool;
+
 /// Pair quantities: same kind and unit first, then same kind, in text order.
 fn pair_quantities<'a>(
     from: &[&'a Slot],
@@ -318,7 +321,7 @@ fn pair_quantities<'a>(
     let mut used_b = vec![false; to.len()];
     let mut pairs = Vec::new();
     // Equal quantities pair first, so an unchanged number never absorbs a changed one.
-    let passes: [&dyn Fn(&Q, &Q) -> bool; 3] = [
+    let passes: [QuantityMatch; 3] = [
         &|a, b| same_quantity(a, b) && a.kind == b.kind && a.unit == b.unit,
         &|a, b| a.kind == b.kind && a.unit.is_some() && a.unit == b.unit,
         &|a, b| a.kind == b.kind && (a.unit.is_none() || b.unit.is_none()),
@@ -848,7 +851,8 @@ fn profile(claim: &Claim) -> Profile {
         dates: claim
             .slots
             .iter()
-            .filter_map(|s| matches!(s, Slot::Date { .. }).then(|| date_key(s)))
+            .filter(|s| matches!(s, Slot::Date { .. }))
+            .map(date_key)
             .collect(),
         negated: claim
             .slots
