@@ -219,11 +219,39 @@ pub fn diff_slots(from: &[Slot], to: &[Slot]) -> Vec<SlotChange> {
         },
         &mut changes,
     );
+    let mut entity_changes = Vec::new();
     diff_entities(
         &of_type(from, "entity"),
         &of_type(to, "entity"),
-        &mut changes,
+        &mut entity_changes,
     );
+    // A source or speaker that is also an entity changed once, not twice.
+    let named: HashSet<String> = changes
+        .iter()
+        .flat_map(|c| [&c.from, &c.to])
+        .filter_map(|s| match s {
+            Some(Slot::Attribution { source, .. }) => Some(any_name_key(source)),
+            Some(Slot::Quote {
+                speaker: Some(speaker),
+                ..
+            }) => Some(any_name_key(speaker)),
+            _ => None,
+        })
+        .collect();
+    entity_changes.retain(|c| {
+        let mut names = [&c.from, &c.to]
+            .into_iter()
+            .flatten()
+            .flat_map(|s| match s {
+                Slot::Entity {
+                    canonical, text, ..
+                } => vec![any_name_key(canonical), any_name_key(text)],
+                _ => Vec::new(),
+            });
+        c.kind == "replaced"
+            || !names.any(|n| !n.is_empty() && named.iter().any(|m| m.contains(&n)))
+    });
+    changes.extend(entity_changes);
     diff_polarity(
         &of_type(from, "polarity"),
         &of_type(to, "polarity"),
@@ -395,8 +423,19 @@ fn date_key(slot: &Slot) -> String {
 
 fn attribution_key(slot: &Slot) -> String {
     match slot {
-        Slot::Attribution { source, .. } => name_key(source),
+        Slot::Attribution { source, .. } => any_name_key(source),
         _ => String::new(),
+    }
+}
+
+/// [`name_key`] for Arabic names; names in Latin script fall back to the
+/// match key (the skeleton keeps Arabic letters only).
+fn any_name_key(name: &str) -> String {
+    let key = name_key(name);
+    if key.is_empty() {
+        match_key(name).trim().to_string()
+    } else {
+        key
     }
 }
 
@@ -450,7 +489,7 @@ fn quote_text(slot: &Slot) -> (String, Option<String>) {
     match slot {
         Slot::Quote { text, speaker } => (
             words(&match_key(text)).join(" "),
-            speaker.as_deref().map(name_key),
+            speaker.as_deref().map(any_name_key),
         ),
         _ => (String::new(), None),
     }
@@ -820,6 +859,7 @@ struct Profile {
     events: HashSet<&'static str>,
     quantities: Vec<Q>,
     dates: Vec<String>,
+    entities: HashSet<String>,
     negated: bool,
 }
 
@@ -829,7 +869,8 @@ fn profile(claim: &Claim) -> Profile {
     let stems: HashSet<String> = ws
         .iter()
         .filter(|w| w.chars().count() >= 3 && !STOPWORDS.contains(&w.as_str()))
-        .map(|w| stem(w))
+        // The lemma first, so broken plurals meet their singular (جنود, جندي).
+        .map(|w| stem(&super::quantity::unit_key(w)))
         .collect();
     let mut events = HashSet::new();
     for w in &ws {
@@ -854,6 +895,12 @@ fn profile(claim: &Claim) -> Profile {
             .filter(|s| matches!(s, Slot::Date { .. }))
             .map(date_key)
             .collect(),
+        entities: claim
+            .slots
+            .iter()
+            .filter_map(entity_parts)
+            .map(|(c, _)| c.to_string())
+            .collect(),
         negated: claim
             .slots
             .iter()
@@ -861,10 +908,56 @@ fn profile(claim: &Claim) -> Profile {
     }
 }
 
+/// What the two articles' claims have in common overall: how rare each stem
+/// and each entity is across both.
+struct Rarity {
+    stem_idf: HashMap<String, f32>,
+    /// Entities named in few claims: sharing one is a strong sign of one claim.
+    rare_entities: HashSet<String>,
+}
+
+impl Rarity {
+    fn of(from: &[Profile], to: &[Profile]) -> Rarity {
+        let mut df: HashMap<String, f32> = HashMap::new();
+        for p in from.iter().chain(to) {
+            for s in &p.stems {
+                *df.entry(s.clone()).or_default() += 1.0;
+            }
+        }
+        let n = (from.len() + to.len()) as f32;
+        // An entity one article names in a single claim marks that claim: a
+        // claim of the other article naming it too is likely the same one.
+        fn count(side: &[Profile]) -> HashMap<&str, usize> {
+            let mut m: HashMap<&str, usize> = HashMap::new();
+            for p in side {
+                for e in &p.entities {
+                    *m.entry(e.as_str()).or_default() += 1;
+                }
+            }
+            m
+        }
+        let (ca, cb) = (count(from), count(to));
+        let rare_entities = ca
+            .iter()
+            .filter_map(|(e, &da)| cb.get(e).map(|&db| (e, da.min(db))))
+            .filter(|(_, d)| *d <= 1)
+            .map(|(e, _)| (*e).to_string())
+            .collect();
+        Rarity {
+            stem_idf: df
+                .into_iter()
+                .map(|(s, d)| (s, (1.0 + n / d).ln()))
+                .collect(),
+            rare_entities,
+        }
+    }
+}
+
 /// Match score of two claims: word overlap weighted by rarity, plus shared
-/// events, counted things and dates.
-fn score(a: &Profile, b: &Profile, idf: &HashMap<String, f32>) -> f32 {
-    let weight = |s: &String| idf.get(s).copied().unwrap_or(1.0);
+/// rare entities, events, counted things and dates; claims about different
+/// events (a killing, a deployment) are kept apart.
+fn score(a: &Profile, b: &Profile, rarity: &Rarity) -> f32 {
+    let weight = |s: &String| rarity.stem_idf.get(s).copied().unwrap_or(1.0);
     let shared: f32 = a.stems.intersection(&b.stems).map(weight).sum();
     let total_a: f32 = a.stems.iter().map(weight).sum();
     let total_b: f32 = b.stems.iter().map(weight).sum();
@@ -873,25 +966,43 @@ fn score(a: &Profile, b: &Profile, idf: &HashMap<String, f32>) -> f32 {
     } else {
         0.0
     };
-    if !a.events.is_disjoint(&b.events) {
-        s += 0.15;
+    if a.entities
+        .intersection(&b.entities)
+        .any(|e| rarity.rare_entities.contains(e))
+    {
+        s += 0.3;
     }
-    if a.quantities.iter().any(|x| {
+    let same_event = !a.events.is_disjoint(&b.events);
+    let same_counted = a.quantities.iter().any(|x| {
         b.quantities
             .iter()
             .any(|y| x.unit.is_some() && x.unit == y.unit)
-    }) {
+    });
+    if same_event {
         s += 0.15;
+    }
+    if same_counted {
+        // A count of the same thing in the same event is the same figure,
+        // however differently worded (the death toll in two outlets).
+        s += if same_event { 0.25 } else { 0.15 };
     }
     if a.dates.iter().any(|d| b.dates.contains(d)) {
         s += 0.1;
     }
-    s
+    match (a.events.is_empty(), b.events.is_empty()) {
+        (false, false) if a.events.is_disjoint(&b.events) => s * 0.5,
+        (true, false) | (false, true) => s * 0.7,
+        _ => s,
+    }
 }
 
 /// Above this match score two claims say the same thing in nearly the same
 /// words, so a swapped name (Russia for China) is a contradiction.
 const SAME_WORDING: f32 = 0.6;
+
+/// Above this match score two claims are about the same thing, so one
+/// negating what the other affirms is a contradiction.
+const SAME_CLAIM: f32 = 0.45;
 
 /// The slots on which two aligned claims of different outlets contradict.
 fn conflicts(a: &Claim, b: &Claim, pa: &Profile, pb: &Profile, similarity: f32) -> Vec<SlotChange> {
@@ -936,7 +1047,9 @@ fn conflicts(a: &Claim, b: &Claim, pa: &Profile, pb: &Profile, similarity: f32) 
             out.push(change("date", "conflict", Some(x), Some(y)));
         }
     }
-    if pa.negated != pb.negated {
+    // Negation differs all the time between outlets' loosely matched
+    // sentences; it contradicts only when they say nearly the same thing.
+    if pa.negated != pb.negated && similarity >= SAME_CLAIM {
         let cue = |c: &Claim| {
             c.slots
                 .iter()
@@ -1004,23 +1117,12 @@ fn quantities_conflict(a: &Q, b: &Q) -> bool {
 pub fn compare_articles(from: &[Claim], to: &[Claim]) -> Vec<ClaimChange> {
     let pa: Vec<Profile> = from.iter().map(profile).collect();
     let pb: Vec<Profile> = to.iter().map(profile).collect();
-    // Rarity of each stem over both articles' claims.
-    let mut df: HashMap<String, f32> = HashMap::new();
-    for p in pa.iter().chain(&pb) {
-        for s in &p.stems {
-            *df.entry(s.clone()).or_default() += 1.0;
-        }
-    }
-    let n = (pa.len() + pb.len()) as f32;
-    let idf: HashMap<String, f32> = df
-        .into_iter()
-        .map(|(s, d)| (s, (1.0 + n / d).ln()))
-        .collect();
+    let rarity = Rarity::of(&pa, &pb);
 
     let mut candidates: Vec<(f32, usize, usize)> = Vec::new();
     for (i, a) in pa.iter().enumerate() {
         for (j, b) in pb.iter().enumerate() {
-            let s = score(a, b, &idf);
+            let s = score(a, b, &rarity);
             if s >= ARTICLES_MATCH_THRESHOLD {
                 candidates.push((s, i, j));
             }

@@ -25,7 +25,7 @@ pub use entity::Gazetteer;
 
 /// Bumped whenever extraction changes output: cached claims of an older
 /// version are recomputed.
-pub const ANALYSER_VERSION: i64 = 1;
+pub const ANALYSER_VERSION: i64 = 2;
 
 /// How exact a quantity is (the contract's `qualifier`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -191,7 +191,7 @@ pub fn sentence_slots(
 ) -> Vec<Slot> {
     let mut slots = quantity::find_quantities(sentence);
     slots.extend(date::find_dates(sentence, article_date));
-    slots.extend(quote::find_quotes(sentence));
+    slots.extend(quote::find_quotes_with(sentence, gazetteer));
     slots.extend(attribution::find_attributions(sentence, gazetteer));
     slots.extend(entity::find_entities(sentence, gazetteer));
     slots.extend(polarity::find_negations(sentence));

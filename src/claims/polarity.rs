@@ -1,5 +1,260 @@
-//! Interim (replaced by the negation extractor).
+//! Negation cues: what makes a sentence assert that something did *not* happen.
+//!
+//! Pragmatic and lexical: every verbal negation cue is reported, even where the negated
+//! phrase is a fixed expression rather than the sentence's main assertion (`الصداقة التي لا
+//! تُقهر` reports `لا`). A change of polarity between two versions is then "a cue appeared
+//! or disappeared", which is what a reader wants flagged; deciding whether the cue scopes
+//! over the main claim would need a parser.
+//!
+//! Cues:
+//! * Arabic: لم، لن، لا (not in the affirmative idioms لا سيما، لا بد، لا يزال، لا شك،
+//!   لا ريب), ليس and its forms, ما before a verb at the start of a clause (ما قال; not
+//!   ما زال, not relative ما before a present-tense verb), غير before a predicate adjective
+//!   (غير صحيح، غير مؤكد… — not غير مسبوق, which is "unprecedented"), and the denial and
+//!   refusal verbs نفى and رفض in their common forms. دون/بدون are not cues ("without" does
+//!   not negate the claim).
+//! * English: not, never, nor, cannot, any `n't`, no as a determiner (not "No. 5"), and
+//!   deny/refuse/reject in their common forms.
+
 use super::Slot;
-pub fn find_negations(_sentence: &str) -> Vec<Slot> {
-    Vec::new()
+use super::entity::{P_BREAK, Tokens, lex, lex_of, with_analysis};
+
+pub(super) const AR_PLAIN: &[&str] = &[
+    "لم",
+    "لن",
+    "ليس",
+    "ليست",
+    "لست",
+    "لسنا",
+    "ليسوا",
+    "ليسا",
+    "لستم",
+    "نفي",
+    "نفت",
+    "ينفي",
+    "تنفي",
+    "نفوا",
+    "ينفون",
+    "نافيا",
+    "رفض",
+    "رفضت",
+    "يرفض",
+    "ترفض",
+    "رفضوا",
+    "يرفضون",
+    "رافضا",
+];
+
+/// `لا X` that affirms rather than negates.
+pub(super) const LA_IDIOMS: &[&str] = &[
+    "سيما",
+    "بد",
+    "يزال",
+    "تزال",
+    "يزالون",
+    "تزالان",
+    "يزالان",
+    "نزال",
+    "شك",
+    "ريب",
+    "سيّما",
+];
+
+/// `ما X` that is not a negation.
+pub(super) const MA_NOT_NEG: &[&str] = &[
+    "زال",
+    "زالت",
+    "زالوا",
+    "دام",
+    "دامت",
+    "هو",
+    "هي",
+    "هم",
+    "اذا",
+    "بين",
+    "ان",
+    "لم",
+    "يلي",
+    "عدا",
+    "بعد",
+    "قبل",
+    "من",
+    "في",
+    "الي",
+    "علي",
+    "كان",
+    "كانت",
+];
+
+/// Adjectives that `غير` turns into a negated predicate.
+const GHAYR_PRED: &[&str] = &[
+    "صحيح",
+    "دقيق",
+    "موكد",
+    "صادق",
+    "حقيقي",
+    "قانوني",
+    "شرعي",
+    "مقبول",
+    "قادر",
+    "مسموح",
+    "واضح",
+    "معروف",
+    "كافي",
+    "ممكن",
+    "مسوول",
+    "مستعد",
+    "مستبعد",
+    "وارد",
+    "معني",
+    "مهتم",
+    "راغب",
+];
+
+pub(super) const EN_PLAIN: &[&str] = &[
+    "not",
+    "never",
+    "nor",
+    "cannot",
+    "deny",
+    "denies",
+    "denied",
+    "denying",
+    "refuse",
+    "refuses",
+    "refused",
+    "refusing",
+    "reject",
+    "rejects",
+    "rejected",
+    "rejecting",
+];
+
+/// Negation cues in `sentence`, in order, as `Slot::Polarity { negated: true, text: cue }`
+/// (the cue token as written). See the module doc for the cue list.
+pub fn find_negations(sentence: &str) -> Vec<Slot> {
+    with_analysis(sentence, None, |t, _| {
+        (0..t.len())
+            .filter(|&i| is_cue(t, i))
+            .map(|i| Slot::Polarity {
+                negated: true,
+                text: t.text(i, i + 1).to_string(),
+            })
+            .collect()
+    })
+}
+
+fn is_cue(t: &Tokens, i: usize) -> bool {
+    let k = t.key(i);
+    let k0 = t.key_noconj(i);
+    let next = (i + 1 < t.len() && t.toks[i + 1].punct & P_BREAK == 0).then(|| t.key(i + 1));
+    if k.is_ascii() {
+        return match k {
+            _ if t.is(i, lex::EN_PLAIN) => true,
+            _ if k.ends_with("n't") => true,
+            "no" => next.is_some_and(|n| n.bytes().all(|b| b.is_ascii_alphabetic())),
+            _ => false,
+        };
+    }
+    if t.any(i, lex::AR_PLAIN) {
+        return true;
+    }
+    match k0 {
+        "لا" => next.is_some_and(|n| lex_of(n) & lex::LA_IDIOMS == 0),
+        "غير" => next.is_some_and(ghayr_predicate),
+        "ما" => {
+            let clause_start = i == 0
+                || k0.len() != k.len()
+                || t.toks[i].punct & P_BREAK != 0
+                || matches!(t.key(i - 1), "لكن" | "ولكن" | "بل" | "ثم");
+            clause_start
+                && next.is_some_and(|n| {
+                    lex_of(n) & lex::MA_NOT_NEG == 0
+                        && !n.starts_with("ال")
+                        && !n.starts_with(['ي', 'ت', 'ن'])
+                        && n.chars().count() >= 3
+                })
+        }
+        _ => false,
+    }
+}
+
+fn ghayr_predicate(n: &str) -> bool {
+    GHAYR_PRED.iter().any(|p| {
+        n.strip_prefix(p)
+            .is_some_and(|rest| matches!(rest, "" | "ه" | "ين" | "ون" | "ا" | "يه" | "ي"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cues(s: &str) -> Vec<String> {
+        find_negations(s)
+            .into_iter()
+            .map(|p| match p {
+                Slot::Polarity { negated, text } => {
+                    assert!(negated);
+                    text
+                }
+                _ => unreachable!(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn arabic_seed_sentences() {
+        assert_eq!(
+            cues("هذا لم يكن مجرد كلام احتفالي، بل إشارة إلى خسائر حقيقية."),
+            ["لم"]
+        );
+        assert_eq!(
+            cues("هذه الرسالة ليست مجرد تحية، بل اعتراف رسمي."),
+            ["ليست"]
+        );
+        assert_eq!(cues("لم تكن رسالة كيم جونغ أون مفاجئة تماماً"), ["لم"]);
+        assert_eq!(cues("واصفاً إياها بـ “الصداقة التي لا تُقهر”"), ["لا"]);
+        assert_eq!(cues("هذا ليس جديداً تماماً"), ["ليس"]);
+        assert!(cues("أرسلت أكثر من 10 آلاف جندي إلى روسيا خلال عام 2024").is_empty());
+        // غير مسبوق is "unprecedented", not a negated claim.
+        assert!(cues("تقاربت العلاقات بشكل غير مسبوق").is_empty());
+        assert!(cues("رسالة تهنئة غير تقليدية").is_empty());
+        // Relative ما.
+        assert!(cues("مشيراً إلى ما وصفه بـ “الدخول البطولي”").is_empty());
+        assert!(cues("لكن ما يلفت الانتباه هو الاعتراف").is_empty());
+    }
+
+    #[test]
+    fn arabic_cues() {
+        assert_eq!(cues("ولن تتراجع موسكو"), ["ولن"]);
+        assert_eq!(cues("وقال إن الخبر غير صحيح"), ["غير"]);
+        assert_eq!(cues("نفى الكرملين التقارير"), ["نفى"]);
+        assert_eq!(cues("ونفت الوزارة ذلك"), ["ونفت"]);
+        assert_eq!(cues("رفضت بيونغ يانغ التعليق"), ["رفضت"]);
+        assert_eq!(cues("ما قال شيئاً عن الخسائر"), ["ما"]);
+        assert!(cues("لا سيما في كورسك").is_empty());
+        assert!(cues("لا يزال القتال مستمراً").is_empty());
+        assert!(cues("ما زال القتال مستمراً").is_empty());
+        assert!(cues("وهو ما يزيد من تعقيد المشهد").is_empty());
+    }
+
+    #[test]
+    fn english_cues() {
+        assert_eq!(cues("The Kremlin did not comment."), ["not"]);
+        assert_eq!(cues("Officials didn't confirm it."), ["didn't"]);
+        assert_eq!(cues("He never said that."), ["never"]);
+        assert_eq!(cues("There is no evidence of losses."), ["no"]);
+        assert_eq!(cues("Moscow denied the report."), ["denied"]);
+        assert_eq!(cues("Pyongyang refused to comment."), ["refused"]);
+        assert!(cues("Resolution No. 5 was adopted.").is_empty());
+        assert!(cues("Kim praised the soldiers.").is_empty());
+    }
+
+    #[test]
+    fn odd_input() {
+        assert!(cues("").is_empty());
+        assert!(cues("لا").is_empty());
+        assert_eq!(cues("لم"), ["لم"]);
+    }
 }

@@ -108,7 +108,10 @@ pub fn describe(slot: &Slot) -> String {
                 Some(u) => format!("{value}–{u}"),
                 None => format!("{value}"),
             };
-            let qualifier = serde_json::to_value(qualifier).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            let qualifier = serde_json::to_value(qualifier)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
             format!(
                 "quantity     {text}  = {qualifier} {value} {}",
                 unit.as_deref().unwrap_or("")
