@@ -1111,6 +1111,25 @@ fn quantities_conflict(a: &Q, b: &Q) -> bool {
     !(agrees(a, b) || agrees(b, a))
 }
 
+/// Every unit of a text as a claim candidate for articles mode: the units
+/// with slots carry them, the others (statements without a number, name or
+/// negation) still take part, since outlets contradict each other in words
+/// too (`rose` / `fell`). Units of fewer than three words are left out.
+pub fn statements(text: &str, units: &[crate::text::segment::Unit], claims: &[Claim]) -> Vec<Claim> {
+    let by_unit: HashMap<usize, &Claim> = claims.iter().map(|c| (c.sentence, c)).collect();
+    units
+        .iter()
+        .enumerate()
+        .filter_map(|(i, u)| match by_unit.get(&i) {
+            Some(c) => Some((*c).clone()),
+            None => {
+                let t = u.text(text);
+                (t.split_whitespace().count() >= 3).then(|| Claim { sentence: i, text: t.to_string(), slots: Vec::new() })
+            }
+        })
+        .collect()
+}
+
 /// Compare two outlets' claims: aligned claims are `shared` or `conflicting`,
 /// the rest `only_from` / `only_to`. Rows follow the first article's order,
 /// then the second's leftovers.

@@ -9,7 +9,7 @@ use super::Context;
 use super::claims::Names;
 use super::error::{CliError, exit};
 use track::analysis;
-use track::claims::compare::{compare_articles, compare_versions};
+use track::claims::compare::{compare_articles, compare_versions, statements};
 use track::diff::{ARTICLES_THRESHOLD, DEFAULT_THRESHOLD, DiffOptions, diff_segmented};
 use track::report::{self, DiffReport, Mode, Only, ReportOptions, TermOptions};
 use track::store::{OpenMode, VersionRef, VersionText};
@@ -142,7 +142,10 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<i32, CliError> {
     let new_claims = analysis::claims(&store, &to, names.gazetteer(), names.id());
     report.claims = match mode {
         Mode::Versions => compare_versions(&diff, &from.text, &to.text, &old_claims, &new_claims),
-        Mode::Articles => compare_articles(&old_claims, &new_claims),
+        Mode::Articles => compare_articles(
+            &statements(&from.text, &diff.old_units, &old_claims),
+            &statements(&to.text, &diff.new_units, &new_claims),
+        ),
     };
 
     let mut buffer: Vec<u8> = Vec::new();
