@@ -66,7 +66,8 @@ pub struct WatchItem {
     pub suspect_count: i64,
 }
 
-const ITEM_COLUMNS: &str = "id, source, item, kind, key, url, discovered_at, last_checked, last_changed,
+const ITEM_COLUMNS: &str =
+    "id, source, item, kind, key, url, discovered_at, last_checked, last_changed,
      last_status, failures, next_due, etag, last_modified, signature, suspect, suspect_count";
 
 fn item_from_row(r: &Row<'_>) -> rusqlite::Result<WatchItem> {
@@ -182,27 +183,29 @@ impl Batch<'_> {
 
     /// Write back an item's state (everything but its identity).
     pub fn save_watch_item(&mut self, it: &WatchItem) -> Result<()> {
-        self.store.conn.prepare_cached(
-            "UPDATE watch_items SET key = ?2, url = ?3, last_checked = ?4, last_changed = ?5,
+        self.store
+            .conn
+            .prepare_cached(
+                "UPDATE watch_items SET key = ?2, url = ?3, last_checked = ?4, last_changed = ?5,
                     last_status = ?6, failures = ?7, next_due = ?8, etag = ?9, last_modified = ?10,
                     signature = ?11, suspect = ?12, suspect_count = ?13
              WHERE id = ?1",
-        )?
-        .execute(params![
-            it.id,
-            it.key,
-            it.url,
-            it.last_checked,
-            it.last_changed,
-            it.last_status,
-            it.failures,
-            it.next_due,
-            it.etag,
-            it.last_modified,
-            it.signature,
-            it.suspect,
-            it.suspect_count
-        ])?;
+            )?
+            .execute(params![
+                it.id,
+                it.key,
+                it.url,
+                it.last_checked,
+                it.last_changed,
+                it.last_status,
+                it.failures,
+                it.next_due,
+                it.etag,
+                it.last_modified,
+                it.signature,
+                it.suspect,
+                it.suspect_count
+            ])?;
         Ok(())
     }
 
@@ -281,14 +284,23 @@ impl Batch<'_> {
 impl Batch<'_> {
     /// Note a file of a watched folder: registered if new, made due now if
     /// its signature changed. True if it is new or changed.
-    pub fn note_file(&mut self, source: &str, path: &str, signature: &str, now: &str) -> Result<bool> {
-        let n = self.store.conn.prepare_cached(
-            "INSERT INTO watch_items (source, item, kind, discovered_at, next_due, signature)
+    pub fn note_file(
+        &mut self,
+        source: &str,
+        path: &str,
+        signature: &str,
+        now: &str,
+    ) -> Result<bool> {
+        let n = self
+            .store
+            .conn
+            .prepare_cached(
+                "INSERT INTO watch_items (source, item, kind, discovered_at, next_due, signature)
              VALUES (?1, ?2, 'file', ?3, ?3, ?4)
              ON CONFLICT (source, item) DO UPDATE SET signature = excluded.signature, next_due = ?3
                WHERE signature IS NOT excluded.signature",
-        )?
-        .execute(params![source, path, now, signature])?;
+            )?
+            .execute(params![source, path, now, signature])?;
         Ok(n > 0)
     }
 }

@@ -251,17 +251,18 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         reason: one_line(e.message()),
     })?;
     let base = path.parent().unwrap_or(Path::new("."));
-    build(raw, base, &line_of).map_err(|p| ConfigError::Invalid {
-        path: path.to_path_buf(),
-        line: line_of(p.at),
-        reason: p.reason,
-    })
-    .map(|(workers, events, sources)| Config {
-        path: path.to_path_buf(),
-        workers,
-        events,
-        sources,
-    })
+    build(raw, base, &line_of)
+        .map_err(|p| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            line: line_of(p.at),
+            reason: p.reason,
+        })
+        .map(|(workers, events, sources)| Config {
+            path: path.to_path_buf(),
+            workers,
+            events,
+            sources,
+        })
 }
 
 fn one_line(s: &str) -> String {
@@ -422,7 +423,14 @@ fn build(raw: RawFile, base: &Path, line_of: &dyn Fn(usize) -> usize) -> Result<
             .chain(own.ignore.iter().flatten())
         {
             let re = Regex::new(rule.get_ref()).map_err(|e| {
-                problem(rule, format!("ignore rule {:?}: {}", rule.get_ref(), one_line(&e.to_string())))
+                problem(
+                    rule,
+                    format!(
+                        "ignore rule {:?}: {}",
+                        rule.get_ref(),
+                        one_line(&e.to_string())
+                    ),
+                )
             })?;
             ignore.push(re);
         }
@@ -482,7 +490,10 @@ fn http_url(u: &Spanned<String>, what: &str) -> Result<String, Problem> {
         }
         Ok(parsed) => Err(problem(
             u,
-            format!("{what} {s:?}: only http and https are supported, not {}", parsed.scheme()),
+            format!(
+                "{what} {s:?}: only http and https are supported, not {}",
+                parsed.scheme()
+            ),
         )),
         Err(e) => Err(problem(u, format!("{what} {s:?} is not a URL ({e})"))),
     }
@@ -491,7 +502,10 @@ fn http_url(u: &Spanned<String>, what: &str) -> Result<String, Problem> {
 fn command(c: &Spanned<Vec<String>>, base: &Path) -> Result<Vec<String>, Problem> {
     let mut argv = c.get_ref().clone();
     match argv.first_mut() {
-        None => Err(problem(c, "command is empty (give [\"program\", \"arg\", …])")),
+        None => Err(problem(
+            c,
+            "command is empty (give [\"program\", \"arg\", …])",
+        )),
         Some(p) if p.trim().is_empty() => Err(problem(c, "command has an empty program name")),
         Some(p) => {
             // A program given with a path is relative to the sources file; a
@@ -518,7 +532,9 @@ fn positive(d: &Spanned<String>, what: &str) -> Result<Duration, Problem> {
 
 fn parse_schedule(s: &Spanned<String>, what: &str) -> Result<Schedule, Problem> {
     match Schedule::parse(s.get_ref()) {
-        Ok(Schedule::Every(d)) if d.is_zero() => Err(problem(s, format!("{what} must be more than 0"))),
+        Ok(Schedule::Every(d)) if d.is_zero() => {
+            Err(problem(s, format!("{what} must be more than 0")))
+        }
         Ok(v) => Ok(v),
         Err(_) => Err(problem(
             s,
@@ -583,12 +599,21 @@ key = "story-d"
         );
         assert_eq!(c.events.command.as_ref().unwrap()[0], "/etc/track/./notify");
         assert_eq!(c.sources.len(), 4);
-        assert_eq!(c.sources[0].schedule, Schedule::Every(Duration::from_secs(900)));
+        assert_eq!(
+            c.sources[0].schedule,
+            Schedule::Every(Duration::from_secs(900))
+        );
         assert_eq!(c.sources[0].timeout, Duration::from_secs(10));
         assert_eq!(c.sources[1].ignore.len(), 2);
-        assert_eq!(c.sources[1].articles, Schedule::Every(Duration::from_secs(3600)));
+        assert_eq!(
+            c.sources[1].articles,
+            Schedule::Every(Duration::from_secs(3600))
+        );
         assert_eq!(c.sources[1].max_bytes, 1_000_000);
-        assert_eq!(c.sources[2].target, Target::Dir(PathBuf::from("/etc/track/scrapes")));
+        assert_eq!(
+            c.sources[2].target,
+            Target::Dir(PathBuf::from("/etc/track/scrapes"))
+        );
         assert_eq!(c.sources[2].schedule, Schedule::Adaptive);
         assert_eq!(c.sources[3].key.as_deref(), Some("story-d"));
     }
@@ -599,22 +624,43 @@ key = "story-d"
 
     #[test]
     fn errors_name_file_line_and_reason() {
-        let e = error_of("[[source]]\nname = \"a\"\nurl = \"https://x.org/\"\nfeed = \"https://x.org/rss\"\n");
+        let e = error_of(
+            "[[source]]\nname = \"a\"\nurl = \"https://x.org/\"\nfeed = \"https://x.org/rss\"\n",
+        );
         assert!(e.starts_with("/etc/track/sources.toml:1: "), "{e}");
-        assert!(e.contains("exactly one of url, feed, dir or command"), "{e}");
+        assert!(
+            e.contains("exactly one of url, feed, dir or command"),
+            "{e}"
+        );
 
-        let e = error_of("[[source]]\nname = \"a\"\nurl = \"https://x.org/\"\n\n[[source]]\nname = \"a\"\nurl = \"https://y.org/\"\n");
-        assert!(e.starts_with("/etc/track/sources.toml:6: duplicate source name"), "{e}");
+        let e = error_of(
+            "[[source]]\nname = \"a\"\nurl = \"https://x.org/\"\n\n[[source]]\nname = \"a\"\nurl = \"https://y.org/\"\n",
+        );
+        assert!(
+            e.starts_with("/etc/track/sources.toml:6: duplicate source name"),
+            "{e}"
+        );
 
         let e = error_of("[[source]]\nname = \"a\"\nurl = \"https://x.org/\"\nevery = \"soon\"\n");
-        assert!(e.starts_with("/etc/track/sources.toml:4: every: not a duration"), "{e}");
+        assert!(
+            e.starts_with("/etc/track/sources.toml:4: every: not a duration"),
+            "{e}"
+        );
 
-        let e = error_of("[[source]]\nname = \"a\"\nurl = \"https://x.org/\"\nignore = ['(unclosed']\n");
-        assert!(e.starts_with("/etc/track/sources.toml:4: ignore rule"), "{e}");
+        let e = error_of(
+            "[[source]]\nname = \"a\"\nurl = \"https://x.org/\"\nignore = ['(unclosed']\n",
+        );
+        assert!(
+            e.starts_with("/etc/track/sources.toml:4: ignore rule"),
+            "{e}"
+        );
         assert!(!e.contains('\n'), "{e}");
 
         let e = error_of("[[source]]\nname = \"a\"\nurl = \"ftp://x.org/\"\n");
-        assert!(e.contains(":3: url \"ftp://x.org/\": only http and https"), "{e}");
+        assert!(
+            e.contains(":3: url \"ftp://x.org/\": only http and https"),
+            "{e}"
+        );
 
         let e = error_of("[[source]]\nname = \"a\"\nurl = \"https://x.org/\"\nevry = \"1h\"\n");
         assert!(e.starts_with("/etc/track/sources.toml:4: "), "{e}");

@@ -162,7 +162,8 @@ fn looks_like_article(link: &str, page: &Url) -> bool {
         return false;
     }
     let digit = u.path().chars().any(|c| c.is_ascii_digit())
-        || u.query().is_some_and(|q| q.chars().any(|c| c.is_ascii_digit()));
+        || u.query()
+            .is_some_and(|q| q.chars().any(|c| c.is_ascii_digit()));
     digit || last.matches('-').count() >= 2
 }
 

@@ -60,16 +60,30 @@ pub struct PassOptions {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum Outcome {
-    NewArticle { version: i64 },
-    NewVersion { version: i64 },
-    Unchanged { version: i64 },
-    Reverted { version: i64 },
+    NewArticle {
+        version: i64,
+    },
+    NewVersion {
+        version: i64,
+    },
+    Unchanged {
+        version: i64,
+    },
+    Reverted {
+        version: i64,
+    },
     /// HTTP 304: nothing fetched, nothing changed.
     NotModified,
     /// A feed or folder was read: links or files found, how many new or changed.
-    Listed { found: usize, new: usize },
+    Listed {
+        found: usize,
+        new: usize,
+    },
     /// Recorded as a failed check; retried later (the time is in the state).
-    Failed { reason: String, retry_at: String },
+    Failed {
+        reason: String,
+        retry_at: String,
+    },
 }
 
 /// One checked item.
@@ -254,7 +268,13 @@ fn register_sources(store: &mut Store, config: &Config) -> Result<(), StoreError
     let mut batch = store.batch()?;
     for s in &config.sources {
         if !known.contains(&s.name) {
-            batch.add_watch_item(&s.name, "", ItemKind::Source, Some(&s.target.describe()), &now)?;
+            batch.add_watch_item(
+                &s.name,
+                "",
+                ItemKind::Source,
+                Some(&s.target.describe()),
+                &now,
+            )?;
         }
     }
     batch.commit()
@@ -386,9 +406,9 @@ fn work(agent: &ureq::Agent, src: &Source, item: &WatchItem) -> Result<Got, Stri
                 }
             }
         }
-        (Target::Dir(dir), ItemKind::Source) => {
-            fetch::list_dir(dir).map(Got::Files).map_err(|e| e.to_string())
-        }
+        (Target::Dir(dir), ItemKind::Source) => fetch::list_dir(dir)
+            .map(Got::Files)
+            .map_err(|e| e.to_string()),
         (Target::Dir(_), ItemKind::File) => {
             let path = Path::new(&item.item);
             let raw = ingest::read_bounded(path, src.max_bytes).map_err(|e| e.to_string())?;
@@ -403,7 +423,8 @@ fn work(agent: &ureq::Agent, src: &Source, item: &WatchItem) -> Result<Got, Stri
             })
         }
         (Target::Command(argv), ItemKind::Source) => {
-            let raw = fetch::run_command(argv, src.timeout, src.max_bytes).map_err(|e| e.to_string())?;
+            let raw =
+                fetch::run_command(argv, src.timeout, src.max_bytes).map_err(|e| e.to_string())?;
             // A command's article keeps one key: the source's key, else its name.
             let key = src.key.clone().unwrap_or_else(|| src.name.clone());
             let opts = ingest_options(src, Some(key), None, src.encoding.clone());
@@ -424,7 +445,12 @@ fn work(agent: &ureq::Agent, src: &Source, item: &WatchItem) -> Result<Got, Stri
     }
 }
 
-fn http_request<'a>(src: &'a Source, item: &'a WatchItem, url: &'a str, feed: bool) -> HttpRequest<'a> {
+fn http_request<'a>(
+    src: &'a Source,
+    item: &'a WatchItem,
+    url: &'a str,
+    feed: bool,
+) -> HttpRequest<'a> {
     HttpRequest {
         url,
         timeout: src.timeout,
@@ -453,8 +479,11 @@ fn fetch_page(
     match fetch::http_get(agent, &req).map_err(|e: FetchError| e.to_string())? {
         HttpResponse::NotModified => Ok(Got::NotModified),
         HttpResponse::Body(body) => {
-            let label =
-                fetch::override_label(src.encoding.as_deref(), body.charset.as_deref(), &body.bytes);
+            let label = fetch::override_label(
+                src.encoding.as_deref(),
+                body.charset.as_deref(),
+                &body.bytes,
+            );
             // The key is fixed at the first ingest, so a canonical URL that
             // changes later does not split the history.
             let key = key.or_else(|| item.key.clone());
@@ -670,7 +699,9 @@ fn apply(
                 Recorded::NewVersion { version } => {
                     (Outcome::NewVersion { version }, Some(EventKind::NewVersion))
                 }
-                Recorded::Reverted { version } => (Outcome::Reverted { version }, Some(EventKind::Revert)),
+                Recorded::Reverted { version } => {
+                    (Outcome::Reverted { version }, Some(EventKind::Revert))
+                }
                 Recorded::Unchanged { version } => (Outcome::Unchanged { version }, None),
             };
             if !matches!(recorded, Recorded::Unchanged { .. }) {
@@ -735,7 +766,13 @@ fn interval(item: &WatchItem, schedule: Schedule, at: DateTime<Utc>) -> Duration
     schedule.interval(schedule::since(at, changed))
 }
 
-fn succeed(item: &mut WatchItem, src: &Source, schedule: Schedule, at: DateTime<Utc>, status: String) {
+fn succeed(
+    item: &mut WatchItem,
+    src: &Source,
+    schedule: Schedule,
+    at: DateTime<Utc>,
+    status: String,
+) {
     item.failures = 0;
     item.last_status = Some(status);
     item.next_due = if item.kind == ItemKind::File {

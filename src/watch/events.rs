@@ -56,7 +56,13 @@ pub enum DeliveryError {
 }
 
 /// A one-line summary: what changed, in numbers.
-pub fn summary(key: &str, kind: EventKind, version: i64, previous: Option<i64>, counts: Option<&Counts>) -> String {
+pub fn summary(
+    key: &str,
+    kind: EventKind,
+    version: i64,
+    previous: Option<i64>,
+    counts: Option<&Counts>,
+) -> String {
     match (kind, previous, counts) {
         (EventKind::NewArticle, _, _) => format!("{key}: new article (v{version})"),
         (EventKind::Revert, Some(p), _) => format!("{key}: reverted from v{p} to v{version}"),
@@ -192,7 +198,10 @@ pub fn atom_feed(entries: &[FeedEntry], updated: &str, title: &str) -> String {
         out.push_str(&format!("    <id>{}</id>\n", esc(&id)));
         out.push_str(&format!("    <updated>{}</updated>\n", esc(&c.at)));
         if let Some(url) = &c.url {
-            out.push_str(&format!("    <link rel=\"alternate\" href=\"{}\"/>\n", esc(url)));
+            out.push_str(&format!(
+                "    <link rel=\"alternate\" href=\"{}\"/>\n",
+                esc(url)
+            ));
         }
         out.push_str(&format!("    <summary>{}</summary>\n", esc(&line)));
         out.push_str("  </entry>\n");
@@ -258,7 +267,10 @@ mod tests {
         let xml = atom_feed(&entries, "2025-12-27T10:00:00Z", "t & t");
         assert!(!xml.contains("<script>"), "{xml}");
         assert!(xml.contains("&lt;script&gt;"), "{xml}");
-        assert!(xml.contains("href=\"https://x.org/?a=1&amp;b=&quot;2&quot;\""), "{xml}");
+        assert!(
+            xml.contains("href=\"https://x.org/?a=1&amp;b=&quot;2&quot;\""),
+            "{xml}"
+        );
         assert!(xml.contains("<title>t &amp; t</title>"), "{xml}");
         assert!(!xml.contains('\u{1}'));
         // Well-formed enough for a feed parser.

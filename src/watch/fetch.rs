@@ -208,7 +208,11 @@ pub fn override_label(
 
 /// Run a scraper command (no shell) and return its standard output. Fails on
 /// a non-zero exit, a time-out (the process is killed) or too much output.
-pub fn run_command(argv: &[String], timeout: Duration, max_bytes: u64) -> Result<Vec<u8>, FetchError> {
+pub fn run_command(
+    argv: &[String],
+    timeout: Duration,
+    max_bytes: u64,
+) -> Result<Vec<u8>, FetchError> {
     let (program, args) = argv
         .split_first()
         .ok_or_else(|| FetchError::Other("empty command".into()))?;
@@ -256,7 +260,9 @@ pub fn run_command(argv: &[String], timeout: Duration, max_bytes: u64) -> Result
             .find(|l| !l.trim().is_empty())
             .map(|l| format!(": {}", l.trim()))
             .unwrap_or_default();
-        return Err(FetchError::Other(format!("{program} exited with {status}{first}")));
+        return Err(FetchError::Other(format!(
+            "{program} exited with {status}{first}"
+        )));
     }
     if bytes.len() as u64 > max_bytes {
         return Err(FetchError::TooLarge(max_bytes));
@@ -329,7 +335,10 @@ mod tests {
             override_label(None, Some("windows-1256"), &[0xc7, 0xe1]),
             Some("windows-1256".into())
         );
-        assert_eq!(override_label(None, Some("windows-1256"), "سلام".as_bytes()), None);
+        assert_eq!(
+            override_label(None, Some("windows-1256"), "سلام".as_bytes()),
+            None
+        );
         assert_eq!(override_label(None, Some("utf-8"), &[0xc7]), None);
         assert_eq!(
             override_label(Some("iso-8859-6"), Some("utf-8"), b"x"),
@@ -348,8 +357,12 @@ mod tests {
         assert_eq!(out, b"a b; rm -rf /\n");
         let e = run_command(&["false".into()], Duration::from_secs(5), 1000).unwrap_err();
         assert!(e.to_string().contains("exited"), "{e}");
-        let e = run_command(&["sleep".into(), "5".into()], Duration::from_millis(200), 1000)
-            .unwrap_err();
+        let e = run_command(
+            &["sleep".into(), "5".into()],
+            Duration::from_millis(200),
+            1000,
+        )
+        .unwrap_err();
         assert_eq!(e, FetchError::Timeout(Duration::from_millis(200)));
     }
 }
