@@ -618,6 +618,15 @@ key = "story-d"
         assert_eq!(c.sources[3].key.as_deref(), Some("story-d"));
     }
 
+    #[test]
+    fn the_example_file_parses() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sources.example.toml");
+        let c = load(&path).unwrap();
+        assert_eq!(c.sources.len(), 5);
+        assert!(c.sources.iter().all(|s| s.ignore.len() == 2));
+        assert_eq!(c.sources[3].target.kind(), "dir");
+    }
+
     fn error_of(s: &str) -> String {
         parse_str(s).unwrap_err().to_string()
     }
