@@ -96,8 +96,8 @@ pub fn since(now: DateTime<Utc>, then: DateTime<Utc>) -> Duration {
     (now - then).to_std().unwrap_or(Duration::ZERO)
 }
 
-/// Parse a duration: one or more `<number><unit>` with unit `s`, `m`, `h`,
-/// `d` or `w` (`90s`, `15m`, `1h30m`, `3d`). A bare number is seconds.
+/// Parse a duration: one or more `<number><unit>` with unit `ms`, `s`, `m`,
+/// `h`, `d` or `w` (`90s`, `15m`, `1h30m`, `3d`). A bare number is seconds.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let t = s.trim();
     let err = || format!("not a duration: {s:?} (examples: 30s, 15m, 1h, 3d)");
@@ -107,7 +107,7 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     if let Ok(secs) = t.parse::<u64>() {
         return Ok(Duration::from_secs(secs));
     }
-    let mut total: u64 = 0;
+    let mut millis: u64 = 0;
     let mut rest = t;
     while !rest.is_empty() {
         let digits = rest.find(|c: char| !c.is_ascii_digit()).ok_or_else(err)?;
@@ -120,20 +120,21 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
             .find(|c: char| c.is_ascii_digit())
             .unwrap_or(rest.len());
         let unit = match rest[..unit_len].trim() {
-            "s" | "sec" | "secs" => 1,
-            "m" | "min" | "mins" => MINUTE,
-            "h" | "hr" | "hrs" => HOUR,
-            "d" | "day" | "days" => DAY,
-            "w" | "week" | "weeks" => 7 * DAY,
+            "ms" => 1,
+            "s" | "sec" | "secs" => 1000,
+            "m" | "min" | "mins" => MINUTE * 1000,
+            "h" | "hr" | "hrs" => HOUR * 1000,
+            "d" | "day" | "days" => DAY * 1000,
+            "w" | "week" | "weeks" => 7 * DAY * 1000,
             _ => return Err(err()),
         };
         rest = &rest[unit_len..];
-        total = n
+        millis = n
             .checked_mul(unit)
-            .and_then(|v| total.checked_add(v))
+            .and_then(|v| millis.checked_add(v))
             .ok_or_else(err)?;
     }
-    Ok(Duration::from_secs(total))
+    Ok(Duration::from_millis(millis))
 }
 
 /// Parse a size: bytes, or with `k`, `M`, `G` (decimal) or `KiB`, `MiB`.
@@ -168,6 +169,7 @@ mod tests {
         assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
         assert_eq!(parse_duration("3d"), Ok(Duration::from_secs(3 * DAY)));
         assert_eq!(parse_duration("45"), Ok(Duration::from_secs(45)));
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
         assert!(parse_duration("soon").is_err());
         assert!(parse_duration("15x").is_err());
         assert!(parse_duration("m").is_err());

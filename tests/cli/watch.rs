@@ -20,6 +20,7 @@ struct Route {
     content_type: String,
     etag: Option<String>,
     location: Option<String>,
+    content_encoding: Option<String>,
     delay: Duration,
 }
 
@@ -102,6 +103,9 @@ impl Server {
                     }
                     if let Some(location) = &route.location {
                         header("Location", location);
+                    }
+                    if let Some(encoding) = &route.content_encoding {
+                        header("Content-Encoding", encoding);
                     }
                     let _ = request.respond(response);
                 });
@@ -459,6 +463,56 @@ fn failures_are_recorded_and_backed_off_never_stored() {
         .map(|n| server.hits(&format!("/{n}")))
         .collect();
     assert_eq!(before, after);
+}
+
+#[test]
+fn timeout_on_the_command_line_overrides_the_sources() {
+    let server = Server::start();
+    server.set("/slow", {
+        let mut r = page(full_article());
+        r.delay = Duration::from_secs(3);
+        r
+    });
+    let ws = Workspace::new();
+    let config = write_sources(&ws, &url_source("slow", &server.url("/slow"), ""));
+    let started = Instant::now();
+    let (code, _, err) = ws.run(&["check", "--config", &config, "--timeout", "500ms"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(started.elapsed() < Duration::from_secs(3));
+    assert!(err.contains("failed: slow: timed out after 500ms"), "{err}");
+}
+
+#[test]
+fn gzip_bodies_are_decompressed() {
+    let html = full_article();
+    let mut gzip = Process::new("gzip")
+        .arg("-c")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("gzip on PATH");
+    {
+        use std::io::Write;
+        gzip.stdin
+            .take()
+            .unwrap()
+            .write_all(html.as_bytes())
+            .unwrap();
+    }
+    let compressed = gzip.wait_with_output().unwrap().stdout;
+    assert_eq!(&compressed[..2], &[0x1f, 0x8b]);
+    let server = Server::start();
+    server.set("/story", {
+        let mut r = page(compressed);
+        r.content_encoding = Some("gzip".into());
+        r
+    });
+    let ws = Workspace::new();
+    let config = write_sources(&ws, &url_source("story", &server.url("/story"), ""));
+    let (code, _, err) = ws.run(&["check", "--config", &config]);
+    assert_eq!(code, 0, "{err}");
+    let (_, text, _) = ws.run(&["show", &server.url("/story")]);
+    assert!(text.contains("12 شخصاً"), "{text}");
 }
 
 #[test]
