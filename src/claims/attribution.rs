@@ -1,5 +1,3 @@
 //! Interim (replaced by the attribution extractor).
 use super::{Slot, entity::Gazetteer};
-pub fn find_attributions(_sentence: &str, _gazetteer: &Gazetteer) -> Vec<Slot> {
-    Vec::new()
-}
+pub fn find_attributions(_sentence: &str, _gazetteer: &Gazetteer) -> Vec<Slot> { Vec::new() }

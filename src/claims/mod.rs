@@ -92,11 +92,7 @@ pub enum Slot {
         anonymous: bool,
     },
     /// `{"type": "entity", "text": "…", "canonical": "…"}`.
-    Entity {
-        text: String,
-        canonical: String,
-        kind: EntityKind,
-    },
+    Entity { text: String, canonical: String, kind: EntityKind },
     /// `{"type": "polarity", "negated": true}` with the negation cue.
     Polarity {
         negated: bool,

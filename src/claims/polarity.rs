@@ -1,5 +1,3 @@
 //! Interim (replaced by the negation extractor).
 use super::Slot;
-pub fn find_negations(_sentence: &str) -> Vec<Slot> {
-    Vec::new()
-}
+pub fn find_negations(_sentence: &str) -> Vec<Slot> { Vec::new() }

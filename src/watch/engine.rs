@@ -310,7 +310,11 @@ fn run_jobs(
                     let job = queue.lock().map(|mut q| q.pop_front()).unwrap_or(None);
                     let Some(job) = job else { break };
                     let src = &config.sources[job.source];
-                    let result = work(agent, src, &job.item);
+                    // A panic in a parser must cost one item, not the pass.
+                    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        work(agent, src, &job.item)
+                    }))
+                    .unwrap_or_else(|_| Err("internal error while fetching or extracting".into()));
                     let done = Done {
                         job,
                         at: Utc::now(),
