@@ -15,3 +15,4 @@ pub mod ingest;
 pub mod report;
 pub mod store;
 pub mod text;
+pub mod watch;

@@ -7,6 +7,7 @@ mod demo;
 mod diff;
 pub mod error;
 mod read;
+mod watch;
 
 use std::path::PathBuf;
 
@@ -45,6 +46,16 @@ pub enum Command {
     Verify(read::FormatArgs),
     /// Ingest the bundled fixtures into a fresh store and show what was stored
     Demo(demo::DemoArgs),
+    /// One pass over the due sources of a sources file, then exit (for cron)
+    Check(watch::CheckArgs),
+    /// Check sources forever, sleeping until the next one is due
+    Watch(watch::WatchArgs),
+    /// Show the monitoring state of every source and article of a sources file
+    Sources(watch::SourcesArgs),
+    /// List recent new versions and reverts
+    Changes(watch::ChangesArgs),
+    /// Write an Atom feed of recent changes
+    Feed(watch::FeedArgs),
 }
 
 /// Output format of reading commands.
@@ -93,5 +104,10 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         Command::Claims(args) => claims::run(&ctx, &args),
         Command::Verify(args) => read::verify(&ctx, &args),
         Command::Demo(args) => demo::run(explicit_db, args),
+        Command::Check(args) => watch::check(&ctx, &args),
+        Command::Watch(args) => watch::watch(&ctx, &args),
+        Command::Sources(args) => watch::sources(&ctx, &args),
+        Command::Changes(args) => watch::changes(&ctx, &args),
+        Command::Feed(args) => watch::feed(&ctx, &args),
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod blob;
 mod schema;
+pub mod sources;
 
 use std::collections::HashMap;
 use std::fs;

@@ -72,6 +72,32 @@ CREATE TABLE analyses (
     UNIQUE (text_hash, analyser)
 );
 ",
+    // 3: monitoring (`check` / `watch`): the state of every polled item.
+    r"
+CREATE TABLE watch_items (
+    id            INTEGER PRIMARY KEY,
+    source        TEXT NOT NULL,      -- the [[source]] name in the sources file
+    item          TEXT NOT NULL,      -- '' for the source itself; an article URL (feed), a file (dir)
+    kind          TEXT NOT NULL CHECK (kind IN ('source', 'article', 'file')),
+    key           TEXT,               -- the article key, fixed at the first ingest
+    url           TEXT,               -- what is fetched (sources: the url/feed; articles: the link)
+    discovered_at TEXT NOT NULL,
+    last_checked  TEXT,
+    last_changed  TEXT,               -- last new version or revert
+    last_status   TEXT,               -- HTTP status, 'ok', 'not modified' or the failure
+    failures      INTEGER NOT NULL DEFAULT 0,  -- consecutive failed checks
+    next_due      TEXT NOT NULL,
+    etag          TEXT,
+    last_modified TEXT,
+    signature     TEXT,               -- dir files: size and modification time
+    suspect       BLOB,               -- identity of a refused, much shorter text (see watch::engine)
+    suspect_count INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (source, item)
+);
+CREATE INDEX watch_items_due ON watch_items(next_due);
+-- `track changes` / `track feed` read recent changes by time.
+CREATE INDEX observations_changes ON observations(observed_at) WHERE kind IN ('new', 'revert');
+",
 ];
 
 /// Schema version this build writes.

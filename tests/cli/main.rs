@@ -6,3 +6,4 @@ mod browser;
 mod common;
 mod diff;
 mod durability;
+mod watch;

@@ -1,0 +1,539 @@
+//! Monitoring commands: `check` (one pass, for cron and systemd timers),
+//! `watch` (the same forever), `sources` (the state of every polled item),
+//! `changes` (recent new versions and reverts) and `feed` (an Atom feed of them).
+
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+use std::time::{Duration, SystemTime};
+
+use chrono::{DateTime, Utc};
+use clap::Args;
+
+use super::error::{CliError, exit};
+use super::{Context, Format};
+use track::diff::{DiffOptions, diff_texts};
+use track::store::sources::{ItemKind, WatchItem};
+use track::store::{OpenMode, Store, VersionRef, format_time};
+use track::watch::config::{self, Config, Output};
+use track::watch::engine::{self, Checked, Outcome, PassOptions, PassSummary};
+use track::watch::events::{self, Event, FeedEntry};
+use track::watch::schedule::parse_duration;
+
+/// Entries of `track feed` at most (the newest).
+const FEED_LIMIT: usize = 500;
+/// How often `watch` looks at the stop flag while it sleeps.
+const NAP: Duration = Duration::from_millis(100);
+/// Longest sleep of `watch` between looks at the sources file.
+const MAX_SLEEP: Duration = Duration::from_secs(60);
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The sources file (TOML; see fixtures/sources.example.toml)
+    #[arg(long, value_name = "FILE")]
+    pub config: PathBuf,
+    /// Check every source and article now, due or not
+    #[arg(long)]
+    pub all: bool,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// The sources file (TOML; re-read when it changes)
+    #[arg(long, value_name = "FILE")]
+    pub config: PathBuf,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// Options shared by `check` and `watch`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Parallel fetches [default: the file's workers, else 8]
+    #[arg(long, value_name = "N")]
+    pub workers: Option<usize>,
+    /// Time limit of every fetch, overriding the sources' timeout (e.g. 10s)
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+    /// Where events go: a JSON-lines file (appended) or - for standard output [default: the file's events.output, else -]
+    #[arg(long, value_name = "PATH")]
+    pub events: Option<PathBuf>,
+    /// Also list every checked item on standard error
+    #[arg(long, short)]
+    pub verbose: bool,
+    /// No summary line on standard error (failures are still reported)
+    #[arg(long, short, conflicts_with = "verbose")]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SourcesArgs {
+    /// The sources file
+    #[arg(long, value_name = "FILE")]
+    pub config: PathBuf,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ChangesArgs {
+    /// How far back (e.g. 30m, 24h, 7d)
+    #[arg(long, value_name = "DURATION", default_value = "24h", value_parser = parse_duration)]
+    pub since: Duration,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct FeedArgs {
+    /// How far back (e.g. 24h, 7d)
+    #[arg(long, value_name = "DURATION", default_value = "7d", value_parser = parse_duration)]
+    pub since: Duration,
+    /// Write the feed here instead of standard output
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The feed's title
+    #[arg(long, default_value = "track: changes")]
+    pub title: String,
+}
+
+fn load(path: &Path, run: &RunArgs) -> Result<Config, CliError> {
+    let mut config = config::load(path).map_err(|e| CliError::input(e.to_string()))?;
+    if let Some(w) = run.workers {
+        config.workers = w.clamp(1, 256);
+    }
+    if let Some(t) = run.timeout {
+        for s in &mut config.sources {
+            s.timeout = t;
+        }
+    }
+    if let Some(e) = &run.events {
+        config.events.output = if e.as_os_str() == "-" {
+            Output::Stdout
+        } else {
+            Output::File(e.clone())
+        };
+    }
+    Ok(config)
+}
+
+/// SIGINT and SIGTERM set the flag (the pass stops starting fetches, records
+/// those in flight, and the command exits 0); a second one exits at once.
+fn stop_flag() -> Result<Arc<AtomicBool>, CliError> {
+    let flag = Arc::new(AtomicBool::new(false));
+    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register_conditional_shutdown(sig, 1, Arc::clone(&flag))
+            .and_then(|_| signal_hook::flag::register(sig, Arc::clone(&flag)))
+            .map_err(|e| CliError::internal(format!("installing signal handlers: {e}")))?;
+    }
+    Ok(flag)
+}
+
+/// Writes events where the sources file says, and hands them to the webhook
+/// and hook command on a thread of their own (slow endpoints never hold up
+/// the pass; their failures are logged, never fatal).
+struct Sink {
+    output: Box<dyn Write>,
+    notifier: Option<(mpsc::Sender<Event>, JoinHandle<()>)>,
+}
+
+impl Sink {
+    fn new(config: &Config) -> Result<Sink, CliError> {
+        let output: Box<dyn Write> = match &config.events.output {
+            Output::Stdout => Box::new(std::io::stdout()),
+            Output::File(path) => Box::new(
+                OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path)
+                    .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?,
+            ),
+        };
+        let webhook = config
+            .events
+            .webhook
+            .clone()
+            .map(|u| (u, config.events.webhook_timeout));
+        let command = config.events.command.clone();
+        let notifier = (webhook.is_some() || command.is_some()).then(|| {
+            let (tx, rx) = mpsc::channel::<Event>();
+            let handle = std::thread::spawn(move || {
+                for event in rx {
+                    if let Some((url, timeout)) = &webhook
+                        && let Err(e) = events::post_webhook(url, &event, *timeout)
+                    {
+                        eprintln!("warning: {e}");
+                    }
+                    if let Some(argv) = &command
+                        && let Err(e) = events::run_hook(argv, &event)
+                    {
+                        eprintln!("warning: {e}");
+                    }
+                }
+            });
+            (tx, handle)
+        });
+        Ok(Sink { output, notifier })
+    }
+
+    /// Called right after a commit: what is written is stored.
+    fn emit(&mut self, events: &[Event]) -> std::io::Result<()> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        let mut buf = Vec::with_capacity(events.len() * 256);
+        for e in events {
+            serde_json::to_writer(&mut buf, e).map_err(std::io::Error::other)?;
+            buf.push(b'\n');
+        }
+        self.output.write_all(&buf)?;
+        self.output.flush()?;
+        if let Some((tx, _)) = &self.notifier {
+            for e in events {
+                let _ = tx.send(e.clone());
+            }
+        }
+        Ok(())
+    }
+
+    /// Wait for the webhook / hook deliveries still queued.
+    fn finish(self) {
+        if let Some((tx, handle)) = self.notifier {
+            drop(tx);
+            let _ = handle.join();
+        }
+    }
+}
+
+fn report(checked: &[Checked], verbose: bool) {
+    let mut err = std::io::stderr().lock();
+    for c in checked {
+        let what = if c.item.is_empty() {
+            c.source.clone()
+        } else {
+            format!("{} {}", c.source, c.item)
+        };
+        let _ = match &c.outcome {
+            Outcome::Failed { reason, retry_at } => {
+                writeln!(err, "failed: {what}: {reason} (retry at {retry_at})")
+            }
+            o if verbose => {
+                let line = match o {
+                    Outcome::NewArticle { version } => format!("new article (v{version})"),
+                    Outcome::NewVersion { version } => format!("new version v{version}"),
+                    Outcome::Unchanged { .. } => "unchanged".into(),
+                    Outcome::Reverted { version } => format!("reverted to v{version}"),
+                    Outcome::NotModified => "not modified".into(),
+                    Outcome::Listed { found, new } => {
+                        format!("{found} found, {new} new or changed")
+                    }
+                    Outcome::Failed { .. } => unreachable!(),
+                };
+                let key = c
+                    .key
+                    .as_deref()
+                    .map(|k| format!(" [{k}]"))
+                    .unwrap_or_default();
+                writeln!(err, "{what}{key}: {line}")
+            }
+            _ => Ok(()),
+        };
+    }
+}
+
+fn summary_line(s: &PassSummary) -> String {
+    format!(
+        "checked {}: {} new articles, {} new versions, {} reverts, {} unchanged, {} not modified, {} feeds/folders read, {} failed; {} not due{}",
+        s.checked,
+        s.new_articles,
+        s.new_versions,
+        s.reverts,
+        s.unchanged,
+        s.not_modified,
+        s.listed,
+        s.failed,
+        s.not_due,
+        if s.interrupted { " (interrupted)" } else { "" }
+    )
+}
+
+/// One pass and a summary; events written as their chunks commit.
+fn pass(
+    store: &mut Store,
+    config: &Config,
+    opts: &PassOptions,
+    stop: &AtomicBool,
+    sink: &mut Sink,
+    verbose: bool,
+) -> Result<PassSummary, CliError> {
+    let mut write_error: Option<std::io::Error> = None;
+    let summary = engine::run_pass(store, config, opts, stop, |checked, events| {
+        report(checked, verbose);
+        if let Err(e) = sink.emit(events) {
+            write_error.get_or_insert(e);
+        }
+    })?;
+    if let Some(e) = write_error {
+        return Err(e.into());
+    }
+    Ok(summary)
+}
+
+pub fn check(ctx: &Context, args: &CheckArgs) -> Result<i32, CliError> {
+    let config = load(&args.config, &args.run)?;
+    let stop = stop_flag()?;
+    let mut store = ctx.open(OpenMode::Create)?;
+    let mut sink = Sink::new(&config)?;
+    let opts = PassOptions {
+        all: args.all,
+        workers: config.workers,
+    };
+    let result = pass(
+        &mut store,
+        &config,
+        &opts,
+        &stop,
+        &mut sink,
+        args.run.verbose,
+    );
+    sink.finish();
+    let summary = result?;
+    if !args.run.quiet {
+        eprintln!("{}", summary_line(&summary));
+    }
+    Ok(if summary.failed > 0 && !summary.interrupted {
+        exit::BAD_INPUT
+    } else {
+        exit::OK
+    })
+}
+
+pub fn watch(ctx: &Context, args: &WatchArgs) -> Result<i32, CliError> {
+    let mut config = load(&args.config, &args.run)?;
+    let mut loaded_at = modified(&args.config);
+    let stop = stop_flag()?;
+    let mut store = ctx.open(OpenMode::Create)?;
+    let mut sink = Sink::new(&config)?;
+    let result = (|| -> Result<(), CliError> {
+        while !stop.load(Ordering::SeqCst) {
+            let opts = PassOptions {
+                all: false,
+                workers: config.workers,
+            };
+            let summary = pass(
+                &mut store,
+                &config,
+                &opts,
+                &stop,
+                &mut sink,
+                args.run.verbose,
+            )?;
+            if !args.run.quiet && summary.checked > 0 {
+                eprintln!("{}: {}", format_time(Utc::now()), summary_line(&summary));
+            }
+            // Sleep until the next item is due, waking for signals and to
+            // notice a changed sources file.
+            let next = engine::next_due(&store, &config)?;
+            let wake = Utc::now()
+                + chrono::Duration::from_std(MAX_SLEEP).unwrap_or(chrono::Duration::seconds(60));
+            let until = next.map_or(wake, |n| n.min(wake));
+            while !stop.load(Ordering::SeqCst) && Utc::now() < until {
+                std::thread::sleep(NAP);
+            }
+            let now_modified = modified(&args.config);
+            if now_modified != loaded_at {
+                loaded_at = now_modified;
+                match load(&args.config, &args.run) {
+                    Ok(c) => config = c,
+                    Err(e) => eprintln!("warning: {} (keeping the previous sources)", e.message),
+                }
+            }
+        }
+        Ok(())
+    })();
+    sink.finish();
+    result?;
+    Ok(exit::OK)
+}
+
+fn modified(path: &Path) -> Option<SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+pub fn sources(ctx: &Context, args: &SourcesArgs) -> Result<i32, CliError> {
+    let config = config::load(&args.config).map_err(|e| CliError::input(e.to_string()))?;
+    let items: Vec<WatchItem> = match Store::open(&ctx.db, OpenMode::Existing) {
+        Ok(store) => store.watch_items()?,
+        Err(track::store::StoreError::Missing { .. }) => Vec::new(),
+        Err(e) => return Err(e.into()),
+    };
+    let names: std::collections::HashSet<&str> =
+        config.sources.iter().map(|s| s.name.as_str()).collect();
+    let mut rows: Vec<serde_json::Value> = Vec::new();
+    for s in &config.sources {
+        let mut own: Vec<&WatchItem> = items.iter().filter(|i| i.source == s.name).collect();
+        own.sort_by_key(|i| (i.kind != ItemKind::Source, i.item.clone()));
+        if own.is_empty() {
+            rows.push(serde_json::json!({
+                "source": s.name, "item": "", "kind": "source", "target": s.target.describe(),
+                "last_checked": null, "next_due": null, "failures": 0, "last_status": null,
+            }));
+        }
+        for i in own {
+            let mut v = serde_json::to_value(i).unwrap_or_default();
+            if i.kind == ItemKind::Source {
+                v["target"] = s.target.describe().into();
+            }
+            rows.push(v);
+        }
+    }
+    let mut out = std::io::stdout().lock();
+    if args.format == Format::Json {
+        writeln!(out, "{}", serde_json::Value::Array(rows))?;
+        return Ok(exit::OK);
+    }
+    let orphaned = items
+        .iter()
+        .filter(|i| !names.contains(i.source.as_str()))
+        .count();
+    writeln!(
+        out,
+        "{:<16}  {:<7}  {:<20}  {:<20}  {:<20}  {:>3}  ITEM / STATUS",
+        "SOURCE", "KIND", "LAST CHECKED", "LAST CHANGED", "NEXT DUE", "ERR"
+    )?;
+    let s = |v: &serde_json::Value| v.as_str().unwrap_or("-").to_string();
+    for r in &rows {
+        let item = s(&r["item"]);
+        let what = if item == "-" || item.is_empty() {
+            s(&r["target"])
+        } else {
+            item
+        };
+        writeln!(
+            out,
+            "{:<16}  {:<7}  {:<20}  {:<20}  {:<20}  {:>3}  {}  {}",
+            s(&r["source"]),
+            s(&r["kind"]),
+            s(&r["last_checked"]),
+            s(&r["last_changed"]),
+            s(&r["next_due"]).replace(NEVER_SHOWN, "when changed"),
+            r["failures"].as_i64().unwrap_or(0),
+            what,
+            s(&r["last_status"]),
+        )?;
+    }
+    if orphaned > 0 {
+        writeln!(
+            out,
+            "({orphaned} items of sources no longer in the file are not shown)"
+        )?;
+    }
+    Ok(exit::OK)
+}
+
+/// How the engine marks items that are never due on a timer.
+const NEVER_SHOWN: &str = "9999-12-31T23:59:59Z";
+
+fn since_time(since: Duration) -> String {
+    let d = chrono::Duration::from_std(since).unwrap_or(chrono::Duration::MAX);
+    let t: DateTime<Utc> = Utc::now()
+        .checked_sub_signed(d)
+        .unwrap_or(DateTime::<Utc>::MIN_UTC);
+    format_time(t)
+}
+
+pub fn changes(ctx: &Context, args: &ChangesArgs) -> Result<i32, CliError> {
+    let store = ctx.open(OpenMode::Existing)?;
+    let changes = store.changes(&since_time(args.since))?;
+    let mut out = std::io::stdout().lock();
+    if args.format == Format::Json {
+        let rows: Vec<serde_json::Value> = changes
+            .iter()
+            .map(|c| {
+                let mut v = serde_json::to_value(c).unwrap_or_default();
+                v["kind"] = kind_name(&c.kind, c.version).into();
+                v
+            })
+            .collect();
+        writeln!(out, "{}", serde_json::Value::Array(rows))?;
+        return Ok(exit::OK);
+    }
+    let width = changes
+        .iter()
+        .map(|c| c.key.chars().count())
+        .max()
+        .unwrap_or(3)
+        .max(3);
+    writeln!(
+        out,
+        "{:<20}  {:<11}  {:<width$}  {:<10}  TITLE",
+        "AT", "KIND", "KEY", "VERSION"
+    )?;
+    for c in &changes {
+        let version = match c.previous {
+            Some(p) => format!("v{p} → v{}", c.version),
+            None => format!("v{}", c.version),
+        };
+        writeln!(
+            out,
+            "{:<20}  {:<11}  {:<width$}  {:<10}  {}",
+            c.at,
+            kind_name(&c.kind, c.version),
+            c.key,
+            version,
+            c.title.as_deref().unwrap_or("")
+        )?;
+    }
+    Ok(exit::OK)
+}
+
+fn kind_name(kind: &str, version: i64) -> &'static str {
+    match (kind, version) {
+        ("revert", _) => "revert",
+        (_, 1) => "new_article",
+        _ => "new_version",
+    }
+}
+
+pub fn feed(ctx: &Context, args: &FeedArgs) -> Result<i32, CliError> {
+    let store = ctx.open(OpenMode::Existing)?;
+    let mut changes = store.changes(&since_time(args.since))?;
+    if changes.len() > FEED_LIMIT {
+        changes.drain(..changes.len() - FEED_LIMIT);
+    }
+    let mut entries = Vec::with_capacity(changes.len());
+    for change in changes {
+        let counts = match change.previous {
+            Some(prev) if prev != change.version => {
+                let text = |v: i64| {
+                    store.version(&VersionRef {
+                        key: change.key.clone(),
+                        version: Some(v),
+                    })
+                };
+                let (old, new) = (text(prev)?, text(change.version)?);
+                Some(diff_texts(&old.text, &new.text, &DiffOptions::default()).counts())
+            }
+            _ => None,
+        };
+        entries.push(FeedEntry { change, counts });
+    }
+    let updated = entries
+        .last()
+        .map_or_else(|| format_time(Utc::now()), |e| e.change.at.clone());
+    let xml = events::atom_feed(&entries, &updated, &args.title);
+    match &args.output {
+        Some(path) => std::fs::write(path, xml)
+            .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?,
+        None => std::io::stdout().lock().write_all(xml.as_bytes())?,
+    }
+    Ok(exit::OK)
+}

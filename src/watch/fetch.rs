@@ -1,0 +1,368 @@
+//! Getting the bytes of a source: HTTP (conditional GET, bounded redirects,
+//! gzip, a size limit and a time limit), a scraper command, a folder listing.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant, UNIX_EPOCH};
+
+use ureq::Agent;
+
+use crate::ingest::{self, Candidate};
+
+/// Redirects followed before a fetch fails (a loop ends here too).
+pub const MAX_REDIRECTS: u32 = 5;
+
+/// Why a fetch failed. The message is the reason only; callers name the source.
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+pub enum FetchError {
+    #[error("HTTP {0}")]
+    Status(u16),
+    #[error("timed out after {0:?}")]
+    Timeout(Duration),
+    #[error("connection refused")]
+    Refused,
+    #[error("too many redirects (more than {MAX_REDIRECTS}, or a loop)")]
+    Redirects,
+    #[error("host not found")]
+    HostNotFound,
+    #[error("larger than max_bytes ({0} bytes)")]
+    TooLarge(u64),
+    #[error("not a text page (Content-Type {0})")]
+    NotText(String),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Options of one HTTP fetch.
+#[derive(Debug, Clone)]
+pub struct HttpRequest<'a> {
+    pub url: &'a str,
+    pub timeout: Duration,
+    pub user_agent: &'a str,
+    pub max_bytes: u64,
+    /// Validators from the previous fetch, for a conditional GET.
+    pub etag: Option<&'a str>,
+    pub last_modified: Option<&'a str>,
+    /// Content types accepted besides text/* and (X)HTML: feeds add XML and JSON.
+    pub accept_xml: bool,
+}
+
+/// A successful HTTP answer.
+#[derive(Debug, Clone)]
+pub enum HttpResponse {
+    /// 304: the page did not change since the validators were issued.
+    NotModified,
+    Body(HttpBody),
+}
+
+#[derive(Debug, Clone)]
+pub struct HttpBody {
+    pub status: u16,
+    pub bytes: Vec<u8>,
+    /// `charset` of the Content-Type header, if any.
+    pub charset: Option<String>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    /// The address after redirects.
+    pub final_url: String,
+}
+
+/// An agent for all fetches of a pass (it pools connections). Statuses are
+/// answers, not errors, so that they can be recorded.
+pub fn agent() -> Agent {
+    Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(MAX_REDIRECTS)
+        .max_idle_connections_per_host(8)
+        .build()
+        .new_agent()
+}
+
+/// GET one URL.
+pub fn http_get(agent: &Agent, req: &HttpRequest<'_>) -> Result<HttpResponse, FetchError> {
+    let mut builder = agent
+        .get(req.url)
+        .config()
+        .timeout_global(Some(req.timeout))
+        .user_agent(req.user_agent)
+        .build()
+        .header(
+            "Accept",
+            "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,application/xml;q=0.9,text/*;q=0.8",
+        );
+    if let Some(etag) = req.etag {
+        builder = builder.header("If-None-Match", etag);
+    }
+    if let Some(lm) = req.last_modified {
+        builder = builder.header("If-Modified-Since", lm);
+    }
+    let mut response = builder.call().map_err(|e| map_error(e, req))?;
+    let status = response.status().as_u16();
+    if status == 304 {
+        return Ok(HttpResponse::NotModified);
+    }
+    if !(200..300).contains(&status) {
+        return Err(FetchError::Status(status));
+    }
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let etag = header("etag");
+    let last_modified = header("last-modified");
+    let content_type = header("content-type");
+    if let Some(ct) = &content_type
+        && !acceptable(ct, req.accept_xml)
+    {
+        return Err(FetchError::NotText(ct.clone()));
+    }
+    let charset = content_type.as_deref().and_then(charset_of);
+    let final_url = ureq::ResponseExt::get_uri(&response).to_string();
+    let bytes = response
+        .body_mut()
+        .with_config()
+        .limit(req.max_bytes)
+        .read_to_vec()
+        .map_err(|e| map_error(e, req))?;
+    Ok(HttpResponse::Body(HttpBody {
+        status,
+        bytes,
+        charset,
+        etag,
+        last_modified,
+        final_url,
+    }))
+}
+
+fn map_error(e: ureq::Error, req: &HttpRequest<'_>) -> FetchError {
+    match e {
+        ureq::Error::Timeout(_) => FetchError::Timeout(req.timeout),
+        ureq::Error::TooManyRedirects => FetchError::Redirects,
+        ureq::Error::HostNotFound => FetchError::HostNotFound,
+        ureq::Error::BodyExceedsLimit(_) => FetchError::TooLarge(req.max_bytes),
+        ureq::Error::ConnectionFailed => FetchError::Refused,
+        ureq::Error::Io(io) => match io.kind() {
+            std::io::ErrorKind::ConnectionRefused => FetchError::Refused,
+            std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => {
+                FetchError::Timeout(req.timeout)
+            }
+            _ => FetchError::Other(io.to_string()),
+        },
+        other => FetchError::Other(other.to_string()),
+    }
+}
+
+/// Whether a Content-Type can hold an article (or, for feeds, a feed).
+/// Images, PDFs, archives and the like are refused before their body is read.
+fn acceptable(content_type: &str, accept_xml: bool) -> bool {
+    let mime = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if mime.is_empty() || mime.starts_with("text/") || mime == "application/xhtml+xml" {
+        return true;
+    }
+    accept_xml
+        && (mime.ends_with("/xml")
+            || mime.ends_with("+xml")
+            || mime == "application/json"
+            || mime == "application/feed+json")
+}
+
+/// The `charset` parameter of a Content-Type header.
+pub fn charset_of(content_type: &str) -> Option<String> {
+    content_type.split(';').skip(1).find_map(|p| {
+        let (k, v) = p.split_once('=')?;
+        k.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| v.trim().trim_matches(['"', '\'']).to_string())
+            .filter(|v| !v.is_empty())
+    })
+}
+
+/// The encoding label to decode a page with: the source's `encoding`, else
+/// the header's charset unless the body is valid UTF-8 anyway (servers
+/// often send a stale header; non-ASCII legacy text is practically never
+/// valid UTF-8), else none (BOM, `<meta>` and detection decide).
+pub fn override_label(
+    configured: Option<&str>,
+    header: Option<&str>,
+    bytes: &[u8],
+) -> Option<String> {
+    if let Some(c) = configured {
+        return Some(c.to_string());
+    }
+    let header = header?;
+    let enc = encoding_rs::Encoding::for_label(header.trim().as_bytes())?;
+    if enc == encoding_rs::UTF_8 || std::str::from_utf8(bytes).is_ok() {
+        return None;
+    }
+    Some(enc.name().to_string())
+}
+
+/// Run a scraper command (no shell) and return its standard output. Fails on
+/// a non-zero exit, a time-out (the process is killed) or too much output.
+pub fn run_command(
+    argv: &[String],
+    timeout: Duration,
+    max_bytes: u64,
+) -> Result<Vec<u8>, FetchError> {
+    let (program, args) = argv
+        .split_first()
+        .ok_or_else(|| FetchError::Other("empty command".into()))?;
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| FetchError::Other(format!("cannot run {program}: {e}")))?;
+    let stdout = child.stdout.take().expect("piped");
+    let stderr = child.stderr.take().expect("piped");
+    // Readers on threads: a full pipe would otherwise block the child forever.
+    let out = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let r = stdout.take(max_bytes + 1).read_to_end(&mut buf);
+        r.map(|_| buf)
+    });
+    let err = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = stderr.take(64 * 1024).read_to_end(&mut buf);
+        buf
+    });
+    let started = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if started.elapsed() >= timeout => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(FetchError::Timeout(timeout));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(e) => return Err(FetchError::Other(e.to_string())),
+        }
+    };
+    let bytes = out
+        .join()
+        .map_err(|_| FetchError::Other("reading output failed".into()))?
+        .map_err(|e| FetchError::Other(e.to_string()))?;
+    let stderr = err.join().unwrap_or_default();
+    if !status.success() {
+        let first = String::from_utf8_lossy(&stderr)
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .map(|l| format!(": {}", l.trim()))
+            .unwrap_or_default();
+        return Err(FetchError::Other(format!(
+            "{program} exited with {status}{first}"
+        )));
+    }
+    if bytes.len() as u64 > max_bytes {
+        return Err(FetchError::TooLarge(max_bytes));
+    }
+    Ok(bytes)
+}
+
+/// A file of a watched folder with its change signature (size and mtime).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedFile {
+    pub path: PathBuf,
+    pub signature: String,
+}
+
+/// The article files of a folder (the rules of `track add`), with signatures.
+/// A folder without articles is an empty list; a missing one is an error.
+pub fn list_dir(dir: &Path) -> Result<Vec<ListedFile>, FetchError> {
+    let mut files = Vec::new();
+    for candidate in ingest::expand(&[dir.to_path_buf()]) {
+        match candidate {
+            Candidate::File(path) => {
+                let Ok(meta) = std::fs::metadata(&path) else {
+                    continue;
+                };
+                let mtime = meta
+                    .modified()
+                    .ok()
+                    .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+                    .map_or(0, |d| d.as_nanos());
+                files.push(ListedFile {
+                    path,
+                    signature: format!("{}:{mtime}", meta.len()),
+                });
+            }
+            Candidate::Problem {
+                error: ingest::InputError::NoArticles { .. },
+                ..
+            } => {}
+            Candidate::Problem { name, error } => {
+                return Err(FetchError::Other(format!("{name}: {error}")));
+            }
+            Candidate::Bytes { .. } => {}
+        }
+    }
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_types() {
+        assert!(acceptable("text/html; charset=utf-8", false));
+        assert!(acceptable("application/xhtml+xml", false));
+        assert!(!acceptable("image/png", false));
+        assert!(!acceptable("application/pdf", true));
+        assert!(!acceptable("application/rss+xml", false));
+        assert!(acceptable("application/rss+xml", true));
+        assert_eq!(
+            charset_of("text/html; Charset=\"windows-1256\""),
+            Some("windows-1256".into())
+        );
+        assert_eq!(charset_of("text/html"), None);
+    }
+
+    #[test]
+    fn header_charset_is_an_override_only_for_non_utf8_bodies() {
+        assert_eq!(
+            override_label(None, Some("windows-1256"), &[0xc7, 0xe1]),
+            Some("windows-1256".into())
+        );
+        assert_eq!(
+            override_label(None, Some("windows-1256"), "سلام".as_bytes()),
+            None
+        );
+        assert_eq!(override_label(None, Some("utf-8"), &[0xc7]), None);
+        assert_eq!(
+            override_label(Some("iso-8859-6"), Some("utf-8"), b"x"),
+            Some("iso-8859-6".into())
+        );
+    }
+
+    #[test]
+    fn commands_run_without_a_shell() {
+        let out = run_command(
+            &["echo".into(), "a b; rm -rf /".into()],
+            Duration::from_secs(5),
+            1000,
+        )
+        .unwrap();
+        assert_eq!(out, b"a b; rm -rf /\n");
+        let e = run_command(&["false".into()], Duration::from_secs(5), 1000).unwrap_err();
+        assert!(e.to_string().contains("exited"), "{e}");
+        let e = run_command(
+            &["sleep".into(), "5".into()],
+            Duration::from_millis(200),
+            1000,
+        )
+        .unwrap_err();
+        assert_eq!(e, FetchError::Timeout(Duration::from_millis(200)));
+    }
+}
