@@ -1115,7 +1115,11 @@ fn quantities_conflict(a: &Q, b: &Q) -> bool {
 /// with slots carry them, the others (statements without a number, name or
 /// negation) still take part, since outlets contradict each other in words
 /// too (`rose` / `fell`). Units of fewer than three words are left out.
-pub fn statements(text: &str, units: &[crate::text::segment::Unit], claims: &[Claim]) -> Vec<Claim> {
+pub fn statements(
+    text: &str,
+    units: &[crate::text::segment::Unit],
+    claims: &[Claim],
+) -> Vec<Claim> {
     let by_unit: HashMap<usize, &Claim> = claims.iter().map(|c| (c.sentence, c)).collect();
     units
         .iter()
@@ -1124,7 +1128,11 @@ pub fn statements(text: &str, units: &[crate::text::segment::Unit], claims: &[Cl
             Some(c) => Some((*c).clone()),
             None => {
                 let t = u.text(text);
-                (t.split_whitespace().count() >= 3).then(|| Claim { sentence: i, text: t.to_string(), slots: Vec::new() })
+                (t.split_whitespace().count() >= 3).then(|| Claim {
+                    sentence: i,
+                    text: t.to_string(),
+                    slots: Vec::new(),
+                })
             }
         })
         .collect()

@@ -71,7 +71,10 @@ fn seeds_compared_across_outlets() {
     let a = fixture("seeds/000_00b06d22c5d2f91c.txt");
     let b = fixture("seeds/004_f29be4e2a4ac97ad.txt");
     let opts = ExtractOptions::default();
-    let (ua, ub) = (crate::text::segment::segment(&a), crate::text::segment::segment(&b));
+    let (ua, ub) = (
+        crate::text::segment::segment(&a),
+        crate::text::segment::segment(&b),
+    );
     let rows = compare_articles(
         &super::compare::statements(&a, &ua, &extract(&a, &opts)),
         &super::compare::statements(&b, &ub, &extract(&b, &opts)),
