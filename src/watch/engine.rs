@@ -718,12 +718,16 @@ fn apply(
                     | Recorded::Reverted { version }
                     | Recorded::Unchanged { version } => version,
                 };
-                let counts = match previous {
+                let (counts, claims) = match previous {
                     Some(prev) if kind != EventKind::NewArticle => {
                         let old = batch.version_text(&p.key, prev)?;
-                        Some(diff_texts(&old, &p.text, &DiffOptions::default()).counts())
+                        let diff = diff_texts(&old, &p.text, &DiffOptions::default());
+                        (
+                            Some(diff.counts()),
+                            claim_changes(&diff, &old, &p.text, p.meta.published.as_deref()),
+                        )
                     }
-                    _ => None,
+                    _ => (None, Vec::new()),
                 };
                 events.push(Event {
                     at: at_s.clone(),
@@ -736,7 +740,7 @@ fn apply(
                     summary: summary(&p.key, kind, version, previous, counts.as_ref()),
                     counts,
                     title: p.meta.title.clone(),
-                    claims: Vec::new(),
+                    claims,
                 });
             }
             item.etag = etag;
@@ -748,6 +752,30 @@ fn apply(
     push(checked, &src.name, &item, outcome);
     batch.save_watch_item(&item)?;
     Ok(())
+}
+
+/// The claim changes of an event: what a reader of the alert wants first.
+fn claim_changes(
+    diff: &crate::diff::TextDiff,
+    old: &str,
+    new: &str,
+    published: Option<&str>,
+) -> Vec<crate::claims::compare::ClaimChange> {
+    use crate::claims::{ExtractOptions, Gazetteer, compare::compare_versions, extract_units};
+    let article_date =
+        published.and_then(|p| chrono::NaiveDate::parse_from_str(p.get(..10)?, "%Y-%m-%d").ok());
+    let opts = ExtractOptions {
+        article_date,
+        gazetteer: Gazetteer::builtin(),
+    };
+    let rows = compare_versions(
+        diff,
+        old,
+        new,
+        &extract_units(old, &diff.old_units, &opts),
+        &extract_units(new, &diff.new_units, &opts),
+    );
+    rows.into_iter().filter(|r| r.is_change()).collect()
 }
 
 fn push(checked: &mut Vec<Checked>, source: &str, item: &WatchItem, outcome: Outcome) {

@@ -41,9 +41,9 @@ pub struct Event {
     pub title: Option<String>,
     /// One line for people.
     pub summary: String,
-    /// Claim changes between the two versions. Reserved: filled in once the
-    /// claims engine lands; always empty for now.
-    pub claims: Vec<serde_json::Value>,
+    /// Claim changes between the two versions (the rows of `track diff`'s
+    /// `claims` that report a change: changed, added, removed, reworded).
+    pub claims: Vec<crate::claims::compare::ClaimChange>,
 }
 
 /// Why a delivery failed (never fatal: the caller logs it and goes on).

@@ -251,7 +251,22 @@ fn a_changed_page_gives_one_new_version_and_one_event() {
     assert_eq!(e["counts"]["edited"], 1, "{e}");
     assert_eq!(e["counts"]["added"], 0, "{e}");
     assert!(e["summary"].as_str().unwrap().contains("1 edited"), "{e}");
-    assert_eq!(e["claims"], serde_json::json!([]));
+    // The claim change comes with the event: the injured went from 12 to 15.
+    let claims = e["claims"].as_array().unwrap();
+    assert_eq!(claims.len(), 1, "{e}");
+    assert_eq!(claims[0]["status"], "changed");
+    let change = &claims[0]["changes"][0];
+    assert_eq!(
+        (change["slot"].as_str(), change["kind"].as_str()),
+        (Some("quantity"), Some("update"))
+    );
+    assert_eq!(
+        (
+            change["from"]["value"].as_f64(),
+            change["to"]["value"].as_f64()
+        ),
+        (Some(12.0), Some(15.0))
+    );
     assert!(e["at"].as_str().is_some());
     assert_eq!(ws.versions(), vec![(server.url("/story"), 2)]);
 
