@@ -769,50 +769,462 @@ const EVENTS: &[(&str, &[&str])] = &[
     ),
 ];
 
-/// Pairs of words of opposite meaning (match-key forms): one outlet's
-/// "rose" against another's "fell" contradicts.
-const ANTONYMS: &[(&str, &str)] = &[
-    ("ارتفاع", "انخفاض"),
-    ("ارتفع", "انخفض"),
-    ("ترتفع", "تنخفض"),
-    ("يرتفع", "ينخفض"),
-    ("صعود", "هبوط"),
-    ("يصعد", "يهبط"),
-    ("تصعد", "تهبط"),
-    ("اعلي", "ادني"),
-    ("زياده", "انخفاض"),
-    ("زياده", "تراجع"),
-    ("ارتفاع", "تراجع"),
-    ("يقبل", "يرفض"),
-    ("قبول", "رفض"),
-    ("موافقه", "رفض"),
-    ("وافق", "رفض"),
-    ("يؤيد", "يعارض"),
-    ("تاييد", "معارضه"),
-    ("فوز", "هزيمه"),
-    ("فاز", "خسر"),
-    ("يفوز", "يخسر"),
-    ("نجاح", "فشل"),
-    ("نجح", "فشل"),
-    ("تاجيل", "بدء"),
-    ("تاجيل", "يباشرون"),
-    ("اطلاق", "اعتقال"),
-    ("السلام", "الحرب"),
-    ("هدوء", "مواجهات"),
-    ("هدوء", "اشتباكات"),
-    ("تحسن", "تدهور"),
-    ("يتحسن", "يتدهور"),
-    ("استقرار", "تدهور"),
-    ("rise", "fall"),
-    ("rises", "falls"),
-    ("rose", "fell"),
-    ("increase", "decrease"),
-    ("higher", "lower"),
-    ("win", "lose"),
-    ("won", "lost"),
-    ("accept", "reject"),
-    ("accepted", "rejected"),
+/// Classes of words of opposite meaning (match-key forms, proclitics
+/// stripped): one outlet's "rose" against another's "fell" contradicts.
+const OPPOSITES: &[(&[&str], &[&str])] = &[
+    (
+        &[
+            "ارتفاع",
+            "ارتفع",
+            "ارتفعت",
+            "يرتفع",
+            "ترتفع",
+            "مرتفع",
+            "صعود",
+            "صعد",
+            "صعدت",
+            "يصعد",
+            "تصعد",
+            "قفزه",
+            "قفز",
+            "قفزت",
+            "يقفز",
+            "تقفز",
+            "زياده",
+            "زاد",
+            "زادت",
+            "يزيد",
+            "تزيد",
+            "رفع",
+            "يرفع",
+            "ترفع",
+            "اعلي",
+            "مكاسب",
+            "مكسب",
+            "ربح",
+            "ارباح",
+            "افضل",
+            "تحسن",
+            "يتحسن",
+            "تتحسن",
+            "ينتعش",
+            "تنتعش",
+            "انتعاش",
+            "نمو",
+            "ينمو",
+            "تنمو",
+            "تقدم",
+            "يتقدم",
+            "rise",
+            "rises",
+            "rose",
+            "up",
+            "higher",
+            "highest",
+            "gain",
+            "gains",
+            "increase",
+            "increases",
+            "jump",
+            "jumps",
+        ],
+        &[
+            "انخفاض",
+            "انخفض",
+            "انخفضت",
+            "ينخفض",
+            "تنخفض",
+            "منخفض",
+            "هبوط",
+            "هبط",
+            "هبطت",
+            "يهبط",
+            "تهبط",
+            "تراجع",
+            "تراجعت",
+            "يتراجع",
+            "تتراجع",
+            "تهوي",
+            "يهوي",
+            "هوي",
+            "خفض",
+            "تخفيض",
+            "يخفض",
+            "تخفض",
+            "ادني",
+            "خسائر",
+            "خساره",
+            "خسر",
+            "خسرت",
+            "تدهور",
+            "يتدهور",
+            "تتدهور",
+            "انكماش",
+            "ينكمش",
+            "تنكمش",
+            "fall",
+            "falls",
+            "fell",
+            "down",
+            "lower",
+            "lowest",
+            "loss",
+            "losses",
+            "decrease",
+            "decreases",
+            "drop",
+            "drops",
+            "decline",
+            "declines",
+        ],
+    ),
+    (
+        &[
+            "اتفاق",
+            "اتفقا",
+            "اتفق",
+            "اتفقت",
+            "يتفق",
+            "تتفق",
+            "توافق",
+            "تفاهم",
+            "agreement",
+            "agree",
+            "agreed",
+        ],
+        &[
+            "خلاف",
+            "خلافات",
+            "نزاع",
+            "يختلف",
+            "تختلف",
+            "اختلاف",
+            "disagreement",
+            "dispute",
+            "disagree",
+        ],
+    ),
+    (
+        &[
+            "قبول",
+            "يقبل",
+            "تقبل",
+            "قبل",
+            "قبلت",
+            "موافقه",
+            "وافق",
+            "وافقت",
+            "يوافق",
+            "توافق",
+            "يؤيد",
+            "تؤيد",
+            "تاييد",
+            "يرحب",
+            "ترحب",
+            "ترحيب",
+            "accept",
+            "accepts",
+            "approve",
+            "approves",
+            "welcomes",
+        ],
+        &[
+            "رفض",
+            "رفضت",
+            "يرفض",
+            "ترفض",
+            "يعارض",
+            "تعارض",
+            "معارضه",
+            "يدين",
+            "تدين",
+            "ادانه",
+            "reject",
+            "rejects",
+            "oppose",
+            "opposes",
+            "condemns",
+        ],
+    ),
+    (
+        &[
+            "نجاح",
+            "نجح",
+            "نجحت",
+            "ينجح",
+            "تنجح",
+            "فوز",
+            "فاز",
+            "فازت",
+            "يفوز",
+            "تفوز",
+            "انتصار",
+            "win",
+            "wins",
+            "won",
+            "success",
+        ],
+        &[
+            "فشل",
+            "فشلت",
+            "يفشل",
+            "تفشل",
+            "اخفاق",
+            "هزيمه",
+            "هزم",
+            "خساره",
+            "يخسر",
+            "تخسر",
+            "lose",
+            "loses",
+            "lost",
+            "fail",
+            "fails",
+            "failed",
+            "defeat",
+        ],
+    ),
+    (
+        &[
+            "اعدام",
+            "ادانه",
+            "سجن",
+            "حبس",
+            "اعتقال",
+            "تعتقل",
+            "يعتقل",
+            "اعتقلت",
+            "احتجاز",
+            "تحتجز",
+            "يحتجز",
+            "توقيف",
+            "اعتقل",
+            "قبض",
+            "تقبض",
+            "يقبض",
+            "convicted",
+            "sentenced",
+            "arrest",
+            "arrests",
+            "arrested",
+            "detained",
+        ],
+        &[
+            "براءه",
+            "تبرئه",
+            "يبرئ",
+            "افراج",
+            "تفرج",
+            "يفرج",
+            "افرجت",
+            "اطلاق",
+            "سراح",
+            "acquitted",
+            "acquittal",
+            "released",
+            "release",
+            "freed",
+        ],
+    ),
+    (
+        &["هدوء", "تهدئه", "سلام", "هدنه", "calm", "peace", "truce"],
+        &[
+            "اشتباكات",
+            "مواجهات",
+            "هجوم",
+            "قصف",
+            "معارك",
+            "غارات",
+            "غاره",
+            "قتال",
+            "clashes",
+            "attack",
+            "fighting",
+            "airstrikes",
+        ],
+    ),
+    (
+        &[
+            "تاجيل",
+            "يؤجل",
+            "تؤجل",
+            "ارجاء",
+            "postpone",
+            "postponed",
+            "delay",
+        ],
+        &[
+            "بدء",
+            "يبدا",
+            "تبدا",
+            "انطلاق",
+            "يباشر",
+            "يباشرون",
+            "تباشر",
+            "start",
+            "starts",
+            "begins",
+            "launch",
+        ],
+    ),
+    (
+        &["فتح", "يفتح", "تفتح", "افتتاح", "open", "opens", "reopen"],
+        &["اغلاق", "يغلق", "تغلق", "اغلق", "close", "closes", "shut"],
+    ),
+    (
+        &["وفاه", "مقتل", "موت", "died", "dead", "death"],
+        &["نجاه", "نجا", "ينجو", "survived", "alive"],
+    ),
+    (&["دفن", "buried"], &["تشريح", "autopsy"]),
+    (
+        &[
+            "خروج",
+            "مغادره",
+            "يغادر",
+            "تغادر",
+            "نزوح",
+            "exodus",
+            "leave",
+        ],
+        &["بقاء", "يبقي", "تبقي", "stay", "remain"],
+    ),
+    (
+        &["يكسب", "كسب", "تكسب", "gains", "earns"],
+        &["يخسر", "تخسر", "خسر", "loses"],
+    ),
+    (
+        &[
+            "سحب",
+            "يسحب",
+            "تسحب",
+            "انسحاب",
+            "وقف",
+            "يوقف",
+            "توقف",
+            "تعليق",
+            "يعلق",
+            "اغلاق",
+            "withdraws",
+            "withdrawal",
+            "suspends",
+            "halts",
+        ],
+        &[
+            "استمرار",
+            "يواصل",
+            "تواصل",
+            "مواصله",
+            "يستمر",
+            "تستمر",
+            "continues",
+            "continue",
+        ],
+    ),
+    (
+        &["تحسين", "best", "better"],
+        &["اسوا", "اسوء", "worse", "worst"],
+    ),
+    (
+        &[
+            "مغادره",
+            "طرد",
+            "يطرد",
+            "تطرد",
+            "ترحيل",
+            "expel",
+            "expels",
+            "leave",
+        ],
+        &[
+            "يباشر",
+            "تباشر",
+            "عوده",
+            "يعود",
+            "تعود",
+            "return",
+            "returns",
+        ],
+    ),
 ];
+
+/// A lexicon folded the way the words it is compared with are (match key).
+fn folded(words: &[&str]) -> HashSet<String> {
+    words
+        .iter()
+        .map(|w| match_key(w).trim().to_string())
+        .collect()
+}
+
+/// The lexicons, folded once.
+struct Lexicons {
+    stopwords: HashSet<String>,
+    events: Vec<(&'static str, HashSet<String>)>,
+    opposites: Vec<(HashSet<String>, HashSet<String>)>,
+    casualty_units: HashSet<String>,
+    failure: HashSet<String>,
+}
+
+fn lexicons() -> &'static Lexicons {
+    static LEXICONS: std::sync::OnceLock<Lexicons> = std::sync::OnceLock::new();
+    LEXICONS.get_or_init(|| Lexicons {
+        stopwords: folded(STOPWORDS),
+        events: EVENTS.iter().map(|(e, cues)| (*e, folded(cues))).collect(),
+        opposites: OPPOSITES
+            .iter()
+            .map(|(a, b)| (folded(a), folded(b)))
+            .collect(),
+        failure: folded(&[
+            "فشل",
+            "فشلت",
+            "يفشل",
+            "تفشل",
+            "اخفق",
+            "اخفقت",
+            "يخفق",
+            "تخفق",
+            "اخفاق",
+            "fails",
+            "failed",
+            "failure",
+        ]),
+        casualty_units: folded(&[
+            "قتيل",
+            "قتلي",
+            "ضحيه",
+            "ضحايا",
+            "مصاب",
+            "جريح",
+            "جرحي",
+            "شخص",
+            "killed",
+            "dead",
+            "casualty",
+            "casualties",
+            "people",
+        ]),
+    })
+}
+
+/// "Without casualties" in its common forms: a claim of zero dead.
+fn says_no_casualties(words: &[String]) -> bool {
+    let heads = ["دون", "بدون", "عدم", "لا", "without", "no"];
+    let nouns = [
+        "ضحايا",
+        "اصابات",
+        "قتلي",
+        "casualties",
+        "deaths",
+        "injuries",
+        "victims",
+    ];
+    words.iter().enumerate().any(|(i, w)| {
+        heads.contains(&w.as_str())
+            && words[i + 1..]
+                .iter()
+                .take(3)
+                .any(|n| nouns.contains(&n.as_str()))
+    })
+}
 
 /// Arabic proclitics stripped before comparing words (longest first).
 const PROCLITICS: &[&str] = &[
@@ -855,38 +1267,63 @@ fn stem(word: &str) -> String {
 /// What of a claim is compared across outlets.
 struct Profile {
     stems: HashSet<String>,
-    words: HashSet<String>,
     events: HashSet<&'static str>,
     quantities: Vec<Q>,
     dates: Vec<String>,
+    /// Words with proclitics stripped, for the classes of opposites.
+    bare: HashSet<String>,
+    /// Says there were no casualties ("دون وقوع ضحايا").
+    no_casualties: bool,
+    /// Four-digit years written in the text, slot or not (`أوسكار 2018`).
+    years: Vec<String>,
     entities: HashSet<String>,
     negated: bool,
 }
 
 fn profile(claim: &Claim) -> Profile {
+    let lex = lexicons();
     let key = match_key(&claim.text);
     let ws: Vec<String> = words(&key);
+    let no_casualties = says_no_casualties(&ws);
+    let years: Vec<String> = ws
+        .iter()
+        .filter(|w| {
+            w.len() == 4
+                && w.bytes().all(|b| b.is_ascii_digit())
+                && (b"19".contains(&w.as_bytes()[0]) || w.starts_with("20"))
+        })
+        .cloned()
+        .collect();
     let stems: HashSet<String> = ws
         .iter()
-        .filter(|w| w.chars().count() >= 3 && !STOPWORDS.contains(&w.as_str()))
+        .filter(|w| w.chars().count() >= 3 && !lex.stopwords.contains(w.as_str()))
         // The lemma first, so broken plurals meet their singular (جنود, جندي).
         .map(|w| stem(&super::quantity::unit_key(w)))
         .collect();
     let mut events = HashSet::new();
+    let mut bare_words = HashSet::new();
     for w in &ws {
         let bare = PROCLITICS
             .iter()
             .find_map(|p| w.strip_prefix(p).filter(|r| r.chars().count() >= 3))
             .unwrap_or(w);
-        for (event, cues) in EVENTS {
-            if cues.contains(&w.as_str()) || cues.contains(&bare) {
+        for (event, cues) in &lex.events {
+            if cues.contains(w.as_str()) || cues.contains(bare) {
                 events.insert(*event);
             }
         }
+        bare_words.insert(w.clone());
+        bare_words.insert(bare.to_string());
+    }
+    // "Without casualties" speaks of the same thing as a death toll.
+    if no_casualties {
+        events.insert("killed");
     }
     Profile {
         stems,
-        words: ws.into_iter().collect(),
+        no_casualties,
+        years,
+        bare: bare_words,
         events,
         quantities: claim.slots.iter().filter_map(quantity).collect(),
         dates: claim
@@ -1002,7 +1439,7 @@ const SAME_WORDING: f32 = 0.6;
 
 /// Above this match score two claims are about the same thing, so one
 /// negating what the other affirms is a contradiction.
-const SAME_CLAIM: f32 = 0.45;
+const SAME_CLAIM: f32 = 0.38;
 
 /// The slots on which two aligned claims of different outlets contradict.
 fn conflicts(a: &Claim, b: &Claim, pa: &Profile, pb: &Profile, similarity: f32) -> Vec<SlotChange> {
@@ -1063,27 +1500,130 @@ fn conflicts(a: &Claim, b: &Claim, pa: &Profile, pb: &Profile, similarity: f32) 
             to: cue(b),
         });
     }
-    for (x, y) in ANTONYMS {
-        for (p, q) in [(x, y), (y, x)] {
-            if pa.words.contains(*p)
-                && pb.words.contains(*q)
-                && !pb.words.contains(*p)
-                && !pa.words.contains(*q)
+    for (up, down) in &lexicons().opposites {
+        let side = |p: &Profile, class: &HashSet<String>| {
+            p.bare.iter().find(|w| class.contains(w.as_str())).cloned()
+        };
+        for (x, y) in [(up, down), (down, up)] {
+            if let (Some(p), Some(q)) = (side(pa, x), side(pb, y))
+                && side(pa, y).is_none()
+                && side(pb, x).is_none()
             {
                 out.push(SlotChange {
                     slot: "polarity",
                     kind: "antonym",
                     from: Some(Slot::Polarity {
                         negated: false,
-                        text: (*p).to_string(),
+                        text: p,
                     }),
                     to: Some(Slot::Polarity {
                         negated: false,
-                        text: (*q).to_string(),
+                        text: q,
                     }),
                 });
+                break;
             }
         }
+    }
+    // One claims a failure of what the other reports done (`تفشل في القبض`
+    // against `تقبض على 22`).
+    let failed = |p: &Profile| {
+        p.bare
+            .iter()
+            .any(|w| lexicons().failure.contains(w.as_str()))
+    };
+    if similarity >= SAME_CLAIM && failed(pa) != failed(pb) && pa.negated == pb.negated {
+        let cue = |p: &Profile| {
+            p.bare
+                .iter()
+                .find(|w| lexicons().failure.contains(w.as_str()))
+                .cloned()
+                .unwrap_or_default()
+        };
+        let (f, t) = if failed(pa) {
+            (cue(pa), String::new())
+        } else {
+            (String::new(), cue(pb))
+        };
+        out.push(SlotChange {
+            slot: "polarity",
+            kind: "antonym",
+            from: Some(Slot::Polarity {
+                negated: !f.is_empty(),
+                text: f,
+            }),
+            to: Some(Slot::Polarity {
+                negated: !t.is_empty(),
+                text: t,
+            }),
+        });
+    }
+    // Dead on one side, "without casualties" on the other.
+    let casualties = |c: &Claim, p: &Profile| -> Option<Slot> {
+        let units = &lexicons().casualty_units;
+        c.slots
+            .iter()
+            .find(|s| {
+                quantity(s).is_some_and(|q| {
+                    q.value > 0.0 && q.unit.as_deref().is_some_and(|u| units.contains(u))
+                })
+            })
+            .cloned()
+            .or_else(|| {
+                p.events.contains("killed").then(|| Slot::Polarity {
+                    negated: false,
+                    text: "killed".into(),
+                })
+            })
+    };
+    let zero = |text: &str| Slot::Quantity {
+        text: text.to_string(),
+        value: 0.0,
+        upper: None,
+        unit: None,
+        unit_key: None,
+        qualifier: Qualifier::Exact,
+        kind: QuantityKind::Count,
+    };
+    if pa.no_casualties != pb.no_casualties {
+        let (dead, none_text) = if pb.no_casualties {
+            (casualties(a, pa), &b.text)
+        } else {
+            (casualties(b, pb), &a.text)
+        };
+        if let Some(dead) = dead {
+            let (from, to) = if pb.no_casualties {
+                (dead, zero(none_text))
+            } else {
+                (zero(none_text), dead)
+            };
+            out.push(SlotChange {
+                slot: "quantity",
+                kind: "conflict",
+                from: Some(from),
+                to: Some(to),
+            });
+        }
+    }
+    // A year no extractor took as a date (`أوسكار 2018` / `أوسكار 2010`),
+    // in claims worded nearly alike.
+    if similarity >= SAME_CLAIM
+        && !pa.years.is_empty()
+        && !pb.years.is_empty()
+        && pa.years.iter().all(|y| !pb.years.contains(y))
+        && !out.iter().any(|c| c.slot == "date")
+    {
+        let year = |y: &String| Slot::Date {
+            text: y.clone(),
+            value: y.clone(),
+            relative: false,
+        };
+        out.push(SlotChange {
+            slot: "date",
+            kind: "conflict",
+            from: Some(year(&pa.years[0])),
+            to: Some(year(&pb.years[0])),
+        });
     }
     out
 }
