@@ -662,11 +662,14 @@ impl Store {
         data: &[u8],
     ) -> Result<()> {
         self.conn.busy_timeout(Duration::ZERO)?;
+        // A cache may lose its last writes on power loss: no fsync for it.
+        self.conn.execute_batch("PRAGMA synchronous = NORMAL")?;
         let result = self.conn.execute(
             "INSERT INTO analyses (text_hash, analyser, version, data) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (text_hash, analyser) DO UPDATE SET version = excluded.version, data = excluded.data",
             params![&text_hash[..], analyser, version, data],
         );
+        self.conn.execute_batch("PRAGMA synchronous = FULL")?;
         self.conn.busy_timeout(BUSY_TIMEOUT)?;
         result?;
         Ok(())
