@@ -179,6 +179,7 @@ pub fn run(explicit_db: Option<PathBuf>, _args: DemoArgs) -> Result<i32, CliErro
             aliases: Default::default(),
         },
     )?;
+    cross_outlet(&store)?;
     let stats = store.stats()?;
     println!(
         "\n{} articles, {} versions, {} observations; {} blobs: {} bytes of text kept in {} bytes",
@@ -209,4 +210,66 @@ pub fn run(explicit_db: Option<PathBuf>, _args: DemoArgs) -> Result<i32, CliErro
 fn file_stem(name: &str) -> String {
     let base = name.rsplit('/').next().unwrap_or(name);
     base.split('.').next().unwrap_or(base).to_string()
+}
+
+/// The two outlets' claims side by side: what they share and where they
+/// contradict each other.
+fn cross_outlet(store: &Store) -> Result<(), CliError> {
+    use track::analysis;
+    use track::claims::Gazetteer;
+    use track::claims::compare::{Status, compare_articles, statements};
+    use track::store::VersionRef;
+
+    let version = |key: &str| {
+        store.version(&VersionRef {
+            key: key.into(),
+            version: Some(1),
+        })
+    };
+    let (a, b) = (version(SEED_000)?, version(SEED_004)?);
+    let claims = |v| analysis::claims(store, v, Gazetteer::builtin(), "");
+    let rows = compare_articles(
+        &statements(&a.text, &analysis::units(store, &a), &claims(&a)),
+        &statements(&b.text, &analysis::units(store, &b), &claims(&b)),
+    );
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "\n$ track diff {SEED_000} {SEED_004}   # two outlets, one event: claims side by side"
+    )?;
+    let count = |s: Status| rows.iter().filter(|r| r.status == s).count();
+    for row in rows
+        .iter()
+        .filter(|r| matches!(r.status, Status::Conflicting | Status::Shared))
+    {
+        let label = if row.status == Status::Conflicting {
+            "≠ conflicting"
+        } else {
+            "= shared"
+        };
+        let changes: Vec<String> = row
+            .changes
+            .iter()
+            .map(track::report::describe_change)
+            .collect();
+        writeln!(
+            out,
+            "{label}{}",
+            if changes.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", changes.join("; "))
+            }
+        )?;
+        for side in [&row.from, &row.to].into_iter().flatten() {
+            writeln!(out, "    #{}: {}", side.sentence, side.text)?;
+        }
+    }
+    writeln!(
+        out,
+        "{} claims only in {SEED_000}, {} only in {SEED_004} (all of them: track diff --format json {SEED_000} {SEED_004})",
+        count(Status::OnlyFrom),
+        count(Status::OnlyTo)
+    )?;
+    Ok(())
 }

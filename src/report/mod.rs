@@ -15,7 +15,7 @@ use crate::store::VersionText;
 use crate::text::segment::UnitKind;
 
 pub use html::render as render_html;
-pub use term::{TermOptions, render as render_term};
+pub use term::{TermOptions, describe_change, render as render_term};
 pub use unified::render as render_unified;
 
 /// Versions of one article, or two articles from different outlets.

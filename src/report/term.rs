@@ -278,7 +278,7 @@ fn render_claims(report: &DiffReport, p: &Painter, out: &mut dyn Write) -> io::R
 }
 
 /// One line for a slot change: `quantity update: نحو 2000 جندي → نحو 2300 جندي`.
-pub(crate) fn describe_change(ch: &SlotChange) -> String {
+pub fn describe_change(ch: &SlotChange) -> String {
     let text = |s: &Option<Slot>| s.as_ref().map(slot_text).unwrap_or_default();
     match (&ch.from, &ch.to) {
         (Some(_), Some(_)) => format!(
