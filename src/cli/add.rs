@@ -53,25 +53,7 @@ fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
 }
 
 fn parse_size(s: &str) -> Result<u64, String> {
-    let t = s.trim();
-    let split = t
-        .find(|c: char| !c.is_ascii_digit() && c != '.')
-        .unwrap_or(t.len());
-    let (num, unit) = t.split_at(split);
-    let num: f64 = num
-        .parse()
-        .map_err(|_| format!("not a size: {s:?} (examples: 500k, 20M, 1G)"))?;
-    let mult = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1.0,
-        "k" | "kb" => 1e3,
-        "m" | "mb" => 1e6,
-        "g" | "gb" => 1e9,
-        "kib" => 1024.0,
-        "mib" => 1024.0 * 1024.0,
-        "gib" => 1024.0 * 1024.0 * 1024.0,
-        _ => return Err(format!("unknown size unit in {s:?} (use k, M or G)")),
-    };
-    Ok((num * mult) as u64)
+    track::watch::schedule::parse_size(s)
 }
 
 pub fn run(ctx: &Context, args: AddArgs) -> Result<i32, CliError> {

@@ -141,6 +141,28 @@ pub struct Prepared {
     pub meta: html::Extracted,
 }
 
+impl Prepared {
+    /// The scrape to record, observed at `at` from `source`.
+    pub fn scrape<'a>(&'a self, at: DateTime<Utc>, source: &'a str) -> Scrape<'a> {
+        Scrape {
+            key: &self.key,
+            url: self.url.as_deref(),
+            observed_at: at,
+            raw: &self.raw,
+            text: &self.text,
+            identity: self.identity,
+            media_type: self.media_type,
+            encoding: self.encoding,
+            title: self.meta.title.as_deref(),
+            byline: self.meta.byline.as_deref(),
+            published: self.meta.published.as_deref(),
+            dir: self.meta.dir.as_deref(),
+            lang: self.meta.lang.as_deref(),
+            source: Some(source),
+        }
+    }
+}
+
 /// Expand paths into candidates: files as given, folders recursively (sorted,
 /// hidden entries and non-article files skipped).
 pub fn expand(paths: &[PathBuf]) -> Vec<Candidate> {
@@ -333,22 +355,7 @@ pub fn ingest(
                 result: Err(error),
             },
             Ok(p) => {
-                let scrape = Scrape {
-                    key: &p.key,
-                    url: p.url.as_deref(),
-                    observed_at: opts.observed_at,
-                    raw: &p.raw,
-                    text: &p.text,
-                    identity: p.identity,
-                    media_type: p.media_type,
-                    encoding: p.encoding,
-                    title: p.meta.title.as_deref(),
-                    byline: p.meta.byline.as_deref(),
-                    published: p.meta.published.as_deref(),
-                    dir: p.meta.dir.as_deref(),
-                    lang: p.meta.lang.as_deref(),
-                    source: Some(&source),
-                };
+                let scrape = p.scrape(opts.observed_at, &source);
                 let result = batch.record(&scrape).map_err(InputError::from);
                 Outcome {
                     input: name,

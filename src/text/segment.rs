@@ -15,8 +15,6 @@
 //!   would need a re-joining pass anyway; the scanner implements the same terminator rule
 //!   plus the abbreviation and quote guards in one pass.
 
-use std::collections::HashMap;
-
 use super::normalize::{is_invisible, is_removed_mark, match_key};
 
 /// Bumped whenever [`segment`] changes output: cached segmentations of an
@@ -526,46 +524,6 @@ fn flush_block(text: &str, block: &mut Vec<Line>, paragraph: usize, units: &mut 
     block.clear();
 }
 
-/// Sentence-level change counts between two versions (for `track log`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
-pub struct SentenceDelta {
-    pub added: usize,
-    pub removed: usize,
-}
-
-/// Multiset difference of units compared by their `match_key` with whitespace collapsed:
-/// an edited unit counts once as removed and once as added; a moved unit counts as neither;
-/// orthographic edits (diacritics, hamza forms, digit script) count as neither.
-pub fn sentence_delta(old: &str, new: &str) -> SentenceDelta {
-    let mut counts: HashMap<String, isize> = HashMap::new();
-    for u in segment(old) {
-        let k = unit_key(u.text(old));
-        if !k.is_empty() {
-            *counts.entry(k).or_default() += 1;
-        }
-    }
-    for u in segment(new) {
-        let k = unit_key(u.text(new));
-        if !k.is_empty() {
-            *counts.entry(k).or_default() -= 1;
-        }
-    }
-    let mut delta = SentenceDelta::default();
-    for v in counts.into_values() {
-        if v > 0 {
-            delta.removed += v.unsigned_abs();
-        } else {
-            delta.added += v.unsigned_abs();
-        }
-    }
-    delta
-}
-
-fn unit_key(s: &str) -> String {
-    let k = match_key(s);
-    k.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -779,42 +737,6 @@ mod tests {
         );
         assert!(segment("").is_empty());
         assert!(segment(" \n\n \u{200B}").is_empty());
-    }
-
-    #[test]
-    fn delta_counts() {
-        let old = "أ. الأولى هنا. الثانية هنا.\n\nالثالثة هنا.";
-        let moved = "الثالثة هنا.\n\nأ. الأولى هنا. الثانية هنا.";
-        assert_eq!(
-            sentence_delta(old, moved),
-            SentenceDelta {
-                added: 0,
-                removed: 0
-            }
-        );
-        let ortho = "أ. الأولى هُنا. الثانيه هنا.\nالثالثة هنا.";
-        assert_eq!(
-            sentence_delta(old, ortho),
-            SentenceDelta {
-                added: 0,
-                removed: 0
-            }
-        );
-        let edited = "أ. الأولى هنا. الثانية هناك.\n\nالثالثة هنا. رابعة.";
-        assert_eq!(
-            sentence_delta(old, edited),
-            SentenceDelta {
-                added: 2,
-                removed: 1
-            }
-        );
-        assert_eq!(
-            sentence_delta("", old),
-            SentenceDelta {
-                added: 3,
-                removed: 0
-            }
-        );
     }
 
     proptest! {

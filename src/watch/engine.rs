@@ -29,7 +29,7 @@ use super::schedule::{self, Schedule};
 use crate::diff::{DiffOptions, diff_texts};
 use crate::ingest::{self, IngestOptions, Prepared};
 use crate::store::sources::{ItemKind, WatchItem};
-use crate::store::{Batch, Recorded, Scrape, Store, StoreError, format_time};
+use crate::store::{Batch, Recorded, Store, StoreError, format_time};
 use crate::text::normalize;
 
 /// Results per transaction, at most (as in `ingest`).
@@ -677,22 +677,7 @@ fn apply(
             }
             item.suspect = None;
             item.suspect_count = 0;
-            let recorded = batch.record(&Scrape {
-                key: &p.key,
-                url: p.url.as_deref(),
-                observed_at: at,
-                raw: &p.raw,
-                text: &p.text,
-                identity: p.identity,
-                media_type: p.media_type,
-                encoding: p.encoding,
-                title: p.meta.title.as_deref(),
-                byline: p.meta.byline.as_deref(),
-                published: p.meta.published.as_deref(),
-                dir: p.meta.dir.as_deref(),
-                lang: p.meta.lang.as_deref(),
-                source: Some(&origin),
-            })?;
+            let recorded = batch.record(&p.scrape(at, &origin))?;
             item.key.get_or_insert_with(|| p.key.clone());
             let previous = current.map(|c| c.version);
             let (outcome, kind) = match recorded {
