@@ -1147,6 +1147,74 @@ const OPPOSITES: &[(&[&str], &[&str])] = &[
     ),
 ];
 
+/// Words that undo what a claim would otherwise assert: it failed, was
+/// cancelled or ignored, held despite something, or someone escaped it. Said by one outlet only, about what the other reports as
+/// done, they contradict it (`تفشل في القبض` / `تقبض على 22`, `إلغاء حظر
+/// التجول` / `فرض حظر التجول`).
+const FAILURE: &[&str] = &[
+    // failure
+    "فشل",
+    "فشلت",
+    "يفشل",
+    "تفشل",
+    "اخفق",
+    "اخفقت",
+    "يخفق",
+    "تخفق",
+    "اخفاق",
+    "fails",
+    "failed",
+    "failure",
+    // cancellation
+    "الغاء",
+    "الغي",
+    "الغت",
+    "يلغي",
+    "تلغي",
+    "cancels",
+    "cancelled",
+    "canceled",
+    // ignoring
+    "تجاهل",
+    "يتجاهل",
+    "تتجاهل",
+    "تجاهلت",
+    "ignores",
+    "ignored",
+    // escape
+    "يفلت",
+    "تفلت",
+    "افلات",
+    "نجاه",
+    "ينجو",
+    "تنجو",
+    "escapes",
+    "survives",
+    // despite
+    "رغم",
+    "برغم",
+    "despite",
+];
+
+/// Words saying something is absent or lacking: a claim with one of them is
+/// taken as negated.
+const ABSENCE: &[&str] = &[
+    "دون",
+    "بدون",
+    "بلا",
+    "عدم",
+    "تخلو",
+    "يخلو",
+    "خلو",
+    "غياب",
+    "تفتقر",
+    "يفتقر",
+    "افتقار",
+    "without",
+    "lacks",
+    "lack",
+];
+
 /// A lexicon folded the way the words it is compared with are (match key).
 fn folded(words: &[&str]) -> HashSet<String> {
     words
@@ -1162,6 +1230,7 @@ struct Lexicons {
     opposites: Vec<(HashSet<String>, HashSet<String>)>,
     casualty_units: HashSet<String>,
     failure: HashSet<String>,
+    absence: HashSet<String>,
     /// Reporting verbs (`قال`, `أكد`): outlets swap them freely.
     reporting: HashSet<String>,
 }
@@ -1179,20 +1248,8 @@ fn lexicons() -> &'static Lexicons {
             .union(&folded(super::attribution::EN_VERBS))
             .cloned()
             .collect(),
-        failure: folded(&[
-            "فشل",
-            "فشلت",
-            "يفشل",
-            "تفشل",
-            "اخفق",
-            "اخفقت",
-            "يخفق",
-            "تخفق",
-            "اخفاق",
-            "fails",
-            "failed",
-            "failure",
-        ]),
+        failure: folded(FAILURE),
+        absence: folded(ABSENCE),
         casualty_units: folded(&[
             "قتيل",
             "قتلي",
@@ -1283,7 +1340,9 @@ struct Profile {
     /// Four-digit years written in the text, slot or not (`أوسكار 2018`).
     years: Vec<String>,
     entities: HashSet<String>,
+    /// A negation cue, or an absence word (`بلا`, `دون`, `عدم`).
     negated: bool,
+    absent: Option<String>,
     /// The words in order, for the word-by-word comparison of nearly identical claims.
     tokens: Vec<Token>,
 }
@@ -1302,6 +1361,30 @@ struct Token {
 impl Token {
     fn same(&self, other: &Token) -> bool {
         self.key == other.key || self.bare == other.bare || self.stem == other.stem
+    }
+
+    /// Whether the two words likely share an Arabic root (`تفرج` / `الإفراج`,
+    /// `سنرحل` / `الرحيل`): verb prefixes and weak letters dropped, the first
+    /// three consonants agree. Crude, so only used to excuse a substitution.
+    fn related(&self, other: &Token) -> bool {
+        let root = |t: &Token| -> Option<String> {
+            let mut w: Vec<char> = t.bare.chars().collect();
+            if !w.iter().all(|c| ('\u{0621}'..='\u{064A}').contains(c)) {
+                return None;
+            }
+            for _ in 0..2 {
+                if w.len() >= 4 && "اتينسم".contains(w[0]) {
+                    w.remove(0);
+                }
+            }
+            let consonants: String = w
+                .into_iter()
+                .filter(|c| !"اويىءئؤه".contains(*c))
+                .take(3)
+                .collect();
+            (consonants.chars().count() == 3).then_some(consonants)
+        };
+        root(self).is_some_and(|r| root(other) == Some(r))
     }
 }
 
@@ -1360,8 +1443,32 @@ fn profile(claim: &Claim) -> Profile {
             }
         }
         bare_words.insert(w.clone());
-        bare_words.insert(bare.to_string());
+        // Every reading of the proclitics: `بالغاء` is `ب` + `الغاء`, not `بال` + `غاء`.
+        bare_words.extend(
+            PROCLITICS
+                .iter()
+                .filter_map(|p| w.strip_prefix(p).filter(|r| r.chars().count() >= 3))
+                .map(str::to_string),
+        );
     }
+    // "Without" or "lacking" negates the claim as `لا` would (`بلا عوائق`,
+    // `لا عوائق`), but not "below" a figure (`دون 80 دولارا`), and a claim
+    // of no casualties is the casualty rule's.
+    let absent = (!no_casualties)
+        .then(|| {
+            ws.iter().enumerate().find_map(|(i, w)| {
+                let below = ws
+                    .get(i + 1)
+                    .is_some_and(|n| n.chars().next().is_some_and(|c| c.is_ascii_digit()));
+                let bare = PROCLITICS
+                    .iter()
+                    .find_map(|p| w.strip_prefix(p).filter(|r| r.chars().count() >= 3))
+                    .unwrap_or(w);
+                ((lex.absence.contains(w.as_str()) || lex.absence.contains(bare)) && !below)
+                    .then(|| w.clone())
+            })
+        })
+        .flatten();
     // "Without casualties" speaks of the same thing as a death toll.
     if no_casualties {
         events.insert("killed");
@@ -1385,10 +1492,12 @@ fn profile(claim: &Claim) -> Profile {
             .filter_map(entity_parts)
             .map(|(c, _)| c.to_string())
             .collect(),
-        negated: claim
-            .slots
-            .iter()
-            .any(|s| matches!(s, Slot::Polarity { negated: true, .. })),
+        negated: absent.is_some()
+            || claim
+                .slots
+                .iter()
+                .any(|s| matches!(s, Slot::Polarity { negated: true, .. })),
+        absent,
         tokens: tokens(&claim.text),
     }
 }
@@ -1535,17 +1644,23 @@ fn conflicts(a: &Claim, b: &Claim, pa: &Profile, pb: &Profile, similarity: f32) 
     // Negation differs all the time between outlets' loosely matched
     // sentences; it contradicts only when they say nearly the same thing.
     if pa.negated != pb.negated && similarity >= SAME_CLAIM {
-        let cue = |c: &Claim| {
+        let cue = |c: &Claim, p: &Profile| {
             c.slots
                 .iter()
                 .find(|s| matches!(s, Slot::Polarity { .. }))
                 .cloned()
+                .or_else(|| {
+                    p.absent.as_ref().map(|w| Slot::Polarity {
+                        negated: true,
+                        text: w.clone(),
+                    })
+                })
         };
         out.push(SlotChange {
             slot: "polarity",
             kind: "conflict",
-            from: cue(a),
-            to: cue(b),
+            from: cue(a, pa),
+            to: cue(b, pb),
         });
     }
     for (up, down) in &lexicons().opposites {
@@ -1763,7 +1878,7 @@ fn substitution<'p>(a: &'p [Token], b: &'p [Token]) -> Option<(Vec<&'p Token>, V
                     || lex.reporting.contains(&t.bare)
             })
     };
-    if plain(&from) || plain(&to) {
+    if plain(&from) || plain(&to) || from.iter().any(|x| to.iter().any(|y| x.related(y))) {
         return None;
     }
     Some((from, to))
