@@ -852,6 +852,7 @@ const OPPOSITES: &[(&[&str], &[&str])] = &[
             "يخفض",
             "تخفض",
             "ادني",
+            "اقل",
             "خسائر",
             "خساره",
             "خسر",
@@ -1083,6 +1084,8 @@ const OPPOSITES: &[(&[&str], &[&str])] = &[
             "يغادر",
             "تغادر",
             "نزوح",
+            "اجلاء",
+            "تهجير",
             "exodus",
             "leave",
         ],
@@ -1432,7 +1435,11 @@ fn profile(claim: &Claim) -> Profile {
         .collect();
     let mut events = HashSet::new();
     let mut bare_words = HashSet::new();
-    for w in &ws {
+    for (i, w) in ws.iter().enumerate() {
+        // `على الأقل` is "at least", not "lower".
+        if w == "الاقل" && i > 0 && ws[i - 1] == "علي" {
+            continue;
+        }
         let bare = PROCLITICS
             .iter()
             .find_map(|p| w.strip_prefix(p).filter(|r| r.chars().count() >= 3))
@@ -1620,11 +1627,23 @@ fn conflicts(a: &Claim, b: &Claim, pa: &Profile, pb: &Profile, similarity: f32) 
     }
     let qa: Vec<&Slot> = of_type(&a.slots, "quantity");
     let qb: Vec<&Slot> = of_type(&b.slots, "quantity");
-    let (pairs, _, _) = pair_quantities(&qa, &qb);
+    let (mut pairs, left_a, left_b) = pair_quantities(&qa, &qb);
+    // One figure left on each side, counts of differently named things (`5
+    // من أفراد الشرطة` / `شخصين`) or one without its noun: the same figure
+    // told differently.
+    if let ([x], [y]) = (left_a.as_slice(), left_b.as_slice())
+        && let (Some(p), Some(q)) = (quantity(x), quantity(y))
+        && [p.kind, q.kind]
+            .iter()
+            .all(|k| matches!(k, QuantityKind::Count | QuantityKind::Number))
+    {
+        pairs.push((x, y));
+    }
     for (x, y) in pairs {
-        let (Some(p), Some(q)) = (quantity(x), quantity(y)) else {
+        let (Some(mut p), Some(q)) = (quantity(x), quantity(y)) else {
             continue;
         };
+        p.kind = q.kind;
         if quantities_conflict(&p, &q) {
             out.push(change("quantity", "conflict", Some(x), Some(y)));
         }
