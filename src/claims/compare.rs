@@ -646,6 +646,11 @@ fn diff_polarity(from: &[&Slot], to: &[&Slot], out: &mut Vec<SlotChange>) {
 /// the seeds and the ANS train split; see BENCHMARKS.md).
 pub const ARTICLES_MATCH_THRESHOLD: f32 = 0.3;
 
+/// Claims that share at least two informative words match from this lower
+/// score: short claims (headlines) on the same story often share little else,
+/// and the rarity weights of a one-claim article favour the words not shared.
+const ARTICLES_MATCH_SHARING: f32 = 0.2;
+
 /// Words too common to tell claims apart.
 const STOPWORDS: &[&str] = &[
     "في",
@@ -1567,9 +1572,13 @@ fn score(a: &Profile, b: &Profile, rarity: &Rarity) -> f32 {
     } else {
         0.0
     };
-    if a.entities
-        .intersection(&b.entities)
-        .any(|e| rarity.rare_entities.contains(e))
+    // A shared rare name marks the same claim only when something else is
+    // shared too: two headlines that only both name Syria are not one claim.
+    let shared_stems = a.stems.intersection(&b.stems).count();
+    if shared_stems >= 2
+        && a.entities
+            .intersection(&b.entities)
+            .any(|e| rarity.rare_entities.contains(e))
     {
         s += 0.3;
     }
@@ -1965,7 +1974,8 @@ pub fn compare_articles(from: &[Claim], to: &[Claim]) -> Vec<ClaimChange> {
     for (i, a) in pa.iter().enumerate() {
         for (j, b) in pb.iter().enumerate() {
             let s = score(a, b, &rarity);
-            if s >= ARTICLES_MATCH_THRESHOLD {
+            let shared = a.stems.intersection(&b.stems).count();
+            if s >= ARTICLES_MATCH_THRESHOLD || (shared >= 2 && s >= ARTICLES_MATCH_SHARING) {
                 candidates.push((s, i, j));
             }
         }
