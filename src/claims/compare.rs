@@ -9,7 +9,7 @@
 //! slots), then calls an aligned pair `conflicting` when a comparable slot
 //! differs and `shared` otherwise.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -650,6 +650,10 @@ pub const ARTICLES_MATCH_THRESHOLD: f32 = 0.3;
 /// score: short claims (headlines) on the same story often share little else,
 /// and the rarity weights of a one-claim article favour the words not shared.
 const ARTICLES_MATCH_SHARING: f32 = 0.2;
+
+/// Claims that share a word and say opposite things of it (`النفط يصعد` /
+/// `هبوط النفط`) match from this score.
+const ARTICLES_MATCH_OPPOSED: f32 = 0.1;
 
 /// Words too common to tell claims apart.
 const STOPWORDS: &[&str] = &[
@@ -1341,8 +1345,9 @@ struct Profile {
     events: HashSet<&'static str>,
     quantities: Vec<Q>,
     dates: Vec<String>,
-    /// Words with proclitics stripped, for the classes of opposites.
-    bare: HashSet<String>,
+    /// Words with proclitics stripped, for the classes of opposites (ordered,
+    /// so the cue reported is always the same one).
+    bare: BTreeSet<String>,
     /// Says there were no casualties ("دون وقوع ضحايا").
     no_casualties: bool,
     /// Four-digit years written in the text, slot or not (`أوسكار 2018`).
@@ -1439,7 +1444,7 @@ fn profile(claim: &Claim) -> Profile {
         .map(|w| stem(&super::quantity::unit_key(w)))
         .collect();
     let mut events = HashSet::new();
-    let mut bare_words = HashSet::new();
+    let mut bare_words = BTreeSet::new();
     for (i, w) in ws.iter().enumerate() {
         // `على الأقل` is "at least", not "lower".
         if w == "الاقل" && i > 0 && ws[i - 1] == "علي" {
@@ -1614,6 +1619,27 @@ const SAME_WORDING: f32 = 0.6;
 /// negating what the other affirms is a contradiction.
 const SAME_CLAIM: f32 = 0.38;
 
+/// The words of opposite classes the two claims use, one class per pair
+/// (`ارتفاع` / `انخفاض`): each claim uses one side of the class and not the other.
+fn antonyms(pa: &Profile, pb: &Profile) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (up, down) in &lexicons().opposites {
+        let side = |p: &Profile, class: &HashSet<String>| {
+            p.bare.iter().find(|w| class.contains(w.as_str())).cloned()
+        };
+        for (x, y) in [(up, down), (down, up)] {
+            if let (Some(p), Some(q)) = (side(pa, x), side(pb, y))
+                && side(pa, y).is_none()
+                && side(pb, x).is_none()
+            {
+                out.push((p, q));
+                break;
+            }
+        }
+    }
+    out
+}
+
 /// The slots on which two aligned claims of different outlets contradict.
 fn conflicts(a: &Claim, b: &Claim, pa: &Profile, pb: &Profile, similarity: f32) -> Vec<SlotChange> {
     let mut out = Vec::new();
@@ -1691,30 +1717,19 @@ fn conflicts(a: &Claim, b: &Claim, pa: &Profile, pb: &Profile, similarity: f32) 
             to: cue(b, pb),
         });
     }
-    for (up, down) in &lexicons().opposites {
-        let side = |p: &Profile, class: &HashSet<String>| {
-            p.bare.iter().find(|w| class.contains(w.as_str())).cloned()
-        };
-        for (x, y) in [(up, down), (down, up)] {
-            if let (Some(p), Some(q)) = (side(pa, x), side(pb, y))
-                && side(pa, y).is_none()
-                && side(pb, x).is_none()
-            {
-                out.push(SlotChange {
-                    slot: "polarity",
-                    kind: "antonym",
-                    from: Some(Slot::Polarity {
-                        negated: false,
-                        text: p,
-                    }),
-                    to: Some(Slot::Polarity {
-                        negated: false,
-                        text: q,
-                    }),
-                });
-                break;
-            }
-        }
+    for (p, q) in antonyms(pa, pb) {
+        out.push(SlotChange {
+            slot: "polarity",
+            kind: "antonym",
+            from: Some(Slot::Polarity {
+                negated: false,
+                text: p,
+            }),
+            to: Some(Slot::Polarity {
+                negated: false,
+                text: q,
+            }),
+        });
     }
     // One claims a failure of what the other reports done (`تفشل في القبض`
     // against `تقبض على 22`).
@@ -1975,7 +1990,10 @@ pub fn compare_articles(from: &[Claim], to: &[Claim]) -> Vec<ClaimChange> {
         for (j, b) in pb.iter().enumerate() {
             let s = score(a, b, &rarity);
             let shared = a.stems.intersection(&b.stems).count();
-            if s >= ARTICLES_MATCH_THRESHOLD || (shared >= 2 && s >= ARTICLES_MATCH_SHARING) {
+            if s >= ARTICLES_MATCH_THRESHOLD
+                || (shared >= 2 && s >= ARTICLES_MATCH_SHARING)
+                || (shared >= 1 && s >= ARTICLES_MATCH_OPPOSED && !antonyms(a, b).is_empty())
+            {
                 candidates.push((s, i, j));
             }
         }
