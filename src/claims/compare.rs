@@ -817,6 +817,9 @@ const OPPOSITES: &[(&[&str], &[&str])] = &[
             "يتحسن",
             "تتحسن",
             "ينتعش",
+            "تعافي",
+            "يتعافي",
+            "تتعافي",
             "تنتعش",
             "انتعاش",
             "نمو",
@@ -898,6 +901,9 @@ const OPPOSITES: &[(&[&str], &[&str])] = &[
             "تتفق",
             "توافق",
             "تفاهم",
+            "تعاون",
+            "يتعاون",
+            "تتعاون",
             "agreement",
             "agree",
             "agreed",
@@ -909,6 +915,9 @@ const OPPOSITES: &[(&[&str], &[&str])] = &[
             "يختلف",
             "تختلف",
             "اختلاف",
+            "تحدي",
+            "يتحدي",
+            "تتحدي",
             "disagreement",
             "dispute",
             "disagree",
@@ -929,6 +938,11 @@ const OPPOSITES: &[(&[&str], &[&str])] = &[
             "يؤيد",
             "تؤيد",
             "تاييد",
+            "يدعم",
+            "تدعم",
+            "يشيد",
+            "تشيد",
+            "اشاده",
             "يرحب",
             "ترحب",
             "ترحيب",
@@ -949,6 +963,11 @@ const OPPOSITES: &[(&[&str], &[&str])] = &[
             "يدين",
             "تدين",
             "ادانه",
+            "ينتقد",
+            "تنتقد",
+            "انتقاد",
+            "يهاجم",
+            "تهاجم",
             "reject",
             "rejects",
             "oppose",
@@ -1012,6 +1031,12 @@ const OPPOSITES: &[(&[&str], &[&str])] = &[
             "قبض",
             "تقبض",
             "يقبض",
+            "اتهام",
+            "اتهامات",
+            "تهمه",
+            "يتهم",
+            "تتهم",
+            "محاكمه",
             "convicted",
             "sentenced",
             "arrest",
@@ -1029,6 +1054,9 @@ const OPPOSITES: &[(&[&str], &[&str])] = &[
             "افرجت",
             "اطلاق",
             "سراح",
+            "اخلاء",
+            "يخلي",
+            "تخلي",
             "acquitted",
             "acquittal",
             "released",
@@ -1037,7 +1065,17 @@ const OPPOSITES: &[(&[&str], &[&str])] = &[
         ],
     ),
     (
-        &["هدوء", "تهدئه", "سلام", "هدنه", "calm", "peace", "truce"],
+        &[
+            "هدوء",
+            "تهدئه",
+            "سلام",
+            "هدنه",
+            "انفراج",
+            "استقرار",
+            "calm",
+            "peace",
+            "truce",
+        ],
         &[
             "اشتباكات",
             "مواجهات",
@@ -1047,6 +1085,10 @@ const OPPOSITES: &[(&[&str], &[&str])] = &[
             "غارات",
             "غاره",
             "قتال",
+            "ازمه",
+            "توتر",
+            "توترات",
+            "تصعيد",
             "clashes",
             "attack",
             "fighting",
@@ -1086,6 +1128,39 @@ const OPPOSITES: &[(&[&str], &[&str])] = &[
         &["نجاه", "نجا", "ينجو", "survived", "alive"],
     ),
     (&["دفن", "buried"], &["تشريح", "autopsy"]),
+    (
+        &[
+            "سماح",
+            "يسمح",
+            "تسمح",
+            "ترخيص",
+            "تراخيص",
+            "اباحه",
+            "allow",
+            "allows",
+            "permits",
+        ],
+        &[
+            "حظر",
+            "يحظر",
+            "تحظر",
+            "منع",
+            "يمنع",
+            "تمنع",
+            "ban",
+            "bans",
+            "banned",
+            "forbids",
+        ],
+    ),
+    (
+        &["توحيد", "يوحد", "توحد", "وحده", "unite", "unity"],
+        &["تفريق", "يفرق", "تفرق", "انقسام", "تقسيم", "divide", "split"],
+    ),
+    (
+        &["وفره", "فائض", "abundance", "surplus"],
+        &["نقص", "شح", "ندره", "shortage", "scarcity"],
+    ),
     (
         &[
             "خروج",
@@ -1912,13 +1987,17 @@ fn substitution<'p>(a: &'p [Token], b: &'p [Token]) -> Option<(Vec<&'p Token>, V
         return None;
     }
     let lex = lexicons();
+    // Function words (with their conjunction: `ولا`), negation and absence
+    // words (the polarity rule's), and reporting verbs.
     let plain = |side: &[&Token]| {
         side.iter().any(|t| t.key.chars().any(|c| c.is_ascii_digit()))
             || side.iter().all(|t| {
-                lex.stopwords.contains(&t.key)
-                    || lex.stopwords.contains(&t.bare)
-                    || lex.reporting.contains(&t.key)
-                    || lex.reporting.contains(&t.bare)
+                let conj = t.key.trim_start_matches(['و', 'ف']);
+                [t.key.as_str(), t.bare.as_str(), conj].iter().any(|w| {
+                    lex.stopwords.contains(*w)
+                        || lex.absence.contains(*w)
+                        || lex.reporting.contains(*w)
+                })
             })
     };
     if plain(&from) || plain(&to) || from.iter().any(|x| to.iter().any(|y| x.related(y))) {
