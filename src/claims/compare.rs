@@ -1141,21 +1141,20 @@ const OPPOSITES: &[(&[&str], &[&str])] = &[
             "permits",
         ],
         &[
-            "حظر",
-            "يحظر",
-            "تحظر",
-            "منع",
-            "يمنع",
-            "تمنع",
-            "ban",
-            "bans",
-            "banned",
-            "forbids",
+            "حظر", "يحظر", "تحظر", "منع", "يمنع", "تمنع", "ban", "bans", "banned", "forbids",
         ],
     ),
     (
         &["توحيد", "يوحد", "توحد", "وحده", "unite", "unity"],
-        &["تفريق", "يفرق", "تفرق", "انقسام", "تقسيم", "divide", "split"],
+        &[
+            "تفريق",
+            "يفرق",
+            "تفرق",
+            "انقسام",
+            "تقسيم",
+            "divide",
+            "split",
+        ],
     ),
     (
         &["وفره", "فائض", "abundance", "surplus"],
@@ -1990,7 +1989,8 @@ fn substitution<'p>(a: &'p [Token], b: &'p [Token]) -> Option<(Vec<&'p Token>, V
     // Function words (with their conjunction: `ولا`), negation and absence
     // words (the polarity rule's), and reporting verbs.
     let plain = |side: &[&Token]| {
-        side.iter().any(|t| t.key.chars().any(|c| c.is_ascii_digit()))
+        side.iter()
+            .any(|t| t.key.chars().any(|c| c.is_ascii_digit()))
             || side.iter().all(|t| {
                 let conj = t.key.trim_start_matches(['و', 'ف']);
                 [t.key.as_str(), t.bare.as_str(), conj].iter().any(|w| {
@@ -2228,6 +2228,117 @@ mod tests {
             &b(12.0, Qualifier::Exact),
             &b(12.0, Qualifier::About)
         ));
+    }
+
+    /// Two one-sentence articles compared: the statuses and the changes.
+    fn across(a: &str, b: &str) -> (Vec<Status>, Vec<(&'static str, &'static str)>) {
+        let opts = super::super::ExtractOptions::default();
+        let side = |t: &str| {
+            let units = crate::text::segment::segment(t);
+            statements(t, &units, &super::super::extract(t, &opts))
+        };
+        let rows = compare_articles(&side(a), &side(b));
+        (
+            rows.iter().map(|r| r.status).collect(),
+            rows.iter()
+                .flat_map(|r| r.changes.iter().map(|c| (c.slot, c.kind)))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn one_word_substituted_conflicts() {
+        let (status, changes) = across(
+            "الشركة تطلق سيارة كهربائية جديدة في السوق المحلية",
+            "الشركة تطلق دراجة كهربائية جديدة في السوق المحلية",
+        );
+        assert_eq!(status, [Status::Conflicting]);
+        assert_eq!(changes, [("entity", "substituted")]);
+        // The same root reworded, and a reporting verb swapped, are no contradiction.
+        let (status, _) = across(
+            "السلطات تفرج عن الصحفي المعتقل منذ شهر",
+            "الإفراج عن الصحفي المعتقل منذ شهر",
+        );
+        assert_eq!(status, [Status::Shared]);
+        let (status, _) = across(
+            "قال الوزير إن المحادثات ستستأنف الأسبوع المقبل",
+            "أكد الوزير أن المحادثات ستستأنف الأسبوع المقبل",
+        );
+        assert_eq!(status, [Status::Shared]);
+    }
+
+    #[test]
+    fn undoing_cue_on_one_side_conflicts() {
+        let (status, changes) = across(
+            "الحكومة تلغي حظر التجول في المدينة",
+            "الحكومة تفرض حظر التجول في المدينة",
+        );
+        assert_eq!(status, [Status::Conflicting]);
+        assert!(changes.contains(&("polarity", "antonym")), "{changes:?}");
+        // `بالإلغاء` is `ب` + `الإلغاء`: both sides cancel.
+        let (status, _) = across(
+            "الحكومة تلغي حظر التجول في المدينة",
+            "قامت الحكومة بإلغاء حظر التجول في المدينة",
+        );
+        assert_eq!(status, [Status::Shared]);
+    }
+
+    #[test]
+    fn absence_is_a_negation() {
+        let (status, changes) = across(
+            "قافلة مساعدات إنسانية تدخل المدينة المحاصرة",
+            "المدينة المحاصرة بدون مساعدات إنسانية",
+        );
+        assert_eq!(status, [Status::Conflicting]);
+        assert_eq!(changes, [("polarity", "conflict")]);
+        // Without on one side, no on the other: the same claim.
+        let (status, _) = across(
+            "مرور الشاحنات عبر المعبر بلا عوائق",
+            "لا عوائق أمام مرور الشاحنات عبر المعبر",
+        );
+        assert_eq!(status, [Status::Shared]);
+        // `دون` before a figure is "below".
+        let (status, _) = across(
+            "سعر القمح يستقر دون 300 دولار للطن",
+            "سعر القمح يستقر عند أقل من 300 دولار للطن",
+        );
+        assert_eq!(status, [Status::Shared]);
+    }
+
+    #[test]
+    fn single_figures_compared_across_units() {
+        let (status, changes) = across(
+            "غرق 7 من الصيادين قبالة الساحل الشرقي",
+            "غرق ثلاثة أشخاص قبالة الساحل الشرقي",
+        );
+        assert_eq!(status, [Status::Conflicting]);
+        assert_eq!(changes, [("quantity", "conflict")]);
+        let (status, _) = across(
+            "غرق 3 من الصيادين قبالة الساحل الشرقي",
+            "غرق ثلاثة أشخاص قبالة الساحل الشرقي",
+        );
+        assert_eq!(status, [Status::Shared]);
+    }
+
+    #[test]
+    fn a_shared_name_alone_is_no_match() {
+        let (status, _) = across(
+            "افتتاح معرض دولي للكتاب في تونس",
+            "أمطار غزيرة تغرق شوارع تونس",
+        );
+        assert_eq!(status, [Status::OnlyFrom, Status::OnlyTo]);
+    }
+
+    #[test]
+    fn opposite_directions_of_one_thing_align() {
+        let (status, changes) = across("أسعار القمح تصعد", "هبوط جديد لأسعار القمح عالميا");
+        assert_eq!(status, [Status::Conflicting]);
+        assert_eq!(changes, [("polarity", "antonym")]);
+        let (status, _) = across(
+            "البلدية تسمح بالتدخين في المقاهي",
+            "البلدية تحظر التدخين في المقاهي",
+        );
+        assert_eq!(status, [Status::Conflicting]);
     }
 
     #[test]
