@@ -7,7 +7,9 @@
 //! no slot did is `reworded`, a moved sentence is no claim change. Articles
 //! mode aligns claims across outlets itself (weighted word overlap plus shared
 //! slots), then calls an aligned pair `conflicting` when a comparable slot
-//! differs and `shared` otherwise.
+//! differs, the two say opposite things (antonyms, negation, a cancel or
+//! fail cue on one side), or nearly the same words name something else, and
+//! `shared` otherwise.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -47,7 +49,8 @@ pub struct SlotChange {
     /// `quantity | date | quote | attribution | entity | polarity`.
     pub slot: &'static str,
     /// `update | refinement | hedge | added | removed | edited | speaker | named |
-    /// anonymized | source | replaced | negated | affirmed | antonym | conflict`.
+    /// anonymized | source | replaced | negated | affirmed | antonym | conflict |
+    /// substituted`.
     pub kind: &'static str,
     pub from: Option<Slot>,
     pub to: Option<Slot>,
