@@ -7,9 +7,11 @@
 //! no slot did is `reworded`, a moved sentence is no claim change. Articles
 //! mode aligns claims across outlets itself (weighted word overlap plus shared
 //! slots), then calls an aligned pair `conflicting` when a comparable slot
-//! differs and `shared` otherwise.
+//! differs, the two say opposite things (antonyms, negation, a cancel or
+//! fail cue on one side), or nearly the same words name something else, and
+//! `shared` otherwise.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -47,7 +49,8 @@ pub struct SlotChange {
     /// `quantity | date | quote | attribution | entity | polarity`.
     pub slot: &'static str,
     /// `update | refinement | hedge | added | removed | edited | speaker | named |
-    /// anonymized | source | replaced | negated | affirmed | antonym | conflict`.
+    /// anonymized | source | replaced | negated | affirmed | antonym | conflict |
+    /// substituted`.
     pub kind: &'static str,
     pub from: Option<Slot>,
     pub to: Option<Slot>,
@@ -646,6 +649,15 @@ fn diff_polarity(from: &[&Slot], to: &[&Slot], out: &mut Vec<SlotChange>) {
 /// the seeds and the ANS train split; see BENCHMARKS.md).
 pub const ARTICLES_MATCH_THRESHOLD: f32 = 0.3;
 
+/// Claims that share at least two informative words match from this lower
+/// score: short claims (headlines) on the same story often share little else,
+/// and the rarity weights of a one-claim article favour the words not shared.
+const ARTICLES_MATCH_SHARING: f32 = 0.2;
+
+/// Claims that share a word and say opposite things of it (`النفط يصعد` /
+/// `هبوط النفط`) match from this score.
+const ARTICLES_MATCH_OPPOSED: f32 = 0.1;
+
 /// Words too common to tell claims apart.
 const STOPWORDS: &[&str] = &[
     "في",
@@ -808,6 +820,9 @@ const OPPOSITES: &[(&[&str], &[&str])] = &[
             "يتحسن",
             "تتحسن",
             "ينتعش",
+            "تعافي",
+            "يتعافي",
+            "تتعافي",
             "تنتعش",
             "انتعاش",
             "نمو",
@@ -852,6 +867,7 @@ const OPPOSITES: &[(&[&str], &[&str])] = &[
             "يخفض",
             "تخفض",
             "ادني",
+            "اقل",
             "خسائر",
             "خساره",
             "خسر",
@@ -888,6 +904,9 @@ const OPPOSITES: &[(&[&str], &[&str])] = &[
             "تتفق",
             "توافق",
             "تفاهم",
+            "تعاون",
+            "يتعاون",
+            "تتعاون",
             "agreement",
             "agree",
             "agreed",
@@ -899,6 +918,9 @@ const OPPOSITES: &[(&[&str], &[&str])] = &[
             "يختلف",
             "تختلف",
             "اختلاف",
+            "تحدي",
+            "يتحدي",
+            "تتحدي",
             "disagreement",
             "dispute",
             "disagree",
@@ -919,6 +941,11 @@ const OPPOSITES: &[(&[&str], &[&str])] = &[
             "يؤيد",
             "تؤيد",
             "تاييد",
+            "يدعم",
+            "تدعم",
+            "يشيد",
+            "تشيد",
+            "اشاده",
             "يرحب",
             "ترحب",
             "ترحيب",
@@ -939,6 +966,11 @@ const OPPOSITES: &[(&[&str], &[&str])] = &[
             "يدين",
             "تدين",
             "ادانه",
+            "ينتقد",
+            "تنتقد",
+            "انتقاد",
+            "يهاجم",
+            "تهاجم",
             "reject",
             "rejects",
             "oppose",
@@ -1002,6 +1034,12 @@ const OPPOSITES: &[(&[&str], &[&str])] = &[
             "قبض",
             "تقبض",
             "يقبض",
+            "اتهام",
+            "اتهامات",
+            "تهمه",
+            "يتهم",
+            "تتهم",
+            "محاكمه",
             "convicted",
             "sentenced",
             "arrest",
@@ -1019,6 +1057,9 @@ const OPPOSITES: &[(&[&str], &[&str])] = &[
             "افرجت",
             "اطلاق",
             "سراح",
+            "اخلاء",
+            "يخلي",
+            "تخلي",
             "acquitted",
             "acquittal",
             "released",
@@ -1027,7 +1068,17 @@ const OPPOSITES: &[(&[&str], &[&str])] = &[
         ],
     ),
     (
-        &["هدوء", "تهدئه", "سلام", "هدنه", "calm", "peace", "truce"],
+        &[
+            "هدوء",
+            "تهدئه",
+            "سلام",
+            "هدنه",
+            "انفراج",
+            "استقرار",
+            "calm",
+            "peace",
+            "truce",
+        ],
         &[
             "اشتباكات",
             "مواجهات",
@@ -1037,6 +1088,10 @@ const OPPOSITES: &[(&[&str], &[&str])] = &[
             "غارات",
             "غاره",
             "قتال",
+            "ازمه",
+            "توتر",
+            "توترات",
+            "تصعيد",
             "clashes",
             "attack",
             "fighting",
@@ -1078,11 +1133,45 @@ const OPPOSITES: &[(&[&str], &[&str])] = &[
     (&["دفن", "buried"], &["تشريح", "autopsy"]),
     (
         &[
+            "سماح",
+            "يسمح",
+            "تسمح",
+            "ترخيص",
+            "تراخيص",
+            "اباحه",
+            "allow",
+            "allows",
+            "permits",
+        ],
+        &[
+            "حظر", "يحظر", "تحظر", "منع", "يمنع", "تمنع", "ban", "bans", "banned", "forbids",
+        ],
+    ),
+    (
+        &["توحيد", "يوحد", "توحد", "وحده", "unite", "unity"],
+        &[
+            "تفريق",
+            "يفرق",
+            "تفرق",
+            "انقسام",
+            "تقسيم",
+            "divide",
+            "split",
+        ],
+    ),
+    (
+        &["وفره", "فائض", "abundance", "surplus"],
+        &["نقص", "شح", "ندره", "shortage", "scarcity"],
+    ),
+    (
+        &[
             "خروج",
             "مغادره",
             "يغادر",
             "تغادر",
             "نزوح",
+            "اجلاء",
+            "تهجير",
             "exodus",
             "leave",
         ],
@@ -1147,6 +1236,74 @@ const OPPOSITES: &[(&[&str], &[&str])] = &[
     ),
 ];
 
+/// Words that undo what a claim would otherwise assert: it failed, was
+/// cancelled or ignored, held despite something, or someone escaped it. Said by one outlet only, about what the other reports as
+/// done, they contradict it (`تفشل في القبض` / `تقبض على 22`, `إلغاء حظر
+/// التجول` / `فرض حظر التجول`).
+const FAILURE: &[&str] = &[
+    // failure
+    "فشل",
+    "فشلت",
+    "يفشل",
+    "تفشل",
+    "اخفق",
+    "اخفقت",
+    "يخفق",
+    "تخفق",
+    "اخفاق",
+    "fails",
+    "failed",
+    "failure",
+    // cancellation
+    "الغاء",
+    "الغي",
+    "الغت",
+    "يلغي",
+    "تلغي",
+    "cancels",
+    "cancelled",
+    "canceled",
+    // ignoring
+    "تجاهل",
+    "يتجاهل",
+    "تتجاهل",
+    "تجاهلت",
+    "ignores",
+    "ignored",
+    // escape
+    "يفلت",
+    "تفلت",
+    "افلات",
+    "نجاه",
+    "ينجو",
+    "تنجو",
+    "escapes",
+    "survives",
+    // despite
+    "رغم",
+    "برغم",
+    "despite",
+];
+
+/// Words saying something is absent or lacking: a claim with one of them is
+/// taken as negated.
+const ABSENCE: &[&str] = &[
+    "دون",
+    "بدون",
+    "بلا",
+    "عدم",
+    "تخلو",
+    "يخلو",
+    "خلو",
+    "غياب",
+    "تفتقر",
+    "يفتقر",
+    "افتقار",
+    "without",
+    "lacks",
+    "lack",
+];
+
 /// A lexicon folded the way the words it is compared with are (match key).
 fn folded(words: &[&str]) -> HashSet<String> {
     words
@@ -1162,6 +1319,9 @@ struct Lexicons {
     opposites: Vec<(HashSet<String>, HashSet<String>)>,
     casualty_units: HashSet<String>,
     failure: HashSet<String>,
+    absence: HashSet<String>,
+    /// Reporting verbs (`قال`, `أكد`): outlets swap them freely.
+    reporting: HashSet<String>,
 }
 
 fn lexicons() -> &'static Lexicons {
@@ -1173,20 +1333,12 @@ fn lexicons() -> &'static Lexicons {
             .iter()
             .map(|(a, b)| (folded(a), folded(b)))
             .collect(),
-        failure: folded(&[
-            "فشل",
-            "فشلت",
-            "يفشل",
-            "تفشل",
-            "اخفق",
-            "اخفقت",
-            "يخفق",
-            "تخفق",
-            "اخفاق",
-            "fails",
-            "failed",
-            "failure",
-        ]),
+        reporting: folded(super::attribution::AR_VERBS)
+            .union(&folded(super::attribution::EN_VERBS))
+            .cloned()
+            .collect(),
+        failure: folded(FAILURE),
+        absence: folded(ABSENCE),
         casualty_units: folded(&[
             "قتيل",
             "قتلي",
@@ -1270,14 +1422,82 @@ struct Profile {
     events: HashSet<&'static str>,
     quantities: Vec<Q>,
     dates: Vec<String>,
-    /// Words with proclitics stripped, for the classes of opposites.
-    bare: HashSet<String>,
+    /// Words with proclitics stripped, for the classes of opposites (ordered,
+    /// so the cue reported is always the same one).
+    bare: BTreeSet<String>,
     /// Says there were no casualties ("دون وقوع ضحايا").
     no_casualties: bool,
     /// Four-digit years written in the text, slot or not (`أوسكار 2018`).
     years: Vec<String>,
     entities: HashSet<String>,
+    /// A negation cue, or an absence word (`بلا`, `دون`, `عدم`).
     negated: bool,
+    absent: Option<String>,
+    /// The words in order, for the word-by-word comparison of nearly identical claims.
+    tokens: Vec<Token>,
+}
+
+/// One word of a claim as compared word by word.
+struct Token {
+    /// Match key, that key with a proclitic stripped, and its stem: two words
+    /// are the same when any of these agree (`والصواريخ`, `الصواريخ`).
+    key: String,
+    bare: String,
+    stem: String,
+    /// As written, for the report.
+    surface: String,
+}
+
+impl Token {
+    fn same(&self, other: &Token) -> bool {
+        self.key == other.key || self.bare == other.bare || self.stem == other.stem
+    }
+
+    /// Whether the two words likely share an Arabic root (`تفرج` / `الإفراج`,
+    /// `سنرحل` / `الرحيل`): verb prefixes and weak letters dropped, the first
+    /// three consonants agree. Crude, so only used to excuse a substitution.
+    fn related(&self, other: &Token) -> bool {
+        let root = |t: &Token| -> Option<String> {
+            let mut w: Vec<char> = t.bare.chars().collect();
+            if !w.iter().all(|c| ('\u{0621}'..='\u{064A}').contains(c)) {
+                return None;
+            }
+            for _ in 0..2 {
+                if w.len() >= 4 && "اتينسم".contains(w[0]) {
+                    w.remove(0);
+                }
+            }
+            let consonants: String = w
+                .into_iter()
+                .filter(|c| !"اويىءئؤه".contains(*c))
+                .take(3)
+                .collect();
+            (consonants.chars().count() == 3).then_some(consonants)
+        };
+        root(self).is_some_and(|r| root(other) == Some(r))
+    }
+}
+
+/// The words of a text in order, each with the written word it comes from.
+fn tokens(text: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    for written in text.split_whitespace() {
+        let surface = written.trim_matches(|c: char| !c.is_alphanumeric());
+        for key in words(&match_key(written)) {
+            let bare = PROCLITICS
+                .iter()
+                .find_map(|p| key.strip_prefix(p).filter(|r| r.chars().count() >= 3))
+                .unwrap_or(&key)
+                .to_string();
+            out.push(Token {
+                stem: stem(&key),
+                bare,
+                key,
+                surface: surface.to_string(),
+            });
+        }
+    }
+    out
 }
 
 fn profile(claim: &Claim) -> Profile {
@@ -1301,8 +1521,12 @@ fn profile(claim: &Claim) -> Profile {
         .map(|w| stem(&super::quantity::unit_key(w)))
         .collect();
     let mut events = HashSet::new();
-    let mut bare_words = HashSet::new();
-    for w in &ws {
+    let mut bare_words = BTreeSet::new();
+    for (i, w) in ws.iter().enumerate() {
+        // `على الأقل` is "at least", not "lower".
+        if w == "الاقل" && i > 0 && ws[i - 1] == "علي" {
+            continue;
+        }
         let bare = PROCLITICS
             .iter()
             .find_map(|p| w.strip_prefix(p).filter(|r| r.chars().count() >= 3))
@@ -1313,8 +1537,32 @@ fn profile(claim: &Claim) -> Profile {
             }
         }
         bare_words.insert(w.clone());
-        bare_words.insert(bare.to_string());
+        // Every reading of the proclitics: `بالغاء` is `ب` + `الغاء`, not `بال` + `غاء`.
+        bare_words.extend(
+            PROCLITICS
+                .iter()
+                .filter_map(|p| w.strip_prefix(p).filter(|r| r.chars().count() >= 3))
+                .map(str::to_string),
+        );
     }
+    // "Without" or "lacking" negates the claim as `لا` would (`بلا عوائق`,
+    // `لا عوائق`), but not "below" a figure (`دون 80 دولارا`), and a claim
+    // of no casualties is the casualty rule's.
+    let absent = (!no_casualties)
+        .then(|| {
+            ws.iter().enumerate().find_map(|(i, w)| {
+                let below = ws
+                    .get(i + 1)
+                    .is_some_and(|n| n.chars().next().is_some_and(|c| c.is_ascii_digit()));
+                let bare = PROCLITICS
+                    .iter()
+                    .find_map(|p| w.strip_prefix(p).filter(|r| r.chars().count() >= 3))
+                    .unwrap_or(w);
+                ((lex.absence.contains(w.as_str()) || lex.absence.contains(bare)) && !below)
+                    .then(|| w.clone())
+            })
+        })
+        .flatten();
     // "Without casualties" speaks of the same thing as a death toll.
     if no_casualties {
         events.insert("killed");
@@ -1338,10 +1586,13 @@ fn profile(claim: &Claim) -> Profile {
             .filter_map(entity_parts)
             .map(|(c, _)| c.to_string())
             .collect(),
-        negated: claim
-            .slots
-            .iter()
-            .any(|s| matches!(s, Slot::Polarity { negated: true, .. })),
+        negated: absent.is_some()
+            || claim
+                .slots
+                .iter()
+                .any(|s| matches!(s, Slot::Polarity { negated: true, .. })),
+        absent,
+        tokens: tokens(&claim.text),
     }
 }
 
@@ -1403,9 +1654,13 @@ fn score(a: &Profile, b: &Profile, rarity: &Rarity) -> f32 {
     } else {
         0.0
     };
-    if a.entities
-        .intersection(&b.entities)
-        .any(|e| rarity.rare_entities.contains(e))
+    // A shared rare name marks the same claim only when something else is
+    // shared too: two headlines that only both name Syria are not one claim.
+    let shared_stems = a.stems.intersection(&b.stems).count();
+    if shared_stems >= 2
+        && a.entities
+            .intersection(&b.entities)
+            .any(|e| rarity.rare_entities.contains(e))
     {
         s += 0.3;
     }
@@ -1441,6 +1696,27 @@ const SAME_WORDING: f32 = 0.6;
 /// negating what the other affirms is a contradiction.
 const SAME_CLAIM: f32 = 0.38;
 
+/// The words of opposite classes the two claims use, one class per pair
+/// (`ارتفاع` / `انخفاض`): each claim uses one side of the class and not the other.
+fn antonyms(pa: &Profile, pb: &Profile) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (up, down) in &lexicons().opposites {
+        let side = |p: &Profile, class: &HashSet<String>| {
+            p.bare.iter().find(|w| class.contains(w.as_str())).cloned()
+        };
+        for (x, y) in [(up, down), (down, up)] {
+            if let (Some(p), Some(q)) = (side(pa, x), side(pb, y))
+                && side(pa, y).is_none()
+                && side(pb, x).is_none()
+            {
+                out.push((p, q));
+                break;
+            }
+        }
+    }
+    out
+}
+
 /// The slots on which two aligned claims of different outlets contradict.
 fn conflicts(a: &Claim, b: &Claim, pa: &Profile, pb: &Profile, similarity: f32) -> Vec<SlotChange> {
     let mut out = Vec::new();
@@ -1463,11 +1739,23 @@ fn conflicts(a: &Claim, b: &Claim, pa: &Profile, pb: &Profile, similarity: f32) 
     }
     let qa: Vec<&Slot> = of_type(&a.slots, "quantity");
     let qb: Vec<&Slot> = of_type(&b.slots, "quantity");
-    let (pairs, _, _) = pair_quantities(&qa, &qb);
+    let (mut pairs, left_a, left_b) = pair_quantities(&qa, &qb);
+    // One figure left on each side, counts of differently named things (`5
+    // من أفراد الشرطة` / `شخصين`) or one without its noun: the same figure
+    // told differently.
+    if let ([x], [y]) = (left_a.as_slice(), left_b.as_slice())
+        && let (Some(p), Some(q)) = (quantity(x), quantity(y))
+        && [p.kind, q.kind]
+            .iter()
+            .all(|k| matches!(k, QuantityKind::Count | QuantityKind::Number))
+    {
+        pairs.push((x, y));
+    }
     for (x, y) in pairs {
-        let (Some(p), Some(q)) = (quantity(x), quantity(y)) else {
+        let (Some(mut p), Some(q)) = (quantity(x), quantity(y)) else {
             continue;
         };
+        p.kind = q.kind;
         if quantities_conflict(&p, &q) {
             out.push(change("quantity", "conflict", Some(x), Some(y)));
         }
@@ -1487,43 +1775,38 @@ fn conflicts(a: &Claim, b: &Claim, pa: &Profile, pb: &Profile, similarity: f32) 
     // Negation differs all the time between outlets' loosely matched
     // sentences; it contradicts only when they say nearly the same thing.
     if pa.negated != pb.negated && similarity >= SAME_CLAIM {
-        let cue = |c: &Claim| {
+        let cue = |c: &Claim, p: &Profile| {
             c.slots
                 .iter()
                 .find(|s| matches!(s, Slot::Polarity { .. }))
                 .cloned()
+                .or_else(|| {
+                    p.absent.as_ref().map(|w| Slot::Polarity {
+                        negated: true,
+                        text: w.clone(),
+                    })
+                })
         };
         out.push(SlotChange {
             slot: "polarity",
             kind: "conflict",
-            from: cue(a),
-            to: cue(b),
+            from: cue(a, pa),
+            to: cue(b, pb),
         });
     }
-    for (up, down) in &lexicons().opposites {
-        let side = |p: &Profile, class: &HashSet<String>| {
-            p.bare.iter().find(|w| class.contains(w.as_str())).cloned()
-        };
-        for (x, y) in [(up, down), (down, up)] {
-            if let (Some(p), Some(q)) = (side(pa, x), side(pb, y))
-                && side(pa, y).is_none()
-                && side(pb, x).is_none()
-            {
-                out.push(SlotChange {
-                    slot: "polarity",
-                    kind: "antonym",
-                    from: Some(Slot::Polarity {
-                        negated: false,
-                        text: p,
-                    }),
-                    to: Some(Slot::Polarity {
-                        negated: false,
-                        text: q,
-                    }),
-                });
-                break;
-            }
-        }
+    for (p, q) in antonyms(pa, pb) {
+        out.push(SlotChange {
+            slot: "polarity",
+            kind: "antonym",
+            from: Some(Slot::Polarity {
+                negated: false,
+                text: p,
+            }),
+            to: Some(Slot::Polarity {
+                negated: false,
+                text: q,
+            }),
+        });
     }
     // One claims a failure of what the other reports done (`تفشل في القبض`
     // against `تقبض على 22`).
@@ -1625,7 +1908,105 @@ fn conflicts(a: &Claim, b: &Claim, pa: &Profile, pb: &Profile, similarity: f32) 
             to: Some(year(&pb.years[0])),
         });
     }
+    if out.is_empty()
+        && let Some((x, y)) = substitution(&pa.tokens, &pb.tokens)
+    {
+        let word = |side: &[&Token]| {
+            let mut text: Vec<&str> = Vec::new();
+            for t in side {
+                if text.last() != Some(&t.surface.as_str()) {
+                    text.push(&t.surface);
+                }
+            }
+            let text = text.join(" ");
+            Slot::Entity {
+                canonical: text.clone(),
+                text,
+                kind: super::EntityKind::Other,
+            }
+        };
+        out.push(SlotChange {
+            slot: "entity",
+            kind: "substituted",
+            from: Some(word(&x)),
+            to: Some(word(&y)),
+        });
+    }
     out
+}
+
+/// The one place where two nearly identical claims differ, when that is one
+/// or two words replaced by one or two others (`النساء` / `الأطفال`, `وضع` /
+/// `نزع`) and at least three words and 60% of the longer claim are the same:
+/// the outlets tell the same story about something else. Figures, reporting
+/// verbs and function words are left to the other rules.
+fn substitution<'p>(a: &'p [Token], b: &'p [Token]) -> Option<(Vec<&'p Token>, Vec<&'p Token>)> {
+    let (n, m) = (a.len(), b.len());
+    if n.min(m) < 4 || n.max(m) > 60 {
+        return None;
+    }
+    // Longest common subsequence of words.
+    let mut lcs = vec![vec![0u16; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            lcs[i][j] = if a[i].same(&b[j]) {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let same = lcs[0][0] as usize;
+    if same < 3 || (same as f32) < 0.6 * n.max(m) as f32 {
+        return None;
+    }
+    // Walk the alignment and collect the runs of unmatched words.
+    let mut blocks: Vec<(Vec<&Token>, Vec<&Token>)> = Vec::new();
+    let mut open = false;
+    let (mut i, mut j) = (0, 0);
+    while i < n || j < m {
+        if i < n && j < m && a[i].same(&b[j]) && lcs[i][j] == lcs[i + 1][j + 1] + 1 {
+            open = false;
+            i += 1;
+            j += 1;
+            continue;
+        }
+        if !open {
+            blocks.push((Vec::new(), Vec::new()));
+            open = true;
+        }
+        let block = blocks.last_mut()?;
+        if j >= m || (i < n && lcs[i + 1][j] >= lcs[i][j + 1]) {
+            block.0.push(&a[i]);
+            i += 1;
+        } else {
+            block.1.push(&b[j]);
+            j += 1;
+        }
+    }
+    let [(from, to)] = <[_; 1]>::try_from(blocks).ok()?;
+    if from.is_empty() || to.is_empty() || from.len() > 2 || to.len() > 2 {
+        return None;
+    }
+    let lex = lexicons();
+    // Function words (with their conjunction: `ولا`), negation and absence
+    // words (the polarity rule's), and reporting verbs.
+    let plain = |side: &[&Token]| {
+        side.iter()
+            .any(|t| t.key.chars().any(|c| c.is_ascii_digit()))
+            || side.iter().all(|t| {
+                let conj = t.key.trim_start_matches(['و', 'ف']);
+                [t.key.as_str(), t.bare.as_str(), conj].iter().any(|w| {
+                    lex.stopwords.contains(*w)
+                        || lex.absence.contains(*w)
+                        || lex.reporting.contains(*w)
+                })
+            })
+    };
+    if plain(&from) || plain(&to) || from.iter().any(|x| to.iter().any(|y| x.related(y))) {
+        return None;
+    }
+    Some((from, to))
 }
 
 /// Two outlets' figures for the same counted thing contradict unless they are
@@ -1690,7 +2071,11 @@ pub fn compare_articles(from: &[Claim], to: &[Claim]) -> Vec<ClaimChange> {
     for (i, a) in pa.iter().enumerate() {
         for (j, b) in pb.iter().enumerate() {
             let s = score(a, b, &rarity);
-            if s >= ARTICLES_MATCH_THRESHOLD {
+            let shared = a.stems.intersection(&b.stems).count();
+            if s >= ARTICLES_MATCH_THRESHOLD
+                || (shared >= 2 && s >= ARTICLES_MATCH_SHARING)
+                || (shared >= 1 && s >= ARTICLES_MATCH_OPPOSED && !antonyms(a, b).is_empty())
+            {
                 candidates.push((s, i, j));
             }
         }
@@ -1846,6 +2231,117 @@ mod tests {
             &b(12.0, Qualifier::Exact),
             &b(12.0, Qualifier::About)
         ));
+    }
+
+    /// Two one-sentence articles compared: the statuses and the changes.
+    fn across(a: &str, b: &str) -> (Vec<Status>, Vec<(&'static str, &'static str)>) {
+        let opts = super::super::ExtractOptions::default();
+        let side = |t: &str| {
+            let units = crate::text::segment::segment(t);
+            statements(t, &units, &super::super::extract(t, &opts))
+        };
+        let rows = compare_articles(&side(a), &side(b));
+        (
+            rows.iter().map(|r| r.status).collect(),
+            rows.iter()
+                .flat_map(|r| r.changes.iter().map(|c| (c.slot, c.kind)))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn one_word_substituted_conflicts() {
+        let (status, changes) = across(
+            "الشركة تطلق سيارة كهربائية جديدة في السوق المحلية",
+            "الشركة تطلق دراجة كهربائية جديدة في السوق المحلية",
+        );
+        assert_eq!(status, [Status::Conflicting]);
+        assert_eq!(changes, [("entity", "substituted")]);
+        // The same root reworded, and a reporting verb swapped, are no contradiction.
+        let (status, _) = across(
+            "السلطات تفرج عن الصحفي المعتقل منذ شهر",
+            "الإفراج عن الصحفي المعتقل منذ شهر",
+        );
+        assert_eq!(status, [Status::Shared]);
+        let (status, _) = across(
+            "قال الوزير إن المحادثات ستستأنف الأسبوع المقبل",
+            "أكد الوزير أن المحادثات ستستأنف الأسبوع المقبل",
+        );
+        assert_eq!(status, [Status::Shared]);
+    }
+
+    #[test]
+    fn undoing_cue_on_one_side_conflicts() {
+        let (status, changes) = across(
+            "الحكومة تلغي حظر التجول في المدينة",
+            "الحكومة تفرض حظر التجول في المدينة",
+        );
+        assert_eq!(status, [Status::Conflicting]);
+        assert!(changes.contains(&("polarity", "antonym")), "{changes:?}");
+        // `بالإلغاء` is `ب` + `الإلغاء`: both sides cancel.
+        let (status, _) = across(
+            "الحكومة تلغي حظر التجول في المدينة",
+            "قامت الحكومة بإلغاء حظر التجول في المدينة",
+        );
+        assert_eq!(status, [Status::Shared]);
+    }
+
+    #[test]
+    fn absence_is_a_negation() {
+        let (status, changes) = across(
+            "قافلة مساعدات إنسانية تدخل المدينة المحاصرة",
+            "المدينة المحاصرة بدون مساعدات إنسانية",
+        );
+        assert_eq!(status, [Status::Conflicting]);
+        assert_eq!(changes, [("polarity", "conflict")]);
+        // Without on one side, no on the other: the same claim.
+        let (status, _) = across(
+            "مرور الشاحنات عبر المعبر بلا عوائق",
+            "لا عوائق أمام مرور الشاحنات عبر المعبر",
+        );
+        assert_eq!(status, [Status::Shared]);
+        // `دون` before a figure is "below".
+        let (status, _) = across(
+            "سعر القمح يستقر دون 300 دولار للطن",
+            "سعر القمح يستقر عند أقل من 300 دولار للطن",
+        );
+        assert_eq!(status, [Status::Shared]);
+    }
+
+    #[test]
+    fn single_figures_compared_across_units() {
+        let (status, changes) = across(
+            "غرق 7 من الصيادين قبالة الساحل الشرقي",
+            "غرق ثلاثة أشخاص قبالة الساحل الشرقي",
+        );
+        assert_eq!(status, [Status::Conflicting]);
+        assert_eq!(changes, [("quantity", "conflict")]);
+        let (status, _) = across(
+            "غرق 3 من الصيادين قبالة الساحل الشرقي",
+            "غرق ثلاثة أشخاص قبالة الساحل الشرقي",
+        );
+        assert_eq!(status, [Status::Shared]);
+    }
+
+    #[test]
+    fn a_shared_name_alone_is_no_match() {
+        let (status, _) = across(
+            "افتتاح معرض دولي للكتاب في تونس",
+            "أمطار غزيرة تغرق شوارع تونس",
+        );
+        assert_eq!(status, [Status::OnlyFrom, Status::OnlyTo]);
+    }
+
+    #[test]
+    fn opposite_directions_of_one_thing_align() {
+        let (status, changes) = across("أسعار القمح تصعد", "هبوط جديد لأسعار القمح عالميا");
+        assert_eq!(status, [Status::Conflicting]);
+        assert_eq!(changes, [("polarity", "antonym")]);
+        let (status, _) = across(
+            "البلدية تسمح بالتدخين في المقاهي",
+            "البلدية تحظر التدخين في المقاهي",
+        );
+        assert_eq!(status, [Status::Conflicting]);
     }
 
     #[test]

@@ -9,10 +9,11 @@
 //! Cues:
 //! * Arabic: لم، لن، لا (not in the affirmative idioms لا سيما، لا بد، لا يزال، لا شك،
 //!   لا ريب), ليس and its forms, ما before a verb at the start of a clause (ما قال; not
-//!   ما زال, not relative ما before a present-tense verb), غير before a predicate adjective
-//!   (غير صحيح، غير مؤكد… — not غير مسبوق, which is "unprecedented"), and the denial and
-//!   refusal verbs نفى and رفض in their common forms. دون/بدون are not cues ("without" does
-//!   not negate the claim).
+//!   ما زال, not relative ما before a present-tense verb, not ما opening a question), غير
+//!   before a predicate adjective (غير صحيح، غير مؤكد… — not غير مسبوق, which is
+//!   "unprecedented"), and the denial and refusal verbs نفى and رفض in their common forms.
+//!   دون/بدون are not cues ("without" does not negate the claim; articles mode weighs
+//!   it as an absence, see `claims::compare`).
 //! * English: not, never, nor, cannot, any `n't`, no as a determiner (not "No. 5"), and
 //!   deny/refuse/reject in their common forms.
 
@@ -133,9 +134,11 @@ pub(super) const EN_PLAIN: &[&str] = &[
 /// Negation cues in `sentence`, in order, as `Slot::Polarity { negated: true, text: cue }`
 /// (the cue token as written). See the module doc for the cue list.
 pub fn find_negations(sentence: &str) -> Vec<Slot> {
+    // `ما` opening a question asks "what", it does not negate (`ما قصة …؟`).
+    let question = sentence.trim_end().ends_with(['?', '؟']);
     with_analysis(sentence, None, |t, _| {
         (0..t.len())
-            .filter(|&i| is_cue(t, i))
+            .filter(|&i| is_cue(t, i, question))
             .map(|i| Slot::Polarity {
                 negated: true,
                 text: t.text(i, i + 1).to_string(),
@@ -144,7 +147,7 @@ pub fn find_negations(sentence: &str) -> Vec<Slot> {
     })
 }
 
-fn is_cue(t: &Tokens, i: usize) -> bool {
+fn is_cue(t: &Tokens, i: usize, question: bool) -> bool {
     let k = t.key(i);
     let k0 = t.key_noconj(i);
     let next = (i + 1 < t.len() && t.toks[i + 1].punct & P_BREAK == 0).then(|| t.key(i + 1));
@@ -168,6 +171,7 @@ fn is_cue(t: &Tokens, i: usize) -> bool {
                 || t.toks[i].punct & P_BREAK != 0
                 || matches!(t.key(i - 1), "لكن" | "ولكن" | "بل" | "ثم");
             clause_start
+                && !question
                 && next.is_some_and(|n| {
                     lex_of(n) & lex::MA_NOT_NEG == 0
                         && !n.starts_with("ال")
@@ -237,6 +241,8 @@ mod tests {
         assert!(cues("لا يزال القتال مستمراً").is_empty());
         assert!(cues("ما زال القتال مستمراً").is_empty());
         assert!(cues("وهو ما يزيد من تعقيد المشهد").is_empty());
+        // Interrogative ما.
+        assert!(cues("ما قصة الرسالة التي وصلت إلى بيونغ يانغ؟").is_empty());
     }
 
     #[test]

@@ -523,17 +523,19 @@ fn num_word(k: &str) -> Option<NW> {
     num_lex().get(k).copied()
 }
 
-/// A number word with an optional leading و (returned as `true`). Other clitics only for
-/// long stems: لست (I am not) must not become ل + ست.
+/// A number word with an optional leading و (returned as `true`). Other clitics (ب، ل)
+/// only for long stems (`بملياري دولار`): لست (I am not) must not become ل + ست.
 fn num_word_clitic(k: &str) -> Option<(NW, bool)> {
     if let Some(nw) = num_word(k) {
         return Some((nw, false));
     }
-    let rest = k.strip_prefix('و')?;
-    if let Some(nw) = num_word(rest) {
+    if let Some(nw) = k.strip_prefix('و').and_then(num_word) {
         return Some((nw, true));
     }
-    None
+    ['ب', 'ل'].iter().find_map(|&p| {
+        let rest = k.strip_prefix(p).filter(|r| r.chars().count() >= 4)?;
+        num_word(rest).map(|nw| (nw, false))
+    })
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -2284,6 +2286,9 @@ mod tests {
             ("2.5 مليار", 2.5e9),
             ("1,5 مليار", 1.5e9),
             ("20 ألفاً", 2e4),
+            // A preposition on a long number word.
+            ("بملياري", 2e9),
+            ("لثلاثة ملايين", 3e6),
         ];
         for (w, v) in rows {
             assert!((val(&format!("{w} شخص")) - v).abs() < 1e-6, "{w}");
