@@ -1385,7 +1385,13 @@ const PROCLITICS: &[&str] = &[
 
 /// Words of a match-key text: letters and digits.
 fn words(key: &str) -> Vec<String> {
-    key.split(|c: char| !c.is_alphanumeric())
+    // The Arabic letters and ASCII first: the general Unicode lookup is slow.
+    let is_word = |c: char| {
+        c.is_ascii_alphanumeric()
+            || ('\u{0621}'..='\u{064A}').contains(&c)
+            || (!c.is_ascii() && c.is_alphanumeric())
+    };
+    key.split(|c: char| !is_word(c))
         .filter(|w| !w.is_empty())
         .map(str::to_string)
         .collect()
@@ -1425,6 +1431,9 @@ struct Profile {
     /// Words with proclitics stripped, for the classes of opposites (ordered,
     /// so the cue reported is always the same one).
     bare: BTreeSet<String>,
+    /// Per class of opposites: the first word of each pole this claim uses
+    /// (computed once: pairs of claims are compared many times).
+    poles: Vec<(Option<String>, Option<String>)>,
     /// Says there were no casualties ("دون وقوع ضحايا").
     no_casualties: bool,
     /// Four-digit years written in the text, slot or not (`أوسكار 2018`).
@@ -1571,6 +1580,19 @@ fn profile(claim: &Claim) -> Profile {
         stems,
         no_casualties,
         years,
+        poles: lex
+            .opposites
+            .iter()
+            .map(|(up, down)| {
+                let first = |class: &HashSet<String>| {
+                    bare_words
+                        .iter()
+                        .find(|w| class.contains(w.as_str()))
+                        .cloned()
+                };
+                (first(up), first(down))
+            })
+            .collect(),
         bare: bare_words,
         events,
         quantities: claim.slots.iter().filter_map(quantity).collect(),
@@ -1644,11 +1666,62 @@ impl Rarity {
 /// Match score of two claims: word overlap weighted by rarity, plus shared
 /// rare entities, events, counted things and dates; claims about different
 /// events (a killing, a deployment) are kept apart.
-fn score(a: &Profile, b: &Profile, rarity: &Rarity) -> f32 {
-    let weight = |s: &String| rarity.stem_idf.get(s).copied().unwrap_or(1.0);
-    let shared: f32 = a.stems.intersection(&b.stems).map(weight).sum();
-    let total_a: f32 = a.stems.iter().map(weight).sum();
-    let total_b: f32 = b.stems.iter().map(weight).sum();
+/// A claim's stems as sorted ids with their weights: pairs of claims are
+/// scored many times, so the strings are hashed once.
+struct Bag {
+    ids: Vec<u32>,
+    weights: Vec<f32>,
+    total: f32,
+}
+
+/// The bags of both articles' claims, over one id space.
+fn bags<'p>(from: &'p [Profile], to: &'p [Profile], rarity: &Rarity) -> (Vec<Bag>, Vec<Bag>) {
+    let mut ids: HashMap<&'p str, u32> = HashMap::new();
+    let mut bag = |p: &'p Profile| {
+        let mut pairs: Vec<(u32, f32)> = p
+            .stems
+            .iter()
+            .map(|s| {
+                let next = ids.len() as u32;
+                (
+                    *ids.entry(s.as_str()).or_insert(next),
+                    rarity.stem_idf.get(s).copied().unwrap_or(1.0),
+                )
+            })
+            .collect();
+        pairs.sort_by_key(|(id, _)| *id);
+        Bag {
+            total: pairs.iter().map(|(_, w)| w).sum(),
+            ids: pairs.iter().map(|(id, _)| *id).collect(),
+            weights: pairs.iter().map(|(_, w)| *w).collect(),
+        }
+    };
+    let a = from.iter().map(&mut bag).collect();
+    let b = to.iter().map(&mut bag).collect();
+    (a, b)
+}
+
+/// Weight and number of the stems two bags share (a merge of sorted ids).
+fn overlap(a: &Bag, b: &Bag) -> (f32, usize) {
+    let (mut i, mut j, mut weight, mut count) = (0, 0, 0.0, 0);
+    while i < a.ids.len() && j < b.ids.len() {
+        match a.ids[i].cmp(&b.ids[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                weight += a.weights[i];
+                count += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    (weight, count)
+}
+
+fn score(a: &Profile, b: &Profile, rarity: &Rarity, bag_a: &Bag, bag_b: &Bag) -> f32 {
+    let (shared, shared_stems) = overlap(bag_a, bag_b);
+    let (total_a, total_b) = (bag_a.total, bag_b.total);
     let mut s = if total_a > 0.0 && total_b > 0.0 {
         shared / (total_a * total_b).sqrt()
     } else {
@@ -1656,7 +1729,6 @@ fn score(a: &Profile, b: &Profile, rarity: &Rarity) -> f32 {
     };
     // A shared rare name marks the same claim only when something else is
     // shared too: two headlines that only both name Syria are not one claim.
-    let shared_stems = a.stems.intersection(&b.stems).count();
     if shared_stems >= 2
         && a.entities
             .intersection(&b.entities)
@@ -1700,18 +1772,12 @@ const SAME_CLAIM: f32 = 0.38;
 /// (`ارتفاع` / `انخفاض`): each claim uses one side of the class and not the other.
 fn antonyms(pa: &Profile, pb: &Profile) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    for (up, down) in &lexicons().opposites {
-        let side = |p: &Profile, class: &HashSet<String>| {
-            p.bare.iter().find(|w| class.contains(w.as_str())).cloned()
-        };
-        for (x, y) in [(up, down), (down, up)] {
-            if let (Some(p), Some(q)) = (side(pa, x), side(pb, y))
-                && side(pa, y).is_none()
-                && side(pb, x).is_none()
-            {
-                out.push((p, q));
-                break;
+    for ((a_up, a_down), (b_up, b_down)) in pa.poles.iter().zip(&pb.poles) {
+        match (a_up, a_down, b_up, b_down) {
+            (Some(p), None, None, Some(q)) | (None, Some(p), Some(q), None) => {
+                out.push((p.clone(), q.clone()))
             }
+            _ => {}
         }
     }
     out
@@ -2066,12 +2132,13 @@ pub fn compare_articles(from: &[Claim], to: &[Claim]) -> Vec<ClaimChange> {
     let pa: Vec<Profile> = from.iter().map(profile).collect();
     let pb: Vec<Profile> = to.iter().map(profile).collect();
     let rarity = Rarity::of(&pa, &pb);
+    let (bags_a, bags_b) = bags(&pa, &pb, &rarity);
 
     let mut candidates: Vec<(f32, usize, usize)> = Vec::new();
     for (i, a) in pa.iter().enumerate() {
         for (j, b) in pb.iter().enumerate() {
-            let s = score(a, b, &rarity);
-            let shared = a.stems.intersection(&b.stems).count();
+            let s = score(a, b, &rarity, &bags_a[i], &bags_b[j]);
+            let shared = overlap(&bags_a[i], &bags_b[j]).1;
             if s >= ARTICLES_MATCH_THRESHOLD
                 || (shared >= 2 && s >= ARTICLES_MATCH_SHARING)
                 || (shared >= 1 && s >= ARTICLES_MATCH_OPPOSED && !antonyms(a, b).is_empty())
