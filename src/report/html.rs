@@ -39,7 +39,9 @@ ins { background: var(--ins-strong); text-decoration: none; }
 table.side { width: 100%; border-collapse: collapse; table-layout: fixed; }
 table.side td { vertical-align: top; width: 50%; padding: .3rem .6rem; border-bottom: 1px solid #eaeef2; unicode-bidi: plaintext; }
 table.side th { text-align: start; font-weight: 600; padding: .3rem .6rem; vertical-align: top; }
-.claims table.side th { width: 16rem; }
+table.claimtab { width: 100%; border-collapse: collapse; table-layout: fixed; }
+table.claimtab td { vertical-align: top; padding: .3rem .6rem; border-bottom: 1px solid #eaeef2; unicode-bidi: plaintext; }
+table.claimtab th { text-align: start; font-weight: 600; padding: .3rem .6rem; vertical-align: top; width: 16rem; }
 tr.claim.changed, tr.claim.conflicting { background: #fff8c5; }
 tr.claim.added, tr.claim.only_to { background: var(--ins); }
 tr.claim.removed, tr.claim.only_from { background: var(--del); }
@@ -116,11 +118,12 @@ pub fn render(report: &DiffReport, context: usize, out: &mut dyn Write) -> io::R
 <input type="radio" name="view" id="view-inline" checked hidden><input type="radio" name="view" id="view-side" hidden>
 <nav class="views" dir="ltr"><label for="view-inline">Inline</label><label for="view-side">Side by side</label></nav>
 <main>
-<section class="inline" dir="{dir}">
 "#,
         esc(&report.summary())
     );
+    // Claims first, in both views: what a reader wants first.
     claims_section(&mut h, report, dir);
+    let _ = writeln!(h, r#"<section class="inline" dir="{dir}">"#);
     for item in with_context(&report.sentences, context) {
         match item {
             Shown::Row(row) => inline_row(&mut h, report.mode, row, dir),
@@ -161,7 +164,7 @@ fn claims_section(h: &mut String, report: &DiffReport, dir: &str) {
     if rows.is_empty() {
         return;
     }
-    h.push_str("<section class=\"claims\"><h2 dir=\"ltr\">Claims</h2>\n<table class=\"side\" dir=\"ltr\"><tbody>\n");
+    h.push_str("<section class=\"claims\"><h2 dir=\"ltr\">Claims</h2>\n<table class=\"claimtab\" dir=\"ltr\"><tbody>\n");
     for c in rows {
         let status = format!("{:?}", c.status).to_lowercase();
         let changes: Vec<String> = c

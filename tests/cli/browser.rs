@@ -103,6 +103,8 @@ const rect = (i) => { const r = document.createRange(); r.setStart(text, i); r.s
 const first = rect(0), last = rect(text.length - 2);
 document.body.setAttribute('data-direction', getComputedStyle(p).direction);
 document.body.setAttribute('data-first-right-of-last', String(first.left > last.left || first.top < last.top && first.right > last.right));
+const claims = document.querySelector('table.claimtab');
+document.body.setAttribute('data-claims-shown', String(!!claims && claims.offsetHeight > 0));
 </script>"#;
     let measured = format!("{}{}", &html[..csp_start], &html[csp_end..])
         .replace("</body>", &format!("{probe}</body>"));
@@ -117,5 +119,10 @@ document.body.setAttribute('data-first-right-of-last', String(first.left > last.
     assert!(
         dom.contains("data-first-right-of-last=\"true\""),
         "the first letter is not on the right"
+    );
+    // The claim changes (12 thousand against 10 thousand soldiers) are shown first.
+    assert!(
+        dom.contains("data-claims-shown=\"true\""),
+        "the claim changes are not displayed"
     );
 }
