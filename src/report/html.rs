@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use super::term::describe_change;
+use super::term::slot_text;
 use super::{DiffReport, Mode, SentenceRow, Shown, UnitRef, with_context};
 use crate::claims::compare::{ClaimChange, Status};
 use crate::diff::{Op, WordOp};
@@ -41,7 +41,8 @@ table.side td { vertical-align: top; width: 50%; padding: .3rem .6rem; border-bo
 table.side th { text-align: start; font-weight: 600; padding: .3rem .6rem; vertical-align: top; }
 table.claimtab { width: 100%; border-collapse: collapse; table-layout: fixed; }
 table.claimtab td { vertical-align: top; padding: .3rem .6rem; border-bottom: 1px solid #eaeef2; unicode-bidi: plaintext; }
-table.claimtab th { text-align: start; font-weight: 600; padding: .3rem .6rem; vertical-align: top; width: 16rem; }
+table.claimtab th { text-align: start; font-weight: 600; padding: .3rem .6rem; vertical-align: top; width: 22rem; }
+table.claimtab th bdi { white-space: nowrap; }
 tr.claim.changed, tr.claim.conflicting { background: #fff8c5; }
 tr.claim.added, tr.claim.only_to { background: var(--ins); }
 tr.claim.removed, tr.claim.only_from { background: var(--del); }
@@ -167,11 +168,7 @@ fn claims_section(h: &mut String, report: &DiffReport, dir: &str) {
     h.push_str("<section class=\"claims\"><h2 dir=\"ltr\">Claims</h2>\n<table class=\"claimtab\" dir=\"ltr\"><tbody>\n");
     for c in rows {
         let status = format!("{:?}", c.status).to_lowercase();
-        let changes: Vec<String> = c
-            .changes
-            .iter()
-            .map(|ch| format!("<bdi dir=\"auto\">{}</bdi>", esc(&describe_change(ch))))
-            .collect();
+        let changes: Vec<String> = c.changes.iter().map(change_html).collect();
         let side = |s: &Option<crate::claims::compare::ClaimSide>| {
             s.as_ref().map(|s| esc(&s.text)).unwrap_or_default()
         };
@@ -184,6 +181,28 @@ fn claims_section(h: &mut String, report: &DiffReport, dir: &str) {
         );
     }
     h.push_str("</tbody></table></section>\n");
+}
+
+/// A slot change with each side's words isolated, so Arabic values keep
+/// their order inside the English description.
+fn change_html(ch: &crate::claims::compare::SlotChange) -> String {
+    let side = |s: &Option<crate::claims::Slot>| {
+        s.as_ref()
+            .map(|s| format!(r#"<bdi dir="auto">{}</bdi>"#, esc(&slot_text(s))))
+            .unwrap_or_default()
+    };
+    match (&ch.from, &ch.to) {
+        (Some(_), Some(_)) => format!(
+            "{} {}: {} → {}",
+            ch.slot,
+            ch.kind,
+            side(&ch.from),
+            side(&ch.to)
+        ),
+        (None, Some(_)) => format!("{} {}: {}", ch.slot, ch.kind, side(&ch.to)),
+        (Some(_), None) => format!("{} {}: {}", ch.slot, ch.kind, side(&ch.from)),
+        (None, None) => format!("{} {}", ch.slot, ch.kind),
+    }
 }
 
 fn op_class(op: Op) -> &'static str {
