@@ -1440,6 +1440,8 @@ struct Profile {
     stems: HashSet<String>,
     events: HashSet<&'static str>,
     quantities: Vec<Q>,
+    /// Stems of the quantities' own words (`قتلى`, `مليار`, `دولار`).
+    figure_stems: HashSet<String>,
     dates: Vec<String>,
     /// Words with proclitics stripped, for the classes of opposites (ordered,
     /// so the cue reported is always the same one).
@@ -1614,6 +1616,16 @@ fn profile(claim: &Claim) -> Profile {
         bare: bare_words,
         events,
         quantities: claim.slots.iter().filter_map(quantity).collect(),
+        figure_stems: claim
+            .slots
+            .iter()
+            .filter_map(|s| match s {
+                Slot::Quantity { text, .. } => Some(text),
+                _ => None,
+            })
+            .flat_map(|t| words(&match_key(t)))
+            .map(|w| stem(&super::quantity::unit_key(&w)))
+            .collect(),
         dates: claim
             .slots
             .iter()
@@ -1774,9 +1786,10 @@ fn score(a: &Profile, b: &Profile, rarity: &Rarity, bag_a: &Bag, bag_b: &Bag) ->
         s += 0.3;
     }
     let same_event = !a.events.is_disjoint(&b.events);
-    // A count of the same thing in different places, with little else in
-    // common, is two events (`20 قتيلا في الحديدة` / `المغرب: 7 قتلى`).
-    let same_counted = !(elsewhere(a, b) && shared_stems < 2)
+    // A count of the same thing in different places, with nothing in common
+    // but the figures' words, is two events (`20 قتيلا في الحديدة` / `المغرب:
+    // 7 قتلى`).
+    let same_counted = !(elsewhere(a, b) && only_figures_shared(a, b))
         && a.quantities.iter().any(|x| {
             b.quantities
                 .iter()
@@ -1803,6 +1816,13 @@ fn score(a: &Profile, b: &Profile, rarity: &Rarity, bag_a: &Bag, bag_b: &Bag) ->
 /// Both claims name places and none in common (`الحديدة` / `المغرب`).
 fn elsewhere(a: &Profile, b: &Profile) -> bool {
     !a.places.is_empty() && !b.places.is_empty() && a.places.is_disjoint(&b.places)
+}
+
+/// The claims share no word but those of their figures.
+fn only_figures_shared(a: &Profile, b: &Profile) -> bool {
+    a.stems
+        .intersection(&b.stems)
+        .all(|s| a.figure_stems.contains(s) || b.figure_stems.contains(s))
 }
 
 /// Above this match score two claims say the same thing in nearly the same
