@@ -1566,6 +1566,13 @@ fn profile(claim: &Claim) -> Profile {
             }
         }
         bare_words.insert(w.clone());
+        // `المعارضة` is the opposition (`زعيم المعارضة التركية`), a party, not
+        // an act of opposing: it takes no pole.
+        if w.trim_start_matches(['و', 'ب', 'ل']).ends_with("المعارضه")
+            || w.trim_start_matches(['و', 'ل']) == "لمعارضه"
+        {
+            continue;
+        }
         // Every reading of the proclitics: `بالغاء` is `ب` + `الغاء`, not `بال` + `غاء`.
         bare_words.extend(
             PROCLITICS
@@ -2482,6 +2489,17 @@ mod tests {
         let (status, changes) = across(
             "الوزارة تؤكد تسجيل 12 إصابة بالحصبة في ثلاث مدن",
             "الوزارة تنفي تسجيل إصابات بالحصبة",
+        );
+        assert_eq!(status, [Status::Conflicting]);
+        assert!(changes.contains(&("polarity", "antonym")), "{changes:?}");
+    }
+
+    #[test]
+    fn the_opposition_is_a_party_not_opposing() {
+        // `المعارضة` names the party on both sides; defaming against supporting.
+        let (status, changes) = across(
+            "غرامة على زعيم المعارضة المحلية لتشهيره بالرئيس",
+            "زعيم المعارضة المحلية يدعم الرئيس",
         );
         assert_eq!(status, [Status::Conflicting]);
         assert!(changes.contains(&("polarity", "antonym")), "{changes:?}");
