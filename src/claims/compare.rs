@@ -980,6 +980,24 @@ const OPPOSITES: &[(&[&str], &[&str])] = &[
             "condemns",
         ],
     ),
+    // Leave / stay (`تهجير 50 ألف مواطن` / `تمسك أهل الغوطة ببلدهم`).
+    (
+        &[
+            "تهجير",
+            "يهجر",
+            "تهجر",
+            "نزوح",
+            "ينزح",
+            "تنزح",
+            "فرار",
+            "يفر",
+            "تفر",
+            "مغادره",
+            "يغادر",
+            "تغادر",
+        ],
+        &["تمسك", "يتمسك", "تتمسك", "بقاء", "صمود", "يصمد", "تصمد"],
+    ),
     // Confirm / deny (`تؤكد ظهور` / `تنفي انتشار`).
     (
         &[
@@ -2500,6 +2518,16 @@ mod tests {
         let (status, changes) = across(
             "غرامة على زعيم المعارضة المحلية لتشهيره بالرئيس",
             "زعيم المعارضة المحلية يدعم الرئيس",
+        );
+        assert_eq!(status, [Status::Conflicting]);
+        assert!(changes.contains(&("polarity", "antonym")), "{changes:?}");
+    }
+
+    #[test]
+    fn leaving_and_staying_are_opposites() {
+        let (status, changes) = across(
+            "نزوح آلاف السكان من البلدة بسبب القصف",
+            "تمسك السكان بالبلدة رغم القصف",
         );
         assert_eq!(status, [Status::Conflicting]);
         assert!(changes.contains(&("polarity", "antonym")), "{changes:?}");
