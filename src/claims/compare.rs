@@ -931,7 +931,7 @@ const OPPOSITES: &[(&[&str], &[&str])] = &[
             "قبول",
             "يقبل",
             "تقبل",
-            "قبل",
+            // Not `قبل`: unvocalised it is "before" far more often than "accepted".
             "قبلت",
             "موافقه",
             "وافق",
@@ -971,12 +971,43 @@ const OPPOSITES: &[(&[&str], &[&str])] = &[
             "انتقاد",
             "يهاجم",
             "تهاجم",
+            "تشهير",
+            "تشهيره",
             "reject",
             "rejects",
             "oppose",
             "opposes",
             "condemns",
         ],
+    ),
+    // Leave / stay (`تهجير 50 ألف مواطن` / `تمسك أهل الغوطة ببلدهم`).
+    (
+        &[
+            "تهجير",
+            "يهجر",
+            "تهجر",
+            "نزوح",
+            "ينزح",
+            "تنزح",
+            "فرار",
+            "يفر",
+            "تفر",
+            "مغادره",
+            "يغادر",
+            "تغادر",
+        ],
+        &["تمسك", "يتمسك", "تتمسك", "بقاء", "صمود", "يصمد", "تصمد"],
+    ),
+    // Confirm / deny (`تؤكد ظهور` / `تنفي انتشار`).
+    (
+        &[
+            // Not the past `أكد`: a reporting verb ("stressed").
+            "تؤكد",
+            "يؤكد",
+            "تاكيد",
+            "confirms",
+        ],
+        &["تنفي", "ينفي", "نفي", "نفت", "denies"],
     ),
     (
         &[
@@ -1427,6 +1458,8 @@ struct Profile {
     stems: HashSet<String>,
     events: HashSet<&'static str>,
     quantities: Vec<Q>,
+    /// Stems of the quantities' own words (`قتلى`, `مليار`, `دولار`).
+    figure_stems: HashSet<String>,
     dates: Vec<String>,
     /// Words with proclitics stripped, for the classes of opposites (ordered,
     /// so the cue reported is always the same one).
@@ -1439,6 +1472,11 @@ struct Profile {
     /// Four-digit years written in the text, slot or not (`أوسكار 2018`).
     years: Vec<String>,
     entities: HashSet<String>,
+    /// The places named (canonical).
+    places: HashSet<String>,
+    /// "Before X" / "after X" (`قبل العقوبات`): the anchor word's stem with
+    /// `true` for after.
+    relative: Vec<(bool, String)>,
     /// A negation cue, or an absence word (`بلا`, `دون`, `عدم`).
     negated: bool,
     absent: Option<String>,
@@ -1546,6 +1584,13 @@ fn profile(claim: &Claim) -> Profile {
             }
         }
         bare_words.insert(w.clone());
+        // `المعارضة` is the opposition (`زعيم المعارضة التركية`), a party, not
+        // an act of opposing: it takes no pole.
+        if w.trim_start_matches(['و', 'ب', 'ل']).ends_with("المعارضه")
+            || w.trim_start_matches(['و', 'ل']) == "لمعارضه"
+        {
+            continue;
+        }
         // Every reading of the proclitics: `بالغاء` is `ب` + `الغاء`, not `بال` + `غاء`.
         bare_words.extend(
             PROCLITICS
@@ -1596,6 +1641,16 @@ fn profile(claim: &Claim) -> Profile {
         bare: bare_words,
         events,
         quantities: claim.slots.iter().filter_map(quantity).collect(),
+        figure_stems: claim
+            .slots
+            .iter()
+            .filter_map(|s| match s {
+                Slot::Quantity { text, .. } => Some(text),
+                _ => None,
+            })
+            .flat_map(|t| words(&match_key(t)))
+            .map(|w| stem(&super::quantity::unit_key(&w)))
+            .collect(),
         dates: claim
             .slots
             .iter()
@@ -1607,6 +1662,25 @@ fn profile(claim: &Claim) -> Profile {
             .iter()
             .filter_map(entity_parts)
             .map(|(c, _)| c.to_string())
+            .collect(),
+        places: claim
+            .slots
+            .iter()
+            .filter_map(entity_parts)
+            .filter(|(_, k)| *k == super::EntityKind::Place)
+            .map(|(c, _)| c.to_string())
+            .collect(),
+        relative: ws
+            .windows(2)
+            .filter_map(|w| {
+                let after = match w[0].as_str() {
+                    "قبل" | "before" => false,
+                    "بعد" | "after" => true,
+                    _ => return None,
+                };
+                (w[1].chars().count() >= 3 && !lex.stopwords.contains(w[1].as_str()))
+                    .then(|| (after, stem(&w[1])))
+            })
             .collect(),
         negated: absent.is_some()
             || claim
@@ -1737,11 +1811,15 @@ fn score(a: &Profile, b: &Profile, rarity: &Rarity, bag_a: &Bag, bag_b: &Bag) ->
         s += 0.3;
     }
     let same_event = !a.events.is_disjoint(&b.events);
-    let same_counted = a.quantities.iter().any(|x| {
-        b.quantities
-            .iter()
-            .any(|y| x.unit.is_some() && x.unit == y.unit)
-    });
+    // A count of the same thing in different places, with nothing in common
+    // but the figures' words, is two events (`20 قتيلا في الحديدة` / `المغرب:
+    // 7 قتلى`).
+    let same_counted = !(elsewhere(a, b) && only_figures_shared(a, b))
+        && a.quantities.iter().any(|x| {
+            b.quantities
+                .iter()
+                .any(|y| x.unit.is_some() && x.unit == y.unit)
+        });
     if same_event {
         s += 0.15;
     }
@@ -1758,6 +1836,18 @@ fn score(a: &Profile, b: &Profile, rarity: &Rarity, bag_a: &Bag, bag_b: &Bag) ->
         (true, false) | (false, true) => s * 0.7,
         _ => s,
     }
+}
+
+/// Both claims name places and none in common (`الحديدة` / `المغرب`).
+fn elsewhere(a: &Profile, b: &Profile) -> bool {
+    !a.places.is_empty() && !b.places.is_empty() && a.places.is_disjoint(&b.places)
+}
+
+/// The claims share no word but those of their figures.
+fn only_figures_shared(a: &Profile, b: &Profile) -> bool {
+    a.stems
+        .intersection(&b.stems)
+        .all(|s| a.figure_stems.contains(s) || b.figure_stems.contains(s))
 }
 
 /// Above this match score two claims say the same thing in nearly the same
@@ -1871,6 +1961,28 @@ fn conflicts(a: &Claim, b: &Claim, pa: &Profile, pb: &Profile, similarity: f32) 
             to: Some(Slot::Polarity {
                 negated: false,
                 text: q,
+            }),
+        });
+    }
+    // "Before the sanctions" against "after the sanctions".
+    if let Some((x, y)) = pa.relative.iter().find_map(|(after, anchor)| {
+        pb.relative
+            .iter()
+            .find(|(b_after, b_anchor)| b_after != after && b_anchor == anchor)
+            .filter(|_| !pa.relative.contains(&(!*after, anchor.clone())))
+            .map(|(b_after, _)| (*after, *b_after))
+    }) {
+        let word = |after: bool| if after { "بعد" } else { "قبل" };
+        out.push(SlotChange {
+            slot: "polarity",
+            kind: "antonym",
+            from: Some(Slot::Polarity {
+                negated: false,
+                text: word(x).into(),
+            }),
+            to: Some(Slot::Polarity {
+                negated: false,
+                text: word(y).into(),
             }),
         });
     }
@@ -2388,6 +2500,78 @@ mod tests {
             "غرق ثلاثة أشخاص قبالة الساحل الشرقي",
         );
         assert_eq!(status, [Status::Shared]);
+    }
+
+    #[test]
+    fn confirm_and_deny_are_opposites() {
+        let (status, changes) = across(
+            "الوزارة تؤكد تسجيل 12 إصابة بالحصبة في ثلاث مدن",
+            "الوزارة تنفي تسجيل إصابات بالحصبة",
+        );
+        assert_eq!(status, [Status::Conflicting]);
+        assert!(changes.contains(&("polarity", "antonym")), "{changes:?}");
+    }
+
+    #[test]
+    fn the_opposition_is_a_party_not_opposing() {
+        // `المعارضة` names the party on both sides; defaming against supporting.
+        let (status, changes) = across(
+            "غرامة على زعيم المعارضة المحلية لتشهيره بالرئيس",
+            "زعيم المعارضة المحلية يدعم الرئيس",
+        );
+        assert_eq!(status, [Status::Conflicting]);
+        assert!(changes.contains(&("polarity", "antonym")), "{changes:?}");
+    }
+
+    #[test]
+    fn leaving_and_staying_are_opposites() {
+        let (status, changes) = across(
+            "نزوح آلاف السكان من البلدة بسبب القصف",
+            "تمسك السكان بالبلدة رغم القصف",
+        );
+        assert_eq!(status, [Status::Conflicting]);
+        assert!(changes.contains(&("polarity", "antonym")), "{changes:?}");
+    }
+
+    #[test]
+    fn before_and_after_the_same_thing_conflict() {
+        let (status, changes) = across(
+            "قبل الانتخابات.. الشركة تتسلم 3 قطارات جديدة",
+            "قطارات جديدة للشركة بعد الانتخابات",
+        );
+        assert_eq!(status, [Status::Conflicting]);
+        assert_eq!(changes, [("polarity", "antonym")]);
+        // `قبل` alone is "before", not "accepted": no accept / reject pole.
+        let (status, _) = across(
+            "الشركة ترفض العرض قبل الاجتماع",
+            "الشركة ترفض العرض قبل الاجتماع",
+        );
+        assert_eq!(status, [Status::Shared]);
+        // Before one thing, after another: no contradiction.
+        let (status, _) = across(
+            "قبل الانتخابات.. الشركة تتسلم قطارات جديدة",
+            "قطارات جديدة للشركة بعد العقوبات",
+        );
+        assert_ne!(status, [Status::Conflicting]);
+    }
+
+    #[test]
+    fn same_count_in_other_places_is_another_event() {
+        // Dead in Hodeidah, dead in Morocco: little else shared, not one claim.
+        let (status, changes) = across(
+            "20 قتيلا في غارات على الحديدة اليمنية",
+            "المغرب: 7 قتلى على الأقل في حادث انقلاب قطار",
+        );
+        assert!(
+            !status.contains(&Status::Conflicting),
+            "{status:?} {changes:?}"
+        );
+        // The same story told of two places still compares its figures.
+        let (status, changes) = across(
+            "سياح بريطانيون يعودون بعد وفاة اثنين منهم في مصر",
+            "سياح بريطانيون يعودون بعد وفاة عشرة منهم في لبنان",
+        );
+        assert_eq!(status, [Status::Conflicting], "{changes:?}");
     }
 
     #[test]

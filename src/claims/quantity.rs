@@ -1733,6 +1733,11 @@ fn noun_at(t: &Toks, j: usize) -> Option<(usize, usize)> {
         }
         return None;
     }
+    // `عام` after a number is "years" (`منذ 100عام`), unless a year follows
+    // (`5 عام 2011`: "in the year").
+    if k == "عام" && !tok.latin && t.kind(j + 1) != Some(TK::Num) {
+        return Some((1, j));
+    }
     if is_stop(k) || num_word(k).is_some() || super::date::is_month_word(k) {
         return None;
     }
@@ -1823,6 +1828,15 @@ fn find_in(t: &Toks, date_mask: &[bool]) -> Vec<Slot> {
             continue;
         }
         let digits = t.kind(num.a) == Some(TK::Num);
+        // A number after "number" is a label (`القانون رقم 10`), not a figure.
+        if digits
+            && num.a > 0
+            && t.kind(num.a - 1) == Some(TK::Word)
+            && matches!(t.key(num.a - 1), "رقم" | "برقم" | "الرقم" | "number")
+        {
+            i = num.b;
+            continue;
+        }
         let start = cur.map_or(num.a, |c| c.1);
         let pre = qualifier_before(t, start);
         let mut qualifier = Qualifier::Exact;
@@ -2494,6 +2508,25 @@ mod tests {
         );
         let r = one("واستمرت المهمة 120 يوماً مع خسائر");
         assert_eq!((r.0, r.2.as_deref()), (120.0, Some("يوماً")));
+    }
+
+    #[test]
+    fn years_counted_and_labels() {
+        // `عام` after a number counts years, with or without a space.
+        for s in ["توفي عن عمر يناهز 25عام", "توفي عن عمر يناهز 25 عام"]
+        {
+            let r = one(s);
+            assert_eq!(
+                (r.0, r.2.as_deref(), r.3),
+                (25.0, Some("عام"), Qualifier::About),
+                "{s}"
+            );
+        }
+        // ... but `عام` before a year introduces it.
+        assert_eq!(one("قتل 5 عام 2011 في المدينة").2, None);
+        // A number after `رقم` is a label, not a figure.
+        assert!(q("القانون رقم 10 يثير الجدل").is_empty());
+        assert!(q("Resolution number 2254 was adopted").is_empty());
     }
 
     #[test]
