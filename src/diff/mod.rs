@@ -114,17 +114,24 @@ impl TextDiff {
     pub fn counts(&self) -> Counts {
         let mut c = Counts::default();
         for ch in &self.changes {
-            match ch.op {
-                Op::Unchanged => c.unchanged += 1,
-                Op::Edited => c.edited += 1,
-                Op::Added => c.added += 1,
-                Op::Removed => c.removed += 1,
-                Op::Moved => c.moved += 1,
-                Op::Split => c.split += 1,
-                Op::Merged => c.merged += 1,
-            }
+            c.add(ch.op);
         }
         c
+    }
+}
+
+impl Counts {
+    /// Count one row of this operation.
+    pub fn add(&mut self, op: Op) {
+        match op {
+            Op::Unchanged => self.unchanged += 1,
+            Op::Edited => self.edited += 1,
+            Op::Added => self.added += 1,
+            Op::Removed => self.removed += 1,
+            Op::Moved => self.moved += 1,
+            Op::Split => self.split += 1,
+            Op::Merged => self.merged += 1,
+        }
     }
 }
 

@@ -166,7 +166,7 @@ impl DiffReport {
             if opts.ignore_orthographic && change.orthographic_only && op == Op::Edited {
                 op = Op::Unchanged;
             }
-            count(&mut counts, op);
+            counts.add(op);
             let keep = match opts.only {
                 None => true,
                 Some(_) if op == Op::Unchanged => true,
@@ -256,18 +256,6 @@ impl DiffReport {
                 self.to.key
             ),
         }
-    }
-}
-
-fn count(c: &mut Counts, op: Op) {
-    match op {
-        Op::Unchanged => c.unchanged += 1,
-        Op::Edited => c.edited += 1,
-        Op::Added => c.added += 1,
-        Op::Removed => c.removed += 1,
-        Op::Moved => c.moved += 1,
-        Op::Split => c.split += 1,
-        Op::Merged => c.merged += 1,
     }
 }
 
