@@ -15,7 +15,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use super::{Qualifier, QuantityKind, Slot};
-use crate::text::normalize::{is_invisible, is_removed_mark};
+use crate::text::normalize::{fold_letter, is_invisible, is_removed_mark};
 
 // ---------------------------------------------------------------------------------------
 // Shared tokenizer (also used by `date`).
@@ -131,19 +131,6 @@ fn digit_value(c: char) -> Option<u8> {
     }
 }
 
-/// `match_key` letter folding (alef/ya/ta-marbuta/hamza carriers), one character.
-#[inline]
-fn fold_arabic(c: char) -> char {
-    match c {
-        '\u{0623}' | '\u{0625}' | '\u{0622}' | '\u{0671}' => '\u{0627}',
-        '\u{0649}' | '\u{06CC}' | '\u{0626}' => '\u{064A}',
-        '\u{06A9}' => '\u{0643}',
-        '\u{0629}' => '\u{0647}',
-        '\u{0624}' => '\u{0648}',
-        _ => c,
-    }
-}
-
 /// Folds a whole word the way tokens are keyed (for lexicon building and `unit_key`).
 pub(crate) fn fold_word(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -156,7 +143,7 @@ pub(crate) fn fold_word(s: &str) -> String {
         } else if c.is_ascii() {
             out.push(c.to_ascii_lowercase());
         } else if is_arabic_script(c) {
-            out.push(fold_arabic(c));
+            out.push(fold_letter(c));
         } else {
             out.extend(c.to_lowercase());
         }
@@ -203,7 +190,7 @@ pub(crate) fn tokenize(src: &str) -> Toks<'_> {
             let cp = ((u32::from(b0) & 0x1F) << 6) | (u32::from(bytes[i + 1]) & 0x3F);
             if let Some(o) = cur.as_mut() {
                 if o.kind == TK::Word && o.arabic && matches!(cp, 0x621..=0x63A | 0x641..=0x64A) {
-                    let f = fold_arabic(char::from_u32(cp).unwrap_or('\u{0627}')) as u32;
+                    let f = fold_letter(char::from_u32(cp).unwrap_or('\u{0627}')) as u32;
                     keys.push(0xC0 | (f >> 6) as u8);
                     keys.push(0x80 | (f & 0x3F) as u8);
                     o.e = i + 2;
@@ -278,7 +265,7 @@ pub(crate) fn tokenize(src: &str) -> Toks<'_> {
                 gap = false;
             }
             if arabic {
-                keys.extend_from_slice(fold_arabic(c).encode_utf8(&mut buf).as_bytes());
+                keys.extend_from_slice(fold_letter(c).encode_utf8(&mut buf).as_bytes());
             } else if c.is_ascii() {
                 keys.push(c.to_ascii_lowercase() as u8);
             } else {

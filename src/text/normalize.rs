@@ -122,7 +122,7 @@ fn is_presentation_form(c: char) -> bool {
 
 /// Letter folding of `match_key` (§1.6 steps 6–9).
 #[inline]
-fn fold_letter(c: char) -> char {
+pub(crate) fn fold_letter(c: char) -> char {
     match c {
         '\u{0623}' | '\u{0625}' | '\u{0622}' | '\u{0671}' => '\u{0627}',
         '\u{0649}' | '\u{06CC}' | '\u{0626}' => '\u{064A}',

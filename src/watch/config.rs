@@ -145,7 +145,7 @@ struct RawEvents {
     new_articles: Option<bool>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
 enum Size {
     Bytes(u64),
@@ -166,15 +166,6 @@ struct RawOptions {
     ignore: Option<Vec<Spanned<String>>>,
     max_bytes: Option<Spanned<Size>>,
     max_articles: Option<Spanned<i64>>,
-}
-
-impl Clone for Size {
-    fn clone(&self) -> Size {
-        match self {
-            Size::Bytes(b) => Size::Bytes(*b),
-            Size::Text(t) => Size::Text(t.clone()),
-        }
-    }
 }
 
 #[derive(Debug, Deserialize)]
