@@ -16,6 +16,7 @@ The data is read from ../shared/data/ans/ (never copied into the repository).
 Usage:
     python3 scripts/eval_ans.py [--split dev|train] [--data DIR] [--track target/release/track]
         [--errors N]   # print N misclassified pairs per class, for error analysis
+        [--differing]  # with --errors: only the pairs whose numbers differ
 """
 
 from __future__ import annotations
@@ -79,6 +80,8 @@ def main() -> int:
     ap.add_argument("--data", type=Path, default=REPO_ROOT.parent / "shared" / "data" / "ans")
     ap.add_argument("--track", type=Path, default=REPO_ROOT / "target" / "release" / "track")
     ap.add_argument("--errors", type=int, default=0)
+    ap.add_argument("--differing", action="store_true",
+                    help="with --errors, print only pairs whose numbers differ")
     args = ap.parse_args()
     csv_path = args.data / f"stance-{args.split}.csv"
     if not csv_path.is_file():
@@ -139,7 +142,8 @@ def main() -> int:
             for p in CLASSES:
                 if g == p:
                     continue
-                wrong = [i for i in range(len(rows)) if gold[i] == g and pred[i] == p][: args.errors]
+                pool_ = differing if args.differing else range(len(rows))
+                wrong = [i for i in pool_ if gold[i] == g and pred[i] == p][: args.errors]
                 for i in wrong:
                     claims = [(c["status"], [(ch["slot"], ch["kind"]) for ch in c["changes"]]) for c in results[i][1]["claims"]]
                     print(f"\n[{g} → {p}] {rows[i][0]}\n    {rows[i][1]}\n    {claims}", file=sys.stderr)

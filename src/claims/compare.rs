@@ -1561,11 +1561,37 @@ fn profile(claim: &Claim) -> Profile {
         })
         .cloned()
         .collect();
+    // One-word place names as written, so that the name and its demonym
+    // (`الصين`, `الصيني`) count as one shared word.
+    let place_words: HashMap<String, &str> = claim
+        .slots
+        .iter()
+        .filter_map(|s| match s {
+            Slot::Entity {
+                text,
+                canonical,
+                kind: super::EntityKind::Place,
+            } => Some((match_key(text).trim().to_string(), canonical.as_str())),
+            _ => None,
+        })
+        .filter(|(k, _)| !k.contains(' '))
+        .collect();
+    let place_of = |w: &str| -> Option<String> {
+        let bare = PROCLITICS
+            .iter()
+            .find_map(|p| w.strip_prefix(p).filter(|r| place_words.contains_key(*r)))
+            .unwrap_or(w);
+        place_words
+            .get(bare)
+            .copied()
+            .or_else(|| super::demonym::country(w))
+            .map(|c| format!("@{c}"))
+    };
     let stems: HashSet<String> = ws
         .iter()
         .filter(|w| w.chars().count() >= 3 && !lex.stopwords.contains(w.as_str()))
         // The lemma first, so broken plurals meet their singular (جنود, جندي).
-        .map(|w| stem(&super::quantity::unit_key(w)))
+        .map(|w| place_of(w).unwrap_or_else(|| stem(&super::quantity::unit_key(w))))
         .collect();
     let mut events = HashSet::new();
     let mut bare_words = BTreeSet::new();
@@ -1617,6 +1643,11 @@ fn profile(claim: &Claim) -> Profile {
             })
         })
         .flatten();
+    // "A Syrian plane" names Syria as much as "a plane in Syria" does.
+    let demonyms: Vec<&str> = ws
+        .iter()
+        .filter_map(|w| super::demonym::country(w))
+        .collect();
     // "Without casualties" speaks of the same thing as a death toll.
     if no_casualties {
         events.insert("killed");
@@ -1662,6 +1693,7 @@ fn profile(claim: &Claim) -> Profile {
             .iter()
             .filter_map(entity_parts)
             .map(|(c, _)| c.to_string())
+            .chain(demonyms.iter().map(|c| c.to_string()))
             .collect(),
         places: claim
             .slots
@@ -1669,6 +1701,7 @@ fn profile(claim: &Claim) -> Profile {
             .filter_map(entity_parts)
             .filter(|(_, k)| *k == super::EntityKind::Place)
             .map(|(c, _)| c.to_string())
+            .chain(demonyms.iter().map(|c| c.to_string()))
             .collect(),
         relative: ws
             .windows(2)
@@ -1915,6 +1948,45 @@ fn conflicts(a: &Claim, b: &Claim, pa: &Profile, pb: &Profile, similarity: f32) 
         if quantities_conflict(&p, &q) {
             out.push(change("quantity", "conflict", Some(x), Some(y)));
         }
+    }
+    // The same story told of different countries (`تحطم طائرة عسكرية
+    // بالجزائر` / `تحطم طائرة عسكرية سورية`).
+    let countries = |p: &Profile| -> BTreeSet<String> {
+        p.places
+            .iter()
+            .filter(|c| super::demonym::is_country(c))
+            .cloned()
+            .collect()
+    };
+    let (ca, cb) = (countries(pa), countries(pb));
+    if !ca.is_empty() && !cb.is_empty() && ca.is_disjoint(&cb) {
+        // Shown as written: the name's slot, or the demonym's word.
+        let place = |claim: &Claim, p: &Profile, c: &String| Slot::Entity {
+            text: claim
+                .slots
+                .iter()
+                .find_map(|s| match s {
+                    Slot::Entity {
+                        text, canonical, ..
+                    } if canonical == c => Some(text.clone()),
+                    _ => None,
+                })
+                .or_else(|| {
+                    p.tokens
+                        .iter()
+                        .find(|t| super::demonym::country(&t.key) == Some(c.as_str()))
+                        .map(|t| t.surface.clone())
+                })
+                .unwrap_or_else(|| c.clone()),
+            canonical: c.clone(),
+            kind: super::EntityKind::Place,
+        };
+        out.push(SlotChange {
+            slot: "entity",
+            kind: "conflict",
+            from: ca.first().map(|c| place(a, pa, c)),
+            to: cb.first().map(|c| place(b, pb, c)),
+        });
     }
     let da = of_type(&a.slots, "date");
     let db = of_type(&b.slots, "date");

@@ -8,6 +8,7 @@
 pub mod attribution;
 pub mod compare;
 pub mod date;
+pub mod demonym;
 pub mod entity;
 pub mod polarity;
 pub mod quantity;

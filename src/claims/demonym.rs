@@ -1,0 +1,235 @@
+//! Demonyms and nisba adjectives (`سوري`, `الجزائرية`, `المصريون`, Syrian): the country
+//! a word names without naming it. Headlines often say "a Syrian plane" where another
+//! outlet says "a plane in Syria", so articles mode counts the adjective as the place.
+//!
+//! The entity matcher deliberately keeps nisba forms apart from country names (its
+//! skeletons would otherwise fold `فلسطيني` into `فلسطين` and much else with it); this
+//! table is the other half: an explicit list of stems, each with the suffixes a nisba
+//! takes (`ي`, `ية`, `يون`, `يين`, `يان`, `يتان`, `يتين`, `يا`) after optional proclitics.
+//! Stems that spell a common word with a nisba suffix (`مالي` "financial", `مجري`
+//! "course") are left out. Canonical names are the gazetteer's.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use crate::text::normalize::match_key;
+
+/// Arabic nisba stems (as written, folded at first use) and the country they name.
+const ARABIC: &[(&str, &str)] = &[
+    ("سور", "Syria"),
+    ("مصر", "Egypt"),
+    ("جزائر", "Algeria"),
+    ("يمن", "Yemen"),
+    ("صين", "China"),
+    ("فرنس", "France"),
+    ("روس", "Russia"),
+    ("أمريك", "United States"),
+    ("أميرك", "United States"),
+    ("سعود", "Saudi Arabia"),
+    ("لبنان", "Lebanon"),
+    ("فلسطين", "Palestine"),
+    ("أردن", "Jordan"),
+    ("عراق", "Iraq"),
+    ("إيران", "Iran"),
+    ("ترك", "Turkey"),
+    ("إسرائيل", "Israel"),
+    ("ليب", "Libya"),
+    ("سودان", "Sudan"),
+    ("صومال", "Somalia"),
+    ("تونس", "Tunisia"),
+    ("مغرب", "Morocco"),
+    ("قطر", "Qatar"),
+    ("إمارات", "United Arab Emirates"),
+    ("كويت", "Kuwait"),
+    ("بحرين", "Bahrain"),
+    ("عمان", "Oman"),
+    ("يابان", "Japan"),
+    ("ألمان", "Germany"),
+    ("بريطان", "United Kingdom"),
+    ("هند", "India"),
+    ("باكستان", "Pakistan"),
+    ("أفغان", "Afghanistan"),
+    ("إيطال", "Italy"),
+    ("إسبان", "Spain"),
+    ("كند", "Canada"),
+    ("برازيل", "Brazil"),
+    ("أوكران", "Ukraine"),
+    ("يونان", "Greece"),
+    ("سويد", "Sweden"),
+    ("سويسر", "Switzerland"),
+    ("هولند", "Netherlands"),
+    ("بلجيك", "Belgium"),
+    ("نمساو", "Austria"),
+    ("بولند", "Poland"),
+    ("إثيوب", "Ethiopia"),
+    ("نيجير", "Nigeria"),
+    ("مكسيك", "Mexico"),
+    ("فنزويل", "Venezuela"),
+    ("قبرص", "Cyprus"),
+    ("موريتان", "Mauritania"),
+    ("ماليز", "Malaysia"),
+    ("إندونيس", "Indonesia"),
+    ("أسترال", "Australia"),
+    ("أرجنتين", "Argentina"),
+];
+
+/// Whole words: broken plurals and English demonyms.
+const WORDS: &[(&str, &str)] = &[
+    ("روس", "Russia"),
+    ("أتراك", "Turkey"),
+    ("أمريكان", "United States"),
+    ("أميركان", "United States"),
+    ("syrian", "Syria"),
+    ("syrians", "Syria"),
+    ("egyptian", "Egypt"),
+    ("egyptians", "Egypt"),
+    ("algerian", "Algeria"),
+    ("yemeni", "Yemen"),
+    ("chinese", "China"),
+    ("french", "France"),
+    ("russian", "Russia"),
+    ("russians", "Russia"),
+    ("american", "United States"),
+    ("americans", "United States"),
+    ("saudi", "Saudi Arabia"),
+    ("lebanese", "Lebanon"),
+    ("palestinian", "Palestine"),
+    ("palestinians", "Palestine"),
+    ("jordanian", "Jordan"),
+    ("iraqi", "Iraq"),
+    ("iraqis", "Iraq"),
+    ("iranian", "Iran"),
+    ("iranians", "Iran"),
+    ("turkish", "Turkey"),
+    ("israeli", "Israel"),
+    ("israelis", "Israel"),
+    ("libyan", "Libya"),
+    ("sudanese", "Sudan"),
+    ("somali", "Somalia"),
+    ("tunisian", "Tunisia"),
+    ("moroccan", "Morocco"),
+    ("qatari", "Qatar"),
+    ("emirati", "United Arab Emirates"),
+    ("kuwaiti", "Kuwait"),
+    ("japanese", "Japan"),
+    ("german", "Germany"),
+    ("germans", "Germany"),
+    ("british", "United Kingdom"),
+    ("indian", "India"),
+    ("pakistani", "Pakistan"),
+    ("afghan", "Afghanistan"),
+    ("italian", "Italy"),
+    ("spanish", "Spain"),
+    ("canadian", "Canada"),
+    ("brazilian", "Brazil"),
+    ("ukrainian", "Ukraine"),
+    ("ukrainians", "Ukraine"),
+    ("greek", "Greece"),
+    ("swedish", "Sweden"),
+    ("swiss", "Switzerland"),
+    ("dutch", "Netherlands"),
+    ("mexican", "Mexico"),
+    ("venezuelan", "Venezuela"),
+    ("ethiopian", "Ethiopia"),
+    ("nigerian", "Nigeria"),
+    ("kenyan", "Kenya"),
+];
+
+/// Nisba endings, longest first (folded: `ة` is `ه`).
+const SUFFIXES: &[&str] = &["يتين", "يتان", "يين", "يون", "يان", "يه", "يا", "ي"];
+
+/// Proclitics a demonym may carry, longest first.
+const PROCLITICS: &[&str] = &[
+    "وبال", "وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل",
+];
+
+struct Table {
+    stems: HashMap<String, &'static str>,
+    words: HashMap<String, &'static str>,
+}
+
+fn table() -> &'static Table {
+    static TABLE: OnceLock<Table> = OnceLock::new();
+    TABLE.get_or_init(|| Table {
+        stems: ARABIC
+            .iter()
+            .map(|(s, c)| (match_key(s).trim().to_string(), *c))
+            .collect(),
+        words: WORDS
+            .iter()
+            .map(|(w, c)| (match_key(w).trim().to_string(), *c))
+            .collect(),
+    })
+}
+
+/// Whether a gazetteer canonical name is one of the countries this table knows
+/// (so a country, not a city or region).
+pub fn is_country(canonical: &str) -> bool {
+    ARABIC.iter().chain(WORDS).any(|(_, c)| *c == canonical)
+}
+
+/// The country a word (in match-key form) names as a demonym, if any.
+pub fn country(key: &str) -> Option<&'static str> {
+    let t = table();
+    // The word as it stands first: `الماني` starts with the letters of `ال`.
+    let readings = std::iter::once(key).chain(
+        PROCLITICS
+            .iter()
+            .filter_map(|p| key.strip_prefix(p).filter(|r| r.chars().count() >= 3)),
+    );
+    for w in readings {
+        if let Some(c) = t.words.get(w) {
+            return Some(c);
+        }
+        for s in SUFFIXES {
+            if let Some(stem) = w.strip_suffix(s)
+                && let Some(c) = t.stems.get(stem)
+            {
+                return Some(c);
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn of(word: &str) -> Option<&'static str> {
+        country(&match_key(word))
+    }
+
+    #[test]
+    fn nisba_forms_name_their_country() {
+        for (w, c) in [
+            ("سوري", "Syria"),
+            ("سورية", "Syria"),
+            ("السوريين", "Syria"),
+            ("الجزائرية", "Algeria"),
+            ("المصريون", "Egypt"),
+            ("مصرية", "Egypt"),
+            ("يمني", "Yemen"),
+            ("الصيني", "China"),
+            ("فرنسية", "France"),
+            ("أميركيتين", "United States"),
+            ("الأمريكي", "United States"),
+            ("ألماني", "Germany"),
+            ("الألمانية", "Germany"),
+            ("والروس", "Russia"),
+            ("الأتراك", "Turkey"),
+            ("Syrian", "Syria"),
+            ("Chinese", "China"),
+        ] {
+            assert_eq!(of(w), Some(c), "{w}");
+        }
+    }
+
+    #[test]
+    fn ordinary_words_are_not_demonyms() {
+        for w in ["مالي", "مجرى", "سوق", "الصين", "مصر", "دولار", "العربي"]
+        {
+            assert_eq!(of(w), None, "{w}");
+        }
+    }
+}
