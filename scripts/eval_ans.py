@@ -80,6 +80,7 @@ def main() -> int:
     ap.add_argument("--data", type=Path, default=REPO_ROOT.parent / "shared" / "data" / "ans")
     ap.add_argument("--track", type=Path, default=REPO_ROOT / "target" / "release" / "track")
     ap.add_argument("--errors", type=int, default=0)
+    ap.add_argument("--dump", type=Path, help="write every pair's gold, prediction and changes as JSON lines")
     ap.add_argument("--differing", action="store_true",
                     help="with --errors, print only pairs whose numbers differ")
     args = ap.parse_args()
@@ -137,6 +138,14 @@ def main() -> int:
     for g in CLASSES:
         print(f"| {g} | " + " | ".join(str(confusion[(g, p)]) for p in CLASSES) + " |")
 
+    if args.dump:
+        with args.dump.open("w", encoding="utf-8") as f:
+            for i, (s1, s2, g) in enumerate(rows):
+                changes = [(c["status"], [(ch["slot"], ch["kind"]) for ch in c["changes"]],
+                            c.get("similarity")) for c in results[i][1]["claims"]]
+                f.write(json.dumps({"s1": s1, "s2": s2, "gold": g, "pred": pred[i],
+                                    "differing": i in set(differing), "claims": changes},
+                                   ensure_ascii=False) + "\n")
     if args.errors:
         for g in CLASSES:
             for p in CLASSES:

@@ -288,6 +288,9 @@ struct Q {
     qualifier: Qualifier,
     kind: QuantityKind,
     unit: Option<String>,
+    /// A dual noun standing alone (`البلدين`): "the two countries" refers
+    /// back more often than it reports a figure.
+    dual_alone: bool,
 }
 
 fn quantity(slot: &Slot) -> Option<Q> {
@@ -299,8 +302,11 @@ fn quantity(slot: &Slot) -> Option<Q> {
             kind,
             unit_key,
             unit,
-            ..
+            text,
         } => Some(Q {
+            dual_alone: *value == 2.0
+                && !text.trim().contains(char::is_whitespace)
+                && !text.chars().any(|c| c.is_numeric()),
             value: *value,
             upper: *upper,
             qualifier: *qualifier,
@@ -1453,6 +1459,87 @@ fn stem(word: &str) -> String {
     w.chars().take(5).collect()
 }
 
+/// The likely triliteral root of an Arabic word (match key), for matching
+/// words of one family across outlets (`مهاجر` / `تهجير`, `قروض` / `إقراض`,
+/// `ينتخبون` / `انتخابات`): proclitic, one suffix and one derivational prefix
+/// stripped (`است`, `ان`, `م`, `ت`, `ي`…), the `افتعل` infix `ت` dropped, then
+/// long vowels from the right until three letters remain. `None` when that
+/// does not leave exactly three letters. Light by design: it merges some
+/// families that differ in sense (`حكومة` / `محكمة`), so it is used for
+/// matching claims, never for reporting.
+fn root(word: &str) -> Option<String> {
+    let arabic = |c: &char| ('\u{0621}'..='\u{064A}').contains(c);
+    let mut w: &str = word;
+    if !w.chars().all(|c| arabic(&c)) {
+        return None;
+    }
+    for p in PROCLITICS {
+        if let Some(rest) = w.strip_prefix(p)
+            && rest.chars().count() >= 4
+        {
+            w = rest;
+            break;
+        }
+    }
+    for s in [
+        "تين", "تان", "هما", "ات", "ون", "ين", "ان", "يه", "ها", "هم", "كم", "نا", "وا", "تم", "ه",
+        "ا", "ي",
+    ] {
+        if let Some(rest) = w.strip_suffix(s)
+            && rest.chars().count() >= 3
+        {
+            w = rest;
+            break;
+        }
+    }
+    let mut c: Vec<char> = w.chars().collect();
+    let prefixes: [&[char]; 12] = [
+        &['ا', 'س', 'ت'],
+        &['ي', 'س', 'ت'],
+        &['ت', 'س', 'ت'],
+        &['ن', 'س', 'ت'],
+        &['م', 'س', 'ت'],
+        &['ا', 'ن'],
+        &['ي', 'ت'],
+        &['ت', 'ت'],
+        &['م', 'ت'],
+        &['ي', 'ن'],
+        &['ت', 'ن'],
+        &['م', 'ن'],
+    ];
+    if let Some(p) = prefixes
+        .iter()
+        .find(|p| c.starts_with(p) && c.len() >= p.len() + 3)
+    {
+        c.drain(..p.len());
+    } else if c.len() >= 4 && matches!(c[0], 'ي' | 'ت' | 'ن' | 'ا' | 'م') {
+        c.remove(0);
+        // The `افتعل` infix after its prefix (`انتخاب`, `اقتصاد`, `يرتفع`),
+        // not the `ت` of a bare `قتيل`.
+        if c.len() >= 4 && matches!(c[1], 'ت' | 'ط') {
+            c.remove(1);
+        }
+    }
+    while c.len() > 3 {
+        let Some(i) = (1..c.len())
+            .rev()
+            .find(|&i| matches!(c[i], 'ا' | 'و' | 'ي'))
+        else {
+            break;
+        };
+        c.remove(i);
+    }
+    (c.len() == 3).then(|| c.into_iter().collect())
+}
+
+/// The key a content word is matched on across outlets: its lemma's root
+/// when one is found, else its stem (the lemma first, so broken plurals meet
+/// their singular: `جنود`, `جندي`).
+fn content_key(word: &str) -> String {
+    let lemma = super::quantity::unit_key(word);
+    root(&lemma).map_or_else(|| stem(&lemma), |r| format!("√{r}"))
+}
+
 /// What of a claim is compared across outlets.
 struct Profile {
     stems: HashSet<String>,
@@ -1482,6 +1569,10 @@ struct Profile {
     absent: Option<String>,
     /// The words in order, for the word-by-word comparison of nearly identical claims.
     tokens: Vec<Token>,
+    /// Who acts on whom: the first party named bare (`السعودية تسلم`, `عقاب
+    /// صيني`) and the parties named after a preposition or after it (`باليمن`,
+    /// `لواشنطن`, `تسلم اليمن`).
+    roles: Roles,
 }
 
 /// One word of a claim as compared word by word.
@@ -1591,7 +1682,7 @@ fn profile(claim: &Claim) -> Profile {
         .iter()
         .filter(|w| w.chars().count() >= 3 && !lex.stopwords.contains(w.as_str()))
         // The lemma first, so broken plurals meet their singular (جنود, جندي).
-        .map(|w| place_of(w).unwrap_or_else(|| stem(&super::quantity::unit_key(w))))
+        .map(|w| place_of(w).unwrap_or_else(|| content_key(w)))
         .collect();
     let mut events = HashSet::new();
     let mut bare_words = BTreeSet::new();
@@ -1680,7 +1771,7 @@ fn profile(claim: &Claim) -> Profile {
                 _ => None,
             })
             .flat_map(|t| words(&match_key(t)))
-            .map(|w| stem(&super::quantity::unit_key(&w)))
+            .map(|w| content_key(&w))
             .collect(),
         dates: claim
             .slots
@@ -1722,7 +1813,134 @@ fn profile(claim: &Claim) -> Profile {
                 .any(|s| matches!(s, Slot::Polarity { negated: true, .. })),
         absent,
         tokens: tokens(&claim.text),
+        roles: roles(claim),
     }
+}
+
+/// The parties of a claim by role (canonical names).
+#[derive(Default)]
+struct Roles {
+    agent: Option<String>,
+    targets: Vec<String>,
+}
+
+/// Words before a party that make it the one acted on (`على`, `ضد`, `إلى`).
+const TARGET_MARKERS: &[&str] = &[
+    "الي", "علي", "ضد", "نحو", "لدي", "تجاه", "to", "against", "on", "into", "toward", "towards",
+];
+
+/// Currencies: a demonym after one (`دولار أميركي`, `ريال سعودي`) names money, not a party.
+const CURRENCIES: &[&str] = &[
+    "دولار",
+    "دولارا",
+    "يورو",
+    "ريال",
+    "جنيه",
+    "دينار",
+    "درهم",
+    "ليره",
+    "روبل",
+    "يوان",
+];
+
+/// Whether a word (match key) reads as an Arabic imperfect verb (`تسلم`,
+/// `يستحوذ`, `تصدر`): a prefix letter on a word of four letters or more that
+/// is not a verbal noun of the `تفعيل` / `تفاعل` patterns.
+fn verb_like(key: &str) -> bool {
+    let w: Vec<char> = key.trim_start_matches(['و', 'ف']).chars().collect();
+    w.len() >= 4
+        && matches!(w[0], 'ي' | 'ت' | 'ن')
+        && !(w[0] == 'ت' && (w[w.len() - 2] == 'ي' || w[2] == 'ا'))
+        && !w.ends_with(&['ه'])
+}
+
+/// Who acts on whom in a claim, read only where the wording makes it plain:
+/// a party named bare and followed by an imperfect verb is the agent
+/// (`السعودية تسلم`, `شاحنة غاز مصرية تدخل`); a party right after that verb
+/// (`تسلم اليمن`) or after `ب`, `ل`, `على`, `ضد`, `إلى` is acted on
+/// (`بالسعودية`, `لمصر`). Nominal headlines, passives (`على يد`, `بأمر من`)
+/// and datelines (`سوريا:`) give no agent, so no swap is read into them.
+fn roles(claim: &Claim) -> Roles {
+    // Each written word with its byte span.
+    let mut spans = Vec::new();
+    let mut pos = 0;
+    for w in claim.text.split_whitespace() {
+        let start = pos + claim.text[pos..].find(w).unwrap_or(0);
+        spans.push((start, start + w.len()));
+        pos = start + w.len();
+    }
+    let word_at = |offset: usize| spans.iter().position(|&(s, e)| s <= offset && offset < e);
+    let keys: Vec<String> = spans
+        .iter()
+        .map(|&(s, e)| match_key(&claim.text[s..e]).trim().to_string())
+        .collect();
+    // (first word, last word, canonical, proclitic letters before the name)
+    let mut mentions: Vec<(usize, usize, String, String)> = Vec::new();
+    for slot in &claim.slots {
+        if let Slot::Entity {
+            text, canonical, ..
+        } = slot
+            && let Some(offset) = claim.text.find(text.as_str())
+            && let (Some(i), Some(j)) = (word_at(offset), word_at(offset + text.len() - 1))
+        {
+            mentions.push((
+                i,
+                j,
+                canonical.clone(),
+                claim.text[spans[i].0..offset].to_string(),
+            ));
+        }
+    }
+    for (i, key) in keys.iter().enumerate() {
+        if mentions.iter().any(|m| m.0 <= i && i <= m.1) {
+            continue;
+        }
+        if let Some(c) = super::demonym::country(key) {
+            let after_currency = i > 0
+                && CURRENCIES
+                    .iter()
+                    .any(|cur| keys[i - 1].trim_start_matches(['و', 'ب']) == *cur);
+            if after_currency {
+                continue;
+            }
+            // `للبنانيين` is "for the Lebanese".
+            let bare = key.trim_start_matches(['و', 'ف']);
+            let proclitic = if bare.starts_with("لل") { "ل" } else { "" };
+            mentions.push((i, i, c.to_string(), proclitic.to_string()));
+        }
+    }
+    mentions.sort_by_key(|m| m.0);
+    let marked = |(i, _, _, proclitic): &(usize, usize, String, String)| {
+        match_key(proclitic)
+            .trim()
+            .trim_start_matches(['و', 'ف'])
+            .contains(['ب', 'ل'])
+            || (*i > 0 && TARGET_MARKERS.contains(&keys[*i - 1].as_str()))
+    };
+    let mut roles = Roles::default();
+    let agent = mentions.iter().find(|m| {
+        !marked(m)
+            && !claim.text[spans[m.1].0..spans[m.1].1].ends_with([':', '：'])
+            && keys.get(m.1 + 1).is_some_and(|k| verb_like(k))
+    });
+    if let Some(agent) = agent {
+        roles.agent = Some(agent.2.clone());
+        let object = agent.1 + 2;
+        for m in &mentions {
+            if m.2 != agent.2 && (marked(m) || m.0 == object) && !roles.targets.contains(&m.2) {
+                roles.targets.push(m.2.clone());
+            }
+        }
+    }
+    roles
+}
+
+/// Two claims that name the same two parties with their roles swapped (`السعودية
+/// تودع في اليمن` / `اليمن تودع في السعودية`): the agent of each is acted on in the other.
+fn roles_swapped<'p>(pa: &'p Profile, pb: &'p Profile) -> Option<(&'p str, &'p str)> {
+    let (x, y) = (pa.roles.agent.as_deref()?, pb.roles.agent.as_deref()?);
+    (x != y && pb.roles.targets.iter().any(|t| t == x) && pa.roles.targets.iter().any(|t| t == y))
+        .then_some((x, y))
 }
 
 /// What the two articles' claims have in common overall: how rare each stem
@@ -1851,7 +2069,7 @@ fn score(a: &Profile, b: &Profile, rarity: &Rarity, bag_a: &Bag, bag_b: &Bag) ->
         && a.quantities.iter().any(|x| {
             b.quantities
                 .iter()
-                .any(|y| x.unit.is_some() && x.unit == y.unit)
+                .any(|y| x.unit.is_some() && x.unit == y.unit && !(x.dual_alone && y.dual_alone))
         });
     if same_event {
         s += 0.15;
@@ -1904,6 +2122,26 @@ fn antonyms(pa: &Profile, pb: &Profile) -> Vec<(String, String)> {
         }
     }
     out
+}
+
+/// A party as the claim writes it: its entity slot's text, or the demonym's word.
+fn surface_of(claim: &Claim, p: &Profile, canonical: &str) -> String {
+    claim
+        .slots
+        .iter()
+        .find_map(|s| match s {
+            Slot::Entity {
+                text, canonical: c, ..
+            } if c == canonical => Some(text.clone()),
+            _ => None,
+        })
+        .or_else(|| {
+            p.tokens
+                .iter()
+                .find(|t| super::demonym::country(&t.key) == Some(canonical))
+                .map(|t| t.surface.clone())
+        })
+        .unwrap_or_else(|| canonical.to_string())
 }
 
 /// The slots on which two aligned claims of different outlets contradict.
@@ -1960,24 +2198,8 @@ fn conflicts(a: &Claim, b: &Claim, pa: &Profile, pb: &Profile, similarity: f32) 
     };
     let (ca, cb) = (countries(pa), countries(pb));
     if !ca.is_empty() && !cb.is_empty() && ca.is_disjoint(&cb) {
-        // Shown as written: the name's slot, or the demonym's word.
         let place = |claim: &Claim, p: &Profile, c: &String| Slot::Entity {
-            text: claim
-                .slots
-                .iter()
-                .find_map(|s| match s {
-                    Slot::Entity {
-                        text, canonical, ..
-                    } if canonical == c => Some(text.clone()),
-                    _ => None,
-                })
-                .or_else(|| {
-                    p.tokens
-                        .iter()
-                        .find(|t| super::demonym::country(&t.key) == Some(c.as_str()))
-                        .map(|t| t.surface.clone())
-                })
-                .unwrap_or_else(|| c.clone()),
+            text: surface_of(claim, p, c),
             canonical: c.clone(),
             kind: super::EntityKind::Place,
         };
@@ -1986,6 +2208,19 @@ fn conflicts(a: &Claim, b: &Claim, pa: &Profile, pb: &Profile, similarity: f32) 
             kind: "conflict",
             from: ca.first().map(|c| place(a, pa, c)),
             to: cb.first().map(|c| place(b, pb, c)),
+        });
+    }
+    if let Some((x, y)) = roles_swapped(pa, pb) {
+        let party = |c: &Claim, p: &Profile, name: &str| Slot::Entity {
+            text: surface_of(c, p, name),
+            canonical: name.to_string(),
+            kind: super::EntityKind::Other,
+        };
+        out.push(SlotChange {
+            slot: "entity",
+            kind: "roles_swapped",
+            from: Some(party(a, pa, x)),
+            to: Some(party(b, pb, y)),
         });
     }
     let da = of_type(&a.slots, "date");
@@ -2665,6 +2900,28 @@ mod tests {
             "البلدية تحظر التدخين في المقاهي",
         );
         assert_eq!(status, [Status::Conflicting]);
+    }
+
+    #[test]
+    fn roots_join_word_families() {
+        let r = |w: &str| root(&match_key(w).trim().to_string());
+        for (a, b) in [
+            ("مهاجر", "تهجير"),
+            ("قروض", "إقراض"),
+            ("ينتخبون", "انتخابات"),
+            ("يحولون", "تحويلا"),
+            ("الاستثمار", "تستثمر"),
+            ("ارتفاع", "يرتفع"),
+        ] {
+            assert!(
+                r(a).is_some() && r(a) == r(b),
+                "{a} {:?} / {b} {:?}",
+                r(a),
+                r(b)
+            );
+        }
+        assert_eq!(r("اقتصاد").as_deref(), Some("قصد"));
+        assert_eq!(r("Syria"), None);
     }
 
     #[test]
