@@ -2904,7 +2904,7 @@ mod tests {
 
     #[test]
     fn roots_join_word_families() {
-        let r = |w: &str| root(&match_key(w).trim().to_string());
+        let r = |w: &str| root(match_key(w).trim());
         for (a, b) in [
             ("مهاجر", "تهجير"),
             ("قروض", "إقراض"),
