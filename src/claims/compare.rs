@@ -831,6 +831,12 @@ const OPPOSITES: &[(&[&str], &[&str])] = &[
             "تتعافي",
             "تنتعش",
             "انتعاش",
+            "نهضه",
+            "ازدهار",
+            "يزدهر",
+            "تزدهر",
+            "boom",
+            "flourishes",
             "نمو",
             "ينمو",
             "تنمو",
@@ -879,6 +885,12 @@ const OPPOSITES: &[(&[&str], &[&str])] = &[
             "خسر",
             "خسرت",
             "تدهور",
+            "انهيار",
+            "انهار",
+            "ينهار",
+            "تنهار",
+            "collapse",
+            "collapses",
             "يتدهور",
             "تتدهور",
             "انكماش",
@@ -975,6 +987,14 @@ const OPPOSITES: &[(&[&str], &[&str])] = &[
             "ينتقد",
             "تنتقد",
             "انتقاد",
+            "يعيق",
+            "تعيق",
+            "اعاقه",
+            "يعرقل",
+            "تعرقل",
+            "عرقله",
+            "hinders",
+            "obstructs",
             "يهاجم",
             "تهاجم",
             "تشهير",
@@ -1844,13 +1864,14 @@ const CURRENCIES: &[&str] = &[
 ];
 
 /// Whether a word (match key) reads as an Arabic imperfect verb (`تسلم`,
-/// `يستحوذ`, `تصدر`): a prefix letter on a word of four letters or more that
-/// is not a verbal noun of the `تفعيل` / `تفاعل` patterns.
+/// `يستحوذ`, `تعاقب`): a prefix letter on a word of four letters or more that
+/// is not a verbal noun of the `تفعيل` pattern (`تهجير`) or feminine (`تسوية`).
+/// Only asked of the word right after a party's name, where a verb is likely.
 fn verb_like(key: &str) -> bool {
     let w: Vec<char> = key.trim_start_matches(['و', 'ف']).chars().collect();
     w.len() >= 4
         && matches!(w[0], 'ي' | 'ت' | 'ن')
-        && !(w[0] == 'ت' && (w[w.len() - 2] == 'ي' || w[2] == 'ا'))
+        && !(w[0] == 'ت' && w[w.len() - 2] == 'ي')
         && !w.ends_with(&['ه'])
 }
 
@@ -1896,10 +1917,14 @@ fn roles(claim: &Claim) -> Roles {
             continue;
         }
         if let Some(c) = super::demonym::country(key) {
+            // An adjective agrees with its noun: `دولار أميركي` is money, but
+            // in `مليار دولار سعودية وديعة` the feminine qualifies the deposit.
+            let feminine = |w: &str| w.ends_with('ه');
             let after_currency = i > 0
-                && CURRENCIES
-                    .iter()
-                    .any(|cur| keys[i - 1].trim_start_matches(['و', 'ب']) == *cur);
+                && CURRENCIES.iter().any(|cur| {
+                    keys[i - 1].trim_start_matches(['و', 'ب']) == *cur
+                        && feminine(cur) == feminine(key)
+                });
             if after_currency {
                 continue;
             }
@@ -1918,11 +1943,12 @@ fn roles(claim: &Claim) -> Roles {
             || (*i > 0 && TARGET_MARKERS.contains(&keys[*i - 1].as_str()))
     };
     let mut roles = Roles::default();
-    let agent = mentions.iter().find(|m| {
-        !marked(m)
-            && !claim.text[spans[m.1].0..spans[m.1].1].ends_with([':', '：'])
-            && keys.get(m.1 + 1).is_some_and(|k| verb_like(k))
-    });
+    let dateline = |m: &(usize, usize, String, String)| {
+        claim.text[spans[m.1].0..spans[m.1].1].ends_with([':', '：'])
+    };
+    let agent = mentions
+        .iter()
+        .find(|m| !marked(m) && !dateline(m) && keys.get(m.1 + 1).is_some_and(|k| verb_like(k)));
     if let Some(agent) = agent {
         roles.agent = Some(agent.2.clone());
         let object = agent.1 + 2;
@@ -1930,6 +1956,23 @@ fn roles(claim: &Claim) -> Roles {
             if m.2 != agent.2 && (marked(m) || m.0 == object) && !roles.targets.contains(&m.2) {
                 roles.targets.push(m.2.clone());
             }
+        }
+        return roles;
+    }
+    // A nominal headline: the act's demonym is its agent and the party after
+    // `ل` or `ب` the one acted on (`عقاب صيني لواشنطن`, `وديعة سعودية باليمن`).
+    let agent = mentions
+        .iter()
+        .position(|m| !marked(m) && !dateline(m) && super::demonym::country(&keys[m.0]).is_some());
+    if let Some(k) = agent {
+        let targets: Vec<String> = mentions[k + 1..]
+            .iter()
+            .filter(|m| marked(m) && m.2 != mentions[k].2)
+            .map(|m| m.2.clone())
+            .collect();
+        if !targets.is_empty() {
+            roles.agent = Some(mentions[k].2.clone());
+            roles.targets = targets;
         }
     }
     roles
@@ -2196,8 +2239,13 @@ fn conflicts(a: &Claim, b: &Claim, pa: &Profile, pb: &Profile, similarity: f32) 
             .cloned()
             .collect()
     };
-    let (ca, cb) = (countries(pa), countries(pb));
-    if !ca.is_empty() && !cb.is_empty() && ca.is_disjoint(&cb) {
+    // Countries both name are common ground; what differs is a country only
+    // one names where the other names another (`مهاجر يمني` / `السوريين`, both
+    // in Saudi Arabia).
+    let (all_a, all_b) = (countries(pa), countries(pb));
+    let ca: BTreeSet<String> = all_a.difference(&all_b).cloned().collect();
+    let cb: BTreeSet<String> = all_b.difference(&all_a).cloned().collect();
+    if !ca.is_empty() && !cb.is_empty() {
         let place = |claim: &Claim, p: &Profile, c: &String| Slot::Entity {
             text: surface_of(claim, p, c),
             canonical: c.clone(),
@@ -2556,6 +2604,11 @@ pub fn compare_articles(from: &[Claim], to: &[Claim]) -> Vec<ClaimChange> {
     let mut candidates: Vec<(f32, usize, usize)> = Vec::new();
     for (i, a) in pa.iter().enumerate() {
         for (j, b) in pb.iter().enumerate() {
+            // Two claims sharing nothing but their figures' words (`مليار
+            // دولار`) about no common event are two stories.
+            if only_figures_shared(a, b) && a.events.is_disjoint(&b.events) {
+                continue;
+            }
             let s = score(a, b, &rarity, &bags_a[i], &bags_b[j]);
             let shared = overlap(&bags_a[i], &bags_b[j]).1;
             if s >= ARTICLES_MATCH_THRESHOLD
