@@ -1316,8 +1316,24 @@ const OPPOSITES: &[(&[&str], &[&str])] = &[
     ),
     // Worry / relief (`يعرب عن قلقه` / `يعلن ارتياحه`).
     (
-        &["قلق", "يقلق", "تقلق", "مخاوف", "worried", "concern", "concerned"],
-        &["ارتياح", "اطمئنان", "يطمئن", "تطمئن", "relief", "relieved", "reassured"],
+        &[
+            "قلق",
+            "يقلق",
+            "تقلق",
+            "مخاوف",
+            "worried",
+            "concern",
+            "concerned",
+        ],
+        &[
+            "ارتياح",
+            "اطمئنان",
+            "يطمئن",
+            "تطمئن",
+            "relief",
+            "relieved",
+            "reassured",
+        ],
     ),
     // Strong / weak.
     (
@@ -1332,7 +1348,17 @@ const OPPOSITES: &[(&[&str], &[&str])] = &[
     // True / false (`خبر صحيح` / `شائعة`).
     (
         &["صحيح", "صحه", "حقيقي", "true", "genuine"],
-        &["كاذب", "كاذبه", "مزيف", "مزيفه", "شائعه", "شائعات", "false", "fake", "hoax"],
+        &[
+            "كاذب",
+            "كاذبه",
+            "مزيف",
+            "مزيفه",
+            "شائعه",
+            "شائعات",
+            "false",
+            "fake",
+            "hoax",
+        ],
     ),
     // Cheap / expensive.
     (
@@ -1777,12 +1803,14 @@ fn profile(claim: &Claim) -> Profile {
             continue;
         }
         // Every reading of the proclitics: `بالغاء` is `ب` + `الغاء`, not `بال` + `غاء`.
-        bare_words.extend(
-            PROCLITICS
-                .iter()
-                .filter_map(|p| w.strip_prefix(p).filter(|r| r.chars().count() >= 3))
-                .map(str::to_string),
-        );
+        let readings: Vec<&str> = std::iter::once(w.as_str())
+            .chain(
+                PROCLITICS
+                    .iter()
+                    .filter_map(|p| w.strip_prefix(p).filter(|r| r.chars().count() >= 3)),
+            )
+            .collect();
+        bare_words.extend(readings.into_iter().map(str::to_string));
     }
     // "Without" or "lacking" negates the claim as `لا` would (`بلا عوائق`,
     // `لا عوائق`), but not "below" a figure (`دون 80 دولارا`), and a claim
@@ -1807,6 +1835,28 @@ fn profile(claim: &Claim) -> Profile {
         .iter()
         .filter_map(|w| super::demonym::country(w))
         .collect();
+    // "Casualties fell" (`سقوط قتلى`, `سقوط أشخاص`): people killed, not a
+    // plane or a regime falling.
+    let fallen = [
+        "قتلي",
+        "ضحايا",
+        "جرحي",
+        "مصابين",
+        "اشخاص",
+        "شخص",
+        "عشرات",
+        "مئات",
+        "الاف",
+        "مدنيين",
+    ];
+    if ws.windows(2).any(|p| {
+        p[0].trim_start_matches('و') == "سقوط"
+            && (fallen.contains(&p[1].as_str())
+                || p[1].starts_with(|c: char| c.is_ascii_digit())
+                || super::demonym::country(&p[1]).is_some())
+    }) {
+        events.insert("killed");
+    }
     // "Without casualties" speaks of the same thing as a death toll.
     if no_casualties {
         events.insert("killed");
