@@ -1464,6 +1464,7 @@ fn lexicons() -> &'static Lexicons {
             .iter()
             .map(|(a, b)| (folded(a), folded(b)))
             .collect(),
+
         reporting: folded(super::attribution::AR_VERBS)
             .union(&folded(super::attribution::EN_VERBS))
             .cloned()
@@ -1647,7 +1648,7 @@ struct Profile {
     bare: BTreeSet<String>,
     /// Per class of opposites: the first word of each pole this claim uses
     /// (computed once: pairs of claims are compared many times).
-    poles: Vec<(Option<String>, Option<String>)>,
+    poles: Vec<(Pole, Pole)>,
     /// Says there were no casualties ("دون وقوع ضحايا").
     no_casualties: bool,
     /// Four-digit years written in the text, slot or not (`أوسكار 2018`).
@@ -1668,6 +1669,9 @@ struct Profile {
     /// `لواشنطن`, `تسلم اليمن`).
     roles: Roles,
 }
+
+/// A word of one pole of a class of opposites, with its position in the claim.
+type Pole = Option<(usize, String)>;
 
 /// One word of a claim as compared word by word.
 struct Token {
@@ -1778,6 +1782,39 @@ fn profile(claim: &Claim) -> Profile {
         // The lemma first, so broken plurals meet their singular (جنود, جندي).
         .map(|w| place_of(w).unwrap_or_else(|| content_key(w)))
         .collect();
+    // Per class of opposites, the first word of each pole in text order.
+    let mut poles = vec![(None, None); lex.opposites.len()];
+    for (i, w) in ws.iter().enumerate() {
+        // `على الأقل` is "at least", not "lower"; `المعارضة` is the opposition
+        // (a party), not an act of opposing.
+        if (w == "الاقل" && i > 0 && ws[i - 1] == "علي")
+            || w.trim_start_matches(['و', 'ب', 'ل']).ends_with("المعارضه")
+            || w.trim_start_matches(['و', 'ل']) == "لمعارضه"
+        {
+            continue;
+        }
+        let readings: Vec<&str> = std::iter::once(w.as_str())
+            .chain(
+                PROCLITICS
+                    .iter()
+                    .filter_map(|p| w.strip_prefix(p).filter(|r| r.chars().count() >= 3)),
+            )
+            .collect();
+        let hit = |class: &HashSet<String>| {
+            readings
+                .iter()
+                .find(|r| class.contains(**r))
+                .map(|r| (i, r.to_string()))
+        };
+        for (k, (up, down)) in lex.opposites.iter().enumerate() {
+            if poles[k].0.is_none() {
+                poles[k].0 = hit(up);
+            }
+            if poles[k].1.is_none() {
+                poles[k].1 = hit(down);
+            }
+        }
+    }
     let mut events = HashSet::new();
     let mut bare_words = BTreeSet::new();
     for (i, w) in ws.iter().enumerate() {
@@ -1865,19 +1902,7 @@ fn profile(claim: &Claim) -> Profile {
         stems,
         no_casualties,
         years,
-        poles: lex
-            .opposites
-            .iter()
-            .map(|(up, down)| {
-                let first = |class: &HashSet<String>| {
-                    bare_words
-                        .iter()
-                        .find(|w| class.contains(w.as_str()))
-                        .cloned()
-                };
-                (first(up), first(down))
-            })
-            .collect(),
+        poles,
         bare: bare_words,
         events,
         quantities: claim.slots.iter().filter_map(quantity).collect(),
@@ -2254,12 +2279,26 @@ const SAME_CLAIM: f32 = 0.38;
 /// (`ارتفاع` / `انخفاض`): each claim uses one side of the class and not the other.
 fn antonyms(pa: &Profile, pb: &Profile) -> Vec<(String, String)> {
     let mut out = Vec::new();
+    // The side a claim takes in a class: the one pole it uses, or when it
+    // uses both (`الذهب يرتفع مع هبوط الدولار`), the first: a headline's
+    // main predicate leads.
+    let main = |up: &Pole, down: &Pole| -> Option<(bool, String)> {
+        match (up, down) {
+            (Some((_, u)), None) => Some((true, u.clone())),
+            (None, Some((_, d))) => Some((false, d.clone())),
+            (Some((i, u)), Some((j, d))) => Some(if i < j {
+                (true, u.clone())
+            } else {
+                (false, d.clone())
+            }),
+            (None, None) => None,
+        }
+    };
     for ((a_up, a_down), (b_up, b_down)) in pa.poles.iter().zip(&pb.poles) {
-        match (a_up, a_down, b_up, b_down) {
-            (Some(p), None, None, Some(q)) | (None, Some(p), Some(q), None) => {
-                out.push((p.clone(), q.clone()))
-            }
-            _ => {}
+        if let (Some((x, p)), Some((y, q))) = (main(a_up, a_down), main(b_up, b_down))
+            && x != y
+        {
+            out.push((p, q));
         }
     }
     out
