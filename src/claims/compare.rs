@@ -1447,7 +1447,9 @@ fn folded(words: &[&str]) -> HashSet<String> {
 struct Lexicons {
     stopwords: HashSet<String>,
     events: Vec<(&'static str, HashSet<String>)>,
-    opposites: Vec<(HashSet<String>, HashSet<String>)>,
+    /// Each word of the classes of opposites with its classes and sides, so a
+    /// claim's words are looked up once each.
+    pole_of: HashMap<String, Vec<(usize, bool)>>,
     casualty_units: HashSet<String>,
     failure: HashSet<String>,
     absence: HashSet<String>,
@@ -1460,10 +1462,17 @@ fn lexicons() -> &'static Lexicons {
     LEXICONS.get_or_init(|| Lexicons {
         stopwords: folded(STOPWORDS),
         events: EVENTS.iter().map(|(e, cues)| (*e, folded(cues))).collect(),
-        opposites: OPPOSITES
-            .iter()
-            .map(|(a, b)| (folded(a), folded(b)))
-            .collect(),
+        pole_of: {
+            let mut m: HashMap<String, Vec<(usize, bool)>> = HashMap::new();
+            for (k, (up, down)) in OPPOSITES.iter().enumerate() {
+                for (words, is_up) in [(up, true), (down, false)] {
+                    for w in folded(words) {
+                        m.entry(w).or_default().push((k, is_up));
+                    }
+                }
+            }
+            m
+        },
 
         reporting: folded(super::attribution::AR_VERBS)
             .union(&folded(super::attribution::EN_VERBS))
@@ -1715,11 +1724,11 @@ impl Token {
 }
 
 /// The words of a text in order, each with the written word it comes from.
-fn tokens(text: &str) -> Vec<Token> {
+fn tokens(text: &str, written: &[Written]) -> Vec<Token> {
     let mut out = Vec::new();
-    for written in text.split_whitespace() {
-        let surface = written.trim_matches(|c: char| !c.is_alphanumeric());
-        for key in words(&match_key(written)) {
+    for w in written {
+        let surface = text[w.start..w.end].trim_matches(|c: char| !c.is_alphanumeric());
+        for key in words(&w.key) {
             let bare = PROCLITICS
                 .iter()
                 .find_map(|p| key.strip_prefix(p).filter(|r| r.chars().count() >= 3))
@@ -1736,8 +1745,32 @@ fn tokens(text: &str) -> Vec<Token> {
     out
 }
 
+/// A whitespace-separated word of a claim: its byte span and match key
+/// (computed once, used by the token and role readings).
+struct Written {
+    start: usize,
+    end: usize,
+    key: String,
+}
+
+fn written_words(text: &str) -> Vec<Written> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    for w in text.split_whitespace() {
+        let start = pos + text[pos..].find(w).unwrap_or(0);
+        pos = start + w.len();
+        out.push(Written {
+            start,
+            end: pos,
+            key: match_key(w).trim().to_string(),
+        });
+    }
+    out
+}
+
 fn profile(claim: &Claim) -> Profile {
     let lex = lexicons();
+    let written = written_words(&claim.text);
     let key = match_key(&claim.text);
     let ws: Vec<String> = words(&key);
     let no_casualties = says_no_casualties(&ws);
@@ -1783,7 +1816,7 @@ fn profile(claim: &Claim) -> Profile {
         .map(|w| place_of(w).unwrap_or_else(|| content_key(w)))
         .collect();
     // Per class of opposites, the first word of each pole in text order.
-    let mut poles = vec![(None, None); lex.opposites.len()];
+    let mut poles = vec![(None, None); OPPOSITES.len()];
     for (i, w) in ws.iter().enumerate() {
         // `على الأقل` is "at least", not "lower"; `المعارضة` is the opposition
         // (a party), not an act of opposing.
@@ -1800,18 +1833,16 @@ fn profile(claim: &Claim) -> Profile {
                     .filter_map(|p| w.strip_prefix(p).filter(|r| r.chars().count() >= 3)),
             )
             .collect();
-        let hit = |class: &HashSet<String>| {
-            readings
-                .iter()
-                .find(|r| class.contains(**r))
-                .map(|r| (i, r.to_string()))
-        };
-        for (k, (up, down)) in lex.opposites.iter().enumerate() {
-            if poles[k].0.is_none() {
-                poles[k].0 = hit(up);
-            }
-            if poles[k].1.is_none() {
-                poles[k].1 = hit(down);
+        for r in readings {
+            for &(k, is_up) in lex.pole_of.get(r).into_iter().flatten() {
+                let side = if is_up {
+                    &mut poles[k].0
+                } else {
+                    &mut poles[k].1
+                };
+                if side.is_none() {
+                    *side = Some((i, r.to_string()));
+                }
             }
         }
     }
@@ -1955,8 +1986,8 @@ fn profile(claim: &Claim) -> Profile {
                 .iter()
                 .any(|s| matches!(s, Slot::Polarity { negated: true, .. })),
         absent,
-        tokens: tokens(&claim.text),
-        roles: roles(claim),
+        tokens: tokens(&claim.text, &written),
+        roles: roles(claim, &written),
     }
 }
 
@@ -2004,20 +2035,10 @@ fn verb_like(key: &str) -> bool {
 /// (`تسلم اليمن`) or after `ب`, `ل`, `على`, `ضد`, `إلى` is acted on
 /// (`بالسعودية`, `لمصر`). Nominal headlines, passives (`على يد`, `بأمر من`)
 /// and datelines (`سوريا:`) give no agent, so no swap is read into them.
-fn roles(claim: &Claim) -> Roles {
-    // Each written word with its byte span.
-    let mut spans = Vec::new();
-    let mut pos = 0;
-    for w in claim.text.split_whitespace() {
-        let start = pos + claim.text[pos..].find(w).unwrap_or(0);
-        spans.push((start, start + w.len()));
-        pos = start + w.len();
-    }
+fn roles(claim: &Claim, written: &[Written]) -> Roles {
+    let spans: Vec<(usize, usize)> = written.iter().map(|w| (w.start, w.end)).collect();
     let word_at = |offset: usize| spans.iter().position(|&(s, e)| s <= offset && offset < e);
-    let keys: Vec<String> = spans
-        .iter()
-        .map(|&(s, e)| match_key(&claim.text[s..e]).trim().to_string())
-        .collect();
+    let keys: Vec<&str> = written.iter().map(|w| w.key.as_str()).collect();
     // (first word, last word, canonical, proclitic letters before the name)
     let mut mentions: Vec<(usize, usize, String, String)> = Vec::new();
     for slot in &claim.slots {
@@ -2063,7 +2084,7 @@ fn roles(claim: &Claim) -> Roles {
             .trim()
             .trim_start_matches(['و', 'ف'])
             .contains(['ب', 'ل'])
-            || (*i > 0 && TARGET_MARKERS.contains(&keys[*i - 1].as_str()))
+            || (*i > 0 && TARGET_MARKERS.contains(&keys[*i - 1]))
     };
     let mut roles = Roles::default();
     let dateline = |m: &(usize, usize, String, String)| {

@@ -143,22 +143,25 @@ const PROCLITICS: &[&str] = &[
     "وبال", "وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل",
 ];
 
-struct Table {
-    stems: HashMap<String, &'static str>,
-    words: HashMap<String, &'static str>,
-}
-
-fn table() -> &'static Table {
-    static TABLE: OnceLock<Table> = OnceLock::new();
-    TABLE.get_or_init(|| Table {
-        stems: ARABIC
+/// Every written form (proclitics, stem, suffix) mapped to its country, so a
+/// lookup is one probe: articles mode asks this of every word.
+fn table() -> &'static HashMap<String, &'static str> {
+    static TABLE: OnceLock<HashMap<String, &'static str>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut forms: HashMap<String, &'static str> = HashMap::new();
+        let bare = ARABIC.iter().flat_map(|(stem, c)| {
+            let stem = match_key(stem).trim().to_string();
+            SUFFIXES.iter().map(move |s| (format!("{stem}{s}"), *c))
+        });
+        let whole = WORDS
             .iter()
-            .map(|(s, c)| (match_key(s).trim().to_string(), *c))
-            .collect(),
-        words: WORDS
-            .iter()
-            .map(|(w, c)| (match_key(w).trim().to_string(), *c))
-            .collect(),
+            .map(|(w, c)| (match_key(w).trim().to_string(), *c));
+        for (form, c) in bare.chain(whole).collect::<Vec<_>>() {
+            for p in std::iter::once(&"").chain(PROCLITICS) {
+                forms.entry(format!("{p}{form}")).or_insert(c);
+            }
+        }
+        forms
     })
 }
 
@@ -170,26 +173,7 @@ pub fn is_country(canonical: &str) -> bool {
 
 /// The country a word (in match-key form) names as a demonym, if any.
 pub fn country(key: &str) -> Option<&'static str> {
-    let t = table();
-    // The word as it stands first: `الماني` starts with the letters of `ال`.
-    let readings = std::iter::once(key).chain(
-        PROCLITICS
-            .iter()
-            .filter_map(|p| key.strip_prefix(p).filter(|r| r.chars().count() >= 3)),
-    );
-    for w in readings {
-        if let Some(c) = t.words.get(w) {
-            return Some(c);
-        }
-        for s in SUFFIXES {
-            if let Some(stem) = w.strip_suffix(s)
-                && let Some(c) = t.stems.get(stem)
-            {
-                return Some(c);
-            }
-        }
-    }
-    None
+    table().get(key).copied()
 }
 
 #[cfg(test)]
