@@ -2107,7 +2107,7 @@ fn roles(claim: &Claim, written: &[Written]) -> Roles {
     // `ل` or `ب` the one acted on (`عقاب صيني لواشنطن`, `وديعة سعودية باليمن`).
     let agent = mentions
         .iter()
-        .position(|m| !marked(m) && !dateline(m) && super::demonym::country(&keys[m.0]).is_some());
+        .position(|m| !marked(m) && !dateline(m) && super::demonym::country(keys[m.0]).is_some());
     if let Some(k) = agent {
         let targets: Vec<String> = mentions[k + 1..]
             .iter()
