@@ -2048,12 +2048,16 @@ fn roles(claim: &Claim, written: &[Written]) -> Roles {
             && let Some(offset) = claim.text.find(text.as_str())
             && let (Some(i), Some(j)) = (word_at(offset), word_at(offset + text.len() - 1))
         {
-            mentions.push((
-                i,
-                j,
-                canonical.clone(),
-                claim.text[spans[i].0..offset].to_string(),
-            ));
+            // The matcher keeps `لل` (`ل` + `ال`) inside the name's text
+            // (`للأردن`): that `ل` marks it too.
+            let mut proclitic = claim.text[spans[i].0..offset].to_string();
+            if match_key(text)
+                .trim_start_matches(['و', 'ف'])
+                .starts_with("لل")
+            {
+                proclitic.push('ل');
+            }
+            mentions.push((i, j, canonical.clone(), proclitic));
         }
     }
     for (i, key) in keys.iter().enumerate() {
@@ -2944,6 +2948,85 @@ mod tests {
                 .flat_map(|r| r.changes.iter().map(|c| (c.slot, c.kind)))
                 .collect(),
         )
+    }
+
+    #[test]
+    fn swapped_roles_conflict() {
+        let (status, changes) = across(
+            "مصر تصدر الكهرباء إلى السودان",
+            "السودان يصدر الكهرباء لمصر",
+        );
+        assert_eq!(status, [Status::Conflicting]);
+        assert_eq!(changes, [("entity", "roles_swapped")]);
+        // A nominal headline: the demonym acts, the party after `ل` is acted on.
+        let (_, changes) = across(
+            "دعم مالي سعودي للأردن بقيمة مليار دولار",
+            "الأردن يقدم دعما ماليا للسعودية",
+        );
+        assert!(
+            changes.contains(&("entity", "roles_swapped")),
+            "{changes:?}"
+        );
+        // The converse verb with `من` reads no roles: no swap is made up.
+        let (_, changes) = across(
+            "مصر تصدر الكهرباء إلى السودان",
+            "السودان يستورد الكهرباء من مصر",
+        );
+        assert!(
+            !changes.contains(&("entity", "roles_swapped")),
+            "{changes:?}"
+        );
+        // Datelines and passives give no agent.
+        let (_, changes) = across(
+            "سوريا: غارة روسية على إدلب",
+            "غارة سورية على إدلب بدعم روسيا",
+        );
+        assert!(
+            !changes.contains(&("entity", "roles_swapped")),
+            "{changes:?}"
+        );
+    }
+
+    #[test]
+    fn another_country_conflicts() {
+        let (status, changes) = across(
+            "تحطم طائرة عسكرية جزائرية ومقتل طاقمها",
+            "تحطم طائرة عسكرية في ليبيا ومقتل طاقمها",
+        );
+        assert_eq!(status, [Status::Conflicting]);
+        assert_eq!(changes, [("entity", "conflict")]);
+        // The demonym and the name are one country.
+        let (status, _) = across(
+            "تحطم طائرة عسكرية جزائرية ومقتل طاقمها",
+            "تحطم طائرة عسكرية في الجزائر ومقتل طاقمها",
+        );
+        assert_eq!(status, [Status::Shared]);
+        // Casualties "fell" (`سقوط أشخاص`) in another country.
+        let (status, changes) = across(
+            "مقتل 12 شخصا في هجوم انتحاري في ليبيا",
+            "سقوط أشخاص في هجوم انتحاري في سوريا",
+        );
+        assert_eq!(status, [Status::Conflicting]);
+        assert!(changes.contains(&("entity", "conflict")), "{changes:?}");
+    }
+
+    #[test]
+    fn first_pole_is_the_claim() {
+        let (status, changes) = across("الذهب يرتفع مع هبوط الدولار", "الذهب يتراجع مع صعود الدولار");
+        assert_eq!(status, [Status::Conflicting]);
+        assert_eq!(changes, [("polarity", "antonym")]);
+        let (status, _) = across("الذهب يرتفع مع هبوط الدولار", "ارتفاع الذهب وهبوط الدولار");
+        assert_eq!(status, [Status::Shared]);
+    }
+
+    #[test]
+    fn figures_alone_do_not_make_one_claim() {
+        let (status, _) = across(
+            "بكين تفرض رسوما بقيمة 50 مليار دولار",
+            "الرياض تصدر سندات دولية بملياري دولار",
+        );
+        assert!(!status.contains(&Status::Conflicting), "{status:?}");
+        assert!(!status.contains(&Status::Shared), "{status:?}");
     }
 
     #[test]
