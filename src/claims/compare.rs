@@ -880,6 +880,13 @@ const OPPOSITES: &[(&[&str], &[&str])] = &[
             "يخفض",
             "تخفض",
             "ادني",
+            "تضاؤل",
+            "يتضاءل",
+            "تتضاءل",
+            "تقلص",
+            "يقلص",
+            "تقليص",
+            "تقلصت",
             "اصغر",
             "قله",
             "اقل",
@@ -968,6 +975,13 @@ const OPPOSITES: &[(&[&str], &[&str])] = &[
             "تاييد",
             "يدعم",
             "تدعم",
+            "تشجيع",
+            "يشجع",
+            "تشجع",
+            "دافع",
+            "دافعت",
+            "يدافع",
+            "تدافع",
             "دعم",
             "مسانده",
             "يساند",
@@ -1096,6 +1110,17 @@ const OPPOSITES: &[(&[&str], &[&str])] = &[
     (
         &[
             "اعدام",
+            "يعدم",
+            "تعدم",
+            "اعدمت",
+            "متهم",
+            "متهمه",
+            "متهمين",
+            "مدان",
+            "مدانه",
+            "مدانين",
+            "يحاكم",
+            "تحاكم",
             "ادانه",
             "سجن",
             "حبس",
@@ -1129,6 +1154,9 @@ const OPPOSITES: &[(&[&str], &[&str])] = &[
             "تبرئه",
             "يبرئ",
             "افراج",
+            "عفو",
+            "يعفو",
+            "تعفو",
             "تفرج",
             "يفرج",
             "افرجت",
@@ -1216,6 +1244,10 @@ const OPPOSITES: &[(&[&str], &[&str])] = &[
             "ترخيص",
             "تراخيص",
             "اباحه",
+            "منح",
+            "منحت",
+            "يمنح",
+            "تمنح",
             "اتاحه",
             "يتيح",
             "تتيح",
@@ -1224,7 +1256,18 @@ const OPPOSITES: &[(&[&str], &[&str])] = &[
             "permits",
         ],
         &[
-            "حظر", "يحظر", "تحظر", "منع", "يمنع", "تمنع", "ban", "bans", "banned", "forbids",
+            "حظر",
+            "يحظر",
+            "ممنوع",
+            "ممنوعه",
+            "تحظر",
+            "منع",
+            "يمنع",
+            "تمنع",
+            "ban",
+            "bans",
+            "banned",
+            "forbids",
         ],
     ),
     (
@@ -1403,6 +1446,10 @@ const FAILURE: &[&str] = &[
     "ignored",
     // escape
     "يفلت",
+    "يفلتون",
+    "افلت",
+    "افلتت",
+    "افلتوا",
     "تفلت",
     "افلات",
     "نجاه",
@@ -1427,6 +1474,12 @@ const ABSENCE: &[&str] = &[
     "يخلو",
     "خلو",
     "غياب",
+    "يغيب",
+    "تغيب",
+    "غاب",
+    "غابت",
+    "يغيبان",
+    "يغيبون",
     "تفتقر",
     "يفتقر",
     "افتقار",
@@ -2404,20 +2457,35 @@ fn conflicts(a: &Claim, b: &Claim, pa: &Profile, pb: &Profile, similarity: f32) 
     // Countries both name are common ground; what differs is a country only
     // one names where the other names another (`مهاجر يمني` / `السوريين`, both
     // in Saudi Arabia).
-    let (all_a, all_b) = (countries(pa), countries(pb));
-    let ca: BTreeSet<String> = all_a.difference(&all_b).cloned().collect();
-    let cb: BTreeSet<String> = all_b.difference(&all_a).cloned().collect();
-    if !ca.is_empty() && !cb.is_empty() {
-        let place = |claim: &Claim, p: &Profile, c: &String| Slot::Entity {
+    // So are people: the same words said of, or by, another person (`بيل
+    // غيتس:` / `تصريح لإيلون ماسك`).
+    let persons = |c: &Claim| -> BTreeSet<String> {
+        c.slots
+            .iter()
+            .filter_map(entity_parts)
+            .filter(|(_, k)| *k == super::EntityKind::Person)
+            .map(|(c, _)| c.to_string())
+            .collect()
+    };
+    for ((all_a, all_b), kind) in [
+        ((countries(pa), countries(pb)), super::EntityKind::Place),
+        ((persons(a), persons(b)), super::EntityKind::Person),
+    ] {
+        let ca: BTreeSet<&String> = all_a.difference(&all_b).collect();
+        let cb: BTreeSet<&String> = all_b.difference(&all_a).collect();
+        if ca.is_empty() || cb.is_empty() {
+            continue;
+        }
+        let named = |claim: &Claim, p: &Profile, c: &String| Slot::Entity {
             text: surface_of(claim, p, c),
             canonical: c.clone(),
-            kind: super::EntityKind::Place,
+            kind,
         };
         out.push(SlotChange {
             slot: "entity",
             kind: "conflict",
-            from: ca.first().map(|c| place(a, pa, c)),
-            to: cb.first().map(|c| place(b, pb, c)),
+            from: ca.first().map(|c| named(a, pa, c)),
+            to: cb.first().map(|c| named(b, pb, c)),
         });
     }
     if let Some((x, y)) = roles_swapped(pa, pb) {
