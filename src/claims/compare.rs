@@ -1408,6 +1408,63 @@ const OPPOSITES: &[(&[&str], &[&str])] = &[
         &["رخيص", "رخيصه", "cheap"],
         &["باهظ", "باهظه", "غالي", "غاليه", "expensive"],
     ),
+    // Appointed / dismissed, hired / laid off.
+    (
+        &[
+            "تعيين",
+            "يعين",
+            "تعين",
+            "عينت",
+            "توظيف",
+            "appoints",
+            "appointed",
+            "hires",
+            "hired",
+        ],
+        &[
+            "اقاله",
+            "يقيل",
+            "تقيل",
+            "اقال",
+            "اقالت",
+            "عزل",
+            "يعزل",
+            "تعزل",
+            "تسريح",
+            "dismissed",
+            "fired",
+            "sacked",
+            "layoffs",
+        ],
+    ),
+    // Enters / leaves.
+    (
+        &["دخول", "يدخل", "enters", "entered"],
+        &["خروج", "يخرج", "تخرج", "exits", "exited"],
+    ),
+    // Boycotts / takes part.
+    (
+        &["مقاطعه", "يقاطع", "تقاطع", "boycott", "boycotts"],
+        &["مشاركه", "يشارك", "تشارك", "participation", "participates"],
+    ),
+    // Rich / poor.
+    (
+        &["غني", "غنيه", "اغنياء", "ثري", "ثريه", "rich", "wealthy"],
+        &["فقير", "فقيره", "فقراء", "poor"],
+    ),
+    // Resigns / stays in office.
+    (
+        &[
+            "استقاله",
+            "يستقيل",
+            "تستقيل",
+            "استقال",
+            "استقالت",
+            "resigns",
+            "resigned",
+        ],
+        &["استمرار", "يستمر", "بقاء", "stays", "remains"],
+    ),
 ];
 
 /// Words that undo what a claim would otherwise assert: it failed, was
