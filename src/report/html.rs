@@ -192,6 +192,14 @@ fn change_html(ch: &crate::claims::compare::SlotChange) -> String {
             .unwrap_or_default()
     };
     match (&ch.from, &ch.to) {
+        // The agent of each claim is acted on in the other: say both ways.
+        (Some(_), Some(_)) if ch.kind == "roles_swapped" => format!(
+            "{} {}: {x} on {y} → {y} on {x}",
+            ch.slot,
+            ch.kind,
+            x = side(&ch.from),
+            y = side(&ch.to)
+        ),
         (Some(_), Some(_)) => format!(
             "{} {}: {} → {}",
             ch.slot,

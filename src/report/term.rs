@@ -281,6 +281,14 @@ fn render_claims(report: &DiffReport, p: &Painter, out: &mut dyn Write) -> io::R
 pub fn describe_change(ch: &SlotChange) -> String {
     let text = |s: &Option<Slot>| s.as_ref().map(slot_text).unwrap_or_default();
     match (&ch.from, &ch.to) {
+        // The agent of each claim is acted on in the other: say both ways.
+        (Some(_), Some(_)) if ch.kind == "roles_swapped" => format!(
+            "{} {}: {x} on {y} → {y} on {x}",
+            ch.slot,
+            ch.kind,
+            x = text(&ch.from),
+            y = text(&ch.to)
+        ),
         (Some(_), Some(_)) => format!(
             "{} {}: {} → {}",
             ch.slot,

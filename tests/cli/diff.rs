@@ -192,6 +192,26 @@ fn articles_mode_between_two_keys() {
 }
 
 #[test]
+fn two_outlets_with_roles_swapped() {
+    let ws = Workspace::new();
+    std::fs::write(ws.path("a.txt"), "مصر تصدر الكهرباء إلى السودان\n").unwrap();
+    std::fs::write(ws.path("b.txt"), "السودان يصدر الكهرباء لمصر\n").unwrap();
+    ws.add(&["a.txt", "b.txt"]);
+    let (code, out, _) = ws.run(&["diff", "a", "b"]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("entity roles_swapped: مصر on السودان → السودان on مصر"),
+        "{out}"
+    );
+    let v = ws.json_any(&["diff", "--format", "json", "a", "b"]);
+    let change = &v["claims"][0]["changes"][0];
+    assert_eq!(v["claims"][0]["status"], "conflicting");
+    assert_eq!(change["kind"], "roles_swapped");
+    assert_eq!(change["from"]["canonical"], "Egypt");
+    assert_eq!(change["to"]["canonical"], "Sudan");
+}
+
+#[test]
 fn trouble_exits_2() {
     let ws = two_versions();
     let (code, _, err) = ws.run(&["diff", SEED_004]);
