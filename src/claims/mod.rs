@@ -26,7 +26,7 @@ pub use entity::Gazetteer;
 
 /// Bumped whenever extraction changes output: cached claims of an older
 /// version are recomputed.
-pub const ANALYSER_VERSION: i64 = 4;
+pub const ANALYSER_VERSION: i64 = 5;
 
 /// How exact a quantity is (the contract's `qualifier`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
