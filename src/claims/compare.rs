@@ -2351,8 +2351,13 @@ fn roles(claim: &Claim, written: &[Written]) -> Roles {
 /// تودع في اليمن` / `اليمن تودع في السعودية`): the agent of each is acted on in the other.
 fn roles_swapped<'p>(pa: &'p Profile, pb: &'p Profile) -> Option<(&'p str, &'p str)> {
     let (x, y) = (pa.roles.agent.as_deref()?, pb.roles.agent.as_deref()?);
-    (x != y && pb.roles.targets.iter().any(|t| t == x) && pa.roles.targets.iter().any(|t| t == y))
-        .then_some((x, y))
+    // A capital acts for its country (`بكين تعاقب` / `تعاقب الصين`).
+    let party = |c: &str| country_of(c).unwrap_or(c).to_string();
+    let (px, py) = (party(x), party(y));
+    (px != py
+        && pb.roles.targets.iter().any(|t| party(t) == px)
+        && pa.roles.targets.iter().any(|t| party(t) == py))
+    .then_some((x, y))
 }
 
 /// What the two articles' claims have in common overall: how rare each stem
@@ -2503,7 +2508,19 @@ fn score(a: &Profile, b: &Profile, rarity: &Rarity, bag_a: &Bag, bag_b: &Bag) ->
 
 /// Both claims name places and none in common (`الحديدة` / `المغرب`).
 fn elsewhere(a: &Profile, b: &Profile) -> bool {
-    !a.places.is_empty() && !b.places.is_empty() && a.places.is_disjoint(&b.places)
+    // A place and the country it lies in are not elsewhere (`القاهرة` / `مصر`).
+    let wider = |p: &Profile| -> HashSet<String> {
+        p.places
+            .iter()
+            .map(|c| country_of(c).unwrap_or(c).to_string())
+            .collect()
+    };
+    !a.places.is_empty() && !b.places.is_empty() && wider(a).is_disjoint(&wider(b))
+}
+
+/// The country a place (canonical name) lies in, or the country itself.
+fn country_of(canonical: &str) -> Option<&'static str> {
+    super::entity::Gazetteer::builtin().country_of(canonical)
 }
 
 /// The claims share no word but those of their figures.
@@ -2580,10 +2597,18 @@ fn conflicts(a: &Claim, b: &Claim, pa: &Profile, pb: &Profile, similarity: f32) 
             &of_type(&b.slots, "entity"),
             &mut swaps,
         );
+        // A capital for its country (`برلين` / `ألمانيا`) is the same party.
+        let same_country = |c: &SlotChange| {
+            let canon = |s: &Option<Slot>| match s {
+                Some(Slot::Entity { canonical, .. }) => country_of(canonical),
+                _ => None,
+            };
+            canon(&c.from).is_some() && canon(&c.from) == canon(&c.to)
+        };
         out.extend(
             swaps
                 .into_iter()
-                .filter(|c| c.kind == "replaced")
+                .filter(|c| c.kind == "replaced" && !same_country(c))
                 .map(|c| SlotChange {
                     kind: "conflict",
                     ..c
@@ -2615,10 +2640,12 @@ fn conflicts(a: &Claim, b: &Claim, pa: &Profile, pb: &Profile, similarity: f32) 
     }
     // The same story told of different countries (`تحطم طائرة عسكرية
     // بالجزائر` / `تحطم طائرة عسكرية سورية`).
+    // Countries as named, not cities taken for their country: `البصرة` lies in
+    // Iraq, but `البرلمان الإيراني ... البصرة` is still Iran against Iraq.
     let countries = |p: &Profile| -> BTreeSet<String> {
         p.places
             .iter()
-            .filter(|c| super::demonym::is_country(c))
+            .filter(|c| country_of(c) == Some(c.as_str()))
             .cloned()
             .collect()
     };
@@ -2856,12 +2883,23 @@ fn conflicts(a: &Claim, b: &Claim, pa: &Profile, pb: &Profile, similarity: f32) 
                 kind: super::EntityKind::Other,
             }
         };
-        out.push(SlotChange {
-            slot: "entity",
-            kind: "substituted",
-            from: Some(word(&x)),
-            to: Some(word(&y)),
-        });
+        let (from, to) = (word(&x), word(&y));
+        // A capital for its country (`القاهرة` / `مصر`) is no substitution.
+        let country = |slot: &Slot| {
+            let Slot::Entity { text, .. } = slot else {
+                return None;
+            };
+            let (canonical, _) = super::entity::Gazetteer::builtin().lookup(text)?;
+            country_of(canonical)
+        };
+        if country(&from).is_none() || country(&from) != country(&to) {
+            out.push(SlotChange {
+                slot: "entity",
+                kind: "substituted",
+                from: Some(from),
+                to: Some(to),
+            });
+        }
     }
     out
 }
@@ -3244,6 +3282,20 @@ mod tests {
         );
         assert_eq!(status, [Status::Conflicting]);
         assert!(changes.contains(&("entity", "conflict")), "{changes:?}");
+    }
+
+    #[test]
+    fn a_capital_stands_for_its_country() {
+        let (status, changes) = across(
+            "الرئيس يزور القاهرة لبحث التعاون الاقتصادي مع الحكومة",
+            "الرئيس يزور مصر لبحث التعاون الاقتصادي مع الحكومة",
+        );
+        assert_eq!(status, [Status::Shared], "{changes:?}");
+        let (_, changes) = across(
+            "بكين تعاقب واشنطن برسوم جديدة",
+            "واشنطن تعاقب الصين برسوم جديدة",
+        );
+        assert_eq!(changes, [("entity", "roles_swapped")]);
     }
 
     #[test]

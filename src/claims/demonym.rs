@@ -165,12 +165,6 @@ fn table() -> &'static HashMap<String, &'static str> {
     })
 }
 
-/// Whether a gazetteer canonical name is one of the countries this table knows
-/// (so a country, not a city or region).
-pub fn is_country(canonical: &str) -> bool {
-    ARABIC.iter().chain(WORDS).any(|(_, c)| *c == canonical)
-}
-
 /// The country a word (in match-key form) names as a demonym, if any.
 pub fn country(key: &str) -> Option<&'static str> {
     table().get(key).copied()
@@ -206,6 +200,14 @@ mod tests {
             ("Chinese", "China"),
         ] {
             assert_eq!(of(w), Some(c), "{w}");
+        }
+    }
+
+    #[test]
+    fn demonym_countries_are_gazetteer_countries() {
+        let g = crate::claims::Gazetteer::builtin();
+        for (_, c) in ARABIC.iter().chain(WORDS) {
+            assert_eq!(g.country_of(c), Some(*c), "{c}");
         }
     }
 

@@ -770,6 +770,9 @@ pub struct Gazetteer {
     /// Hash of the phonetic key or skeleton of a first token → the most tokens a name
     /// starting so has (a pre-filter: most tokens are no name's first word).
     first: FxMap<u64, u8>,
+    /// Canonical place → the country it lies in; a country maps to itself
+    /// (the gazetteer's `IN|` lines).
+    country: HashMap<Box<str>, Box<str>>,
 }
 
 const BUILTIN: &str = include_str!("gazetteer.txt");
@@ -887,6 +890,12 @@ impl Gazetteer {
         self.entries.is_empty()
     }
 
+    /// The country a place (by canonical name) lies in, the country itself for a
+    /// country; `None` for regions, contested places and anything else.
+    pub fn country_of(&self, canonical: &str) -> Option<&str> {
+        self.country.get(canonical).map(|c| &**c)
+    }
+
     /// The canonical name and kind of the entity one of whose names is `name`.
     pub fn lookup(&self, name: &str) -> Option<(&str, EntityKind)> {
         let m = find_matches(&Tokens::new(name), self);
@@ -905,6 +914,19 @@ impl Gazetteer {
             return;
         }
         let mut f = line.split('|');
+        if let Some(rest) = line.strip_prefix("IN|") {
+            let mut parts = rest.split('|');
+            if let Some(country) = parts.next().map(str::trim).filter(|c| !c.is_empty()) {
+                self.country.insert(country.into(), country.into());
+                for place in parts.next().unwrap_or("").split(',') {
+                    let place = place.trim();
+                    if !place.is_empty() {
+                        self.country.insert(place.into(), country.into());
+                    }
+                }
+            }
+            return;
+        }
         let kind = match f.next() {
             Some("P") => EntityKind::Person,
             Some("L") => EntityKind::Place,
@@ -1524,6 +1546,29 @@ short = ["تيستو"]
     #[test]
     fn builtin_is_sizeable() {
         assert!(Gazetteer::builtin().len() > 500);
-        assert!(BUILTIN.len() < 60_000);
+        assert!(BUILTIN.len() < 70_000);
+    }
+
+    #[test]
+    fn places_lie_in_countries() {
+        let g = Gazetteer::builtin();
+        assert_eq!(g.country_of("Cairo"), Some("Egypt"));
+        assert_eq!(g.country_of("Egypt"), Some("Egypt"));
+        assert_eq!(g.country_of("Kursk"), Some("Russia"));
+        assert_eq!(g.country_of("Jerusalem"), None);
+        assert_eq!(g.country_of("Middle East"), None);
+        // Every name on an `IN|` line is an entity of the gazetteer.
+        for line in BUILTIN.lines().filter_map(|l| l.strip_prefix("IN|")) {
+            for name in line
+                .split(['|', ','])
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+            {
+                assert!(g.by_canonical.contains_key(name), "unknown place {name}");
+            }
+        }
+        // The IN lines add no spellings: Cairo is still only Cairo.
+        assert_eq!(g.lookup("القاهرة"), Some(("Cairo", EntityKind::Place)));
+        assert_eq!(g.lookup("مصر"), Some(("Egypt", EntityKind::Place)));
     }
 }
