@@ -11,7 +11,7 @@
 //! fail cue on one side), or nearly the same words name something else, and
 //! `shared` otherwise.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -1603,6 +1603,27 @@ const OPPOSITES: &[(&[&str], &[&str])] = &[
     ),
 ];
 
+/// Traded assets markets report on: a story about one told of another
+/// contradicts. Only unambiguous words (not `ين` "yen", which is also a
+/// suffix-like word, nor `غاز`, which is as often a gas field as a price).
+const ASSETS: &[(&str, &[&str])] = &[
+    ("gold", &["ذهب", "الذهب", "gold"]),
+    ("silver", &["فضه", "الفضه", "silver"]),
+    ("copper", &["نحاس", "النحاس", "copper"]),
+    (
+        "oil",
+        &["نفط", "النفط", "خام", "برنت", "oil", "crude", "brent"],
+    ),
+    ("wheat", &["قمح", "القمح", "wheat"]),
+    ("dollar", &["دولار", "الدولار", "dollar"]),
+    ("euro", &["يورو", "اليورو", "euro"]),
+    ("sterling", &["استرليني", "الاسترليني", "sterling"]),
+    ("yuan", &["يوان", "اليوان", "yuan"]),
+    ("rouble", &["روبل", "الروبل", "rouble", "ruble"]),
+    ("lira", &["ليره", "الليره", "lira"]),
+    ("bitcoin", &["بتكوين", "البتكوين", "بيتكوين", "bitcoin"]),
+];
+
 /// Words that undo what a claim would otherwise assert: it failed, was
 /// cancelled or ignored, held despite something, or someone escaped it. Said by one outlet only, about what the other reports as
 /// done, they contradict it (`تفشل في القبض` / `تقبض على 22`, `إلغاء حظر
@@ -1696,6 +1717,8 @@ struct Lexicons {
     /// Each word of the classes of opposites with its classes and sides, so a
     /// claim's words are looked up once each.
     pole_of: HashMap<String, Vec<(usize, bool)>>,
+    /// Traded assets' words → canonical name.
+    assets: HashMap<String, &'static str>,
     casualty_units: HashSet<String>,
     failure: HashSet<String>,
     absence: HashSet<String>,
@@ -1708,6 +1731,10 @@ fn lexicons() -> &'static Lexicons {
     LEXICONS.get_or_init(|| Lexicons {
         stopwords: folded(STOPWORDS),
         events: EVENTS.iter().map(|(e, cues)| (*e, folded(cues))).collect(),
+        assets: ASSETS
+            .iter()
+            .flat_map(|(c, words)| folded(words).into_iter().map(move |w| (w, *c)))
+            .collect(),
         pole_of: {
             let mut m: HashMap<String, Vec<(usize, bool)>> = HashMap::new();
             for (k, (up, down)) in OPPOSITES.iter().enumerate() {
@@ -1919,6 +1946,8 @@ struct Profile {
     absent: Option<String>,
     /// The words in order, for the word-by-word comparison of nearly identical claims.
     tokens: Vec<Token>,
+    /// Traded assets named (`الذهب`, `النفط`, `الدولار`): canonical → the word.
+    assets: BTreeMap<&'static str, String>,
     /// Who acts on whom: the first party named bare (`السعودية تسلم`, `عقاب
     /// صيني`) and the parties named after a preposition or after it (`باليمن`,
     /// `لواشنطن`, `تسلم اليمن`).
@@ -2017,6 +2046,7 @@ fn written_words(text: &str) -> Vec<Written> {
 fn profile(claim: &Claim) -> Profile {
     let lex = lexicons();
     let written = written_words(&claim.text);
+    let tokens = tokens(&claim.text, &written);
     let key = match_key(&claim.text);
     let ws: Vec<String> = words(&key);
     let no_casualties = says_no_casualties(&ws);
@@ -2232,7 +2262,20 @@ fn profile(claim: &Claim) -> Profile {
                 .iter()
                 .any(|s| matches!(s, Slot::Polarity { negated: true, .. })),
         absent,
-        tokens: tokens(&claim.text, &written),
+        assets: {
+            let mut found = BTreeMap::new();
+            for t in &tokens {
+                if let Some(&c) = lex
+                    .assets
+                    .get(t.bare.as_str())
+                    .or(lex.assets.get(t.key.as_str()))
+                {
+                    found.entry(c).or_insert_with(|| t.surface.clone());
+                }
+            }
+            found
+        },
+        tokens,
         roles: roles(claim, &written),
     }
 }
@@ -2706,6 +2749,31 @@ fn conflicts(a: &Claim, b: &Claim, pa: &Profile, pb: &Profile, similarity: f32) 
             kind: "conflict",
             from: ca.first().map(|c| named(a, pa, c)),
             to: cb.first().map(|c| named(b, pb, c)),
+        });
+    }
+    // And so is a market story told of another asset (`الذهب يرتفع` / `النفط
+    // يرتفع`, the dollar for the euro).
+    let a_only: Vec<(&&str, &String)> = pa
+        .assets
+        .iter()
+        .filter(|(k, _)| !pb.assets.contains_key(*k))
+        .collect();
+    let b_only: Vec<(&&str, &String)> = pb
+        .assets
+        .iter()
+        .filter(|(k, _)| !pa.assets.contains_key(*k))
+        .collect();
+    if let (Some((ka, wa)), Some((kb, wb))) = (a_only.first(), b_only.first()) {
+        let asset = |canonical: &str, text: &str| Slot::Entity {
+            text: text.to_string(),
+            canonical: canonical.to_string(),
+            kind: super::EntityKind::Other,
+        };
+        out.push(SlotChange {
+            slot: "entity",
+            kind: "conflict",
+            from: Some(asset(ka, wa)),
+            to: Some(asset(kb, wb)),
         });
     }
     if let Some((x, y)) = roles_swapped(pa, pb) {
@@ -3321,6 +3389,22 @@ mod tests {
             "واشنطن تعاقب الصين برسوم جديدة",
         );
         assert_eq!(changes, [("entity", "roles_swapped")]);
+    }
+
+    #[test]
+    fn another_asset_conflicts() {
+        let (status, changes) = across(
+            "الذهب يقفز إلى أعلى مستوى في شهرين بعد قرار الفائدة",
+            "النفط يقفز إلى أعلى مستوى منذ شهرين بعد قرار الفائدة",
+        );
+        assert_eq!(status, [Status::Conflicting]);
+        assert_eq!(changes, [("entity", "conflict")]);
+        // Both name the dollar; one adds gold: no conflict on the assets.
+        let (status, _) = across(
+            "الدولار يرتفع بعد قرار الفائدة",
+            "الدولار يرتفع والذهب يستقر بعد قرار الفائدة",
+        );
+        assert_eq!(status, [Status::Shared]);
     }
 
     #[test]
