@@ -186,31 +186,9 @@ fn claims_section(h: &mut String, report: &DiffReport, dir: &str) {
 /// A slot change with each side's words isolated, so Arabic values keep
 /// their order inside the English description.
 fn change_html(ch: &crate::claims::compare::SlotChange) -> String {
-    let side = |s: &Option<crate::claims::Slot>| {
-        s.as_ref()
-            .map(|s| format!(r#"<bdi dir="auto">{}</bdi>"#, esc(&slot_text(s))))
-            .unwrap_or_default()
-    };
-    match (&ch.from, &ch.to) {
-        // The agent of each claim is acted on in the other: say both ways.
-        (Some(_), Some(_)) if ch.kind == "roles_swapped" => format!(
-            "{} {}: {x} on {y} → {y} on {x}",
-            ch.slot,
-            ch.kind,
-            x = side(&ch.from),
-            y = side(&ch.to)
-        ),
-        (Some(_), Some(_)) => format!(
-            "{} {}: {} → {}",
-            ch.slot,
-            ch.kind,
-            side(&ch.from),
-            side(&ch.to)
-        ),
-        (None, Some(_)) => format!("{} {}: {}", ch.slot, ch.kind, side(&ch.to)),
-        (Some(_), None) => format!("{} {}: {}", ch.slot, ch.kind, side(&ch.from)),
-        (None, None) => format!("{} {}", ch.slot, ch.kind),
-    }
+    super::term::describe_change_with(ch, |s| {
+        format!(r#"<bdi dir="auto">{}</bdi>"#, esc(&slot_text(s)))
+    })
 }
 
 fn op_class(op: Op) -> &'static str {

@@ -279,7 +279,13 @@ fn render_claims(report: &DiffReport, p: &Painter, out: &mut dyn Write) -> io::R
 
 /// One line for a slot change: `quantity update: نحو 2000 جندي → نحو 2300 جندي`.
 pub fn describe_change(ch: &SlotChange) -> String {
-    let text = |s: &Option<Slot>| s.as_ref().map(slot_text).unwrap_or_default();
+    describe_change_with(ch, slot_text)
+}
+
+/// A slot change described with each side's value rendered by `side` (plain
+/// text here, isolated HTML in the report).
+pub(crate) fn describe_change_with(ch: &SlotChange, side: impl Fn(&Slot) -> String) -> String {
+    let text = |s: &Option<Slot>| s.as_ref().map(&side).unwrap_or_default();
     match (&ch.from, &ch.to) {
         // The agent of each claim is acted on in the other: say both ways.
         (Some(_), Some(_)) if ch.kind == "roles_swapped" => format!(
