@@ -1806,7 +1806,7 @@ fn says_no_casualties(words: &[String]) -> bool {
 }
 
 /// Arabic proclitics stripped before comparing words (longest first).
-const PROCLITICS: &[&str] = &[
+pub(super) const PROCLITICS: &[&str] = &[
     "وبال", "وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل",
 ];
 

@@ -12,6 +12,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use super::compare::PROCLITICS;
 use crate::text::normalize::match_key;
 
 /// Arabic nisba stems (as written, folded at first use) and the country they name.
@@ -137,11 +138,6 @@ const WORDS: &[(&str, &str)] = &[
 
 /// Nisba endings, longest first (folded: `ة` is `ه`).
 const SUFFIXES: &[&str] = &["يتين", "يتان", "يين", "يون", "يان", "يه", "يا", "ي"];
-
-/// Proclitics a demonym may carry, longest first.
-const PROCLITICS: &[&str] = &[
-    "وبال", "وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل",
-];
 
 /// Every written form (proclitics, stem, suffix) mapped to its country, so a
 /// lookup is one probe: articles mode asks this of every word.
