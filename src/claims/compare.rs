@@ -1631,6 +1631,21 @@ const OPPOSITES: &[(&[&str], &[&str])] = &[
         &["صداره", "مقدمه", "طليعه", "top", "lead"],
         &["مؤخره", "ذيل", "bottom"],
     ),
+    // First / second, last (`أول بولندية` / `ثاني بولندية`).
+    (
+        &["اول", "اولي", "first"],
+        &[
+            "ثاني",
+            "ثانيه",
+            "ثالث",
+            "ثالثه",
+            "اخير",
+            "اخيره",
+            "second",
+            "third",
+            "last",
+        ],
+    ),
 ];
 
 /// Traded assets markets report on: a story about one told of another
