@@ -10,6 +10,7 @@ pub mod compare;
 pub mod date;
 pub mod demonym;
 pub mod entity;
+mod lexicon;
 pub mod polarity;
 pub mod quantity;
 pub mod quote;
