@@ -158,7 +158,19 @@ pub fn compare_versions(
                 }
             }
             Op::Edited | Op::Moved | Op::Split | Op::Merged => {
+                // A sentence without slots still makes a claim when an edit
+                // reverses it (`ارتفعت` → `انخفضت`, who exports to whom).
                 if from.is_none() && to.is_none() {
+                    let side = |units: &[usize], text: &dyn Fn(usize) -> String| ClaimSide {
+                        sentence: units.first().copied().unwrap_or(0),
+                        text: units.iter().map(|&i| text(i)).collect::<Vec<_>>().join(" "),
+                        slots: Vec::new(),
+                    };
+                    let (from, to) = (side(&row.from, &old_unit), side(&row.to, &new_unit));
+                    let changes = reversals(&from, &to);
+                    if !changes.is_empty() {
+                        out.push(change(Status::Changed, Some(from), Some(to), changes));
+                    }
                     continue;
                 }
                 // A side without slots still shows its sentence.
@@ -182,7 +194,8 @@ pub fn compare_versions(
                         .join(" "),
                     slots: Vec::new(),
                 });
-                let changes = diff_slots(&from.slots, &to.slots);
+                let mut changes = diff_slots(&from.slots, &to.slots);
+                changes.extend(reversals(&from, &to));
                 let status = if !changes.is_empty() {
                     Status::Changed
                 } else if match_key(&from.text) == match_key(&to.text) {
@@ -2094,6 +2107,51 @@ pub fn statements(
             }
         })
         .collect()
+}
+
+/// What an edit reversed in a sentence without changing a slot: the parties'
+/// roles swapped, or a word of opposite meaning (`ارتفعت` → `انخفضت`); the
+/// same readings articles mode uses.
+fn reversals(from: &ClaimSide, to: &ClaimSide) -> Vec<SlotChange> {
+    if match_key(&from.text) == match_key(&to.text) {
+        return Vec::new();
+    }
+    let claim = |s: &ClaimSide| Claim {
+        sentence: s.sentence,
+        text: s.text.clone(),
+        slots: s.slots.clone(),
+    };
+    let (a, b) = (claim(from), claim(to));
+    let (pa, pb) = (profile(&a), profile(&b));
+    let mut out = Vec::new();
+    if let Some((x, y)) = roles_swapped(&pa, &pb) {
+        let party = |c: &Claim, p: &Profile, name: &str| Slot::Entity {
+            text: surface_of(c, p, name),
+            canonical: name.to_string(),
+            kind: super::EntityKind::Other,
+        };
+        out.push(SlotChange {
+            slot: "entity",
+            kind: "roles_swapped",
+            from: Some(party(&a, &pa, x)),
+            to: Some(party(&b, &pb, y)),
+        });
+    }
+    for (p, q) in antonyms(&pa, &pb) {
+        out.push(SlotChange {
+            slot: "polarity",
+            kind: "antonym",
+            from: Some(Slot::Polarity {
+                negated: false,
+                text: p,
+            }),
+            to: Some(Slot::Polarity {
+                negated: false,
+                text: q,
+            }),
+        });
+    }
+    out
 }
 
 /// Compare two outlets' claims: aligned claims are `shared` or `conflicting`,

@@ -46,6 +46,8 @@ fn each_change_kind_is_reported_exactly() {
         "attribution",
         "entity",
         "polarity",
+        "roles",
+        "antonym",
         "reworded",
         "rewrite_same_values",
     ];
