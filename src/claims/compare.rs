@@ -813,6 +813,43 @@ fn stem(word: &str) -> String {
     w.chars().take(5).collect()
 }
 
+/// Per class of opposites, the first word of each pole in text order
+/// (`ws`: a claim's match-key words).
+fn poles(ws: &[String]) -> Vec<(Pole, Pole)> {
+    let lex = lexicons();
+    let mut poles = vec![(None, None); OPPOSITES.len()];
+    for (i, w) in ws.iter().enumerate() {
+        // `على الأقل` is "at least", not "lower"; `المعارضة` is the opposition
+        // (a party), not an act of opposing.
+        if (w == "الاقل" && i > 0 && ws[i - 1] == "علي")
+            || w.trim_start_matches(['و', 'ب', 'ل']).ends_with("المعارضه")
+            || w.trim_start_matches(['و', 'ل']) == "لمعارضه"
+        {
+            continue;
+        }
+        let readings: Vec<&str> = std::iter::once(w.as_str())
+            .chain(
+                PROCLITICS
+                    .iter()
+                    .filter_map(|p| w.strip_prefix(p).filter(|r| r.chars().count() >= 3)),
+            )
+            .collect();
+        for r in readings {
+            for &(k, is_up) in lex.pole_of.get(r).into_iter().flatten() {
+                let side = if is_up {
+                    &mut poles[k].0
+                } else {
+                    &mut poles[k].1
+                };
+                if side.is_none() {
+                    *side = Some((i, r.to_string()));
+                }
+            }
+        }
+    }
+    poles
+}
+
 /// The likely triliteral root of an Arabic word (match key), for matching
 /// words of one family across outlets (`مهاجر` / `تهجير`, `قروض` / `إقراض`,
 /// `ينتخبون` / `انتخابات`): proclitic, one suffix and one derivational prefix
@@ -1068,37 +1105,7 @@ fn profile(claim: &Claim) -> Profile {
         // The lemma first, so broken plurals meet their singular (جنود, جندي).
         .map(|w| place_of(w).unwrap_or_else(|| content_key(w)))
         .collect();
-    // Per class of opposites, the first word of each pole in text order.
-    let mut poles = vec![(None, None); OPPOSITES.len()];
-    for (i, w) in ws.iter().enumerate() {
-        // `على الأقل` is "at least", not "lower"; `المعارضة` is the opposition
-        // (a party), not an act of opposing.
-        if (w == "الاقل" && i > 0 && ws[i - 1] == "علي")
-            || w.trim_start_matches(['و', 'ب', 'ل']).ends_with("المعارضه")
-            || w.trim_start_matches(['و', 'ل']) == "لمعارضه"
-        {
-            continue;
-        }
-        let readings: Vec<&str> = std::iter::once(w.as_str())
-            .chain(
-                PROCLITICS
-                    .iter()
-                    .filter_map(|p| w.strip_prefix(p).filter(|r| r.chars().count() >= 3)),
-            )
-            .collect();
-        for r in readings {
-            for &(k, is_up) in lex.pole_of.get(r).into_iter().flatten() {
-                let side = if is_up {
-                    &mut poles[k].0
-                } else {
-                    &mut poles[k].1
-                };
-                if side.is_none() {
-                    *side = Some((i, r.to_string()));
-                }
-            }
-        }
-    }
+    let poles = poles(&ws);
     let mut events = HashSet::new();
     let mut bare_words = BTreeSet::new();
     for (i, w) in ws.iter().enumerate() {
@@ -1394,14 +1401,14 @@ fn roles(claim: &Claim, written: &[Written]) -> Roles {
 
 /// Two claims that name the same two parties with their roles swapped (`السعودية
 /// تودع في اليمن` / `اليمن تودع في السعودية`): the agent of each is acted on in the other.
-fn roles_swapped<'p>(pa: &'p Profile, pb: &'p Profile) -> Option<(&'p str, &'p str)> {
-    let (x, y) = (pa.roles.agent.as_deref()?, pb.roles.agent.as_deref()?);
+fn roles_swapped<'p>(ra: &'p Roles, rb: &'p Roles) -> Option<(&'p str, &'p str)> {
+    let (x, y) = (ra.agent.as_deref()?, rb.agent.as_deref()?);
     // A capital acts for its country (`بكين تعاقب` / `تعاقب الصين`).
     let party = |c: &str| country_of(c).unwrap_or(c).to_string();
     let (px, py) = (party(x), party(y));
     (px != py
-        && pb.roles.targets.iter().any(|t| party(t) == px)
-        && pa.roles.targets.iter().any(|t| party(t) == py))
+        && rb.targets.iter().any(|t| party(t) == px)
+        && ra.targets.iter().any(|t| party(t) == py))
     .then_some((x, y))
 }
 
@@ -1589,7 +1596,7 @@ const SAME_CLAIM: f32 = 0.38;
 
 /// The words of opposite classes the two claims use, one class per pair
 /// (`ارتفاع` / `انخفاض`): each claim uses one side of the class and not the other.
-fn antonyms(pa: &Profile, pb: &Profile) -> Vec<(String, String)> {
+fn antonyms(pa: &[(Pole, Pole)], pb: &[(Pole, Pole)]) -> Vec<(String, String)> {
     let mut out = Vec::new();
     // The side a claim takes in a class: the one pole it uses, or when it
     // uses both (`الذهب يرتفع مع هبوط الدولار`), the first: a headline's
@@ -1606,7 +1613,7 @@ fn antonyms(pa: &Profile, pb: &Profile) -> Vec<(String, String)> {
             (None, None) => None,
         }
     };
-    for ((a_up, a_down), (b_up, b_down)) in pa.poles.iter().zip(&pb.poles) {
+    for ((a_up, a_down), (b_up, b_down)) in pa.iter().zip(pb) {
         if let (Some((x, p)), Some((y, q))) = (main(a_up, a_down), main(b_up, b_down))
             && x != y
         {
@@ -1618,6 +1625,10 @@ fn antonyms(pa: &Profile, pb: &Profile) -> Vec<(String, String)> {
 
 /// A party as the claim writes it: its entity slot's text, or the demonym's word.
 fn surface_of(claim: &Claim, p: &Profile, canonical: &str) -> String {
+    party_surface(claim, &p.tokens, canonical)
+}
+
+fn party_surface(claim: &Claim, tokens: &[Token], canonical: &str) -> String {
     claim
         .slots
         .iter()
@@ -1628,7 +1639,7 @@ fn surface_of(claim: &Claim, p: &Profile, canonical: &str) -> String {
             _ => None,
         })
         .or_else(|| {
-            p.tokens
+            tokens
                 .iter()
                 .find(|t| super::demonym::country(&t.key) == Some(canonical))
                 .map(|t| t.surface.clone())
@@ -1764,7 +1775,7 @@ fn conflicts(a: &Claim, b: &Claim, pa: &Profile, pb: &Profile, similarity: f32) 
             to: Some(asset(kb, wb)),
         });
     }
-    if let Some((x, y)) = roles_swapped(pa, pb) {
+    if let Some((x, y)) = roles_swapped(&pa.roles, &pb.roles) {
         let party = |c: &Claim, p: &Profile, name: &str| Slot::Entity {
             text: surface_of(c, p, name),
             canonical: name.to_string(),
@@ -1811,7 +1822,7 @@ fn conflicts(a: &Claim, b: &Claim, pa: &Profile, pb: &Profile, similarity: f32) 
             to: cue(b, pb),
         });
     }
-    for (p, q) in antonyms(pa, pb) {
+    for (p, q) in antonyms(&pa.poles, &pb.poles) {
         out.push(SlotChange {
             slot: "polarity",
             kind: "antonym",
@@ -2122,21 +2133,28 @@ fn reversals(from: &ClaimSide, to: &ClaimSide) -> Vec<SlotChange> {
         slots: s.slots.clone(),
     };
     let (a, b) = (claim(from), claim(to));
-    let (pa, pb) = (profile(&a), profile(&b));
+    // Only what the two readings need (whole profiles cost more, and an
+    // article has many edited sentences).
+    let (wa, wb) = (written_words(&a.text), written_words(&b.text));
     let mut out = Vec::new();
-    if let Some((x, y)) = roles_swapped(&pa, &pb) {
-        let party = |c: &Claim, p: &Profile, name: &str| Slot::Entity {
-            text: surface_of(c, p, name),
+    let (ra, rb) = (roles(&a, &wa), roles(&b, &wb));
+    if let Some((x, y)) = roles_swapped(&ra, &rb) {
+        let party = |c: &Claim, w: &[Written], name: &str| Slot::Entity {
+            text: party_surface(c, &tokens(&c.text, w), name),
             canonical: name.to_string(),
             kind: super::EntityKind::Other,
         };
         out.push(SlotChange {
             slot: "entity",
             kind: "roles_swapped",
-            from: Some(party(&a, &pa, x)),
-            to: Some(party(&b, &pb, y)),
+            from: Some(party(&a, &wa, x)),
+            to: Some(party(&b, &wb, y)),
         });
     }
+    let (pa, pb) = (
+        poles(&words(&match_key(&a.text))),
+        poles(&words(&match_key(&b.text))),
+    );
     for (p, q) in antonyms(&pa, &pb) {
         out.push(SlotChange {
             slot: "polarity",
@@ -2175,7 +2193,9 @@ pub fn compare_articles(from: &[Claim], to: &[Claim]) -> Vec<ClaimChange> {
             let shared = overlap(&bags_a[i], &bags_b[j]).1;
             if s >= ARTICLES_MATCH_THRESHOLD
                 || (shared >= 2 && s >= ARTICLES_MATCH_SHARING)
-                || (shared >= 1 && s >= ARTICLES_MATCH_OPPOSED && !antonyms(a, b).is_empty())
+                || (shared >= 1
+                    && s >= ARTICLES_MATCH_OPPOSED
+                    && !antonyms(&a.poles, &b.poles).is_empty())
             {
                 candidates.push((s, i, j));
             }

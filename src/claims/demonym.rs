@@ -139,23 +139,19 @@ const WORDS: &[(&str, &str)] = &[
 /// Nisba endings, longest first (folded: `ة` is `ه`).
 const SUFFIXES: &[&str] = &["يتين", "يتان", "يين", "يون", "يان", "يه", "يا", "ي"];
 
-/// Every written form (proclitics, stem, suffix) mapped to its country, so a
-/// lookup is one probe: articles mode asks this of every word.
+/// Every bare form (stem and suffix, or a whole word) mapped to its country.
 fn table() -> &'static HashMap<String, &'static str> {
     static TABLE: OnceLock<HashMap<String, &'static str>> = OnceLock::new();
     TABLE.get_or_init(|| {
         let mut forms: HashMap<String, &'static str> = HashMap::new();
-        let bare = ARABIC.iter().flat_map(|(stem, c)| {
+        for (stem, c) in ARABIC {
             let stem = match_key(stem).trim().to_string();
-            SUFFIXES.iter().map(move |s| (format!("{stem}{s}"), *c))
-        });
-        let whole = WORDS
-            .iter()
-            .map(|(w, c)| (match_key(w).trim().to_string(), *c));
-        for (form, c) in bare.chain(whole).collect::<Vec<_>>() {
-            for p in std::iter::once(&"").chain(PROCLITICS) {
-                forms.entry(format!("{p}{form}")).or_insert(c);
+            for s in SUFFIXES {
+                forms.entry(format!("{stem}{s}")).or_insert(c);
             }
+        }
+        for (w, c) in WORDS {
+            forms.entry(match_key(w).trim().to_string()).or_insert(c);
         }
         forms
     })
@@ -163,7 +159,15 @@ fn table() -> &'static HashMap<String, &'static str> {
 
 /// The country a word (in match-key form) names as a demonym, if any.
 pub fn country(key: &str) -> Option<&'static str> {
-    table().get(key).copied()
+    let t = table();
+    // The word as it stands first: `الماني` starts with the letters of `ال`.
+    t.get(key).copied().or_else(|| {
+        PROCLITICS.iter().find_map(|p| {
+            key.strip_prefix(p)
+                .filter(|r| r.chars().count() >= 3)
+                .and_then(|r| t.get(r).copied())
+        })
+    })
 }
 
 #[cfg(test)]
