@@ -1572,7 +1572,7 @@ fn elsewhere(a: &Profile, b: &Profile) -> bool {
 
 /// The country a place (canonical name) lies in, or the country itself.
 fn country_of(canonical: &str) -> Option<&'static str> {
-    super::entity::Gazetteer::builtin().country_of(canonical)
+    super::entity::country_of(canonical)
 }
 
 /// The claims share no word but those of their figures.

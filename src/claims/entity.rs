@@ -770,12 +770,36 @@ pub struct Gazetteer {
     /// Hash of the phonetic key or skeleton of a first token → the most tokens a name
     /// starting so has (a pre-filter: most tokens are no name's first word).
     first: FxMap<u64, u8>,
-    /// Canonical place → the country it lies in; a country maps to itself
-    /// (the gazetteer's `IN|` lines).
-    country: HashMap<Box<str>, Box<str>>,
 }
 
 const BUILTIN: &str = include_str!("gazetteer.txt");
+
+/// The country a place of the built-in gazetteer (by canonical name) lies in,
+/// the country itself for a country; `None` for regions, contested places and
+/// anything else. Read from the gazetteer's `IN|` lines alone, so asking does
+/// not build the whole gazetteer.
+pub fn country_of(canonical: &str) -> Option<&'static str> {
+    static COUNTRY: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+    COUNTRY
+        .get_or_init(|| {
+            let mut m = HashMap::new();
+            for line in BUILTIN.lines().filter_map(|l| l.trim().strip_prefix("IN|")) {
+                let mut parts = line.split('|');
+                let Some(country) = parts.next().map(str::trim).filter(|c| !c.is_empty()) else {
+                    continue;
+                };
+                m.insert(country, country);
+                for place in parts.next().unwrap_or("").split(',').map(str::trim) {
+                    if !place.is_empty() {
+                        m.insert(place, country);
+                    }
+                }
+            }
+            m
+        })
+        .get(canonical)
+        .copied()
+}
 
 fn next_id() -> u64 {
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -890,12 +914,6 @@ impl Gazetteer {
         self.entries.is_empty()
     }
 
-    /// The country a place (by canonical name) lies in, the country itself for a
-    /// country; `None` for regions, contested places and anything else.
-    pub fn country_of(&self, canonical: &str) -> Option<&str> {
-        self.country.get(canonical).map(|c| &**c)
-    }
-
     /// The canonical name and kind of the entity one of whose names is `name`.
     pub fn lookup(&self, name: &str) -> Option<(&str, EntityKind)> {
         let m = find_matches(&Tokens::new(name), self);
@@ -913,20 +931,11 @@ impl Gazetteer {
         if line.is_empty() || line.starts_with('#') {
             return;
         }
-        let mut f = line.split('|');
-        if let Some(rest) = line.strip_prefix("IN|") {
-            let mut parts = rest.split('|');
-            if let Some(country) = parts.next().map(str::trim).filter(|c| !c.is_empty()) {
-                self.country.insert(country.into(), country.into());
-                for place in parts.next().unwrap_or("").split(',') {
-                    let place = place.trim();
-                    if !place.is_empty() {
-                        self.country.insert(place.into(), country.into());
-                    }
-                }
-            }
+        // `IN|` lines are read by [`country_of`].
+        if line.starts_with("IN|") {
             return;
         }
+        let mut f = line.split('|');
         let kind = match f.next() {
             Some("P") => EntityKind::Person,
             Some("L") => EntityKind::Place,
@@ -1552,11 +1561,11 @@ short = ["تيستو"]
     #[test]
     fn places_lie_in_countries() {
         let g = Gazetteer::builtin();
-        assert_eq!(g.country_of("Cairo"), Some("Egypt"));
-        assert_eq!(g.country_of("Egypt"), Some("Egypt"));
-        assert_eq!(g.country_of("Kursk"), Some("Russia"));
-        assert_eq!(g.country_of("Jerusalem"), None);
-        assert_eq!(g.country_of("Middle East"), None);
+        assert_eq!(country_of("Cairo"), Some("Egypt"));
+        assert_eq!(country_of("Egypt"), Some("Egypt"));
+        assert_eq!(country_of("Kursk"), Some("Russia"));
+        assert_eq!(country_of("Jerusalem"), None);
+        assert_eq!(country_of("Middle East"), None);
         // Every name on an `IN|` line is an entity of the gazetteer.
         for line in BUILTIN.lines().filter_map(|l| l.strip_prefix("IN|")) {
             for name in line
