@@ -850,6 +850,46 @@ fn poles(ws: &[String]) -> Vec<(Pole, Pole)> {
     poles
 }
 
+/// "Before X" / "after X" in a claim (`قبل العقوبات`): the anchor word's stem
+/// with `true` for after.
+fn relative(ws: &[String]) -> Vec<(bool, String)> {
+    let lex = lexicons();
+    ws.windows(2)
+        .filter_map(|w| {
+            let after = match w[0].as_str() {
+                "قبل" | "قبيل" | "before" => false,
+                "بعد" | "after" => true,
+                _ => return None,
+            };
+            (w[1].chars().count() >= 3 && !lex.stopwords.contains(w[1].as_str()))
+                .then(|| (after, stem(&w[1])))
+        })
+        .collect()
+}
+
+/// "Before the sanctions" against "after the sanctions" (the same anchor).
+fn before_after(a: &[(bool, String)], b: &[(bool, String)]) -> Option<SlotChange> {
+    let (x, y) = a.iter().find_map(|(after, anchor)| {
+        b.iter()
+            .find(|(b_after, b_anchor)| b_after != after && b_anchor == anchor)
+            .filter(|_| !a.contains(&(!*after, anchor.clone())))
+            .map(|(b_after, _)| (*after, *b_after))
+    })?;
+    let word = |after: bool| if after { "بعد" } else { "قبل" };
+    Some(SlotChange {
+        slot: "polarity",
+        kind: "antonym",
+        from: Some(Slot::Polarity {
+            negated: false,
+            text: word(x).into(),
+        }),
+        to: Some(Slot::Polarity {
+            negated: false,
+            text: word(y).into(),
+        }),
+    })
+}
+
 /// The likely triliteral root of an Arabic word (match key), for matching
 /// words of one family across outlets (`مهاجر` / `تهجير`, `قروض` / `إقراض`,
 /// `ينتخبون` / `انتخابات`): proclitic, one suffix and one derivational prefix
@@ -1228,18 +1268,7 @@ fn profile(claim: &Claim) -> Profile {
             .map(|(c, _)| c.to_string())
             .chain(demonyms.iter().map(|c| c.to_string()))
             .collect(),
-        relative: ws
-            .windows(2)
-            .filter_map(|w| {
-                let after = match w[0].as_str() {
-                    "قبل" | "قبيل" | "before" => false,
-                    "بعد" | "after" => true,
-                    _ => return None,
-                };
-                (w[1].chars().count() >= 3 && !lex.stopwords.contains(w[1].as_str()))
-                    .then(|| (after, stem(&w[1])))
-            })
-            .collect(),
+        relative: relative(&ws),
         negated: absent.is_some()
             || claim
                 .slots
@@ -1836,28 +1865,7 @@ fn conflicts(a: &Claim, b: &Claim, pa: &Profile, pb: &Profile, similarity: f32) 
             }),
         });
     }
-    // "Before the sanctions" against "after the sanctions".
-    if let Some((x, y)) = pa.relative.iter().find_map(|(after, anchor)| {
-        pb.relative
-            .iter()
-            .find(|(b_after, b_anchor)| b_after != after && b_anchor == anchor)
-            .filter(|_| !pa.relative.contains(&(!*after, anchor.clone())))
-            .map(|(b_after, _)| (*after, *b_after))
-    }) {
-        let word = |after: bool| if after { "بعد" } else { "قبل" };
-        out.push(SlotChange {
-            slot: "polarity",
-            kind: "antonym",
-            from: Some(Slot::Polarity {
-                negated: false,
-                text: word(x).into(),
-            }),
-            to: Some(Slot::Polarity {
-                negated: false,
-                text: word(y).into(),
-            }),
-        });
-    }
+    out.extend(before_after(&pa.relative, &pb.relative));
     // One claims a failure of what the other reports done (`تفشل في القبض`
     // against `تقبض على 22`).
     let failed = |p: &Profile| {
@@ -2121,8 +2129,8 @@ pub fn statements(
 }
 
 /// What an edit reversed in a sentence without changing a slot: the parties'
-/// roles swapped, or a word of opposite meaning (`ارتفعت` → `انخفضت`); the
-/// same readings articles mode uses.
+/// roles swapped, "before X" made "after X", or a word of opposite meaning
+/// (`ارتفعت` → `انخفضت`); the same readings articles mode uses.
 fn reversals(from: &ClaimSide, to: &ClaimSide) -> Vec<SlotChange> {
     if match_key(&from.text) == match_key(&to.text) {
         return Vec::new();
@@ -2151,10 +2159,9 @@ fn reversals(from: &ClaimSide, to: &ClaimSide) -> Vec<SlotChange> {
             to: Some(party(&b, &wb, y)),
         });
     }
-    let (pa, pb) = (
-        poles(&words(&match_key(&a.text))),
-        poles(&words(&match_key(&b.text))),
-    );
+    let (wsa, wsb) = (words(&match_key(&a.text)), words(&match_key(&b.text)));
+    out.extend(before_after(&relative(&wsa), &relative(&wsb)));
+    let (pa, pb) = (poles(&wsa), poles(&wsb));
     for (p, q) in antonyms(&pa, &pb) {
         out.push(SlotChange {
             slot: "polarity",

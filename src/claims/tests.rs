@@ -48,6 +48,7 @@ fn each_change_kind_is_reported_exactly() {
         "polarity",
         "roles",
         "antonym",
+        "before_after",
         "reworded",
         "rewrite_same_values",
     ];
