@@ -876,18 +876,38 @@ fn before_after(a: &[(bool, String)], b: &[(bool, String)]) -> Option<SlotChange
             .map(|(b_after, _)| (*after, *b_after))
     })?;
     let word = |after: bool| if after { "بعد" } else { "قبل" };
-    Some(SlotChange {
+    Some(antonym(word(x).into(), word(y).into()))
+}
+
+/// Two words of opposite meaning, as a polarity change.
+fn antonym(from: String, to: String) -> SlotChange {
+    SlotChange {
         slot: "polarity",
         kind: "antonym",
         from: Some(Slot::Polarity {
             negated: false,
-            text: word(x).into(),
+            text: from,
         }),
         to: Some(Slot::Polarity {
             negated: false,
-            text: word(y).into(),
+            text: to,
         }),
-    })
+    }
+}
+
+/// The parties' roles swapped: each claim's agent, as written.
+fn roles_change(from: (String, &str), to: (String, &str)) -> SlotChange {
+    let party = |(text, canonical): (String, &str)| Slot::Entity {
+        text,
+        canonical: canonical.to_string(),
+        kind: super::EntityKind::Other,
+    };
+    SlotChange {
+        slot: "entity",
+        kind: "roles_swapped",
+        from: Some(party(from)),
+        to: Some(party(to)),
+    }
 }
 
 /// The likely triliteral root of an Arabic word (match key), for matching
@@ -1805,17 +1825,10 @@ fn conflicts(a: &Claim, b: &Claim, pa: &Profile, pb: &Profile, similarity: f32) 
         });
     }
     if let Some((x, y)) = roles_swapped(&pa.roles, &pb.roles) {
-        let party = |c: &Claim, p: &Profile, name: &str| Slot::Entity {
-            text: surface_of(c, p, name),
-            canonical: name.to_string(),
-            kind: super::EntityKind::Other,
-        };
-        out.push(SlotChange {
-            slot: "entity",
-            kind: "roles_swapped",
-            from: Some(party(a, pa, x)),
-            to: Some(party(b, pb, y)),
-        });
+        out.push(roles_change(
+            (surface_of(a, pa, x), x),
+            (surface_of(b, pb, y), y),
+        ));
     }
     let da = of_type(&a.slots, "date");
     let db = of_type(&b.slots, "date");
@@ -1851,20 +1864,11 @@ fn conflicts(a: &Claim, b: &Claim, pa: &Profile, pb: &Profile, similarity: f32) 
             to: cue(b, pb),
         });
     }
-    for (p, q) in antonyms(&pa.poles, &pb.poles) {
-        out.push(SlotChange {
-            slot: "polarity",
-            kind: "antonym",
-            from: Some(Slot::Polarity {
-                negated: false,
-                text: p,
-            }),
-            to: Some(Slot::Polarity {
-                negated: false,
-                text: q,
-            }),
-        });
-    }
+    out.extend(
+        antonyms(&pa.poles, &pb.poles)
+            .into_iter()
+            .map(|(p, q)| antonym(p, q)),
+    );
     out.extend(before_after(&pa.relative, &pb.relative));
     // One claims a failure of what the other reports done (`تفشل في القبض`
     // against `تقبض على 22`).
@@ -2147,35 +2151,17 @@ fn reversals(from: &ClaimSide, to: &ClaimSide) -> Vec<SlotChange> {
     let mut out = Vec::new();
     let (ra, rb) = (roles(&a, &wa), roles(&b, &wb));
     if let Some((x, y)) = roles_swapped(&ra, &rb) {
-        let party = |c: &Claim, w: &[Written], name: &str| Slot::Entity {
-            text: party_surface(c, &tokens(&c.text, w), name),
-            canonical: name.to_string(),
-            kind: super::EntityKind::Other,
-        };
-        out.push(SlotChange {
-            slot: "entity",
-            kind: "roles_swapped",
-            from: Some(party(&a, &wa, x)),
-            to: Some(party(&b, &wb, y)),
-        });
+        let surface =
+            |c: &Claim, w: &[Written], name: &str| party_surface(c, &tokens(&c.text, w), name);
+        out.push(roles_change(
+            (surface(&a, &wa, x), x),
+            (surface(&b, &wb, y), y),
+        ));
     }
     let (wsa, wsb) = (words(&match_key(&a.text)), words(&match_key(&b.text)));
     out.extend(before_after(&relative(&wsa), &relative(&wsb)));
     let (pa, pb) = (poles(&wsa), poles(&wsb));
-    for (p, q) in antonyms(&pa, &pb) {
-        out.push(SlotChange {
-            slot: "polarity",
-            kind: "antonym",
-            from: Some(Slot::Polarity {
-                negated: false,
-                text: p,
-            }),
-            to: Some(Slot::Polarity {
-                negated: false,
-                text: q,
-            }),
-        });
-    }
+    out.extend(antonyms(&pa, &pb).into_iter().map(|(p, q)| antonym(p, q)));
     out
 }
 
