@@ -139,12 +139,13 @@ def main() -> int:
         print(f"| {g} | " + " | ".join(str(confusion[(g, p)]) for p in CLASSES) + " |")
 
     if args.dump:
+        differing_set = set(differing)
         with args.dump.open("w", encoding="utf-8") as f:
             for i, (s1, s2, g) in enumerate(rows):
                 changes = [(c["status"], [(ch["slot"], ch["kind"]) for ch in c["changes"]],
                             c.get("similarity")) for c in results[i][1]["claims"]]
                 f.write(json.dumps({"s1": s1, "s2": s2, "gold": g, "pred": pred[i],
-                                    "differing": i in set(differing), "claims": changes},
+                                    "differing": i in differing_set, "claims": changes},
                                    ensure_ascii=False) + "\n")
     if args.errors:
         for g in CLASSES:

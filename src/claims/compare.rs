@@ -17,7 +17,7 @@ use super::lexicon::{ABSENCE, ASSETS, EVENTS, FAILURE, OPPOSITES, STOPWORDS};
 
 use serde::Serialize;
 
-use super::entity::name_key;
+use super::entity::{country_of, name_key};
 use super::{Claim, Qualifier, QuantityKind, Slot};
 use crate::diff::{Op, TextDiff};
 use crate::text::normalize::match_key;
@@ -1619,11 +1619,6 @@ fn elsewhere(a: &Profile, b: &Profile) -> bool {
     !a.places.is_empty() && !b.places.is_empty() && wider(a).is_disjoint(&wider(b))
 }
 
-/// The country a place (canonical name) lies in, or the country itself.
-fn country_of(canonical: &str) -> Option<&'static str> {
-    super::entity::country_of(canonical)
-}
-
 /// The claims share no word but those of their figures.
 fn only_figures_shared(a: &Profile, b: &Profile) -> bool {
     a.stems
@@ -1747,82 +1742,67 @@ fn conflicts(a: &Claim, b: &Claim, pa: &Profile, pb: &Profile, similarity: f32) 
             out.push(change("quantity", "conflict", Some(x), Some(y)));
         }
     }
-    // The same story told of different countries (`تحطم طائرة عسكرية
-    // بالجزائر` / `تحطم طائرة عسكرية سورية`).
-    // Countries as named, not cities taken for their country: `البصرة` lies in
-    // Iraq, but `البرلمان الإيراني ... البصرة` is still Iran against Iraq.
-    let countries = |p: &Profile| -> BTreeSet<String> {
-        p.places
-            .iter()
-            .filter(|c| country_of(c) == Some(c.as_str()))
-            .cloned()
-            .collect()
-    };
-    // Countries both name are common ground; what differs is a country only
-    // one names where the other names another (`مهاجر يمني` / `السوريين`, both
-    // in Saudi Arabia).
-    // So are people: the same words said of, or by, another person (`بيل
-    // غيتس:` / `تصريح لإيلون ماسك`).
-    let persons = |c: &Claim| -> BTreeSet<String> {
-        c.slots
-            .iter()
-            .filter_map(entity_parts)
-            .filter(|(_, k)| *k == super::EntityKind::Person)
-            .map(|(c, _)| c.to_string())
-            .collect()
-    };
-    // A long sentence names countries, people and assets in many roles
-    // (sources, backdrop, comparisons): one only it names is weak evidence of
-    // a different story. These rules read claims of headline length.
-    let short = pa.tokens.len().max(pb.tokens.len()) <= SHORT_CLAIM;
-    for ((all_a, all_b), kind) in [
-        ((countries(pa), countries(pb)), super::EntityKind::Place),
-        ((persons(a), persons(b)), super::EntityKind::Person),
-    ] {
-        if !short {
-            break;
-        }
-        let ca: BTreeSet<&String> = all_a.difference(&all_b).collect();
-        let cb: BTreeSet<&String> = all_b.difference(&all_a).collect();
-        if ca.is_empty() || cb.is_empty() {
-            continue;
-        }
-        let named = |claim: &Claim, p: &Profile, c: &String| Slot::Entity {
-            text: surface_of(claim, p, c),
-            canonical: c.clone(),
-            kind,
+    // The same story told of another country (`تحطم طائرة عسكرية بالجزائر` /
+    // `تحطم طائرة عسكرية سورية`), of or by another person (`بيل غيتس:` /
+    // `تصريح لإيلون ماسك`), or of another traded asset (`الذهب يرتفع` /
+    // `النفط يرتفع`). What both name is common ground (`مهاجر يمني` /
+    // `السوريين`, both in Saudi Arabia). Countries count as named, not cities
+    // taken for their country: `البصرة` lies in Iraq, but `البرلمان الإيراني
+    // ... البصرة` is still Iran against Iraq. A long sentence names these in
+    // many roles (sources, backdrop, comparisons), so only claims of headline
+    // length are read this way.
+    if pa.tokens.len().max(pb.tokens.len()) <= SHORT_CLAIM {
+        // Per kind, canonical name → as written.
+        let named = |c: &Claim, p: &Profile| -> [BTreeMap<String, String>; 3] {
+            let countries = p
+                .places
+                .iter()
+                .filter(|n| country_of(n) == Some(n.as_str()))
+                .map(|n| (n.clone(), surface_of(c, p, n)))
+                .collect();
+            let persons = c
+                .slots
+                .iter()
+                .filter_map(|s| match s {
+                    Slot::Entity {
+                        text,
+                        canonical,
+                        kind: super::EntityKind::Person,
+                    } => Some((canonical.clone(), text.clone())),
+                    _ => None,
+                })
+                .collect();
+            let assets = p
+                .assets
+                .iter()
+                .map(|(k, w)| (k.to_string(), w.clone()))
+                .collect();
+            [countries, persons, assets]
         };
-        out.push(SlotChange {
-            slot: "entity",
-            kind: "conflict",
-            from: ca.first().map(|c| named(a, pa, c)),
-            to: cb.first().map(|c| named(b, pb, c)),
-        });
-    }
-    // And so is a market story told of another asset (`الذهب يرتفع` / `النفط
-    // يرتفع`, the dollar for the euro).
-    let a_only: Vec<(&&str, &String)> = pa
-        .assets
-        .iter()
-        .filter(|(k, _)| !pb.assets.contains_key(*k))
-        .collect();
-    let b_only: Vec<(&&str, &String)> = pb
-        .assets
-        .iter()
-        .filter(|(k, _)| !pa.assets.contains_key(*k))
-        .collect();
-    if short && let (Some((ka, wa)), Some((kb, wb))) = (a_only.first(), b_only.first()) {
-        let asset = |canonical: &str, text: &str| Slot::Entity {
-            text: text.to_string(),
-            canonical: canonical.to_string(),
-            kind: super::EntityKind::Other,
-        };
-        out.push(SlotChange {
-            slot: "entity",
-            kind: "conflict",
-            from: Some(asset(ka, wa)),
-            to: Some(asset(kb, wb)),
-        });
+        let kinds = [
+            super::EntityKind::Place,
+            super::EntityKind::Person,
+            super::EntityKind::Other,
+        ];
+        for ((na, nb), kind) in named(a, pa).iter().zip(&named(b, pb)).zip(kinds) {
+            let only = |x: &BTreeMap<String, String>, y: &BTreeMap<String, String>| {
+                x.iter()
+                    .find(|(k, _)| !y.contains_key(*k))
+                    .map(|(k, w)| Slot::Entity {
+                        text: w.clone(),
+                        canonical: k.clone(),
+                        kind,
+                    })
+            };
+            if let (Some(from), Some(to)) = (only(na, nb), only(nb, na)) {
+                out.push(SlotChange {
+                    slot: "entity",
+                    kind: "conflict",
+                    from: Some(from),
+                    to: Some(to),
+                });
+            }
+        }
     }
     if let Some((x, y)) = roles_swapped(&pa.roles, &pb.roles) {
         out.push(roles_change(
