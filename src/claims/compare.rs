@@ -699,6 +699,8 @@ struct Lexicons {
     casualty_units: HashSet<String>,
     failure: HashSet<String>,
     absence: HashSet<String>,
+    /// Words that end what follows them (`إنهاء`, `وقف`).
+    enders: HashSet<String>,
     /// Reporting verbs (`قال`, `أكد`): outlets swap them freely.
     reporting: HashSet<String>,
 }
@@ -729,6 +731,9 @@ fn lexicons() -> &'static Lexicons {
             .cloned()
             .collect(),
         failure: folded(FAILURE),
+        enders: folded(&[
+            "انهاء", "وقف", "ايقاف", "انتهاء", "نهايه", "end", "ending", "ends", "ended", "halt",
+        ]),
         absence: folded(ABSENCE),
         casualty_units: folded(&[
             "قتيل",
@@ -834,9 +839,16 @@ fn poles(ws: &[String]) -> Vec<(Pole, Pole)> {
                     .filter_map(|p| w.strip_prefix(p).filter(|r| r.chars().count() >= 3)),
             )
             .collect();
-        for r in readings {
+        let mut readings: Vec<String> = readings.into_iter().map(str::to_string).collect();
+        if !readings.iter().any(|r| lex.pole_of.contains_key(r)) {
+            readings = readings.iter().flat_map(|r| verb_readings(r)).collect();
+        }
+        // Ending a thing is its opposite (`إنهاء الحرب` is peace, `وقف القتال`
+        // a truce).
+        let ended = i > 0 && lex.enders.contains(ws[i - 1].trim_start_matches(['و', 'ل']));
+        for r in readings.iter().map(String::as_str) {
             for &(k, is_up) in lex.pole_of.get(r).into_iter().flatten() {
-                let side = if is_up {
+                let side = if is_up != ended {
                     &mut poles[k].0
                 } else {
                     &mut poles[k].1
@@ -848,6 +860,30 @@ fn poles(ws: &[String]) -> Vec<(Pole, Pole)> {
         }
     }
     poles
+}
+
+/// The lexicon forms a conjugated verb may be listed under: plural and
+/// feminine endings dropped (`يرفضون`, `ارتفعت`), and the person prefix of
+/// the imperfect dropped (`تتدنى` → `تدني`, `يقلص` → `قلص`) or turned into the
+/// perfect's `ا` (`ينخفض` → `انخفض`).
+fn verb_readings(word: &str) -> Vec<String> {
+    let mut stems = vec![word.to_string()];
+    for suffix in ["ون", "وا", "ان", "ت"] {
+        if let Some(r) = word.strip_suffix(suffix).filter(|r| r.chars().count() >= 3) {
+            stems.push(r.to_string());
+        }
+    }
+    let mut out = stems.clone();
+    for s in &stems {
+        if let Some(r) = s
+            .strip_prefix(['ي', 'ت', 'ن'])
+            .filter(|r| r.chars().count() >= 3)
+        {
+            out.push(r.to_string());
+            out.push(format!("ا{r}"));
+        }
+    }
+    out
 }
 
 /// "Before X" / "after X" in a claim (`قبل العقوبات`): the anchor word's stem
