@@ -18,6 +18,7 @@ use super::lexicon::{ABSENCE, ASSETS, EVENTS, FAILURE, OPPOSITES, STOPWORDS};
 use serde::Serialize;
 
 use super::entity::{country_of, name_key};
+use super::quantity::unit_class;
 use super::{Claim, Qualifier, QuantityKind, Slot};
 use crate::diff::{Op, TextDiff};
 use crate::text::normalize::match_key;
@@ -732,7 +733,16 @@ fn lexicons() -> &'static Lexicons {
             .collect(),
         failure: folded(FAILURE),
         enders: folded(&[
-            "انهاء", "وقف", "ايقاف", "انتهاء", "نهايه", "end", "ending", "ends", "ended", "halt",
+            "انهاء",
+            "وقف",
+            "ايقاف",
+            "انتهاء",
+            "نهايه",
+            "end",
+            "ending",
+            "ends",
+            "ended",
+            "halt",
         ]),
         absence: folded(ABSENCE),
         casualty_units: folded(&[
@@ -845,7 +855,10 @@ fn poles(ws: &[String]) -> Vec<(Pole, Pole)> {
         }
         // Ending a thing is its opposite (`إنهاء الحرب` is peace, `وقف القتال`
         // a truce).
-        let ended = i > 0 && lex.enders.contains(ws[i - 1].trim_start_matches(['و', 'ل']));
+        let ended = i > 0
+            && lex
+                .enders
+                .contains(ws[i - 1].trim_start_matches(['و', 'ل']));
         for r in readings.iter().map(String::as_str) {
             for &(k, is_up) in lex.pole_of.get(r).into_iter().flatten() {
                 let side = if is_up != ended {
@@ -1774,7 +1787,14 @@ fn conflicts(a: &Claim, b: &Claim, pa: &Profile, pb: &Profile, similarity: f32) 
             continue;
         };
         p.kind = q.kind;
-        if quantities_conflict(&p, &q) {
+        // The same figure counting things of another class (`3 رجال` /
+        // `ثلاثة بلدان`) says something else.
+        let class = |q: &Q| q.unit.as_deref().and_then(unit_class);
+        let recounted = close(p.value, q.value)
+            && class(&p).is_some()
+            && class(&q).is_some()
+            && class(&p) != class(&q);
+        if quantities_conflict(&p, &q) || recounted {
             out.push(change("quantity", "conflict", Some(x), Some(y)));
         }
     }
@@ -2492,6 +2512,74 @@ mod tests {
         assert_eq!(status, [Status::Conflicting]);
         assert_eq!(changes, [("polarity", "antonym")]);
         let (status, _) = across("الذهب يرتفع مع هبوط الدولار", "ارتفاع الذهب وهبوط الدولار");
+        assert_eq!(status, [Status::Shared]);
+    }
+
+    #[test]
+    fn conjugated_verbs_take_their_listed_pole() {
+        // `تتدنى` is read as `تدنى` (decline), `يفرون` as `يفر`, `منعت` as `منع`.
+        let (status, changes) = across(
+            "ارتفاع تكلفة مشروع القطار السريع في كاليفورنيا",
+            "تكلفة مشروع القطار السريع في كاليفورنيا تتدنى",
+        );
+        assert_eq!(status, [Status::Conflicting]);
+        assert_eq!(changes, [("polarity", "antonym")]);
+        let (status, _) = across(
+            "آلاف المدنيين يفرون من الغوطة الشرقية",
+            "المدنيون في الغوطة الشرقية يتمسكون بالبقاء",
+        );
+        assert_eq!(status, [Status::Conflicting]);
+        let (status, _) = across(
+            "إسرائيل تمنح ألف طالب لجوء حق الإقامة الدائمة",
+            "منعت إسرائيل ألف طالب لجوء من الإقامة الدائمة",
+        );
+        assert_eq!(status, [Status::Conflicting]);
+        assert_eq!(verb_readings("ينخفض")[..], ["ينخفض", "نخفض", "انخفض"]);
+    }
+
+    #[test]
+    fn ending_a_thing_is_its_opposite() {
+        // `إنهاء الحرب` is peace: the same side as `اتفاق سلام`.
+        let (status, _) = across(
+            "توقيع اتفاق سلام جديد لإنهاء الحرب الأهلية في جنوب السودان",
+            "إنهاء الحرب الأهلية في جنوب السودان عن طريق اتفاق سلام جديد",
+        );
+        assert_eq!(status, [Status::Shared]);
+        let (status, changes) = across(
+            "توقيع اتفاق سلام جديد لإنهاء الحرب الأهلية في جنوب السودان",
+            "استمرار الحرب الأهلية في جنوب السودان",
+        );
+        assert_eq!(status, [Status::Conflicting]);
+        assert!(changes.contains(&("polarity", "antonym")), "{changes:?}");
+    }
+
+    #[test]
+    fn emergency_and_abduction_have_opposites() {
+        let (status, _) = across(
+            "إيران تعلن حالة الطوارئ بعد تحطم طائرة مدنية",
+            "هدوء الأوضاع في إيران بعد تحطم الطائرة المدنية",
+        );
+        assert_eq!(status, [Status::Conflicting]);
+        let (status, _) = across(
+            "اختطاف 14 من قوات الأمن على يد جماعة مسلحة",
+            "الجماعة المسلحة تفرج عن قوات الأمن",
+        );
+        assert_eq!(status, [Status::Conflicting]);
+    }
+
+    #[test]
+    fn same_figure_counting_another_class_conflicts() {
+        let (status, changes) = across(
+            "لغة نادرة يتحدث بها 3 رجال فقط",
+            "لغة نادرة يتحدث بها ثلاثة بلدان فقط",
+        );
+        assert_eq!(status, [Status::Conflicting]);
+        assert_eq!(changes, [("quantity", "conflict")]);
+        // Soldiers and people are both people: the same figure told differently.
+        let (status, _) = across(
+            "مقتل 3 جنود في هجوم على الحدود",
+            "مقتل ثلاثة أشخاص في هجوم على الحدود",
+        );
         assert_eq!(status, [Status::Shared]);
     }
 

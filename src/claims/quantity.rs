@@ -1206,6 +1206,94 @@ fn english_lemma(k: &str) -> String {
     k.to_string()
 }
 
+/// What a counted noun counts, for the nouns where it is plain: three men
+/// and three countries are not the same figure told differently.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnitClass {
+    People,
+    Places,
+    Time,
+}
+
+/// The class of a counted noun's key (`unit_key`), when the noun lexicon
+/// knows it.
+pub fn unit_class(key: &str) -> Option<UnitClass> {
+    static CLASSES: OnceLock<FxMap<UnitClass>> = OnceLock::new();
+    let classes = CLASSES.get_or_init(|| {
+        let rows: &[(UnitClass, &[&str])] = &[
+            (
+                UnitClass::People,
+                &[
+                    "جندي",
+                    "قتيل",
+                    "شخص",
+                    "طفل",
+                    "رجل",
+                    "امرأة",
+                    "مدني",
+                    "جريح",
+                    "مصاب",
+                    "ضابط",
+                    "عنصر",
+                    "أسير",
+                    "رهينة",
+                    "قائد",
+                    "وزير",
+                    "مقاتل",
+                    "معتقل",
+                    "لاجئ",
+                    "مسلح",
+                    "فرد",
+                    "ضحية",
+                    "صحفي",
+                    "شرطي",
+                    "عسكري",
+                    "مواطن",
+                    "نازح",
+                    "مهاجر",
+                    "person",
+                    "child",
+                    "man",
+                    "woman",
+                    "casualty",
+                    "soldier",
+                    "civilian",
+                ],
+            ),
+            (
+                UnitClass::Places,
+                &["دولة", "بلد", "مدينة", "قرية", "country", "city", "village"],
+            ),
+            (
+                UnitClass::Time,
+                &[
+                    "يوم",
+                    "عام",
+                    "سنة",
+                    "شهر",
+                    "أسبوع",
+                    "ساعة",
+                    "دقيقة",
+                    "day",
+                    "year",
+                    "month",
+                    "week",
+                    "hour",
+                    "minute",
+                ],
+            ),
+        ];
+        let mut m = FxMap::default();
+        for (class, nouns) in rows {
+            for n in *nouns {
+                m.insert(unit_key(n), *class);
+            }
+        }
+        m
+    });
+    classes.get(key).copied()
+}
+
 /// Folded lemma of a counted noun, for comparison: جندي/جنود/جندياً/الجنود/جنديين → one key;
 /// soldiers/soldier → one key. Unknown Arabic words lose only the article and the
 /// accusative alef, so the key is stable across the usual spellings.
@@ -2548,6 +2636,17 @@ mod tests {
         ] {
             assert!(q(w).is_empty(), "{w}");
         }
+    }
+
+    #[test]
+    fn unit_classes() {
+        assert_eq!(unit_class(&unit_key("رجال")), Some(UnitClass::People));
+        assert_eq!(unit_class(&unit_key("الجنود")), Some(UnitClass::People));
+        assert_eq!(unit_class(&unit_key("بلدان")), Some(UnitClass::Places));
+        assert_eq!(unit_class(&unit_key("دول")), Some(UnitClass::Places));
+        assert_eq!(unit_class(&unit_key("أيام")), Some(UnitClass::Time));
+        assert_eq!(unit_class(&unit_key("countries")), Some(UnitClass::Places));
+        assert_eq!(unit_class(&unit_key("صواريخ")), None);
     }
 
     #[test]
