@@ -899,6 +899,61 @@ fn verb_readings(word: &str) -> Vec<String> {
     out
 }
 
+/// Whether a negation cue of the claim denies it. Not the "unprecedented
+/// since" frame: a negated clause describing an indefinite noun and dated by
+/// `منذ` (`أمطار غزيرة لم تجتح تونس منذ 20 عاما`, rain "such as had not hit
+/// Tunisia in 20 years") says how rare the thing is, not that it did not
+/// happen. Read only where the claim has already said what happened.
+fn denies(claim: &Claim, ws: &[String]) -> bool {
+    let stopwords = &lexicons().stopwords;
+    let since_frame = |i: usize| {
+        let Some(prev) = i.checked_sub(1).map(|p| ws[p].as_str()) else {
+            return false;
+        };
+        let indefinite_noun = i >= 2
+            && prev.chars().count() >= 3
+            && !prev.trim_start_matches(['و', 'ف', 'ب']).starts_with("ال")
+            && !prev.starts_with("لل")
+            && !stopwords.contains(prev)
+            && !claim.slots.iter().any(|s| {
+                matches!(s, Slot::Entity { text, .. } if words(&match_key(text)).iter().any(|w| w == prev))
+            });
+        let dated = ws[i + 1..]
+            .iter()
+            .take(5)
+            .collect::<Vec<_>>()
+            .windows(2)
+            .any(|w| {
+                w[0] == "منذ"
+                    && w[1]
+                        .starts_with(|c: char| c.is_ascii_digit() || matches!(c, 'ع' | 'س' | 'ق'))
+            });
+        // The claim has already said what happened (`مقتل 4 أشخاص إثر ...`):
+        // a bare name before the cue (`سايمون كاول لم يستخدم الهاتف منذ عشرة
+        // أشهر`) is the subject of a real denial.
+        let told = ws[..i - 1].iter().any(|w| {
+            w.starts_with(|c: char| c.is_ascii_digit())
+                || lexicons()
+                    .events
+                    .iter()
+                    .any(|(_, cues)| cues.contains(w.as_str()))
+        });
+        matches!(ws[i].trim_start_matches('و'), "لم" | "لا") && indefinite_noun && dated && told
+    };
+    claim.slots.iter().any(|s| match s {
+        Slot::Polarity {
+            negated: true,
+            text,
+        } => {
+            let cue = match_key(text);
+            let cue = cue.trim();
+            let mut at = ws.iter().enumerate().filter(|(_, w)| *w == cue).peekable();
+            at.peek().is_none() || at.any(|(i, _)| !since_frame(i))
+        }
+        _ => false,
+    })
+}
+
 /// "Before X" / "after X" in a claim (`قبل العقوبات`): the anchor word's stem
 /// with `true` for after.
 fn relative(ws: &[String]) -> Vec<(bool, String)> {
@@ -1338,11 +1393,7 @@ fn profile(claim: &Claim) -> Profile {
             .chain(demonyms.iter().map(|c| c.to_string()))
             .collect(),
         relative: relative(&ws),
-        negated: absent.is_some()
-            || claim
-                .slots
-                .iter()
-                .any(|s| matches!(s, Slot::Polarity { negated: true, .. })),
+        negated: absent.is_some() || denies(claim, &ws),
         absent,
         assets: {
             let mut found = BTreeMap::new();
@@ -2581,6 +2632,22 @@ mod tests {
             "مقتل ثلاثة أشخاص في هجوم على الحدود",
         );
         assert_eq!(status, [Status::Shared]);
+    }
+
+    #[test]
+    fn unprecedented_since_is_no_denial() {
+        let (status, _) = across(
+            "مقتل 4 أشخاص إثر هطول أمطار غزيرة لم تجتح تونس منذ 20 عاما",
+            "مقتل 4 أشخاص بعد الأمطار الغزيرة التي ضربت تونس",
+        );
+        assert_eq!(status, [Status::Shared]);
+        // A name before the cue is the subject of a real denial.
+        let (status, changes) = across(
+            "النجم سايمون كاول لم يستخدم الهاتف المحمول منذ عشرة أشهر",
+            "النجم سايمون كاول يستخدم الهاتف المحمول",
+        );
+        assert_eq!(status, [Status::Conflicting]);
+        assert_eq!(changes, [("polarity", "conflict")]);
     }
 
     #[test]
