@@ -734,15 +734,29 @@ fn lexicons() -> &'static Lexicons {
         failure: folded(FAILURE),
         enders: folded(&[
             "انهاء",
+            "ينهي",
+            "تنهي",
+            "انهي",
             "وقف",
             "ايقاف",
+            "يوقف",
+            "توقف",
+            "اوقف",
             "انتهاء",
             "نهايه",
+            "رفع",
+            "يرفع",
+            "ترفع",
+            "فض",
+            "يفض",
+            "تفض",
             "end",
             "ending",
             "ends",
             "ended",
             "halt",
+            "lifts",
+            "lifted",
         ]),
         absence: folded(ABSENCE),
         casualty_units: folded(&[
@@ -2602,6 +2616,22 @@ mod tests {
         );
         assert_eq!(status, [Status::Conflicting]);
         assert!(changes.contains(&("polarity", "antonym")), "{changes:?}");
+    }
+
+    #[test]
+    fn stopping_a_thing_is_its_opposite() {
+        // `توقف القصف` is calm, against `قصف`.
+        let (status, changes) = across(
+            "طائرات حربية تقصف مخزن أسلحة في سوريا",
+            "توقف القصف في سوريا",
+        );
+        assert_eq!(status, [Status::Conflicting]);
+        assert_eq!(changes, [("polarity", "antonym")]);
+        let (status, _) = across(
+            "المغني كاني ويست يختفي مجددا من وسائل التواصل الاجتماعي",
+            "المغني كاني ويست يظهر مجددا على وسائل التواصل الاجتماعي",
+        );
+        assert_eq!(status, [Status::Conflicting]);
     }
 
     #[test]
