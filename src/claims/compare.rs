@@ -842,11 +842,22 @@ fn stem(word: &str) -> String {
     w.chars().take(5).collect()
 }
 
-/// Per class of opposites, the first word of each pole in text order
-/// (`ws`: a claim's match-key words).
-fn poles(ws: &[String]) -> Vec<(Pole, Pole)> {
+/// Per class of opposites, the first word of each pole in text order, and
+/// which way each traded asset moves (`ws`: a claim's match-key words).
+fn poles(ws: &[String]) -> Poles {
     let lex = lexicons();
     let mut poles = vec![(None, None); OPPOSITES.len()];
+    let mut moves = Vec::new();
+    let assets: Vec<(usize, &'static str)> = ws
+        .iter()
+        .enumerate()
+        .filter_map(|(i, w)| {
+            std::iter::once(w.as_str())
+                .chain(PROCLITICS.iter().filter_map(|p| w.strip_prefix(p)))
+                .find_map(|r| lex.assets.get(r))
+                .map(|&a| (i, a))
+        })
+        .collect();
     for (i, w) in ws.iter().enumerate() {
         // `على الأقل` is "at least", not "lower"; `المعارضة` is the opposition
         // (a party), not an act of opposing.
@@ -873,20 +884,84 @@ fn poles(ws: &[String]) -> Vec<(Pole, Pole)> {
             && lex
                 .enders
                 .contains(ws[i - 1].trim_start_matches(['و', 'ل']));
+        // The asset a pole word speaks of, in the plain patterns only: the
+        // asset right after it (`ارتفاع الذهب`, `صعود للدولار`, `يهبط بالذهب`),
+        // after its price (`تراجع أسعار النفط`), or right before it (`الذهب
+        // يرتفع`). `انخفاض مخزونات الخام` moves stocks, not crude.
+        let asset_at = |j: usize| assets.iter().find(|(a, _)| *a == j).map(|&(_, a)| a);
+        let price = |j: usize| {
+            ws.get(j).is_some_and(|w| {
+                matches!(
+                    w.trim_start_matches(['ب', 'ل', 'و']),
+                    "اسعار" | "الاسعار" | "سعر" | "السعر" | "قيمه" | "prices" | "price"
+                )
+            })
+        };
+        // `والذهب` after a pole word opens the next clause (`الدولار يتراجع
+        // والذهب يرتفع`).
+        let after = |j: usize| {
+            ws.get(j)
+                .filter(|w| !w.starts_with('و'))
+                .and_then(|_| asset_at(j))
+        };
+        let mut j = i + 1;
+        // A degree (`صعود كبير للإسترليني`) or a preposition (`ارتفاع في النفط`).
+        if ws.get(j).is_some_and(|w| {
+            matches!(
+                w.as_str(),
+                "في" | "علي"
+                    | "كبير"
+                    | "حاد"
+                    | "طفيف"
+                    | "جديد"
+                    | "قوي"
+                    | "ملحوظ"
+                    | "قياسي"
+                    | "in"
+                    | "of"
+                    | "sharp"
+                    | "slight"
+            )
+        }) {
+            j += 1;
+        }
+        if price(j) {
+            j += 1;
+        }
+        let asset = after(j).or_else(|| {
+            // The asset before it, past a demonym (`الخام الأميركي يهبط`).
+            let k = i.checked_sub(1)?;
+            asset_at(k).or_else(|| {
+                super::demonym::country(&ws[k])
+                    .and_then(|_| k.checked_sub(1))
+                    .and_then(asset_at)
+            })
+        });
         for r in readings.iter().map(String::as_str) {
             for &(k, is_up) in lex.pole_of.get(r).into_iter().flatten() {
-                let side = if is_up != ended {
-                    &mut poles[k].0
-                } else {
-                    &mut poles[k].1
-                };
+                let up = is_up != ended;
+                if let Some(asset) = asset {
+                    moves.push((k, asset, up));
+                }
+                let side = if up { &mut poles[k].0 } else { &mut poles[k].1 };
                 if side.is_none() {
                     *side = Some((i, r.to_string()));
                 }
             }
         }
     }
-    poles
+    Poles {
+        first: poles,
+        moves,
+    }
+}
+
+/// The opposite words a claim uses.
+struct Poles {
+    /// Per class of opposites, the first word of each pole.
+    first: Vec<(Pole, Pole)>,
+    /// Class, traded asset and direction of each pole word next to an asset.
+    moves: Vec<(usize, &'static str, bool)>,
 }
 
 /// The lexicon forms a conjugated verb may be listed under: plural and
@@ -1122,7 +1197,7 @@ struct Profile {
     bare: BTreeSet<String>,
     /// Per class of opposites: the first word of each pole this claim uses
     /// (computed once: pairs of claims are compared many times).
-    poles: Vec<(Pole, Pole)>,
+    poles: Poles,
     /// Says there were no casualties ("دون وقوع ضحايا").
     no_casualties: bool,
     /// Four-digit years written in the text, slot or not (`أوسكار 2018`).
@@ -1754,7 +1829,7 @@ const SAME_CLAIM: f32 = 0.38;
 
 /// The words of opposite classes the two claims use, one class per pair
 /// (`ارتفاع` / `انخفاض`): each claim uses one side of the class and not the other.
-fn antonyms(pa: &[(Pole, Pole)], pb: &[(Pole, Pole)]) -> Vec<(String, String)> {
+fn antonyms(pa: &Poles, pb: &Poles) -> Vec<(String, String)> {
     let mut out = Vec::new();
     // The side a claim takes in a class: the one pole it uses, or when it
     // uses both (`الذهب يرتفع مع هبوط الدولار`), the first: a headline's
@@ -1771,7 +1846,44 @@ fn antonyms(pa: &[(Pole, Pole)], pb: &[(Pole, Pole)]) -> Vec<(String, String)> {
             (None, None) => None,
         }
     };
-    for ((a_up, a_down), (b_up, b_down)) in pa.iter().zip(pb) {
+    for (k, ((a_up, a_down), (b_up, b_down))) in pa.first.iter().zip(&pb.first).enumerate() {
+        // Where a claim moves two assets opposite ways (`الذهب يتراجع مع صعود
+        // الدولار`), the order of words says nothing: compare asset by asset.
+        let mixed = |up: &Pole, down: &Pole| up.is_some() && down.is_some();
+        if mixed(a_up, a_down) || mixed(b_up, b_down) {
+            let ways = |p: &Poles| -> BTreeMap<&str, BTreeSet<bool>> {
+                let mut m: BTreeMap<&str, BTreeSet<bool>> = BTreeMap::new();
+                for &(c, asset, up) in &p.moves {
+                    if c == k {
+                        m.entry(asset).or_default().insert(up);
+                    }
+                }
+                m
+            };
+            let (wa, wb) = (ways(pa), ways(pb));
+            let common: Vec<&&str> = wa.keys().filter(|a| wb.contains_key(*a)).collect();
+            if !common.is_empty() {
+                let word = |up: bool, u: &Pole, d: &Pole| {
+                    let p = if up { u } else { d };
+                    p.as_ref().map(|(_, w)| w.clone()).unwrap_or_default()
+                };
+                if let Some(&&asset) = common.iter().find(|a| {
+                    let (x, y) = (&wa[**a], &wb[**a]);
+                    x.len() == 1 && y.len() == 1 && x != y
+                }) {
+                    let up = wa[asset].contains(&true);
+                    out.push((word(up, a_up, a_down), word(!up, b_up, b_down)));
+                    continue;
+                }
+                // Every common asset moves one way, the same on both sides.
+                if common
+                    .iter()
+                    .all(|a| wa[**a].len() == 1 && wa[**a] == wb[**a])
+                {
+                    continue;
+                }
+            }
+        }
         if let (Some((x, p)), Some((y, q))) = (main(a_up, a_down), main(b_up, b_down))
             && x != y
         {
@@ -2630,6 +2742,31 @@ mod tests {
         let (status, _) = across(
             "المغني كاني ويست يختفي مجددا من وسائل التواصل الاجتماعي",
             "المغني كاني ويست يظهر مجددا على وسائل التواصل الاجتماعي",
+        );
+        assert_eq!(status, [Status::Conflicting]);
+    }
+
+    #[test]
+    fn two_assets_moving_are_compared_asset_by_asset() {
+        // Word order differs, each asset moves the same way: no contradiction.
+        let (status, _) = across(
+            "أسعار الذهب تنخفض مع صعود الدولار",
+            "صعود للدولار يؤدي لهبوط أسعار الذهب",
+        );
+        assert_eq!(status, [Status::Shared]);
+        let (status, _) = across(
+            "انخفاض أسعار الذهب مع تعافي الدولار",
+            "ارتفاع الدولار ينزل بالذهب",
+        );
+        assert_eq!(status, [Status::Shared]);
+        // Gold up on one side, down on the other.
+        let (status, changes) = across("الذهب يصعد مع هبوط الدولار", "هبوط الذهب بارتفاع الدولار");
+        assert_eq!(status, [Status::Conflicting]);
+        assert!(changes.contains(&("polarity", "antonym")), "{changes:?}");
+        // Stocks of crude are not crude.
+        let (status, _) = across(
+            "النفط يرتفع مع انخفاض مخزونات الخام الأميركية",
+            "النفط يهبط مع ارتفاع مخزونات الخام الأميركية",
         );
         assert_eq!(status, [Status::Conflicting]);
     }
