@@ -757,6 +757,17 @@ fn lexicons() -> &'static Lexicons {
             "halt",
             "lifts",
             "lifted",
+            "تبدد",
+            "يتبدد",
+            "تتبدد",
+            "يعوض",
+            "تعوض",
+            "عوض",
+            "تعويض",
+            "يتخلي",
+            "تتخلي",
+            "تخلي",
+            "تخلت",
         ]),
         absence: folded(ABSENCE),
         casualty_units: folded(&[
@@ -880,10 +891,22 @@ fn poles(ws: &[String]) -> Poles {
         }
         // Ending a thing is its opposite (`إنهاء الحرب` is peace, `وقف القتال`
         // a truce).
-        let ended = i > 0
-            && lex
-                .enders
-                .contains(ws[i - 1].trim_start_matches(['و', 'ل']));
+        // One proclitic at most: `لوقف` is `ل` + `وقف`. Past `عن` or `بعض`
+        // (`يتخلى عن مكاسبه`, `يعوض بعض خسائره`).
+        let ender_at = |j: usize| {
+            let w = ws[j].as_str();
+            [
+                Some(w),
+                w.strip_prefix(['و', 'ل', 'ب']),
+                w.strip_prefix("ول"),
+                w.strip_prefix("وب"),
+            ]
+            .into_iter()
+            .flatten()
+            .any(|r| lex.enders.contains(r))
+        };
+        let ended = (i > 0 && ender_at(i - 1))
+            || (i > 1 && matches!(ws[i - 1].as_str(), "عن" | "من" | "بعض") && ender_at(i - 2));
         // The asset a pole word speaks of, in the plain patterns only: the
         // asset right after it (`ارتفاع الذهب`, `صعود للدولار`, `يهبط بالذهب`),
         // after its price (`تراجع أسعار النفط`), or right before it (`الذهب
@@ -970,9 +993,17 @@ struct Poles {
 /// perfect's `ا` (`ينخفض` → `انخفض`).
 fn verb_readings(word: &str) -> Vec<String> {
     let mut stems = vec![word.to_string()];
-    for suffix in ["ون", "وا", "ان", "ت"] {
+    // Verb endings, a possessive (`فوزه`) and the accusative (`توترا`).
+    for suffix in ["ون", "وا", "ان", "ت", "ه", "ها", "هم", "ا"] {
         if let Some(r) = word.strip_suffix(suffix).filter(|r| r.chars().count() >= 3) {
-            stems.push(r.to_string());
+            // A four-letter imperfect with an object (`تقدمها`, "offers it")
+            // is a verb, not the noun it spells (`تقدم`, "progress").
+            let object = matches!(suffix, "ه" | "ها" | "هم")
+                && r.chars().count() == 4
+                && r.starts_with(['ي', 'ت']);
+            if !object {
+                stems.push(r.to_string());
+            }
         }
     }
     let mut out = stems.clone();
@@ -2767,6 +2798,31 @@ mod tests {
         let (status, _) = across(
             "النفط يرتفع مع انخفاض مخزونات الخام الأميركية",
             "النفط يهبط مع ارتفاع مخزونات الخام الأميركية",
+        );
+        assert_eq!(status, [Status::Conflicting]);
+    }
+
+    #[test]
+    fn giving_up_gains_is_falling() {
+        let (status, _) = across(
+            "الذهب يتخلى عن مكاسبه مع تماسك الدولار",
+            "الذهب يتراجع أمام تماسك الدولار",
+        );
+        assert_eq!(status, [Status::Shared]);
+        let (status, _) = across(
+            "النفط يعوض بعض خسائره بعد إعلان ترامب",
+            "النفط يتراجع بعد إعلان ترامب",
+        );
+        assert_eq!(status, [Status::Conflicting]);
+        // `لوقف` is `ل` + `وقف`; `فوزه` is `فوز` + `ه`.
+        let (status, _) = across(
+            "مصر والإمارات شراكة استراتيجية لتطوير الأداء الحكومي",
+            "مصر والإمارات تتجهان لوقف التعاون في تطوير الأداء الحكومي",
+        );
+        assert_eq!(status, [Status::Conflicting]);
+        let (status, _) = across(
+            "حزب النهضة يعلن فوزه في الانتخابات البلدية",
+            "حزب النهضة يخسر الانتخابات البلدية",
         );
         assert_eq!(status, [Status::Conflicting]);
     }
