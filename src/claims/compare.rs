@@ -1068,7 +1068,16 @@ fn denies(claim: &Claim, ws: &[String]) -> bool {
             let cue = match_key(text);
             let cue = cue.trim();
             let mut at = ws.iter().enumerate().filter(|(_, w)| *w == cue).peekable();
-            at.peek().is_none() || at.any(|(i, _)| !since_frame(i))
+            // A condition (`إذا لم تتفاهم`, "if it does not") denies nothing.
+            let conditional = |i: usize| {
+                i > 0
+                    && match ws[i - 1].as_str() {
+                        "اذا" | "لو" | "if" | "unless" => true,
+                        "ان" => ws[i].trim_start_matches('و') == "لم",
+                        _ => false,
+                    }
+            };
+            at.peek().is_none() || at.any(|(i, _)| !since_frame(i) && !conditional(i))
         }
         _ => false,
     })
@@ -1424,6 +1433,17 @@ fn profile(claim: &Claim) -> Profile {
             .collect();
         bare_words.extend(readings.into_iter().map(str::to_string));
     }
+    // Words of a name (`أطباء بلا حدود`) say nothing of the claim.
+    let name_words: HashSet<String> = claim
+        .slots
+        .iter()
+        .filter_map(|s| match s {
+            Slot::Entity { text, .. } => Some(words(&match_key(text))),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    let in_name = |w: &str| name_words.contains(w);
     // "Without" or "lacking" negates the claim as `لا` would (`بلا عوائق`,
     // `لا عوائق`), but not "below" a figure (`دون 80 دولارا`), and a claim
     // of no casualties is the casualty rule's.
@@ -1437,8 +1457,10 @@ fn profile(claim: &Claim) -> Profile {
                     .iter()
                     .find_map(|p| w.strip_prefix(p).filter(|r| r.chars().count() >= 3))
                     .unwrap_or(w);
-                ((lex.absence.contains(w.as_str()) || lex.absence.contains(bare)) && !below)
-                    .then(|| w.clone())
+                ((lex.absence.contains(w.as_str()) || lex.absence.contains(bare))
+                    && !below
+                    && !in_name(w))
+                .then(|| w.clone())
             })
         })
         .flatten();
@@ -2871,6 +2893,20 @@ mod tests {
         );
         assert_eq!(status, [Status::Conflicting]);
         assert_eq!(changes, [("polarity", "conflict")]);
+    }
+
+    #[test]
+    fn conditions_and_names_deny_nothing() {
+        let (status, _) = across(
+            "ترامب يهدد كندا بالرسوم إذا لم تتفاهم معه",
+            "ترامب يهدد كندا بالرسوم",
+        );
+        assert_eq!(status, [Status::Shared]);
+        let (status, _) = across(
+            "أطباء بلا حدود: العشرات يغرقون قرب ليبيا",
+            "غرق العشرات قرب ليبيا",
+        );
+        assert_eq!(status, [Status::Shared]);
     }
 
     #[test]
