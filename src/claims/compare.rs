@@ -1299,6 +1299,7 @@ impl Token {
                 .filter(|c| !"اويىءئؤه".contains(*c))
                 .take(3)
                 .collect();
+            // Two left is a root with a weak or hamza radical (`بدأ`, `بدء`).
             (consonants.chars().count() == 3).then_some(consonants)
         };
         root(self).is_some_and(|r| root(other) == Some(r))

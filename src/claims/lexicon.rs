@@ -56,6 +56,15 @@ pub(super) const STOPWORDS: &[&str] = &[
     "وقد",
     "فقد",
     "ايضا",
+    // Questions and the "learn about" of headlines (`هل بدأ`, `تعرف على`).
+    "هل",
+    "ماذا",
+    "لماذا",
+    "كيف",
+    "متي",
+    "اين",
+    "هما",
+    "تعرف",
     // Prepositions and conjunctions of time, place and cause.
     "قبيل",
     "بعيد",
