@@ -1077,7 +1077,30 @@ fn denies(claim: &Claim, ws: &[String]) -> bool {
                         _ => false,
                     }
             };
-            at.peek().is_none() || at.any(|(i, _)| !since_frame(i) && !conditional(i))
+            // Praise worded as a negation: `لا تقهر` "invincible", `لا تنسى`
+            // "unforgettable", `لا مثيل لها` "unequalled".
+            let praise = |i: usize| {
+                ws[i].trim_start_matches('و') == "لا"
+                    && ws.get(i + 1).is_some_and(|n| {
+                        matches!(
+                            n.as_str(),
+                            "تقهر"
+                                | "يقهر"
+                                | "تنسي"
+                                | "ينسي"
+                                | "تصدق"
+                                | "يصدق"
+                                | "مثيل"
+                                | "تتزعزع"
+                                | "يتزعزع"
+                                | "تضاهي"
+                                | "يضاهي"
+                                | "تعوض"
+                                | "يعوض"
+                        )
+                    })
+            };
+            at.peek().is_none() || at.any(|(i, _)| !since_frame(i) && !conditional(i) && !praise(i))
         }
         _ => false,
     })
@@ -2906,6 +2929,12 @@ mod tests {
         let (status, _) = across(
             "أطباء بلا حدود: العشرات يغرقون قرب ليبيا",
             "غرق العشرات قرب ليبيا",
+        );
+        assert_eq!(status, [Status::Shared]);
+        // Praise worded as a negation.
+        let (status, _) = across(
+            "بوتين لكيم: صداقة روسيا وكوريا الشمالية لا تقهر",
+            "بوتين يشيد بصداقة روسيا وكوريا الشمالية",
         );
         assert_eq!(status, [Status::Shared]);
     }
