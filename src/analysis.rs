@@ -25,11 +25,13 @@ pub fn units(store: &Store, version: &VersionText) -> Vec<Unit> {
 }
 
 /// A version's claims. `gazetteer_id` tells apart gazetteers with user aliases
-/// (empty for the built-in one).
-pub fn claims(
+/// (empty for the built-in one). The gazetteer is asked for only when the
+/// claims are not cached: building the built-in one is a good part of a
+/// cached `diff`'s time.
+pub fn claims<'g>(
     store: &Store,
     version: &VersionText,
-    gazetteer: &Gazetteer,
+    gazetteer: impl FnOnce() -> &'g Gazetteer,
     gazetteer_id: &str,
 ) -> Vec<Claim> {
     let analyser = format!("claims{gazetteer_id}");
@@ -46,7 +48,7 @@ pub fn claims(
         &units,
         &ExtractOptions {
             article_date,
-            gazetteer,
+            gazetteer: gazetteer(),
         },
     );
     store_cached(store, version, &analyser, claims::ANALYSER_VERSION, &found);

@@ -68,7 +68,7 @@ pub fn run(ctx: &Context, args: &ClaimsArgs) -> Result<i32, CliError> {
     let names = Names::load(&args.aliases)?;
     let store = ctx.open(OpenMode::Existing)?;
     let version = store.version(&VersionRef::parse(&args.reference))?;
-    let found = track::analysis::claims(&store, &version, names.gazetteer(), names.id());
+    let found = track::analysis::claims(&store, &version, || names.gazetteer(), names.id());
     let mut out = std::io::stdout().lock();
     if args.format == Format::Json {
         let json = serde_json::to_string_pretty(&found)

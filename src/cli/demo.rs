@@ -227,7 +227,7 @@ fn cross_outlet(store: &Store) -> Result<(), CliError> {
         })
     };
     let (a, b) = (version(SEED_000)?, version(SEED_004)?);
-    let claims = |v| analysis::claims(store, v, Gazetteer::builtin(), "");
+    let claims = |v| analysis::claims(store, v, Gazetteer::builtin, "");
     let rows = compare_articles(
         &statements(&a.text, &analysis::units(store, &a), &claims(&a)),
         &statements(&b.text, &analysis::units(store, &b), &claims(&b)),

@@ -138,8 +138,8 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<i32, CliError> {
         ignore_orthographic: args.ignore_orthographic,
     };
     let mut report = DiffReport::new(mode, &from, &to, &diff, opts);
-    let old_claims = analysis::claims(&store, &from, names.gazetteer(), names.id());
-    let new_claims = analysis::claims(&store, &to, names.gazetteer(), names.id());
+    let old_claims = analysis::claims(&store, &from, || names.gazetteer(), names.id());
+    let new_claims = analysis::claims(&store, &to, || names.gazetteer(), names.id());
     report.claims = match mode {
         Mode::Versions => compare_versions(&diff, &from.text, &to.text, &old_claims, &new_claims),
         Mode::Articles => compare_articles(
