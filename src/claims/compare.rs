@@ -859,6 +859,7 @@ fn poles(ws: &[String]) -> Poles {
     let lex = lexicons();
     let mut poles = vec![(None, None); OPPOSITES.len()];
     let mut moves = Vec::new();
+    let mut backdrop = Vec::new();
     let assets: Vec<(usize, &'static str)> = ws
         .iter()
         .enumerate()
@@ -972,17 +973,40 @@ fn poles(ws: &[String]) -> Poles {
                     .and_then(asset_at)
             })
         });
+        // `بعد الانهيار.. الليرة تسجل ارتفاعا`: what came before is the
+        // background, the claim is what follows.
+        let background = i > 0
+            && matches!(
+                ws[i - 1].as_str(),
+                "بعد" | "عقب" | "اثر" | "قبل" | "قبيل" | "after" | "before"
+            );
         for r in readings {
             for &(k, is_up) in lex.pole_of.get(r).into_iter().flatten() {
                 let up = is_up != ended;
                 if let Some(asset) = asset {
                     moves.push((k, asset, up));
                 }
+                let pole = Some((i, r.to_string()));
+                if background {
+                    backdrop.push((k, up, pole));
+                    continue;
+                }
                 let side = if up { &mut poles[k].0 } else { &mut poles[k].1 };
                 if side.is_none() {
-                    *side = Some((i, r.to_string()));
+                    *side = pole;
                 }
             }
+        }
+    }
+    // The background speaks only where nothing else in the claim does.
+    let said: Vec<bool> = poles
+        .iter()
+        .map(|(u, d)| u.is_some() || d.is_some())
+        .collect();
+    for (k, up, pole) in backdrop {
+        let side = if up { &mut poles[k].0 } else { &mut poles[k].1 };
+        if !said[k] && side.is_none() {
+            *side = pole;
         }
     }
     Poles {
@@ -2871,6 +2895,15 @@ mod tests {
             "النفط يهبط مع ارتفاع مخزونات الخام الأميركية",
         );
         assert_eq!(status, [Status::Conflicting]);
+    }
+
+    #[test]
+    fn what_came_before_is_background() {
+        let (status, _) = across(
+            "بعد الانهيار.. الليرة التركية تسجل ارتفاعا طفيفا",
+            "ارتفاع طفيف لليرة التركية",
+        );
+        assert_eq!(status, [Status::Shared]);
     }
 
     #[test]
