@@ -13,7 +13,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use super::lexicon::{ABSENCE, ASSETS, EVENTS, FAILURE, OPPOSITES, STOPWORDS};
+use super::lexicon::{ABSENCE, ASSETS, EVENTS, FAILURE, INDICATORS, OPPOSITES, STOPWORDS};
 
 use serde::Serialize;
 
@@ -697,6 +697,9 @@ struct Lexicons {
     pole_of: HashMap<String, Vec<(usize, bool)>>,
     /// Traded assets' words → canonical name.
     assets: HashMap<String, &'static str>,
+    /// Economic indicators' words → canonical name: like assets, they are
+    /// what rises or falls (`التضخم يرتفع والليرة تتراجع`).
+    indicators: HashMap<String, &'static str>,
     casualty_units: HashSet<String>,
     failure: HashSet<String>,
     absence: HashSet<String>,
@@ -712,6 +715,10 @@ fn lexicons() -> &'static Lexicons {
         stopwords: folded(STOPWORDS),
         events: EVENTS.iter().map(|(e, cues)| (*e, folded(cues))).collect(),
         assets: ASSETS
+            .iter()
+            .flat_map(|(c, words)| folded(words).into_iter().map(move |w| (w, *c)))
+            .collect(),
+        indicators: INDICATORS
             .iter()
             .flat_map(|(c, words)| folded(words).into_iter().map(move |w| (w, *c)))
             .collect(),
@@ -866,7 +873,7 @@ fn poles(ws: &[String]) -> Poles {
         .filter_map(|(i, w)| {
             std::iter::once(w.as_str())
                 .chain(PROCLITICS.iter().filter_map(|p| w.strip_prefix(p)))
-                .find_map(|r| lex.assets.get(r))
+                .find_map(|r| lex.assets.get(r).or(lex.indicators.get(r)))
                 .map(|&a| (i, a))
         })
         .collect();
@@ -929,7 +936,18 @@ fn poles(ws: &[String]) -> Poles {
             ws.get(j).is_some_and(|w| {
                 matches!(
                     w.trim_start_matches(['ب', 'ل', 'و']),
-                    "اسعار" | "الاسعار" | "سعر" | "السعر" | "قيمه" | "prices" | "price"
+                    "اسعار"
+                        | "الاسعار"
+                        | "سعر"
+                        | "السعر"
+                        | "قيمه"
+                        | "معدل"
+                        | "معدلات"
+                        | "نسبه"
+                        | "مستوي"
+                        | "prices"
+                        | "price"
+                        | "rate"
                 )
             })
         };
@@ -968,9 +986,10 @@ fn poles(ws: &[String]) -> Poles {
             // The asset before it, past a demonym (`الخام الأميركي يهبط`).
             let k = i.checked_sub(1)?;
             asset_at(k).or_else(|| {
-                super::demonym::country(&ws[k])
-                    .and_then(|_| k.checked_sub(1))
-                    .and_then(asset_at)
+                // Past a demonym, or `في` (`الليرة في تراجع`).
+                (super::demonym::country(&ws[k]).is_some() || ws[k] == "في")
+                    .then(|| k.checked_sub(1).and_then(asset_at))
+                    .flatten()
             })
         });
         // `بعد الانهيار.. الليرة تسجل ارتفاعا`: what came before is the
@@ -2895,6 +2914,17 @@ mod tests {
             "النفط يهبط مع ارتفاع مخزونات الخام الأميركية",
         );
         assert_eq!(status, [Status::Conflicting]);
+    }
+
+    #[test]
+    fn indicators_move_like_assets() {
+        let (status, _) = across(
+            "تركيا.. التضخم يرتفع والليرة تتراجع لمستوى قياسي",
+            "الليرة في تراجع قياسي وارتفاع للتضخم في تركيا",
+        );
+        assert_eq!(status, [Status::Shared]);
+        let (status, _) = across("معدلات النمو تتراجع في تركيا", "تراجع معدل النمو في تركيا");
+        assert_eq!(status, [Status::Shared]);
     }
 
     #[test]

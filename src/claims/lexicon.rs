@@ -1190,6 +1190,34 @@ pub(super) const ASSETS: &[(&str, &[&str])] = &[
     ("bitcoin", &["بتكوين", "البتكوين", "بيتكوين", "bitcoin"]),
 ];
 
+/// Economic indicators: what a rise or fall is of, like an asset's price, but
+/// no party to a story (two outlets may name different ones).
+pub(super) const INDICATORS: &[(&str, &[&str])] = &[
+    ("inflation", &["تضخم", "التضخم", "inflation"]),
+    ("unemployment", &["بطاله", "البطاله", "unemployment"]),
+    ("growth", &["نمو", "النمو", "growth"]),
+    ("exports", &["صادرات", "الصادرات", "exports"]),
+    ("imports", &["واردات", "الواردات", "imports"]),
+    ("output", &["انتاج", "الانتاج", "output", "production"]),
+    (
+        "stocks",
+        &[
+            "مخزونات",
+            "المخزونات",
+            "مخزون",
+            "المخزون",
+            "inventories",
+            "stockpiles",
+        ],
+    ),
+    ("deficit", &["عجز", "العجز", "deficit"]),
+    ("debt", &["دين", "الدين", "ديون", "الديون", "debt"]),
+    (
+        "reserves",
+        &["احتياطي", "الاحتياطي", "احتياطيات", "reserves"],
+    ),
+];
+
 /// Words that undo what a claim would otherwise assert: it failed, was
 /// cancelled or ignored, held despite something, or someone escaped it. Said by one outlet only, about what the other reports as
 /// done, they contradict it (`تفشل في القبض` / `تقبض على 22`, `إلغاء حظر
