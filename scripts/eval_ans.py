@@ -17,6 +17,8 @@ Usage:
     python3 scripts/eval_ans.py [--split dev|train] [--data DIR] [--track target/release/track]
         [--errors N]   # print N misclassified pairs per class, for error analysis
         [--differing]  # with --errors: only the pairs whose numbers differ
+        [--csv FILE]   # any file in the ANS stance format (s1,s2,stance), e.g. the
+                       # held-out test split of latynt/ans (data/stance/test.csv)
 """
 
 from __future__ import annotations
@@ -77,6 +79,7 @@ def f1_table(gold: list[str], pred: list[str]) -> dict:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--split", choices=["dev", "train"], default="dev")
+    ap.add_argument("--csv", type=Path, help="evaluate this ANS-format file instead of a split")
     ap.add_argument("--data", type=Path, default=REPO_ROOT.parent / "shared" / "data" / "ans")
     ap.add_argument("--track", type=Path, default=REPO_ROOT / "target" / "release" / "track")
     ap.add_argument("--errors", type=int, default=0)
@@ -84,7 +87,8 @@ def main() -> int:
     ap.add_argument("--differing", action="store_true",
                     help="with --errors, print only pairs whose numbers differ")
     args = ap.parse_args()
-    csv_path = args.data / f"stance-{args.split}.csv"
+    csv_path = args.csv or args.data / f"stance-{args.split}.csv"
+    split = args.csv.name if args.csv else args.split
     if not csv_path.is_file():
         sys.exit(f"{csv_path} not found (the ANS data lives in ../shared/data/ans/)")
     if not args.track.is_file():
@@ -116,8 +120,9 @@ def main() -> int:
     diff_acc = sum(1 for i in differing if gold[i] == pred[i]) / len(differing) if differing else 0.0
     diff_table = f1_table([gold[i] for i in differing], [pred[i] for i in differing]) if differing else None
 
-    print(f"## Claim comparison on ANS ({args.split}) — {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n")
-    print(f"`python3 scripts/eval_ans.py --split {args.split}` — {len(rows)} pairs in {elapsed:.1f} s "
+    command = f"--csv {args.csv}" if args.csv else f"--split {args.split}"
+    print(f"## Claim comparison on ANS ({split}) — {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n")
+    print(f"`python3 scripts/eval_ans.py {command}` — {len(rows)} pairs in {elapsed:.1f} s "
           f"(every pair through `track add` + `track diff --format json`).\n")
     print("| class | support | precision | recall | F1 |")
     print("|---|---|---|---|---|")
