@@ -1482,11 +1482,23 @@ fn profile(claim: &Claim) -> Profile {
             .or_else(|| super::demonym::country(w))
             .map(|c| format!("@{c}"))
     };
+    // The lemma first, so broken plurals meet their singular (جنود, جندي).
+    // A traded asset by its name, whatever its clitics (`لليرة` is `ل` +
+    // `الليرة`, `بتكوين` no `ب` + `تكوين`).
+    let stem_of = |w: &str| -> String {
+        place_of(w)
+            .or_else(|| {
+                std::iter::once(w)
+                    .chain(PROCLITICS.iter().filter_map(|p| w.strip_prefix(p)))
+                    .find_map(|r| lex.assets.get(r))
+                    .map(|a| format!("${a}"))
+            })
+            .unwrap_or_else(|| content_key(w))
+    };
     let stems: HashSet<String> = ws
         .iter()
         .filter(|w| w.chars().count() >= 3 && !lex.stopwords.contains(w.as_str()))
-        // The lemma first, so broken plurals meet their singular (جنود, جندي).
-        .map(|w| place_of(w).unwrap_or_else(|| content_key(w)))
+        .map(|w| stem_of(w))
         .collect();
     let poles = poles(&ws);
     let mut events = HashSet::new();
@@ -1601,7 +1613,7 @@ fn profile(claim: &Claim) -> Profile {
                 _ => None,
             })
             .flat_map(|t| words(&match_key(t)))
-            .map(|w| content_key(&w))
+            .map(|w| stem_of(&w))
             .collect(),
         dates: claim
             .slots
