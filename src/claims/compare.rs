@@ -893,22 +893,21 @@ fn poles(ws: &[String]) -> Poles {
                     .filter_map(|p| w.strip_prefix(p).filter(|r| r.chars().count() >= 3)),
             )
             .collect();
-        let direct = readings.iter().any(|r| lex.pole_of.contains_key(*r));
+        // Every lexicon form the word may be (`تخسر` is listed as "loses", and
+        // read as `خسر` it is also "falls").
         let mut verbs: Vec<String> = Vec::new();
-        if !direct {
-            for r in &readings {
-                verb_readings(
-                    r,
-                    |c| lex.pole_of.contains_key(c),
-                    |c| verbs.push(c.to_string()),
-                );
-            }
+        for r in &readings {
+            verb_readings(
+                r,
+                |c| lex.pole_of.contains_key(c),
+                |c| {
+                    if !verbs.iter().any(|v| v == c) {
+                        verbs.push(c.to_string());
+                    }
+                },
+            );
         }
-        let readings: Vec<&str> = if direct {
-            readings
-        } else {
-            verbs.iter().map(String::as_str).collect()
-        };
+        let readings: Vec<&str> = verbs.iter().map(String::as_str).collect();
         // Ending a thing is its opposite (`إنهاء الحرب` is peace, `وقف القتال`
         // a truce).
         // One proclitic at most: `لوقف` is `ل` + `وقف`. Past `عن` or `بعض`
@@ -994,11 +993,38 @@ fn poles(ws: &[String]) -> Poles {
         });
         // `بعد الانهيار.. الليرة تسجل ارتفاعا`: what came before is the
         // background, the claim is what follows.
-        let background = i > 0
-            && matches!(
-                ws[i - 1].as_str(),
+        // Also past a span of time (`بعد شهر من الخسائر`).
+        let after_word = |w: &str| {
+            matches!(
+                w,
                 "بعد" | "عقب" | "اثر" | "قبل" | "قبيل" | "after" | "before"
-            );
+            )
+        };
+        let span = |w: &str| {
+            w.starts_with(|c: char| c.is_ascii_digit())
+                || matches!(
+                    w,
+                    "من" | "شهر"
+                        | "شهرين"
+                        | "اشهر"
+                        | "اسبوع"
+                        | "اسابيع"
+                        | "عام"
+                        | "عامين"
+                        | "اعوام"
+                        | "سنه"
+                        | "سنوات"
+                        | "ايام"
+                        | "يوم"
+                        | "ساعات"
+                        | "عقود"
+                        | "عقد"
+                        | "of"
+                )
+        };
+        let background = (1..=3).any(|back| {
+            i >= back && after_word(&ws[i - back]) && ws[i - back + 1..i].iter().all(|w| span(w))
+        });
         for r in readings {
             for &(k, is_up) in lex.pole_of.get(r).into_iter().flatten() {
                 let up = is_up != ended;
@@ -1017,15 +1043,13 @@ fn poles(ws: &[String]) -> Poles {
             }
         }
     }
-    // The background speaks only where nothing else in the claim does.
-    let said: Vec<bool> = poles
-        .iter()
-        .map(|(u, d)| u.is_some() || d.is_some())
-        .collect();
-    for (k, up, pole) in backdrop {
-        let side = if up { &mut poles[k].0 } else { &mut poles[k].1 };
-        if !said[k] && side.is_none() {
-            *side = pole;
+    // The background speaks only where nothing else in the claim takes a side.
+    if poles.iter().all(|(u, d)| u.is_none() && d.is_none()) {
+        for (k, up, pole) in backdrop {
+            let side = if up { &mut poles[k].0 } else { &mut poles[k].1 };
+            if side.is_none() {
+                *side = pole;
+            }
         }
     }
     Poles {
