@@ -11,6 +11,7 @@ pub mod date;
 pub mod demonym;
 pub mod entity;
 mod lexicon;
+mod opposites;
 pub mod polarity;
 pub mod quantity;
 pub mod quote;
