@@ -822,6 +822,28 @@ pub(super) const PROCLITICS: &[&str] = &[
     "وبال", "وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل",
 ];
 
+/// A word and each reading of it with one proclitic stripped, three letters at
+/// least: `بالغاء` is `ب` + `الغاء` as well as `بال` + `غاء`, `لليرة` is `ل` + `الليرة`.
+pub(super) fn proclitic_readings(w: &str) -> impl Iterator<Item = &str> {
+    std::iter::once(w).chain(
+        PROCLITICS
+            .iter()
+            .filter_map(move |p| w.strip_prefix(p).filter(|r| r.chars().count() >= 3)),
+    )
+}
+
+/// The word with its first proclitic stripped (three letters left at least).
+fn strip_proclitic(w: &str) -> &str {
+    proclitic_readings(w).nth(1).unwrap_or(w)
+}
+
+/// `المعارضة` is the opposition (`زعيم المعارضة التركية`), a party, not an act
+/// of opposing: it takes no pole.
+pub(super) fn names_the_opposition(w: &str) -> bool {
+    w.trim_start_matches(['و', 'ب', 'ل']).ends_with("المعارضه")
+        || w.trim_start_matches(['و', 'ل']) == "لمعارضه"
+}
+
 /// Words of a match-key text: letters and digits.
 fn words(key: &str) -> Vec<String> {
     // The Arabic letters and ASCII first: the general Unicode lookup is slow.
@@ -861,12 +883,12 @@ fn stem(word: &str) -> String {
     w.chars().take(5).collect()
 }
 
-/// Whether a negation cue of the claim denies it. Not the "unprecedented
-/// since" frame: a negated clause describing an indefinite noun and dated by
+/// Whether a negation cue of the claim denies it. Not a condition, praise
+/// worded as a negation, nor the "unprecedented since" frame: a negated clause describing an indefinite noun and dated by
 /// `منذ` (`أمطار غزيرة لم تجتح تونس منذ 20 عاما`, rain "such as had not hit
 /// Tunisia in 20 years") says how rare the thing is, not that it did not
 /// happen. Read only where the claim has already said what happened.
-fn denies(claim: &Claim, ws: &[String]) -> bool {
+fn denies(claim: &Claim, ws: &[String], name_words: &HashSet<String>) -> bool {
     let stopwords = &lexicons().stopwords;
     let since_frame = |i: usize| {
         let Some(prev) = i.checked_sub(1).map(|p| ws[p].as_str()) else {
@@ -877,9 +899,7 @@ fn denies(claim: &Claim, ws: &[String]) -> bool {
             && !prev.trim_start_matches(['و', 'ف', 'ب']).starts_with("ال")
             && !prev.starts_with("لل")
             && !stopwords.contains(prev)
-            && !claim.slots.iter().any(|s| {
-                matches!(s, Slot::Entity { text, .. } if words(&match_key(text)).iter().any(|w| w == prev))
-            });
+            && !name_words.contains(prev);
         let dated = ws[i + 1..]
             .iter()
             .take(5)
@@ -902,6 +922,38 @@ fn denies(claim: &Claim, ws: &[String]) -> bool {
         });
         matches!(ws[i].trim_start_matches('و'), "لم" | "لا") && indefinite_noun && dated && told
     };
+    // A condition (`إذا لم تتفاهم`, "if it does not") denies nothing.
+    let conditional = |i: usize| {
+        i > 0
+            && match ws[i - 1].as_str() {
+                "اذا" | "لو" | "if" | "unless" => true,
+                "ان" => ws[i].trim_start_matches('و') == "لم",
+                _ => false,
+            }
+    };
+    // Praise worded as a negation: `لا تقهر` "invincible", `لا تنسى`
+    // "unforgettable", `لا مثيل لها` "unequalled".
+    let praise = |i: usize| {
+        ws[i].trim_start_matches('و') == "لا"
+            && ws.get(i + 1).is_some_and(|n| {
+                matches!(
+                    n.as_str(),
+                    "تقهر"
+                        | "يقهر"
+                        | "تنسي"
+                        | "ينسي"
+                        | "تصدق"
+                        | "يصدق"
+                        | "مثيل"
+                        | "تتزعزع"
+                        | "يتزعزع"
+                        | "تضاهي"
+                        | "يضاهي"
+                        | "تعوض"
+                        | "يعوض"
+                )
+            })
+    };
     claim.slots.iter().any(|s| match s {
         Slot::Polarity {
             negated: true,
@@ -910,38 +962,6 @@ fn denies(claim: &Claim, ws: &[String]) -> bool {
             let cue = match_key(text);
             let cue = cue.trim();
             let mut at = ws.iter().enumerate().filter(|(_, w)| *w == cue).peekable();
-            // A condition (`إذا لم تتفاهم`, "if it does not") denies nothing.
-            let conditional = |i: usize| {
-                i > 0
-                    && match ws[i - 1].as_str() {
-                        "اذا" | "لو" | "if" | "unless" => true,
-                        "ان" => ws[i].trim_start_matches('و') == "لم",
-                        _ => false,
-                    }
-            };
-            // Praise worded as a negation: `لا تقهر` "invincible", `لا تنسى`
-            // "unforgettable", `لا مثيل لها` "unequalled".
-            let praise = |i: usize| {
-                ws[i].trim_start_matches('و') == "لا"
-                    && ws.get(i + 1).is_some_and(|n| {
-                        matches!(
-                            n.as_str(),
-                            "تقهر"
-                                | "يقهر"
-                                | "تنسي"
-                                | "ينسي"
-                                | "تصدق"
-                                | "يصدق"
-                                | "مثيل"
-                                | "تتزعزع"
-                                | "يتزعزع"
-                                | "تضاهي"
-                                | "يضاهي"
-                                | "تعوض"
-                                | "يعوض"
-                        )
-                    })
-            };
             at.peek().is_none() || at.any(|(i, _)| !since_frame(i) && !conditional(i) && !praise(i))
         }
         _ => false,
@@ -1174,11 +1194,7 @@ fn tokens(text: &str, written: &[Written]) -> Vec<Token> {
     for w in written {
         let surface = text[w.start..w.end].trim_matches(|c: char| !c.is_alphanumeric());
         for key in words(&w.key) {
-            let bare = PROCLITICS
-                .iter()
-                .find_map(|p| key.strip_prefix(p).filter(|r| r.chars().count() >= 3))
-                .unwrap_or(&key)
-                .to_string();
+            let bare = strip_proclitic(&key).to_string();
             out.push(Token {
                 stem: stem(&key),
                 bare,
@@ -1261,8 +1277,7 @@ fn profile(claim: &Claim) -> Profile {
     let stem_of = |w: &str| -> String {
         place_of(w)
             .or_else(|| {
-                std::iter::once(w)
-                    .chain(PROCLITICS.iter().filter_map(|p| w.strip_prefix(p)))
+                proclitic_readings(w)
                     .find_map(|r| lex.assets.get(r))
                     .map(|a| format!("${a}"))
             })
@@ -1281,32 +1296,17 @@ fn profile(claim: &Claim) -> Profile {
         if w == "الاقل" && i > 0 && ws[i - 1] == "علي" {
             continue;
         }
-        let bare = PROCLITICS
-            .iter()
-            .find_map(|p| w.strip_prefix(p).filter(|r| r.chars().count() >= 3))
-            .unwrap_or(w);
+        let bare = strip_proclitic(w);
         for (event, cues) in &lex.events {
             if cues.contains(w.as_str()) || cues.contains(bare) {
                 events.insert(*event);
             }
         }
         bare_words.insert(w.clone());
-        // `المعارضة` is the opposition (`زعيم المعارضة التركية`), a party, not
-        // an act of opposing: it takes no pole.
-        if w.trim_start_matches(['و', 'ب', 'ل']).ends_with("المعارضه")
-            || w.trim_start_matches(['و', 'ل']) == "لمعارضه"
-        {
+        if names_the_opposition(w) {
             continue;
         }
-        // Every reading of the proclitics: `بالغاء` is `ب` + `الغاء`, not `بال` + `غاء`.
-        let readings: Vec<&str> = std::iter::once(w.as_str())
-            .chain(
-                PROCLITICS
-                    .iter()
-                    .filter_map(|p| w.strip_prefix(p).filter(|r| r.chars().count() >= 3)),
-            )
-            .collect();
-        bare_words.extend(readings.into_iter().map(str::to_string));
+        bare_words.extend(proclitic_readings(w).map(str::to_string));
     }
     // Words of a name (`أطباء بلا حدود`) say nothing of the claim.
     let name_words: HashSet<String> = claim
@@ -1328,10 +1328,7 @@ fn profile(claim: &Claim) -> Profile {
                 let below = ws
                     .get(i + 1)
                     .is_some_and(|n| n.chars().next().is_some_and(|c| c.is_ascii_digit()));
-                let bare = PROCLITICS
-                    .iter()
-                    .find_map(|p| w.strip_prefix(p).filter(|r| r.chars().count() >= 3))
-                    .unwrap_or(w);
+                let bare = strip_proclitic(w);
                 ((lex.absence.contains(w.as_str()) || lex.absence.contains(bare))
                     && !below
                     && !in_name(w))
@@ -1410,7 +1407,7 @@ fn profile(claim: &Claim) -> Profile {
             .chain(demonyms.iter().map(|c| c.to_string()))
             .collect(),
         relative: relative(&ws),
-        negated: absent.is_some() || denies(claim, &ws),
+        negated: absent.is_some() || denies(claim, &ws, &name_words),
         absent,
         assets: {
             let mut found = BTreeMap::new();

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::compare::{PROCLITICS, lexicons};
+use super::compare::{lexicons, names_the_opposition, proclitic_readings};
 use super::lexicon::OPPOSITES;
 
 /// Per class of opposites, the first word of each pole in text order, and
@@ -19,167 +19,43 @@ pub(super) fn poles(ws: &[String]) -> Poles {
         .iter()
         .enumerate()
         .filter_map(|(i, w)| {
-            std::iter::once(w.as_str())
-                .chain(PROCLITICS.iter().filter_map(|p| w.strip_prefix(p)))
+            proclitic_readings(w)
                 .find_map(|r| lex.assets.get(r).or(lex.indicators.get(r)))
                 .map(|&a| (i, a))
         })
         .collect();
     for (i, w) in ws.iter().enumerate() {
-        // `على الأقل` is "at least", not "lower"; `المعارضة` is the opposition
-        // (a party), not an act of opposing.
-        if (w == "الاقل" && i > 0 && ws[i - 1] == "علي")
-            || w.trim_start_matches(['و', 'ب', 'ل']).ends_with("المعارضه")
-            || w.trim_start_matches(['و', 'ل']) == "لمعارضه"
-        {
+        // `على الأقل` is "at least", not "lower".
+        if (w == "الاقل" && i > 0 && ws[i - 1] == "علي") || names_the_opposition(w) {
             continue;
         }
-        let readings: Vec<&str> = std::iter::once(w.as_str())
-            .chain(
-                PROCLITICS
-                    .iter()
-                    .filter_map(|p| w.strip_prefix(p).filter(|r| r.chars().count() >= 3)),
-            )
-            .collect();
         // Every lexicon form the word may be (`تخسر` is listed as "loses", and
         // read as `خسر` it is also "falls").
-        let mut verbs: Vec<String> = Vec::new();
-        for r in &readings {
+        let mut forms: Vec<String> = Vec::new();
+        for r in proclitic_readings(w) {
             verb_readings(
                 r,
                 |c| lex.pole_of.contains_key(c),
                 |c| {
-                    if !verbs.iter().any(|v| v == c) {
-                        verbs.push(c.to_string());
+                    if !forms.iter().any(|f| f == c) {
+                        forms.push(c.to_string());
                     }
                 },
             );
         }
-        let readings: Vec<&str> = verbs.iter().map(String::as_str).collect();
-        // Ending a thing is its opposite (`إنهاء الحرب` is peace, `وقف القتال`
-        // a truce).
-        // One proclitic at most: `لوقف` is `ل` + `وقف`. Past `عن` or `بعض`
-        // (`يتخلى عن مكاسبه`, `يعوض بعض خسائره`).
-        let ender_at = |j: usize| {
-            let w = ws[j].as_str();
-            [
-                Some(w),
-                w.strip_prefix(['و', 'ل', 'ب']),
-                w.strip_prefix("ول"),
-                w.strip_prefix("وب"),
-            ]
-            .into_iter()
-            .flatten()
-            .any(|r| lex.enders.contains(r))
-        };
-        let ended = (i > 0 && ender_at(i - 1))
-            || (i > 1 && matches!(ws[i - 1].as_str(), "عن" | "من" | "بعض") && ender_at(i - 2));
-        // The asset a pole word speaks of, in the plain patterns only: the
-        // asset right after it (`ارتفاع الذهب`, `صعود للدولار`, `يهبط بالذهب`),
-        // after its price (`تراجع أسعار النفط`), or right before it (`الذهب
-        // يرتفع`). `انخفاض مخزونات الخام` moves stocks, not crude.
-        let asset_at = |j: usize| assets.iter().find(|(a, _)| *a == j).map(|&(_, a)| a);
-        let price = |j: usize| {
-            ws.get(j).is_some_and(|w| {
-                matches!(
-                    w.trim_start_matches(['ب', 'ل', 'و']),
-                    "اسعار"
-                        | "الاسعار"
-                        | "سعر"
-                        | "السعر"
-                        | "قيمه"
-                        | "معدل"
-                        | "معدلات"
-                        | "نسبه"
-                        | "مستوي"
-                        | "prices"
-                        | "price"
-                        | "rate"
-                )
-            })
-        };
-        // `والذهب` after a pole word opens the next clause (`الدولار يتراجع
-        // والذهب يرتفع`).
-        let after = |j: usize| {
-            ws.get(j)
-                .filter(|w| !w.starts_with('و'))
-                .and_then(|_| asset_at(j))
-        };
-        let mut j = i + 1;
-        // A degree (`صعود كبير للإسترليني`) or a preposition (`ارتفاع في النفط`).
-        if ws.get(j).is_some_and(|w| {
-            matches!(
-                w.as_str(),
-                "في" | "علي"
-                    | "كبير"
-                    | "حاد"
-                    | "طفيف"
-                    | "جديد"
-                    | "قوي"
-                    | "ملحوظ"
-                    | "قياسي"
-                    | "in"
-                    | "of"
-                    | "sharp"
-                    | "slight"
-            )
-        }) {
-            j += 1;
+        if forms.is_empty() {
+            continue;
         }
-        if price(j) {
-            j += 1;
-        }
-        let asset = after(j).or_else(|| {
-            // The asset before it, past a demonym (`الخام الأميركي يهبط`).
-            let k = i.checked_sub(1)?;
-            asset_at(k).or_else(|| {
-                // Past a demonym, or `في` (`الليرة في تراجع`).
-                (super::demonym::country(&ws[k]).is_some() || ws[k] == "في")
-                    .then(|| k.checked_sub(1).and_then(asset_at))
-                    .flatten()
-            })
-        });
-        // `بعد الانهيار.. الليرة تسجل ارتفاعا`: what came before is the
-        // background, the claim is what follows.
-        // Also past a span of time (`بعد شهر من الخسائر`).
-        let after_word = |w: &str| {
-            matches!(
-                w,
-                "بعد" | "عقب" | "اثر" | "قبل" | "قبيل" | "after" | "before"
-            )
-        };
-        let span = |w: &str| {
-            w.starts_with(|c: char| c.is_ascii_digit())
-                || matches!(
-                    w,
-                    "من" | "شهر"
-                        | "شهرين"
-                        | "اشهر"
-                        | "اسبوع"
-                        | "اسابيع"
-                        | "عام"
-                        | "عامين"
-                        | "اعوام"
-                        | "سنه"
-                        | "سنوات"
-                        | "ايام"
-                        | "يوم"
-                        | "ساعات"
-                        | "عقود"
-                        | "عقد"
-                        | "of"
-                )
-        };
-        let background = (1..=3).any(|back| {
-            i >= back && after_word(&ws[i - back]) && ws[i - back + 1..i].iter().all(|w| span(w))
-        });
-        for r in readings {
-            for &(k, is_up) in lex.pole_of.get(r).into_iter().flatten() {
+        let ended = ended(ws, i);
+        let asset = asset_of(ws, i, &assets);
+        let background = in_background(ws, i);
+        for form in forms {
+            for &(k, is_up) in lex.pole_of.get(&form).into_iter().flatten() {
                 let up = is_up != ended;
                 if let Some(asset) = asset {
                     moves.push((k, asset, up));
                 }
-                let pole = Some((i, r.to_string()));
+                let pole = Some((i, form.clone()));
                 if background {
                     backdrop.push((k, up, pole));
                     continue;
@@ -205,6 +81,130 @@ pub(super) fn poles(ws: &[String]) -> Poles {
         moves,
     }
 }
+
+/// Whether the word at `i` is ended by the one before it: ending a thing is
+/// its opposite (`إنهاء الحرب` is peace, `وقف القتال` a truce). The ender takes
+/// one proclitic at most (`لوقف` is `ل` + `وقف`) and may stand past `عن` or
+/// `بعض` (`يتخلى عن مكاسبه`, `يعوض بعض خسائره`).
+fn ended(ws: &[String], i: usize) -> bool {
+    let enders = &lexicons().enders;
+    let ender_at = |j: usize| {
+        let w = ws[j].as_str();
+        [
+            Some(w),
+            w.strip_prefix(['و', 'ل', 'ب']),
+            w.strip_prefix("ول"),
+            w.strip_prefix("وب"),
+        ]
+        .into_iter()
+        .flatten()
+        .any(|r| enders.contains(r))
+    };
+    (i > 0 && ender_at(i - 1))
+        || (i > 1 && matches!(ws[i - 1].as_str(), "عن" | "من" | "بعض") && ender_at(i - 2))
+}
+
+/// The asset or indicator the pole word at `i` speaks of, in the plain
+/// patterns only: right after it (`ارتفاع الذهب`, `صعود للدولار`, `يهبط
+/// بالذهب`), past a degree or a preposition (`صعود كبير للإسترليني`, `ارتفاع في
+/// النفط`) and its price or rate (`تراجع أسعار النفط`), or right before it
+/// (`الذهب يرتفع`), past a demonym or `في` (`الخام الأميركي يهبط`, `الليرة في
+/// تراجع`). `انخفاض مخزونات الخام` moves stocks, not crude; `والذهب` after it
+/// opens the next clause (`الدولار يتراجع والذهب يرتفع`).
+fn asset_of(ws: &[String], i: usize, assets: &[(usize, &'static str)]) -> Option<&'static str> {
+    let asset_at = |j: usize| assets.iter().find(|(a, _)| *a == j).map(|&(_, a)| a);
+    let mut j = i + 1;
+    if ws.get(j).is_some_and(|w| {
+        matches!(
+            w.as_str(),
+            "في" | "علي"
+                | "كبير"
+                | "حاد"
+                | "طفيف"
+                | "جديد"
+                | "قوي"
+                | "ملحوظ"
+                | "قياسي"
+                | "in"
+                | "of"
+                | "sharp"
+                | "slight"
+        )
+    }) {
+        j += 1;
+    }
+    if ws.get(j).is_some_and(|w| {
+        matches!(
+            w.trim_start_matches(['ب', 'ل', 'و']),
+            "اسعار"
+                | "الاسعار"
+                | "سعر"
+                | "السعر"
+                | "قيمه"
+                | "معدل"
+                | "معدلات"
+                | "نسبه"
+                | "مستوي"
+                | "prices"
+                | "price"
+                | "rate"
+        )
+    }) {
+        j += 1;
+    }
+    let after = ws
+        .get(j)
+        .filter(|w| !w.starts_with('و'))
+        .and_then(|_| asset_at(j));
+    after.or_else(|| {
+        let k = i.checked_sub(1)?;
+        asset_at(k).or_else(|| {
+            (super::demonym::country(&ws[k]).is_some() || ws[k] == "في")
+                .then(|| k.checked_sub(1).and_then(asset_at))
+                .flatten()
+        })
+    })
+}
+
+/// Whether the word at `i` is background: right after `بعد` or `قبل`, or past
+/// a span of time after them (`بعد الانهيار.. الليرة تسجل ارتفاعا`, `بعد شهر من
+/// الخسائر`). What came before is the setting; the claim is what follows.
+fn in_background(ws: &[String], i: usize) -> bool {
+    let before_or_after = |w: &str| {
+        matches!(
+            w,
+            "بعد" | "عقب" | "اثر" | "قبل" | "قبيل" | "after" | "before"
+        )
+    };
+    let span = |w: &str| {
+        w.starts_with(|c: char| c.is_ascii_digit())
+            || matches!(
+                w,
+                "من" | "شهر"
+                    | "شهرين"
+                    | "اشهر"
+                    | "اسبوع"
+                    | "اسابيع"
+                    | "عام"
+                    | "عامين"
+                    | "اعوام"
+                    | "سنه"
+                    | "سنوات"
+                    | "ايام"
+                    | "يوم"
+                    | "ساعات"
+                    | "عقود"
+                    | "عقد"
+                    | "of"
+            )
+    };
+    (1..=3).any(|back| {
+        i >= back && before_or_after(&ws[i - back]) && ws[i - back + 1..i].iter().all(|w| span(w))
+    })
+}
+
+/// A word of one pole of a class of opposites, with its position in the claim.
+pub(super) type Pole = Option<(usize, String)>;
 
 /// The opposite words a claim uses.
 pub(super) struct Poles {
@@ -260,9 +260,6 @@ pub(super) fn verb_readings(
         }
     }
 }
-
-/// A word of one pole of a class of opposites, with its position in the claim.
-pub(super) type Pole = Option<(usize, String)>;
 
 /// The words of opposite classes the two claims use, one class per pair
 /// (`ارتفاع` / `انخفاض`): each claim uses one side of the class and not the other.
