@@ -9,7 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::error::{CliError, exit};
 use super::{Context, Format};
-use track::ingest::{self, Candidate, IngestOptions, InputError, Outcome, Summary};
+use track::ingest::{self, Candidate, IngestOptions, InputError, InputFormat, Outcome, Summary};
 use track::store::{OpenMode, Recorded};
 
 /// Batches larger than this get a progress bar on a terminal.
@@ -37,6 +37,10 @@ pub struct AddArgs {
     #[arg(long, value_name = "LABEL")]
     pub encoding: Option<String>,
 
+    /// What the inputs are [default: HTML for .html/.htm files and documents starting with <!doctype html or <html, else text]
+    #[arg(long, value_enum, value_name = "FORMAT", alias = "as")]
+    pub input_format: Option<InputFormatArg>,
+
     /// Refuse inputs larger than this (bytes, or with k, M, G)
     #[arg(long, value_name = "SIZE", default_value = "20M", value_parser = parse_size)]
     pub max_size: u64,
@@ -44,6 +48,12 @@ pub struct AddArgs {
     /// Output: one line per input (term) or one JSON object per line (json)
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum InputFormatArg {
+    Text,
+    Html,
 }
 
 fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
@@ -63,6 +73,11 @@ pub fn run(ctx: &Context, args: AddArgs) -> Result<i32, CliError> {
         observed_at: args.at.unwrap_or_else(Utc::now),
         max_bytes: args.max_size,
         encoding: args.encoding,
+        format: match args.input_format {
+            None => InputFormat::Auto,
+            Some(InputFormatArg::Text) => InputFormat::Text,
+            Some(InputFormatArg::Html) => InputFormat::Html,
+        },
     };
     let mut candidates = Vec::new();
     let mut files = Vec::new();
@@ -152,6 +167,9 @@ fn read_stdin(max_bytes: u64) -> Candidate {
 }
 
 pub(super) fn print_term(out: &mut impl Write, o: &Outcome) -> std::io::Result<()> {
+    for warning in &o.warnings {
+        let _ = writeln!(std::io::stderr(), "warning: {}: {warning}", o.input);
+    }
     let key = o.key.as_deref().unwrap_or("?");
     match &o.result {
         Ok(Recorded::NewArticle { version }) => writeln!(out, "new article {key} (v{version})"),
@@ -172,6 +190,9 @@ fn print_json(out: &mut impl Write, o: &Outcome) -> std::io::Result<()> {
             let mut v = serde_json::to_value(r).unwrap_or_default();
             v["input"] = o.input.clone().into();
             v["key"] = o.key.clone().into();
+            if !o.warnings.is_empty() {
+                v["warnings"] = o.warnings.clone().into();
+            }
             v
         }
         Err(e) => {

@@ -10,7 +10,7 @@ use clap::Args;
 
 use super::error::{CliError, exit};
 use super::{Context, Format, add, read};
-use track::ingest::{self, Candidate, DEFAULT_MAX_BYTES, IngestOptions};
+use track::ingest::{self, Candidate, DEFAULT_MAX_BYTES, IngestOptions, InputFormat};
 use track::store::{OpenMode, Store};
 
 #[derive(Debug, Args)]
@@ -120,6 +120,12 @@ pub fn run(explicit_db: Option<PathBuf>, _args: DemoArgs) -> Result<i32, CliErro
             observed_at: start + Duration::hours(i as i64),
             max_bytes: DEFAULT_MAX_BYTES,
             encoding: None,
+            // As `track add` reads the file it names: by its ending.
+            format: if name.ends_with(".html") {
+                InputFormat::Html
+            } else {
+                InputFormat::Auto
+            },
         };
         let candidate = Candidate::Bytes {
             name: format!("fixtures/{name}"),

@@ -221,6 +221,9 @@ fn report(checked: &[Checked], verbose: bool) {
         } else {
             format!("{} {}", c.source, c.item)
         };
+        for warning in &c.warnings {
+            let _ = writeln!(err, "warning: {what}: {warning}");
+        }
         let _ = match &c.outcome {
             Outcome::Failed { reason, retry_at } => {
                 writeln!(err, "failed: {what}: {reason} (retry at {retry_at})")

@@ -1,15 +1,17 @@
 //! Turn the raw bytes of a scraped file into text, choosing the encoding the
 //! way a careful browser would, but refusing (rather than papering over with
 //! U+FFFD) anything that does not decode cleanly: a silently mangled article
-//! would poison every later diff.
+//! would poison every later diff. The one exception is text that is
+//! overwhelmingly valid UTF-8 with a few stray bytes (a truncated scrape, a
+//! lone 0xA0): it is UTF-8, decoded with those bytes replaced, and the
+//! offsets are reported so the caller can say so. Reading it as a legacy code
+//! page instead would store mojibake.
 
 use std::borrow::Cow;
 
 use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
 use encoding_rs::{DecoderResult, Encoding, REPLACEMENT, UTF_8, UTF_16BE, UTF_16LE};
 
-/// How far into the file a NUL byte marks it as binary.
-const NUL_SCAN: usize = 8 * 1024;
 /// How far into the file `<meta charset>` is looked for (the HTML spec's
 /// prescan uses 1 KiB; real pages often put it later, behind long comments).
 const META_SCAN: usize = 4 * 1024;
@@ -25,6 +27,9 @@ pub struct Decoded {
     /// WHATWG name of the encoding, e.g. "UTF-8", "windows-1256", "UTF-16LE".
     pub encoding: &'static str,
     pub source: EncodingSource,
+    /// Byte offsets (in the input, BOM included) of invalid UTF-8 sequences
+    /// that were replaced with U+FFFD. Empty for every clean decode.
+    pub replaced: Vec<usize>,
 }
 
 /// Why a given encoding was used.
@@ -40,6 +45,8 @@ pub enum EncodingSource {
     Utf8Valid,
     /// Guessed statistically by chardetng.
     Sniffed,
+    /// No declaration; overwhelmingly valid UTF-8 with a few bad bytes.
+    Utf8Repaired,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -57,9 +64,10 @@ pub enum DecodeError {
 
 /// Decode `bytes` to text.
 ///
-/// Order: binary sniffing, BOM, `override_label`, valid UTF-8, `<meta>`
-/// declaration, statistical detection. Every decode is strict: a malformed
-/// sequence is an error, never a replacement character.
+/// Order: binary sniffing, BOM, `override_label`, valid UTF-8, nearly valid
+/// UTF-8, `<meta>` declaration, statistical detection. Every decode is
+/// strict (a malformed sequence is an error, never a replacement character)
+/// except UTF-8 that is overwhelmingly valid: see [`repair_utf8`].
 pub fn decode(bytes: &[u8], override_label: Option<&str>) -> Result<Decoded, DecodeError> {
     if bytes.is_empty() {
         return Err(DecodeError::Empty);
@@ -76,11 +84,13 @@ pub fn decode(bytes: &[u8], override_label: Option<&str>) -> Result<Decoded, Dec
     // so) it is far more likely to be some binary format.
     let utf16 = |e: &'static Encoding| e == UTF_16LE || e == UTF_16BE;
     let expects_nul = bom.is_some_and(|(e, _)| utf16(e)) || override_enc.is_some_and(utf16);
-    if !expects_nul && memchr_nul(&bytes[..bytes.len().min(NUL_SCAN)]) {
+    // Anywhere in the input, not only near the start: a text file does not
+    // hold NUL bytes, and what follows one would otherwise be stored as text.
+    if !expects_nul && memchr_nul(bytes) {
         return Err(DecodeError::Binary("contains NUL bytes".to_owned()));
     }
 
-    let (text, encoding, source) = if let Some((enc, bom_len)) = bom {
+    let ((text, replaced), encoding, source) = if let Some((enc, bom_len)) = bom {
         let text = strict(enc, &bytes[bom_len..], bom_len, "")?;
         (text, enc, EncodingSource::Bom)
     } else if let Some(enc) = override_enc {
@@ -90,7 +100,11 @@ pub fn decode(bytes: &[u8], override_label: Option<&str>) -> Result<Decoded, Dec
         // Valid UTF-8 wins even over a contrary <meta>: on pure ASCII every
         // ASCII-compatible declaration decodes identically, and non-ASCII
         // legacy text is practically never valid UTF-8 by accident.
-        (s.to_owned(), UTF_8, EncodingSource::Utf8Valid)
+        ((s.to_owned(), Vec::new()), UTF_8, EncodingSource::Utf8Valid)
+    } else if let Some(repaired) = repair_utf8(bytes, 0) {
+        // Before <meta>: a stale declaration is common, and nearly valid
+        // UTF-8 is as unlikely by accident as valid UTF-8.
+        (repaired, UTF_8, EncodingSource::Utf8Repaired)
     } else if let Some(enc) = prescan_meta(&bytes[..bytes.len().min(META_SCAN)]) {
         let text = strict(enc, bytes, 0, " (declared in <meta>)")?;
         (text, enc, EncodingSource::Declared)
@@ -113,11 +127,81 @@ pub fn decode(bytes: &[u8], override_label: Option<&str>) -> Result<Decoded, Dec
         text,
         encoding: encoding.name(),
         source,
+        replaced,
     })
 }
 
+/// At most one bad sequence per this many valid non-ASCII characters makes
+/// a text "overwhelmingly" UTF-8. Legacy Arabic code pages almost never form
+/// a valid multi-byte sequence, so their ratio is the other way round.
+const REPAIR_RATIO: usize = 20;
+/// And at least this many valid non-ASCII characters, so a short legacy text
+/// that happens to contain one valid sequence is not taken for UTF-8.
+const REPAIR_MIN_CHARS: usize = 8;
+
+/// Decode nearly valid UTF-8, replacing each maximal invalid sequence with
+/// U+FFFD; `None` unless the valid non-ASCII characters outnumber the bad
+/// sequences by [`REPAIR_RATIO`] to one. Offsets are shifted by `base`.
+fn repair_utf8(bytes: &[u8], base: usize) -> Option<(String, Vec<usize>)> {
+    let mut text = String::with_capacity(bytes.len() + 16);
+    let mut replaced = Vec::new();
+    let mut multibyte = 0usize;
+    let mut pos = 0usize;
+    for chunk in bytes.utf8_chunks() {
+        let valid = chunk.valid();
+        // Lead bytes of multi-byte characters: every byte >= 0xC0.
+        multibyte += valid.bytes().filter(|&b| b >= 0xc0).count();
+        text.push_str(valid);
+        pos += valid.len();
+        let invalid = chunk.invalid();
+        if !invalid.is_empty() {
+            replaced.push(base + pos);
+            text.push(char::REPLACEMENT_CHARACTER);
+            pos += invalid.len();
+        }
+    }
+    let plausible = !replaced.is_empty()
+        && multibyte >= REPAIR_MIN_CHARS
+        && multibyte >= replaced.len() * REPAIR_RATIO;
+    plausible.then_some((text, replaced))
+}
+
+/// Whether a text is an HTML document by its start: after any BOM,
+/// whitespace, comments and XML declaration, `<!doctype html` or `<html`.
+/// This is what decides, for an input with no file ending, format or
+/// content type saying so, whether it is HTML: a tag somewhere in prose
+/// (an article about `<p>` or `<!--`) never makes plain text HTML, and
+/// parsing text as HTML would drop whatever a stray `<!--` swallows.
+pub fn starts_as_html_document(text: &str) -> bool {
+    let mut rest = text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    loop {
+        let head = rest.as_bytes();
+        if starts_with_ci(head, b"<!--") {
+            let Some(end) = rest[4..].find("-->") else {
+                return false;
+            };
+            rest = rest[4 + end + 3..].trim_start();
+        } else if starts_with_ci(head, b"<?xml") {
+            let Some(end) = rest.find("?>") else {
+                return false;
+            };
+            rest = rest[end + 2..].trim_start();
+        } else {
+            break;
+        }
+    }
+    let head = rest.as_bytes();
+    let tag_end = |n: usize| {
+        head.get(n)
+            .is_none_or(|c| c.is_ascii_whitespace() || *c == b'>')
+    };
+    (starts_with_ci(head, b"<!doctype") && tag_end(9))
+        || (starts_with_ci(head, b"<html") && tag_end(5))
+}
+
 /// Cheap guess whether decoded text is HTML rather than plain text: looks
-/// for typical tags near the start.
+/// for typical tags near the start. Used only to tell a section page from a
+/// feed; an input to ingest is HTML by [`starts_as_html_document`].
 pub fn is_probably_html(text: &str) -> bool {
     let mut end = text.len().min(4096);
     while !text.is_char_boundary(end) {
@@ -205,23 +289,27 @@ fn memchr_nul(b: &[u8]) -> bool {
     b.contains(&0)
 }
 
-/// Decode without replacement; on failure report the byte offset in the
-/// original file (`base` is the length of any stripped BOM).
+/// Decode without replacement (except nearly valid UTF-8, see
+/// [`repair_utf8`]); on failure report the byte offset in the original file
+/// (`base` is the length of any stripped BOM). Returns the text and the
+/// offsets of replaced sequences.
 fn strict(
     enc: &'static Encoding,
     bytes: &[u8],
     base: usize,
     how: &str,
-) -> Result<String, DecodeError> {
+) -> Result<(String, Vec<usize>), DecodeError> {
     if enc == UTF_8 {
         return match std::str::from_utf8(bytes) {
-            Ok(s) => Ok(s.to_owned()),
-            Err(e) => Err(malformed(enc, base + e.valid_up_to(), how)),
+            Ok(s) => Ok((s.to_owned(), Vec::new())),
+            Err(e) => {
+                repair_utf8(bytes, base).ok_or_else(|| malformed(enc, base + e.valid_up_to(), how))
+            }
         };
     }
     match enc.decode_without_bom_handling_and_without_replacement(bytes) {
-        Some(Cow::Borrowed(s)) => Ok(s.to_owned()),
-        Some(Cow::Owned(s)) => Ok(s),
+        Some(Cow::Borrowed(s)) => Ok((s.to_owned(), Vec::new())),
+        Some(Cow::Owned(s)) => Ok((s, Vec::new())),
         // Rare path: decode again, chunk by chunk, only to locate the error.
         None => Err(malformed(enc, base + malformed_offset(enc, bytes), how)),
     }
@@ -687,6 +775,89 @@ mod tests {
         let mut s = "x".repeat(1000);
         s.push('\u{1b}');
         assert!(!too_many_controls(&s));
+    }
+
+    #[test]
+    fn html_document_start() {
+        assert!(starts_as_html_document("\u{feff}  <!DOCTYPE html><html>"));
+        assert!(starts_as_html_document("<HTML lang=ar><BODY>x"));
+        assert!(starts_as_html_document("<html>"));
+        assert!(starts_as_html_document(
+            "<!-- saved from url=(0014)about:internet -->\n<!doctype html>"
+        ));
+        assert!(starts_as_html_document(
+            "<?xml version=\"1.0\"?>\n<html xmlns=\"http://www.w3.org/1999/xhtml\">"
+        ));
+        // Prose that mentions tags, or a comment, stays text.
+        assert!(!starts_as_html_document(
+            "Use <p> for paragraphs.\n<!-- and the rest"
+        ));
+        assert!(!starts_as_html_document("<p>a paragraph</p>"));
+        assert!(!starts_as_html_document("<!-- unterminated comment <html>"));
+        assert!(!starts_as_html_document("<htmlfoo>"));
+        assert!(!starts_as_html_document("<!doctypes are fun"));
+        assert!(!starts_as_html_document(""));
+    }
+
+    #[test]
+    fn nearly_valid_utf8_is_repaired_not_mojibake() {
+        // A stray 0xA0 in the middle and a character cut at the end.
+        let mut b = ARABIC_NEWS.as_bytes()[..200].to_vec();
+        let stray = b.len();
+        b.push(0xa0);
+        b.extend_from_slice(&ARABIC_NEWS.as_bytes()[200..]);
+        let cut = b.len();
+        b.extend_from_slice(&"ق".as_bytes()[..1]);
+        let d = decode(&b, None).unwrap();
+        assert_eq!(
+            (d.encoding, d.source),
+            ("UTF-8", EncodingSource::Utf8Repaired)
+        );
+        assert_eq!(d.replaced, vec![stray, cut]);
+        assert!(d.text.starts_with("أعلنت وزارة الصحة"));
+        assert_eq!(d.text.matches('\u{fffd}').count(), 2);
+        // A contrary <meta> does not turn it into windows-1256 either.
+        let mut page = b"<meta charset=windows-1256><p>".to_vec();
+        page.extend_from_slice(&b);
+        let d = decode(&page, None).unwrap();
+        assert_eq!(d.encoding, "UTF-8");
+        assert_eq!(d.replaced.len(), 2);
+        // Declared UTF-8 (a header, --encoding) and a BOM: the same repair.
+        let d = decode(&b, Some("utf-8")).unwrap();
+        assert_eq!(d.replaced, vec![stray, cut]);
+        let mut bom = b"\xef\xbb\xbf".to_vec();
+        bom.extend_from_slice(&b);
+        let d = decode(&bom, None).unwrap();
+        assert_eq!(d.replaced, vec![stray + 3, cut + 3]);
+        // Clean decodes replace nothing.
+        assert!(
+            decode(ARABIC_NEWS.as_bytes(), None)
+                .unwrap()
+                .replaced
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn mostly_invalid_utf8_is_not_repaired() {
+        // Legacy text is never taken for damaged UTF-8.
+        let d = decode(&enc(WINDOWS_1256, ARABIC_NEWS), None).unwrap();
+        assert_eq!(d.encoding, "windows-1256");
+        assert!(d.replaced.is_empty());
+        // Many bad bytes among a little UTF-8: refused, not repaired.
+        let mut b = "سلام عليكم".as_bytes().to_vec();
+        b.extend_from_slice(b" \xff\xfe\xfd x \xff y \xfe");
+        assert_eq!(repair_utf8(&b, 0), None);
+    }
+
+    #[test]
+    fn nul_anywhere_is_binary() {
+        let mut b = ARABIC_NEWS.repeat(40).into_bytes();
+        assert!(b.len() > 20_000);
+        b.push(0);
+        b.extend_from_slice(b"more text");
+        let e = decode(&b, None).unwrap_err();
+        assert_eq!(e.to_string(), "binary file (contains NUL bytes)");
     }
 
     #[test]

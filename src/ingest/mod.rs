@@ -34,6 +34,35 @@ const ARTICLE_EXTENSIONS: &[&str] = &[
 ];
 const HTML_EXTENSIONS: &[&str] = &["html", "htm", "xhtml", "shtml"];
 
+/// What an input is: HTML to extract the article from, or plain text kept
+/// whole.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum InputFormat {
+    /// HTML by file ending (`.html`, `.htm`, …) or by an unmistakable
+    /// document start (`<!doctype html`, `<html`); anything else is text.
+    #[default]
+    Auto,
+    Text,
+    Html,
+}
+
+impl InputFormat {
+    /// The format a `Content-Type` says: (X)HTML or plain text, else `Auto`.
+    pub fn from_content_type(content_type: &str) -> InputFormat {
+        let mime = content_type
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        match mime.as_str() {
+            "text/html" | "application/xhtml+xml" => InputFormat::Html,
+            "text/plain" => InputFormat::Text,
+            _ => InputFormat::Auto,
+        }
+    }
+}
+
 /// How to ingest.
 #[derive(Debug, Clone)]
 pub struct IngestOptions {
@@ -47,6 +76,8 @@ pub struct IngestOptions {
     pub max_bytes: u64,
     /// Encoding label that overrides detection (`windows-1256`, …).
     pub encoding: Option<String>,
+    /// Text or HTML; `Auto` decides per input.
+    pub format: InputFormat,
 }
 
 /// Why one input was not recorded. Messages are the reason only; the caller
@@ -57,6 +88,8 @@ pub enum InputError {
     Missing,
     #[error("cannot read: {0}")]
     Unreadable(String),
+    #[error("not a regular file ({0}); use - to read standard input")]
+    NotRegular(&'static str),
     #[error("too large ({size} bytes; the limit is {limit}, raise it with --max-size)")]
     TooLarge { size: u64, limit: u64 },
     #[error(
@@ -102,6 +135,9 @@ pub struct Outcome {
     pub input: String,
     pub key: Option<String>,
     pub result: Result<Recorded, InputError>,
+    /// What the caller should tell the user although the input was taken:
+    /// bytes replaced in decoding, a canonical URL not trusted.
+    pub warnings: Vec<String>,
 }
 
 /// Counts over a batch.
@@ -139,6 +175,8 @@ pub struct Prepared {
     pub media_type: &'static str,
     pub encoding: &'static str,
     pub meta: html::Extracted,
+    /// See [`Outcome::warnings`].
+    pub warnings: Vec<String>,
 }
 
 impl Prepared {
@@ -178,6 +216,10 @@ pub fn expand(paths: &[PathBuf]) -> Vec<Candidate> {
             Err(e) => out.push(Candidate::Problem {
                 name: path.display().to_string(),
                 error: InputError::Unreadable(e.to_string()),
+            }),
+            Ok(meta) if !meta.is_dir() && !meta.is_file() => out.push(Candidate::Problem {
+                name: path.display().to_string(),
+                error: InputError::NotRegular(file_kind(&meta.file_type())),
             }),
             Ok(meta) if meta.is_dir() => {
                 let before = out.len();
@@ -223,12 +265,39 @@ fn walk(dir: &Path, out: &mut Vec<Candidate>, skipped: &mut usize) {
         };
         if meta.is_dir() {
             walk(&path, out, skipped);
-        } else if has_extension(&path, ARTICLE_EXTENSIONS) {
+        } else if !has_extension(&path, ARTICLE_EXTENSIONS) {
+            *skipped += 1;
+        } else if meta.is_file() || meta.is_symlink() {
+            // A link is judged by what it points to, when it is opened.
             out.push(Candidate::File(path));
         } else {
-            *skipped += 1;
+            out.push(Candidate::Problem {
+                name: path.display().to_string(),
+                error: InputError::NotRegular(file_kind(&meta.file_type())),
+            });
         }
     }
+}
+
+/// What a file that is not a regular file is, for messages.
+fn file_kind(t: &fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a named pipe";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_char_device() {
+            return "a character device";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+    }
+    if t.is_dir() { "a folder" } else { "not a file" }
 }
 
 fn has_extension(path: &Path, list: &[&str]) -> bool {
@@ -237,13 +306,32 @@ fn has_extension(path: &Path, list: &[&str]) -> bool {
         .is_some_and(|e| list.iter().any(|x| x.eq_ignore_ascii_case(e)))
 }
 
-/// Read a file, refusing it when it is larger than `max_bytes`.
+/// Read a regular file, refusing it when it is larger than `max_bytes`.
+///
+/// Anything else (a named pipe, a device, a socket) is refused without
+/// reading: it may never end or never answer. The file is opened
+/// non-blocking so that even opening a pipe with no writer cannot hang, and
+/// its type is checked on the open handle, so a file swapped for a pipe
+/// between listing and reading is caught too.
 pub fn read_bounded(path: &Path, max_bytes: u64) -> Result<Vec<u8>, InputError> {
-    let file = fs::File::open(path).map_err(|e| match e.kind() {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => InputError::Missing,
         _ => InputError::Unreadable(io_reason(&e)),
     })?;
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let meta = file
+        .metadata()
+        .map_err(|e| InputError::Unreadable(io_reason(&e)))?;
+    if !meta.is_file() {
+        return Err(InputError::NotRegular(file_kind(&meta.file_type())));
+    }
+    let size = meta.len();
     if size > max_bytes {
         return Err(InputError::TooLarge {
             size,
@@ -288,8 +376,18 @@ pub fn prepare(
         });
     }
     let decoded = decode::decode(&raw, opts.encoding.as_deref())?;
-    let is_html = path.is_some_and(|p| has_extension(p, HTML_EXTENSIONS))
-        || decode::is_probably_html(&decoded.text);
+    let mut warnings = Vec::new();
+    if !decoded.replaced.is_empty() {
+        warnings.push(replaced_warning(&decoded.replaced));
+    }
+    let is_html = match opts.format {
+        InputFormat::Html => true,
+        InputFormat::Text => false,
+        InputFormat::Auto => {
+            path.is_some_and(|p| has_extension(p, HTML_EXTENSIONS))
+                || decode::starts_as_html_document(&decoded.text)
+        }
+    };
     let (text, meta, media_type) = if is_html {
         let meta = html::extract(&decoded.text, opts.url.as_deref())?;
         (meta.text.clone(), meta, "text/html")
@@ -299,10 +397,21 @@ pub fn prepare(
     if normalize::identity_text(&text).is_empty() {
         return Err(InputError::Empty);
     }
+    // A page names its canonical URL itself: trusted only on the site the
+    // page came from, so that no page writes into another site's history.
+    let canonical = match (&meta.canonical_url, &opts.url) {
+        (Some(canonical), Some(url)) if !same_site(canonical, url) => {
+            warnings.push(format!(
+                "canonical URL {canonical} is not on the site of {url}; keyed by its own URL"
+            ));
+            None
+        }
+        (canonical, _) => canonical.clone(),
+    };
     let key = opts
         .key
         .clone()
-        .or_else(|| meta.canonical_url.clone())
+        .or_else(|| canonical.clone())
         .or_else(|| opts.url.clone())
         .or_else(|| {
             path.and_then(|p| p.file_stem())
@@ -310,7 +419,7 @@ pub fn prepare(
         })
         .filter(|k| !k.trim().is_empty())
         .ok_or(InputError::NoKey)?;
-    let url = opts.url.clone().or_else(|| meta.canonical_url.clone());
+    let url = opts.url.clone().or(canonical);
     let identity = normalize::identity_hash(&text);
     Ok(Prepared {
         key,
@@ -321,7 +430,67 @@ pub fn prepare(
         media_type,
         encoding: decoded.encoding,
         meta,
+        warnings,
     })
+}
+
+/// Offsets listed in a warning, at most.
+const LISTED_OFFSETS: usize = 8;
+
+fn replaced_warning(offsets: &[usize]) -> String {
+    let listed: Vec<String> = offsets
+        .iter()
+        .take(LISTED_OFFSETS)
+        .map(usize::to_string)
+        .collect();
+    let more = offsets.len().saturating_sub(LISTED_OFFSETS);
+    format!(
+        "{} invalid UTF-8 sequence{} replaced with U+FFFD (at byte{} {}{})",
+        offsets.len(),
+        if offsets.len() == 1 { "" } else { "s" },
+        if offsets.len() == 1 { "" } else { "s" },
+        listed.join(", "),
+        if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        }
+    )
+}
+
+/// Whether two URLs are on one site: both http(s), and the same host (a
+/// leading `www.` aside) or one a subdomain of the other (`m.example.org`
+/// and `example.org`), on the same port where either names one. Sibling
+/// subdomains are different sites: on a shared host
+/// (`a.blogspot.com`, `b.blogspot.com`) they belong to different people.
+pub fn same_site(a: &str, b: &str) -> bool {
+    let (Ok(a), Ok(b)) = (url::Url::parse(a), url::Url::parse(b)) else {
+        return false;
+    };
+    let web = |u: &url::Url| matches!(u.scheme(), "http" | "https");
+    if !web(&a) || !web(&b) {
+        return false;
+    }
+    if (a.port().is_some() || b.port().is_some())
+        && a.port_or_known_default() != b.port_or_known_default()
+    {
+        return false;
+    }
+    match (a.host(), b.host()) {
+        (Some(url::Host::Domain(x)), Some(url::Host::Domain(y))) => {
+            let trim = |h: &str| {
+                let h = h.trim_end_matches('.').to_ascii_lowercase();
+                h.strip_prefix("www.").map(str::to_string).unwrap_or(h)
+            };
+            let (x, y) = (trim(x), trim(y));
+            let under = |sub: &str, parent: &str| {
+                parent.contains('.') && sub.ends_with(&format!(".{parent}"))
+            };
+            x == y || under(&x, &y) || under(&y, &x)
+        }
+        (Some(x), Some(y)) => x == y,
+        _ => false,
+    }
 }
 
 /// Ingest candidates into the store. Outcomes are handed over in input order,
@@ -353,6 +522,7 @@ pub fn ingest(
                 input: name,
                 key: None,
                 result: Err(error),
+                warnings: Vec::new(),
             },
             Ok(p) => {
                 let scrape = p.scrape(opts.observed_at, &source);
@@ -361,6 +531,7 @@ pub fn ingest(
                     input: name,
                     key: Some(p.key.clone()),
                     result,
+                    warnings: p.warnings,
                 }
             }
         };
@@ -376,4 +547,54 @@ pub fn ingest(
     batch.commit()?;
     on_committed(&pending);
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sites() {
+        assert!(same_site(
+            "https://example.org/a",
+            "http://www.example.org/b"
+        ));
+        assert!(same_site(
+            "https://m.example.org/a",
+            "https://www.example.org/b"
+        ));
+        assert!(same_site(
+            "https://example.org/a",
+            "https://news.example.org/b"
+        ));
+        assert!(same_site(
+            "http://127.0.0.1:8080/a",
+            "http://127.0.0.1:8080/b"
+        ));
+        assert!(!same_site("https://victim.org/a", "https://attacker.org/a"));
+        assert!(!same_site(
+            "https://a.blogspot.com/x",
+            "https://b.blogspot.com/x"
+        ));
+        assert!(!same_site(
+            "https://evilexample.org/",
+            "https://example.org/"
+        ));
+        assert!(!same_site(
+            "http://127.0.0.1:8080/a",
+            "http://127.0.0.1:9090/a"
+        ));
+        assert!(!same_site("http://127.0.0.2/a", "http://127.0.0.1/a"));
+        assert!(!same_site("javascript:alert(1)", "https://example.org/"));
+        assert!(!same_site("https://example.org/", "not a url"));
+    }
+
+    #[test]
+    fn content_types() {
+        let f = InputFormat::from_content_type;
+        assert_eq!(f("text/html; charset=utf-8"), InputFormat::Html);
+        assert_eq!(f("Application/XHTML+XML"), InputFormat::Html);
+        assert_eq!(f("text/plain"), InputFormat::Text);
+        assert_eq!(f("application/octet-stream"), InputFormat::Auto);
+    }
 }

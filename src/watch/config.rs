@@ -11,6 +11,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::schedule::{Schedule, parse_duration, parse_size};
+use crate::ingest::InputFormat;
 
 /// Default parallel fetches.
 pub const DEFAULT_WORKERS: usize = 8;
@@ -114,6 +115,9 @@ pub struct Source {
     pub user_agent: String,
     /// Encoding label overriding the header, `<meta>` and detection.
     pub encoding: Option<String>,
+    /// Text or HTML, overriding the Content-Type, file ending and the
+    /// document's start.
+    pub format: InputFormat,
     /// Removed from the extracted text before change detection and storage.
     pub ignore: Vec<Regex>,
     pub max_bytes: u64,
@@ -163,6 +167,7 @@ struct RawOptions {
     timeout: Option<Spanned<String>>,
     user_agent: Option<Spanned<String>>,
     encoding: Option<Spanned<String>>,
+    format: Option<Spanned<String>>,
     ignore: Option<Vec<Spanned<String>>>,
     max_bytes: Option<Spanned<Size>>,
     max_articles: Option<Spanned<i64>>,
@@ -184,6 +189,7 @@ struct RawSource {
     timeout: Option<Spanned<String>>,
     user_agent: Option<Spanned<String>>,
     encoding: Option<Spanned<String>>,
+    format: Option<Spanned<String>>,
     ignore: Option<Vec<Spanned<String>>>,
     max_bytes: Option<Spanned<Size>>,
     max_articles: Option<Spanned<i64>>,
@@ -199,6 +205,7 @@ impl RawSource {
             timeout: self.timeout.clone(),
             user_agent: self.user_agent.clone(),
             encoding: self.encoding.clone(),
+            format: self.format.clone(),
             ignore: self.ignore.clone(),
             max_bytes: self.max_bytes.clone(),
             max_articles: self.max_articles.clone(),
@@ -406,6 +413,15 @@ fn build(raw: RawFile, base: &Path, line_of: &dyn Fn(usize) -> usize) -> Result<
                 Some(e.into_inner())
             }
         };
+        let format = match pick(&own.format, &defaults.format) {
+            None => InputFormat::Auto,
+            Some(f) => match f.get_ref().trim().to_ascii_lowercase().as_str() {
+                "auto" => InputFormat::Auto,
+                "html" => InputFormat::Html,
+                "text" => InputFormat::Text,
+                _ => return Err(problem(&f, "format must be \"html\", \"text\" or \"auto\"")),
+            },
+        };
         let mut ignore = Vec::new();
         for rule in defaults
             .ignore
@@ -435,6 +451,9 @@ fn build(raw: RawFile, base: &Path, line_of: &dyn Fn(usize) -> usize) -> Result<
                 if bytes == 0 {
                     return Err(problem(m, "max_bytes must be more than 0"));
                 }
+                if bytes > super::schedule::MAX_SIZE {
+                    return Err(problem(m, "max_bytes is too large (at most 1T)"));
+                }
                 bytes
             }
         };
@@ -463,6 +482,7 @@ fn build(raw: RawFile, base: &Path, line_of: &dyn Fn(usize) -> usize) -> Result<
             timeout,
             user_agent,
             encoding,
+            format,
             ignore,
             max_bytes,
             key,

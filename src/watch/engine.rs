@@ -27,7 +27,7 @@ use super::events::{Event, EventKind, summary};
 use super::fetch::{self, FetchError, HttpRequest, HttpResponse, ListedFile};
 use super::schedule::{self, Schedule};
 use crate::diff::{DiffOptions, diff_texts};
-use crate::ingest::{self, IngestOptions, Prepared};
+use crate::ingest::{self, IngestOptions, InputFormat, Prepared};
 use crate::store::sources::{ItemKind, WatchItem};
 use crate::store::{Batch, Recorded, Store, StoreError, format_time};
 use crate::text::normalize;
@@ -95,6 +95,10 @@ pub struct Checked {
     pub key: Option<String>,
     #[serde(flatten)]
     pub outcome: Outcome,
+    /// Taken, but with something the operator should know (bytes replaced
+    /// in decoding, a canonical URL not trusted).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// Counts over a pass.
@@ -416,7 +420,13 @@ fn work(agent: &ureq::Agent, src: &Source, item: &WatchItem) -> Result<Got, Stri
         (Target::Dir(_), ItemKind::File) => {
             let path = Path::new(&item.item);
             let raw = ingest::read_bounded(path, src.max_bytes).map_err(|e| e.to_string())?;
-            let opts = ingest_options(src, item.key.clone(), None, src.encoding.clone());
+            let opts = ingest_options(
+                src,
+                item.key.clone(),
+                None,
+                src.encoding.clone(),
+                src.format,
+            );
             let prepared = prepare(Some(path), raw, &opts, &src.ignore)?;
             Ok(Got::Page {
                 prepared: Box::new(prepared),
@@ -431,7 +441,7 @@ fn work(agent: &ureq::Agent, src: &Source, item: &WatchItem) -> Result<Got, Stri
                 fetch::run_command(argv, src.timeout, src.max_bytes).map_err(|e| e.to_string())?;
             // A command's article keeps one key: the source's key, else its name.
             let key = src.key.clone().unwrap_or_else(|| src.name.clone());
-            let opts = ingest_options(src, Some(key), None, src.encoding.clone());
+            let opts = ingest_options(src, Some(key), None, src.encoding.clone(), src.format);
             let prepared = prepare(None, raw, &opts, &src.ignore)?;
             Ok(Got::Page {
                 prepared: Box::new(prepared),
@@ -491,7 +501,12 @@ fn fetch_page(
             // The key is fixed at the first ingest, so a canonical URL that
             // changes later does not split the history.
             let key = key.or_else(|| item.key.clone());
-            let opts = ingest_options(src, key, Some(url.to_string()), label);
+            // The source's own setting, else what the server says it sent.
+            let format = match (src.format, body.content_type.as_deref()) {
+                (InputFormat::Auto, Some(ct)) => InputFormat::from_content_type(ct),
+                (format, _) => format,
+            };
+            let opts = ingest_options(src, key, Some(url.to_string()), label, format);
             let prepared = prepare(None, body.bytes, &opts, &src.ignore)?;
             Ok(Got::Page {
                 prepared: Box::new(prepared),
@@ -509,6 +524,7 @@ fn ingest_options(
     key: Option<String>,
     url: Option<String>,
     encoding: Option<String>,
+    format: InputFormat,
 ) -> IngestOptions {
     IngestOptions {
         key,
@@ -516,6 +532,7 @@ fn ingest_options(
         observed_at: Utc::now(),
         max_bytes: src.max_bytes,
         encoding,
+        format,
     }
 }
 
@@ -591,6 +608,7 @@ fn apply(
         ItemKind::Article => src.articles,
         _ => src.schedule,
     };
+    let mut warnings = Vec::new();
     let outcome = match result {
         Err(reason) => fail(&mut item, src, schedule, at, reason),
         Ok(Got::NotModified) => {
@@ -731,10 +749,14 @@ fn apply(
             item.etag = etag;
             item.last_modified = last_modified;
             succeed(&mut item, src, schedule, at, status);
+            warnings = p.warnings;
             outcome
         }
     };
     push(checked, &src.name, &item, outcome);
+    if let Some(last) = checked.last_mut() {
+        last.warnings = warnings;
+    }
     batch.save_watch_item(&item)?;
     Ok(())
 }
@@ -769,6 +791,7 @@ fn push(checked: &mut Vec<Checked>, source: &str, item: &WatchItem, outcome: Out
         item: item.item.clone(),
         key: item.key.clone(),
         outcome,
+        warnings: Vec::new(),
     });
 }
 

@@ -62,6 +62,8 @@ pub struct HttpBody {
     pub bytes: Vec<u8>,
     /// `charset` of the Content-Type header, if any.
     pub charset: Option<String>,
+    /// The Content-Type header, if any.
+    pub content_type: Option<String>,
     pub etag: Option<String>,
     pub last_modified: Option<String>,
     /// The address after redirects.
@@ -132,6 +134,7 @@ pub fn http_get(agent: &Agent, req: &HttpRequest<'_>) -> Result<HttpResponse, Fe
         status,
         bytes,
         charset,
+        content_type,
         etag,
         last_modified,
         final_url,

@@ -144,24 +144,82 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
         .find(|c: char| !c.is_ascii_digit() && c != '.')
         .unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
-    let num: f64 = num
-        .parse()
-        .map_err(|_| format!("not a size: {s:?} (examples: 500k, 5M)"))?;
-    let mult = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1.0,
-        "k" | "kb" => 1e3,
-        "m" | "mb" => 1e6,
-        "g" | "gb" => 1e9,
-        "kib" => 1024.0,
-        "mib" => 1024.0 * 1024.0,
+    let mult: u128 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" => 1_000,
+        "m" | "mb" => 1_000_000,
+        "g" | "gb" => 1_000_000_000,
+        "kib" => 1 << 10,
+        "mib" => 1 << 20,
+        "gib" => 1 << 30,
         _ => return Err(format!("unknown size unit in {s:?} (use k, M or G)")),
     };
-    Ok((num * mult) as u64)
+    // Exact decimal arithmetic: a float would turn 99999999999999999999
+    // into a wrapped or saturated number and 0.5 bytes into 0.
+    let not_a_size = || format!("not a size: {s:?} (examples: 500k, 1.5M, 20M)");
+    let (whole, frac) = num.split_once('.').unwrap_or((num, ""));
+    if whole.is_empty() && frac.is_empty()
+        || !whole
+            .bytes()
+            .chain(frac.bytes())
+            .all(|b| b.is_ascii_digit())
+        || whole.len() + frac.len() > 30
+    {
+        return Err(not_a_size());
+    }
+    let digits: u128 = format!("{whole}{frac}").parse().map_err(|_| not_a_size())?;
+    let scale = 10u128.pow(frac.len() as u32);
+    let scaled = digits.checked_mul(mult).ok_or_else(not_a_size)?;
+    if scaled % scale != 0 {
+        return Err(format!("{s:?} is not a whole number of bytes"));
+    }
+    let bytes = scaled / scale;
+    if bytes == 0 {
+        return Err(format!("{s:?}: a size must be at least 1 byte"));
+    }
+    u64::try_from(bytes)
+        .ok()
+        .filter(|&b| b <= MAX_SIZE)
+        .ok_or_else(|| format!("{s:?} is too large (at most 1T)"))
 }
+
+/// Largest size limit taken: far beyond any article, and safe to add one to.
+pub const MAX_SIZE: u64 = 1_000_000_000_000;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("20M"), Ok(20_000_000));
+        assert_eq!(parse_size("1.5MB"), Ok(1_500_000));
+        assert_eq!(parse_size("0.5k"), Ok(500));
+        assert_eq!(parse_size("2KiB"), Ok(2048));
+        assert_eq!(parse_size(" 7 "), Ok(7));
+        assert!(parse_size("1T").is_err());
+        for bad in [
+            "99999999999999999999",
+            "99999999999999999999999999999999999999999G",
+            "0.5",
+            "0",
+            "0k",
+            "1.2.3",
+            ".",
+            "",
+            "-1",
+            "5 parsecs",
+            "1e9",
+        ] {
+            assert!(parse_size(bad).is_err(), "{bad:?} accepted");
+        }
+        assert!(
+            parse_size("99999999999999999999")
+                .unwrap_err()
+                .contains("too large")
+        );
+        assert!(parse_size("0.5").unwrap_err().contains("whole number"));
+    }
 
     #[test]
     fn durations() {

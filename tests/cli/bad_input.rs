@@ -75,7 +75,7 @@ fn every_kind_of_bad_input_in_one_batch() {
         (&png, "binary file (PNG image)"),
         (&undecodable, "undecodable bytes"),
         (&large, "too large"),
-        (&socket, "cannot read"),
+        (&socket, "not a regular file (a socket)"),
     ];
     for (line, (path, reason)) in lines.iter().zip(expect) {
         let prefix = format!("error: {}: ", path.display());
