@@ -7,6 +7,8 @@
 
 pub mod decode;
 pub mod html;
+#[cfg(test)]
+mod props;
 
 use std::fs;
 use std::io::Read;
