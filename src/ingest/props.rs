@@ -34,7 +34,7 @@ fn analyse_and_round_trip(p: &Prepared) -> Result<(), TestCaseError> {
         &units,
         &ExtractOptions {
             article_date: None,
-            gazetteer: &gazetteer,
+            gazetteer,
         },
     );
     let dir = tempfile::tempdir().unwrap();
