@@ -10,7 +10,8 @@ fn main() {
         Ok(code) => code,
         Err(e) if e.message.is_empty() => e.code,
         Err(e) => {
-            eprintln!("error: {}", e.message);
+            // One line, whatever file names or keys the message quotes.
+            eprintln!("error: {}", track::text::visible::visible_line(&e.message));
             e.code
         }
     };

@@ -10,6 +10,7 @@ use super::error::{CliError, exit};
 use super::{Context, Format};
 use track::claims::{Gazetteer, Slot};
 use track::store::{OpenMode, VersionRef};
+use track::text::visible::visible_line;
 
 #[derive(Debug, Args)]
 pub struct ClaimsArgs {
@@ -79,15 +80,20 @@ pub fn run(ctx: &Context, args: &ClaimsArgs) -> Result<i32, CliError> {
     writeln!(
         out,
         "{}@{}: {} claims in {} sentences",
-        version.key,
+        visible_line(&version.key),
         version.version,
         found.iter().map(|c| c.slots.len()).sum::<usize>(),
         found.len()
     )?;
     for claim in &found {
-        writeln!(out, "\n#{:<3} {}", claim.sentence, claim.text)?;
+        writeln!(
+            out,
+            "\n#{:<3} {}",
+            claim.sentence,
+            visible_line(&claim.text)
+        )?;
         for slot in &claim.slots {
-            writeln!(out, "     {}", describe(slot))?;
+            writeln!(out, "     {}", visible_line(&describe(slot)))?;
         }
     }
     Ok(exit::OK)

@@ -19,6 +19,7 @@ use super::{Context, Format};
 use track::diff::{DiffOptions, diff_texts};
 use track::store::sources::{ItemKind, WatchItem};
 use track::store::{OpenMode, Store, VersionRef, format_time};
+use track::text::visible::visible_line;
 use track::watch::config::{self, Config, Output};
 use track::watch::engine::{self, Checked, Outcome, PassOptions, PassSummary};
 use track::watch::events::{self, Event, FeedEntry};
@@ -170,12 +171,12 @@ impl Sink {
                     if let Some((url, timeout)) = &webhook
                         && let Err(e) = events::post_webhook(url, &event, *timeout)
                     {
-                        eprintln!("warning: {e}");
+                        eprintln!("warning: {}", visible_line(&e.to_string()));
                     }
                     if let Some(argv) = &command
                         && let Err(e) = events::run_hook(argv, &event)
                     {
-                        eprintln!("warning: {e}");
+                        eprintln!("warning: {}", visible_line(&e.to_string()));
                     }
                 }
             });
@@ -223,7 +224,8 @@ fn report(checked: &[Checked], verbose: bool) {
         };
         let _ = match &c.outcome {
             Outcome::Failed { reason, retry_at } => {
-                writeln!(err, "failed: {what}: {reason} (retry at {retry_at})")
+                let line = format!("failed: {what}: {reason} (retry at {retry_at})");
+                writeln!(err, "{}", visible_line(&line))
             }
             o if verbose => {
                 let line = match o {
@@ -242,7 +244,7 @@ fn report(checked: &[Checked], verbose: bool) {
                     .as_deref()
                     .map(|k| format!(" [{k}]"))
                     .unwrap_or_default();
-                writeln!(err, "{what}{key}: {line}")
+                writeln!(err, "{}", visible_line(&format!("{what}{key}: {line}")))
             }
             _ => Ok(()),
         };
@@ -353,7 +355,10 @@ pub fn watch(ctx: &Context, args: &WatchArgs) -> Result<i32, CliError> {
                 loaded_at = now_modified;
                 match load(&args.config, &args.run) {
                     Ok(c) => config = c,
-                    Err(e) => eprintln!("warning: {} (keeping the previous sources)", e.message),
+                    Err(e) => eprintln!(
+                        "warning: {} (keeping the previous sources)",
+                        visible_line(&e.message)
+                    ),
                 }
             }
         }
@@ -417,8 +422,7 @@ pub fn sources(ctx: &Context, args: &SourcesArgs) -> Result<i32, CliError> {
         } else {
             item
         };
-        writeln!(
-            out,
+        let line = format!(
             "{:<16}  {:<7}  {:<20}  {:<20}  {:<20}  {:>3}  {}  {}",
             s(&r["source"]),
             s(&r["kind"]),
@@ -428,7 +432,8 @@ pub fn sources(ctx: &Context, args: &SourcesArgs) -> Result<i32, CliError> {
             r["failures"].as_i64().unwrap_or(0),
             what,
             s(&r["last_status"]),
-        )?;
+        );
+        writeln!(out, "{}", visible_line(&line))?;
     }
     if orphaned > 0 {
         writeln!(
@@ -466,9 +471,13 @@ pub fn changes(ctx: &Context, args: &ChangesArgs) -> Result<i32, CliError> {
         writeln!(out, "{}", serde_json::Value::Array(rows))?;
         return Ok(exit::OK);
     }
-    let width = changes
+    let keys: Vec<String> = changes
         .iter()
-        .map(|c| c.key.chars().count())
+        .map(|c| visible_line(&c.key).into_owned())
+        .collect();
+    let width = keys
+        .iter()
+        .map(|k| k.chars().count())
         .max()
         .unwrap_or(3)
         .max(3);
@@ -477,20 +486,19 @@ pub fn changes(ctx: &Context, args: &ChangesArgs) -> Result<i32, CliError> {
         "{:<20}  {:<11}  {:<width$}  {:<10}  TITLE",
         "AT", "KIND", "KEY", "VERSION"
     )?;
-    for c in &changes {
+    for (c, key) in changes.iter().zip(&keys) {
         let version = match c.previous {
             Some(p) => format!("v{p} → v{}", c.version),
             None => format!("v{}", c.version),
         };
-        writeln!(
-            out,
-            "{:<20}  {:<11}  {:<width$}  {:<10}  {}",
+        let line = format!(
+            "{:<20}  {:<11}  {key:<width$}  {:<10}  {}",
             c.at,
             kind_name(&c.kind, c.version),
-            c.key,
             version,
             c.title.as_deref().unwrap_or("")
-        )?;
+        );
+        writeln!(out, "{}", visible_line(&line))?;
     }
     Ok(exit::OK)
 }
