@@ -11,7 +11,7 @@ use super::error::{CliError, exit};
 use super::{Context, Format};
 use track::ingest::{self, Candidate, IngestOptions, InputError, Outcome, Summary};
 use track::store::{OpenMode, Recorded};
-use track::text::visible::{check_key, visible_line};
+use track::text::visible::{check_key, json_safe, visible_line};
 
 /// Batches larger than this get a progress bar on a terminal.
 const PROGRESS_THRESHOLD: usize = 50;
@@ -188,7 +188,7 @@ fn print_json(out: &mut impl Write, o: &Outcome) -> std::io::Result<()> {
             serde_json::json!({ "input": o.input, "status": "error", "error": e.to_string() })
         }
     };
-    writeln!(out, "{value}")
+    writeln!(out, "{}", json_safe(&value.to_string()))
 }
 
 fn summary_line(s: &Summary) -> String {

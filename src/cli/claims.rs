@@ -72,9 +72,7 @@ pub fn run(ctx: &Context, args: &ClaimsArgs) -> Result<i32, CliError> {
     let found = track::analysis::claims(&store, &version, || names.gazetteer(), names.id());
     let mut out = std::io::stdout().lock();
     if args.format == Format::Json {
-        let json = serde_json::to_string_pretty(&found)
-            .map_err(|e| CliError::internal(format!("JSON: {e}")))?;
-        writeln!(out, "{json}")?;
+        writeln!(out, "{}", super::read::to_json(&found)?)?;
         return Ok(exit::OK);
     }
     writeln!(

@@ -11,7 +11,7 @@ use track::analysis;
 use track::diff::{DiffOptions, diff_segmented};
 use track::store::{OpenMode, VersionInfo, VersionRef, VersionText};
 use track::text::segment::Unit;
-use track::text::visible::{Visible, visible_line};
+use track::text::visible::{Visible, json_safe, visible_line};
 
 #[derive(Debug, Args)]
 pub struct FormatArgs {
@@ -230,6 +230,9 @@ pub fn verify(ctx: &Context, args: &FormatArgs) -> Result<i32, CliError> {
     })
 }
 
-fn to_json(value: &impl Serialize) -> Result<String, CliError> {
-    serde_json::to_string_pretty(value).map_err(|e| CliError::internal(format!("JSON: {e}")))
+/// Pretty JSON, with C1 and bidi controls escaped too.
+pub(super) fn to_json(value: &impl Serialize) -> Result<String, CliError> {
+    serde_json::to_string_pretty(value)
+        .map(|json| json_safe(&json).into_owned())
+        .map_err(|e| CliError::internal(format!("JSON: {e}")))
 }

@@ -19,7 +19,7 @@ use super::{Context, Format};
 use track::diff::{DiffOptions, diff_texts};
 use track::store::sources::{ItemKind, WatchItem};
 use track::store::{OpenMode, Store, VersionRef, format_time};
-use track::text::visible::visible_line;
+use track::text::visible::{json_safe, visible_line};
 use track::watch::config::{self, Config, Output};
 use track::watch::engine::{self, Checked, Outcome, PassOptions, PassSummary};
 use track::watch::events::{self, Event, FeedEntry};
@@ -190,12 +190,13 @@ impl Sink {
         if events.is_empty() {
             return Ok(());
         }
-        let mut buf = Vec::with_capacity(events.len() * 256);
+        let mut buf = String::with_capacity(events.len() * 256);
         for e in events {
-            serde_json::to_writer(&mut buf, e).map_err(std::io::Error::other)?;
-            buf.push(b'\n');
+            let line = serde_json::to_string(e).map_err(std::io::Error::other)?;
+            buf.push_str(&json_safe(&line));
+            buf.push('\n');
         }
-        self.output.write_all(&buf)?;
+        self.output.write_all(buf.as_bytes())?;
         self.output.flush()?;
         if let Some((tx, _)) = &self.notifier {
             for e in events {
@@ -402,7 +403,11 @@ pub fn sources(ctx: &Context, args: &SourcesArgs) -> Result<i32, CliError> {
     }
     let mut out = std::io::stdout().lock();
     if args.format == Format::Json {
-        writeln!(out, "{}", serde_json::Value::Array(rows))?;
+        writeln!(
+            out,
+            "{}",
+            json_safe(&serde_json::Value::Array(rows).to_string())
+        )?;
         return Ok(exit::OK);
     }
     let orphaned = items
@@ -468,7 +473,11 @@ pub fn changes(ctx: &Context, args: &ChangesArgs) -> Result<i32, CliError> {
                 v
             })
             .collect();
-        writeln!(out, "{}", serde_json::Value::Array(rows))?;
+        writeln!(
+            out,
+            "{}",
+            json_safe(&serde_json::Value::Array(rows).to_string())
+        )?;
         return Ok(exit::OK);
     }
     let keys: Vec<String> = changes

@@ -176,6 +176,26 @@ impl<W: Write> Write for Visible<W> {
     }
 }
 
+/// JSON text with DEL, C1 controls and bidi controls written as `\uXXXX`
+/// escapes, as JSON writers already write the C0 controls: the same value
+/// for a parser, nothing raw for a terminal. (Those characters can only
+/// occur inside JSON strings, where the escape means the same character.)
+pub fn json_safe(json: &str) -> Cow<'_, str> {
+    let hide = |c: char| c == '\u{7f}' || ('\u{80}'..='\u{9f}').contains(&c) || is_bidi_control(c);
+    if !json.chars().any(hide) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if hide(c) {
+            let _ = write!(out, "\\u{:04x}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Why a key or URL was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
@@ -240,6 +260,20 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "é\\u{9b}\\u{202e}ok\\x1b\\xff\\xc2 a\r\nb\\r"
         );
+    }
+
+    #[test]
+    fn json_escapes_c1_and_bidi_controls() {
+        let value = serde_json::json!({ "t": "a\u{1b}\u{7f}\u{9b}\u{202e}\u{2069}\u{200f}é" });
+        let text = value.to_string();
+        let safe = json_safe(&text);
+        // RLM is a mark Arabic needs: kept.
+        assert_eq!(
+            safe,
+            "{\"t\":\"a\\u001b\\u007f\\u009b\\u202e\\u2069\u{200f}é\"}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back, value);
     }
 
     #[test]

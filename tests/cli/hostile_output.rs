@@ -104,8 +104,18 @@ fn hostile_text_is_shown_visibly_in_every_human_output() {
     assert!(out.contains("\\u{202e} override"), "{out}");
     // …while the store and the JSON keep the text exactly, and --raw to a
     // pipe gives the bytes as received.
-    let json = ws.json(&["show", "story", "--format", "json"]);
+    // JSON escapes every control (C1 and bidi ones too) and parses back exact.
+    let (out, _) = clean_run(&ws, &["show", "story", "--format", "json"], &[0]);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(json["text"].as_str().unwrap(), hostile_text("Wipe"));
+    for args in [
+        &["diff", "story", "--format", "json"][..],
+        &["claims", "story", "--format", "json"],
+        &["add", "--format", "json", s(&v1)],
+    ] {
+        let (out, _) = clean_run(&ws, args, &[0, 1]);
+        assert!(out.contains("\\u202e") || args[0] != "diff", "{out}");
+    }
     let raw = ws
         .track()
         .args(["show", "story", "--raw"])
