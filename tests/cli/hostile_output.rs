@@ -232,3 +232,15 @@ fn keys_with_control_characters_are_refused() {
     }
     assert_eq!(ws.versions().len(), 2);
 }
+
+#[test]
+fn usage_errors_show_hostile_arguments_visibly() {
+    let ws = Workspace::new();
+    for args in [
+        &["list", "--format", "\x1b]0;t\x07\u{202e}json"][..],
+        &["\x1b[2Jshow\u{2066}"],
+    ] {
+        let (_, err) = clean_run(&ws, args, &[2]);
+        assert!(err.contains("\\u{"), "{err}");
+    }
+}
