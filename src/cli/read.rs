@@ -178,25 +178,26 @@ pub fn show(ctx: &Context, args: &ShowArgs) -> Result<i32, CliError> {
     let store = ctx.open(OpenMode::Existing)?;
     let version = store.version(&VersionRef::parse(&args.reference))?;
     let mut out = std::io::stdout().lock();
+    if args.format == Format::Json && !args.raw {
+        // The exact stored text (JSON escapes control characters).
+        writeln!(out, "{}", to_json(&version)?)?;
+        out.flush()?;
+        return Ok(exit::OK);
+    }
     if args.raw && !out.is_terminal() {
         // The scrape's bytes, untouched, for a pipe or a file.
         out.write_all(&store.blob(&version.raw_hash)?)?;
-    } else if args.raw {
-        // A terminal never gets a scrape's escape sequences raw.
-        let mut out = Visible::new(out);
+        out.flush()?;
+        return Ok(exit::OK);
+    }
+    // The text (or, with --raw, the scrape) with control characters (ESC,
+    // lone CR, C1, bidi overrides) shown as escapes: human output never
+    // carries them raw. The exact text is in --format json.
+    let mut out = Visible::new(out);
+    if args.raw {
         out.write_all(&store.blob(&version.raw_hash)?)?;
-        out.flush()?;
-        return Ok(exit::OK);
-    } else if args.format == Format::Json {
-        // The exact stored text (JSON escapes control characters).
-        writeln!(out, "{}", to_json(&version)?)?;
     } else {
-        // The stored text, with control characters (ESC, CR, C1, bidi
-        // overrides) shown as escapes: human output never carries them raw.
-        let mut out = Visible::new(out);
         out.write_all(version.text.as_bytes())?;
-        out.flush()?;
-        return Ok(exit::OK);
     }
     out.flush()?;
     Ok(exit::OK)
