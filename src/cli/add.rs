@@ -11,6 +11,7 @@ use super::error::{CliError, exit};
 use super::{Context, Format};
 use track::ingest::{self, Candidate, IngestOptions, InputError, InputFormat, Outcome, Summary};
 use track::store::{OpenMode, Recorded};
+use track::text::visible::{check_key, json_safe, visible_line};
 
 /// Batches larger than this get a progress bar on a terminal.
 const PROGRESS_THRESHOLD: usize = 50;
@@ -67,6 +68,12 @@ fn parse_size(s: &str) -> Result<u64, String> {
 }
 
 pub fn run(ctx: &Context, args: AddArgs) -> Result<i32, CliError> {
+    // A key or URL given for every input is refused before anything is read.
+    for (flag, what, value) in [("--key", "key", &args.key), ("--url", "URL", &args.url)] {
+        if let Some(value) = value {
+            check_key(what, value).map_err(|e| CliError::input(format!("{flag}: {e}")))?;
+        }
+    }
     let opts = IngestOptions {
         key: args.key,
         url: args.url,
@@ -166,11 +173,18 @@ fn read_stdin(max_bytes: u64) -> Candidate {
     }
 }
 
+/// One line per input; keys and file names with control characters shown
+/// as escapes.
 pub(super) fn print_term(out: &mut impl Write, o: &Outcome) -> std::io::Result<()> {
     for warning in &o.warnings {
-        let _ = writeln!(std::io::stderr(), "warning: {}: {warning}", o.input);
+        let _ = writeln!(
+            std::io::stderr(),
+            "warning: {}: {}",
+            visible_line(&o.input),
+            visible_line(warning)
+        );
     }
-    let key = o.key.as_deref().unwrap_or("?");
+    let key = visible_line(o.key.as_deref().unwrap_or("?"));
     match &o.result {
         Ok(Recorded::NewArticle { version }) => writeln!(out, "new article {key} (v{version})"),
         Ok(Recorded::NewVersion { version }) => writeln!(out, "{key}: new version v{version}"),
@@ -178,7 +192,8 @@ pub(super) fn print_term(out: &mut impl Write, o: &Outcome) -> std::io::Result<(
         Ok(Recorded::Reverted { version }) => writeln!(out, "{key}: reverted to v{version}"),
         Err(e) => {
             // Errors go to stderr, one line each, naming the input.
-            let _ = writeln!(std::io::stderr(), "error: {}: {e}", o.input);
+            let line = format!("{}: {e}", o.input);
+            let _ = writeln!(std::io::stderr(), "error: {}", visible_line(&line));
             Ok(())
         }
     }
@@ -199,7 +214,7 @@ fn print_json(out: &mut impl Write, o: &Outcome) -> std::io::Result<()> {
             serde_json::json!({ "input": o.input, "status": "error", "error": e.to_string() })
         }
     };
-    writeln!(out, "{value}")
+    writeln!(out, "{}", json_safe(&value.to_string()))
 }
 
 fn summary_line(s: &Summary) -> String {

@@ -10,6 +10,7 @@ use super::error::{CliError, exit};
 use super::{Context, Format};
 use track::claims::{Gazetteer, Slot};
 use track::store::{OpenMode, VersionRef};
+use track::text::visible::visible_line;
 
 #[derive(Debug, Args)]
 pub struct ClaimsArgs {
@@ -71,23 +72,26 @@ pub fn run(ctx: &Context, args: &ClaimsArgs) -> Result<i32, CliError> {
     let found = track::analysis::claims(&store, &version, || names.gazetteer(), names.id());
     let mut out = std::io::stdout().lock();
     if args.format == Format::Json {
-        let json = serde_json::to_string_pretty(&found)
-            .map_err(|e| CliError::internal(format!("JSON: {e}")))?;
-        writeln!(out, "{json}")?;
+        writeln!(out, "{}", super::read::to_json(&found)?)?;
         return Ok(exit::OK);
     }
     writeln!(
         out,
         "{}@{}: {} claims in {} sentences",
-        version.key,
+        visible_line(&version.key),
         version.version,
         found.iter().map(|c| c.slots.len()).sum::<usize>(),
         found.len()
     )?;
     for claim in &found {
-        writeln!(out, "\n#{:<3} {}", claim.sentence, claim.text)?;
+        writeln!(
+            out,
+            "\n#{:<3} {}",
+            claim.sentence,
+            visible_line(&claim.text)
+        )?;
         for slot in &claim.slots {
-            writeln!(out, "     {}", describe(slot))?;
+            writeln!(out, "     {}", visible_line(&describe(slot)))?;
         }
     }
     Ok(exit::OK)

@@ -151,8 +151,7 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<i32, CliError> {
     let mut buffer: Vec<u8> = Vec::new();
     match args.format {
         DiffFormat::Json => {
-            serde_json::to_writer_pretty(&mut buffer, &report)
-                .map_err(|e| CliError::internal(format!("JSON: {e}")))?;
+            buffer = super::read::to_json(&report)?.into_bytes();
             buffer.push(b'\n');
         }
         DiffFormat::Html => report::render_html(&report, args.context.unwrap_or(3), &mut buffer)?,

@@ -41,7 +41,8 @@ impl From<StoreError> for CliError {
             | StoreError::Newer { .. }
             | StoreError::Missing { .. }
             | StoreError::UnknownArticle(_)
-            | StoreError::UnknownVersion { .. } => exit::BAD_INPUT,
+            | StoreError::UnknownVersion { .. }
+            | StoreError::ControlInKey(_) => exit::BAD_INPUT,
             StoreError::Open { .. } | StoreError::Blob { .. } | StoreError::Sql(_) => {
                 exit::INTERNAL
             }

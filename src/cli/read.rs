@@ -1,6 +1,6 @@
 //! Reading commands: `list`, `log`, `show`, `verify`.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 use clap::Args;
 use serde::Serialize;
@@ -11,6 +11,7 @@ use track::analysis;
 use track::diff::{DiffOptions, diff_segmented};
 use track::store::{OpenMode, VersionInfo, VersionRef, VersionText};
 use track::text::segment::Unit;
+use track::text::visible::{Visible, json_safe, visible_line};
 
 #[derive(Debug, Args)]
 pub struct FormatArgs {
@@ -33,7 +34,8 @@ pub struct ShowArgs {
     /// KEY (latest), KEY@N (version N), KEY@-1 (the one before the latest)
     #[arg(value_name = "REF")]
     pub reference: String,
-    /// Print the scrape's bytes as received (HTML, original encoding) instead of the text
+    /// Print the scrape's bytes as received (HTML, original encoding) instead of the text;
+    /// on a terminal, control characters are still shown as escapes
     #[arg(long, conflicts_with = "format")]
     pub raw: bool,
     /// Output format
@@ -49,9 +51,13 @@ pub fn list(ctx: &Context, args: &FormatArgs) -> Result<i32, CliError> {
         writeln!(out, "{}", to_json(&articles)?)?;
         return Ok(exit::OK);
     }
-    let width = articles
+    let keys: Vec<String> = articles
         .iter()
-        .map(|a| a.key.chars().count())
+        .map(|a| visible_line(&a.key).into_owned())
+        .collect();
+    let width = keys
+        .iter()
+        .map(|k| k.chars().count())
         .max()
         .unwrap_or(3)
         .max(3);
@@ -60,12 +66,12 @@ pub fn list(ctx: &Context, args: &FormatArgs) -> Result<i32, CliError> {
         "{:<width$}  {:>8}  {:<20}  {:<20}  {:<20}",
         "KEY", "VERSIONS", "FIRST SEEN", "LAST CHANGED", "LAST CHECKED"
     )?;
-    for a in &articles {
-        writeln!(
-            out,
-            "{:<width$}  {:>8}  {:<20}  {:<20}  {:<20}",
-            a.key, a.versions, a.first_seen, a.last_changed, a.last_checked
-        )?;
+    for (a, key) in articles.iter().zip(&keys) {
+        let line = format!(
+            "{key:<width$}  {:>8}  {:<20}  {:<20}  {:<20}",
+            a.versions, a.first_seen, a.last_changed, a.last_checked
+        );
+        writeln!(out, "{}", visible_line(&line))?;
     }
     Ok(exit::OK)
 }
@@ -132,7 +138,7 @@ pub fn log(ctx: &Context, args: &LogArgs) -> Result<i32, CliError> {
         return Ok(exit::OK);
     }
     // Versions and reverts, in the order they happened.
-    writeln!(out, "{}", args.key)?;
+    writeln!(out, "{}", visible_line(&args.key))?;
     for event in store.history(&args.key)? {
         let Some(e) = entries.iter().find(|e| e.info.version == event.version) else {
             continue;
@@ -172,12 +178,25 @@ pub fn show(ctx: &Context, args: &ShowArgs) -> Result<i32, CliError> {
     let store = ctx.open(OpenMode::Existing)?;
     let version = store.version(&VersionRef::parse(&args.reference))?;
     let mut out = std::io::stdout().lock();
+    if args.format == Format::Json && !args.raw {
+        // The exact stored text (JSON escapes control characters).
+        writeln!(out, "{}", to_json(&version)?)?;
+        out.flush()?;
+        return Ok(exit::OK);
+    }
+    if args.raw && !out.is_terminal() {
+        // The scrape's bytes, untouched, for a pipe or a file.
+        out.write_all(&store.blob(&version.raw_hash)?)?;
+        out.flush()?;
+        return Ok(exit::OK);
+    }
+    // The text (or, with --raw, the scrape) with control characters (ESC,
+    // lone CR, C1, bidi overrides) shown as escapes: human output never
+    // carries them raw. The exact text is in --format json.
+    let mut out = Visible::new(out);
     if args.raw {
         out.write_all(&store.blob(&version.raw_hash)?)?;
-    } else if args.format == Format::Json {
-        writeln!(out, "{}", to_json(&version)?)?;
     } else {
-        // Exactly the stored text, byte for byte.
         out.write_all(version.text.as_bytes())?;
     }
     out.flush()?;
@@ -192,7 +211,7 @@ pub fn verify(ctx: &Context, args: &FormatArgs) -> Result<i32, CliError> {
         writeln!(out, "{}", to_json(&report)?)?;
     } else {
         for p in &report.problems {
-            writeln!(out, "damaged: {p}")?;
+            writeln!(out, "damaged: {}", visible_line(p))?;
         }
         let verdict = if report.problems.is_empty() {
             "ok".to_string()
@@ -212,6 +231,9 @@ pub fn verify(ctx: &Context, args: &FormatArgs) -> Result<i32, CliError> {
     })
 }
 
-fn to_json(value: &impl Serialize) -> Result<String, CliError> {
-    serde_json::to_string_pretty(value).map_err(|e| CliError::internal(format!("JSON: {e}")))
+/// Pretty JSON, with C1 and bidi controls escaped too.
+pub(super) fn to_json(value: &impl Serialize) -> Result<String, CliError> {
+    serde_json::to_string_pretty(value)
+        .map(|json| json_safe(&json).into_owned())
+        .map_err(|e| CliError::internal(format!("JSON: {e}")))
 }

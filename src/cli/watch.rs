@@ -19,6 +19,7 @@ use super::{Context, Format};
 use track::diff::{DiffOptions, diff_texts};
 use track::store::sources::{ItemKind, WatchItem};
 use track::store::{OpenMode, Store, VersionRef, format_time};
+use track::text::visible::{json_safe, visible_line};
 use track::watch::config::{self, Config, Output};
 use track::watch::engine::{self, Checked, Outcome, PassOptions, PassSummary};
 use track::watch::events::{self, Event, FeedEntry};
@@ -170,12 +171,12 @@ impl Sink {
                     if let Some((url, timeout)) = &webhook
                         && let Err(e) = events::post_webhook(url, &event, *timeout)
                     {
-                        eprintln!("warning: {e}");
+                        eprintln!("warning: {}", visible_line(&e.to_string()));
                     }
                     if let Some(argv) = &command
                         && let Err(e) = events::run_hook(argv, &event)
                     {
-                        eprintln!("warning: {e}");
+                        eprintln!("warning: {}", visible_line(&e.to_string()));
                     }
                 }
             });
@@ -189,12 +190,13 @@ impl Sink {
         if events.is_empty() {
             return Ok(());
         }
-        let mut buf = Vec::with_capacity(events.len() * 256);
+        let mut buf = String::with_capacity(events.len() * 256);
         for e in events {
-            serde_json::to_writer(&mut buf, e).map_err(std::io::Error::other)?;
-            buf.push(b'\n');
+            let line = serde_json::to_string(e).map_err(std::io::Error::other)?;
+            buf.push_str(&json_safe(&line));
+            buf.push('\n');
         }
-        self.output.write_all(&buf)?;
+        self.output.write_all(buf.as_bytes())?;
         self.output.flush()?;
         if let Some((tx, _)) = &self.notifier {
             for e in events {
@@ -222,11 +224,17 @@ fn report(checked: &[Checked], verbose: bool) {
             format!("{} {}", c.source, c.item)
         };
         for warning in &c.warnings {
-            let _ = writeln!(err, "warning: {what}: {warning}");
+            let _ = writeln!(
+                err,
+                "warning: {}: {}",
+                visible_line(&what),
+                visible_line(warning)
+            );
         }
         let _ = match &c.outcome {
             Outcome::Failed { reason, retry_at } => {
-                writeln!(err, "failed: {what}: {reason} (retry at {retry_at})")
+                let line = format!("failed: {what}: {reason} (retry at {retry_at})");
+                writeln!(err, "{}", visible_line(&line))
             }
             o if verbose => {
                 let line = match o {
@@ -245,7 +253,7 @@ fn report(checked: &[Checked], verbose: bool) {
                     .as_deref()
                     .map(|k| format!(" [{k}]"))
                     .unwrap_or_default();
-                writeln!(err, "{what}{key}: {line}")
+                writeln!(err, "{}", visible_line(&format!("{what}{key}: {line}")))
             }
             _ => Ok(()),
         };
@@ -356,7 +364,10 @@ pub fn watch(ctx: &Context, args: &WatchArgs) -> Result<i32, CliError> {
                 loaded_at = now_modified;
                 match load(&args.config, &args.run) {
                     Ok(c) => config = c,
-                    Err(e) => eprintln!("warning: {} (keeping the previous sources)", e.message),
+                    Err(e) => eprintln!(
+                        "warning: {} (keeping the previous sources)",
+                        visible_line(&e.message)
+                    ),
                 }
             }
         }
@@ -400,7 +411,11 @@ pub fn sources(ctx: &Context, args: &SourcesArgs) -> Result<i32, CliError> {
     }
     let mut out = std::io::stdout().lock();
     if args.format == Format::Json {
-        writeln!(out, "{}", serde_json::Value::Array(rows))?;
+        writeln!(
+            out,
+            "{}",
+            json_safe(&serde_json::Value::Array(rows).to_string())
+        )?;
         return Ok(exit::OK);
     }
     let orphaned = items
@@ -420,8 +435,7 @@ pub fn sources(ctx: &Context, args: &SourcesArgs) -> Result<i32, CliError> {
         } else {
             item
         };
-        writeln!(
-            out,
+        let line = format!(
             "{:<16}  {:<7}  {:<20}  {:<20}  {:<20}  {:>3}  {}  {}",
             s(&r["source"]),
             s(&r["kind"]),
@@ -431,7 +445,8 @@ pub fn sources(ctx: &Context, args: &SourcesArgs) -> Result<i32, CliError> {
             r["failures"].as_i64().unwrap_or(0),
             what,
             s(&r["last_status"]),
-        )?;
+        );
+        writeln!(out, "{}", visible_line(&line))?;
     }
     if orphaned > 0 {
         writeln!(
@@ -466,12 +481,20 @@ pub fn changes(ctx: &Context, args: &ChangesArgs) -> Result<i32, CliError> {
                 v
             })
             .collect();
-        writeln!(out, "{}", serde_json::Value::Array(rows))?;
+        writeln!(
+            out,
+            "{}",
+            json_safe(&serde_json::Value::Array(rows).to_string())
+        )?;
         return Ok(exit::OK);
     }
-    let width = changes
+    let keys: Vec<String> = changes
         .iter()
-        .map(|c| c.key.chars().count())
+        .map(|c| visible_line(&c.key).into_owned())
+        .collect();
+    let width = keys
+        .iter()
+        .map(|k| k.chars().count())
         .max()
         .unwrap_or(3)
         .max(3);
@@ -480,20 +503,19 @@ pub fn changes(ctx: &Context, args: &ChangesArgs) -> Result<i32, CliError> {
         "{:<20}  {:<11}  {:<width$}  {:<10}  TITLE",
         "AT", "KIND", "KEY", "VERSION"
     )?;
-    for c in &changes {
+    for (c, key) in changes.iter().zip(&keys) {
         let version = match c.previous {
             Some(p) => format!("v{p} → v{}", c.version),
             None => format!("v{}", c.version),
         };
-        writeln!(
-            out,
-            "{:<20}  {:<11}  {:<width$}  {:<10}  {}",
+        let line = format!(
+            "{:<20}  {:<11}  {key:<width$}  {:<10}  {}",
             c.at,
             kind_name(&c.kind, c.version),
-            c.key,
             version,
             c.title.as_deref().unwrap_or("")
-        )?;
+        );
+        writeln!(out, "{}", visible_line(&line))?;
     }
     Ok(exit::OK)
 }

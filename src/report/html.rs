@@ -1,8 +1,10 @@
 //! A self-contained HTML report: inline and side-by-side views (switched with
 //! CSS only), `dir` from the article, `<bdi>` around changed spans.
 //!
-//! Everything that comes from a scrape is escaped, and a Content-Security-Policy
-//! forbids scripts and any network access, so a hostile page stays text.
+//! Everything that comes from a scrape is escaped (markup, and control and
+//! bidi control characters shown as `\x1b`, `\u{202e}`), and a
+//! Content-Security-Policy forbids scripts and any network access, so a
+//! hostile page stays text.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -276,8 +278,11 @@ fn words(row: &SentenceRow, deletes: bool, inserts: bool) -> String {
     s
 }
 
-/// Escape text for HTML element content and attribute values.
+/// Escape text for HTML element content and attribute values. Control
+/// characters and bidi controls from a scrape are shown as escapes (`\x1b`,
+/// `\u{202e}`): raw, they are parse errors or could reorder the report's text.
 pub(crate) fn esc(text: &str) -> String {
+    let text = crate::text::visible::visible(text);
     let mut out = String::with_capacity(text.len() + 16);
     for c in text.chars() {
         match c {
@@ -301,6 +306,14 @@ mod tests {
         assert_eq!(
             esc(r#"<script>alert("x")</script> & 'y'"#),
             "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;"
+        );
+    }
+
+    #[test]
+    fn shows_controls_and_bidi_overrides() {
+        assert_eq!(
+            esc("a\u{1b}[2J\u{202e}b\u{2067}c\u{9b}"),
+            "a\\x1b[2J\\u{202e}b\\u{2067}c\\u{9b}"
         );
     }
 }

@@ -1,5 +1,9 @@
 //! Terminal rendering: logical order (terminals with bidi support reorder
 //! Arabic themselves), colour only when asked, word changes marked inline.
+//!
+//! Every piece of text from a scrape (sentences, words, claim values, titles,
+//! keys) passes through [`visible_line`] before it is painted, so the only
+//! escape sequences written are this renderer's own colours.
 
 use std::io::{self, Write};
 
@@ -7,6 +11,7 @@ use super::{DiffReport, Mode, SentenceRow, Shown, UnitRef, with_context};
 use crate::claims::Slot;
 use crate::claims::compare::{ClaimSide, SlotChange, Status};
 use crate::diff::{Op, WordOp};
+use crate::text::visible::visible_line;
 
 /// How to render for a terminal.
 #[derive(Debug, Clone, Copy)]
@@ -57,12 +62,12 @@ pub fn render(report: &DiffReport, opts: TermOptions, out: &mut dyn Write) -> io
             "{}",
             p.paint(
                 BOLD,
-                &format!(
+                &visible_line(&format!(
                     "{label:<6} {}  {}  {}{title}",
                     side.reference(),
                     side.fetched_at,
                     &side.hash[..12.min(side.hash.len())]
-                )
+                ))
             )
         )?;
     }
@@ -70,7 +75,10 @@ pub fn render(report: &DiffReport, opts: TermOptions, out: &mut dyn Write) -> io
     writeln!(
         out,
         "{}",
-        p.paint(BOLD, &format!("sentences: {}", report.summary()))
+        p.paint(
+            BOLD,
+            &visible_line(&format!("sentences: {}", report.summary()))
+        )
     )?;
     let mut previous_paragraph = None;
     for item in with_context(&report.sentences, opts.context) {
@@ -97,7 +105,11 @@ pub fn render(report: &DiffReport, opts: TermOptions, out: &mut dyn Write) -> io
 }
 
 fn write_row(p: &Painter, mode: Mode, row: &SentenceRow, out: &mut dyn Write) -> io::Result<()> {
-    let text = |u: &Option<UnitRef>| u.as_ref().map(|u| u.text.clone()).unwrap_or_default();
+    let text = |u: &Option<UnitRef>| {
+        u.as_ref()
+            .map(|u| visible_line(&u.text).into_owned())
+            .unwrap_or_default()
+    };
     let at = |u: &Option<UnitRef>| {
         u.as_ref()
             .map(|u| format!("#{}", u.index))
@@ -193,7 +205,10 @@ fn write_row(p: &Painter, mode: Mode, row: &SentenceRow, out: &mut dyn Write) ->
 /// The claim summary: what a reader wants first.
 fn render_claims(report: &DiffReport, p: &Painter, out: &mut dyn Write) -> io::Result<()> {
     let count = |status: Status| report.claims.iter().filter(|c| c.status == status).count();
-    let (from_name, to_name) = (report.from.reference(), report.to.reference());
+    let (from_name, to_name) = (
+        visible_line(&report.from.reference()).into_owned(),
+        visible_line(&report.to.reference()).into_owned(),
+    );
     let line = match report.mode {
         Mode::Versions => format!(
             "claims: {} changed, {} added, {} removed, {} reworded · {} unchanged",
@@ -277,9 +292,10 @@ fn render_claims(report: &DiffReport, p: &Painter, out: &mut dyn Write) -> io::R
     Ok(())
 }
 
-/// One line for a slot change: `quantity update: نحو 2000 جندي → نحو 2300 جندي`.
+/// One line for a slot change: `quantity update: نحو 2000 جندي → نحو 2300 جندي`
+/// (control characters shown as escapes).
 pub fn describe_change(ch: &SlotChange) -> String {
-    describe_change_with(ch, slot_text)
+    visible_line(&describe_change_with(ch, slot_text)).into_owned()
 }
 
 /// A slot change described with each side's value rendered by `side` (plain
@@ -330,15 +346,17 @@ pub(crate) fn slot_text(slot: &Slot) -> String {
     }
 }
 
+/// At most `max` characters of `text`, control characters shown as escapes.
 fn clip(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
-        return text.to_string();
+        return visible_line(text).into_owned();
     }
     let cut: String = text.chars().take(max).collect();
-    format!("{cut}…")
+    format!("{}…", visible_line(&cut))
 }
 
 fn word(p: &Painter, op: WordOp, text: &str) -> String {
+    let text = visible_line(text);
     match (op, p.color) {
         (WordOp::Equal, _) => text.to_string(),
         // Markers without colour, in the style of wdiff / git --word-diff=plain.

@@ -76,6 +76,9 @@ pub enum StoreError {
     /// Any other SQLite failure.
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
+    /// A key or URL with a control character: refused, nothing stored.
+    #[error("{0}")]
+    ControlInKey(#[from] crate::text::visible::ControlInKey),
 }
 
 type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -837,6 +840,11 @@ pub struct Batch<'s> {
 impl Batch<'_> {
     /// Record one scrape atomically (a savepoint inside the batch).
     pub fn record(&mut self, scrape: &Scrape<'_>) -> Result<Recorded> {
+        // Keys and URLs are shown on terminals and in reports: no controls.
+        crate::text::visible::check_key("key", scrape.key)?;
+        if let Some(url) = scrape.url {
+            crate::text::visible::check_key("URL", url)?;
+        }
         self.store.conn.execute_batch("SAVEPOINT scrape")?;
         match self.record_inner(scrape) {
             Ok(r) => {

@@ -7,4 +7,5 @@ mod common;
 mod diff;
 mod durability;
 mod hostile_input;
+mod hostile_output;
 mod watch;
