@@ -17,8 +17,8 @@ Usage:
     python3 scripts/eval_ans.py [--split dev|train] [--data DIR] [--track target/release/track]
         [--errors N]   # print N misclassified pairs per class, for error analysis
         [--differing]  # with --errors: only the pairs whose numbers differ
-        [--csv FILE]   # any file in the ANS stance format (s1,s2,stance), e.g. the
-                       # held-out test split of latynt/ans (data/stance/test.csv)
+        [--csv FILE]   # another file in the ANS stance format (s1,s2,stance); the
+                       # test split is kept blind for acceptance: not for development
 """
 
 from __future__ import annotations
