@@ -42,9 +42,10 @@ impl From<StoreError> for CliError {
             | StoreError::Missing { .. }
             | StoreError::UnknownArticle(_)
             | StoreError::UnknownVersion { .. } => exit::BAD_INPUT,
-            StoreError::Open { .. } | StoreError::Blob { .. } | StoreError::Sql(_) => {
-                exit::INTERNAL
-            }
+            StoreError::Open { .. }
+            | StoreError::Locked { .. }
+            | StoreError::Blob { .. }
+            | StoreError::Sql(_) => exit::INTERNAL,
         };
         CliError {
             code,

@@ -29,8 +29,18 @@ use crate::text::normalize;
 /// reading one old version.
 const MAX_DELTA_DEPTH: i64 = 32;
 
-/// How long a writer waits for another one before giving up.
+/// How long a reader waits on a lock, and how long a writer waits for the
+/// write lock while no other writer commits anything (a stuck process).
+/// While others keep committing, a writer waits as long as it takes.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How long a best-effort cache write (`put_analysis`) tries for the write lock.
+const CACHE_WRITE_PATIENCE: Duration = Duration::from_secs(2);
+
+/// Longest sleep between two tries for the write lock. Short: SQLite's own
+/// busy handler sleeps up to 100 ms, while a writer that just committed takes
+/// the lock again within microseconds, so a polling writer could starve.
+const MAX_POLL: Duration = Duration::from_millis(4);
 
 fn is_busy(e: &rusqlite::Error) -> bool {
     matches!(
@@ -73,6 +83,11 @@ pub enum StoreError {
     /// A blob is missing or does not decode.
     #[error("blob {hash}: {reason}")]
     Blob { hash: String, reason: String },
+    /// Other writers kept the store locked and none of them made progress.
+    #[error(
+        "{path}: locked by another process that has not written anything for {waited} s (a stuck `track`, or another program holding the database open)"
+    )]
+    Locked { path: PathBuf, waited: u64 },
     /// Any other SQLite failure.
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
@@ -93,6 +108,10 @@ pub enum OpenMode {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// When this store last committed a write transaction, and how long it had
+    /// held the write lock: the next one waits a little, so that other writers
+    /// get their turn (see `Store::begin_write`).
+    last_write: std::cell::Cell<Option<(std::time::Instant, Duration)>>,
 }
 
 /// One scrape to record, already decoded, extracted and normalised.
@@ -296,6 +315,7 @@ impl Store {
         let store = Store {
             conn,
             path: path.to_path_buf(),
+            last_write: std::cell::Cell::new(None),
         };
         // SQLite answers BUSY without waiting in a few cases (a journal-mode
         // change racing another process that is opening the same store):
@@ -408,7 +428,7 @@ impl Store {
         if version == schema::current_version() {
             return Ok(());
         }
-        self.execute_writer("BEGIN IMMEDIATE")?;
+        self.begin_write(BUSY_TIMEOUT)?;
         let applied = (|| -> Result<()> {
             let (app_id, version) = self.identity_pragmas()?;
             if app_id != 0 && app_id != APPLICATION_ID {
@@ -439,24 +459,89 @@ impl Store {
         Ok(())
     }
 
-    /// Run a statement that takes the write lock, retrying while SQLite
-    /// answers BUSY without having waited (it does so where waiting could
-    /// deadlock), within the busy timeout.
-    fn execute_writer(&self, sql: &str) -> Result<()> {
-        let started = std::time::Instant::now();
-        loop {
-            match self.conn.execute_batch(sql) {
-                Err(e) if is_busy(&e) && started.elapsed() < BUSY_TIMEOUT => {
-                    std::thread::sleep(Duration::from_millis(10));
-                }
-                other => return Ok(other?),
+    /// Take the write lock (`BEGIN IMMEDIATE`), fairly towards other writers.
+    ///
+    /// SQLite's busy handler is not fair: it sleeps longer and longer (up to
+    /// 100 ms), while a writer that commits and starts its next transaction
+    /// takes the lock again at once; under load a waiting writer could starve
+    /// and fail with "database is locked". So this polls itself, every few
+    /// milliseconds with jitter, sooner the longer it has waited, and a writer
+    /// that just committed first pauses for a small share of the time it held
+    /// the lock. It gives up only after `patience` with no other writer
+    /// committing anything (`PRAGMA data_version` unchanged): a stuck process,
+    /// not a busy store.
+    fn begin_write(&self, patience: Duration) -> Result<()> {
+        if let Some((at, held)) = self.last_write.get() {
+            let pause = (held / 50).clamp(Duration::from_millis(1), Duration::from_millis(20));
+            if let Some(left) = pause.checked_sub(at.elapsed()) {
+                std::thread::sleep(left);
             }
         }
+        self.conn.busy_timeout(Duration::ZERO)?;
+        let result = self.poll_for_write_lock(patience);
+        self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        result
+    }
+
+    fn poll_for_write_lock(&self, patience: Duration) -> Result<()> {
+        let started = std::time::Instant::now();
+        let mut progress = started;
+        let mut seen_version: Option<i64> = None;
+        loop {
+            match self.conn.execute_batch("BEGIN IMMEDIATE") {
+                Err(e) if is_busy(&e) => {}
+                other => {
+                    other?;
+                    self.last_write
+                        .set(Some((std::time::Instant::now(), Duration::ZERO)));
+                    return Ok(());
+                }
+            }
+            // Another writer committed since the last try: the store is busy,
+            // not stuck; keep waiting.
+            if let Ok(v) = self
+                .conn
+                .query_row("PRAGMA data_version", [], |r| r.get::<_, i64>(0))
+            {
+                if seen_version.is_some_and(|seen| seen != v) {
+                    progress = std::time::Instant::now();
+                }
+                seen_version = Some(v);
+            }
+            if progress.elapsed() >= patience {
+                return Err(StoreError::Locked {
+                    path: self.path.clone(),
+                    waited: started.elapsed().as_secs(),
+                });
+            }
+            // Waited longer → polls more often: the writer that has waited
+            // longest is the likeliest to get the lock next.
+            let waited = started.elapsed();
+            let ceiling = if waited > Duration::from_secs(1) {
+                MAX_POLL / 4
+            } else if waited > Duration::from_millis(100) {
+                MAX_POLL / 2
+            } else {
+                MAX_POLL
+            };
+            std::thread::sleep(jitter(ceiling));
+        }
+    }
+
+    /// Commit the write transaction. A commit does not wait for other
+    /// writers (this one holds the lock); WAL readers never block it.
+    fn commit_write(&self) -> Result<()> {
+        let result = self.conn.execute_batch("COMMIT");
+        if let Some((at, _)) = self.last_write.get() {
+            let now = std::time::Instant::now();
+            self.last_write.set(Some((now, now.duration_since(at))));
+        }
+        Ok(result?)
     }
 
     /// Start a write batch (one transaction until `Batch::commit`).
     pub fn batch(&mut self) -> Result<Batch<'_>> {
-        self.execute_writer("BEGIN IMMEDIATE")?;
+        self.begin_write(BUSY_TIMEOUT)?;
         Ok(Batch {
             store: self,
             open: true,
@@ -652,8 +737,8 @@ impl Store {
             .optional()?)
     }
 
-    /// Cache an analysis of a text. Best effort for readers: it never waits
-    /// for another writer (a busy store just skips the cache).
+    /// Cache an analysis of a text. Best effort for readers: it waits for
+    /// other writers only briefly (a busy store just skips the cache).
     pub fn put_analysis(
         &self,
         text_hash: &Hash,
@@ -661,18 +746,29 @@ impl Store {
         version: i64,
         data: &[u8],
     ) -> Result<()> {
-        self.conn.busy_timeout(Duration::ZERO)?;
+        // Its own short transaction, taken like any write (fairly, retried),
+        // but with little patience: a busy store just skips the cache.
+        self.begin_write(CACHE_WRITE_PATIENCE)?;
         // A cache may lose its last writes on power loss: no fsync for it.
-        self.conn.execute_batch("PRAGMA synchronous = NORMAL")?;
-        let result = self.conn.execute(
-            "INSERT INTO analyses (text_hash, analyser, version, data) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (text_hash, analyser) DO UPDATE SET version = excluded.version, data = excluded.data",
-            params![&text_hash[..], analyser, version, data],
-        );
-        self.conn.execute_batch("PRAGMA synchronous = FULL")?;
-        self.conn.busy_timeout(BUSY_TIMEOUT)?;
-        result?;
-        Ok(())
+        let written = self
+            .conn
+            .execute_batch("PRAGMA synchronous = NORMAL")
+            .and_then(|()| {
+                self.conn.execute(
+                    "INSERT INTO analyses (text_hash, analyser, version, data) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (text_hash, analyser) DO UPDATE SET version = excluded.version, data = excluded.data",
+                    params![&text_hash[..], analyser, version, data],
+                )
+            });
+        let result = match written {
+            Ok(_) => self.commit_write(),
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e.into())
+            }
+        };
+        let _ = self.conn.execute_batch("PRAGMA synchronous = FULL");
+        result
     }
 
     /// The bytes of a blob.
@@ -854,8 +950,10 @@ impl Batch<'_> {
 
     /// Commit everything recorded so far and start a new transaction.
     pub fn checkpoint(&mut self) -> Result<()> {
-        self.store.execute_writer("COMMIT")?;
-        self.store.execute_writer("BEGIN IMMEDIATE")?;
+        self.store.commit_write()?;
+        self.open = false;
+        self.store.begin_write(BUSY_TIMEOUT)?;
+        self.open = true;
         // The cache only helps within a burst of versions of one article.
         if self.blob_cache.len() > 256 {
             self.blob_cache.clear();
@@ -865,7 +963,7 @@ impl Batch<'_> {
 
     /// Commit and end the batch.
     pub fn commit(mut self) -> Result<()> {
-        self.store.execute_writer("COMMIT")?;
+        self.store.commit_write()?;
         self.open = false;
         Ok(())
     }
@@ -1087,6 +1185,18 @@ impl Drop for Batch<'_> {
             let _ = self.store.conn.execute_batch("ROLLBACK");
         }
     }
+}
+
+/// A random duration up to `ceiling` (at least a tenth of it), so that
+/// waiting writers don't poll in step.
+fn jitter(ceiling: Duration) -> Duration {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(std::time::Instant::now().elapsed().as_nanos());
+    let nanos = u64::try_from(ceiling.as_nanos())
+        .unwrap_or(u64::MAX)
+        .max(10);
+    Duration::from_nanos(nanos / 10 + h.finish() % (nanos - nanos / 10))
 }
 
 fn to_hash(bytes: &[u8]) -> Result<Hash> {
