@@ -40,9 +40,10 @@ impl From<StoreError> for CliError {
             StoreError::Foreign { .. }
             | StoreError::Newer { .. }
             | StoreError::Missing { .. }
+            | StoreError::Open { .. }
             | StoreError::UnknownArticle(_)
             | StoreError::UnknownVersion { .. } => exit::BAD_INPUT,
-            StoreError::Open { .. }
+            StoreError::Damaged { .. }
             | StoreError::Locked { .. }
             | StoreError::Blob { .. }
             | StoreError::Sql(_) => exit::INTERNAL,

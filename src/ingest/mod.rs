@@ -379,7 +379,12 @@ pub fn ingest(
                 },
                 Ok(p) => {
                     let scrape = p.scrape(opts.observed_at, &name);
-                    let result = batch.record(&scrape).map_err(InputError::from);
+                    let result = match batch.record(&scrape) {
+                        // The store failing is not this input's fault: stop,
+                        // and let the caller name the store.
+                        Err(e) if e.is_store_failure() => return Err(e),
+                        other => other.map_err(InputError::from),
+                    };
                     Outcome {
                         key: Some(p.key.clone()),
                         input: name,

@@ -8,6 +8,7 @@
 pub mod blob;
 mod schema;
 pub mod sources;
+mod verify;
 
 use std::collections::HashMap;
 use std::fs;
@@ -74,7 +75,7 @@ pub enum StoreError {
     #[error("no article with key {0:?}")]
     UnknownArticle(String),
     /// The article has no such version.
-    #[error("{key} has no version {requested} (it has {count})")]
+    #[error("{key} has no version {requested} (it has {count}{hint})", hint = version_hint(*.requested))]
     UnknownVersion {
         key: String,
         requested: i64,
@@ -83,6 +84,9 @@ pub enum StoreError {
     /// A blob is missing or does not decode.
     #[error("blob {hash}: {reason}")]
     Blob { hash: String, reason: String },
+    /// The file is damaged: SQLite cannot read it as a database.
+    #[error("{path}: damaged, SQLite cannot read it ({reason}); see `track verify`")]
+    Damaged { path: PathBuf, reason: String },
     /// Other writers kept the store locked and none of them made progress.
     #[error(
         "{path}: locked by another process that has not written anything for {waited} s (a stuck `track`, or another program holding the database open)"
@@ -94,6 +98,50 @@ pub enum StoreError {
 }
 
 type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+fn version_hint(requested: i64) -> &'static str {
+    if requested == 0 {
+        "; versions are numbered from 1, and KEY@-1 is the one before the latest"
+    } else {
+        ""
+    }
+}
+
+impl StoreError {
+    /// A failure of the store itself (damaged, read-only, locked, unusable),
+    /// as opposed to one of the item being stored: it concerns every input.
+    pub fn is_store_failure(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Sql(_)
+                | StoreError::Damaged { .. }
+                | StoreError::Locked { .. }
+                | StoreError::Open { .. }
+        )
+    }
+}
+
+/// What SQLite failing to read the file means: a damaged file, or another
+/// failure to open it.
+fn open_failure(path: &Path, e: &rusqlite::Error) -> StoreError {
+    use rusqlite::ErrorCode;
+    match e.sqlite_error_code() {
+        Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => StoreError::Damaged {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        },
+        Some(ErrorCode::ReadOnly) => StoreError::Open {
+            path: path.to_path_buf(),
+            reason: READ_ONLY.into(),
+        },
+        _ => StoreError::Open {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        },
+    }
+}
+
+const READ_ONLY: &str = "read-only (no permission to write the store, or its folder where SQLite keeps its -wal and -shm files)";
 
 /// Whether `Store::open` may create a new database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -330,9 +378,20 @@ impl Store {
                 Err(StoreError::Sql(e)) if is_busy(&e) && started.elapsed() < BUSY_TIMEOUT => {
                     std::thread::sleep(Duration::from_millis(20));
                 }
-                other => return other.map(|()| store),
+                Err(StoreError::Sql(e)) if !is_busy(&e) => return Err(open_failure(path, &e)),
+                Err(e) => return Err(e),
+                Ok(()) => break,
             }
         }
+        // SQLite opens a file it may not write read-only, silently: a writing
+        // command would fail on its first input and blame that input.
+        if mode == OpenMode::Create && store.conn.is_readonly(rusqlite::MAIN_DB)? {
+            return Err(StoreError::Open {
+                path: path.to_path_buf(),
+                reason: READ_ONLY.into(),
+            });
+        }
+        Ok(store)
     }
 
     /// The database file.
@@ -342,18 +401,11 @@ impl Store {
 
     /// Refuse foreign and newer databases; reads only.
     fn check_identity(&self) -> Result<()> {
+        // The file starts with SQLite's header (checked before opening): if
+        // SQLite cannot read it all the same, it is damaged.
         let (app_id, version, objects) = self.identity_snapshot().map_err(|e| match e {
-            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase => {
-                StoreError::Foreign {
-                    path: self.path.clone(),
-                    reason: "not an SQLite file".into(),
-                }
-            }
             other if is_busy(&other) => StoreError::Sql(other),
-            other => StoreError::Open {
-                path: self.path.clone(),
-                reason: other.to_string(),
-            },
+            other => open_failure(&self.path, &other),
         })?;
         if app_id == APPLICATION_ID {
             if version > schema::current_version() {
@@ -655,7 +707,31 @@ impl Store {
 
     /// Resolve a reference to one version and load its text.
     pub fn version(&self, reference: &VersionRef) -> Result<VersionText> {
-        let article = self.article_id(&reference.key)?;
+        let article = match self.article_id(&reference.key) {
+            Ok(id) => id,
+            Err(e) => {
+                // `KEY@0`: versions are numbered from 1 (unless `KEY@0` is itself a key).
+                let bare = reference
+                    .key
+                    .strip_suffix("@0")
+                    .or_else(|| reference.key.strip_suffix("@-0"));
+                if let Some(key) = bare
+                    && let Ok(id) = self.article_id(key)
+                {
+                    let count: i64 = self.conn.query_row(
+                        "SELECT count(*) FROM versions WHERE article_id = ?1",
+                        [id],
+                        |r| r.get(0),
+                    )?;
+                    return Err(StoreError::UnknownVersion {
+                        key: key.to_string(),
+                        requested: 0,
+                        count,
+                    });
+                }
+                return Err(e);
+            }
+        };
         let (url, count): (Option<String>, i64) = self.conn.query_row(
             "SELECT a.url, (SELECT count(*) FROM versions v WHERE v.article_id = a.id)
              FROM articles a WHERE a.id = ?1",
@@ -796,129 +872,6 @@ impl Store {
             },
         )?)
     }
-
-    /// Re-hash every blob (decoding delta chains) and check every reference.
-    pub fn verify(&self) -> Result<VerifyReport> {
-        let mut report = VerifyReport::default();
-        let integrity: Vec<String> = self
-            .conn
-            .prepare("PRAGMA quick_check")?
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        if integrity != ["ok"] {
-            report
-                .problems
-                .extend(integrity.into_iter().map(|m| format!("sqlite: {m}")));
-        }
-        // Bases are decoded before the deltas that need them (depth order);
-        // a decoded blob stays cached only while deltas still refer to it.
-        let mut stmt = self.conn.prepare(
-            "SELECT b.hash, b.size, b.codec, b.base, b.depth,
-                    (SELECT count(*) FROM blobs c WHERE c.base = b.hash)
-             FROM blobs b ORDER BY b.depth, b.hash",
-        )?;
-        let mut rows = stmt.query([])?;
-        let mut cache: HashMap<Hash, (Vec<u8>, i64)> = HashMap::new();
-        let mut bad: std::collections::HashSet<Hash> = std::collections::HashSet::new();
-        while let Some(row) = rows.next()? {
-            let hash_bytes: Vec<u8> = row.get(0)?;
-            let Ok(hash) = to_hash(&hash_bytes) else {
-                report
-                    .problems
-                    .push(format!("blob {}: malformed hash", hex_of(&hash_bytes)));
-                continue;
-            };
-            let size: i64 = row.get(1)?;
-            let codec: i64 = row.get(2)?;
-            let base: Option<Vec<u8>> = row.get(3)?;
-            let children: i64 = row.get(5)?;
-            report.blobs += 1;
-            report.bytes += u64::try_from(size).unwrap_or(0);
-            let base_hash = match base.as_deref().map(to_hash).transpose() {
-                Ok(b) => b,
-                Err(_) => {
-                    report
-                        .problems
-                        .push(format!("blob {}: malformed base hash", hex(&hash)));
-                    continue;
-                }
-            };
-            if let Some(b) = &base_hash
-                && bad.contains(b)
-            {
-                report.problems.push(format!(
-                    "blob {}: its delta base {} is damaged",
-                    hex(&hash),
-                    hex(b)
-                ));
-                bad.insert(hash);
-                continue;
-            }
-            let data: Vec<u8> = self.conn.query_row(
-                "SELECT data FROM blobs WHERE hash = ?1",
-                [&hash_bytes],
-                |r| r.get(0),
-            )?;
-            let decoded = match base_hash {
-                None => decode_blob(codec, &data, size, None),
-                Some(b) => match cache.get(&b) {
-                    Some((bytes, _)) => decode_blob(codec, &data, size, Some(bytes)),
-                    None => read_blob(&self.conn, &b, &mut HashMap::new())
-                        .map_err(|e| e.to_string())
-                        .and_then(|bytes| decode_blob(codec, &data, size, Some(&bytes))),
-                },
-            };
-            if let Some(b) = &base_hash
-                && let Some(entry) = cache.get_mut(b)
-            {
-                entry.1 -= 1;
-                if entry.1 <= 0 {
-                    cache.remove(b);
-                }
-            }
-            match decoded {
-                Err(reason) => {
-                    report
-                        .problems
-                        .push(format!("blob {}: does not decode ({reason})", hex(&hash)));
-                    bad.insert(hash);
-                }
-                Ok(bytes) if blob::hash(&bytes) != hash => {
-                    report.problems.push(format!(
-                        "blob {}: content hashes to {} (corrupted)",
-                        hex(&hash),
-                        hex(&blob::hash(&bytes))
-                    ));
-                    bad.insert(hash);
-                }
-                Ok(bytes) => {
-                    if children > 0 {
-                        cache.insert(hash, (bytes, children));
-                    }
-                }
-            }
-        }
-        drop(rows);
-        let mut refs = self.conn.prepare(
-            "SELECT a.key, v.number, 'text' FROM versions v JOIN articles a ON a.id = v.article_id
-              WHERE NOT EXISTS (SELECT 1 FROM blobs b WHERE b.hash = v.text_hash)
-             UNION ALL
-             SELECT a.key, v.number, 'raw' FROM versions v JOIN articles a ON a.id = v.article_id
-              WHERE NOT EXISTS (SELECT 1 FROM blobs b WHERE b.hash = v.raw_hash)",
-        )?;
-        let missing = refs.query_map([], |r| {
-            Ok(format!(
-                "{}@{}: {} blob is missing",
-                r.get::<_, String>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, String>(2)?
-            ))
-        })?;
-        for m in missing {
-            report.problems.push(m?);
-        }
-        Ok(report)
-    }
 }
 
 /// A write transaction over a chunk of inputs. Dropped without `commit`, it
@@ -1001,7 +954,7 @@ impl Batch<'_> {
                 |r| r.get(0),
             )
             .optional()?;
-        let known = self.matching_version(article, &s.identity)?;
+        let known = self.matching_version(article, &s.identity, &blob::hash(s.text.as_bytes()))?;
         let raw_hash = blob::hash(s.raw);
         if let Some((version_id, number)) = known {
             let (kind, recorded) = if Some(version_id) == current {
@@ -1068,7 +1021,12 @@ impl Batch<'_> {
     /// The version of this article whose normalised text has this identity.
     /// Rows written by an older normaliser are re-identified (and updated) so
     /// a normaliser change never splits one text into two versions.
-    fn matching_version(&mut self, article: i64, identity: &Hash) -> Result<Option<(i64, i64)>> {
+    fn matching_version(
+        &mut self,
+        article: i64,
+        identity: &Hash,
+        text_hash: &Hash,
+    ) -> Result<Option<(i64, i64)>> {
         let conn = &self.store.conn;
         let found = conn
             .query_row(
@@ -1098,6 +1056,18 @@ impl Batch<'_> {
             if &fresh == identity && result.is_none() {
                 result = Some((id, number));
             }
+        }
+        if result.is_none() {
+            // The very same text is the same version whatever its stored
+            // identity says (a damaged identity must not fork a false version).
+            result = conn
+                .query_row(
+                    "SELECT id, number FROM versions WHERE article_id = ?1 AND text_hash = ?2
+                     ORDER BY number LIMIT 1",
+                    params![article, &text_hash[..]],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
         }
         Ok(result)
     }
@@ -1356,7 +1326,7 @@ mod tests {
         let mut batch = store.batch().unwrap();
         for (i, t) in texts.iter().enumerate() {
             let r = batch
-                .record(&scrape("k", t, blob::hash(t.as_bytes())))
+                .record(&scrape("k", t, normalize::identity_hash(t)))
                 .unwrap();
             let expected = if i == 0 {
                 Recorded::NewArticle { version: 1 }
@@ -1368,11 +1338,11 @@ mod tests {
             assert_eq!(r, expected);
         }
         let r = batch
-            .record(&scrape("k", &texts[3], blob::hash(texts[3].as_bytes())))
+            .record(&scrape("k", &texts[3], normalize::identity_hash(&texts[3])))
             .unwrap();
         assert_eq!(r, Recorded::Reverted { version: 4 });
         let r = batch
-            .record(&scrape("k", &texts[3], blob::hash(texts[3].as_bytes())))
+            .record(&scrape("k", &texts[3], normalize::identity_hash(&texts[3])))
             .unwrap();
         assert_eq!(r, Recorded::Unchanged { version: 4 });
         batch.commit().unwrap();
@@ -1401,7 +1371,7 @@ mod tests {
         {
             let mut batch = store.batch().unwrap();
             batch
-                .record(&scrape("k", "text", blob::hash(b"text")))
+                .record(&scrape("k", "text", normalize::identity_hash("text")))
                 .unwrap();
         }
         assert_eq!(store.stats().unwrap().versions, 0);
