@@ -40,8 +40,8 @@ struct Verifier<'s> {
     keys: HashMap<i64, String>,
     /// Version id → (article id, number).
     versions: HashMap<i64, (i64, i64)>,
-    /// Version id → scrape hashes of its `new` observations.
-    new_observations: HashMap<i64, Vec<Option<Hash>>>,
+    /// Version id → scrape hashes and times of its `new` observations.
+    new_observations: HashMap<i64, Vec<(Option<Hash>, String)>>,
     /// Damaged blobs, reported last with the versions that use them.
     blob_problems: Vec<(Hash, String)>,
     blob_users: HashMap<Hash, Vec<String>>,
@@ -63,6 +63,19 @@ impl Store {
             blob_users: HashMap::new(),
             omitted: 0,
         };
+        // One read transaction: every check sees the same snapshot while
+        // other processes go on writing (WAL readers don't block them).
+        self.conn.execute_batch("BEGIN")?;
+        let result = v.run();
+        let _ = self.conn.execute_batch("COMMIT");
+        result?;
+        Ok(v.report)
+    }
+}
+
+impl Verifier<'_> {
+    fn run(&mut self) -> Result<()> {
+        let v = self;
         v.pass("integrity check", Verifier::integrity)?;
         v.pass("schema", Verifier::schema)?;
         v.pass("column types", Verifier::column_types)?;
@@ -85,11 +98,9 @@ impl Store {
                 .problems
                 .push(format!("… and {} more problem(s)", v.omitted));
         }
-        Ok(v.report)
+        Ok(())
     }
-}
 
-impl Verifier<'_> {
     fn problem(&mut self, message: String) {
         if self.report.problems.len() < MAX_PROBLEMS {
             self.report.problems.push(message);
@@ -445,7 +456,10 @@ impl Verifier<'_> {
                 if kind == "new"
                     && let Some(v) = version
                 {
-                    self.new_observations.entry(v).or_default().push(raw);
+                    self.new_observations
+                        .entry(v)
+                        .or_default()
+                        .push((raw, at.clone()));
                 }
             }
         }
@@ -561,10 +575,15 @@ impl Verifier<'_> {
                     None | Some([]) => {
                         found.push(format!("{name}: no observation records its arrival"));
                     }
-                    Some([seen]) => {
+                    Some([(seen, at)]) => {
                         if raw_hash.is_some() && *seen != raw_hash {
                             found.push(format!(
                                 "{name}: its first observation's scrape hash differs from the stored scrape (damaged)"
+                            ));
+                        }
+                        if *at != lossy(row.get_ref(7)?) {
+                            found.push(format!(
+                                "{name}: fetch time differs from its first observation's time (damaged)"
                             ));
                         }
                     }
