@@ -35,13 +35,23 @@ const MAX_DELTA_DEPTH: i64 = 32;
 /// While others keep committing, a writer waits as long as it takes.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// How long a best-effort cache write (`put_analysis`) tries for the write lock.
+/// How long, in all, a best-effort cache write (`put_analysis`) tries for the
+/// write lock.
 const CACHE_WRITE_PATIENCE: Duration = Duration::from_secs(2);
 
 /// Longest sleep between two tries for the write lock. Short: SQLite's own
 /// busy handler sleeps up to 100 ms, while a writer that just committed takes
 /// the lock again within microseconds, so a polling writer could starve.
 const MAX_POLL: Duration = Duration::from_millis(4);
+
+/// How long `Store::begin_write` waits for the write lock.
+#[derive(Debug, Clone, Copy)]
+enum Patience {
+    /// In all.
+    Total(Duration),
+    /// While no other writer commits anything.
+    WithoutProgress(Duration),
+}
 
 fn is_busy(e: &rusqlite::Error) -> bool {
     matches!(
@@ -480,7 +490,7 @@ impl Store {
         if version == schema::current_version() {
             return Ok(());
         }
-        self.begin_write(BUSY_TIMEOUT)?;
+        self.begin_write(Patience::WithoutProgress(BUSY_TIMEOUT))?;
         let applied = (|| -> Result<()> {
             let (app_id, version) = self.identity_pragmas()?;
             if app_id != 0 && app_id != APPLICATION_ID {
@@ -519,10 +529,10 @@ impl Store {
     /// and fail with "database is locked". So this polls itself, every few
     /// milliseconds with jitter, sooner the longer it has waited, and a writer
     /// that just committed first pauses for a small share of the time it held
-    /// the lock. It gives up only after `patience` with no other writer
-    /// committing anything (`PRAGMA data_version` unchanged): a stuck process,
-    /// not a busy store.
-    fn begin_write(&self, patience: Duration) -> Result<()> {
+    /// the lock. A batch gives up only after `BUSY_TIMEOUT` with no other
+    /// writer committing anything (`PRAGMA data_version` unchanged): a stuck
+    /// process, not a busy store.
+    fn begin_write(&self, patience: Patience) -> Result<()> {
         if let Some((at, held)) = self.last_write.get() {
             let pause = (held / 50).clamp(Duration::from_millis(1), Duration::from_millis(20));
             if let Some(left) = pause.checked_sub(at.elapsed()) {
@@ -535,7 +545,7 @@ impl Store {
         result
     }
 
-    fn poll_for_write_lock(&self, patience: Duration) -> Result<()> {
+    fn poll_for_write_lock(&self, patience: Patience) -> Result<()> {
         let started = std::time::Instant::now();
         let mut progress = started;
         let mut seen_version: Option<i64> = None;
@@ -560,7 +570,11 @@ impl Store {
                 }
                 seen_version = Some(v);
             }
-            if progress.elapsed() >= patience {
+            let (waited, limit) = match patience {
+                Patience::Total(limit) => (started.elapsed(), limit),
+                Patience::WithoutProgress(limit) => (progress.elapsed(), limit),
+            };
+            if waited >= limit {
                 return Err(StoreError::Locked {
                     path: self.path.clone(),
                     waited: started.elapsed().as_secs(),
@@ -593,7 +607,7 @@ impl Store {
 
     /// Start a write batch (one transaction until `Batch::commit`).
     pub fn batch(&mut self) -> Result<Batch<'_>> {
-        self.begin_write(BUSY_TIMEOUT)?;
+        self.begin_write(Patience::WithoutProgress(BUSY_TIMEOUT))?;
         Ok(Batch {
             store: self,
             open: true,
@@ -822,29 +836,30 @@ impl Store {
         version: i64,
         data: &[u8],
     ) -> Result<()> {
+        // A cache may lose its last writes on power loss: no fsync for it
+        // (set outside the transaction, where SQLite allows it).
+        self.conn.execute_batch("PRAGMA synchronous = NORMAL")?;
         // Its own short transaction, taken like any write (fairly, retried),
         // but with little patience: a busy store just skips the cache.
-        self.begin_write(CACHE_WRITE_PATIENCE)?;
-        // A cache may lose its last writes on power loss: no fsync for it.
-        let written = self
-            .conn
-            .execute_batch("PRAGMA synchronous = NORMAL")
+        let result = self
+            .begin_write(Patience::Total(CACHE_WRITE_PATIENCE))
             .and_then(|()| {
-                self.conn.execute(
+                let written = self.conn.execute(
                     "INSERT INTO analyses (text_hash, analyser, version, data) VALUES (?1, ?2, ?3, ?4)
                      ON CONFLICT (text_hash, analyser) DO UPDATE SET version = excluded.version, data = excluded.data",
                     params![&text_hash[..], analyser, version, data],
-                )
+                );
+                match written {
+                    Ok(_) => self.commit_write(),
+                    Err(e) => {
+                        let _ = self.conn.execute_batch("ROLLBACK");
+                        Err(e.into())
+                    }
+                }
             });
-        let result = match written {
-            Ok(_) => self.commit_write(),
-            Err(e) => {
-                let _ = self.conn.execute_batch("ROLLBACK");
-                Err(e.into())
-            }
-        };
-        let _ = self.conn.execute_batch("PRAGMA synchronous = FULL");
-        result
+        let restored = self.conn.execute_batch("PRAGMA synchronous = FULL");
+        result?;
+        Ok(restored?)
     }
 
     /// The bytes of a blob.
@@ -905,7 +920,8 @@ impl Batch<'_> {
     pub fn checkpoint(&mut self) -> Result<()> {
         self.store.commit_write()?;
         self.open = false;
-        self.store.begin_write(BUSY_TIMEOUT)?;
+        self.store
+            .begin_write(Patience::WithoutProgress(BUSY_TIMEOUT))?;
         self.open = true;
         // The cache only helps within a burst of versions of one article.
         if self.blob_cache.len() > 256 {
@@ -1362,6 +1378,32 @@ mod tests {
         let log = store.log("k").unwrap();
         assert_eq!(log[3].reverts.len(), 1);
         assert_eq!(log[3].unchanged_observations, 1);
+    }
+
+    #[test]
+    fn readers_read_and_a_cache_write_gives_up_while_another_process_holds_the_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let mut store = Store::open(&path, OpenMode::Create).unwrap();
+        let mut batch = store.batch().unwrap();
+        batch
+            .record(&scrape("k", "text", normalize::identity_hash("text")))
+            .unwrap();
+        batch.commit().unwrap();
+        let other = Connection::open(&path).unwrap();
+        other.execute_batch("BEGIN IMMEDIATE").unwrap();
+        // WAL: reading is never blocked by a writer.
+        assert_eq!(store.list().unwrap().len(), 1);
+        assert!(store.verify().unwrap().problems.is_empty());
+        // The cache is best effort: it gives up (in CACHE_WRITE_PATIENCE).
+        let hash = blob::hash(b"text");
+        assert!(matches!(
+            store.put_analysis(&hash, "units", 1, b"[]"),
+            Err(StoreError::Locked { .. })
+        ));
+        other.execute_batch("COMMIT").unwrap();
+        store.put_analysis(&hash, "units", 1, b"[]").unwrap();
+        assert!(store.analysis(&hash, "units", 1).unwrap().is_some());
     }
 
     #[test]

@@ -149,6 +149,12 @@ fn eight_writers_and_two_readers_all_succeed() {
         // v1 once, then at most one new version per writer of the key.
         assert!(ns.len() <= 3, "{key}: {ns:?}");
     }
+    // The readers' `diff` cached its analyses despite the writers.
+    let cached: i64 = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("SELECT count(*) FROM analyses", [], |r| r.get(0))
+        .unwrap();
+    assert!(cached > 0, "no analysis cached");
     let (code, out, err) = ws.run(&["verify"]);
     assert_eq!(code, 0, "{out}{err}");
 }
