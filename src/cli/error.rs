@@ -40,12 +40,14 @@ impl From<StoreError> for CliError {
             StoreError::Foreign { .. }
             | StoreError::Newer { .. }
             | StoreError::Missing { .. }
+            | StoreError::Open { .. }
             | StoreError::UnknownArticle(_)
             | StoreError::UnknownVersion { .. }
             | StoreError::ControlInKey(_) => exit::BAD_INPUT,
-            StoreError::Open { .. } | StoreError::Blob { .. } | StoreError::Sql(_) => {
-                exit::INTERNAL
-            }
+            StoreError::Damaged { .. }
+            | StoreError::Locked { .. }
+            | StoreError::Blob { .. }
+            | StoreError::Sql(_) => exit::INTERNAL,
         };
         CliError {
             code,

@@ -9,7 +9,9 @@ use super::error::{CliError, exit};
 use super::{Context, Format};
 use track::analysis;
 use track::diff::{DiffOptions, diff_segmented};
-use track::store::{OpenMode, VersionInfo, VersionRef, VersionText};
+use track::store::{
+    OpenMode, Store, StoreError, VerifyReport, VersionInfo, VersionRef, VersionText,
+};
 use track::text::segment::Unit;
 use track::text::visible::{Visible, json_safe, visible_line};
 
@@ -204,8 +206,18 @@ pub fn show(ctx: &Context, args: &ShowArgs) -> Result<i32, CliError> {
 }
 
 pub fn verify(ctx: &Context, args: &FormatArgs) -> Result<i32, CliError> {
-    let store = ctx.open(OpenMode::Existing)?;
-    let report = store.verify()?;
+    let report = match Store::open(&ctx.db, OpenMode::Existing) {
+        Ok(store) => store.verify()?,
+        // Too damaged to open: that is what verify is asked to find.
+        Err(StoreError::Damaged { path, reason }) => VerifyReport {
+            problems: vec![format!(
+                "{}: SQLite cannot read it as a database ({reason})",
+                path.display()
+            )],
+            ..VerifyReport::default()
+        },
+        Err(e) => return Err(e.into()),
+    };
     let mut out = std::io::stdout().lock();
     if args.format == Format::Json {
         writeln!(out, "{}", to_json(&report)?)?;
@@ -216,7 +228,7 @@ pub fn verify(ctx: &Context, args: &FormatArgs) -> Result<i32, CliError> {
         let verdict = if report.problems.is_empty() {
             "ok".to_string()
         } else {
-            format!("{} problem(s)", report.problems.len())
+            format!("damage found, {} problem(s)", report.problems.len())
         };
         writeln!(
             out,

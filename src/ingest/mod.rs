@@ -27,8 +27,10 @@ pub const DEFAULT_MAX_BYTES: u64 = 20 * 1000 * 1000;
 /// Inputs per transaction, at most; bounds what a crash can lose and how long
 /// other writers wait.
 const CHUNK_INPUTS: usize = 512;
-/// Time per transaction, at most.
+/// Time spent preparing one chunk, at most (its inputs wait in memory).
 const CHUNK_TIME: Duration = Duration::from_millis(1000);
+/// Bytes (scrapes and texts) of one chunk held in memory, at most.
+const CHUNK_BYTES: usize = 64 * 1000 * 1000;
 
 /// File endings taken from a folder. Named files are taken whatever their ending.
 const ARTICLE_EXTENSIONS: &[&str] = &[
@@ -499,6 +501,10 @@ pub fn same_site(a: &str, b: &str) -> bool {
 /// one committed chunk at a time, right after the commit that made them
 /// durable. An `Err` means the store itself failed; outcomes not yet handed
 /// over then were not stored.
+///
+/// Inputs are read, decoded and extracted before the chunk's transaction
+/// begins: the write lock is held only to record, so that other writers on
+/// the same store wait as little as possible.
 pub fn ingest(
     store: &mut Store,
     candidates: Vec<Candidate>,
@@ -506,48 +512,65 @@ pub fn ingest(
     mut on_committed: impl FnMut(&[Outcome]),
 ) -> Result<Summary, StoreError> {
     let mut summary = Summary::default();
-    let mut pending: Vec<Outcome> = Vec::new();
-    let mut batch = store.batch()?;
-    let mut chunk_started = Instant::now();
-    for candidate in candidates {
-        let name = candidate.name();
-        let source = name.clone();
-        let prepared = match candidate {
-            Candidate::Problem { error, .. } => Err(error),
-            Candidate::Bytes { bytes, .. } => prepare(None, bytes, opts),
-            Candidate::File(path) => {
-                read_bounded(&path, opts.max_bytes).and_then(|raw| prepare(Some(&path), raw, opts))
+    let mut candidates = candidates.into_iter().peekable();
+    // At least one (possibly empty) chunk: `add` of nothing still opens the store.
+    let mut first = true;
+    while first || candidates.peek().is_some() {
+        first = false;
+        let chunk_started = Instant::now();
+        let mut bytes = 0usize;
+        let mut prepared: Vec<(String, Result<Prepared, InputError>)> = Vec::new();
+        for candidate in candidates.by_ref() {
+            let name = candidate.name();
+            let result = match candidate {
+                Candidate::Problem { error, .. } => Err(error),
+                Candidate::Bytes { bytes, .. } => prepare(None, bytes, opts),
+                Candidate::File(path) => read_bounded(&path, opts.max_bytes)
+                    .and_then(|raw| prepare(Some(&path), raw, opts)),
+            };
+            if let Ok(p) = &result {
+                bytes += p.raw.len() + p.text.len();
             }
-        };
-        let outcome = match prepared {
-            Err(error) => Outcome {
-                input: name,
-                key: None,
-                result: Err(error),
-                warnings: Vec::new(),
-            },
-            Ok(p) => {
-                let scrape = p.scrape(opts.observed_at, &source);
-                let result = batch.record(&scrape).map_err(InputError::from);
-                Outcome {
-                    input: name,
-                    key: Some(p.key.clone()),
-                    result,
-                    warnings: p.warnings,
-                }
+            prepared.push((name, result));
+            if prepared.len() >= CHUNK_INPUTS
+                || bytes >= CHUNK_BYTES
+                || chunk_started.elapsed() >= CHUNK_TIME
+            {
+                break;
             }
-        };
-        summary.count(&outcome);
-        pending.push(outcome);
-        if pending.len() >= CHUNK_INPUTS || chunk_started.elapsed() >= CHUNK_TIME {
-            batch.checkpoint()?;
-            on_committed(&pending);
-            pending.clear();
-            chunk_started = Instant::now();
         }
+        let mut batch = store.batch()?;
+        let mut pending: Vec<Outcome> = Vec::with_capacity(prepared.len());
+        for (name, result) in prepared {
+            let outcome = match result {
+                Err(error) => Outcome {
+                    input: name,
+                    key: None,
+                    result: Err(error),
+                    warnings: Vec::new(),
+                },
+                Ok(p) => {
+                    let scrape = p.scrape(opts.observed_at, &name);
+                    let result = match batch.record(&scrape) {
+                        // The store failing is not this input's fault: stop,
+                        // and let the caller name the store.
+                        Err(e) if e.is_store_failure() => return Err(e),
+                        other => other.map_err(InputError::from),
+                    };
+                    Outcome {
+                        key: Some(p.key.clone()),
+                        input: name,
+                        result,
+                        warnings: p.warnings,
+                    }
+                }
+            };
+            summary.count(&outcome);
+            pending.push(outcome);
+        }
+        batch.commit()?;
+        on_committed(&pending);
     }
-    batch.commit()?;
-    on_committed(&pending);
     Ok(summary)
 }
 
