@@ -415,6 +415,12 @@ fn work(agent: &ureq::Agent, src: &Source, item: &WatchItem) -> Result<Got, Stri
             .map_err(|e| e.to_string()),
         (Target::Dir(_), ItemKind::File) => {
             let path = Path::new(&item.item);
+            // Only regular files are read: opening a FIFO blocks until a
+            // writer comes (forever, past every time limit), a device never ends.
+            match std::fs::metadata(path) {
+                Ok(meta) if !meta.is_file() => return Err(fetch::not_regular(&meta)),
+                _ => {}
+            }
             let raw = ingest::read_bounded(path, src.max_bytes).map_err(|e| e.to_string())?;
             let opts = ingest_options(src, item.key.clone(), None, src.encoding.clone());
             let prepared = prepare(Some(path), raw, &opts, &src.ignore)?;

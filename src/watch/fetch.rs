@@ -2,8 +2,10 @@
 //! gzip, a size limit and a time limit), a scraper command, a folder listing.
 
 use std::io::Read;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::mpsc;
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use ureq::Agent;
@@ -122,12 +124,7 @@ pub fn http_get(agent: &Agent, req: &HttpRequest<'_>) -> Result<HttpResponse, Fe
     }
     let charset = content_type.as_deref().and_then(charset_of);
     let final_url = ureq::ResponseExt::get_uri(&response).to_string();
-    let bytes = response
-        .body_mut()
-        .with_config()
-        .limit(req.max_bytes)
-        .read_to_vec()
-        .map_err(|e| map_error(e, req))?;
+    let bytes = read_limited(response.body_mut(), req)?;
     Ok(HttpResponse::Body(HttpBody {
         status,
         bytes,
@@ -136,6 +133,36 @@ pub fn http_get(agent: &Agent, req: &HttpRequest<'_>) -> Result<HttpResponse, Fe
         last_modified,
         final_url,
     }))
+}
+
+/// Read a body, decoded (gzip is inflated as it is read), failing as soon as
+/// the decoded bytes pass `max_bytes`: the limit bounds memory whatever the
+/// server sends (a small gzip body may inflate to gigabytes). ureq's own
+/// limit counts the bytes on the wire, so it is lifted here and the decoded
+/// stream is cut instead.
+fn read_limited(body: &mut ureq::Body, req: &HttpRequest<'_>) -> Result<Vec<u8>, FetchError> {
+    let reader = body.with_config().limit(u64::MAX).reader();
+    let mut bytes = Vec::new();
+    reader
+        .take(req.max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| map_io_error(e, req))?;
+    if bytes.len() as u64 > req.max_bytes {
+        return Err(FetchError::TooLarge(req.max_bytes));
+    }
+    Ok(bytes)
+}
+
+/// An error met while reading a body: ureq wraps its own errors in io::Error.
+fn map_io_error(e: std::io::Error, req: &HttpRequest<'_>) -> FetchError {
+    if e.get_ref().is_some_and(|inner| inner.is::<ureq::Error>()) {
+        let inner = e.into_inner().expect("checked");
+        if let Ok(ureq_error) = inner.downcast::<ureq::Error>() {
+            return map_error(*ureq_error, req);
+        }
+        return FetchError::Other("reading the body failed".into());
+    }
+    map_error(ureq::Error::Io(e), req)
 }
 
 fn map_error(e: ureq::Error, req: &HttpRequest<'_>) -> FetchError {
@@ -207,7 +234,12 @@ pub fn override_label(
 }
 
 /// Run a scraper command (no shell) and return its standard output. Fails on
-/// a non-zero exit, a time-out (the process is killed) or too much output.
+/// a non-zero exit, a time-out or too much output.
+///
+/// The command runs in a process group of its own, and the whole group is
+/// killed at the deadline: a child that leaves a grandchild holding its
+/// standard output cannot keep the pass waiting. Output is read on threads
+/// and waited for with the same deadline, never past it.
 pub fn run_command(
     argv: &[String],
     timeout: Duration,
@@ -216,44 +248,75 @@ pub fn run_command(
     let (program, args) = argv
         .split_first()
         .ok_or_else(|| FetchError::Other("empty command".into()))?;
+    let deadline = Instant::now() + timeout;
     let mut child = Command::new(program)
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
+        .process_group(0)
         .spawn()
         .map_err(|e| FetchError::Other(format!("cannot run {program}: {e}")))?;
+    let mut group = Group::new(&child);
     let stdout = child.stdout.take().expect("piped");
     let stderr = child.stderr.take().expect("piped");
     // Readers on threads: a full pipe would otherwise block the child forever.
-    let out = std::thread::spawn(move || {
+    let (tx, rx) = mpsc::channel::<Pipe>();
+    let tx_err = tx.clone();
+    std::thread::spawn(move || {
         let mut buf = Vec::new();
         let r = stdout.take(max_bytes + 1).read_to_end(&mut buf);
-        r.map(|_| buf)
+        let _ = tx.send(Pipe::Out(r.map(|_| buf)));
     });
-    let err = std::thread::spawn(move || {
+    std::thread::spawn(move || {
         let mut buf = Vec::new();
         let _ = stderr.take(64 * 1024).read_to_end(&mut buf);
-        buf
+        let _ = tx_err.send(Pipe::Err(buf));
     });
-    let started = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if started.elapsed() >= timeout => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(FetchError::Timeout(timeout));
+    let mut status = None;
+    let mut out: Option<std::io::Result<Vec<u8>>> = None;
+    let mut err: Option<Vec<u8>> = None;
+    loop {
+        if status.is_none() {
+            match child.try_wait() {
+                Ok(s) => status = s,
+                Err(e) => {
+                    group.kill(&mut child);
+                    return Err(FetchError::Other(e.to_string()));
+                }
             }
-            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
-            Err(e) => return Err(FetchError::Other(e.to_string())),
         }
-    };
+        if let Some(Ok(bytes)) = &out
+            && bytes.len() as u64 > max_bytes
+        {
+            group.kill(&mut child);
+            return Err(FetchError::TooLarge(max_bytes));
+        }
+        let failed = status.is_some_and(|s| !s.success());
+        if status.is_some() && out.is_some() && (err.is_some() || !failed) {
+            break;
+        }
+        let now = Instant::now();
+        if now >= deadline {
+            group.kill(&mut child);
+            if status.is_some() && out.is_some() {
+                break; // only stderr was held open
+            }
+            return Err(FetchError::Timeout(timeout));
+        }
+        let wait = (deadline - now).min(Duration::from_millis(20));
+        match rx.recv_timeout(wait) {
+            Ok(Pipe::Out(r)) => out = Some(r),
+            Ok(Pipe::Err(b)) => err = Some(b),
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => std::thread::sleep(wait),
+        }
+    }
+    let status = status.expect("exited");
     let bytes = out
-        .join()
-        .map_err(|_| FetchError::Other("reading output failed".into()))?
+        .expect("read")
         .map_err(|e| FetchError::Other(e.to_string()))?;
-    let stderr = err.join().unwrap_or_default();
+    let stderr = err.unwrap_or_default();
     if !status.success() {
         let first = String::from_utf8_lossy(&stderr)
             .lines()
@@ -264,10 +327,54 @@ pub fn run_command(
             "{program} exited with {status}{first}"
         )));
     }
-    if bytes.len() as u64 > max_bytes {
-        return Err(FetchError::TooLarge(max_bytes));
-    }
     Ok(bytes)
+}
+
+/// What a reader thread of a command got.
+enum Pipe {
+    Out(std::io::Result<Vec<u8>>),
+    Err(Vec<u8>),
+}
+
+/// The process group of a spawned child (its id is the child's pid).
+pub(crate) struct Group {
+    id: Option<rustix::process::Pid>,
+}
+
+impl Group {
+    pub(crate) fn new(child: &std::process::Child) -> Group {
+        Group {
+            id: Some(rustix::process::Pid::from_child(child)),
+        }
+    }
+
+    /// SIGKILL the whole group (the child and whatever it started), then
+    /// reap the child.
+    pub(crate) fn kill(&mut self, child: &mut std::process::Child) {
+        if let Some(id) = self.id.take() {
+            let _ = rustix::process::kill_process_group(id, rustix::process::Signal::KILL);
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+}
+
+/// The reason a non-regular file of a folder is refused.
+pub fn not_regular(meta: &std::fs::Metadata) -> String {
+    use std::os::unix::fs::FileTypeExt;
+    let t = meta.file_type();
+    let what = if t.is_fifo() {
+        "a FIFO"
+    } else if t.is_socket() {
+        "a socket"
+    } else if t.is_block_device() || t.is_char_device() {
+        "a device"
+    } else if t.is_dir() {
+        "a folder"
+    } else {
+        "a special file"
+    };
+    format!("not a regular file ({what}): not read")
 }
 
 /// A file of a watched folder with its change signature (size and mtime).

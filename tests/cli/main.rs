@@ -6,4 +6,5 @@ mod browser;
 mod common;
 mod diff;
 mod durability;
+mod hostile_fetch;
 mod watch;

@@ -1,0 +1,236 @@
+//! Monitoring against hostile inputs: gzip bombs, scrapers that leave
+//! grandchildren behind, FIFOs in watched folders, webhooks that never
+//! answer, non-http links and fetches steered to other addresses. Every
+//! server runs on a loopback address (127.0.0.0/8), port 0.
+
+use std::io::Write;
+
+use std::process::{Child, Command as Process, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::common::*;
+
+/// What a test server answers: status, headers and body.
+type Answer = (u16, Vec<(String, String)>, Vec<u8>);
+
+/// Requests seen by a server: method, path and body.
+type Seen = Arc<Mutex<Vec<(String, String, String)>>>;
+
+/// A tiny_http server on `ip` (port 0) answering with `handler`.
+fn serve(ip: &str, handler: impl Fn(&str) -> Answer + Send + 'static) -> (String, Seen) {
+    let server = tiny_http::Server::http(format!("{ip}:0")).expect("bind");
+    let port = server.server_addr().to_ip().expect("ip").port();
+    let seen: Seen = Arc::default();
+    let log = Arc::clone(&seen);
+    std::thread::spawn(move || {
+        for mut request in server.incoming_requests() {
+            let mut body = String::new();
+            let _ = request.as_reader().read_to_string(&mut body);
+            let path = request.url().to_string();
+            log.lock()
+                .unwrap()
+                .push((request.method().to_string(), path.clone(), body));
+            let (status, headers, bytes) = handler(&path);
+            let mut response = tiny_http::Response::from_data(bytes).with_status_code(status);
+            for (k, v) in headers {
+                response
+                    .add_header(tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()).unwrap());
+            }
+            let _ = request.respond(response);
+        }
+    });
+    (format!("http://{ip}:{port}"), seen)
+}
+
+fn html(body: impl Into<Vec<u8>>) -> Answer {
+    (
+        200,
+        vec![("Content-Type".into(), "text/html; charset=utf-8".into())],
+        body.into(),
+    )
+}
+
+const PARAS: [&str; 3] = [
+    "قال وزير الداخلية إن 12 شخصاً أصيبوا في الحادث الذي وقع صباح اليوم في وسط العاصمة.",
+    "وأضاف المتحدث باسم الوزارة أن التحقيق مستمر منذ ثلاثة أيام وأن النتائج ستعلن قريباً.",
+    "وأشار إلى أن فرق الإنقاذ وصلت إلى المكان بعد دقائق من وقوع الحادث ونقلت المصابين.",
+];
+
+/// An Arabic article page; `n` changes its first sentence.
+fn article(n: usize) -> String {
+    let body: String = PARAS
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            if i == 0 {
+                format!("<p>{p} ({n})</p>\n")
+            } else {
+                format!("<p>{p}</p>\n")
+            }
+        })
+        .collect();
+    format!(
+        "<!doctype html><html lang=\"ar\"><head><meta charset=\"utf-8\"><title>حادث {n}</title></head>\
+         <body><article><h1>حادث {n}</h1>\n{body}</article></body></html>"
+    )
+}
+
+fn write_sources(ws: &Workspace, text: &str) -> String {
+    let path = ws.path("sources.toml");
+    std::fs::write(&path, text).unwrap();
+    s(&path).to_string()
+}
+
+/// The real binary on the workspace's store, output piped.
+fn spawn(ws: &Workspace, args: &[&str]) -> Child {
+    Process::new(assert_cmd::cargo::cargo_bin("track"))
+        .current_dir(ws.dir.path())
+        .env_remove("TRACK_DB")
+        .args(["--db", s(&ws.db())])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+fn article_count(ws: &Workspace) -> usize {
+    let (code, out, _) = ws.run(&["list", "--format", "json"]);
+    if code != 0 {
+        return 0;
+    }
+    serde_json::from_str::<serde_json::Value>(&out)
+        .ok()
+        .and_then(|v| v.as_array().map(Vec::len))
+        .unwrap_or(0)
+}
+
+/// `count` gzip members of 1 MiB of zeros each: a small body that inflates
+/// to `count` MiB (gzip readers concatenate members).
+fn gzip_bomb(count: usize) -> Vec<u8> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(&vec![0u8; 1 << 20]).unwrap();
+    let member = enc.finish().unwrap();
+    member.repeat(count)
+}
+
+#[test]
+fn a_gzip_bomb_is_cut_at_max_bytes_of_decoded_text() {
+    // 64 MiB inflated from ~64 KB on the wire; max_bytes is 1 MB.
+    let bomb = gzip_bomb(64);
+    assert!(bomb.len() < 200_000);
+    let (base, _) = serve("127.0.0.1", move |_| {
+        (
+            200,
+            vec![
+                ("Content-Type".into(), "text/html".into()),
+                ("Content-Encoding".into(), "gzip".into()),
+            ],
+            bomb.clone(),
+        )
+    });
+    let ws = Workspace::new();
+    let config = write_sources(
+        &ws,
+        &format!(
+            "[[source]]\nname = \"bomb\"\nurl = \"{base}/story\"\nevery = \"1h\"\nmax_bytes = \"1M\"\n"
+        ),
+    );
+    let (code, out, err) = ws.run(&["check", "--config", &config]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("failed: bomb: larger than max_bytes (1000000 bytes)"),
+        "the fetch itself stops at the limit of decoded bytes: {err}"
+    );
+    assert_eq!(article_count(&ws), 0);
+}
+
+/// State letter of a process in /proc (None: gone).
+fn proc_state(pid: &str) -> Option<char> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat.rsplit_once(") ")?.1.chars().next()
+}
+
+#[test]
+fn a_scraper_grandchild_holding_stdout_is_killed_at_the_timeout() {
+    let ws = Workspace::new();
+    let pid_file = ws.path("grandchild.pid");
+    // sh starts a grandchild that inherits stdout and outlives the timeout.
+    let script = format!("sleep 30 & echo $! > '{}'; wait", s(&pid_file));
+    let config = write_sources(
+        &ws,
+        &format!(
+            "[[source]]\nname = \"scraper\"\ncommand = [\"sh\", \"-c\", {script:?}]\ntimeout = \"1s\"\nevery = \"1h\"\n"
+        ),
+    );
+    let started = Instant::now();
+    let (code, out, err) = ws.run(&["check", "--config", &config]);
+    let took = started.elapsed();
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("failed: scraper: timed out after 1s"), "{err}");
+    // Far below the grandchild's 30 s: the pass did not wait for it.
+    assert!(took < Duration::from_secs(20), "took {took:?}");
+    let pid = std::fs::read_to_string(&pid_file).unwrap();
+    let pid = pid.trim();
+    // The grandchild was killed with its group (at most a zombie left to reap).
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while proc_state(pid).is_some_and(|s| s != 'Z') && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        proc_state(pid).is_none_or(|s| s == 'Z'),
+        "grandchild {pid} still running"
+    );
+}
+
+#[test]
+fn a_scraper_that_exits_but_leaves_stdout_open_does_not_hold_the_pass() {
+    let ws = Workspace::new();
+    let config = write_sources(
+        &ws,
+        "[[source]]\nname = \"scraper\"\ncommand = [\"sh\", \"-c\", \"echo text; sleep 30 &\"]\ntimeout = \"1s\"\nevery = \"1h\"\n",
+    );
+    let started = Instant::now();
+    let (code, out, err) = ws.run(&["check", "--config", &config]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("failed: scraper: timed out after 1s"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(20));
+}
+
+#[test]
+fn a_fifo_in_a_watched_folder_is_one_error_line_not_a_hang() {
+    let ws = Workspace::new();
+    let spool = ws.path("spool");
+    std::fs::create_dir_all(&spool).unwrap();
+    std::fs::write(spool.join("one.txt"), PARAS.join("\n\n")).unwrap();
+    let fifo = spool.join("two.txt");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(status.success());
+    let config = write_sources(
+        &ws,
+        "[[source]]\nname = \"spool\"\ndir = \"spool\"\nevery = \"1m\"\ntimeout = \"2s\"\n",
+    );
+    let mut child = spawn(&ws, &["check", "--config", &config]);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("check hangs on a FIFO");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let output = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("failed:")).collect();
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(
+        lines[0].contains("two.txt") && lines[0].contains("not a regular file"),
+        "{err}"
+    );
+    assert_eq!(ws.versions(), vec![("one".to_string(), 1)]);
+}
