@@ -197,7 +197,9 @@ pub fn atom_feed(entries: &[FeedEntry], updated: &str, title: &str) -> String {
         out.push_str(&format!("    <title>{}</title>\n", esc(&entry_title)));
         out.push_str(&format!("    <id>{}</id>\n", esc(&id)));
         out.push_str(&format!("    <updated>{}</updated>\n", esc(&c.at)));
-        if let Some(url) = &c.url {
+        // Only http(s) addresses become links: a page can claim any URL
+        // (`javascript:`, `data:`, `file:`), and feed readers follow them.
+        if let Some(url) = c.url.as_deref().filter(|u| is_web_link(u)) {
             out.push_str(&format!(
                 "    <link rel=\"alternate\" href=\"{}\"/>\n",
                 esc(url)
@@ -208,6 +210,15 @@ pub fn atom_feed(entries: &[FeedEntry], updated: &str, title: &str) -> String {
     }
     out.push_str("</feed>\n");
     out
+}
+
+/// Whether an address may be rendered as a link (an `href`): an absolute
+/// http or https URL with a host. Anything else (`javascript:`, `data:`,
+/// `file:`, relative or unparsable addresses) is shown as text at most.
+pub fn is_web_link(url: &str) -> bool {
+    url::Url::parse(url.trim()).is_ok_and(|u| {
+        matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty())
+    })
 }
 
 /// Escape text for XML content and attribute values; drops characters XML 1.0 forbids.
@@ -273,6 +284,21 @@ mod tests {
         );
         assert!(xml.contains("<title>t &amp; t</title>"), "{xml}");
         assert!(!xml.contains('\u{1}'));
+        // Only http(s) addresses become links.
+        let mut bad = entries.clone();
+        for url in [
+            "javascript:alert(1)",
+            " JavaScript:alert(1)",
+            "data:text/html,<script>x</script>",
+            "file:///etc/passwd",
+            "/relative",
+        ] {
+            bad[0].change.url = Some(url.into());
+            let xml = atom_feed(&bad, "2025-12-27T10:00:00Z", "t");
+            assert!(!xml.contains("<link"), "{url}: {xml}");
+        }
+        assert!(is_web_link("http://127.0.0.1:8080/a"));
+        assert!(!is_web_link("mailto:a@x.org"));
         // Well-formed enough for a feed parser.
         let feed = feed_rs::parser::parse(xml.as_bytes()).unwrap();
         assert_eq!(feed.entries.len(), 1);

@@ -234,3 +234,31 @@ fn a_fifo_in_a_watched_folder_is_one_error_line_not_a_hang() {
     );
     assert_eq!(ws.versions(), vec![("one".to_string(), 1)]);
 }
+
+#[test]
+fn only_http_urls_become_links_in_the_atom_feed() {
+    let ws = Workspace::new();
+    let file = ws.path("story.txt");
+    std::fs::write(&file, PARAS.join("\n\n")).unwrap();
+    let (code, _, err) = ws.run(&[
+        "add",
+        "--key",
+        "story",
+        "--url",
+        "javascript:alert(document.cookie)",
+        s(&file),
+    ]);
+    if code == 2 {
+        // Refused at the door: it cannot become a link either.
+        assert!(err.contains("javascript"), "{err}");
+        return;
+    }
+    assert_eq!(code, 0, "{err}");
+    std::fs::write(&file, PARAS[1..].join("\n\n")).unwrap();
+    ws.add(&["--key", "story", "--url", "javascript:alert(1)", s(&file)]);
+    let (code, xml, err) = ws.run(&["feed", "--since", "1d"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(xml.contains("<entry>"), "{xml}");
+    assert!(!xml.contains("javascript:"), "{xml}");
+    assert!(!xml.contains("<link"), "{xml}");
+}
