@@ -28,7 +28,7 @@ use super::fetch::{self, FetchError, HttpRequest, HttpResponse, ListedFile};
 use super::schedule::{self, Schedule};
 use crate::diff::{DiffOptions, diff_texts};
 use crate::ingest::{self, IngestOptions, Prepared};
-use crate::store::sources::{ItemKind, WatchItem};
+use crate::store::sources::{DeliveryTarget, ItemKind, WatchItem};
 use crate::store::{Batch, Recorded, Store, StoreError, format_time};
 use crate::text::normalize;
 
@@ -366,6 +366,7 @@ fn write_results(
                 Err(_) => break,
             }
         }
+        queue_deliveries(&mut batch, config, &events)?;
         batch.commit()?;
         for c in &checked {
             summary.count(&c.outcome);
@@ -373,6 +374,45 @@ fn write_results(
         on_committed(&checked, &events);
         checked.clear();
         events.clear();
+    }
+    Ok(())
+}
+
+/// Queue the chunk's events for the webhook and the hook command in the
+/// chunk's own transaction: an event that was recorded is delivered, later
+/// if not now (see [`super::events::deliver_pending`]).
+fn queue_deliveries(
+    batch: &mut Batch<'_>,
+    config: &Config,
+    events: &[Event],
+) -> Result<(), StoreError> {
+    let targets: Vec<DeliveryTarget> = [
+        config
+            .events
+            .webhook
+            .as_ref()
+            .map(|_| DeliveryTarget::Webhook),
+        config
+            .events
+            .command
+            .as_ref()
+            .map(|_| DeliveryTarget::Command),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if targets.is_empty() || events.is_empty() {
+        return Ok(());
+    }
+    let now = format_time(Utc::now());
+    for event in events {
+        // Plain data: serialising cannot fail.
+        let Ok(json) = serde_json::to_string(event) else {
+            continue;
+        };
+        for &target in &targets {
+            batch.queue_event(target, &json, &now)?;
+        }
     }
     Ok(())
 }

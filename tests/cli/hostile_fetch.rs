@@ -262,3 +262,125 @@ fn only_http_urls_become_links_in_the_atom_feed() {
     assert!(!xml.contains("javascript:"), "{xml}");
     assert!(!xml.contains("<link"), "{xml}");
 }
+
+/// A webhook that accepts connections and never answers; counts accepts.
+fn silent_webhook() -> (String, Arc<Mutex<usize>>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let accepted = Arc::new(Mutex::new(0));
+    let count = Arc::clone(&accepted);
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming() {
+            *count.lock().unwrap() += 1;
+            held.push(stream); // kept open, never answered
+        }
+    });
+    (format!("http://127.0.0.1:{port}/hook"), accepted)
+}
+
+/// A folder of `n` distinct articles and a sources file watching it, with
+/// an event for every new article, delivered to `webhook`.
+fn spool_with_webhook(ws: &Workspace, n: usize, webhook: &str, timeout: &str) -> String {
+    let spool = ws.path("spool");
+    std::fs::create_dir_all(&spool).unwrap();
+    for i in 0..n {
+        std::fs::write(
+            spool.join(format!("story-{i}.txt")),
+            format!("{} ({i})\n\n{}", PARAS[0], PARAS[1]),
+        )
+        .unwrap();
+    }
+    write_sources(
+        ws,
+        &format!(
+            "[events]\noutput = \"events.jsonl\"\nnew_articles = true\nwebhook = \"{webhook}\"\nwebhook_timeout = \"{timeout}\"\n\n\
+             [[source]]\nname = \"spool\"\ndir = \"spool\"\nevery = \"1h\"\n"
+        ),
+    )
+}
+
+fn posted(seen: &Seen) -> Vec<serde_json::Value> {
+    seen.lock()
+        .unwrap()
+        .iter()
+        .filter(|(m, _, _)| m == "POST")
+        .map(|(_, _, b)| serde_json::from_str(b).unwrap())
+        .collect()
+}
+
+#[test]
+fn a_webhook_that_never_answers_costs_one_timeout_and_loses_nothing() {
+    let ws = Workspace::new();
+    let (dead, accepted) = silent_webhook();
+    let config = spool_with_webhook(&ws, 40, &dead, "1s");
+    let started = Instant::now();
+    let (code, out, err) = ws.run(&["check", "--config", &config]);
+    let took = started.elapsed();
+    assert_eq!(code, 0, "{out}{err}");
+    // Not one time-out per event (40 s): the dead endpoint is given up for the pass.
+    assert!(took < Duration::from_secs(20), "took {took:?}");
+    assert_eq!(*accepted.lock().unwrap(), 1, "{err}");
+    assert!(err.contains("warning: webhook"), "{err}");
+    assert!(err.contains("40 event deliveries pending"), "{err}");
+    let file = std::fs::read_to_string(ws.path("events.jsonl")).unwrap();
+    assert_eq!(file.lines().count(), 40);
+
+    // A later check with a working webhook delivers every pending event, once.
+    let (live, seen) = serve("127.0.0.1", |_| html("ok"));
+    let config = spool_with_webhook(&ws, 40, &format!("{live}/hook"), "5s");
+    let (code, out, err) = ws.run(&["check", "--config", &config]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(!err.contains("pending"), "{err}");
+    let got = posted(&seen);
+    assert_eq!(got.len(), 40);
+    let mut keys: Vec<String> = got
+        .iter()
+        .map(|e| e["key"].as_str().unwrap().to_string())
+        .collect();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), 40);
+    let (code, _, err) = ws.run(&["check", "--config", &config, "--all"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(posted(&seen).len(), 40, "delivered once");
+}
+
+#[test]
+fn sigterm_during_a_hung_delivery_exits_at_once_and_keeps_the_event() {
+    let ws = Workspace::new();
+    let (dead, accepted) = silent_webhook();
+    let config = spool_with_webhook(&ws, 3, &dead, "60s");
+    let mut child = spawn(&ws, &["check", "--config", &config]);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while *accepted.lock().unwrap() == 0 {
+        assert!(Instant::now() < deadline, "the webhook was never called");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let status = Process::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let sent = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if sent.elapsed() > Duration::from_secs(15) {
+            let _ = child.kill();
+            panic!("check still delivering 15 s after SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    let (live, seen) = serve("127.0.0.1", |_| html("ok"));
+    let config = spool_with_webhook(&ws, 3, &format!("{live}/hook"), "5s");
+    let (code, _, err) = ws.run(&["check", "--config", &config]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(posted(&seen).len(), 3, "{err}");
+}
