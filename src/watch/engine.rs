@@ -24,7 +24,7 @@ use serde::Serialize;
 use super::config::{Config, Source, Target};
 use super::discover;
 use super::events::{Event, EventKind, summary};
-use super::fetch::{self, FetchError, HttpRequest, HttpResponse, ListedFile};
+use super::fetch::{self, AddressPolicy, FetchError, HttpRequest, HttpResponse, ListedFile};
 use super::schedule::{self, Schedule};
 use crate::diff::{DiffOptions, diff_texts};
 use crate::ingest::{self, IngestOptions, Prepared};
@@ -179,7 +179,18 @@ pub fn run_pass(
         .enumerate()
         .map(|(i, s)| (s.name.as_str(), i))
         .collect();
-    let agent = fetch::agent();
+    // One agent per source: each applies its source's address policy.
+    let agents: Vec<Option<ureq::Agent>> = config
+        .sources
+        .iter()
+        .map(|s| match &s.target {
+            Target::Url(home) | Target::Feed(home) => Some(fetch::agent(AddressPolicy {
+                home: home.clone(),
+                allow_private: s.allow_private,
+            })),
+            Target::Dir(_) | Target::Command(_) => None,
+        })
+        .collect();
     let mut done_ids: HashSet<i64> = HashSet::new();
     for round in 0..MAX_ROUNDS {
         if stop.load(Ordering::SeqCst) {
@@ -213,7 +224,7 @@ pub fn run_pass(
         run_jobs(
             store,
             config,
-            &agent,
+            &agents,
             jobs,
             opts.workers.max(1),
             stop,
@@ -284,7 +295,7 @@ fn register_sources(store: &mut Store, config: &Config) -> Result<(), StoreError
 fn run_jobs(
     store: &mut Store,
     config: &Config,
-    agent: &ureq::Agent,
+    agents: &[Option<ureq::Agent>],
     jobs: VecDeque<Job>,
     workers: usize,
     stop: &AtomicBool,
@@ -312,7 +323,7 @@ fn run_jobs(
                     let src = &config.sources[job.source];
                     // A panic in a parser must cost one item, not the pass.
                     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        work(agent, src, &job.item)
+                        work(agents[job.source].as_ref(), src, &job.item)
                     }))
                     .unwrap_or_else(|_| Err("internal error while fetching or extracting".into()));
                     let done = Done {
@@ -418,16 +429,19 @@ fn queue_deliveries(
 }
 
 /// Fetch and prepare one item (worker side; no store access).
-fn work(agent: &ureq::Agent, src: &Source, item: &WatchItem) -> Result<Got, String> {
+fn work(agent: Option<&ureq::Agent>, src: &Source, item: &WatchItem) -> Result<Got, String> {
+    let http = || agent.ok_or_else(|| "no HTTP agent for this source".to_string());
     match (&src.target, item.kind) {
-        (Target::Url(url), ItemKind::Source) => fetch_page(agent, src, item, url, src.key.clone()),
+        (Target::Url(url), ItemKind::Source) => {
+            fetch_page(http()?, src, item, url, src.key.clone())
+        }
         (Target::Feed(_), ItemKind::Article) => {
             let url = item.url.as_deref().unwrap_or(&item.item);
-            fetch_page(agent, src, item, url, None)
+            fetch_page(http()?, src, item, url, None)
         }
         (Target::Feed(url), ItemKind::Source) => {
             let req = http_request(src, item, url, true);
-            match fetch::http_get(agent, &req).map_err(|e| e.to_string())? {
+            match fetch::http_get(http()?, &req).map_err(|e| e.to_string())? {
                 HttpResponse::NotModified => Ok(Got::NotModified),
                 HttpResponse::Body(body) => {
                     let label = fetch::override_label(

@@ -2,6 +2,7 @@
 //! gzip, a size limit and a time limit), a scraper command, a folder listing.
 
 use std::io::Read;
+use std::net::{IpAddr, Ipv4Addr};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -32,6 +33,8 @@ pub enum FetchError {
     TooLarge(u64),
     #[error("not a text page (Content-Type {0})")]
     NotText(String),
+    #[error("address refused: {0}")]
+    Forbidden(String),
     #[error("{0}")]
     Other(String),
 }
@@ -70,16 +73,215 @@ pub struct HttpBody {
     pub final_url: String,
 }
 
-/// An agent for all fetches of a pass (it pools connections). Statuses are
-/// answers, not errors, so that they can be recorded.
-pub fn agent() -> Agent {
-    Agent::config_builder()
+/// An agent for the fetches of one source in a pass (it pools connections).
+/// Statuses are answers, not errors, so that they can be recorded. Every
+/// connection it makes — the source's URL, each redirect, each article a
+/// feed links to — goes through `policy` (see [`AddressPolicy`]). No proxy
+/// is used: the addresses checked are the addresses connected.
+pub fn agent(policy: AddressPolicy) -> Agent {
+    let config = Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(MAX_REDIRECTS)
         .max_idle_connections_per_host(8)
-        .build()
-        .new_agent()
+        .proxy(None)
+        .build();
+    Agent::with_parts(
+        config,
+        ureq::unversioned::transport::DefaultConnector::default(),
+        GuardedResolver {
+            inner: ureq::unversioned::resolver::DefaultResolver::default(),
+            policy,
+            home: std::sync::OnceLock::new(),
+        },
+    )
 }
+
+/// Where the fetches of a source may connect.
+///
+/// Public addresses: always. Loopback, private, link-local (cloud metadata
+/// at 169.254.169.254), shared, multicast and reserved addresses: only the
+/// addresses of the host in the source's own configured URL (the operator
+/// chose that machine; its redirects and the articles it links may come
+/// back to it), or any of them with `allow_private = true`. So a feed, a
+/// page or a redirect on the Internet cannot steer fetches to the machine
+/// running track or to its network, and a feed on an intranet host cannot
+/// steer them to the other hosts of that network.
+#[derive(Debug, Clone)]
+pub struct AddressPolicy {
+    /// The source's configured URL (url or feed).
+    pub home: String,
+    /// `allow_private = true`: every address may be reached.
+    pub allow_private: bool,
+}
+
+/// The kind of a non-public address, named in refusals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddressClass {
+    Public,
+    Loopback,
+    Private,
+    LinkLocal,
+    /// Unspecified, multicast, broadcast, shared (CGNAT), documentation, reserved.
+    Special,
+}
+
+impl AddressClass {
+    fn describe(self) -> &'static str {
+        match self {
+            AddressClass::Public => "public",
+            AddressClass::Loopback => "loopback",
+            AddressClass::Private => "private",
+            AddressClass::LinkLocal => "link-local",
+            AddressClass::Special => "special-purpose",
+        }
+    }
+}
+
+/// What kind of address `ip` is. IPv6 forms that embed an IPv4 address
+/// (mapped, compatible, NAT64, 6to4) are judged by that address.
+pub fn classify(ip: IpAddr) -> AddressClass {
+    match ip {
+        IpAddr::V4(v4) => classify_v4(v4),
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return classify_v4(v4);
+            }
+            let seg = v6.segments();
+            if v6.is_loopback() {
+                return AddressClass::Loopback;
+            }
+            if v6.is_unspecified() || v6.is_multicast() {
+                return AddressClass::Special;
+            }
+            // ::a.b.c.d (deprecated compatible form), 64:ff9b::/96 (NAT64)
+            if seg[..6] == [0; 6] || seg[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
+                let o = v6.octets();
+                return classify_v4(Ipv4Addr::new(o[12], o[13], o[14], o[15]));
+            }
+            // 2002::/16: 6to4, the IPv4 address in the next 32 bits.
+            if seg[0] == 0x2002 {
+                let o = v6.octets();
+                return classify_v4(Ipv4Addr::new(o[2], o[3], o[4], o[5]));
+            }
+            match seg[0] {
+                s if s & 0xfe00 == 0xfc00 => AddressClass::Private, // fc00::/7 unique local
+                s if s & 0xffc0 == 0xfe80 => AddressClass::LinkLocal, // fe80::/10
+                s if s & 0xffc0 == 0xfec0 => AddressClass::Private, // fec0::/10 site local
+                0x2001 if seg[1] == 0x0db8 => AddressClass::Special, // documentation
+                _ => AddressClass::Public,
+            }
+        }
+    }
+}
+
+fn classify_v4(ip: Ipv4Addr) -> AddressClass {
+    let o = ip.octets();
+    if ip.is_loopback() {
+        AddressClass::Loopback
+    } else if ip.is_private() {
+        AddressClass::Private
+    } else if ip.is_link_local() {
+        AddressClass::LinkLocal
+    } else if o[0] == 0
+        || ip.is_broadcast()
+        || ip.is_multicast()
+        || o[0] >= 240
+        || (o[0] == 100 && o[1] & 0xc0 == 64) // 100.64.0.0/10 shared (CGNAT)
+        || (o[0] == 192 && o[1] == 0 && o[2] == 0) // 192.0.0.0/24 protocol assignments
+        || ip.is_documentation()
+        || (o[0] == 198 && o[1] & 0xfe == 18)
+    // 198.18.0.0/15 benchmarking
+    {
+        AddressClass::Special
+    } else {
+        AddressClass::Public
+    }
+}
+
+/// Whether a connection to `addrs` (every address a host resolved to) is
+/// allowed: each must be public, or one of `home` (the addresses of the
+/// source's configured host), unless `allow_private`.
+pub fn check_addresses(
+    addrs: &[IpAddr],
+    home: &[IpAddr],
+    allow_private: bool,
+) -> Result<(), FetchError> {
+    if allow_private {
+        return Ok(());
+    }
+    for &ip in addrs {
+        let class = classify(ip);
+        if class != AddressClass::Public && !home.contains(&ip) {
+            return Err(FetchError::Forbidden(format!(
+                "{ip} is a {} address and not the source's own host (allow_private = true allows it)",
+                class.describe()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The resolver of a source's agent: resolves as usual, then applies the
+/// source's [`AddressPolicy`] to every address before any is connected.
+#[derive(Debug)]
+struct GuardedResolver {
+    inner: ureq::unversioned::resolver::DefaultResolver,
+    policy: AddressPolicy,
+    /// The addresses of the configured URL's host, resolved once.
+    home: std::sync::OnceLock<Vec<IpAddr>>,
+}
+
+impl ureq::unversioned::resolver::Resolver for GuardedResolver {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        config: &ureq::config::Config,
+        timeout: ureq::unversioned::transport::NextTimeout,
+    ) -> Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
+        let addrs = self.inner.resolve(uri, config, timeout)?;
+        if self.policy.allow_private {
+            return Ok(addrs);
+        }
+        let ips: Vec<IpAddr> = addrs.iter().map(|a| a.ip()).collect();
+        if ips.iter().all(|ip| classify(*ip) == AddressClass::Public) {
+            return Ok(addrs);
+        }
+        let home = self.home.get_or_init(|| {
+            self.policy
+                .home
+                .parse::<ureq::http::Uri>()
+                .ok()
+                .and_then(|home| self.inner.resolve(&home, config, timeout).ok())
+                .map(|a| a.iter().map(|a| a.ip()).collect())
+                .unwrap_or_default()
+        });
+        match check_addresses(&ips, home, false) {
+            Ok(()) => Ok(addrs),
+            Err(e) => {
+                let reason = match e {
+                    FetchError::Forbidden(reason) => reason,
+                    other => other.to_string(),
+                };
+                Err(ureq::Error::Io(std::io::Error::new(
+                    std::io::ErrorKind::PermissionDenied,
+                    Refused(reason),
+                )))
+            }
+        }
+    }
+}
+
+/// A refusal of the address policy, carried through ureq as an io::Error.
+#[derive(Debug)]
+struct Refused(String);
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Refused {}
 
 /// GET one URL.
 pub fn http_get(agent: &Agent, req: &HttpRequest<'_>) -> Result<HttpResponse, FetchError> {
@@ -172,6 +374,9 @@ fn map_error(e: ureq::Error, req: &HttpRequest<'_>) -> FetchError {
         ureq::Error::HostNotFound => FetchError::HostNotFound,
         ureq::Error::BodyExceedsLimit(_) => FetchError::TooLarge(req.max_bytes),
         ureq::Error::ConnectionFailed => FetchError::Refused,
+        ureq::Error::Io(io) if io.get_ref().is_some_and(|e| e.is::<Refused>()) => {
+            FetchError::Forbidden(io.get_ref().map(|e| e.to_string()).unwrap_or_default())
+        }
         ureq::Error::Io(io) => match io.kind() {
             std::io::ErrorKind::ConnectionRefused => FetchError::Refused,
             std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => {
@@ -451,6 +656,57 @@ mod tests {
             override_label(Some("iso-8859-6"), Some("utf-8"), b"x"),
             Some("iso-8859-6".into())
         );
+    }
+
+    #[test]
+    fn address_classes() {
+        let c = |s: &str| classify(s.parse().unwrap());
+        assert_eq!(c("93.184.216.34"), AddressClass::Public);
+        assert_eq!(
+            c("2606:2800:220:1:248:1893:25c8:1946"),
+            AddressClass::Public
+        );
+        assert_eq!(c("127.0.0.1"), AddressClass::Loopback);
+        assert_eq!(c("127.0.0.2"), AddressClass::Loopback);
+        assert_eq!(c("::1"), AddressClass::Loopback);
+        assert_eq!(c("::ffff:127.0.0.1"), AddressClass::Loopback);
+        assert_eq!(c("10.1.2.3"), AddressClass::Private);
+        assert_eq!(c("172.16.0.1"), AddressClass::Private);
+        assert_eq!(c("172.32.0.1"), AddressClass::Public);
+        assert_eq!(c("192.168.1.1"), AddressClass::Private);
+        assert_eq!(c("::ffff:192.168.1.1"), AddressClass::Private);
+        assert_eq!(c("fd00::1"), AddressClass::Private);
+        assert_eq!(c("169.254.169.254"), AddressClass::LinkLocal);
+        assert_eq!(c("fe80::1"), AddressClass::LinkLocal);
+        assert_eq!(c("0.0.0.0"), AddressClass::Special);
+        assert_eq!(c("::"), AddressClass::Special);
+        assert_eq!(c("100.64.0.1"), AddressClass::Special);
+        assert_eq!(c("255.255.255.255"), AddressClass::Special);
+        assert_eq!(c("224.0.0.1"), AddressClass::Special);
+        assert_eq!(c("64:ff9b::a00:1"), AddressClass::Private);
+        assert_eq!(c("2002:7f00:1::"), AddressClass::Loopback);
+    }
+
+    #[test]
+    fn address_policy() {
+        let ip = |s: &str| -> IpAddr { s.parse().unwrap() };
+        let public = [ip("93.184.216.34")];
+        // A source on the Internet reaches the Internet only.
+        assert!(check_addresses(&public, &public, false).is_ok());
+        for bad in ["127.0.0.1", "10.0.0.5", "169.254.169.254", "::1", "0.0.0.0"] {
+            let e = check_addresses(&[ip(bad)], &public, false).unwrap_err();
+            assert!(e.to_string().contains(bad), "{e}");
+        }
+        // One bad address among several is enough to refuse.
+        assert!(check_addresses(&[public[0], ip("127.0.0.1")], &public, false).is_err());
+        // A source on its own private host may come back to it, not elsewhere.
+        let home = [ip("10.0.0.5")];
+        assert!(check_addresses(&[ip("10.0.0.5")], &home, false).is_ok());
+        assert!(check_addresses(&public, &home, false).is_ok());
+        assert!(check_addresses(&[ip("10.0.0.6")], &home, false).is_err());
+        assert!(check_addresses(&[ip("169.254.169.254")], &home, false).is_err());
+        // allow_private lifts it.
+        assert!(check_addresses(&[ip("169.254.169.254")], &public, true).is_ok());
     }
 
     #[test]

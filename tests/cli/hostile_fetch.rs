@@ -384,3 +384,101 @@ fn sigterm_during_a_hung_delivery_exits_at_once_and_keeps_the_event() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(posted(&seen).len(), 3, "{err}");
 }
+
+/// An RSS feed linking `links`.
+fn rss(links: &[String]) -> Answer {
+    let items: String = links
+        .iter()
+        .map(|l| format!("<item><title>t</title><link>{l}</link></item>"))
+        .collect();
+    (
+        200,
+        vec![("Content-Type".into(), "application/rss+xml".into())],
+        format!(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title>{items}</channel></rss>"
+        )
+        .into_bytes(),
+    )
+}
+
+#[test]
+fn a_feed_cannot_steer_fetches_to_another_loopback_or_private_address() {
+    // The article lives on 127.0.0.2: loopback, but not the feed's own host.
+    let (other, other_seen) = serve("127.0.0.2", |_| html(article(1)));
+    let own_link = "/news/2025/12/own-story".to_string();
+    let links = vec![format!("{other}/news/2025/12/story"), own_link.clone()];
+    let (home, _) = serve("127.0.0.1", move |path| {
+        if path == "/rss" {
+            rss(&links)
+        } else {
+            html(article(2))
+        }
+    });
+    let ws = Workspace::new();
+    let feed = |extra: &str| {
+        format!("[[source]]\nname = \"wire\"\nfeed = \"{home}/rss\"\nevery = \"1h\"\n{extra}")
+    };
+    let config = write_sources(&ws, &feed(""));
+    let (code, out, err) = ws.run(&["check", "--config", &config]);
+    assert_eq!(code, 2, "{out}{err}");
+    let failed: Vec<&str> = err.lines().filter(|l| l.starts_with("failed:")).collect();
+    assert_eq!(failed.len(), 1, "{err}");
+    assert!(
+        failed[0].contains("127.0.0.2") && failed[0].contains("address refused"),
+        "{err}"
+    );
+    assert!(other_seen.lock().unwrap().is_empty(), "never connected");
+    // Its own host's articles are fetched.
+    assert_eq!(article_count(&ws), 1);
+
+    // The operator can allow it.
+    let config = write_sources(&ws, &feed("allow_private = true\n"));
+    let (code, out, err) = ws.run(&["check", "--config", &config, "--all"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(other_seen.lock().unwrap().len(), 1);
+    assert_eq!(article_count(&ws), 2);
+}
+
+#[test]
+fn a_redirect_cannot_leave_for_another_loopback_or_private_address() {
+    let (other, other_seen) = serve("127.0.0.2", |_| html(article(1)));
+    let (home, _) = serve("127.0.0.1", move |path| {
+        if path == "/moved" {
+            (
+                302,
+                vec![("Location".into(), format!("{other}/story"))],
+                Vec::new(),
+            )
+        } else if path == "/here" {
+            (302, vec![("Location".into(), "/story".into())], Vec::new())
+        } else {
+            html(article(3))
+        }
+    });
+    let ws = Workspace::new();
+    let source = |name: &str, path: &str, extra: &str| {
+        format!("[[source]]\nname = \"{name}\"\nurl = \"{home}{path}\"\nevery = \"1h\"\n{extra}\n")
+    };
+    let config = write_sources(
+        &ws,
+        &format!(
+            "{}{}",
+            source("away", "/moved", ""),
+            source("home", "/here", "")
+        ),
+    );
+    let (code, out, err) = ws.run(&["check", "--config", &config]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("failed: away: address refused: 127.0.0.2 is a loopback address"),
+        "{err}"
+    );
+    assert!(!err.contains("failed: home"), "{err}");
+    assert!(other_seen.lock().unwrap().is_empty());
+    assert_eq!(article_count(&ws), 1);
+
+    let config = write_sources(&ws, &source("away", "/moved", "allow_private = true"));
+    let (code, out, err) = ws.run(&["check", "--config", &config, "--all"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(other_seen.lock().unwrap().len(), 1);
+}
