@@ -153,6 +153,12 @@ def main():
     ap.add_argument("--workers", type=int, default=4)
     ap.add_argument("--timeout", default="10s")
     ap.add_argument("--keep", help="work in this folder and keep it")
+    ap.add_argument(
+        "--big",
+        type=int,
+        default=0,
+        help="also N url sources of distinct 5 MB pages (/big?n=…), all fetched in the pass",
+    )
     args = ap.parse_args()
 
     track = os.path.abspath(args.track)
@@ -189,6 +195,8 @@ def main():
         for name in ["bomb", "chunked", "drip", "headers", "big", "feed"]:
             kind = "feed" if name == "feed" else "url"
             f.write(f'[[source]]\nname = "{name}"\n{kind} = "{base}/{name}"\n\n')
+        for i in range(args.big):
+            f.write(f'[[source]]\nname = "big-{i}"\nurl = "{base}/big?n={i}"\n\n')
 
     cmd = [track, "--db", db, "check", "--config", sources, "-v"]
     timer = ["/usr/bin/time", "-v"] if os.access("/usr/bin/time", os.X_OK) else []

@@ -14,7 +14,7 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, mpsc};
+use std::sync::{Arc, Condvar, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -158,6 +158,65 @@ struct Done {
     job: Job,
     at: DateTime<Utc>,
     result: Result<Got, String>,
+    /// The body's share of the memory budget, given back once recorded.
+    _permit: Option<Permit>,
+}
+
+/// Bytes of fetched bodies (pages, feeds, files, command output) being
+/// decoded and extracted or waiting for the writer, at most: extraction
+/// costs several times a page's size, so this, not the number of workers,
+/// bounds the memory of a pass. A body larger than the budget alone still
+/// goes through, by itself.
+const BODY_BUDGET: u64 = 12 * 1000 * 1000;
+
+/// The memory budget of a pass's bodies.
+#[derive(Default)]
+struct Budget {
+    used: Mutex<u64>,
+    freed: Condvar,
+}
+
+impl Budget {
+    /// Wait until `n` bytes fit (or nothing else is held), and hold them.
+    fn take(budget: &Arc<Budget>, n: u64) -> Permit {
+        let mut used = budget.used.lock().unwrap_or_else(|e| e.into_inner());
+        while *used > 0 && *used + n > BODY_BUDGET {
+            used = budget.freed.wait(used).unwrap_or_else(|e| e.into_inner());
+        }
+        *used += n;
+        Permit {
+            budget: Arc::clone(budget),
+            n,
+        }
+    }
+}
+
+/// Bytes held in the budget; given back when dropped.
+struct Permit {
+    budget: Arc<Budget>,
+    n: u64,
+}
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        let mut used = self.budget.used.lock().unwrap_or_else(|e| e.into_inner());
+        *used = used.saturating_sub(self.n);
+        self.budget.freed.notify_all();
+    }
+}
+
+/// What a worker needs besides its job.
+struct Worker<'a> {
+    agent: Option<&'a ureq::Agent>,
+    budget: &'a Arc<Budget>,
+    /// Set once the worker holds its body's bytes.
+    permit: Option<Permit>,
+}
+
+impl Worker<'_> {
+    fn hold(&mut self, bytes: usize) {
+        self.permit = Some(Budget::take(self.budget, bytes as u64));
+    }
 }
 
 /// Run one pass: check the due items of `config` (all with `opts.all`),
@@ -304,6 +363,7 @@ fn run_jobs(
 ) -> Result<(), StoreError> {
     let workers = workers.min(jobs.len()).max(1);
     let queue = Mutex::new(jobs);
+    let budget = Arc::new(Budget::default());
     // Set when the store fails: workers stop taking jobs.
     let abort = AtomicBool::new(false);
     // Bounded: fetched pages wait for the writer, not pile up in memory.
@@ -313,6 +373,7 @@ fn run_jobs(
             let tx = tx.clone();
             let queue = &queue;
             let abort = &abort;
+            let budget = &budget;
             scope.spawn(move || {
                 loop {
                     if stop.load(Ordering::SeqCst) || abort.load(Ordering::SeqCst) {
@@ -322,14 +383,20 @@ fn run_jobs(
                     let Some(job) = job else { break };
                     let src = &config.sources[job.source];
                     // A panic in a parser must cost one item, not the pass.
+                    let mut worker = Worker {
+                        agent: agents[job.source].as_ref(),
+                        budget,
+                        permit: None,
+                    };
                     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        work(agents[job.source].as_ref(), src, &job.item)
+                        work(&mut worker, src, &job.item)
                     }))
                     .unwrap_or_else(|_| Err("internal error while fetching or extracting".into()));
                     let done = Done {
                         job,
                         at: Utc::now(),
                         result,
+                        _permit: worker.permit.take(),
                     };
                     if tx.send(done).is_err() {
                         break;
@@ -429,21 +496,23 @@ fn queue_deliveries(
 }
 
 /// Fetch and prepare one item (worker side; no store access).
-fn work(agent: Option<&ureq::Agent>, src: &Source, item: &WatchItem) -> Result<Got, String> {
+fn work(w: &mut Worker<'_>, src: &Source, item: &WatchItem) -> Result<Got, String> {
+    let agent = w.agent;
     let http = || agent.ok_or_else(|| "no HTTP agent for this source".to_string());
     match (&src.target, item.kind) {
         (Target::Url(url), ItemKind::Source) => {
-            fetch_page(http()?, src, item, url, src.key.clone())
+            fetch_page(http()?, w, src, item, url, src.key.clone())
         }
         (Target::Feed(_), ItemKind::Article) => {
             let url = item.url.as_deref().unwrap_or(&item.item);
-            fetch_page(http()?, src, item, url, None)
+            fetch_page(http()?, w, src, item, url, None)
         }
         (Target::Feed(url), ItemKind::Source) => {
             let req = http_request(src, item, url, true);
             match fetch::http_get(http()?, &req).map_err(|e| e.to_string())? {
                 HttpResponse::NotModified => Ok(Got::NotModified),
                 HttpResponse::Body(body) => {
+                    w.hold(body.bytes.len());
                     let label = fetch::override_label(
                         src.encoding.as_deref(),
                         body.charset.as_deref(),
@@ -476,6 +545,7 @@ fn work(agent: Option<&ureq::Agent>, src: &Source, item: &WatchItem) -> Result<G
                 _ => {}
             }
             let raw = ingest::read_bounded(path, src.max_bytes).map_err(|e| e.to_string())?;
+            w.hold(raw.len());
             let opts = ingest_options(src, item.key.clone(), None, src.encoding.clone());
             let prepared = prepare(Some(path), raw, &opts, &src.ignore)?;
             Ok(Got::Page {
@@ -489,6 +559,7 @@ fn work(agent: Option<&ureq::Agent>, src: &Source, item: &WatchItem) -> Result<G
         (Target::Command(argv), ItemKind::Source) => {
             let raw =
                 fetch::run_command(argv, src.timeout, src.max_bytes).map_err(|e| e.to_string())?;
+            w.hold(raw.len());
             // A command's article keeps one key: the source's key, else its name.
             let key = src.key.clone().unwrap_or_else(|| src.name.clone());
             let opts = ingest_options(src, Some(key), None, src.encoding.clone());
@@ -528,6 +599,7 @@ fn http_request<'a>(
 
 fn fetch_page(
     agent: &ureq::Agent,
+    w: &mut Worker<'_>,
     src: &Source,
     item: &WatchItem,
     url: &str,
@@ -543,6 +615,7 @@ fn fetch_page(
     match fetch::http_get(agent, &req).map_err(|e: FetchError| e.to_string())? {
         HttpResponse::NotModified => Ok(Got::NotModified),
         HttpResponse::Body(body) => {
+            w.hold(body.bytes.len());
             let label = fetch::override_label(
                 src.encoding.as_deref(),
                 body.charset.as_deref(),
@@ -642,7 +715,12 @@ fn apply(
     checked: &mut Vec<Checked>,
     events: &mut Vec<Event>,
 ) -> Result<(), StoreError> {
-    let Done { job, at, result } = done;
+    let Done {
+        job,
+        at,
+        result,
+        _permit,
+    } = done;
     let src = &config.sources[job.source];
     let mut item = job.item;
     let at_s = format_time(at);
@@ -891,6 +969,29 @@ fn salt(item: &WatchItem, at: DateTime<Utc>) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_body_budget_lets_a_large_body_through_alone() {
+        let budget = Arc::new(Budget::default());
+        let big = Budget::take(&budget, BODY_BUDGET * 2);
+        let waited = std::thread::scope(|scope| {
+            let h = scope.spawn(|| {
+                let started = Instant::now();
+                let _small = Budget::take(&budget, 10);
+                started.elapsed()
+            });
+            std::thread::sleep(Duration::from_millis(100));
+            drop(big);
+            h.join().unwrap()
+        });
+        assert!(waited >= Duration::from_millis(90), "{waited:?}");
+        assert_eq!(*budget.used.lock().unwrap(), 0);
+        let a = Budget::take(&budget, 10);
+        let b = Budget::take(&budget, 10);
+        assert_eq!(*budget.used.lock().unwrap(), 20);
+        drop((a, b));
+        assert_eq!(*budget.used.lock().unwrap(), 0);
+    }
 
     #[test]
     fn ignore_rules_remove_text_and_tidy() {
