@@ -238,15 +238,27 @@ pub fn run_pass(
         .enumerate()
         .map(|(i, s)| (s.name.as_str(), i))
         .collect();
-    // One agent per source: each applies its source's address policy.
+    // An agent per address policy, which the sources of one host share
+    // (with their connection pool): the policy depends on the configured
+    // URL's host and allow_private only.
+    let mut shared: HashMap<(String, bool), ureq::Agent> = HashMap::new();
     let agents: Vec<Option<ureq::Agent>> = config
         .sources
         .iter()
         .map(|s| match &s.target {
-            Target::Url(home) | Target::Feed(home) => Some(fetch::agent(AddressPolicy {
-                home: home.clone(),
-                allow_private: s.allow_private,
-            })),
+            Target::Url(home) | Target::Feed(home) => {
+                let host = url::Url::parse(home)
+                    .ok()
+                    .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+                    .unwrap_or_else(|| home.clone());
+                let agent = shared.entry((host, s.allow_private)).or_insert_with(|| {
+                    fetch::agent(AddressPolicy {
+                        home: home.clone(),
+                        allow_private: s.allow_private,
+                    })
+                });
+                Some(agent.clone())
+            }
             Target::Dir(_) | Target::Command(_) => None,
         })
         .collect();
