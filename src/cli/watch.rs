@@ -7,8 +7,6 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
-use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime};
 
 use chrono::{DateTime, Utc};
@@ -31,6 +29,8 @@ const FEED_LIMIT: usize = 500;
 const NAP: Duration = Duration::from_millis(100);
 /// Longest sleep of `watch` between looks at the sources file.
 const MAX_SLEEP: Duration = Duration::from_secs(60);
+/// Time for the webhook and hook deliveries after a pass, all told.
+const DELIVERY_BUDGET: Duration = Duration::from_secs(30);
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -138,12 +138,10 @@ fn stop_flag() -> Result<Arc<AtomicBool>, CliError> {
     Ok(flag)
 }
 
-/// Writes events where the sources file says, and hands them to the webhook
-/// and hook command on a thread of their own (slow endpoints never hold up
-/// the pass; their failures are logged, never fatal).
+/// Writes events where the sources file says. The webhook and the hook
+/// command get them from the store's queue (see [`deliver`]).
 struct Sink {
     output: Box<dyn Write>,
-    notifier: Option<(mpsc::Sender<Event>, JoinHandle<()>)>,
 }
 
 impl Sink {
@@ -158,31 +156,7 @@ impl Sink {
                     .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?,
             ),
         };
-        let webhook = config
-            .events
-            .webhook
-            .clone()
-            .map(|u| (u, config.events.webhook_timeout));
-        let command = config.events.command.clone();
-        let notifier = (webhook.is_some() || command.is_some()).then(|| {
-            let (tx, rx) = mpsc::channel::<Event>();
-            let handle = std::thread::spawn(move || {
-                for event in rx {
-                    if let Some((url, timeout)) = &webhook
-                        && let Err(e) = events::post_webhook(url, &event, *timeout)
-                    {
-                        eprintln!("warning: {}", visible_line(&e.to_string()));
-                    }
-                    if let Some(argv) = &command
-                        && let Err(e) = events::run_hook(argv, &event)
-                    {
-                        eprintln!("warning: {}", visible_line(&e.to_string()));
-                    }
-                }
-            });
-            (tx, handle)
-        });
-        Ok(Sink { output, notifier })
+        Ok(Sink { output })
     }
 
     /// Called right after a commit: what is written is stored.
@@ -197,22 +171,26 @@ impl Sink {
             buf.push('\n');
         }
         self.output.write_all(buf.as_bytes())?;
-        self.output.flush()?;
-        if let Some((tx, _)) = &self.notifier {
-            for e in events {
-                let _ = tx.send(e.clone());
-            }
-        }
-        Ok(())
+        self.output.flush()
     }
+}
 
-    /// Wait for the webhook / hook deliveries still queued.
-    fn finish(self) {
-        if let Some((tx, handle)) = self.notifier {
-            drop(tx);
-            let _ = handle.join();
-        }
+/// Deliver the queued events to the webhook and the hook command, within
+/// [`DELIVERY_BUDGET`]; failures are warnings, and what is not delivered
+/// stays queued for the next pass.
+fn deliver(store: &mut Store, config: &Config, stop: &AtomicBool) -> Result<(), CliError> {
+    let report = events::deliver_pending(store, &config.events, DELIVERY_BUDGET, stop)?;
+    for e in &report.failures {
+        eprintln!("warning: {}", visible_line(&e.to_string()));
     }
+    let configured = config.events.webhook.is_some() || config.events.command.is_some();
+    if report.pending > 0 && configured {
+        eprintln!(
+            "warning: {} event deliveries pending (kept in the store, retried on the next pass)",
+            report.pending
+        );
+    }
+    Ok(())
 }
 
 fn report(checked: &[Checked], verbose: bool) {
@@ -307,16 +285,15 @@ pub fn check(ctx: &Context, args: &CheckArgs) -> Result<i32, CliError> {
         all: args.all,
         workers: config.workers,
     };
-    let result = pass(
+    let summary = pass(
         &mut store,
         &config,
         &opts,
         &stop,
         &mut sink,
         args.run.verbose,
-    );
-    sink.finish();
-    let summary = result?;
+    )?;
+    deliver(&mut store, &config, &stop)?;
     if !args.run.quiet {
         eprintln!("{}", summary_line(&summary));
     }
@@ -350,6 +327,7 @@ pub fn watch(ctx: &Context, args: &WatchArgs) -> Result<i32, CliError> {
             if !args.run.quiet && summary.checked > 0 {
                 eprintln!("{}: {}", format_time(Utc::now()), summary_line(&summary));
             }
+            deliver(&mut store, &config, &stop)?;
             // Sleep until the next item is due, waking for signals and to
             // notice a changed sources file.
             let next = engine::next_due(&store, &config)?;
@@ -373,7 +351,6 @@ pub fn watch(ctx: &Context, args: &WatchArgs) -> Result<i32, CliError> {
         }
         Ok(())
     })();
-    sink.finish();
     result?;
     Ok(exit::OK)
 }

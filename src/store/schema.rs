@@ -98,6 +98,18 @@ CREATE INDEX watch_items_due ON watch_items(next_due);
 -- `track changes` / `track feed` read recent changes by time.
 CREATE INDEX observations_changes ON observations(observed_at) WHERE kind IN ('new', 'revert');
 ",
+    // 4: change events waiting for delivery (webhook, hook command): written
+    // in the transaction that records the change, deleted once delivered.
+    r"
+CREATE TABLE pending_events (
+    id         INTEGER PRIMARY KEY,
+    target     TEXT NOT NULL CHECK (target IN ('webhook', 'command')),
+    event      TEXT NOT NULL,               -- the event, JSON
+    created_at TEXT NOT NULL,
+    attempts   INTEGER NOT NULL DEFAULT 0,  -- failed deliveries so far
+    last_error TEXT
+);
+",
 ];
 
 /// Schema version this build writes.

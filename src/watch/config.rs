@@ -125,6 +125,9 @@ pub struct Source {
     pub key: Option<String>,
     /// Feeds: article links taken per read, at most.
     pub max_articles: usize,
+    /// url and feed sources: may reach loopback, private and link-local
+    /// addresses other than their own host's (see `fetch::AddressPolicy`).
+    pub allow_private: bool,
     /// Line of the `[[source]]` header in the file.
     pub line: usize,
 }
@@ -171,6 +174,7 @@ struct RawOptions {
     ignore: Option<Vec<Spanned<String>>>,
     max_bytes: Option<Spanned<Size>>,
     max_articles: Option<Spanned<i64>>,
+    allow_private: Option<Spanned<bool>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -193,6 +197,7 @@ struct RawSource {
     ignore: Option<Vec<Spanned<String>>>,
     max_bytes: Option<Spanned<Size>>,
     max_articles: Option<Spanned<i64>>,
+    allow_private: Option<Spanned<bool>>,
 }
 
 impl RawSource {
@@ -209,6 +214,7 @@ impl RawSource {
             ignore: self.ignore.clone(),
             max_bytes: self.max_bytes.clone(),
             max_articles: self.max_articles.clone(),
+            allow_private: self.allow_private.clone(),
         }
     }
 }
@@ -462,6 +468,19 @@ fn build(raw: RawFile, base: &Path, line_of: &dyn Fn(usize) -> usize) -> Result<
             Some(m) if *m.get_ref() >= 1 => *m.get_ref() as usize,
             Some(m) => return Err(problem(m, "max_articles must be at least 1")),
         };
+        if let Some(a) = &own.allow_private
+            && !matches!(target, Target::Url(_) | Target::Feed(_))
+        {
+            return Err(problem(
+                a,
+                format!("source {n:?}: allow_private applies to url and feed sources only"),
+            ));
+        }
+        let allow_private = own
+            .allow_private
+            .as_ref()
+            .or(defaults.allow_private.as_ref())
+            .is_some_and(|a| *a.get_ref());
         let key = match &s.key {
             None => None,
             Some(k) if k.get_ref().trim().is_empty() => return Err(problem(k, "empty key")),
@@ -487,6 +506,7 @@ fn build(raw: RawFile, base: &Path, line_of: &dyn Fn(usize) -> usize) -> Result<
             max_bytes,
             key,
             max_articles,
+            allow_private,
             line: line_of(at),
         });
     }
@@ -692,5 +712,17 @@ key = "story-d"
 
         let e = error_of("[[source]]\nurl = \"https://x.org/\"\n");
         assert!(e.contains("without a name"), "{e}");
+
+        let e = error_of("[[source]]\nname = \"a\"\ndir = \"x\"\nallow_private = true\n");
+        assert!(
+            e.contains(":4: source \"a\": allow_private applies to url and feed sources only"),
+            "{e}"
+        );
+        let c = parse_str(
+            "[defaults]\nallow_private = true\n[[source]]\nname = \"a\"\nurl = \"http://10.0.0.5/\"\n[[source]]\nname = \"b\"\nurl = \"http://10.0.0.5/\"\nallow_private = false\n",
+        )
+        .unwrap();
+        assert!(c.sources[0].allow_private);
+        assert!(!c.sources[1].allow_private);
     }
 }

@@ -14,7 +14,7 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, mpsc};
+use std::sync::{Arc, Condvar, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -24,11 +24,11 @@ use serde::Serialize;
 use super::config::{Config, Source, Target};
 use super::discover;
 use super::events::{Event, EventKind, summary};
-use super::fetch::{self, FetchError, HttpRequest, HttpResponse, ListedFile};
+use super::fetch::{self, AddressPolicy, FetchError, HttpRequest, HttpResponse, ListedFile};
 use super::schedule::{self, Schedule};
 use crate::diff::{DiffOptions, diff_texts};
 use crate::ingest::{self, IngestOptions, InputFormat, Prepared};
-use crate::store::sources::{ItemKind, WatchItem};
+use crate::store::sources::{DeliveryTarget, ItemKind, WatchItem};
 use crate::store::{Batch, Recorded, Store, StoreError, format_time};
 use crate::text::normalize;
 
@@ -162,6 +162,65 @@ struct Done {
     job: Job,
     at: DateTime<Utc>,
     result: Result<Got, String>,
+    /// The body's share of the memory budget, given back once recorded.
+    _permit: Option<Permit>,
+}
+
+/// Bytes of fetched bodies (pages, feeds, files, command output) being
+/// decoded and extracted or waiting for the writer, at most: extraction
+/// costs several times a page's size, so this, not the number of workers,
+/// bounds the memory of a pass. A body larger than the budget alone still
+/// goes through, by itself.
+const BODY_BUDGET: u64 = 12 * 1000 * 1000;
+
+/// The memory budget of a pass's bodies.
+#[derive(Default)]
+struct Budget {
+    used: Mutex<u64>,
+    freed: Condvar,
+}
+
+impl Budget {
+    /// Wait until `n` bytes fit (or nothing else is held), and hold them.
+    fn take(budget: &Arc<Budget>, n: u64) -> Permit {
+        let mut used = budget.used.lock().unwrap_or_else(|e| e.into_inner());
+        while *used > 0 && *used + n > BODY_BUDGET {
+            used = budget.freed.wait(used).unwrap_or_else(|e| e.into_inner());
+        }
+        *used += n;
+        Permit {
+            budget: Arc::clone(budget),
+            n,
+        }
+    }
+}
+
+/// Bytes held in the budget; given back when dropped.
+struct Permit {
+    budget: Arc<Budget>,
+    n: u64,
+}
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        let mut used = self.budget.used.lock().unwrap_or_else(|e| e.into_inner());
+        *used = used.saturating_sub(self.n);
+        self.budget.freed.notify_all();
+    }
+}
+
+/// What a worker needs besides its job.
+struct Worker<'a> {
+    agent: Option<&'a ureq::Agent>,
+    budget: &'a Arc<Budget>,
+    /// Set once the worker holds its body's bytes.
+    permit: Option<Permit>,
+}
+
+impl Worker<'_> {
+    fn hold(&mut self, bytes: usize) {
+        self.permit = Some(Budget::take(self.budget, bytes as u64));
+    }
 }
 
 /// Run one pass: check the due items of `config` (all with `opts.all`),
@@ -183,7 +242,30 @@ pub fn run_pass(
         .enumerate()
         .map(|(i, s)| (s.name.as_str(), i))
         .collect();
-    let agent = fetch::agent();
+    // An agent per address policy, which the sources of one host share
+    // (with their connection pool): the policy depends on the configured
+    // URL's host and allow_private only.
+    let mut shared: HashMap<(String, bool), ureq::Agent> = HashMap::new();
+    let agents: Vec<Option<ureq::Agent>> = config
+        .sources
+        .iter()
+        .map(|s| match &s.target {
+            Target::Url(home) | Target::Feed(home) => {
+                let host = url::Url::parse(home)
+                    .ok()
+                    .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+                    .unwrap_or_else(|| home.clone());
+                let agent = shared.entry((host, s.allow_private)).or_insert_with(|| {
+                    fetch::agent(AddressPolicy {
+                        home: home.clone(),
+                        allow_private: s.allow_private,
+                    })
+                });
+                Some(agent.clone())
+            }
+            Target::Dir(_) | Target::Command(_) => None,
+        })
+        .collect();
     let mut done_ids: HashSet<i64> = HashSet::new();
     for round in 0..MAX_ROUNDS {
         if stop.load(Ordering::SeqCst) {
@@ -217,7 +299,7 @@ pub fn run_pass(
         run_jobs(
             store,
             config,
-            &agent,
+            &agents,
             jobs,
             opts.workers.max(1),
             stop,
@@ -288,7 +370,7 @@ fn register_sources(store: &mut Store, config: &Config) -> Result<(), StoreError
 fn run_jobs(
     store: &mut Store,
     config: &Config,
-    agent: &ureq::Agent,
+    agents: &[Option<ureq::Agent>],
     jobs: VecDeque<Job>,
     workers: usize,
     stop: &AtomicBool,
@@ -297,6 +379,7 @@ fn run_jobs(
 ) -> Result<(), StoreError> {
     let workers = workers.min(jobs.len()).max(1);
     let queue = Mutex::new(jobs);
+    let budget = Arc::new(Budget::default());
     // Set when the store fails: workers stop taking jobs.
     let abort = AtomicBool::new(false);
     // Bounded: fetched pages wait for the writer, not pile up in memory.
@@ -306,6 +389,7 @@ fn run_jobs(
             let tx = tx.clone();
             let queue = &queue;
             let abort = &abort;
+            let budget = &budget;
             scope.spawn(move || {
                 loop {
                     if stop.load(Ordering::SeqCst) || abort.load(Ordering::SeqCst) {
@@ -315,14 +399,20 @@ fn run_jobs(
                     let Some(job) = job else { break };
                     let src = &config.sources[job.source];
                     // A panic in a parser must cost one item, not the pass.
+                    let mut worker = Worker {
+                        agent: agents[job.source].as_ref(),
+                        budget,
+                        permit: None,
+                    };
                     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        work(agent, src, &job.item)
+                        work(&mut worker, src, &job.item)
                     }))
                     .unwrap_or_else(|_| Err("internal error while fetching or extracting".into()));
                     let done = Done {
                         job,
                         at: Utc::now(),
                         result,
+                        _permit: worker.permit.take(),
                     };
                     if tx.send(done).is_err() {
                         break;
@@ -370,6 +460,7 @@ fn write_results(
                 Err(_) => break,
             }
         }
+        queue_deliveries(&mut batch, config, &events)?;
         batch.commit()?;
         for c in &checked {
             summary.count(&c.outcome);
@@ -381,19 +472,63 @@ fn write_results(
     Ok(())
 }
 
+/// Queue the chunk's events for the webhook and the hook command in the
+/// chunk's own transaction: an event that was recorded is delivered, later
+/// if not now (see [`super::events::deliver_pending`]).
+fn queue_deliveries(
+    batch: &mut Batch<'_>,
+    config: &Config,
+    events: &[Event],
+) -> Result<(), StoreError> {
+    let targets: Vec<DeliveryTarget> = [
+        config
+            .events
+            .webhook
+            .as_ref()
+            .map(|_| DeliveryTarget::Webhook),
+        config
+            .events
+            .command
+            .as_ref()
+            .map(|_| DeliveryTarget::Command),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if targets.is_empty() || events.is_empty() {
+        return Ok(());
+    }
+    let now = format_time(Utc::now());
+    for event in events {
+        // Plain data: serialising cannot fail.
+        let Ok(json) = serde_json::to_string(event) else {
+            continue;
+        };
+        for &target in &targets {
+            batch.queue_event(target, &json, &now)?;
+        }
+    }
+    Ok(())
+}
+
 /// Fetch and prepare one item (worker side; no store access).
-fn work(agent: &ureq::Agent, src: &Source, item: &WatchItem) -> Result<Got, String> {
+fn work(w: &mut Worker<'_>, src: &Source, item: &WatchItem) -> Result<Got, String> {
+    let agent = w.agent;
+    let http = || agent.ok_or_else(|| "no HTTP agent for this source".to_string());
     match (&src.target, item.kind) {
-        (Target::Url(url), ItemKind::Source) => fetch_page(agent, src, item, url, src.key.clone()),
+        (Target::Url(url), ItemKind::Source) => {
+            fetch_page(http()?, w, src, item, url, src.key.clone())
+        }
         (Target::Feed(_), ItemKind::Article) => {
             let url = item.url.as_deref().unwrap_or(&item.item);
-            fetch_page(agent, src, item, url, None)
+            fetch_page(http()?, w, src, item, url, None)
         }
         (Target::Feed(url), ItemKind::Source) => {
             let req = http_request(src, item, url, true);
-            match fetch::http_get(agent, &req).map_err(|e| e.to_string())? {
+            match fetch::http_get(http()?, &req).map_err(|e| e.to_string())? {
                 HttpResponse::NotModified => Ok(Got::NotModified),
                 HttpResponse::Body(body) => {
+                    w.hold(body.bytes.len());
                     let label = fetch::override_label(
                         src.encoding.as_deref(),
                         body.charset.as_deref(),
@@ -419,7 +554,10 @@ fn work(agent: &ureq::Agent, src: &Source, item: &WatchItem) -> Result<Got, Stri
             .map_err(|e| e.to_string()),
         (Target::Dir(_), ItemKind::File) => {
             let path = Path::new(&item.item);
+            // Only regular files are read (read_bounded refuses the rest
+            // without blocking: a FIFO would wait for a writer forever).
             let raw = ingest::read_bounded(path, src.max_bytes).map_err(|e| e.to_string())?;
+            w.hold(raw.len());
             let opts = ingest_options(
                 src,
                 item.key.clone(),
@@ -439,6 +577,7 @@ fn work(agent: &ureq::Agent, src: &Source, item: &WatchItem) -> Result<Got, Stri
         (Target::Command(argv), ItemKind::Source) => {
             let raw =
                 fetch::run_command(argv, src.timeout, src.max_bytes).map_err(|e| e.to_string())?;
+            w.hold(raw.len());
             // A command's article keeps one key: the source's key, else its name.
             let key = src.key.clone().unwrap_or_else(|| src.name.clone());
             let opts = ingest_options(src, Some(key), None, src.encoding.clone(), src.format);
@@ -478,6 +617,7 @@ fn http_request<'a>(
 
 fn fetch_page(
     agent: &ureq::Agent,
+    w: &mut Worker<'_>,
     src: &Source,
     item: &WatchItem,
     url: &str,
@@ -493,6 +633,7 @@ fn fetch_page(
     match fetch::http_get(agent, &req).map_err(|e: FetchError| e.to_string())? {
         HttpResponse::NotModified => Ok(Got::NotModified),
         HttpResponse::Body(body) => {
+            w.hold(body.bytes.len());
             let label = fetch::override_label(
                 src.encoding.as_deref(),
                 body.charset.as_deref(),
@@ -599,7 +740,12 @@ fn apply(
     checked: &mut Vec<Checked>,
     events: &mut Vec<Event>,
 ) -> Result<(), StoreError> {
-    let Done { job, at, result } = done;
+    let Done {
+        job,
+        at,
+        result,
+        _permit,
+    } = done;
     let src = &config.sources[job.source];
     let mut item = job.item;
     let at_s = format_time(at);
@@ -854,6 +1000,29 @@ fn salt(item: &WatchItem, at: DateTime<Utc>) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_body_budget_lets_a_large_body_through_alone() {
+        let budget = Arc::new(Budget::default());
+        let big = Budget::take(&budget, BODY_BUDGET * 2);
+        let waited = std::thread::scope(|scope| {
+            let h = scope.spawn(|| {
+                let started = Instant::now();
+                let _small = Budget::take(&budget, 10);
+                started.elapsed()
+            });
+            std::thread::sleep(Duration::from_millis(100));
+            drop(big);
+            h.join().unwrap()
+        });
+        assert!(waited >= Duration::from_millis(90), "{waited:?}");
+        assert_eq!(*budget.used.lock().unwrap(), 0);
+        let a = Budget::take(&budget, 10);
+        let b = Budget::take(&budget, 10);
+        assert_eq!(*budget.used.lock().unwrap(), 20);
+        drop((a, b));
+        assert_eq!(*budget.used.lock().unwrap(), 0);
+    }
 
     #[test]
     fn ignore_rules_remove_text_and_tidy() {

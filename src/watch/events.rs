@@ -2,13 +2,19 @@
 //! webhook or a hook command, and the Atom feed of recent changes.
 
 use std::io::Write;
+use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use super::config::EventsConfig;
+use super::fetch::Group;
 use crate::diff::Counts;
-use crate::store::sources::Change;
+use crate::store::sources::{Change, DeliveryTarget, PendingEvent};
+use crate::store::{Store, StoreError};
 
 /// How long a hook command may run before it is killed.
 pub const HOOK_TIMEOUT: Duration = Duration::from_secs(30);
@@ -98,13 +104,12 @@ pub fn describe_counts(c: &Counts) -> String {
     }
 }
 
-/// POST one event as JSON to a webhook.
-pub fn post_webhook(url: &str, event: &Event, timeout: Duration) -> Result<(), DeliveryError> {
+/// POST one event (its JSON) to a webhook, within `timeout` all told.
+pub fn post_webhook(url: &str, json: &str, timeout: Duration) -> Result<(), DeliveryError> {
     let err = |reason: String| DeliveryError::Webhook {
         url: url.to_string(),
         reason,
     };
-    let body = serde_json::to_string(event).map_err(|e| err(e.to_string()))?;
     let agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_global(Some(timeout))
@@ -114,8 +119,11 @@ pub fn post_webhook(url: &str, event: &Event, timeout: Duration) -> Result<(), D
     let response = agent
         .post(url)
         .header("Content-Type", "application/json")
-        .send(body.as_bytes())
-        .map_err(|e| err(e.to_string()))?;
+        .send(json.as_bytes())
+        .map_err(|e| match e {
+            ureq::Error::Timeout(_) => err(format!("no answer within {timeout:?}")),
+            e => err(e.to_string()),
+        })?;
     let status = response.status().as_u16();
     if !(200..300).contains(&status) {
         return Err(err(format!("HTTP {status}")));
@@ -123,40 +131,151 @@ pub fn post_webhook(url: &str, event: &Event, timeout: Duration) -> Result<(), D
     Ok(())
 }
 
-/// Run the hook command (no shell) with the event's JSON on its standard input.
-pub fn run_hook(argv: &[String], event: &Event) -> Result<(), DeliveryError> {
+/// Run the hook command (no shell) with one event's JSON on its standard
+/// input. It runs in a process group of its own, killed whole after `timeout`.
+pub fn run_hook(argv: &[String], json: &str, timeout: Duration) -> Result<(), DeliveryError> {
     let program = argv.first().cloned().unwrap_or_default();
     let err = |reason: String| DeliveryError::Hook {
         program: program.clone(),
         reason,
     };
-    let mut json = serde_json::to_vec(event).map_err(|e| err(e.to_string()))?;
-    json.push(b'\n');
+    let mut input = json.as_bytes().to_vec();
+    input.push(b'\n');
     let mut child = Command::new(&program)
         .args(&argv[1..])
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
+        .process_group(0)
         .spawn()
         .map_err(|e| err(format!("cannot run: {e}")))?;
+    let mut group = Group::new(&child);
     if let Some(mut stdin) = child.stdin.take() {
-        // A hook that ignores its input closes the pipe early: not a failure.
-        let _ = stdin.write_all(&json);
+        // On a thread: a hook that does not read must not block us. A hook
+        // that ignores its input closes the pipe early: not a failure.
+        std::thread::spawn(move || {
+            let _ = stdin.write_all(&input);
+        });
     }
     let started = Instant::now();
     loop {
         match child.try_wait() {
             Ok(Some(s)) if s.success() => return Ok(()),
             Ok(Some(s)) => return Err(err(format!("exited with {s}"))),
-            Ok(None) if started.elapsed() > HOOK_TIMEOUT => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(err(format!("killed after {HOOK_TIMEOUT:?}")));
+            Ok(None) if started.elapsed() > timeout => {
+                group.kill(&mut child);
+                return Err(err(format!("killed after {timeout:?}")));
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(10)),
-            Err(e) => return Err(err(e.to_string())),
+            Err(e) => {
+                group.kill(&mut child);
+                return Err(err(e.to_string()));
+            }
         }
     }
+}
+
+/// Events delivered per call of [`deliver_pending`], at most.
+const DELIVERY_BATCH: usize = 1000;
+
+/// What a round of deliveries did.
+#[derive(Debug, Default)]
+pub struct DeliveryReport {
+    pub delivered: usize,
+    /// Events still waiting (retried by the next round).
+    pub pending: usize,
+    /// The first failure of each target (one per target and round).
+    pub failures: Vec<DeliveryError>,
+}
+
+/// Deliver the events waiting in the store, oldest first, within `budget`
+/// all told. A delivered event is deleted; one that was not stays for the
+/// next round (at least once: an event whose answer came too late may be
+/// delivered again). The first failure of a target ends that target's
+/// deliveries for this round, so a dead endpoint costs one time-out, not
+/// one per event, and events arrive in order. `stop` (a signal) ends the
+/// round at once: the delivery in flight is abandoned, its event kept.
+pub fn deliver_pending(
+    store: &mut Store,
+    config: &EventsConfig,
+    budget: Duration,
+    stop: &AtomicBool,
+) -> Result<DeliveryReport, StoreError> {
+    let mut report = DeliveryReport::default();
+    let rows: Vec<PendingEvent> = store
+        .pending_events(DELIVERY_BATCH)?
+        .into_iter()
+        .filter(|p| match p.target {
+            DeliveryTarget::Webhook => config.webhook.is_some(),
+            DeliveryTarget::Command => config.command.is_some(),
+        })
+        .collect();
+    if rows.is_empty() || stop.load(Ordering::SeqCst) {
+        report.pending = store.pending_count()?;
+        return Ok(report);
+    }
+    let deadline = Instant::now() + budget;
+    let cancel = Arc::new(AtomicBool::new(false));
+    let (tx, rx) = mpsc::channel::<(i64, Result<(), DeliveryError>)>();
+    {
+        let cancel = Arc::clone(&cancel);
+        let webhook = config.webhook.clone();
+        let webhook_timeout = config.webhook_timeout;
+        let command = config.command.clone();
+        // On a thread of its own: the caller waits with the deadline and the
+        // stop flag, never for a hung endpoint.
+        std::thread::spawn(move || {
+            let mut given_up: Vec<DeliveryTarget> = Vec::new();
+            for row in rows {
+                if cancel.load(Ordering::SeqCst) {
+                    break;
+                }
+                if given_up.contains(&row.target) {
+                    continue;
+                }
+                let left = deadline.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    break;
+                }
+                let result = match (row.target, &webhook, &command) {
+                    (DeliveryTarget::Webhook, Some(url), _) => {
+                        post_webhook(url, &row.event, webhook_timeout.min(left))
+                    }
+                    (DeliveryTarget::Command, _, Some(argv)) => {
+                        run_hook(argv, &row.event, HOOK_TIMEOUT.min(left))
+                    }
+                    _ => continue,
+                };
+                if result.is_err() {
+                    given_up.push(row.target);
+                }
+                if tx.send((row.id, result)).is_err() {
+                    break;
+                }
+            }
+        });
+    }
+    let mut delivered = Vec::new();
+    let mut failed = Vec::new();
+    loop {
+        if stop.load(Ordering::SeqCst) || Instant::now() >= deadline {
+            cancel.store(true, Ordering::SeqCst);
+            break;
+        }
+        match rx.recv_timeout(Duration::from_millis(50)) {
+            Ok((id, Ok(()))) => delivered.push(id),
+            Ok((id, Err(e))) => {
+                failed.push((id, e.to_string()));
+                report.failures.push(e);
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    store.settle_deliveries(&delivered, &failed)?;
+    report.delivered = delivered.len();
+    report.pending = store.pending_count()?;
+    Ok(report)
 }
 
 /// One entry of the Atom feed: a change, with its counts when computed.
@@ -197,7 +316,9 @@ pub fn atom_feed(entries: &[FeedEntry], updated: &str, title: &str) -> String {
         out.push_str(&format!("    <title>{}</title>\n", esc(&entry_title)));
         out.push_str(&format!("    <id>{}</id>\n", esc(&id)));
         out.push_str(&format!("    <updated>{}</updated>\n", esc(&c.at)));
-        if let Some(url) = &c.url {
+        // Only http(s) addresses become links: a page can claim any URL
+        // (`javascript:`, `data:`, `file:`), and feed readers follow them.
+        if let Some(url) = c.url.as_deref().filter(|u| is_web_link(u)) {
             out.push_str(&format!(
                 "    <link rel=\"alternate\" href=\"{}\"/>\n",
                 esc(url)
@@ -208,6 +329,15 @@ pub fn atom_feed(entries: &[FeedEntry], updated: &str, title: &str) -> String {
     }
     out.push_str("</feed>\n");
     out
+}
+
+/// Whether an address may be rendered as a link (an `href`): an absolute
+/// http or https URL with a host. Anything else (`javascript:`, `data:`,
+/// `file:`, relative or unparsable addresses) is shown as text at most.
+pub fn is_web_link(url: &str) -> bool {
+    url::Url::parse(url.trim()).is_ok_and(|u| {
+        matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty())
+    })
 }
 
 /// Escape text for XML content and attribute values; drops characters XML 1.0 forbids.
@@ -273,6 +403,21 @@ mod tests {
         );
         assert!(xml.contains("<title>t &amp; t</title>"), "{xml}");
         assert!(!xml.contains('\u{1}'));
+        // Only http(s) addresses become links.
+        let mut bad = entries.clone();
+        for url in [
+            "javascript:alert(1)",
+            " JavaScript:alert(1)",
+            "data:text/html,<script>x</script>",
+            "file:///etc/passwd",
+            "/relative",
+        ] {
+            bad[0].change.url = Some(url.into());
+            let xml = atom_feed(&bad, "2025-12-27T10:00:00Z", "t");
+            assert!(!xml.contains("<link"), "{url}: {xml}");
+        }
+        assert!(is_web_link("http://127.0.0.1:8080/a"));
+        assert!(!is_web_link("mailto:a@x.org"));
         // Well-formed enough for a feed parser.
         let feed = feed_rs::parser::parse(xml.as_bytes()).unwrap();
         assert_eq!(feed.entries.len(), 1);

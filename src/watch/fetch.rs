@@ -2,8 +2,11 @@
 //! gzip, a size limit and a time limit), a scraper command, a folder listing.
 
 use std::io::Read;
+use std::net::{IpAddr, Ipv4Addr};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::mpsc;
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use ureq::Agent;
@@ -30,6 +33,8 @@ pub enum FetchError {
     TooLarge(u64),
     #[error("not a text page (Content-Type {0})")]
     NotText(String),
+    #[error("address refused: {0}")]
+    Forbidden(String),
     #[error("{0}")]
     Other(String),
 }
@@ -70,16 +75,215 @@ pub struct HttpBody {
     pub final_url: String,
 }
 
-/// An agent for all fetches of a pass (it pools connections). Statuses are
-/// answers, not errors, so that they can be recorded.
-pub fn agent() -> Agent {
-    Agent::config_builder()
+/// An agent for the fetches of one source in a pass (it pools connections).
+/// Statuses are answers, not errors, so that they can be recorded. Every
+/// connection it makes — the source's URL, each redirect, each article a
+/// feed links to — goes through `policy` (see [`AddressPolicy`]). No proxy
+/// is used: the addresses checked are the addresses connected.
+pub fn agent(policy: AddressPolicy) -> Agent {
+    let config = Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(MAX_REDIRECTS)
         .max_idle_connections_per_host(8)
-        .build()
-        .new_agent()
+        .proxy(None)
+        .build();
+    Agent::with_parts(
+        config,
+        ureq::unversioned::transport::DefaultConnector::default(),
+        GuardedResolver {
+            inner: ureq::unversioned::resolver::DefaultResolver::default(),
+            policy,
+            home: std::sync::OnceLock::new(),
+        },
+    )
 }
+
+/// Where the fetches of a source may connect.
+///
+/// Public addresses: always. Loopback, private, link-local (cloud metadata
+/// at 169.254.169.254), shared, multicast and reserved addresses: only the
+/// addresses of the host in the source's own configured URL (the operator
+/// chose that machine; its redirects and the articles it links may come
+/// back to it), or any of them with `allow_private = true`. So a feed, a
+/// page or a redirect on the Internet cannot steer fetches to the machine
+/// running track or to its network, and a feed on an intranet host cannot
+/// steer them to the other hosts of that network.
+#[derive(Debug, Clone)]
+pub struct AddressPolicy {
+    /// The source's configured URL (url or feed).
+    pub home: String,
+    /// `allow_private = true`: every address may be reached.
+    pub allow_private: bool,
+}
+
+/// The kind of a non-public address, named in refusals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddressClass {
+    Public,
+    Loopback,
+    Private,
+    LinkLocal,
+    /// Unspecified, multicast, broadcast, shared (CGNAT), documentation, reserved.
+    Special,
+}
+
+impl AddressClass {
+    fn describe(self) -> &'static str {
+        match self {
+            AddressClass::Public => "public",
+            AddressClass::Loopback => "loopback",
+            AddressClass::Private => "private",
+            AddressClass::LinkLocal => "link-local",
+            AddressClass::Special => "special-purpose",
+        }
+    }
+}
+
+/// What kind of address `ip` is. IPv6 forms that embed an IPv4 address
+/// (mapped, compatible, NAT64, 6to4) are judged by that address.
+pub fn classify(ip: IpAddr) -> AddressClass {
+    match ip {
+        IpAddr::V4(v4) => classify_v4(v4),
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return classify_v4(v4);
+            }
+            let seg = v6.segments();
+            if v6.is_loopback() {
+                return AddressClass::Loopback;
+            }
+            if v6.is_unspecified() || v6.is_multicast() {
+                return AddressClass::Special;
+            }
+            // ::a.b.c.d (deprecated compatible form), 64:ff9b::/96 (NAT64)
+            if seg[..6] == [0; 6] || seg[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
+                let o = v6.octets();
+                return classify_v4(Ipv4Addr::new(o[12], o[13], o[14], o[15]));
+            }
+            // 2002::/16: 6to4, the IPv4 address in the next 32 bits.
+            if seg[0] == 0x2002 {
+                let o = v6.octets();
+                return classify_v4(Ipv4Addr::new(o[2], o[3], o[4], o[5]));
+            }
+            match seg[0] {
+                s if s & 0xfe00 == 0xfc00 => AddressClass::Private, // fc00::/7 unique local
+                s if s & 0xffc0 == 0xfe80 => AddressClass::LinkLocal, // fe80::/10
+                s if s & 0xffc0 == 0xfec0 => AddressClass::Private, // fec0::/10 site local
+                0x2001 if seg[1] == 0x0db8 => AddressClass::Special, // documentation
+                _ => AddressClass::Public,
+            }
+        }
+    }
+}
+
+fn classify_v4(ip: Ipv4Addr) -> AddressClass {
+    let o = ip.octets();
+    if ip.is_loopback() {
+        AddressClass::Loopback
+    } else if ip.is_private() {
+        AddressClass::Private
+    } else if ip.is_link_local() {
+        AddressClass::LinkLocal
+    } else if o[0] == 0
+        || ip.is_broadcast()
+        || ip.is_multicast()
+        || o[0] >= 240
+        || (o[0] == 100 && o[1] & 0xc0 == 64) // 100.64.0.0/10 shared (CGNAT)
+        || (o[0] == 192 && o[1] == 0 && o[2] == 0) // 192.0.0.0/24 protocol assignments
+        || ip.is_documentation()
+        || (o[0] == 198 && o[1] & 0xfe == 18)
+    // 198.18.0.0/15 benchmarking
+    {
+        AddressClass::Special
+    } else {
+        AddressClass::Public
+    }
+}
+
+/// Whether a connection to `addrs` (every address a host resolved to) is
+/// allowed: each must be public, or one of `home` (the addresses of the
+/// source's configured host), unless `allow_private`.
+pub fn check_addresses(
+    addrs: &[IpAddr],
+    home: &[IpAddr],
+    allow_private: bool,
+) -> Result<(), FetchError> {
+    if allow_private {
+        return Ok(());
+    }
+    for &ip in addrs {
+        let class = classify(ip);
+        if class != AddressClass::Public && !home.contains(&ip) {
+            return Err(FetchError::Forbidden(format!(
+                "{ip} is a {} address and not the source's own host (allow_private = true allows it)",
+                class.describe()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The resolver of a source's agent: resolves as usual, then applies the
+/// source's [`AddressPolicy`] to every address before any is connected.
+#[derive(Debug)]
+struct GuardedResolver {
+    inner: ureq::unversioned::resolver::DefaultResolver,
+    policy: AddressPolicy,
+    /// The addresses of the configured URL's host, resolved once.
+    home: std::sync::OnceLock<Vec<IpAddr>>,
+}
+
+impl ureq::unversioned::resolver::Resolver for GuardedResolver {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        config: &ureq::config::Config,
+        timeout: ureq::unversioned::transport::NextTimeout,
+    ) -> Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
+        let addrs = self.inner.resolve(uri, config, timeout)?;
+        if self.policy.allow_private {
+            return Ok(addrs);
+        }
+        let ips: Vec<IpAddr> = addrs.iter().map(|a| a.ip()).collect();
+        if ips.iter().all(|ip| classify(*ip) == AddressClass::Public) {
+            return Ok(addrs);
+        }
+        let home = self.home.get_or_init(|| {
+            self.policy
+                .home
+                .parse::<ureq::http::Uri>()
+                .ok()
+                .and_then(|home| self.inner.resolve(&home, config, timeout).ok())
+                .map(|a| a.iter().map(|a| a.ip()).collect())
+                .unwrap_or_default()
+        });
+        match check_addresses(&ips, home, false) {
+            Ok(()) => Ok(addrs),
+            Err(e) => {
+                let reason = match e {
+                    FetchError::Forbidden(reason) => reason,
+                    other => other.to_string(),
+                };
+                Err(ureq::Error::Io(std::io::Error::new(
+                    std::io::ErrorKind::PermissionDenied,
+                    Refused(reason),
+                )))
+            }
+        }
+    }
+}
+
+/// A refusal of the address policy, carried through ureq as an io::Error.
+#[derive(Debug)]
+struct Refused(String);
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Refused {}
 
 /// GET one URL.
 pub fn http_get(agent: &Agent, req: &HttpRequest<'_>) -> Result<HttpResponse, FetchError> {
@@ -124,12 +328,7 @@ pub fn http_get(agent: &Agent, req: &HttpRequest<'_>) -> Result<HttpResponse, Fe
     }
     let charset = content_type.as_deref().and_then(charset_of);
     let final_url = ureq::ResponseExt::get_uri(&response).to_string();
-    let bytes = response
-        .body_mut()
-        .with_config()
-        .limit(req.max_bytes)
-        .read_to_vec()
-        .map_err(|e| map_error(e, req))?;
+    let bytes = read_limited(response.body_mut(), req)?;
     Ok(HttpResponse::Body(HttpBody {
         status,
         bytes,
@@ -141,6 +340,36 @@ pub fn http_get(agent: &Agent, req: &HttpRequest<'_>) -> Result<HttpResponse, Fe
     }))
 }
 
+/// Read a body, decoded (gzip is inflated as it is read), failing as soon as
+/// the decoded bytes pass `max_bytes`: the limit bounds memory whatever the
+/// server sends (a small gzip body may inflate to gigabytes). ureq's own
+/// limit counts the bytes on the wire, so it is lifted here and the decoded
+/// stream is cut instead.
+fn read_limited(body: &mut ureq::Body, req: &HttpRequest<'_>) -> Result<Vec<u8>, FetchError> {
+    let reader = body.with_config().limit(u64::MAX).reader();
+    let mut bytes = Vec::new();
+    reader
+        .take(req.max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| map_io_error(e, req))?;
+    if bytes.len() as u64 > req.max_bytes {
+        return Err(FetchError::TooLarge(req.max_bytes));
+    }
+    Ok(bytes)
+}
+
+/// An error met while reading a body: ureq wraps its own errors in io::Error.
+fn map_io_error(e: std::io::Error, req: &HttpRequest<'_>) -> FetchError {
+    if e.get_ref().is_some_and(|inner| inner.is::<ureq::Error>()) {
+        let inner = e.into_inner().expect("checked");
+        if let Ok(ureq_error) = inner.downcast::<ureq::Error>() {
+            return map_error(*ureq_error, req);
+        }
+        return FetchError::Other("reading the body failed".into());
+    }
+    map_error(ureq::Error::Io(e), req)
+}
+
 fn map_error(e: ureq::Error, req: &HttpRequest<'_>) -> FetchError {
     match e {
         ureq::Error::Timeout(_) => FetchError::Timeout(req.timeout),
@@ -148,6 +377,9 @@ fn map_error(e: ureq::Error, req: &HttpRequest<'_>) -> FetchError {
         ureq::Error::HostNotFound => FetchError::HostNotFound,
         ureq::Error::BodyExceedsLimit(_) => FetchError::TooLarge(req.max_bytes),
         ureq::Error::ConnectionFailed => FetchError::Refused,
+        ureq::Error::Io(io) if io.get_ref().is_some_and(|e| e.is::<Refused>()) => {
+            FetchError::Forbidden(io.get_ref().map(|e| e.to_string()).unwrap_or_default())
+        }
         ureq::Error::Io(io) => match io.kind() {
             std::io::ErrorKind::ConnectionRefused => FetchError::Refused,
             std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => {
@@ -210,7 +442,12 @@ pub fn override_label(
 }
 
 /// Run a scraper command (no shell) and return its standard output. Fails on
-/// a non-zero exit, a time-out (the process is killed) or too much output.
+/// a non-zero exit, a time-out or too much output.
+///
+/// The command runs in a process group of its own, and the whole group is
+/// killed at the deadline: a child that leaves a grandchild holding its
+/// standard output cannot keep the pass waiting. Output is read on threads
+/// and waited for with the same deadline, never past it.
 pub fn run_command(
     argv: &[String],
     timeout: Duration,
@@ -219,44 +456,75 @@ pub fn run_command(
     let (program, args) = argv
         .split_first()
         .ok_or_else(|| FetchError::Other("empty command".into()))?;
+    let deadline = Instant::now() + timeout;
     let mut child = Command::new(program)
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
+        .process_group(0)
         .spawn()
         .map_err(|e| FetchError::Other(format!("cannot run {program}: {e}")))?;
+    let mut group = Group::new(&child);
     let stdout = child.stdout.take().expect("piped");
     let stderr = child.stderr.take().expect("piped");
     // Readers on threads: a full pipe would otherwise block the child forever.
-    let out = std::thread::spawn(move || {
+    let (tx, rx) = mpsc::channel::<Pipe>();
+    let tx_err = tx.clone();
+    std::thread::spawn(move || {
         let mut buf = Vec::new();
         let r = stdout.take(max_bytes + 1).read_to_end(&mut buf);
-        r.map(|_| buf)
+        let _ = tx.send(Pipe::Out(r.map(|_| buf)));
     });
-    let err = std::thread::spawn(move || {
+    std::thread::spawn(move || {
         let mut buf = Vec::new();
         let _ = stderr.take(64 * 1024).read_to_end(&mut buf);
-        buf
+        let _ = tx_err.send(Pipe::Err(buf));
     });
-    let started = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if started.elapsed() >= timeout => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(FetchError::Timeout(timeout));
+    let mut status = None;
+    let mut out: Option<std::io::Result<Vec<u8>>> = None;
+    let mut err: Option<Vec<u8>> = None;
+    loop {
+        if status.is_none() {
+            match child.try_wait() {
+                Ok(s) => status = s,
+                Err(e) => {
+                    group.kill(&mut child);
+                    return Err(FetchError::Other(e.to_string()));
+                }
             }
-            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
-            Err(e) => return Err(FetchError::Other(e.to_string())),
         }
-    };
+        if let Some(Ok(bytes)) = &out
+            && bytes.len() as u64 > max_bytes
+        {
+            group.kill(&mut child);
+            return Err(FetchError::TooLarge(max_bytes));
+        }
+        let failed = status.is_some_and(|s| !s.success());
+        if status.is_some() && out.is_some() && (err.is_some() || !failed) {
+            break;
+        }
+        let now = Instant::now();
+        if now >= deadline {
+            group.kill(&mut child);
+            if status.is_some() && out.is_some() {
+                break; // only stderr was held open
+            }
+            return Err(FetchError::Timeout(timeout));
+        }
+        let wait = (deadline - now).min(Duration::from_millis(20));
+        match rx.recv_timeout(wait) {
+            Ok(Pipe::Out(r)) => out = Some(r),
+            Ok(Pipe::Err(b)) => err = Some(b),
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => std::thread::sleep(wait),
+        }
+    }
+    let status = status.expect("exited");
     let bytes = out
-        .join()
-        .map_err(|_| FetchError::Other("reading output failed".into()))?
+        .expect("read")
         .map_err(|e| FetchError::Other(e.to_string()))?;
-    let stderr = err.join().unwrap_or_default();
+    let stderr = err.unwrap_or_default();
     if !status.success() {
         let first = String::from_utf8_lossy(&stderr)
             .lines()
@@ -267,10 +535,36 @@ pub fn run_command(
             "{program} exited with {status}{first}"
         )));
     }
-    if bytes.len() as u64 > max_bytes {
-        return Err(FetchError::TooLarge(max_bytes));
-    }
     Ok(bytes)
+}
+
+/// What a reader thread of a command got.
+enum Pipe {
+    Out(std::io::Result<Vec<u8>>),
+    Err(Vec<u8>),
+}
+
+/// The process group of a spawned child (its id is the child's pid).
+pub(crate) struct Group {
+    id: Option<rustix::process::Pid>,
+}
+
+impl Group {
+    pub(crate) fn new(child: &std::process::Child) -> Group {
+        Group {
+            id: Some(rustix::process::Pid::from_child(child)),
+        }
+    }
+
+    /// SIGKILL the whole group (the child and whatever it started), then
+    /// reap the child.
+    pub(crate) fn kill(&mut self, child: &mut std::process::Child) {
+        if let Some(id) = self.id.take() {
+            let _ = rustix::process::kill_process_group(id, rustix::process::Signal::KILL);
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+    }
 }
 
 /// A file of a watched folder with its change signature (size and mtime).
@@ -304,6 +598,19 @@ pub fn list_dir(dir: &Path) -> Result<Vec<ListedFile>, FetchError> {
                 error: ingest::InputError::NoArticles { .. },
                 ..
             } => {}
+            // A pipe, socket or device among the files: listed like a file,
+            // so that reading it fails on its own line (without blocking)
+            // and the folder's other files are still taken.
+            Candidate::Problem {
+                name,
+                error: ingest::InputError::NotRegular(_),
+            } => {
+                let path = PathBuf::from(name);
+                let signature = std::fs::symlink_metadata(&path)
+                    .map(|m| format!("special:{}", m.len()))
+                    .unwrap_or_default();
+                files.push(ListedFile { path, signature });
+            }
             Candidate::Problem { name, error } => {
                 return Err(FetchError::Other(format!("{name}: {error}")));
             }
@@ -347,6 +654,57 @@ mod tests {
             override_label(Some("iso-8859-6"), Some("utf-8"), b"x"),
             Some("iso-8859-6".into())
         );
+    }
+
+    #[test]
+    fn address_classes() {
+        let c = |s: &str| classify(s.parse().unwrap());
+        assert_eq!(c("93.184.216.34"), AddressClass::Public);
+        assert_eq!(
+            c("2606:2800:220:1:248:1893:25c8:1946"),
+            AddressClass::Public
+        );
+        assert_eq!(c("127.0.0.1"), AddressClass::Loopback);
+        assert_eq!(c("127.0.0.2"), AddressClass::Loopback);
+        assert_eq!(c("::1"), AddressClass::Loopback);
+        assert_eq!(c("::ffff:127.0.0.1"), AddressClass::Loopback);
+        assert_eq!(c("10.1.2.3"), AddressClass::Private);
+        assert_eq!(c("172.16.0.1"), AddressClass::Private);
+        assert_eq!(c("172.32.0.1"), AddressClass::Public);
+        assert_eq!(c("192.168.1.1"), AddressClass::Private);
+        assert_eq!(c("::ffff:192.168.1.1"), AddressClass::Private);
+        assert_eq!(c("fd00::1"), AddressClass::Private);
+        assert_eq!(c("169.254.169.254"), AddressClass::LinkLocal);
+        assert_eq!(c("fe80::1"), AddressClass::LinkLocal);
+        assert_eq!(c("0.0.0.0"), AddressClass::Special);
+        assert_eq!(c("::"), AddressClass::Special);
+        assert_eq!(c("100.64.0.1"), AddressClass::Special);
+        assert_eq!(c("255.255.255.255"), AddressClass::Special);
+        assert_eq!(c("224.0.0.1"), AddressClass::Special);
+        assert_eq!(c("64:ff9b::a00:1"), AddressClass::Private);
+        assert_eq!(c("2002:7f00:1::"), AddressClass::Loopback);
+    }
+
+    #[test]
+    fn address_policy() {
+        let ip = |s: &str| -> IpAddr { s.parse().unwrap() };
+        let public = [ip("93.184.216.34")];
+        // A source on the Internet reaches the Internet only.
+        assert!(check_addresses(&public, &public, false).is_ok());
+        for bad in ["127.0.0.1", "10.0.0.5", "169.254.169.254", "::1", "0.0.0.0"] {
+            let e = check_addresses(&[ip(bad)], &public, false).unwrap_err();
+            assert!(e.to_string().contains(bad), "{e}");
+        }
+        // One bad address among several is enough to refuse.
+        assert!(check_addresses(&[public[0], ip("127.0.0.1")], &public, false).is_err());
+        // A source on its own private host may come back to it, not elsewhere.
+        let home = [ip("10.0.0.5")];
+        assert!(check_addresses(&[ip("10.0.0.5")], &home, false).is_ok());
+        assert!(check_addresses(&public, &home, false).is_ok());
+        assert!(check_addresses(&[ip("10.0.0.6")], &home, false).is_err());
+        assert!(check_addresses(&[ip("169.254.169.254")], &home, false).is_err());
+        // allow_private lifts it.
+        assert!(check_addresses(&[ip("169.254.169.254")], &public, true).is_ok());
     }
 
     #[test]

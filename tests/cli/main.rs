@@ -6,6 +6,7 @@ mod browser;
 mod common;
 mod diff;
 mod durability;
+mod hostile_fetch;
 mod hostile_input;
 mod hostile_output;
 mod hostile_store;
