@@ -8,4 +8,5 @@ mod diff;
 mod durability;
 mod hostile_input;
 mod hostile_output;
+mod newcomer;
 mod watch;
