@@ -188,9 +188,14 @@ fn claims_section(h: &mut String, report: &DiffReport, dir: &str) {
 /// A slot change with each side's words isolated, so Arabic values keep
 /// their order inside the English description.
 fn change_html(ch: &crate::claims::compare::SlotChange) -> String {
-    super::term::describe_change_with(ch, |s| {
+    let parts = super::term::describe_change_with(ch, |s| {
         format!(r#"<bdi dir="auto">{}</bdi>"#, esc(&slot_text(s)))
-    })
+    });
+    match (parts.from, parts.to) {
+        (Some(from), Some(to)) => format!("{}: {from} → {to}", parts.what),
+        (Some(one), None) | (None, Some(one)) => format!("{}: {one}", parts.what),
+        (None, None) => parts.what,
+    }
 }
 
 fn op_class(op: Op) -> &'static str {
