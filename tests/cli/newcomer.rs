@@ -237,3 +237,155 @@ fn word_markers_in_arabic_rows_stay_whole() {
         assert!(old > new, "{para:?}: {shown}");
     }
 }
+
+/// The claims table of an HTML report (from its start to `</table>`).
+fn claims_table(html: &str) -> &str {
+    let start = html
+        .find(r#"<table class="claimtab""#)
+        .expect("a claims table");
+    &html[start..start + html[start..].find("</table>").unwrap()]
+}
+
+/// What the HTML report's claims table says: row classes and labels are the
+/// contract's status names, each with a colour; the columns are headed with
+/// the two sides; an RTL article's first side is on the right; the view
+/// switches show which view is on.
+#[test]
+fn html_report_claims_use_the_contract_names_and_name_both_sides() {
+    let ws = Workspace::new();
+    ws.add(&[s(&fixture("seeds"))]);
+    ws.add(&["--key", SEED_000, s(&fixture("edits/000_v2.txt"))]);
+    let from_ref = format!("{SEED_000}@1");
+    let report = ws.path("articles.html");
+    ws.track()
+        .args([
+            "diff",
+            "--format",
+            "html",
+            "-o",
+            s(&report),
+            &from_ref,
+            SEED_004,
+        ])
+        .assert()
+        .code(1);
+    let html = std::fs::read_to_string(&report).unwrap();
+    let table = claims_table(&html);
+    let contract = [
+        "added",
+        "removed",
+        "changed",
+        "reworded",
+        "shared",
+        "conflicting",
+        "only_from",
+        "only_to",
+    ];
+    let mut seen = std::collections::BTreeSet::new();
+    for row in table.split(r#"<tr class="claim "#).skip(1) {
+        let status = &row[..row.find('"').unwrap()];
+        assert!(
+            contract.contains(&status),
+            "class {status:?} is not a contract status"
+        );
+        // The label is the status too.
+        assert!(
+            row.contains(&format!(r#"<th dir="ltr">{status}<"#)),
+            "row {status} labelled otherwise: {}",
+            &row[..row.len().min(200)]
+        );
+        seen.insert(status.to_string());
+    }
+    for status in ["only_from", "only_to", "conflicting"] {
+        assert!(seen.contains(status), "no {status} row: {seen:?}");
+        assert!(
+            html.contains(&format!("tr.claim.{status}")),
+            "no colour for {status} rows"
+        );
+    }
+    // Column headings name both articles.
+    let head = &table[..table.find("</thead>").expect("column headings")];
+    for name in [
+        from_ref.as_str(),
+        &format!("{SEED_004}@1"),
+        "first",
+        "second",
+    ] {
+        assert!(head.contains(name), "{name} not in the headings: {head}");
+    }
+
+    // Two versions: the headings give each version and its date.
+    let v = ws.json_any(&["diff", "--format", "json", SEED_000]);
+    let report = ws.path("versions.html");
+    ws.track()
+        .args(["diff", "--format", "html", "-o", s(&report), SEED_000])
+        .assert()
+        .code(1);
+    let html = std::fs::read_to_string(&report).unwrap();
+    let table = claims_table(&html);
+    let head = &table[..table.find("</thead>").expect("column headings")];
+    for side in ["from", "to"] {
+        let reference = format!(
+            "{}@{}",
+            v[side]["key"].as_str().unwrap(),
+            v[side]["version"]
+        );
+        let date = v[side]["fetched_at"].as_str().unwrap();
+        for needle in [reference.as_str(), date] {
+            assert!(
+                head.contains(needle),
+                "{needle} not in the headings: {head}"
+            );
+        }
+    }
+    // The article is Arabic (a text scrape: no declared dir): both tables put
+    // the first side on the right, the side-by-side headings first side first.
+    assert!(
+        table.starts_with(r#"<table class="claimtab" dir="rtl""#),
+        "{table:.80}"
+    );
+    let side = &html[html.find(r#"<table class="side""#).unwrap()..];
+    assert!(
+        side.starts_with(r#"<table class="side" dir="rtl""#),
+        "{side:.80}"
+    );
+    let first_th = &side[side.find("<th").unwrap()..];
+    assert!(
+        first_th[..first_th.find("</th>").unwrap()].contains(&format!("{SEED_000}@1")),
+        "{side:.300}"
+    );
+
+    // In a browser: the first side's cell is right of the second's, and the
+    // switch of the view that is on looks different from the other.
+    let Some(browser) = crate::browser::chromium() else {
+        eprintln!("NOTE: chromium not found; the layout was not checked in a browser");
+        return;
+    };
+    let csp_start = html
+        .find("<meta http-equiv=\"Content-Security-Policy\"")
+        .unwrap();
+    let csp_end = csp_start + html[csp_start..].find('>').unwrap() + 1;
+    let probe = r#"<script>
+const bg = (id) => getComputedStyle(document.querySelector(`label[for="${id}"]`)).backgroundColor;
+const before = [bg('view-inline'), bg('view-side')];
+document.getElementById('view-side').checked = true;
+const after = [bg('view-inline'), bg('view-side')];
+document.body.setAttribute('data-active-shown', String(before[0] !== before[1] && after[0] === before[1] && after[1] === before[0]));
+const cells = document.querySelector('table.side tbody tr.edited').querySelectorAll('td');
+const [a, b] = [cells[0].getBoundingClientRect(), cells[1].getBoundingClientRect()];
+document.body.setAttribute('data-first-right', String(a.width > 0 && a.left > b.left));
+</script>"#;
+    let measured = format!("{}{}", &html[..csp_start], &html[csp_end..])
+        .replace("</body>", &format!("{probe}</body>"));
+    let harness = ws.path("harness.html");
+    std::fs::write(&harness, measured).unwrap();
+    let dom = crate::browser::dump_dom(&browser, &harness, &ws.path("profile"));
+    assert!(
+        dom.contains(r#"data-active-shown="true""#),
+        "the active view switch looks like the other"
+    );
+    assert!(
+        dom.contains(r#"data-first-right="true""#),
+        "the old version is not on the right in the side-by-side view"
+    );
+}
