@@ -253,20 +253,16 @@ fn cross_outlet(store: &Store) -> Result<(), CliError> {
         } else {
             "= shared"
         };
-        let changes: Vec<String> = row
-            .changes
-            .iter()
-            .map(track::report::describe_change)
-            .collect();
-        writeln!(
-            out,
-            "{label}{}",
-            if changes.is_empty() {
-                String::new()
-            } else {
-                format!(": {}", changes.join("; "))
+        writeln!(out, "{label}")?;
+        // Each value on its own labelled line: `old → new` on one line reads
+        // backwards in a bidi terminal when the values are Arabic.
+        let labels = [format!("in {SEED_000}"), format!("in {SEED_004}")];
+        for change in &row.changes {
+            let lines = track::report::describe_change(change, [&labels[0], &labels[1]]);
+            for (i, line) in lines.iter().enumerate() {
+                writeln!(out, "{}{line}", if i == 0 { "  " } else { "    " })?;
             }
-        )?;
+        }
         for side in [&row.from, &row.to].into_iter().flatten() {
             writeln!(out, "    #{}: {}", side.sentence, side.text)?;
         }

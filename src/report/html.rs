@@ -23,8 +23,12 @@ header h1 { font-size: 1.1rem; margin: 0 0 .4rem; }
 header dl { display: grid; grid-template-columns: max-content 1fr; gap: .1rem 1rem; margin: 0; font-size: .9rem; }
 header dt { color: var(--muted); }
 .summary { margin: .5rem 0 0; font-weight: 600; }
-.views { padding: .5rem 1.5rem; }
-.views label { margin-inline-end: 1rem; cursor: pointer; }
+.views { padding: .5rem 1.5rem; display: flex; gap: .5rem; }
+.views label { cursor: pointer; padding: .2rem .8rem; border: 1px solid #d0d7de; border-radius: 6px; color: var(--muted); }
+.views label:hover { background: #f3f4f6; }
+#view-inline:checked ~ .views label[for="view-inline"], #view-side:checked ~ .views label[for="view-side"] { background: #0969da; border-color: #0969da; color: #fff; font-weight: 600; }
+#view-inline:focus-visible ~ .views label[for="view-inline"], #view-side:focus-visible ~ .views label[for="view-side"] { outline: 2px solid #0969da; outline-offset: 2px; }
+.switch { position: absolute; opacity: 0; width: 1px; height: 1px; margin: 0; }
 main { padding: 0 1.5rem 2rem; }
 #view-inline:checked ~ main .side, #view-side:checked ~ main .inline { display: none; }
 .row { margin: .35rem 0; padding: .3rem .6rem; border-inline-start: 4px solid transparent; }
@@ -40,11 +44,14 @@ ins { background: var(--ins-strong); text-decoration: none; }
 .gap { color: var(--muted); font-size: .85rem; margin: .5rem 0; }
 table.side { width: 100%; border-collapse: collapse; table-layout: fixed; }
 table.side td { vertical-align: top; width: 50%; padding: .3rem .6rem; border-bottom: 1px solid #eaeef2; unicode-bidi: plaintext; }
-table.side th { text-align: start; font-weight: 600; padding: .3rem .6rem; vertical-align: top; }
+table.side th, table.claimtab thead th { text-align: start; font-weight: 600; padding: .3rem .6rem; vertical-align: top; border-bottom: 2px solid #d0d7de; }
+thead .note { font-weight: 400; font-size: .8rem; color: var(--muted); }
+table.claimtab tbody .note { font-weight: 400; font-size: .9rem; }
 table.claimtab { width: 100%; border-collapse: collapse; table-layout: fixed; }
 table.claimtab td { vertical-align: top; padding: .3rem .6rem; border-bottom: 1px solid #eaeef2; unicode-bidi: plaintext; }
-table.claimtab th { text-align: start; font-weight: 600; padding: .3rem .6rem; vertical-align: top; width: 22rem; }
-table.claimtab th bdi { white-space: nowrap; }
+table.claimtab th { text-align: start; font-weight: 600; padding: .3rem .6rem; vertical-align: top; }
+table.claimtab .what { width: 22rem; }
+table.claimtab tbody th bdi { white-space: nowrap; }
 tr.claim.changed, tr.claim.conflicting { background: #fff8c5; }
 tr.claim.added, tr.claim.only_to { background: var(--ins); }
 tr.claim.removed, tr.claim.only_from { background: var(--del); }
@@ -100,7 +107,11 @@ pub fn render(report: &DiffReport, context: usize, out: &mut dyn Write) -> io::R
         "two versions"
     };
     let _ = write!(h, "<dt>mode</dt><dd>{mode}</dd>");
-    for (label, side) in [("from", &report.from), ("to", &report.to)] {
+    let (from_label, to_label) = match report.mode {
+        Mode::Versions => ("from", "to"),
+        Mode::Articles => ("first", "second"),
+    };
+    for (label, side) in [(from_label, &report.from), (to_label, &report.to)] {
         let _ = write!(
             h,
             r#"<dt>{label}</dt><dd><bdi>{}</bdi> · {} · <code>{}</code>{}</dd>"#,
@@ -118,7 +129,7 @@ pub fn render(report: &DiffReport, context: usize, out: &mut dyn Write) -> io::R
         r#"</dl>
 <p class="summary">{}</p>
 </header>
-<input type="radio" name="view" id="view-inline" checked hidden><input type="radio" name="view" id="view-side" hidden>
+<input type="radio" name="view" id="view-inline" class="switch" checked><input type="radio" name="view" id="view-side" class="switch">
 <nav class="views" dir="ltr"><label for="view-inline">Inline</label><label for="view-side">Side by side</label></nav>
 <main>
 "#,
@@ -143,12 +154,16 @@ pub fn render(report: &DiffReport, context: usize, out: &mut dyn Write) -> io::R
             }
         }
     }
-    let (left, right) = (esc(&report.from.reference()), esc(&report.to.reference()));
+    // The first side where a reader of the article starts: on the right in
+    // an RTL article.
+    let table_dir = report.layout_dir();
     let _ = write!(
         h,
         r#"</section>
-<table class="side" dir="ltr"><thead><tr><th><bdi>{left}</bdi></th><th><bdi>{right}</bdi></th></tr></thead><tbody>
-"#
+<table class="side" dir="{table_dir}"><thead><tr>{}{}</tr></thead><tbody>
+"#,
+        side_heading(report, First),
+        side_heading(report, Second),
     );
     for row in &report.sentences {
         side_row(&mut h, row, dir);
@@ -158,6 +173,8 @@ pub fn render(report: &DiffReport, context: usize, out: &mut dyn Write) -> io::R
 }
 
 /// The claim summary, before the text diff.
+/// Its table, like the side-by-side one, puts the first side where a reader
+/// of the article starts: on the right in an RTL article.
 fn claims_section(h: &mut String, report: &DiffReport, dir: &str) {
     let rows: Vec<&ClaimChange> = report
         .claims
@@ -167,16 +184,28 @@ fn claims_section(h: &mut String, report: &DiffReport, dir: &str) {
     if rows.is_empty() {
         return;
     }
-    h.push_str("<section class=\"claims\"><h2 dir=\"ltr\">Claims</h2>\n<table class=\"claimtab\" dir=\"ltr\"><tbody>\n");
+    let _ = write!(
+        h,
+        r#"<section class="claims"><h2 dir="ltr">Claims</h2>
+<table class="claimtab" dir="{}"><thead><tr><th class="what" dir="ltr">claim</th>{}{}</tr></thead><tbody>
+"#,
+        report.layout_dir(),
+        side_heading(report, First),
+        side_heading(report, Second),
+    );
     for c in rows {
-        let status = format!("{:?}", c.status).to_lowercase();
-        let changes: Vec<String> = c.changes.iter().map(change_html).collect();
+        let status = status_name(c.status);
+        let changes: Vec<String> = c
+            .changes
+            .iter()
+            .map(|ch| change_html(ch, report.mode))
+            .collect();
         let side = |s: &Option<crate::claims::compare::ClaimSide>| {
             s.as_ref().map(|s| esc(&s.text)).unwrap_or_default()
         };
         let _ = writeln!(
             h,
-            r#"<tr class="claim {status}"><th>{status}<div class="note">{}</div></th><td dir="{dir}">{}</td><td dir="{dir}">{}</td></tr>"#,
+            r#"<tr class="claim {status}"><th dir="ltr">{status}<div class="note">{}</div></th><td dir="{dir}">{}</td><td dir="{dir}">{}</td></tr>"#,
             changes.join("<br>"),
             side(&c.from),
             side(&c.to)
@@ -185,12 +214,74 @@ fn claims_section(h: &mut String, report: &DiffReport, dir: &str) {
     h.push_str("</tbody></table></section>\n");
 }
 
-/// A slot change with each side's words isolated, so Arabic values keep
-/// their order inside the English description.
-fn change_html(ch: &crate::claims::compare::SlotChange) -> String {
-    super::term::describe_change_with(ch, |s| {
+/// A slot change: what changed, then each side's value on its own labelled
+/// line (`was` / `now`, `first` / `second`), isolated so Arabic values keep
+/// their order and the old one reads first whatever the table's direction.
+fn change_html(ch: &crate::claims::compare::SlotChange, mode: Mode) -> String {
+    let parts = super::term::describe_change_with(ch, |s| {
         format!(r#"<bdi dir="auto">{}</bdi>"#, esc(&slot_text(s)))
-    })
+    });
+    let labels = match mode {
+        Mode::Versions => ["was", "now"],
+        Mode::Articles => ["first", "second"],
+    };
+    let mut h = esc(&parts.what);
+    for (label, value) in labels.iter().zip([parts.from, parts.to]) {
+        if let Some(value) = value {
+            let _ = write!(h, "<br>{label}: {value}");
+        }
+    }
+    h
+}
+
+/// A claim status as the JSON contract spells it (`only_from`), for the
+/// row's class and label.
+fn status_name(status: Status) -> &'static str {
+    match status {
+        Status::Added => "added",
+        Status::Removed => "removed",
+        Status::Changed => "changed",
+        Status::Reworded => "reworded",
+        Status::Unchanged => "unchanged",
+        Status::Shared => "shared",
+        Status::Conflicting => "conflicting",
+        Status::OnlyFrom => "only_from",
+        Status::OnlyTo => "only_to",
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Which {
+    First,
+    Second,
+}
+use Which::{First, Second};
+
+/// A column heading naming one side: `from k@1`, with its date (versions),
+/// or `first` / `second` with the outlet's site and date (two articles).
+fn side_heading(report: &DiffReport, which: Which) -> String {
+    let (side, label) = match (which, report.mode) {
+        (First, Mode::Versions) => (&report.from, "from"),
+        (Second, Mode::Versions) => (&report.to, "to"),
+        (First, Mode::Articles) => (&report.from, "first"),
+        (Second, Mode::Articles) => (&report.to, "second"),
+    };
+    let mut note = Vec::new();
+    if report.mode == Mode::Articles
+        && let Some(host) = side
+            .url
+            .as_deref()
+            .and_then(|u| url::Url::parse(u).ok())
+            .and_then(|u| u.host_str().map(str::to_string))
+    {
+        note.push(format!("<bdi>{}</bdi>", esc(&host)));
+    }
+    note.push(esc(&side.fetched_at));
+    format!(
+        r#"<th dir="ltr">{label} <bdi>{}</bdi><div class="note">{}</div></th>"#,
+        esc(&side.reference()),
+        note.join(" · ")
+    )
 }
 
 fn op_class(op: Op) -> &'static str {
@@ -299,7 +390,29 @@ pub(crate) fn esc(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::esc;
+    use super::{esc, status_name};
+    use crate::claims::compare::Status;
+
+    #[test]
+    fn status_names_are_the_contracts() {
+        for status in [
+            Status::Added,
+            Status::Removed,
+            Status::Changed,
+            Status::Reworded,
+            Status::Unchanged,
+            Status::Shared,
+            Status::Conflicting,
+            Status::OnlyFrom,
+            Status::OnlyTo,
+        ] {
+            assert_eq!(
+                serde_json::to_value(status).unwrap(),
+                status_name(status),
+                "{status:?}"
+            );
+        }
+    }
 
     #[test]
     fn escapes_markup() {

@@ -217,6 +217,32 @@ impl DiffReport {
             .unwrap_or("auto")
     }
 
+    /// The direction to lay columns out in (which side comes first): the
+    /// article's declared `dir`, else that of most of its letters (a text
+    /// scrape declares none), so an Arabic article reads from the right.
+    pub fn layout_dir(&self) -> &'static str {
+        match self.dir() {
+            "rtl" => return "rtl",
+            "ltr" => return "ltr",
+            _ => {}
+        }
+        let (mut rtl, mut ltr) = (0usize, 0usize);
+        let texts = self
+            .sentences
+            .iter()
+            .flat_map(|r| [&r.from, &r.to])
+            .flatten()
+            .map(|u| u.text.as_str());
+        for c in texts.flat_map(str::chars) {
+            if is_rtl_letter(c) {
+                rtl += 1;
+            } else if c.is_alphabetic() {
+                ltr += 1;
+            }
+        }
+        if rtl > ltr { "rtl" } else { "ltr" }
+    }
+
     /// One line of counts, e.g. `1 edited, 1 added · 24 unchanged`.
     pub fn summary(&self) -> String {
         let c = &self.counts;
@@ -257,6 +283,13 @@ impl DiffReport {
             ),
         }
     }
+}
+
+/// Letters of the scripts written right to left (Hebrew, Arabic, Syriac,
+/// Thaana, N'Ko and their presentation forms).
+fn is_rtl_letter(c: char) -> bool {
+    matches!(c, '\u{0590}'..='\u{08FF}' | '\u{FB1D}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}')
+        && c.is_alphabetic()
 }
 
 /// A row to show, or a run of unchanged rows folded away.

@@ -209,6 +209,11 @@ fn render_claims(report: &DiffReport, p: &Painter, out: &mut dyn Write) -> io::R
         visible_line(&report.from.reference()).into_owned(),
         visible_line(&report.to.reference()).into_owned(),
     );
+    let labels: [String; 2] = match report.mode {
+        Mode::Versions => ["was".into(), "now".into()],
+        Mode::Articles => [format!("in {from_name}"), format!("in {to_name}")],
+    };
+    let labels = [labels[0].as_str(), labels[1].as_str()];
     let line = match report.mode {
         Mode::Versions => format!(
             "claims: {} changed, {} added, {} removed, {} reworded · {} unchanged",
@@ -242,7 +247,12 @@ fn render_claims(report: &DiffReport, p: &Painter, out: &mut dyn Write) -> io::R
                     ("≠", RED)
                 };
                 for ch in &c.changes {
-                    writeln!(out, "{} {}", p.paint(style, mark), describe_change(ch))?;
+                    let mut lines = describe_change(ch, labels).into_iter();
+                    let what = lines.next().unwrap_or_default();
+                    writeln!(out, "{} {what}", p.paint(style, mark))?;
+                    for value in lines {
+                        writeln!(out, "    {value}")?;
+                    }
                 }
                 writeln!(out, "{}", p.paint(DIM, &side(&from_name, &c.from)))?;
                 writeln!(out, "{}", p.paint(DIM, &side(&to_name, &c.to)))?;
@@ -292,35 +302,49 @@ fn render_claims(report: &DiffReport, p: &Painter, out: &mut dyn Write) -> io::R
     Ok(())
 }
 
-/// One line for a slot change: `quantity update: نحو 2000 جندي → نحو 2300 جندي`
-/// (control characters shown as escapes).
-pub fn describe_change(ch: &SlotChange) -> String {
-    visible_line(&describe_change_with(ch, slot_text)).into_owned()
+/// A slot change for people, in lines: what changed (`quantity update`), then
+/// each side's value on its own line after its label (`was: نحو 2000 جندي`,
+/// `now: نحو 2300 جندي`), the first side first. Labels are padded to one
+/// width; control characters are shown as escapes.
+///
+/// Never `old → new` on one line: a terminal that applies the Unicode bidi
+/// algorithm lays an Arabic value, the arrow and the next Arabic value out as
+/// one right-to-left run, so read left to right the line says the reverse of
+/// the change. On lines of their own, each starting with a Latin label, the
+/// order is the lines' order in every terminal.
+pub fn describe_change(ch: &SlotChange, labels: [&str; 2]) -> Vec<String> {
+    let parts = describe_change_with(ch, slot_text);
+    let width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+    let mut lines = vec![visible_line(&parts.what).into_owned()];
+    for (label, value) in labels.iter().zip([parts.from, parts.to]) {
+        if let Some(value) = value {
+            let label = format!("{label}:");
+            lines.push(visible_line(&format!("{label:<w$} {value}", w = width + 1)).into_owned());
+        }
+    }
+    lines
 }
 
-/// A slot change described with each side's value rendered by `side` (plain
-/// text here, isolated HTML in the report).
-pub(crate) fn describe_change_with(ch: &SlotChange, side: impl Fn(&Slot) -> String) -> String {
-    let text = |s: &Option<Slot>| s.as_ref().map(&side).unwrap_or_default();
-    match (&ch.from, &ch.to) {
+/// A slot change in parts: what changed, and each side's value (rendered by
+/// `side`: plain text here, isolated HTML in the report).
+pub(crate) struct ChangeParts {
+    /// `quantity update`, `entity roles_swapped`.
+    pub what: String,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+pub(crate) fn describe_change_with(ch: &SlotChange, side: impl Fn(&Slot) -> String) -> ChangeParts {
+    let what = format!("{} {}", ch.slot, ch.kind);
+    let (from, to) = (ch.from.as_ref().map(&side), ch.to.as_ref().map(&side));
+    match (from, to) {
         // The agent of each claim is acted on in the other: say both ways.
-        (Some(_), Some(_)) if ch.kind == "roles_swapped" => format!(
-            "{} {}: {x} on {y} → {y} on {x}",
-            ch.slot,
-            ch.kind,
-            x = text(&ch.from),
-            y = text(&ch.to)
-        ),
-        (Some(_), Some(_)) => format!(
-            "{} {}: {} → {}",
-            ch.slot,
-            ch.kind,
-            text(&ch.from),
-            text(&ch.to)
-        ),
-        (None, Some(_)) => format!("{} {}: {}", ch.slot, ch.kind, text(&ch.to)),
-        (Some(_), None) => format!("{} {}: {}", ch.slot, ch.kind, text(&ch.from)),
-        (None, None) => format!("{} {}", ch.slot, ch.kind),
+        (Some(x), Some(y)) if ch.kind == "roles_swapped" => ChangeParts {
+            what,
+            from: Some(format!("{x} on {y}")),
+            to: Some(format!("{y} on {x}")),
+        },
+        (from, to) => ChangeParts { what, from, to },
     }
 }
 

@@ -11,7 +11,7 @@ use std::process::Command;
 use crate::common::*;
 use crate::diff::hostile_pair;
 
-fn chromium() -> Option<PathBuf> {
+pub(crate) fn chromium() -> Option<PathBuf> {
     ["chromium", "chromium-browser", "google-chrome"]
         .iter()
         .find_map(|name| {
@@ -22,7 +22,7 @@ fn chromium() -> Option<PathBuf> {
 }
 
 /// The DOM after the page loaded (and ran whatever it was allowed to run).
-fn dump_dom(browser: &Path, page: &Path, profile: &Path) -> String {
+pub(crate) fn dump_dom(browser: &Path, page: &Path, profile: &Path) -> String {
     let out = Command::new(browser)
         .args([
             "--headless",

@@ -200,7 +200,9 @@ fn two_outlets_with_roles_swapped() {
     let (code, out, _) = ws.run(&["diff", "a", "b"]);
     assert_eq!(code, 1);
     assert!(
-        out.contains("entity roles_swapped: مصر on السودان → السودان on مصر"),
+        out.contains(
+            "≠ entity roles_swapped\n    in a@1: مصر on السودان\n    in b@1: السودان on مصر\n"
+        ),
         "{out}"
     );
     let v = ws.json_any(&["diff", "--format", "json", "a", "b"]);

@@ -10,4 +10,5 @@ mod hostile_fetch;
 mod hostile_input;
 mod hostile_output;
 mod hostile_store;
+mod newcomer;
 mod watch;
