@@ -484,6 +484,9 @@ fn build(raw: RawFile, base: &Path, line_of: &dyn Fn(usize) -> usize) -> Result<
         let key = match &s.key {
             None => None,
             Some(k) if k.get_ref().trim().is_empty() => return Err(problem(k, "empty key")),
+            Some(k) if let Err(e) = crate::text::visible::check_key("key", k.get_ref()) => {
+                return Err(problem(k, e.to_string()));
+            }
             Some(k) if matches!(target, Target::Feed(_) | Target::Dir(_)) => {
                 return Err(problem(
                     k,

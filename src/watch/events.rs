@@ -342,6 +342,9 @@ pub fn is_web_link(url: &str) -> bool {
 
 /// Escape text for XML content and attribute values; drops characters XML 1.0 forbids.
 pub fn esc(s: &str) -> String {
+    // Controls (illegal in XML, or able to reorder or forge a reader's
+    // display) are shown as escapes first, as in every human output.
+    let s = crate::text::visible::visible(s);
     let mut out = String::with_capacity(s.len());
     for ch in s.chars() {
         match ch {
@@ -389,7 +392,7 @@ mod tests {
                 url: Some("https://x.org/?a=1&b=\"2\"".into()),
                 version: 2,
                 previous: Some(1),
-                title: Some("<script>alert(1)</script>\u{1}".into()),
+                title: Some("<script>alert(1)</script>\u{1}\u{1b}[2J\u{9b}\u{202e}".into()),
                 source: None,
             },
             counts: Some(Counts::default()),
@@ -402,7 +405,8 @@ mod tests {
             "{xml}"
         );
         assert!(xml.contains("<title>t &amp; t</title>"), "{xml}");
-        assert!(!xml.contains('\u{1}'));
+        assert!(!xml.contains(['\u{1}', '\u{1b}', '\u{9b}', '\u{202e}']));
+        assert!(xml.contains("\\x1b[2J\\u{9b}\\u{202e}"), "{xml}");
         // Only http(s) addresses become links.
         let mut bad = entries.clone();
         for url in [

@@ -244,3 +244,21 @@ fn usage_errors_show_hostile_arguments_visibly() {
         assert!(err.contains("\\u{"), "{err}");
     }
 }
+
+#[test]
+fn a_sources_file_key_with_control_characters_is_refused_at_load() {
+    let ws = Workspace::new();
+    let config = ws.path("sources.toml");
+    std::fs::write(
+        &config,
+        "[[source]]\nname = \"c\"\ncommand = [\"true\"]\nkey = \"story\\u001b[2J\"\n",
+    )
+    .unwrap();
+    let (code, out, err) = ws.run(&["check", "--config", s(&config)]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("sources.toml") && err.contains("control character"),
+        "{err}"
+    );
+    assert!(!err.contains('\u{1b}') && !out.contains('\u{1b}'), "{err}");
+}
