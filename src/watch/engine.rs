@@ -758,12 +758,26 @@ fn apply(
     let outcome = match result {
         Err(reason) => fail(&mut item, src, schedule, at, reason),
         Ok(Got::NotModified) => {
-            if let Some(key) = &item.key {
-                let origin = item.url.clone().unwrap_or_else(|| src.target.describe());
-                batch.observe_unchanged(key, &at_s, Some(&origin))?;
+            let observed = match &item.key {
+                Some(key) => {
+                    let origin = item.url.clone().unwrap_or_else(|| src.target.describe());
+                    batch
+                        .observe_unchanged(key, &at_s, Some(&origin))
+                        .map(|_| ())
+                }
+                None => Ok(()),
+            };
+            match observed {
+                // The clock went back: nothing recorded, a failed check.
+                Err(e @ StoreError::OutOfOrder { .. }) => {
+                    fail(&mut item, src, schedule, at, e.to_string())
+                }
+                Err(e) => return Err(e),
+                Ok(()) => {
+                    succeed(&mut item, src, schedule, at, "304 not modified".into());
+                    Outcome::NotModified
+                }
             }
-            succeed(&mut item, src, schedule, at, "304 not modified".into());
-            Outcome::NotModified
         }
         Ok(Got::Links {
             links,
@@ -841,7 +855,19 @@ fn apply(
             }
             item.suspect = None;
             item.suspect_count = 0;
-            let recorded = batch.record(&p.scrape(at, &origin))?;
+            let recorded = match batch.record(&p.scrape(at, &origin)) {
+                // Before the article's latest observation (the clock went
+                // back, or a later scrape was added by hand): history stays
+                // in time order; a failed check.
+                Err(e @ StoreError::OutOfOrder { .. }) => {
+                    item.key.get_or_insert_with(|| p.key.clone());
+                    let o = fail(&mut item, src, schedule, at, e.to_string());
+                    push(checked, &src.name, &item, o);
+                    batch.save_watch_item(&item)?;
+                    return Ok(());
+                }
+                other => other?,
+            };
             item.key.get_or_insert_with(|| p.key.clone());
             let previous = current.map(|c| c.version);
             let (outcome, kind) = match recorded {

@@ -1,0 +1,242 @@
+//! Which text a bare `KEY` means (the current one: after a revert, an older
+//! version), and history kept in time order.
+
+use std::fs;
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+use crate::common::*;
+
+const V1: &str =
+    "Officials said 12 people were hurt in the blast.\n\nThe ministry gave no further details.\n";
+const V2: &str =
+    "Officials said 15 people were hurt in the blast.\n\nThe ministry gave no further details.\n";
+const V3: &str = "Officials said 12 people were hurt in the blast.\n\nThe ministry gave no further details.\n\nAn inquiry was opened on Monday.\n";
+
+/// Write a scrape into the workspace.
+fn scrape(ws: &Workspace, name: &str, text: &str) -> PathBuf {
+    let path = ws.path(name);
+    fs::write(&path, text).unwrap();
+    path
+}
+
+/// Add a text as an observation of `story` at `at`.
+fn add_at(ws: &Workspace, name: &str, text: &str, at: &str) -> String {
+    let path = scrape(ws, name, text);
+    ws.add(&["--key", "story", "--at", at, s(&path)])
+}
+
+/// `story`: v1, v2, then v1's text again (a revert).
+fn reverted() -> Workspace {
+    let ws = Workspace::new();
+    assert_eq!(
+        add_at(&ws, "a.txt", V1, "2025-12-25T10:00:00Z"),
+        "new article story (v1)\n"
+    );
+    assert_eq!(
+        add_at(&ws, "b.txt", V2, "2025-12-25T11:00:00Z"),
+        "story: new version v2\n"
+    );
+    assert_eq!(
+        add_at(&ws, "c.txt", V1, "2025-12-25T12:00:00Z"),
+        "story: reverted to v1\n"
+    );
+    ws
+}
+
+fn show(ws: &Workspace, reference: &str) -> String {
+    let (code, out, err) = ws.run(&["show", reference]);
+    assert_eq!(code, 0, "show {reference}: {err}");
+    out
+}
+
+#[test]
+fn a_bare_key_is_the_current_text_after_a_revert() {
+    let ws = reverted();
+    // KEY is the current text; KEY@-N walks back through the states.
+    assert_eq!(show(&ws, "story"), V1);
+    assert_eq!(show(&ws, "story@-1"), V2);
+    assert_eq!(show(&ws, "story@-2"), V1);
+    assert_eq!(show(&ws, "story@2"), V2);
+    let (code, out, err) = ws.run(&["show", "story@-3"]);
+    assert_eq!((code, out.as_str()), (2, ""), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("story@-3") && err.contains("2 time"), "{err}");
+
+    // show --format json says it is the current text.
+    let json = ws.json(&["show", "story", "--format", "json"]);
+    assert_eq!(json["version"], 1);
+    assert_eq!(json["current"], true);
+
+    // claims of KEY: the current text's (12, not 15).
+    let claims = ws.json(&["claims", "story", "--format", "json"]);
+    assert!(claims.to_string().contains("12"), "{claims}");
+    assert!(!claims.to_string().contains("15"), "{claims}");
+}
+
+#[test]
+fn diff_of_a_bare_key_is_the_revert_itself() {
+    let ws = reverted();
+    let (code, out, err) = ws.run(&["diff", "story"]);
+    assert_eq!(code, 1, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("from   story@2 "), "{out}");
+    assert!(
+        lines[1].starts_with("to     story@1 ") && lines[1].contains("(current)"),
+        "{out}"
+    );
+    assert!(
+        lines[2].starts_with("revert:") && lines[2].contains("from v2") && lines[2].contains("v1"),
+        "{out}"
+    );
+    assert!(out.contains("[-15-]{+12+}"), "{out}");
+
+    let v = ws.json_any(&["diff", "story", "--format", "json"]);
+    assert_eq!(v["from"]["version"], 2);
+    assert_eq!(v["to"]["version"], 1);
+    assert_eq!(v["revert"], true);
+    assert_eq!(v["to"]["current"], true);
+    assert_eq!(v["from"]["current"], false);
+
+    // The same step named with two REFs is a revert too; other pairs are not.
+    let v = ws.json_any(&["diff", "story@-1", "story", "--format", "json"]);
+    assert_eq!(
+        (v["from"]["version"].clone(), v["revert"].clone()),
+        (2.into(), true.into())
+    );
+    let v = ws.json_any(&["diff", "story@1", "story@2", "--format", "json"]);
+    assert_eq!(v["revert"], false);
+    assert_eq!(v["to"]["current"], false);
+    // KEY@-1 alone: the change that brought it (v1 → v2).
+    let v = ws.json_any(&["diff", "story@-1", "--format", "json"]);
+    assert_eq!(
+        (
+            v["from"]["version"].clone(),
+            v["to"]["version"].clone(),
+            v["revert"].clone()
+        ),
+        (1.into(), 2.into(), false.into())
+    );
+    // A version's first appearance is never a revert.
+    let v = ws.json_any(&["diff", "story@2", "--format", "json"]);
+    assert_eq!(v["revert"], false);
+
+    // The HTML report says so as well.
+    let (code, html, _) = ws.run(&["diff", "story", "--format", "html"]);
+    assert_eq!(code, 1);
+    assert!(
+        html.contains("revert: back from v2 to the text of v1"),
+        "{html}"
+    );
+}
+
+#[test]
+fn list_and_log_show_which_version_is_current() {
+    let ws = reverted();
+    let list = ws.json(&["list", "--format", "json"]);
+    assert_eq!(list[0]["versions"], 2);
+    assert_eq!(list[0]["current"], 1);
+    let (code, out, _) = ws.run(&["list"]);
+    assert_eq!(code, 0);
+    assert!(out.lines().next().unwrap().contains("CURRENT"), "{out}");
+    assert!(out.lines().nth(1).unwrap().contains("↩ v1"), "{out}");
+
+    let log = ws.json(&["log", "story", "--format", "json"]);
+    let current: Vec<(Value, Value)> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["version"].clone(), e["current"].clone()))
+        .collect();
+    assert_eq!(
+        current,
+        vec![(1.into(), true.into()), (2.into(), false.into())]
+    );
+    let (code, out, _) = ws.run(&["log", "story"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.lines()
+            .next()
+            .unwrap()
+            .contains("current: v1, after a revert"),
+        "{out}"
+    );
+
+    // Without a revert the latest version is current, unmarked.
+    let ws = Workspace::new();
+    add_at(&ws, "a.txt", V1, "2025-12-25T10:00:00Z");
+    add_at(&ws, "b.txt", V2, "2025-12-25T11:00:00Z");
+    assert_eq!(ws.json(&["list", "--format", "json"])[0]["current"], 2);
+    let (_, out, _) = ws.run(&["list"]);
+    assert!(!out.contains('↩'), "{out}");
+}
+
+#[test]
+fn a_version_after_a_revert_is_compared_with_the_text_it_replaced() {
+    let ws = reverted();
+    assert_eq!(
+        add_at(&ws, "d.txt", V3, "2025-12-25T13:00:00Z"),
+        "story: new version v3\n"
+    );
+    assert_eq!(show(&ws, "story"), V3);
+    // v3 replaced v1's text (current since the revert), not v2's.
+    let v = ws.json_any(&["diff", "story", "--format", "json"]);
+    assert_eq!(
+        (v["from"]["version"].clone(), v["to"]["version"].clone()),
+        (1.into(), 3.into())
+    );
+    let v = ws.json_any(&["diff", "story@3", "--format", "json"]);
+    assert_eq!(v["from"]["version"], 1);
+    assert_eq!(v["counts"]["added"], 1, "{v}");
+    assert_eq!(v["counts"]["edited"], 0, "{v}");
+    let log = ws.json(&["log", "story", "--format", "json"]);
+    assert_eq!(log[2]["previous"], 1);
+    assert_eq!(log[2]["sentences_added"], 1);
+    assert_eq!(log[2]["sentences_edited"], 0);
+}
+
+#[test]
+fn monitoring_reports_the_revert_from_the_previous_state() {
+    let ws = Workspace::new();
+    let page = scrape(&ws, "page.txt", V1);
+    let config = ws.path("sources.toml");
+    fs::write(
+        &config,
+        format!(
+            "[[source]]\nname = \"agency\"\ncommand = [\"cat\", \"{}\"]\nevery = \"1h\"\nkey = \"story\"\n",
+            s(&page)
+        ),
+    )
+    .unwrap();
+    let config = s(&config).to_string();
+    for text in [V1, V2, V1] {
+        fs::write(&page, text).unwrap();
+        let (code, _, err) = ws.run(&["check", "--config", &config, "--all"]);
+        assert_eq!(code, 0, "{err}");
+    }
+    assert_eq!(show(&ws, "story"), V1);
+    let changes = ws.json(&["changes", "--format", "json"]);
+    let last = changes.as_array().unwrap().last().unwrap();
+    assert_eq!(last["kind"], "revert");
+    assert_eq!(
+        (last["previous"].clone(), last["version"].clone()),
+        (2.into(), 1.into())
+    );
+
+    // The next change is compared with the current text (v1), and its
+    // event says so.
+    fs::write(&page, V3).unwrap();
+    let (code, out, err) = ws.run(&["check", "--config", &config, "--all"]);
+    assert_eq!(code, 0, "{err}");
+    let event: Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+    assert_eq!(event["kind"], "new_version");
+    assert_eq!(
+        (event["previous"].clone(), event["version"].clone()),
+        (1.into(), 3.into())
+    );
+    assert_eq!(event["counts"]["added"], 1, "{event}");
+    assert_eq!(event["counts"]["edited"], 0, "{event}");
+    let v = ws.json_any(&["diff", "story", "--format", "json"]);
+    assert_eq!(v["from"]["version"], 1);
+}
