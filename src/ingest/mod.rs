@@ -76,6 +76,10 @@ pub struct IngestOptions {
     pub url: Option<String>,
     /// When the scrape was taken.
     pub observed_at: DateTime<Utc>,
+    /// Take each file's modification time as its observation time instead
+    /// (bytes already read keep `observed_at`), and ingest the inputs in that
+    /// order, so that an archive of scrapes is back-filled in time order.
+    pub at_mtime: bool,
     /// Inputs larger than this are refused.
     pub max_bytes: u64,
     /// Encoding label that overrides detection (`windows-1256`, …).
@@ -512,6 +516,33 @@ pub fn ingest(
     mut on_committed: impl FnMut(&[Outcome]),
 ) -> Result<Summary, StoreError> {
     let mut summary = Summary::default();
+    let candidates: Vec<(Candidate, DateTime<Utc>)> = if opts.at_mtime {
+        let mut dated: Vec<(Candidate, Option<DateTime<Utc>>)> = candidates
+            .into_iter()
+            .map(|c| {
+                let at = match &c {
+                    Candidate::File(path) => fs::metadata(path)
+                        .and_then(|m| m.modified())
+                        .ok()
+                        .map(DateTime::<Utc>::from),
+                    _ => None,
+                };
+                (c, at)
+            })
+            .collect();
+        // Oldest first (stable: equal times keep their order); inputs
+        // without a time (failed ones) first.
+        dated.sort_by_key(|(_, at)| *at);
+        dated
+            .into_iter()
+            .map(|(c, at)| (c, at.unwrap_or(opts.observed_at)))
+            .collect()
+    } else {
+        candidates
+            .into_iter()
+            .map(|c| (c, opts.observed_at))
+            .collect()
+    };
     let mut candidates = candidates.into_iter().peekable();
     // At least one (possibly empty) chunk: `add` of nothing still opens the store.
     let mut first = true;
@@ -519,8 +550,8 @@ pub fn ingest(
         first = false;
         let chunk_started = Instant::now();
         let mut bytes = 0usize;
-        let mut prepared: Vec<(String, Result<Prepared, InputError>)> = Vec::new();
-        for candidate in candidates.by_ref() {
+        let mut prepared: Vec<(String, DateTime<Utc>, Result<Prepared, InputError>)> = Vec::new();
+        for (candidate, at) in candidates.by_ref() {
             let name = candidate.name();
             let result = match candidate {
                 Candidate::Problem { error, .. } => Err(error),
@@ -531,7 +562,7 @@ pub fn ingest(
             if let Ok(p) = &result {
                 bytes += p.raw.len() + p.text.len();
             }
-            prepared.push((name, result));
+            prepared.push((name, at, result));
             if prepared.len() >= CHUNK_INPUTS
                 || bytes >= CHUNK_BYTES
                 || chunk_started.elapsed() >= CHUNK_TIME
@@ -541,7 +572,7 @@ pub fn ingest(
         }
         let mut batch = store.batch()?;
         let mut pending: Vec<Outcome> = Vec::with_capacity(prepared.len());
-        for (name, result) in prepared {
+        for (name, at, result) in prepared {
             let outcome = match result {
                 Err(error) => Outcome {
                     input: name,
@@ -550,7 +581,7 @@ pub fn ingest(
                     warnings: Vec::new(),
                 },
                 Ok(p) => {
-                    let scrape = p.scrape(opts.observed_at, &name);
+                    let scrape = p.scrape(at, &name);
                     let result = match batch.record(&scrape) {
                         // The store failing is not this input's fault: stop,
                         // and let the caller name the store.

@@ -671,6 +671,7 @@ fn ingest_options(
         key,
         url,
         observed_at: Utc::now(),
+        at_mtime: false,
         max_bytes: src.max_bytes,
         encoding,
         format,

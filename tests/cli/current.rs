@@ -3,6 +3,7 @@
 
 use std::fs;
 use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
 
@@ -239,4 +240,151 @@ fn monitoring_reports_the_revert_from_the_previous_state() {
     assert_eq!(event["counts"]["edited"], 0, "{event}");
     let v = ws.json_any(&["diff", "story", "--format", "json"]);
     assert_eq!(v["from"]["version"], 1);
+}
+
+#[test]
+fn an_observation_before_the_latest_one_is_refused() {
+    let ws = Workspace::new();
+    add_at(&ws, "a.txt", V1, "2020-06-01T00:00:00Z");
+    let old = scrape(&ws, "old.txt", V2);
+    let (code, out, err) = ws.run(&[
+        "add",
+        "--key",
+        "story",
+        "--at",
+        "2019-06-01T00:00:00Z",
+        s(&old),
+    ]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("old.txt"), "{err}");
+    assert!(
+        err.contains(
+            "observed at 2019-06-01T00:00:00Z, before the article's latest observation at 2020-06-01T00:00:00Z; history is kept in time order"
+        ),
+        "{err}"
+    );
+    // Nothing stored: one version, one observation.
+    assert_eq!(ws.versions(), vec![("story".to_string(), 1)]);
+    assert_eq!(show(&ws, "story"), V1);
+    // Even the current text again, earlier, is refused; the same second is not.
+    let again = scrape(&ws, "again.txt", V1);
+    let (code, _, err) = ws.run(&[
+        "add",
+        "--key",
+        "story",
+        "--at",
+        "2019-06-01T00:00:00Z",
+        s(&again),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(
+        ws.add(&["--key", "story", "--at", "2020-06-01T00:00:00Z", s(&old)]),
+        "story: new version v2\n"
+    );
+    let log = ws.json(&["log", "story", "--format", "json"]);
+    assert_eq!(log.as_array().unwrap().len(), 2);
+}
+
+/// Set a file's modification time.
+fn set_mtime(path: &std::path::Path, unix_seconds: u64) {
+    fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(SystemTime::UNIX_EPOCH + Duration::from_secs(unix_seconds))
+        .unwrap();
+}
+
+#[test]
+fn at_mtime_back_fills_a_folder_in_time_order() {
+    let ws = Workspace::new();
+    let archive = ws.path("archive");
+    fs::create_dir_all(&archive).unwrap();
+    // Names sort against time: the oldest scrape is "c".
+    let (a, b, c) = (
+        archive.join("a.txt"),
+        archive.join("b.txt"),
+        archive.join("c.txt"),
+    );
+    fs::write(&a, V3).unwrap();
+    fs::write(&b, V2).unwrap();
+    fs::write(&c, V1).unwrap();
+    set_mtime(&a, 1_600_000_000 + 7200); // 2020-09-13T14:26:40Z
+    set_mtime(&b, 1_600_000_000 + 3600);
+    set_mtime(&c, 1_600_000_000);
+    let out = ws.add(&["--key", "story", "--at-mtime", s(&archive)]);
+    assert_eq!(
+        out,
+        "new article story (v1)\nstory: new version v2\nstory: new version v3\n3 inputs: 1 new article, 2 new versions, 0 unchanged, 0 reverted, 0 errors\n"
+    );
+    let log = ws.json(&["log", "story", "--format", "json"]);
+    let times: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["fetched_at"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        times,
+        vec![
+            "2020-09-13T12:26:40Z",
+            "2020-09-13T13:26:40Z",
+            "2020-09-13T14:26:40Z"
+        ]
+    );
+    assert_eq!(show(&ws, "story@1"), V1);
+    assert_eq!(show(&ws, "story"), V3);
+
+    // A file older than the latest observation is refused by name.
+    let late = ws.path("late.txt");
+    fs::write(&late, V2).unwrap();
+    set_mtime(&late, 1_500_000_000);
+    let (code, _, err) = ws.run(&["add", "--key", "story", "--at-mtime", s(&late)]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("late.txt") && err.contains("history is kept in time order"),
+        "{err}"
+    );
+
+    // Standard input has no modification time; --at and --at-mtime conflict.
+    let (code, _, err) = ws.run(&["add", "--key", "story", "--at-mtime", "-"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--at-mtime") && err.contains("standard input"),
+        "{err}"
+    );
+    let (code, _, _) = ws.run(&[
+        "add",
+        "--at-mtime",
+        "--at",
+        "2025-12-25T10:00:00Z",
+        s(&late),
+    ]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn check_refuses_a_scrape_older_than_the_latest_observation() {
+    let ws = Workspace::new();
+    let page = scrape(&ws, "page.txt", V1);
+    // A scrape added by hand, dated in the future.
+    add_at(&ws, "future.txt", V2, "2999-01-01T00:00:00Z");
+    let config = ws.path("sources.toml");
+    fs::write(
+        &config,
+        format!(
+            "[[source]]\nname = \"agency\"\ncommand = [\"cat\", \"{}\"]\nevery = \"1h\"\nkey = \"story\"\n",
+            s(&page)
+        ),
+    )
+    .unwrap();
+    let (code, _, err) = ws.run(&["check", "--config", s(&config)]);
+    assert_ne!(code, 0, "{err}");
+    assert!(
+        err.contains("before the article's latest observation at 2999-01-01T00:00:00Z"),
+        "{err}"
+    );
+    assert_eq!(ws.versions(), vec![("story".to_string(), 1)]);
+    assert_eq!(show(&ws, "story"), V2);
 }
