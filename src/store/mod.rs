@@ -362,8 +362,11 @@ struct Resolved {
     number: i64,
     /// How many versions the article has.
     count: i64,
-    states: Vec<State>,
-    /// The referenced state, for `KEY` and `KEY@-N`.
+    /// The current version.
+    current: i64,
+    /// The article's states, when they were needed (`KEY@-N`).
+    states: Option<Vec<State>>,
+    /// The referenced state, for `KEY@-N`.
     index: Option<usize>,
 }
 
@@ -839,12 +842,21 @@ impl Store {
     /// the version that was current when version N first appeared.
     pub fn step(&self, reference: &VersionRef) -> Result<Step> {
         let Resolved {
+            article,
             number,
             states,
             index,
             ..
         } = self.resolve(reference)?;
-        let index = index.or_else(|| states.iter().position(|s| s.version == number));
+        let states = match states {
+            Some(states) => states,
+            None => states_of(&self.conn, article)?,
+        };
+        let index = match reference.version {
+            None => states.len().checked_sub(1),
+            Some(n) if n > 0 => states.iter().position(|s| s.version == number),
+            Some(_) => index,
+        };
         let Some(index) = index else {
             // A version never observed (not written by track): its number.
             return Ok(Step {
@@ -892,15 +904,28 @@ impl Store {
             [article],
             |r| r.get(0),
         )?;
-        let states = states_of(&self.conn, article)?;
-        let (number, index) = match reference.version {
-            Some(n) if n > 0 => (n, None),
-            back => {
-                let back = back.unwrap_or(0).unsigned_abs();
+        let current: Option<i64> = self
+            .conn
+            .query_row(
+                &format!(
+                    "SELECT v.number FROM observations o JOIN versions v ON v.id = o.version_id
+                     WHERE o.article_id = ?1 ORDER BY {LATEST_FIRST} LIMIT 1"
+                ),
+                [article],
+                |r| r.get(0),
+            )
+            .optional()?;
+        // An article never observed (not written by track): its last version.
+        let current = current.unwrap_or(count);
+        let (number, states, index) = match reference.version {
+            Some(n) if n > 0 => (n, None, None),
+            None => (current, None, None),
+            Some(back) => {
+                let back = back.unsigned_abs();
+                let states = states_of(&self.conn, article)?;
                 let changes = (states.len() as u64).saturating_sub(1);
                 if states.is_empty() {
-                    // Never observed (not written by track): the last version.
-                    (count, None)
+                    (count, None, None)
                 } else if back > changes {
                     return Err(StoreError::NoEarlierState {
                         key: reference.key.clone(),
@@ -909,7 +934,7 @@ impl Store {
                     });
                 } else {
                     let i = states.len() - 1 - back as usize;
-                    (states[i].version, Some(i))
+                    (states[i].version, Some(states), Some(i))
                 }
             }
         };
@@ -924,6 +949,7 @@ impl Store {
             article,
             number,
             count,
+            current,
             states,
             index,
         })
@@ -935,7 +961,7 @@ impl Store {
             article,
             number,
             count,
-            states,
+            current,
             ..
         } = self.resolve(reference)?;
         let url: Option<String> =
@@ -974,9 +1000,7 @@ impl Store {
             url,
             version: number,
             versions: count,
-            current: states
-                .last()
-                .map_or(number == count, |s| s.version == number),
+            current: number == current,
             hash: hex(&text_hash),
             fetched_at: row.2,
             media_type: row.3,
