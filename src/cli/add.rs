@@ -9,7 +9,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::error::{CliError, exit};
 use super::{Context, Format};
-use track::ingest::{self, Candidate, IngestOptions, InputError, InputFormat, Outcome, Summary};
+use track::ingest::{
+    self, Candidate, IngestOptions, InputError, InputFormat, ObservedTime, Outcome, Summary,
+};
 use track::store::{OpenMode, Recorded};
 use track::text::visible::{check_key, json_safe, visible_line};
 
@@ -81,6 +83,16 @@ pub fn run(ctx: &Context, args: AddArgs) -> Result<i32, CliError> {
             check_key(what, value).map_err(|e| CliError::input(format!("{flag}: {e}")))?;
         }
     }
+    // A scrape from the future would pin its article: nothing observed
+    // later could be recorded.
+    if let Some(at) = args.at
+        && at > Utc::now() + chrono::Duration::minutes(1)
+    {
+        return Err(CliError::input(format!(
+            "--at {}: in the future (history is kept in time order)",
+            track::store::format_time(at)
+        )));
+    }
     if args.at_mtime && args.paths.iter().any(|p| p.as_os_str() == "-") {
         return Err(CliError::input(
             "--at-mtime: standard input (-) has no modification time (add it separately, with --at)",
@@ -90,7 +102,11 @@ pub fn run(ctx: &Context, args: AddArgs) -> Result<i32, CliError> {
         key: args.key,
         url: args.url,
         observed_at: args.at.unwrap_or_else(Utc::now),
-        at_mtime: args.at_mtime,
+        time: match (args.at, args.at_mtime) {
+            (_, true) => ObservedTime::Mtime,
+            (Some(_), false) => ObservedTime::Given,
+            (None, false) => ObservedTime::Now,
+        },
         max_bytes: args.max_size,
         encoding: args.encoding,
         format: match args.input_format {

@@ -195,6 +195,12 @@ pub struct Scrape<'a> {
     pub key: &'a str,
     pub url: Option<&'a str>,
     pub observed_at: DateTime<Utc>,
+    /// `observed_at` was given by the user (`--at`, a file's modification
+    /// time): refused when it is before the article's latest observation.
+    /// Otherwise track took it just now, and if another writer recorded a
+    /// later time first (or the clock stepped back) it is recorded at that
+    /// time, after it.
+    pub time_given: bool,
     /// The bytes as scraped (kept so extraction can be re-run later).
     pub raw: &'a [u8],
     /// The extracted text, as decoded.
@@ -1150,7 +1156,7 @@ impl Batch<'_> {
 
     fn record_inner(&mut self, s: &Scrape<'_>) -> Result<Recorded> {
         let conn = &self.store.conn;
-        let at = format_time(s.observed_at);
+        let mut at = format_time(s.observed_at);
         let article: i64 = match conn
             .query_row("SELECT id FROM articles WHERE key = ?1", [s.key], |r| {
                 r.get(0)
@@ -1189,10 +1195,13 @@ impl Batch<'_> {
         if let Some((_, latest_at)) = &latest
             && at < *latest_at
         {
-            return Err(StoreError::OutOfOrder {
-                at,
-                latest: latest_at.clone(),
-            });
+            if s.time_given {
+                return Err(StoreError::OutOfOrder {
+                    at,
+                    latest: latest_at.clone(),
+                });
+            }
+            at = latest_at.clone();
         }
         let current = latest.map(|(v, _)| v);
         let known = self.matching_version(article, &s.identity, &blob::hash(s.text.as_bytes()))?;
@@ -1516,6 +1525,7 @@ mod tests {
             key,
             url: None,
             observed_at: Utc::now(),
+            time_given: false,
             raw: text.as_bytes(),
             text,
             identity,
@@ -1608,6 +1618,7 @@ mod tests {
     fn at<'a>(key: &'a str, text: &'a str, time: &str) -> Scrape<'a> {
         Scrape {
             observed_at: DateTime::parse_from_rfc3339(time).unwrap().into(),
+            time_given: true,
             ..scrape(key, text, normalize::identity_hash(text))
         }
     }
@@ -1625,16 +1636,35 @@ mod tests {
         ] {
             batch.record(&at("k", text, time)).unwrap();
         }
-        // Earlier than the latest observation: refused, nothing recorded.
+        // Given a time earlier than the latest observation: refused, nothing
+        // recorded.
         assert!(matches!(
             batch.record(&at("k", "three.", "2025-01-02T12:00:00Z")),
             Err(StoreError::OutOfOrder { .. })
         ));
+        // Taken by track (a concurrent writer recorded a later time first):
+        // recorded at the latest time, after it.
+        let late = Scrape {
+            time_given: false,
+            ..at("other", "x.", "2025-01-05T00:00:00Z")
+        };
+        batch.record(&late).unwrap();
+        let raced = Scrape {
+            time_given: false,
+            ..at("other", "y.", "2025-01-04T00:00:00Z")
+        };
+        assert_eq!(
+            batch.record(&raced).unwrap(),
+            Recorded::NewVersion { version: 2 }
+        );
         batch.commit().unwrap();
+        let other = store.states("other").unwrap();
+        assert_eq!(other.last().unwrap().since, "2025-01-05T00:00:00Z");
+        assert_eq!(other.last().unwrap().version, 2);
         let states = store.states("k").unwrap();
         let seq: Vec<(i64, bool)> = states.iter().map(|s| (s.version, s.revert)).collect();
         assert_eq!(seq, vec![(1, false), (2, false), (1, true)]);
-        assert_eq!(store.stats().unwrap().versions, 2);
+        assert_eq!(store.stats().unwrap().versions, 4);
         let r = |v: Option<i64>| VersionRef {
             key: "k".into(),
             version: v,
@@ -1666,7 +1696,7 @@ mod tests {
         store
             .conn
             .execute(
-                "UPDATE observations SET observed_at = '2024-01-01T00:00:00Z' WHERE id > 2",
+                "UPDATE observations SET observed_at = '2024-01-01T00:00:00Z' WHERE id IN (3, 4)",
                 [],
             )
             .unwrap();

@@ -259,7 +259,8 @@ impl Batch<'_> {
 
     /// Record that an article was seen unchanged without its text (an HTTP
     /// 304): an observation of its current version. False if the article is
-    /// unknown; refused (`OutOfOrder`) before its latest observation.
+    /// unknown. A time before the latest observation (the clock stepped back,
+    /// or another writer recorded a later one first) is recorded as that time.
     pub fn observe_unchanged(&mut self, key: &str, at: &str, source: Option<&str>) -> Result<bool> {
         let current: Option<(i64, i64, Vec<u8>, String)> = self
             .store
@@ -275,12 +276,11 @@ impl Batch<'_> {
         let Some((article, version, raw, latest)) = current else {
             return Ok(false);
         };
-        if at < latest.as_str() {
-            return Err(StoreError::OutOfOrder {
-                at: at.to_string(),
-                latest,
-            });
-        }
+        let at = if at < latest.as_str() {
+            latest.as_str()
+        } else {
+            at
+        };
         self.store.conn.execute(
             "INSERT INTO observations (article_id, version_id, observed_at, kind, raw_hash, source)
              VALUES (?1, ?2, ?3, 'unchanged', ?4, ?5)",

@@ -27,7 +27,7 @@ use super::events::{Event, EventKind, summary};
 use super::fetch::{self, AddressPolicy, FetchError, HttpRequest, HttpResponse, ListedFile};
 use super::schedule::{self, Schedule};
 use crate::diff::{DiffOptions, diff_texts};
-use crate::ingest::{self, IngestOptions, InputFormat, Prepared};
+use crate::ingest::{self, IngestOptions, InputFormat, ObservedTime, Prepared};
 use crate::store::sources::{DeliveryTarget, ItemKind, WatchItem};
 use crate::store::{Batch, Recorded, Store, StoreError, format_time};
 use crate::text::normalize;
@@ -671,7 +671,7 @@ fn ingest_options(
         key,
         url,
         observed_at: Utc::now(),
-        at_mtime: false,
+        time: ObservedTime::Now,
         max_bytes: src.max_bytes,
         encoding,
         format,
@@ -759,26 +759,12 @@ fn apply(
     let outcome = match result {
         Err(reason) => fail(&mut item, src, schedule, at, reason),
         Ok(Got::NotModified) => {
-            let observed = match &item.key {
-                Some(key) => {
-                    let origin = item.url.clone().unwrap_or_else(|| src.target.describe());
-                    batch
-                        .observe_unchanged(key, &at_s, Some(&origin))
-                        .map(|_| ())
-                }
-                None => Ok(()),
-            };
-            match observed {
-                // The clock went back: nothing recorded, a failed check.
-                Err(e @ StoreError::OutOfOrder { .. }) => {
-                    fail(&mut item, src, schedule, at, e.to_string())
-                }
-                Err(e) => return Err(e),
-                Ok(()) => {
-                    succeed(&mut item, src, schedule, at, "304 not modified".into());
-                    Outcome::NotModified
-                }
+            if let Some(key) = &item.key {
+                let origin = item.url.clone().unwrap_or_else(|| src.target.describe());
+                batch.observe_unchanged(key, &at_s, Some(&origin))?;
             }
+            succeed(&mut item, src, schedule, at, "304 not modified".into());
+            Outcome::NotModified
         }
         Ok(Got::Links {
             links,
@@ -856,19 +842,7 @@ fn apply(
             }
             item.suspect = None;
             item.suspect_count = 0;
-            let recorded = match batch.record(&p.scrape(at, &origin)) {
-                // Before the article's latest observation (the clock went
-                // back, or a later scrape was added by hand): history stays
-                // in time order; a failed check.
-                Err(e @ StoreError::OutOfOrder { .. }) => {
-                    item.key.get_or_insert_with(|| p.key.clone());
-                    let o = fail(&mut item, src, schedule, at, e.to_string());
-                    push(checked, &src.name, &item, o);
-                    batch.save_watch_item(&item)?;
-                    return Ok(());
-                }
-                other => other?,
-            };
+            let recorded = batch.record(&p.scrape(at, &origin))?;
             item.key.get_or_insert_with(|| p.key.clone());
             let previous = current.map(|c| c.version);
             let (outcome, kind) = match recorded {
