@@ -9,7 +9,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::error::{CliError, exit};
 use super::{Context, Format};
-use track::ingest::{self, Candidate, IngestOptions, InputError, InputFormat, Outcome, Summary};
+use track::ingest::{
+    self, Candidate, IngestOptions, InputError, InputFormat, ObservedTime, Outcome, Summary,
+};
 use track::store::{OpenMode, Recorded};
 use track::text::visible::{check_key, json_safe, visible_line};
 
@@ -30,9 +32,16 @@ pub struct AddArgs {
     #[arg(long)]
     pub url: Option<String>,
 
-    /// When the scrape was taken, RFC 3339 (e.g. 2025-12-25T10:00:00Z) [default: now]
+    /// When the scrape was taken, RFC 3339 (e.g. 2025-12-25T10:00:00Z) [default: now].
+    /// An article's history is kept in time order: a scrape observed before its latest
+    /// observation is refused
     #[arg(long, value_name = "RFC3339", value_parser = parse_time)]
     pub at: Option<DateTime<Utc>>,
+
+    /// Take each file's modification time as when it was scraped, and ingest the inputs
+    /// oldest first (for back-filling an archive of scrapes)
+    #[arg(long, conflicts_with = "at")]
+    pub at_mtime: bool,
 
     /// Encoding of the inputs (windows-1256, iso-8859-6, utf-16le, …) [default: detected]
     #[arg(long, value_name = "LABEL")]
@@ -74,10 +83,30 @@ pub fn run(ctx: &Context, args: AddArgs) -> Result<i32, CliError> {
             check_key(what, value).map_err(|e| CliError::input(format!("{flag}: {e}")))?;
         }
     }
+    // A scrape from the future would pin its article: nothing observed
+    // later could be recorded.
+    if let Some(at) = args.at
+        && at > Utc::now() + chrono::Duration::minutes(1)
+    {
+        return Err(CliError::input(format!(
+            "--at {}: in the future (history is kept in time order)",
+            track::store::format_time(at)
+        )));
+    }
+    if args.at_mtime && args.paths.iter().any(|p| p.as_os_str() == "-") {
+        return Err(CliError::input(
+            "--at-mtime: standard input (-) has no modification time (add it separately, with --at)",
+        ));
+    }
     let opts = IngestOptions {
         key: args.key,
         url: args.url,
         observed_at: args.at.unwrap_or_else(Utc::now),
+        time: match (args.at, args.at_mtime) {
+            (_, true) => ObservedTime::Mtime,
+            (Some(_), false) => ObservedTime::Given,
+            (None, false) => ObservedTime::Now,
+        },
         max_bytes: args.max_size,
         encoding: args.encoding,
         format: match args.input_format {

@@ -118,6 +118,7 @@ pub fn run(explicit_db: Option<PathBuf>, _args: DemoArgs) -> Result<i32, CliErro
             key: key.map(str::to_string),
             url: None,
             observed_at: start + Duration::hours(i as i64),
+            time: ingest::ObservedTime::Given,
             max_bytes: DEFAULT_MAX_BYTES,
             encoding: None,
             // As `track add` reads the file it names: by its ending.

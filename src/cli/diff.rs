@@ -16,8 +16,9 @@ use track::store::{OpenMode, VersionRef, VersionText};
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
-    /// One REF (compared with the version before it), or two REFs: two versions of one
-    /// article, or two different articles (KEY, KEY@N, KEY@-1)
+    /// One REF (the change that brought its text: `diff KEY` is the latest change, a revert
+    /// included), or two REFs: two versions of one article, or two different articles
+    /// (KEY = the current text, KEY@N, KEY@-1 = the text current before it)
     #[arg(required = true, num_args = 1..=2, value_name = "REF")]
     pub refs: Vec<String>,
 
@@ -77,35 +78,65 @@ pub enum ColorChoice {
     Never,
 }
 
+/// Two texts to compare, and how.
+pub struct Resolved {
+    pub mode: Mode,
+    pub from: VersionText,
+    pub to: VersionText,
+    /// `from` → `to` is a step of the article's history that went back to an
+    /// earlier version (a revert).
+    pub revert: bool,
+}
+
 /// Resolve the REFs to the two texts to compare and the mode.
-pub fn resolve(
-    store: &track::store::Store,
-    refs: &[String],
-) -> Result<(Mode, VersionText, VersionText), CliError> {
+///
+/// One REF shows the change that brought its text: `KEY` (the current text)
+/// and `KEY@-N` from the state before them, so after a revert `diff KEY` is
+/// the revert itself; `KEY@N` from the version current when N first appeared.
+pub fn resolve(store: &track::store::Store, refs: &[String]) -> Result<Resolved, CliError> {
     match refs {
         [one] => {
-            let to = store.version(&VersionRef::parse(one))?;
-            if to.version == 1 {
+            let reference = VersionRef::parse(one);
+            let to = store.version(&reference)?;
+            let step = store.step(&reference)?;
+            let Some(previous) = step.from else {
                 return Err(CliError::input(format!(
-                    "{}@1 is the first version: nothing before it to compare (give two REFs)",
-                    to.key
+                    "{}@{} is the first version: nothing before it to compare (give two REFs)",
+                    to.key, to.version
                 )));
-            }
+            };
             let from = store.version(&VersionRef {
                 key: to.key.clone(),
-                version: Some(to.version - 1),
+                version: Some(previous),
             })?;
-            Ok((Mode::Versions, from, to))
+            Ok(Resolved {
+                mode: Mode::Versions,
+                from,
+                to,
+                revert: step.revert,
+            })
         }
         [a, b] => {
             let from = store.version(&VersionRef::parse(a))?;
-            let to = store.version(&VersionRef::parse(b))?;
-            let mode = if from.key == to.key {
-                Mode::Versions
-            } else {
-                Mode::Articles
-            };
-            Ok((mode, from, to))
+            let to_ref = VersionRef::parse(b);
+            let to = store.version(&to_ref)?;
+            if from.key != to.key {
+                return Ok(Resolved {
+                    mode: Mode::Articles,
+                    from,
+                    to,
+                    revert: false,
+                });
+            }
+            // `diff KEY@-1 KEY` is the same step as `diff KEY`.
+            let step = store.step(&to_ref)?;
+            let revert = step.revert && step.from == Some(from.version) && step.to == to.version;
+            Ok(Resolved {
+                mode: Mode::Versions,
+                from,
+                to,
+                revert,
+            })
         }
         _ => Err(CliError::input("give one or two REFs")),
     }
@@ -114,7 +145,12 @@ pub fn resolve(
 pub fn run(ctx: &Context, args: &DiffArgs) -> Result<i32, CliError> {
     let names = Names::load(&args.aliases)?;
     let store = ctx.open(OpenMode::Existing)?;
-    let (mode, from, to) = resolve(&store, &args.refs)?;
+    let Resolved {
+        mode,
+        from,
+        to,
+        revert,
+    } = resolve(&store, &args.refs)?;
     let threshold = match mode {
         Mode::Versions => DEFAULT_THRESHOLD,
         Mode::Articles => ARTICLES_THRESHOLD,
@@ -138,6 +174,7 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<i32, CliError> {
         ignore_orthographic: args.ignore_orthographic,
     };
     let mut report = DiffReport::new(mode, &from, &to, &diff, opts);
+    report.revert = revert;
     let old_claims = analysis::claims(&store, &from, || names.gazetteer(), names.id());
     let new_claims = analysis::claims(&store, &to, || names.gazetteer(), names.id());
     report.claims = match mode {

@@ -43,6 +43,8 @@ impl From<StoreError> for CliError {
             | StoreError::Open { .. }
             | StoreError::UnknownArticle(_)
             | StoreError::UnknownVersion { .. }
+            | StoreError::NoEarlierState { .. }
+            | StoreError::OutOfOrder { .. }
             | StoreError::ControlInKey(_) => exit::BAD_INPUT,
             StoreError::Damaged { .. }
             | StoreError::Locked { .. }

@@ -33,7 +33,8 @@ pub struct LogArgs {
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    /// KEY (latest), KEY@N (version N), KEY@-1 (the one before the latest)
+    /// KEY (the current text: the latest observation's version), KEY@N (version N),
+    /// KEY@-1 (the text that was current before the current one)
     #[arg(value_name = "REF")]
     pub reference: String,
     /// Print the scrape's bytes as received (HTML, original encoding) instead of the text;
@@ -65,12 +66,18 @@ pub fn list(ctx: &Context, args: &FormatArgs) -> Result<i32, CliError> {
         .max(3);
     writeln!(
         out,
-        "{:<width$}  {:>8}  {:<20}  {:<20}  {:<20}",
-        "KEY", "VERSIONS", "FIRST SEEN", "LAST CHANGED", "LAST CHECKED"
+        "{:<width$}  {:>8}  {:>7}  {:<20}  {:<20}  {:<20}",
+        "KEY", "VERSIONS", "CURRENT", "FIRST SEEN", "LAST CHANGED", "LAST CHECKED"
     )?;
     for (a, key) in articles.iter().zip(&keys) {
+        // After a revert the current text is an older version: marked.
+        let current = if a.current == a.versions {
+            format!("v{}", a.current)
+        } else {
+            format!("↩ v{}", a.current)
+        };
         let line = format!(
-            "{key:<width$}  {:>8}  {:<20}  {:<20}  {:<20}",
+            "{key:<width$}  {:>8}  {current:>7}  {:<20}  {:<20}  {:<20}",
             a.versions, a.first_seen, a.last_changed, a.last_checked
         );
         writeln!(out, "{}", visible_line(&line))?;
@@ -78,7 +85,8 @@ pub fn list(ctx: &Context, args: &FormatArgs) -> Result<i32, CliError> {
     Ok(exit::OK)
 }
 
-/// A version in `log`, with sentence counts against the one before it.
+/// A version in `log`, with sentence counts against the version it replaced
+/// (the one current when it first appeared).
 #[derive(Debug, Serialize)]
 struct LogEntry {
     #[serde(flatten)]
@@ -95,13 +103,16 @@ pub fn log(ctx: &Context, args: &LogArgs) -> Result<i32, CliError> {
     let store = ctx.open(OpenMode::Existing)?;
     let versions = store.log(&args.key)?;
     let mut entries = Vec::with_capacity(versions.len());
-    let mut previous: Option<(VersionText, Vec<Unit>)> = None;
+    let mut loaded: Vec<(VersionText, Vec<Unit>)> = Vec::with_capacity(versions.len());
     for info in versions {
         let version = store.version(&VersionRef {
             key: args.key.clone(),
             version: Some(info.version),
         })?;
         let units = analysis::units(&store, &version);
+        let previous = info
+            .previous
+            .and_then(|p| loaded.iter().find(|(v, _)| v.version == p));
         let mut entry = LogEntry {
             info,
             sentences: 0,
@@ -110,7 +121,7 @@ pub fn log(ctx: &Context, args: &LogArgs) -> Result<i32, CliError> {
             sentences_edited: 0,
             sentences_moved: 0,
         };
-        match &previous {
+        match previous {
             None => {
                 entry.sentences = units.len();
                 entry.sentences_added = entry.sentences;
@@ -132,15 +143,21 @@ pub fn log(ctx: &Context, args: &LogArgs) -> Result<i32, CliError> {
             }
         }
         entries.push(entry);
-        previous = Some((version, units));
+        loaded.push((version, units));
     }
     let mut out = std::io::stdout().lock();
     if args.format == Format::Json {
         writeln!(out, "{}", to_json(&entries)?)?;
         return Ok(exit::OK);
     }
-    // Versions and reverts, in the order they happened.
-    writeln!(out, "{}", visible_line(&args.key))?;
+    // Versions and reverts, in the order they happened; the header names
+    // the current text (after a revert, an older version).
+    let current = match store.states(&args.key)?.last() {
+        Some(s) if s.revert => format!("  (current: v{}, after a revert)", s.version),
+        Some(s) => format!("  (current: v{})", s.version),
+        None => String::new(),
+    };
+    writeln!(out, "{}{current}", visible_line(&args.key))?;
     for event in store.history(&args.key)? {
         let Some(e) = entries.iter().find(|e| e.info.version == event.version) else {
             continue;

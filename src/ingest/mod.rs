@@ -74,14 +74,31 @@ pub struct IngestOptions {
     pub key: Option<String>,
     /// The article's URL.
     pub url: Option<String>,
-    /// When the scrape was taken.
+    /// When the scrape was taken (see `time`).
     pub observed_at: DateTime<Utc>,
+    /// Which time an observation gets.
+    pub time: ObservedTime,
     /// Inputs larger than this are refused.
     pub max_bytes: u64,
     /// Encoding label that overrides detection (`windows-1256`, …).
     pub encoding: Option<String>,
     /// Text or HTML; `Auto` decides per input.
     pub format: InputFormat,
+}
+
+/// Which time an observation gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObservedTime {
+    /// Now: the time its chunk is recorded (`observed_at` is not used), so
+    /// that writers running at once record in time order.
+    Now,
+    /// `observed_at`, as the user gave it: an input is refused when it is
+    /// before its article's latest observation.
+    Given,
+    /// Each file's modification time (bytes already read: `observed_at`),
+    /// as given; the inputs are ingested oldest first, so that an archive of
+    /// scrapes is back-filled in time order.
+    Mtime,
 }
 
 /// Why one input was not recorded. Messages are the reason only; the caller
@@ -190,6 +207,7 @@ impl Prepared {
             key: &self.key,
             url: self.url.as_deref(),
             observed_at: at,
+            time_given: false,
             raw: &self.raw,
             text: &self.text,
             identity: self.identity,
@@ -497,6 +515,10 @@ pub fn same_site(a: &str, b: &str) -> bool {
     }
 }
 
+/// An input read and prepared, waiting for its chunk's transaction: its
+/// name, its given time (`None`: now) and the result.
+type Pending = (String, Option<DateTime<Utc>>, Result<Prepared, InputError>);
+
 /// Ingest candidates into the store. Outcomes are handed over in input order,
 /// one committed chunk at a time, right after the commit that made them
 /// durable. An `Err` means the store itself failed; outcomes not yet handed
@@ -512,6 +534,32 @@ pub fn ingest(
     mut on_committed: impl FnMut(&[Outcome]),
 ) -> Result<Summary, StoreError> {
     let mut summary = Summary::default();
+    // Each candidate with its given time (`None`: now, when recorded).
+    let given = match opts.time {
+        ObservedTime::Now => None,
+        ObservedTime::Given | ObservedTime::Mtime => Some(opts.observed_at),
+    };
+    let candidates: Vec<(Candidate, Option<DateTime<Utc>>)> = if opts.time == ObservedTime::Mtime {
+        let mut dated: Vec<(Candidate, Option<DateTime<Utc>>)> = candidates
+            .into_iter()
+            .map(|c| {
+                let at = match &c {
+                    Candidate::File(path) => fs::metadata(path)
+                        .and_then(|m| m.modified())
+                        .ok()
+                        .map(DateTime::<Utc>::from),
+                    _ => None,
+                };
+                (c, at)
+            })
+            .collect();
+        // Oldest first (stable: equal times keep their order); inputs
+        // without a time (failed ones) first.
+        dated.sort_by_key(|(_, at)| *at);
+        dated.into_iter().map(|(c, at)| (c, at.or(given))).collect()
+    } else {
+        candidates.into_iter().map(|c| (c, given)).collect()
+    };
     let mut candidates = candidates.into_iter().peekable();
     // At least one (possibly empty) chunk: `add` of nothing still opens the store.
     let mut first = true;
@@ -519,8 +567,8 @@ pub fn ingest(
         first = false;
         let chunk_started = Instant::now();
         let mut bytes = 0usize;
-        let mut prepared: Vec<(String, Result<Prepared, InputError>)> = Vec::new();
-        for candidate in candidates.by_ref() {
+        let mut prepared: Vec<Pending> = Vec::new();
+        for (candidate, at) in candidates.by_ref() {
             let name = candidate.name();
             let result = match candidate {
                 Candidate::Problem { error, .. } => Err(error),
@@ -531,7 +579,7 @@ pub fn ingest(
             if let Ok(p) = &result {
                 bytes += p.raw.len() + p.text.len();
             }
-            prepared.push((name, result));
+            prepared.push((name, at, result));
             if prepared.len() >= CHUNK_INPUTS
                 || bytes >= CHUNK_BYTES
                 || chunk_started.elapsed() >= CHUNK_TIME
@@ -540,8 +588,10 @@ pub fn ingest(
             }
         }
         let mut batch = store.batch()?;
+        // Taken inside the write lock: after every time already committed.
+        let now = Utc::now();
         let mut pending: Vec<Outcome> = Vec::with_capacity(prepared.len());
-        for (name, result) in prepared {
+        for (name, at, result) in prepared {
             let outcome = match result {
                 Err(error) => Outcome {
                     input: name,
@@ -550,7 +600,8 @@ pub fn ingest(
                     warnings: Vec::new(),
                 },
                 Ok(p) => {
-                    let scrape = p.scrape(opts.observed_at, &name);
+                    let mut scrape = p.scrape(at.unwrap_or(now), &name);
+                    scrape.time_given = at.is_some();
                     let result = match batch.record(&scrape) {
                         // The store failing is not this input's fault: stop,
                         // and let the caller name the store.

@@ -15,6 +15,7 @@ fn options(format: InputFormat) -> IngestOptions {
         key: Some("k".into()),
         url: None,
         observed_at: Utc.with_ymd_and_hms(2025, 12, 25, 10, 0, 0).unwrap(),
+        time: crate::ingest::ObservedTime::Given,
         max_bytes: 1 << 20,
         encoding: None,
         format,

@@ -107,6 +107,13 @@ pub fn render(report: &DiffReport, context: usize, out: &mut dyn Write) -> io::R
         "two versions"
     };
     let _ = write!(h, "<dt>mode</dt><dd>{mode}</dd>");
+    if report.revert {
+        let _ = write!(
+            h,
+            "<dt>change</dt><dd>revert: back from v{} to the text of v{}</dd>",
+            report.from.version, report.to.version
+        );
+    }
     let (from_label, to_label) = match report.mode {
         Mode::Versions => ("from", "to"),
         Mode::Articles => ("first", "second"),

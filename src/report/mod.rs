@@ -37,6 +37,9 @@ pub struct Side {
     pub title: Option<String>,
     pub dir: Option<String>,
     pub lang: Option<String>,
+    /// Whether this side is its article's current text (the version of its
+    /// latest observation).
+    pub current: bool,
 }
 
 impl Side {
@@ -50,6 +53,7 @@ impl Side {
             title: v.title.clone(),
             dir: v.dir.clone(),
             lang: v.lang.clone(),
+            current: v.current,
         }
     }
 
@@ -125,6 +129,9 @@ pub struct DiffReport {
     /// Claim-level changes: versions mode `added | removed | changed | reworded |
     /// unchanged`; articles mode `shared | conflicting | only_from | only_to`.
     pub claims: Vec<ClaimChange>,
+    /// The change shown is the article going back to an earlier version's
+    /// text (a revert), as its history recorded it. Set by the caller.
+    pub revert: bool,
 }
 
 impl DiffReport {
@@ -199,6 +206,7 @@ impl DiffReport {
             counts,
             sentences,
             claims: Vec::new(),
+            revert: false,
         }
     }
 

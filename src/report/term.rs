@@ -57,17 +57,35 @@ pub fn render(report: &DiffReport, opts: TermOptions, out: &mut dyn Write) -> io
             .as_deref()
             .map(|t| format!("  {t}"))
             .unwrap_or_default();
+        let current = if report.mode == Mode::Versions && side.current {
+            "  (current)"
+        } else {
+            ""
+        };
         writeln!(
             out,
             "{}",
             p.paint(
                 BOLD,
                 &visible_line(&format!(
-                    "{label:<6} {}  {}  {}{title}",
+                    "{label:<6} {}  {}  {}{current}{title}",
                     side.reference(),
                     side.fetched_at,
                     &side.hash[..12.min(side.hash.len())]
                 ))
+            )
+        )?;
+    }
+    if report.revert {
+        writeln!(
+            out,
+            "{}",
+            p.paint(
+                BOLD,
+                &format!(
+                    "revert: the article went back from v{} to the text of v{}",
+                    report.from.version, report.to.version
+                )
             )
         )?;
     }

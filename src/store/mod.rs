@@ -102,6 +102,20 @@ pub enum StoreError {
         "{path}: locked by another process that has not written anything for {waited} s (a stuck `track`, or another program holding the database open)"
     )]
     Locked { path: PathBuf, waited: u64 },
+    /// `KEY@-N` further back than the article's history goes.
+    #[error(
+        "{key}@-{back}: its text has changed {changes} time(s) so far, so there is no state {back} back (KEY@-1 is the text that was current before the current one)"
+    )]
+    NoEarlierState {
+        key: String,
+        back: u64,
+        changes: u64,
+    },
+    /// A scrape observed before the article's latest observation.
+    #[error(
+        "observed at {at}, before the article's latest observation at {latest}; history is kept in time order"
+    )]
+    OutOfOrder { at: String, latest: String },
     /// Any other SQLite failure.
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
@@ -114,7 +128,7 @@ type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 fn version_hint(requested: i64) -> &'static str {
     if requested == 0 {
-        "; versions are numbered from 1, and KEY@-1 is the one before the latest"
+        "; versions are numbered from 1, and KEY@-1 is the text that was current before the current one"
     } else {
         ""
     }
@@ -181,6 +195,12 @@ pub struct Scrape<'a> {
     pub key: &'a str,
     pub url: Option<&'a str>,
     pub observed_at: DateTime<Utc>,
+    /// `observed_at` was given by the user (`--at`, a file's modification
+    /// time): refused when it is before the article's latest observation.
+    /// Otherwise track took it just now, and if another writer recorded a
+    /// later time first (or the clock stepped back) it is recorded at that
+    /// time, after it.
+    pub time_given: bool,
     /// The bytes as scraped (kept so extraction can be re-run later).
     pub raw: &'a [u8],
     /// The extracted text, as decoded.
@@ -218,6 +238,9 @@ pub struct ArticleSummary {
     pub key: String,
     pub url: Option<String>,
     pub versions: i64,
+    /// The version of the latest observation: the article's current text
+    /// (after a revert, an older version than the last one).
+    pub current: i64,
     pub first_seen: String,
     pub last_changed: String,
     pub last_checked: String,
@@ -243,6 +266,32 @@ pub struct VersionInfo {
     pub unchanged_observations: i64,
     /// Times the article went back to this text after another version.
     pub reverts: Vec<String>,
+    /// Whether this is the article's current text (its latest observation's).
+    pub current: bool,
+    /// The version that was current when this one first appeared (`null` for
+    /// version 1): what it replaced.
+    pub previous: Option<i64>,
+}
+
+/// A state of an article's history: a run of observations that saw one
+/// version, in time order (observed time, then the order of recording).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct State {
+    pub version: i64,
+    /// When the run began.
+    pub since: String,
+    /// The run went back to a version of an earlier state.
+    pub revert: bool,
+}
+
+/// The change that brought one text: from the state before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Step {
+    /// The version current before (`None`: the text is the article's first).
+    pub from: Option<i64>,
+    pub to: i64,
+    /// The change went back to an earlier version.
+    pub revert: bool,
 }
 
 /// A change in an article's history: a new version, or a revert to one.
@@ -262,6 +311,8 @@ pub struct VersionText {
     pub version: i64,
     /// How many versions the article has.
     pub versions: i64,
+    /// Whether this is the article's current text (its latest observation's).
+    pub current: bool,
     pub hash: String,
     pub fetched_at: String,
     pub media_type: String,
@@ -282,8 +333,10 @@ pub struct VersionText {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VersionRef {
     pub key: String,
-    /// `None` = latest; positive = that number; negative = counted back from
-    /// the latest (`-1` is the one before it).
+    /// `None` = the current text (the latest observation's version: after a
+    /// revert, an older one); positive = that version number; negative =
+    /// states counted back from the current one (`-1` is the text that was
+    /// current before it).
     pub version: Option<i64>,
 }
 
@@ -308,6 +361,21 @@ impl VersionRef {
     }
 }
 
+/// A reference resolved (see `Store::resolve`).
+struct Resolved {
+    article: i64,
+    /// The version number.
+    number: i64,
+    /// How many versions the article has.
+    count: i64,
+    /// The current version.
+    current: i64,
+    /// The article's states, when they were needed (`KEY@-N`).
+    states: Option<Vec<State>>,
+    /// The referenced state, for `KEY@-N`.
+    index: Option<usize>,
+}
+
 /// What `verify` found.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct VerifyReport {
@@ -325,6 +393,39 @@ pub struct StoreStats {
     pub blobs: i64,
     pub blob_bytes: i64,
     pub stored_bytes: i64,
+}
+
+/// The order of an article's history (observations aliased `o`): observed
+/// time, then the order of recording. An article's *current* text is the
+/// version of the last observation in this order; every reader that resolves
+/// a bare `KEY` goes by it. (Times are stored in one format, RFC 3339 UTC to
+/// the second, so they sort as text.)
+const HISTORY_ORDER: &str = "o.observed_at, o.id";
+/// The same order, latest first.
+const LATEST_FIRST: &str = "o.observed_at DESC, o.id DESC";
+
+/// The states of an article: its observations in time order, runs of one
+/// version collapsed.
+fn states_of(conn: &Connection, article: i64) -> Result<Vec<State>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT v.number, o.observed_at FROM observations o JOIN versions v ON v.id = o.version_id
+         WHERE o.article_id = ?1 ORDER BY {HISTORY_ORDER}"
+    ))?;
+    let mut rows = stmt.query([article])?;
+    let mut states: Vec<State> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    while let Some(row) = rows.next()? {
+        let version: i64 = row.get(0)?;
+        if states.last().is_some_and(|s| s.version == version) {
+            continue;
+        }
+        states.push(State {
+            version,
+            since: row.get(1)?,
+            revert: !seen.insert(version),
+        });
+    }
+    Ok(states)
 }
 
 /// Format a time the way the store keeps it (RFC 3339, UTC, seconds).
@@ -620,23 +721,27 @@ impl Store {
 
     /// All articles, by key.
     pub fn list(&self) -> Result<Vec<ArticleSummary>> {
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.conn.prepare(&format!(
             "SELECT a.key, a.url,
                     (SELECT count(*) FROM versions v WHERE v.article_id = a.id),
+                    (SELECT v.number FROM observations o JOIN versions v ON v.id = o.version_id
+                      WHERE o.article_id = a.id ORDER BY {LATEST_FIRST} LIMIT 1),
                     (SELECT min(observed_at) FROM observations o WHERE o.article_id = a.id),
                     (SELECT max(observed_at) FROM observations o
                       WHERE o.article_id = a.id AND o.kind IN ('new', 'revert')),
                     (SELECT max(observed_at) FROM observations o WHERE o.article_id = a.id)
-             FROM articles a ORDER BY a.key",
-        )?;
+             FROM articles a ORDER BY a.key"
+        ))?;
         let rows = stmt.query_map([], |r| {
+            let versions: i64 = r.get(2)?;
             Ok(ArticleSummary {
                 key: r.get(0)?,
                 url: r.get(1)?,
-                versions: r.get(2)?,
-                first_seen: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
-                last_changed: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
-                last_checked: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
+                versions,
+                current: r.get::<_, Option<i64>>(3)?.unwrap_or(versions),
+                first_seen: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
+                last_changed: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
+                last_checked: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -678,14 +783,16 @@ impl Store {
                         lang: r.get(10)?,
                         unchanged_observations: 0,
                         reverts: Vec::new(),
+                        current: false,
+                        previous: None,
                     },
                 ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut obs = self.conn.prepare(
-            "SELECT version_id, kind, observed_at FROM observations
-             WHERE article_id = ?1 AND kind != 'new' ORDER BY id",
-        )?;
+        let mut obs = self.conn.prepare(&format!(
+            "SELECT o.version_id, o.kind, o.observed_at FROM observations o
+             WHERE o.article_id = ?1 AND o.kind != 'new' ORDER BY {HISTORY_ORDER}"
+        ))?;
         let rows = obs.query_map([article], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
@@ -702,16 +809,25 @@ impl Store {
                 }
             }
         }
+        let states = states_of(&self.conn, article)?;
+        for (_, v) in &mut versions {
+            v.current = states.last().is_some_and(|s| s.version == v.version);
+            v.previous = states
+                .iter()
+                .position(|s| s.version == v.version)
+                .and_then(|i| i.checked_sub(1))
+                .map(|i| states[i].version);
+        }
         Ok(versions.into_iter().map(|(_, v)| v).collect())
     }
 
     /// New versions and reverts of one article, in the order they were seen.
     pub fn history(&self, key: &str) -> Result<Vec<HistoryEvent>> {
         let article = self.article_id(key)?;
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.conn.prepare(&format!(
             "SELECT o.observed_at, v.number, o.kind FROM observations o JOIN versions v ON v.id = o.version_id
-             WHERE o.article_id = ?1 AND o.kind IN ('new', 'revert') ORDER BY o.id",
-        )?;
+             WHERE o.article_id = ?1 AND o.kind IN ('new', 'revert') ORDER BY {HISTORY_ORDER}"
+        ))?;
         let rows = stmt.query_map([article], |r| {
             Ok(HistoryEvent {
                 at: r.get(0)?,
@@ -722,8 +838,48 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Resolve a reference to one version and load its text.
-    pub fn version(&self, reference: &VersionRef) -> Result<VersionText> {
+    /// The states of one article, oldest first: its current text is the last.
+    pub fn states(&self, key: &str) -> Result<Vec<State>> {
+        states_of(&self.conn, self.article_id(key)?)
+    }
+
+    /// The change that brought the text a reference names: for `KEY` (the
+    /// current text) and `KEY@-N`, from the state before; for `KEY@N`, from
+    /// the version that was current when version N first appeared.
+    pub fn step(&self, reference: &VersionRef) -> Result<Step> {
+        let Resolved {
+            article,
+            number,
+            states,
+            index,
+            ..
+        } = self.resolve(reference)?;
+        let states = match states {
+            Some(states) => states,
+            None => states_of(&self.conn, article)?,
+        };
+        let index = match reference.version {
+            None => states.len().checked_sub(1),
+            Some(n) if n > 0 => states.iter().position(|s| s.version == number),
+            Some(_) => index,
+        };
+        let Some(index) = index else {
+            // A version never observed (not written by track): its number.
+            return Ok(Step {
+                from: (number > 1).then(|| number - 1),
+                to: number,
+                revert: false,
+            });
+        };
+        Ok(Step {
+            from: index.checked_sub(1).map(|i| states[i].version),
+            to: number,
+            revert: states[index].revert,
+        })
+    }
+
+    /// Resolve a reference to a version number.
+    fn resolve(&self, reference: &VersionRef) -> Result<Resolved> {
         let article = match self.article_id(&reference.key) {
             Ok(id) => id,
             Err(e) => {
@@ -749,16 +905,44 @@ impl Store {
                 return Err(e);
             }
         };
-        let (url, count): (Option<String>, i64) = self.conn.query_row(
-            "SELECT a.url, (SELECT count(*) FROM versions v WHERE v.article_id = a.id)
-             FROM articles a WHERE a.id = ?1",
+        let count: i64 = self.conn.query_row(
+            "SELECT count(*) FROM versions WHERE article_id = ?1",
             [article],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| r.get(0),
         )?;
-        let number = match reference.version {
-            None => count,
-            Some(n) if n > 0 => n,
-            Some(n) => count + n,
+        let current: Option<i64> = self
+            .conn
+            .query_row(
+                &format!(
+                    "SELECT v.number FROM observations o JOIN versions v ON v.id = o.version_id
+                     WHERE o.article_id = ?1 ORDER BY {LATEST_FIRST} LIMIT 1"
+                ),
+                [article],
+                |r| r.get(0),
+            )
+            .optional()?;
+        // An article never observed (not written by track): its last version.
+        let current = current.unwrap_or(count);
+        let (number, states, index) = match reference.version {
+            Some(n) if n > 0 => (n, None, None),
+            None => (current, None, None),
+            Some(back) => {
+                let back = back.unsigned_abs();
+                let states = states_of(&self.conn, article)?;
+                let changes = (states.len() as u64).saturating_sub(1);
+                if states.is_empty() {
+                    (count, None, None)
+                } else if back > changes {
+                    return Err(StoreError::NoEarlierState {
+                        key: reference.key.clone(),
+                        back,
+                        changes,
+                    });
+                } else {
+                    let i = states.len() - 1 - back as usize;
+                    (states[i].version, Some(states), Some(i))
+                }
+            }
         };
         if number < 1 || number > count {
             return Err(StoreError::UnknownVersion {
@@ -767,6 +951,30 @@ impl Store {
                 count,
             });
         }
+        Ok(Resolved {
+            article,
+            number,
+            count,
+            current,
+            states,
+            index,
+        })
+    }
+
+    /// Resolve a reference to one version and load its text.
+    pub fn version(&self, reference: &VersionRef) -> Result<VersionText> {
+        let Resolved {
+            article,
+            number,
+            count,
+            current,
+            ..
+        } = self.resolve(reference)?;
+        let url: Option<String> =
+            self.conn
+                .query_row("SELECT url FROM articles WHERE id = ?1", [article], |r| {
+                    r.get(0)
+                })?;
         let row = self.conn.query_row(
             "SELECT text_hash, raw_hash, fetched_at, media_type, encoding, title, byline,
                     published, dir, lang
@@ -798,6 +1006,7 @@ impl Store {
             url,
             version: number,
             versions: count,
+            current: number == current,
             hash: hex(&text_hash),
             fetched_at: row.2,
             media_type: row.3,
@@ -947,7 +1156,7 @@ impl Batch<'_> {
 
     fn record_inner(&mut self, s: &Scrape<'_>) -> Result<Recorded> {
         let conn = &self.store.conn;
-        let at = format_time(s.observed_at);
+        let mut at = format_time(s.observed_at);
         let article: i64 = match conn
             .query_row("SELECT id FROM articles WHERE key = ?1", [s.key], |r| {
                 r.get(0)
@@ -971,13 +1180,30 @@ impl Batch<'_> {
                 conn.last_insert_rowid()
             }
         };
-        let current: Option<i64> = conn
+        let latest: Option<(i64, String)> = conn
             .query_row(
-                "SELECT version_id FROM observations WHERE article_id = ?1 ORDER BY id DESC LIMIT 1",
+                &format!(
+                    "SELECT o.version_id, o.observed_at FROM observations o
+                     WHERE o.article_id = ?1 ORDER BY {LATEST_FIRST} LIMIT 1"
+                ),
                 [article],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
+        // History is in time order: a scrape older than the latest
+        // observation would otherwise become the "current" text.
+        if let Some((_, latest_at)) = &latest
+            && at < *latest_at
+        {
+            if s.time_given {
+                return Err(StoreError::OutOfOrder {
+                    at,
+                    latest: latest_at.clone(),
+                });
+            }
+            at = latest_at.clone();
+        }
+        let current = latest.map(|(v, _)| v);
         let known = self.matching_version(article, &s.identity, &blob::hash(s.text.as_bytes()))?;
         let raw_hash = blob::hash(s.raw);
         if let Some((version_id, number)) = known {
@@ -1299,6 +1525,7 @@ mod tests {
             key,
             url: None,
             observed_at: Utc::now(),
+            time_given: false,
             raw: text.as_bytes(),
             text,
             identity,
@@ -1386,6 +1613,95 @@ mod tests {
         let log = store.log("k").unwrap();
         assert_eq!(log[3].reverts.len(), 1);
         assert_eq!(log[3].unchanged_observations, 1);
+    }
+
+    fn at<'a>(key: &'a str, text: &'a str, time: &str) -> Scrape<'a> {
+        Scrape {
+            observed_at: DateTime::parse_from_rfc3339(time).unwrap().into(),
+            time_given: true,
+            ..scrape(key, text, normalize::identity_hash(text))
+        }
+    }
+
+    #[test]
+    fn current_is_the_latest_observation_and_history_is_in_time_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("t.db"), OpenMode::Create).unwrap();
+        let mut batch = store.batch().unwrap();
+        for (text, time) in [
+            ("one.", "2025-01-01T00:00:00Z"),
+            ("two.", "2025-01-02T00:00:00Z"),
+            ("one.", "2025-01-03T00:00:00Z"),
+            ("one.", "2025-01-04T00:00:00Z"),
+        ] {
+            batch.record(&at("k", text, time)).unwrap();
+        }
+        // Given a time earlier than the latest observation: refused, nothing
+        // recorded.
+        assert!(matches!(
+            batch.record(&at("k", "three.", "2025-01-02T12:00:00Z")),
+            Err(StoreError::OutOfOrder { .. })
+        ));
+        // Taken by track (a concurrent writer recorded a later time first):
+        // recorded at the latest time, after it.
+        let late = Scrape {
+            time_given: false,
+            ..at("other", "x.", "2025-01-05T00:00:00Z")
+        };
+        batch.record(&late).unwrap();
+        let raced = Scrape {
+            time_given: false,
+            ..at("other", "y.", "2025-01-04T00:00:00Z")
+        };
+        assert_eq!(
+            batch.record(&raced).unwrap(),
+            Recorded::NewVersion { version: 2 }
+        );
+        batch.commit().unwrap();
+        let other = store.states("other").unwrap();
+        assert_eq!(other.last().unwrap().since, "2025-01-05T00:00:00Z");
+        assert_eq!(other.last().unwrap().version, 2);
+        let states = store.states("k").unwrap();
+        let seq: Vec<(i64, bool)> = states.iter().map(|s| (s.version, s.revert)).collect();
+        assert_eq!(seq, vec![(1, false), (2, false), (1, true)]);
+        assert_eq!(store.stats().unwrap().versions, 4);
+        let r = |v: Option<i64>| VersionRef {
+            key: "k".into(),
+            version: v,
+        };
+        assert_eq!(store.version(&r(None)).unwrap().version, 1);
+        assert!(store.version(&r(None)).unwrap().current);
+        assert_eq!(store.version(&r(Some(-1))).unwrap().version, 2);
+        assert!(!store.version(&r(Some(-1))).unwrap().current);
+        assert_eq!(store.version(&r(Some(-2))).unwrap().version, 1);
+        assert!(matches!(
+            store.version(&r(Some(-3))),
+            Err(StoreError::NoEarlierState {
+                back: 3,
+                changes: 2,
+                ..
+            })
+        ));
+        let step = store.step(&r(None)).unwrap();
+        assert_eq!((step.from, step.to, step.revert), (Some(2), 1, true));
+        let step = store.step(&r(Some(2))).unwrap();
+        assert_eq!((step.from, step.to, step.revert), (Some(1), 2, false));
+        assert_eq!(store.step(&r(Some(1))).unwrap().from, None);
+        assert_eq!(store.list().unwrap()[0].current, 1);
+        let log = store.log("k").unwrap();
+        assert!(log[0].current && !log[1].current);
+        assert_eq!((log[0].previous, log[1].previous), (None, Some(1)));
+
+        // A store written out of time order (by an older track): time decides.
+        store
+            .conn
+            .execute(
+                "UPDATE observations SET observed_at = '2024-01-01T00:00:00Z' WHERE id IN (3, 4)",
+                [],
+            )
+            .unwrap();
+        assert_eq!(store.version(&r(None)).unwrap().version, 2);
+        assert_eq!(store.list().unwrap()[0].current, 2);
     }
 
     #[test]

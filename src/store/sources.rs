@@ -6,7 +6,7 @@
 use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 
-use super::{Batch, Result, Store, StoreError, read_blob, to_hash};
+use super::{Batch, LATEST_FIRST, Result, Store, StoreError, read_blob, to_hash};
 
 /// What a `watch_items` row stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -132,7 +132,9 @@ impl Store {
         let mut stmt = self.conn.prepare(
             "SELECT o.observed_at, o.kind, a.key, a.url, v.number,
                     (SELECT pv.number FROM observations p JOIN versions pv ON pv.id = p.version_id
-                      WHERE p.article_id = o.article_id AND p.id < o.id ORDER BY p.id DESC LIMIT 1),
+                      WHERE p.article_id = o.article_id
+                        AND (p.observed_at < o.observed_at OR (p.observed_at = o.observed_at AND p.id < o.id))
+                      ORDER BY p.observed_at DESC, p.id DESC LIMIT 1),
                     v.title, o.source
              FROM observations o JOIN articles a ON a.id = o.article_id
                   JOIN versions v ON v.id = o.version_id
@@ -215,13 +217,13 @@ impl Batch<'_> {
         Ok(self
             .store
             .conn
-            .prepare_cached(
+            .prepare_cached(&format!(
                 "SELECT v.number, b.size FROM articles a
                    JOIN observations o ON o.article_id = a.id
                    JOIN versions v ON v.id = o.version_id
                    JOIN blobs b ON b.hash = v.text_hash
-                 WHERE a.key = ?1 ORDER BY o.id DESC LIMIT 1",
-            )?
+                 WHERE a.key = ?1 ORDER BY {LATEST_FIRST} LIMIT 1"
+            ))?
             .query_row([key], |r| {
                 Ok(Current {
                     version: r.get(0)?,
@@ -257,21 +259,27 @@ impl Batch<'_> {
 
     /// Record that an article was seen unchanged without its text (an HTTP
     /// 304): an observation of its current version. False if the article is
-    /// unknown.
+    /// unknown. A time before the latest observation (the clock stepped back,
+    /// or another writer recorded a later one first) is recorded as that time.
     pub fn observe_unchanged(&mut self, key: &str, at: &str, source: Option<&str>) -> Result<bool> {
-        let current: Option<(i64, i64, Vec<u8>)> = self
+        let current: Option<(i64, i64, Vec<u8>, String)> = self
             .store
             .conn
-            .prepare_cached(
-                "SELECT o.article_id, o.version_id, v.raw_hash FROM articles a
+            .prepare_cached(&format!(
+                "SELECT o.article_id, o.version_id, v.raw_hash, o.observed_at FROM articles a
                    JOIN observations o ON o.article_id = a.id
                    JOIN versions v ON v.id = o.version_id
-                 WHERE a.key = ?1 ORDER BY o.id DESC LIMIT 1",
-            )?
-            .query_row([key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                 WHERE a.key = ?1 ORDER BY {LATEST_FIRST} LIMIT 1"
+            ))?
+            .query_row([key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
             .optional()?;
-        let Some((article, version, raw)) = current else {
+        let Some((article, version, raw, latest)) = current else {
             return Ok(false);
+        };
+        let at = if at < latest.as_str() {
+            latest.as_str()
+        } else {
+            at
         };
         self.store.conn.execute(
             "INSERT INTO observations (article_id, version_id, observed_at, kind, raw_hash, source)

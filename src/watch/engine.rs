@@ -27,7 +27,7 @@ use super::events::{Event, EventKind, summary};
 use super::fetch::{self, AddressPolicy, FetchError, HttpRequest, HttpResponse, ListedFile};
 use super::schedule::{self, Schedule};
 use crate::diff::{DiffOptions, diff_texts};
-use crate::ingest::{self, IngestOptions, InputFormat, Prepared};
+use crate::ingest::{self, IngestOptions, InputFormat, ObservedTime, Prepared};
 use crate::store::sources::{DeliveryTarget, ItemKind, WatchItem};
 use crate::store::{Batch, Recorded, Store, StoreError, format_time};
 use crate::text::normalize;
@@ -671,6 +671,7 @@ fn ingest_options(
         key,
         url,
         observed_at: Utc::now(),
+        time: ObservedTime::Now,
         max_bytes: src.max_bytes,
         encoding,
         format,

@@ -65,14 +65,16 @@ fn seeds_rescrapes_edits_and_reverts() {
         .output()
         .unwrap();
     assert_eq!(shown.stdout, fs::read(&v2).unwrap());
-    let latest = ws.track().args(["show", SEED_000]).output().unwrap();
-    assert_eq!(latest.stdout, fs::read(&v2).unwrap());
-    let before_latest = ws
+    // A bare KEY is the current text: after the revert, v1's; KEY@-1 the
+    // text current before it, v2's.
+    let current = ws.track().args(["show", SEED_000]).output().unwrap();
+    assert_eq!(current.stdout, fs::read(&v1).unwrap());
+    let before_current = ws
         .track()
         .args(["show", &format!("{SEED_000}@-1")])
         .output()
         .unwrap();
-    assert_eq!(before_latest.stdout, fs::read(&v1).unwrap());
+    assert_eq!(before_current.stdout, fs::read(&v2).unwrap());
 
     // log shows both versions, sentence counts and the revert.
     let (code, log, _) = ws.run(&["log", SEED_000]);

@@ -4,6 +4,7 @@ mod add;
 mod bad_input;
 mod browser;
 mod common;
+mod current;
 mod diff;
 mod durability;
 mod hostile_fetch;
