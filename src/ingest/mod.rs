@@ -108,6 +108,12 @@ pub enum InputError {
     Empty,
     #[error("no key: give --key (standard input has no file name)")]
     NoKey,
+    /// Two different files of one batch named alike (`o1/index.txt`,
+    /// `o2/index.txt`): they would silently become versions of one article.
+    #[error(
+        "key {key:?} (its file name) is already the key of {other} in this batch; not recorded: add each with its own --key"
+    )]
+    KeyTaken { key: String, other: String },
     #[error("{0}")]
     Store(#[from] StoreError),
 }
@@ -181,6 +187,9 @@ pub struct Prepared {
     pub meta: html::Extracted,
     /// See [`Outcome::warnings`].
     pub warnings: Vec<String>,
+    /// The key is the file name without its extension (no `--key`, URL or
+    /// canonical URL gave one).
+    pub keyed_by_file_name: bool,
 }
 
 impl Prepared {
@@ -412,11 +421,13 @@ pub fn prepare(
         }
         (canonical, _) => canonical.clone(),
     };
-    let key = opts
+    let given = opts
         .key
         .clone()
         .or_else(|| canonical.clone())
-        .or_else(|| opts.url.clone())
+        .or_else(|| opts.url.clone());
+    let keyed_by_file_name = given.is_none();
+    let key = given
         .or_else(|| {
             path.and_then(|p| p.file_stem())
                 .map(|s| s.to_string_lossy().into_owned())
@@ -435,6 +446,7 @@ pub fn prepare(
         encoding: decoded.encoding,
         meta,
         warnings,
+        keyed_by_file_name,
     })
 }
 
@@ -497,6 +509,39 @@ pub fn same_site(a: &str, b: &str) -> bool {
     }
 }
 
+/// The keys a batch took from file names, and the file each came from.
+///
+/// Keying a file by its name is convenient (`fixtures/seeds/000_x.txt` is
+/// `000_x`) but two different files of one batch with the same name
+/// (`o1/index.txt`, `o2/index.txt`) are two articles, not two versions of
+/// one: the second is refused, naming the first. The same file given twice
+/// is no collision, and a later batch re-adding a file records a version
+/// as always.
+#[derive(Default)]
+struct FileKeys {
+    taken: std::collections::HashMap<String, (PathBuf, String)>,
+}
+
+impl FileKeys {
+    fn claim(&mut self, path: &Path, name: &str, p: Prepared) -> Result<Prepared, InputError> {
+        if !p.keyed_by_file_name {
+            return Ok(p);
+        }
+        let file = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        match self.taken.get(&p.key) {
+            Some((first, _)) if *first == file => Ok(p),
+            Some((_, other)) => Err(InputError::KeyTaken {
+                key: p.key,
+                other: other.clone(),
+            }),
+            None => {
+                self.taken.insert(p.key.clone(), (file, name.to_string()));
+                Ok(p)
+            }
+        }
+    }
+}
+
 /// Ingest candidates into the store. Outcomes are handed over in input order,
 /// one committed chunk at a time, right after the commit that made them
 /// durable. An `Err` means the store itself failed; outcomes not yet handed
@@ -512,6 +557,7 @@ pub fn ingest(
     mut on_committed: impl FnMut(&[Outcome]),
 ) -> Result<Summary, StoreError> {
     let mut summary = Summary::default();
+    let mut named = FileKeys::default();
     let mut candidates = candidates.into_iter().peekable();
     // At least one (possibly empty) chunk: `add` of nothing still opens the store.
     let mut first = true;
@@ -526,7 +572,8 @@ pub fn ingest(
                 Candidate::Problem { error, .. } => Err(error),
                 Candidate::Bytes { bytes, .. } => prepare(None, bytes, opts),
                 Candidate::File(path) => read_bounded(&path, opts.max_bytes)
-                    .and_then(|raw| prepare(Some(&path), raw, opts)),
+                    .and_then(|raw| prepare(Some(&path), raw, opts))
+                    .and_then(|p| named.claim(&path, &name, p)),
             };
             if let Ok(p) = &result {
                 bytes += p.raw.len() + p.text.len();
