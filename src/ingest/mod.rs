@@ -18,7 +18,9 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::store::{Recorded, Scrape, Store, StoreError};
+use crate::diff::{DiffOptions, Op, TextDiff, WordOp, diff_texts};
+use crate::store::sources::Edit;
+use crate::store::{Batch, Recorded, Scrape, Store, StoreError};
 use crate::text::normalize;
 
 /// Default largest input accepted: 20 MB.
@@ -509,6 +511,53 @@ pub fn same_site(a: &str, b: &str) -> bool {
     }
 }
 
+/// What a diff between a version and the one before edited: only spelling
+/// (every edited or moved sentence differs orthographically at most), only
+/// the order of sentences, or the text.
+pub fn edit_of(diff: &TextDiff) -> Edit {
+    let mut orthographic = false;
+    let mut moved = false;
+    for row in &diff.changes {
+        match row.op {
+            Op::Unchanged => {}
+            Op::Edited if row.orthographic_only => orthographic = true,
+            Op::Moved if row.orthographic_only => orthographic = true,
+            Op::Moved if row.words.iter().all(|w| w.op == WordOp::Equal) => moved = true,
+            _ => return Edit::Text,
+        }
+    }
+    match (orthographic, moved) {
+        (true, _) => Edit::Orthographic,
+        (false, true) => Edit::Moved,
+        // No sentence changed (paragraphs only?): not hidden.
+        (false, false) => Edit::Text,
+    }
+}
+
+/// After `recorded` was recorded for `key` with text `new`: note what a new
+/// version or a revert edited against the version current before.
+pub fn note_edit(
+    batch: &mut Batch<'_>,
+    key: &str,
+    new: &str,
+    recorded: &Recorded,
+) -> Result<Option<(i64, TextDiff, Edit)>, StoreError> {
+    if !matches!(
+        recorded,
+        Recorded::NewVersion { .. } | Recorded::Reverted { .. }
+    ) {
+        return Ok(None);
+    }
+    let Some(previous) = batch.version_before_latest(key)? else {
+        return Ok(None);
+    };
+    let old = batch.version_text(key, previous)?;
+    let diff = diff_texts(&old, new, &DiffOptions::default());
+    let edit = edit_of(&diff);
+    batch.mark_edit(key, edit)?;
+    Ok(Some((previous, diff, edit)))
+}
+
 /// The keys a batch took from file names, and the file each came from.
 ///
 /// Keying a file by its name is convenient (`fixtures/seeds/000_x.txt` is
@@ -604,6 +653,9 @@ pub fn ingest(
                         Err(e) if e.is_store_failure() => return Err(e),
                         other => other.map_err(InputError::from),
                     };
+                    if let Ok(recorded) = &result {
+                        note_edit(&mut batch, &p.key, &p.text, recorded)?;
+                    }
                     Outcome {
                         key: Some(p.key.clone()),
                         input: name,
