@@ -714,6 +714,22 @@ mod tests {
     }
 
     #[test]
+    fn edits_are_classified() {
+        let edit = |a: &str, b: &str| edit_of(&diff_texts(a, b, &DiffOptions::default()));
+        let a = "قال الرئيس جونج إن الاجتماع كان مثمراً للغاية.\n\nوأضاف أن المحادثات ستستمر غداً في سيول.\n\nودعت المعارضة إلى نشر نص الرسالة كاملاً.\n";
+        let spelled = a.replace("جونج", "جونغ");
+        let moved = "ودعت المعارضة إلى نشر نص الرسالة كاملاً.\n\nقال الرئيس جونج إن الاجتماع كان مثمراً للغاية.\n\nوأضاف أن المحادثات ستستمر غداً في سيول.\n";
+        let edited = a.replace("ستستمر غداً", "علقت حتى إشعار آخر");
+        assert_eq!(edit(a, &spelled), Edit::Orthographic);
+        assert_eq!(edit(a, moved), Edit::Moved);
+        assert_eq!(edit(a, &edited), Edit::Text);
+        assert_eq!(
+            edit(a, &format!("{a}\nجملة جديدة تماماً عن موضوع آخر.\n")),
+            Edit::Text
+        );
+    }
+
+    #[test]
     fn content_types() {
         let f = InputFormat::from_content_type;
         assert_eq!(f("text/html; charset=utf-8"), InputFormat::Html);

@@ -120,6 +120,7 @@ CREATE TABLE pending_events (
 ALTER TABLE observations ADD COLUMN edit TEXT
     CHECK (edit IS NULL OR edit IN ('text', 'orthographic', 'moved'));
 ALTER TABLE watch_items ADD COLUMN owner TEXT;
+CREATE INDEX watch_items_key ON watch_items(key) WHERE key IS NOT NULL;
 ",
 ];
 
