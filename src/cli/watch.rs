@@ -231,7 +231,7 @@ fn report(checked: &[Checked], verbose: bool) {
                         format!("{found} found, {new} new or changed")
                     }
                     Outcome::Skipped { owner } => {
-                        format!("skipped (the article belongs to source {owner})")
+                        format!("skipped (the article is tracked by source {owner})")
                     }
                     Outcome::Failed { .. } => unreachable!(),
                 };
@@ -259,7 +259,10 @@ fn summary_line(s: &PassSummary) -> String {
         s.listed,
         s.failed,
         if s.skipped > 0 {
-            format!(", {} skipped (another source's article)", s.skipped)
+            format!(
+                ", {} skipped (tracked by another source or item)",
+                s.skipped
+            )
         } else {
             String::new()
         },
