@@ -24,7 +24,7 @@ pub struct AddArgs {
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
-    /// Article key for every input [default: the page's canonical URL, else --url, else the file name without extension]
+    /// Article key for every input [default: the page's canonical URL, else --url, else the file name without extension; two different files of one batch with the same name are refused]
     #[arg(long)]
     pub key: Option<String>,
 

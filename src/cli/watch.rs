@@ -15,7 +15,7 @@ use clap::Args;
 use super::error::{CliError, exit};
 use super::{Context, Format};
 use track::diff::{DiffOptions, diff_texts};
-use track::store::sources::{ItemKind, WatchItem};
+use track::store::sources::{Change, Edit, ItemKind, WatchItem};
 use track::store::{OpenMode, Store, VersionRef, format_time};
 use track::text::visible::{json_safe, visible_line};
 use track::watch::config::{self, Config, Output};
@@ -88,6 +88,9 @@ pub struct ChangesArgs {
     /// How far back (e.g. 30m, 24h, 7d)
     #[arg(long, value_name = "DURATION", default_value = "24h", value_parser = parse_duration)]
     pub since: Duration,
+    /// Also list versions that only changed spelling or sentence order
+    #[arg(long)]
+    pub all: bool,
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
@@ -98,6 +101,9 @@ pub struct FeedArgs {
     /// How far back (e.g. 24h, 7d)
     #[arg(long, value_name = "DURATION", default_value = "7d", value_parser = parse_duration)]
     pub since: Duration,
+    /// Also list versions that only changed spelling or sentence order
+    #[arg(long)]
+    pub all: bool,
     /// Write the feed here instead of standard output
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -224,6 +230,9 @@ fn report(checked: &[Checked], verbose: bool) {
                     Outcome::Listed { found, new } => {
                         format!("{found} found, {new} new or changed")
                     }
+                    Outcome::Skipped { owner } => {
+                        format!("skipped (the article is tracked by source {owner})")
+                    }
                     Outcome::Failed { .. } => unreachable!(),
                 };
                 let key = c
@@ -240,7 +249,7 @@ fn report(checked: &[Checked], verbose: bool) {
 
 fn summary_line(s: &PassSummary) -> String {
     format!(
-        "checked {}: {} new articles, {} new versions, {} reverts, {} unchanged, {} not modified, {} feeds/folders read, {} failed; {} not due{}",
+        "checked {}: {} new articles, {} new versions, {} reverts, {} unchanged, {} not modified, {} feeds/folders read, {} failed{}; {} not due{}",
         s.checked,
         s.new_articles,
         s.new_versions,
@@ -249,6 +258,14 @@ fn summary_line(s: &PassSummary) -> String {
         s.not_modified,
         s.listed,
         s.failed,
+        if s.skipped > 0 {
+            format!(
+                ", {} skipped (tracked by another source or item)",
+                s.skipped
+            )
+        } else {
+            String::new()
+        },
         s.not_due,
         if s.interrupted { " (interrupted)" } else { "" }
     )
@@ -445,9 +462,19 @@ fn since_time(since: Duration) -> String {
     format_time(t)
 }
 
+/// The changes since `since`; versions that only changed spelling or
+/// sentence order only with `all`.
+fn recent_changes(store: &Store, since: Duration, all: bool) -> Result<Vec<Change>, CliError> {
+    let mut changes = store.changes(&since_time(since))?;
+    if !all {
+        changes.retain(|c| !c.edit.is_some_and(Edit::is_minor));
+    }
+    Ok(changes)
+}
+
 pub fn changes(ctx: &Context, args: &ChangesArgs) -> Result<i32, CliError> {
     let store = ctx.open(OpenMode::Existing)?;
-    let changes = store.changes(&since_time(args.since))?;
+    let changes = recent_changes(&store, args.since, args.all)?;
     let mut out = std::io::stdout().lock();
     if args.format == Format::Json {
         let rows: Vec<serde_json::Value> = changes
@@ -488,7 +515,10 @@ pub fn changes(ctx: &Context, args: &ChangesArgs) -> Result<i32, CliError> {
         let line = format!(
             "{:<20}  {:<11}  {key:<width$}  {:<10}  {}",
             c.at,
-            kind_name(&c.kind, c.version),
+            match c.edit.filter(|e| e.is_minor()) {
+                Some(e) => format!("{} ({})", kind_name(&c.kind, c.version), e.as_str()),
+                None => kind_name(&c.kind, c.version).to_string(),
+            },
             version,
             c.title.as_deref().unwrap_or("")
         );
@@ -507,7 +537,7 @@ fn kind_name(kind: &str, version: i64) -> &'static str {
 
 pub fn feed(ctx: &Context, args: &FeedArgs) -> Result<i32, CliError> {
     let store = ctx.open(OpenMode::Existing)?;
-    let mut changes = store.changes(&since_time(args.since))?;
+    let mut changes = recent_changes(&store, args.since, args.all)?;
     if changes.len() > FEED_LIMIT {
         changes.drain(..changes.len() - FEED_LIMIT);
     }

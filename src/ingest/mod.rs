@@ -18,7 +18,9 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::store::{Recorded, Scrape, Store, StoreError};
+use crate::diff::{DiffOptions, Op, TextDiff, WordOp, diff_texts};
+use crate::store::sources::Edit;
+use crate::store::{Batch, Recorded, Scrape, Store, StoreError};
 use crate::text::normalize;
 
 /// Default largest input accepted: 20 MB.
@@ -125,6 +127,12 @@ pub enum InputError {
     Empty,
     #[error("no key: give --key (standard input has no file name)")]
     NoKey,
+    /// Two different files of one batch named alike (`o1/index.txt`,
+    /// `o2/index.txt`): they would silently become versions of one article.
+    #[error(
+        "key {key:?} (its file name) is already the key of {other} in this batch; not recorded: add each with its own --key"
+    )]
+    KeyTaken { key: String, other: String },
     #[error("{0}")]
     Store(#[from] StoreError),
 }
@@ -198,6 +206,9 @@ pub struct Prepared {
     pub meta: html::Extracted,
     /// See [`Outcome::warnings`].
     pub warnings: Vec<String>,
+    /// The key is the file name without its extension (no `--key`, URL or
+    /// canonical URL gave one).
+    pub keyed_by_file_name: bool,
 }
 
 impl Prepared {
@@ -430,11 +441,13 @@ pub fn prepare(
         }
         (canonical, _) => canonical.clone(),
     };
-    let key = opts
+    let given = opts
         .key
         .clone()
         .or_else(|| canonical.clone())
-        .or_else(|| opts.url.clone())
+        .or_else(|| opts.url.clone());
+    let keyed_by_file_name = given.is_none();
+    let key = given
         .or_else(|| {
             path.and_then(|p| p.file_stem())
                 .map(|s| s.to_string_lossy().into_owned())
@@ -453,6 +466,7 @@ pub fn prepare(
         encoding: decoded.encoding,
         meta,
         warnings,
+        keyed_by_file_name,
     })
 }
 
@@ -519,6 +533,86 @@ pub fn same_site(a: &str, b: &str) -> bool {
 /// name, its given time (`None`: now) and the result.
 type Pending = (String, Option<DateTime<Utc>>, Result<Prepared, InputError>);
 
+/// What a diff between a version and the one before edited: only spelling
+/// (every edited or moved sentence differs orthographically at most), only
+/// the order of sentences, or the text.
+pub fn edit_of(diff: &TextDiff) -> Edit {
+    let mut orthographic = false;
+    let mut moved = false;
+    for row in &diff.changes {
+        match row.op {
+            Op::Unchanged => {}
+            Op::Edited if row.orthographic_only => orthographic = true,
+            Op::Moved if row.orthographic_only => orthographic = true,
+            Op::Moved if row.words.iter().all(|w| w.op == WordOp::Equal) => moved = true,
+            _ => return Edit::Text,
+        }
+    }
+    match (orthographic, moved) {
+        (true, _) => Edit::Orthographic,
+        (false, true) => Edit::Moved,
+        // No sentence changed (paragraphs only?): not hidden.
+        (false, false) => Edit::Text,
+    }
+}
+
+/// After `recorded` was recorded for `key` with text `new`: note what a new
+/// version or a revert edited against the version current before.
+pub fn note_edit(
+    batch: &mut Batch<'_>,
+    key: &str,
+    new: &str,
+    recorded: &Recorded,
+) -> Result<Option<(i64, TextDiff, Edit)>, StoreError> {
+    if !matches!(
+        recorded,
+        Recorded::NewVersion { .. } | Recorded::Reverted { .. }
+    ) {
+        return Ok(None);
+    }
+    let Some(previous) = batch.version_before_latest(key)? else {
+        return Ok(None);
+    };
+    let old = batch.version_text(key, previous)?;
+    let diff = diff_texts(&old, new, &DiffOptions::default());
+    let edit = edit_of(&diff);
+    batch.mark_edit(key, edit)?;
+    Ok(Some((previous, diff, edit)))
+}
+
+/// The keys a batch took from file names, and the file each came from.
+///
+/// Keying a file by its name is convenient (`fixtures/seeds/000_x.txt` is
+/// `000_x`) but two different files of one batch with the same name
+/// (`o1/index.txt`, `o2/index.txt`) are two articles, not two versions of
+/// one: the second is refused, naming the first. The same file given twice
+/// is no collision, and a later batch re-adding a file records a version
+/// as always.
+#[derive(Default)]
+struct FileKeys {
+    taken: std::collections::HashMap<String, (PathBuf, String)>,
+}
+
+impl FileKeys {
+    fn claim(&mut self, path: &Path, name: &str, p: Prepared) -> Result<Prepared, InputError> {
+        if !p.keyed_by_file_name {
+            return Ok(p);
+        }
+        let file = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        match self.taken.get(&p.key) {
+            Some((first, _)) if *first == file => Ok(p),
+            Some((_, other)) => Err(InputError::KeyTaken {
+                key: p.key,
+                other: other.clone(),
+            }),
+            None => {
+                self.taken.insert(p.key.clone(), (file, name.to_string()));
+                Ok(p)
+            }
+        }
+    }
+}
+
 /// Ingest candidates into the store. Outcomes are handed over in input order,
 /// one committed chunk at a time, right after the commit that made them
 /// durable. An `Err` means the store itself failed; outcomes not yet handed
@@ -560,6 +654,7 @@ pub fn ingest(
     } else {
         candidates.into_iter().map(|c| (c, given)).collect()
     };
+    let mut named = FileKeys::default();
     let mut candidates = candidates.into_iter().peekable();
     // At least one (possibly empty) chunk: `add` of nothing still opens the store.
     let mut first = true;
@@ -574,7 +669,8 @@ pub fn ingest(
                 Candidate::Problem { error, .. } => Err(error),
                 Candidate::Bytes { bytes, .. } => prepare(None, bytes, opts),
                 Candidate::File(path) => read_bounded(&path, opts.max_bytes)
-                    .and_then(|raw| prepare(Some(&path), raw, opts)),
+                    .and_then(|raw| prepare(Some(&path), raw, opts))
+                    .and_then(|p| named.claim(&path, &name, p)),
             };
             if let Ok(p) = &result {
                 bytes += p.raw.len() + p.text.len();
@@ -608,6 +704,9 @@ pub fn ingest(
                         Err(e) if e.is_store_failure() => return Err(e),
                         other => other.map_err(InputError::from),
                     };
+                    if let Ok(recorded) = &result {
+                        note_edit(&mut batch, &p.key, &p.text, recorded)?;
+                    }
                     Outcome {
                         key: Some(p.key.clone()),
                         input: name,
@@ -663,6 +762,22 @@ mod tests {
         assert!(!same_site("http://127.0.0.2/a", "http://127.0.0.1/a"));
         assert!(!same_site("javascript:alert(1)", "https://example.org/"));
         assert!(!same_site("https://example.org/", "not a url"));
+    }
+
+    #[test]
+    fn edits_are_classified() {
+        let edit = |a: &str, b: &str| edit_of(&diff_texts(a, b, &DiffOptions::default()));
+        let a = "قال الرئيس جونج إن الاجتماع كان مثمراً للغاية.\n\nوأضاف أن المحادثات ستستمر غداً في سيول.\n\nودعت المعارضة إلى نشر نص الرسالة كاملاً.\n";
+        let spelled = a.replace("جونج", "جونغ");
+        let moved = "ودعت المعارضة إلى نشر نص الرسالة كاملاً.\n\nقال الرئيس جونج إن الاجتماع كان مثمراً للغاية.\n\nوأضاف أن المحادثات ستستمر غداً في سيول.\n";
+        let edited = a.replace("ستستمر غداً", "علقت حتى إشعار آخر");
+        assert_eq!(edit(a, &spelled), Edit::Orthographic);
+        assert_eq!(edit(a, moved), Edit::Moved);
+        assert_eq!(edit(a, &edited), Edit::Text);
+        assert_eq!(
+            edit(a, &format!("{a}\nجملة جديدة تماماً عن موضوع آخر.\n")),
+            Edit::Text
+        );
     }
 
     #[test]

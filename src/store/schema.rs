@@ -110,6 +110,18 @@ CREATE TABLE pending_events (
     last_error TEXT
 );
 ",
+    // 5: what a change edited (a new version's or a revert's observation,
+    // against the version current before): 'text', or only 'orthographic'
+    // (spelling) or only 'moved' (sentence order), which `changes`, `feed`
+    // and events leave out by default; NULL for new articles and for
+    // changes recorded before. And the source whose item an overlapping
+    // item defers to (the article belongs to one source).
+    r"
+ALTER TABLE observations ADD COLUMN edit TEXT
+    CHECK (edit IS NULL OR edit IN ('text', 'orthographic', 'moved'));
+ALTER TABLE watch_items ADD COLUMN owner TEXT;
+CREATE INDEX watch_items_key ON watch_items(key) WHERE key IS NOT NULL;
+",
 ];
 
 /// Schema version this build writes.

@@ -65,11 +65,16 @@ pub struct WatchItem {
     pub suspect: Option<Vec<u8>>,
     #[serde(skip)]
     pub suspect_count: i64,
+    /// The source this item's article belongs to, when another source
+    /// tracked it first (or names it as its `url`): the item is not fetched
+    /// while that source is in the sources file.
+    pub owner: Option<String>,
 }
 
 const ITEM_COLUMNS: &str =
     "id, source, item, kind, key, url, discovered_at, last_checked, last_changed,
-     last_status, failures, next_due, etag, last_modified, signature, suspect, suspect_count";
+     last_status, failures, next_due, etag, last_modified, signature, suspect, suspect_count,
+     owner";
 
 fn item_from_row(r: &Row<'_>) -> rusqlite::Result<WatchItem> {
     Ok(WatchItem {
@@ -90,6 +95,7 @@ fn item_from_row(r: &Row<'_>) -> rusqlite::Result<WatchItem> {
         signature: r.get(14)?,
         suspect: r.get(15)?,
         suspect_count: r.get(16)?,
+        owner: r.get(17)?,
     })
 }
 
@@ -107,6 +113,48 @@ pub struct Change {
     pub title: Option<String>,
     /// Where the scrape came from (URL or path).
     pub source: Option<String>,
+    /// What the change edited against the version current before: `text`,
+    /// or only `orthographic` (spelling) or `moved` (sentence order); `null`
+    /// for a new article and for changes recorded before this was kept.
+    pub edit: Option<Edit>,
+}
+
+/// What a new version or a revert changed, against the version current
+/// before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Edit {
+    /// Words changed, sentences were added, removed, split or merged.
+    Text,
+    /// Only spelling: diacritics, letter variants, transliterations of
+    /// names, digit script (`جونج` → `جونغ`), possibly with moves.
+    Orthographic,
+    /// Only the order of sentences.
+    Moved,
+}
+
+impl Edit {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Edit::Text => "text",
+            Edit::Orthographic => "orthographic",
+            Edit::Moved => "moved",
+        }
+    }
+
+    /// Orthographic or moved: stored, but not a change a reader is alerted to.
+    pub fn is_minor(self) -> bool {
+        self != Edit::Text
+    }
+
+    fn parse(s: &str) -> Option<Edit> {
+        match s {
+            "text" => Some(Edit::Text),
+            "orthographic" => Some(Edit::Orthographic),
+            "moved" => Some(Edit::Moved),
+            _ => None,
+        }
+    }
 }
 
 /// The version an article currently has (its latest observation's).
@@ -135,7 +183,7 @@ impl Store {
                       WHERE p.article_id = o.article_id
                         AND (p.observed_at < o.observed_at OR (p.observed_at = o.observed_at AND p.id < o.id))
                       ORDER BY p.observed_at DESC, p.id DESC LIMIT 1),
-                    v.title, o.source
+                    v.title, o.source, o.edit
              FROM observations o JOIN articles a ON a.id = o.article_id
                   JOIN versions v ON v.id = o.version_id
              WHERE o.kind IN ('new', 'revert') AND o.observed_at >= ?1
@@ -151,6 +199,10 @@ impl Store {
                 previous: r.get(5)?,
                 title: r.get(6)?,
                 source: r.get(7)?,
+                edit: r
+                    .get::<_, Option<String>>(8)?
+                    .as_deref()
+                    .and_then(Edit::parse),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -191,7 +243,7 @@ impl Batch<'_> {
             .prepare_cached(
                 "UPDATE watch_items SET key = ?2, url = ?3, last_checked = ?4, last_changed = ?5,
                     last_status = ?6, failures = ?7, next_due = ?8, etag = ?9, last_modified = ?10,
-                    signature = ?11, suspect = ?12, suspect_count = ?13
+                    signature = ?11, suspect = ?12, suspect_count = ?13, owner = ?14
              WHERE id = ?1",
             )?
             .execute(params![
@@ -207,8 +259,60 @@ impl Batch<'_> {
                 it.last_modified,
                 it.signature,
                 it.suspect,
-                it.suspect_count
+                it.suspect_count,
+                it.owner
             ])?;
+        Ok(())
+    }
+
+    /// Make an item defer to `owner` (see [`WatchItem::owner`]).
+    pub fn set_watch_owner(&mut self, source: &str, item: &str, owner: &str) -> Result<()> {
+        self.store
+            .conn
+            .prepare_cached("UPDATE watch_items SET owner = ?3 WHERE source = ?1 AND item = ?2")?
+            .execute(params![source, item, owner])?;
+        Ok(())
+    }
+
+    /// The sources of the items that record the article `key` themselves
+    /// (not deferring to another), but item `except`.
+    pub fn key_holders(&self, key: &str, except: i64) -> Result<Vec<String>> {
+        let mut stmt = self.store.conn.prepare_cached(
+            "SELECT source FROM watch_items WHERE key = ?1 AND id != ?2 AND owner IS NULL
+             ORDER BY id",
+        )?;
+        let rows = stmt.query_map(params![key, except], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The version an article had before its latest observation (the one a
+    /// new version or revert just recorded replaced), if any.
+    pub fn version_before_latest(&self, key: &str) -> Result<Option<i64>> {
+        Ok(self
+            .store
+            .conn
+            .prepare_cached(
+                "SELECT v.number FROM articles a
+                   JOIN observations o ON o.article_id = a.id
+                   JOIN versions v ON v.id = o.version_id
+                 WHERE a.key = ?1 ORDER BY o.observed_at DESC, o.id DESC LIMIT 1 OFFSET 1",
+            )?
+            .query_row([key], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Note what the latest observation of an article (a new version or a
+    /// revert) edited.
+    pub fn mark_edit(&mut self, key: &str, edit: Edit) -> Result<()> {
+        self.store
+            .conn
+            .prepare_cached(
+                "UPDATE observations SET edit = ?2 WHERE id =
+                   (SELECT o.id FROM observations o JOIN articles a ON a.id = o.article_id
+                     WHERE a.key = ?1 ORDER BY o.observed_at DESC, o.id DESC LIMIT 1)
+                   AND kind IN ('new', 'revert')",
+            )?
+            .execute(params![key, edit.as_str()])?;
         Ok(())
     }
 

@@ -82,6 +82,7 @@ impl Verifier<'_> {
         v.pass("blobs", Verifier::blobs)?;
         v.pass("articles", Verifier::articles)?;
         v.pass("observations", Verifier::observations)?;
+        v.pass("change edits", Verifier::edits)?;
         v.pass("versions", Verifier::versions)?;
         v.pass("cached analyses", Verifier::analyses)?;
         for (hash, message) in std::mem::take(&mut v.blob_problems) {
@@ -416,6 +417,37 @@ impl Verifier<'_> {
             .get(&article)
             .cloned()
             .unwrap_or_else(|| format!("article #{article}"))
+    }
+
+    /// What a change edited is one of the known kinds, and noted only on a
+    /// new version's or a revert's observation.
+    fn edits(&mut self) -> Result<()> {
+        let mut found = Vec::new();
+        {
+            let mut stmt = self.store.conn.prepare(
+                "SELECT id, version_id, kind, edit FROM observations WHERE edit IS NOT NULL
+                 ORDER BY id",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(row) = rows.next()? {
+                let id: i64 = row.get(0)?;
+                let name = match as_i64(row.get_ref(1)?) {
+                    Some(v) => format!("{}, observation #{id}", self.version_name(v)),
+                    None => format!("observation #{id}"),
+                };
+                let kind = lossy(row.get_ref(2)?);
+                let edit = lossy(row.get_ref(3)?);
+                if !matches!(edit.as_str(), "text" | "orthographic" | "moved") {
+                    found.push(format!("{name}: unknown edit {edit:?}"));
+                } else if !matches!(kind.as_str(), "new" | "revert") {
+                    found.push(format!("{name}: an edit noted on an unchanged observation"));
+                }
+            }
+        }
+        for f in found {
+            self.problem(f);
+        }
+        Ok(())
     }
 
     fn observations(&mut self) -> Result<()> {

@@ -66,6 +66,9 @@ pub struct EventsConfig {
     pub command: Option<Vec<String>>,
     /// Also raise an event when an article is tracked for the first time.
     pub new_articles: bool,
+    /// Also raise an event for a version that only changed spelling or
+    /// sentence order (stored either way).
+    pub minor_edits: bool,
 }
 
 /// What a source polls.
@@ -150,6 +153,7 @@ struct RawEvents {
     webhook_timeout: Option<Spanned<String>>,
     command: Option<Spanned<Vec<String>>>,
     new_articles: Option<bool>,
+    minor_edits: Option<bool>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -288,6 +292,7 @@ fn build(raw: RawFile, base: &Path, line_of: &dyn Fn(usize) -> usize) -> Result<
             webhook_timeout: DEFAULT_WEBHOOK_TIMEOUT,
             command: None,
             new_articles: false,
+            minor_edits: false,
         },
         Some(ev) => {
             let ev = ev.into_inner();
@@ -317,6 +322,7 @@ fn build(raw: RawFile, base: &Path, line_of: &dyn Fn(usize) -> usize) -> Result<
                 webhook_timeout,
                 command,
                 new_articles: ev.new_articles.unwrap_or(false),
+                minor_edits: ev.minor_edits.unwrap_or(false),
             }
         }
     };

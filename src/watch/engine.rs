@@ -26,7 +26,6 @@ use super::discover;
 use super::events::{Event, EventKind, summary};
 use super::fetch::{self, AddressPolicy, FetchError, HttpRequest, HttpResponse, ListedFile};
 use super::schedule::{self, Schedule};
-use crate::diff::{DiffOptions, diff_texts};
 use crate::ingest::{self, IngestOptions, InputFormat, ObservedTime, Prepared};
 use crate::store::sources::{DeliveryTarget, ItemKind, WatchItem};
 use crate::store::{Batch, Recorded, Store, StoreError, format_time};
@@ -79,6 +78,11 @@ pub enum Outcome {
         found: usize,
         new: usize,
     },
+    /// The article belongs to another source (it tracked it first, or names
+    /// it as its `url`): nothing recorded.
+    Skipped {
+        owner: String,
+    },
     /// Recorded as a failed check; retried later (the time is in the state).
     Failed {
         reason: String,
@@ -112,6 +116,8 @@ pub struct PassSummary {
     pub not_modified: usize,
     pub listed: usize,
     pub failed: usize,
+    /// Items whose article belongs to another source.
+    pub skipped: usize,
     /// Items of the sources file that were not due.
     pub not_due: usize,
     /// The stop flag ended the pass early.
@@ -129,6 +135,7 @@ impl PassSummary {
             Outcome::NotModified => self.not_modified += 1,
             Outcome::Listed { .. } => self.listed += 1,
             Outcome::Failed { .. } => self.failed += 1,
+            Outcome::Skipped { .. } => self.skipped += 1,
         }
     }
 }
@@ -280,6 +287,13 @@ pub fn run_pass(
                 continue; // a source no longer in the file
             };
             if done_ids.contains(&item.id) {
+                continue;
+            }
+            // An item deferring to another source of the file is not fetched.
+            if item.owner.as_deref().is_some_and(|o| index.contains_key(o)) {
+                if round == 0 {
+                    not_due += 1;
+                }
                 continue;
             }
             let forced = round == 0 && opts.all && item.kind != ItemKind::File;
@@ -775,6 +789,10 @@ fn apply(
             for link in &links {
                 if batch.add_watch_item(&src.name, link, ItemKind::Article, Some(link), &at_s)? {
                     new += 1;
+                    // A page another source names as its `url` is that source's.
+                    if let Some(owner) = url_source_of(config, &src.name, link) {
+                        batch.set_watch_owner(&src.name, link, owner)?;
+                    }
                 }
             }
             if new > 0 {
@@ -813,6 +831,29 @@ fn apply(
             origin,
         }) => {
             let p = *prepared;
+            // An article belongs to one item: another reaching it (a feed
+            // and a section page both linking it, two files of a folder
+            // with one name) defers to the first that tracked it.
+            let holders = batch.key_holders(&p.key, item.id)?;
+            let owner = holders
+                .into_iter()
+                .find(|h| config.sources.iter().any(|s| s.name == *h));
+            if let Some(owner) = owner {
+                item.key = Some(p.key.clone());
+                item.owner = Some(owner.clone());
+                succeed(
+                    &mut item,
+                    src,
+                    schedule,
+                    at,
+                    deferred_status(&src.name, &owner),
+                );
+                push(checked, &src.name, &item, Outcome::Skipped { owner });
+                batch.save_watch_item(&item)?;
+                return Ok(());
+            }
+            // It was another source's, which is no longer in the file.
+            item.owner = None;
             let current = batch.current_version(&p.key)?;
             let refused = current.and_then(|cur| {
                 let short = (p.text.len() as f64) < cur.bytes as f64 * TRUNCATION_RATIO;
@@ -861,23 +902,30 @@ fn apply(
             if !matches!(recorded, Recorded::Unchanged { .. }) {
                 item.last_changed = Some(at_s.clone());
             }
-            if let Some(kind) = kind {
+            // What a new version or revert edited, noted in the store; one
+            // that only changed spelling or sentence order raises no event
+            // unless the sources file asks for them.
+            let edited = ingest::note_edit(batch, &p.key, &p.text, &recorded)?;
+            let minor = edited
+                .as_ref()
+                .is_some_and(|(_, _, edit)| edit.is_minor() && !config.events.minor_edits);
+            if let Some(kind) = kind.filter(|_| !minor) {
                 let version = match recorded {
                     Recorded::NewArticle { version }
                     | Recorded::NewVersion { version }
                     | Recorded::Reverted { version }
                     | Recorded::Unchanged { version } => version,
                 };
-                let (counts, claims) = match previous {
-                    Some(prev) if kind != EventKind::NewArticle => {
-                        let old = batch.version_text(&p.key, prev)?;
-                        let diff = diff_texts(&old, &p.text, &DiffOptions::default());
+                let (counts, claims, edit) = match &edited {
+                    Some((prev, diff, edit)) if kind != EventKind::NewArticle => {
+                        let old = batch.version_text(&p.key, *prev)?;
                         (
                             Some(diff.counts()),
-                            claim_changes(&diff, &old, &p.text, p.meta.published.as_deref()),
+                            claim_changes(diff, &old, &p.text, p.meta.published.as_deref()),
+                            Some(*edit),
                         )
                     }
-                    _ => (None, Vec::new()),
+                    _ => (None, Vec::new(), None),
                 };
                 events.push(Event {
                     at: at_s.clone(),
@@ -891,6 +939,7 @@ fn apply(
                     counts,
                     title: p.meta.title.clone(),
                     claims,
+                    edit,
                 });
             }
             item.etag = etag;
@@ -906,6 +955,25 @@ fn apply(
     }
     batch.save_watch_item(&item)?;
     Ok(())
+}
+
+/// What `sources` shows for an item of `source` that defers to `owner`.
+fn deferred_status(source: &str, owner: &str) -> String {
+    if source == owner {
+        "skipped: the article is tracked by another item of this source".into()
+    } else {
+        format!("skipped: the article belongs to source {owner}")
+    }
+}
+
+/// The other source of the file whose `url` is `link`, if any.
+fn url_source_of<'a>(config: &'a Config, me: &str, link: &str) -> Option<&'a str> {
+    let norm = |u: &str| url::Url::parse(u).map_or_else(|_| u.to_string(), |u| u.to_string());
+    let link = norm(link);
+    config.sources.iter().find_map(|s| match &s.target {
+        Target::Url(u) if s.name != me && norm(u) == link => Some(s.name.as_str()),
+        _ => None,
+    })
 }
 
 /// The claim changes of an event: what a reader of the alert wants first.

@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::config::EventsConfig;
 use super::fetch::Group;
 use crate::diff::Counts;
-use crate::store::sources::{Change, DeliveryTarget, PendingEvent};
+use crate::store::sources::{Change, DeliveryTarget, Edit, PendingEvent};
 use crate::store::{Store, StoreError};
 
 /// How long a hook command may run before it is killed.
@@ -50,6 +50,10 @@ pub struct Event {
     /// Claim changes between the two versions (the rows of `track diff`'s
     /// `claims` that report a change: changed, added, removed, reworded).
     pub claims: Vec<crate::claims::compare::ClaimChange>,
+    /// What the change edited: `text`, or only `orthographic` (spelling) or
+    /// `moved` (sentence order) — those raise events only with
+    /// `minor_edits = true`; `null` for a new article.
+    pub edit: Option<Edit>,
 }
 
 /// Why a delivery failed (never fatal: the caller logs it and goes on).
@@ -301,7 +305,11 @@ pub fn atom_feed(entries: &[FeedEntry], updated: &str, title: &str) -> String {
             (_, 1) => EventKind::NewArticle,
             _ => EventKind::NewVersion,
         };
-        let line = summary(&c.key, kind, c.version, c.previous, e.counts.as_ref());
+        let mut line = summary(&c.key, kind, c.version, c.previous, e.counts.as_ref());
+        // Listed only with `feed --all`: say so.
+        if let Some(edit) = c.edit.filter(|e| e.is_minor()) {
+            line.push_str(&format!(" ({} only)", edit.as_str()));
+        }
         let entry_title = match &c.title {
             Some(t) => format!("{t} — v{}", c.version),
             None => format!("{} — v{}", c.key, c.version),
@@ -394,6 +402,7 @@ mod tests {
                 previous: Some(1),
                 title: Some("<script>alert(1)</script>\u{1}\u{1b}[2J\u{9b}\u{202e}".into()),
                 source: None,
+                edit: None,
             },
             counts: Some(Counts::default()),
         }];

@@ -12,4 +12,5 @@ mod hostile_input;
 mod hostile_output;
 mod hostile_store;
 mod newcomer;
+mod sources_keys;
 mod watch;
