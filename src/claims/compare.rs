@@ -1886,7 +1886,11 @@ fn conflicts(a: &Claim, b: &Claim, pa: &Profile, pb: &Profile, similarity: f32) 
         // Only dates of the same precision can contradict (2025-12 vs 2025-12-27 does not).
         if let Some((x, y)) = da.iter().find_map(|x| {
             db.iter()
-                .find(|y| date_key(x).len() == date_key(y).len())
+                .find(|y| {
+                    let (x, y) = (date_key(x), date_key(y));
+                    // A weekday without a calendar date (`-W-7`) is compared with weekdays only.
+                    x.len() == y.len() && x.starts_with("-W") == y.starts_with("-W")
+                })
                 .map(|y| (*x, *y))
         }) {
             out.push(change("date", "conflict", Some(x), Some(y)));
