@@ -83,6 +83,9 @@ pub fn list(ctx: &Context, args: &FormatArgs) -> Result<i32, CliError> {
 struct LogEntry {
     #[serde(flatten)]
     info: VersionInfo,
+    /// The byline and publication date the page gave (HTML meta or markup), when it gave them.
+    byline: Option<String>,
+    published: Option<String>,
     sentences: usize,
     sentences_added: usize,
     sentences_removed: usize,
@@ -104,6 +107,8 @@ pub fn log(ctx: &Context, args: &LogArgs) -> Result<i32, CliError> {
         let units = analysis::units(&store, &version);
         let mut entry = LogEntry {
             info,
+            byline: version.byline.clone(),
+            published: version.published.clone(),
             sentences: 0,
             sentences_added: 0,
             sentences_removed: 0,
@@ -141,6 +146,7 @@ pub fn log(ctx: &Context, args: &LogArgs) -> Result<i32, CliError> {
     }
     // Versions and reverts, in the order they happened.
     writeln!(out, "{}", visible_line(&args.key))?;
+    let mut shown_meta = String::new();
     for event in store.history(&args.key)? {
         let Some(e) = entries.iter().find(|e| e.info.version == event.version) else {
             continue;
@@ -172,6 +178,21 @@ pub fn log(ctx: &Context, args: &LogArgs) -> Result<i32, CliError> {
                 String::new()
             },
         )?;
+        // Title, byline and publication date, under the first version and
+        // wherever they change.
+        let meta = [
+            v.title.as_deref().map(|t| format!("“{t}”")),
+            e.byline.as_deref().map(|b| format!("by {b}")),
+            e.published.as_deref().map(|p| format!("published {p}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · ");
+        if !meta.is_empty() && meta != shown_meta {
+            writeln!(out, "     {}", visible_line(&meta))?;
+        }
+        shown_meta = meta;
     }
     Ok(exit::OK)
 }
@@ -200,6 +221,10 @@ pub fn show(ctx: &Context, args: &ShowArgs) -> Result<i32, CliError> {
         out.write_all(&store.blob(&version.raw_hash)?)?;
     } else {
         out.write_all(version.text.as_bytes())?;
+        // A text ends its last line, as every file a shell prints should.
+        if !version.text.is_empty() && !version.text.ends_with('\n') {
+            out.write_all(b"\n")?;
+        }
     }
     out.flush()?;
     Ok(exit::OK)
