@@ -11,4 +11,5 @@ mod hostile_input;
 mod hostile_output;
 mod hostile_store;
 mod newcomer;
+mod small_things;
 mod watch;
