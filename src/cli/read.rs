@@ -216,13 +216,16 @@ pub fn show(ctx: &Context, args: &ShowArgs) -> Result<i32, CliError> {
     // The text (or, with --raw, the scrape) with control characters (ESC,
     // lone CR, C1, bidi overrides) shown as escapes: human output never
     // carries them raw. The exact text is in --format json.
+    // A text scrape is printed byte for byte (to a pipe); text extracted
+    // from HTML has no bytes of its own to keep, and ends its last line, as
+    // does anything shown on a terminal.
+    let end_line = out.is_terminal() || version.media_type != "text/plain";
     let mut out = Visible::new(out);
     if args.raw {
         out.write_all(&store.blob(&version.raw_hash)?)?;
     } else {
         out.write_all(version.text.as_bytes())?;
-        // A text ends its last line, as every file a shell prints should.
-        if !version.text.is_empty() && !version.text.ends_with('\n') {
+        if end_line && !version.text.is_empty() && !version.text.ends_with('\n') {
             out.write_all(b"\n")?;
         }
     }
