@@ -883,8 +883,9 @@ fn stem(word: &str) -> String {
     w.chars().take(5).collect()
 }
 
-/// Whether a negation cue of the claim denies it. Not a condition, praise
-/// worded as a negation, nor the "unprecedented since" frame: a negated clause describing an indefinite noun and dated by
+/// Whether a negation cue of the claim denies it (praise worded as a negation,
+/// `لا تقهر`, is no cue at all: `claims::polarity`). Not a condition, nor the
+/// "unprecedented since" frame: a negated clause describing an indefinite noun and dated by
 /// `منذ` (`أمطار غزيرة لم تجتح تونس منذ 20 عاما`, rain "such as had not hit
 /// Tunisia in 20 years") says how rare the thing is, not that it did not
 /// happen. Read only where the claim has already said what happened.
@@ -931,29 +932,6 @@ fn denies(claim: &Claim, ws: &[String], name_words: &HashSet<String>) -> bool {
                 _ => false,
             }
     };
-    // Praise worded as a negation: `لا تقهر` "invincible", `لا تنسى`
-    // "unforgettable", `لا مثيل لها` "unequalled".
-    let praise = |i: usize| {
-        ws[i].trim_start_matches('و') == "لا"
-            && ws.get(i + 1).is_some_and(|n| {
-                matches!(
-                    n.as_str(),
-                    "تقهر"
-                        | "يقهر"
-                        | "تنسي"
-                        | "ينسي"
-                        | "تصدق"
-                        | "يصدق"
-                        | "مثيل"
-                        | "تتزعزع"
-                        | "يتزعزع"
-                        | "تضاهي"
-                        | "يضاهي"
-                        | "تعوض"
-                        | "يعوض"
-                )
-            })
-    };
     claim.slots.iter().any(|s| match s {
         Slot::Polarity {
             negated: true,
@@ -962,7 +940,7 @@ fn denies(claim: &Claim, ws: &[String], name_words: &HashSet<String>) -> bool {
             let cue = match_key(text);
             let cue = cue.trim();
             let mut at = ws.iter().enumerate().filter(|(_, w)| *w == cue).peekable();
-            at.peek().is_none() || at.any(|(i, _)| !since_frame(i) && !conditional(i) && !praise(i))
+            at.peek().is_none() || at.any(|(i, _)| !since_frame(i) && !conditional(i))
         }
         _ => false,
     })
@@ -1908,7 +1886,11 @@ fn conflicts(a: &Claim, b: &Claim, pa: &Profile, pb: &Profile, similarity: f32) 
         // Only dates of the same precision can contradict (2025-12 vs 2025-12-27 does not).
         if let Some((x, y)) = da.iter().find_map(|x| {
             db.iter()
-                .find(|y| date_key(x).len() == date_key(y).len())
+                .find(|y| {
+                    let (x, y) = (date_key(x), date_key(y));
+                    // A weekday without a calendar date (`-W-7`) is compared with weekdays only.
+                    x.len() == y.len() && x.starts_with("-W") == y.starts_with("-W")
+                })
                 .map(|y| (*x, *y))
         }) {
             out.push(change("date", "conflict", Some(x), Some(y)));

@@ -11,7 +11,10 @@
 //!   or two. Partial Hijri dates cannot be placed without a year, so they keep Hijri
 //!   numbering with an `AH` prefix: `AH1447-09`, `AH--09-05`, `AH1447`.
 //! * A weekday alone resolves to that weekday within the seven days ending on the article
-//!   date (`relative`); without an article date it is skipped. `اليوم الخميس` is today.
+//!   date (`relative`). Without an article date it is skipped, except a weekday named as
+//!   a day (`يوم الأحد`, on Sunday): it keeps its name as ISO 8601's truncated week date,
+//!   `-W-1` (Monday) to `-W-7` (Sunday), so a weekday changed between versions is a date
+//!   change even when no calendar date can be given. `اليوم الخميس` is today.
 //! * الأسبوع الماضي / last week → ISO week (`2025-W51`); الشهر الماضي → `YYYY-MM`;
 //!   العام الماضي → `YYYY`. All relative forms need an article date, else they are skipped.
 //! * Words that are also common words (مارس "practised", رجب/رمضان/شعبان as names, صفر
@@ -328,6 +331,8 @@ enum Val {
     HMonthDay(u8, u8),
     HMonth(u8),
     HYear(i32),
+    /// A weekday that no article date places (0 = Monday).
+    Weekday(u8),
 }
 
 fn render(v: Val) -> String {
@@ -346,6 +351,7 @@ fn render(v: Val) -> String {
         Val::HMonthDay(m, d) => format!("AH--{m:02}-{d:02}"),
         Val::HMonth(m) => format!("AH--{m:02}"),
         Val::HYear(y) => format!("AH{y:04}"),
+        Val::Weekday(w) => format!("-W-{}", w + 1),
     }
 }
 
@@ -831,7 +837,14 @@ fn hit_at(t: &Toks, i: usize, art: Option<NaiveDate>) -> Option<Hit> {
         {
             return mk(b, v, r);
         }
-        let a = art?;
+        let Some(a) = art else {
+            // Named as a day, it keeps its name (see the module doc).
+            return if yawm {
+                mk(p + 1, Val::Weekday(wd?), false)
+            } else {
+                None
+            };
+        };
         let w = weekday_of(wd.unwrap_or(0));
         let back = (7 + a.weekday().num_days_from_monday() - w.num_days_from_monday()) % 7;
         return mk(p + 1, Val::Full(a - Duration::days(i64::from(back))), true);
@@ -1192,6 +1205,14 @@ mod tests {
             assert_eq!((r.1.as_str(), r.2), (exp, true), "{w}");
         }
         assert!(dates("الخميس", None).is_empty());
+        // Named as a day, a weekday keeps its name without an article date.
+        let r = one("سيعقد الاجتماع يوم الأحد", None);
+        assert_eq!(
+            (r.0.as_str(), r.1.as_str(), r.2),
+            ("يوم الأحد", "-W-7", false)
+        );
+        assert_eq!(val("يوم الاثنين", None), "-W-1");
+        assert_eq!(val("on Monday", None), "-W-1");
         assert_eq!(val("يوم خميس", art), "2025-12-25");
         let r = one("اليوم الخميس", art);
         assert_eq!((r.0.as_str(), r.1.as_str()), ("اليوم الخميس", "2025-12-25"));

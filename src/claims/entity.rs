@@ -445,6 +445,7 @@ fn lexicon() -> &'static Lexicon {
             (q::EN_PARTICIPLE, lex::EN_PARTICIPLE),
             (p::AR_PLAIN, lex::AR_PLAIN),
             (p::LA_IDIOMS, lex::LA_IDIOMS),
+            (p::LA_ADJECTIVAL, lex::LA_IDIOMS),
             (p::MA_NOT_NEG, lex::MA_NOT_NEG),
             (p::EN_PLAIN, lex::EN_PLAIN),
             (FORMER, lex::FORMER),

@@ -1,10 +1,14 @@
 //! Negation cues: what makes a sentence assert that something did *not* happen.
 //!
 //! Pragmatic and lexical: every verbal negation cue is reported, even where the negated
-//! phrase is a fixed expression rather than the sentence's main assertion (`الصداقة التي لا
-//! تُقهر` reports `لا`). A change of polarity between two versions is then "a cue appeared
-//! or disappeared", which is what a reader wants flagged; deciding whether the cue scopes
-//! over the main claim would need a parser.
+//! phrase is not the sentence's main assertion. A change of polarity between two versions is
+//! then "a cue appeared or disappeared", which is what a reader wants flagged; deciding
+//! whether the cue scopes over the main claim would need a parser. Two readings deny
+//! nothing and are not cues: `لا` making an adjective of a verb (`الصداقة التي لا تُقهر`
+//! "the invincible friendship", `ألم لا يطاق` "unbearable pain"; [`LA_ADJECTIVAL`]), and
+//! a sentence that opens by addressing the reader (`Your email address will not be
+//! published.`, `You cannot reply`): a report speaks of third parties, so a sentence that
+//! starts with You/Your is the page talking to its reader, not a claim.
 //!
 //! Cues:
 //! * Arabic: لم، لن، لا (not in the affirmative idioms لا سيما، لا بد، لا يزال، لا شك،
@@ -59,6 +63,28 @@ pub(super) const LA_IDIOMS: &[&str] = &[
     "شك",
     "ريب",
     "سيّما",
+];
+
+/// `لا X` where `لا` makes an adjective of the verb: praise or degree, no denial (`لا
+/// تقهر` "invincible", `لا تنسى` "unforgettable", `لا يطاق` "unbearable", `لا مثيل له`
+/// "unequalled"). Keys as folded (ى → ي). Articles mode reads the same list through the
+/// polarity slot (`claims::compare`).
+pub(super) const LA_ADJECTIVAL: &[&str] = &[
+    "تقهر",
+    "يقهر",
+    "تنسي",
+    "ينسي",
+    "تصدق",
+    "يصدق",
+    "مثيل",
+    "تتزعزع",
+    "يتزعزع",
+    "تضاهي",
+    "يضاهي",
+    "تعوض",
+    "يعوض",
+    "يطاق",
+    "تطاق",
 ];
 
 /// `ما X` that is not a negation.
@@ -153,15 +179,23 @@ pub(super) const EN_PLAIN: &[&str] = &[
 pub fn find_negations(sentence: &str) -> Vec<Slot> {
     // `ما` opening a question asks "what", it does not negate (`ما قصة …؟`).
     let question = sentence.trim_end().ends_with(['?', '؟']);
+    let to_reader = addressed_to_reader(sentence);
     with_analysis(sentence, None, |t, _| {
         (0..t.len())
-            .filter(|&i| is_cue(t, i, question))
+            .filter(|&i| !(to_reader && t.key(i).is_ascii()) && is_cue(t, i, question))
             .map(|i| Slot::Polarity {
                 negated: true,
                 text: t.text(i, i + 1).to_string(),
             })
             .collect()
     })
+}
+
+/// Whether the sentence opens by speaking to the reader (`Your email address will not be
+/// published.`): page furniture or an instruction, not a report.
+fn addressed_to_reader(sentence: &str) -> bool {
+    let first = sentence.split_whitespace().next().unwrap_or("");
+    matches!(first, "You" | "Your" | "You're" | "You’re")
 }
 
 fn is_cue(t: &Tokens, i: usize, question: bool) -> bool {
@@ -235,7 +269,10 @@ mod tests {
             ["ليست"]
         );
         assert_eq!(cues("لم تكن رسالة كيم جونغ أون مفاجئة تماماً"), ["لم"]);
-        assert_eq!(cues("واصفاً إياها بـ “الصداقة التي لا تُقهر”"), ["لا"]);
+        // `لا` making an adjective denies nothing.
+        assert!(cues("واصفاً إياها بـ “الصداقة التي لا تُقهر”").is_empty());
+        assert!(cues("متحدثاً عن “ألم لا يطاق”").is_empty());
+        assert!(cues("إنها تجربة لا تُنسى").is_empty());
         assert_eq!(cues("هذا ليس جديداً تماماً"), ["ليس"]);
         assert!(cues("أرسلت أكثر من 10 آلاف جندي إلى روسيا خلال عام 2024").is_empty());
         // غير مسبوق is "unprecedented", not a negated claim.
@@ -274,6 +311,9 @@ mod tests {
         assert_eq!(cues("Pyongyang refused to comment."), ["refused"]);
         assert!(cues("Resolution No. 5 was adopted.").is_empty());
         assert!(cues("Kim praised the soldiers.").is_empty());
+        // The page speaking to its reader.
+        assert!(cues("Your email address will not be published.").is_empty());
+        assert_eq!(cues("“You will not win,” he said."), ["not"]);
     }
 
     #[test]

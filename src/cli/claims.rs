@@ -9,6 +9,7 @@ use clap::Args;
 use super::error::{CliError, exit};
 use super::{Context, Format};
 use track::claims::{Gazetteer, Slot};
+use track::report::plural;
 use track::store::{OpenMode, VersionRef};
 use track::text::visible::visible_line;
 
@@ -77,11 +78,15 @@ pub fn run(ctx: &Context, args: &ClaimsArgs) -> Result<i32, CliError> {
     }
     writeln!(
         out,
-        "{}@{}: {} claims in {} sentences",
+        "{}@{}: {} in {}",
         visible_line(&version.key),
         version.version,
-        found.iter().map(|c| c.slots.len()).sum::<usize>(),
-        found.len()
+        plural(
+            found.iter().map(|c| c.slots.len()).sum::<usize>(),
+            "claim",
+            "claims"
+        ),
+        plural(found.len(), "sentence", "sentences")
     )?;
     for claim in &found {
         writeln!(

@@ -9,7 +9,7 @@ use super::Context;
 use super::claims::Names;
 use super::error::{CliError, exit};
 use track::analysis;
-use track::claims::compare::{compare_articles, compare_versions, statements};
+use track::claims::compare::{Status, compare_articles, compare_versions, statements};
 use track::diff::{ARTICLES_THRESHOLD, DEFAULT_THRESHOLD, DiffOptions, diff_segmented};
 use track::report::{self, DiffReport, Mode, Only, ReportOptions, TermOptions};
 use track::store::{OpenMode, VersionRef, VersionText};
@@ -184,6 +184,20 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<i32, CliError> {
             &statements(&to.text, &diff.new_units, &new_claims),
         ),
     };
+    // `--only` keeps the claims of the sentences it keeps: added (or only in the second
+    // article), removed (or only in the first), changed (changed, reworded, conflicting).
+    // Unchanged claims stay, as unchanged rows do (context; the terminal does not list them).
+    if let Some(only) = opts.only {
+        report.claims.retain(|c| match only {
+            _ if c.status == Status::Unchanged => true,
+            Only::Added => matches!(c.status, Status::Added | Status::OnlyTo),
+            Only::Removed => matches!(c.status, Status::Removed | Status::OnlyFrom),
+            Only::Changed => matches!(
+                c.status,
+                Status::Changed | Status::Reworded | Status::Conflicting
+            ),
+        });
+    }
 
     let mut buffer: Vec<u8> = Vec::new();
     match args.format {

@@ -91,6 +91,9 @@ pub fn list(ctx: &Context, args: &FormatArgs) -> Result<i32, CliError> {
 struct LogEntry {
     #[serde(flatten)]
     info: VersionInfo,
+    /// The byline and publication date the page gave (HTML meta or markup), when it gave them.
+    byline: Option<String>,
+    published: Option<String>,
     sentences: usize,
     sentences_added: usize,
     sentences_removed: usize,
@@ -115,6 +118,8 @@ pub fn log(ctx: &Context, args: &LogArgs) -> Result<i32, CliError> {
             .and_then(|p| loaded.iter().find(|(v, _)| v.version == p));
         let mut entry = LogEntry {
             info,
+            byline: version.byline.clone(),
+            published: version.published.clone(),
             sentences: 0,
             sentences_added: 0,
             sentences_removed: 0,
@@ -158,6 +163,7 @@ pub fn log(ctx: &Context, args: &LogArgs) -> Result<i32, CliError> {
         None => String::new(),
     };
     writeln!(out, "{}{current}", visible_line(&args.key))?;
+    let mut shown_meta = String::new();
     for event in store.history(&args.key)? {
         let Some(e) = entries.iter().find(|e| e.info.version == event.version) else {
             continue;
@@ -189,6 +195,21 @@ pub fn log(ctx: &Context, args: &LogArgs) -> Result<i32, CliError> {
                 String::new()
             },
         )?;
+        // Title, byline and publication date, under the first version and
+        // wherever they change.
+        let meta = [
+            v.title.as_deref().map(|t| format!("“{t}”")),
+            e.byline.as_deref().map(|b| format!("by {b}")),
+            e.published.as_deref().map(|p| format!("published {p}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · ");
+        if !meta.is_empty() && meta != shown_meta {
+            writeln!(out, "     {}", visible_line(&meta))?;
+        }
+        shown_meta = meta;
     }
     Ok(exit::OK)
 }
@@ -212,11 +233,18 @@ pub fn show(ctx: &Context, args: &ShowArgs) -> Result<i32, CliError> {
     // The text (or, with --raw, the scrape) with control characters (ESC,
     // lone CR, C1, bidi overrides) shown as escapes: human output never
     // carries them raw. The exact text is in --format json.
+    // A text scrape is printed byte for byte (to a pipe); text extracted
+    // from HTML has no bytes of its own to keep, and ends its last line, as
+    // does anything shown on a terminal.
+    let end_line = out.is_terminal() || version.media_type != "text/plain";
     let mut out = Visible::new(out);
     if args.raw {
         out.write_all(&store.blob(&version.raw_hash)?)?;
     } else {
         out.write_all(version.text.as_bytes())?;
+        if end_line && !version.text.is_empty() && !version.text.ends_with('\n') {
+            out.write_all(b"\n")?;
+        }
     }
     out.flush()?;
     Ok(exit::OK)

@@ -134,6 +134,11 @@ pub struct DiffReport {
     pub revert: bool,
 }
 
+/// `1 sentence`, `2 sentences`.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 impl DiffReport {
     /// Build the report of `diff`, computed from `from.text` to `to.text`.
     pub fn new(
@@ -280,8 +285,12 @@ impl DiffReport {
                 c.unchanged
             ),
             Mode::Articles => format!(
-                "{} sentences alike in both ({} identical, {} nearly); {} only in {}, {} only in {}",
-                c.unchanged + c.edited + c.moved + c.split + c.merged,
+                "{} alike in both ({} identical, {} nearly); {} only in {}, {} only in {}",
+                plural(
+                    c.unchanged + c.edited + c.moved + c.split + c.merged,
+                    "sentence",
+                    "sentences"
+                ),
                 c.unchanged,
                 c.edited + c.moved + c.split + c.merged,
                 c.removed,

@@ -250,10 +250,21 @@ fn render_claims(report: &DiffReport, p: &Painter, out: &mut dyn Write) -> io::R
         ),
     };
     writeln!(out, "{}", p.paint(BOLD, &line))?;
-    let side = |label: &str, s: &Option<ClaimSide>| -> String {
-        s.as_ref()
-            .map(|s| format!("      {label} #{}: {}", s.sentence, clip(&s.text, 160)))
-            .unwrap_or_default()
+    // Both sides of a row, clipped at the same window around where they first
+    // differ: a long sentence reworded near its end would otherwise show two
+    // identical beginnings.
+    let sides = |c: &crate::claims::compare::ClaimChange| -> [String; 2] {
+        let (a, b) = clip_pair(
+            c.from.as_ref().map_or("", |s| &s.text),
+            c.to.as_ref().map_or("", |s| &s.text),
+            160,
+        );
+        let line = |label: &str, s: &Option<ClaimSide>, text: String| {
+            s.as_ref()
+                .map(|s| format!("      {label} #{}: {text}", s.sentence))
+                .unwrap_or_default()
+        };
+        [line(&from_name, &c.from, a), line(&to_name, &c.to, b)]
     };
     for c in &report.claims {
         match c.status {
@@ -272,8 +283,9 @@ fn render_claims(report: &DiffReport, p: &Painter, out: &mut dyn Write) -> io::R
                         writeln!(out, "    {value}")?;
                     }
                 }
-                writeln!(out, "{}", p.paint(DIM, &side(&from_name, &c.from)))?;
-                writeln!(out, "{}", p.paint(DIM, &side(&to_name, &c.to)))?;
+                for line in sides(c) {
+                    writeln!(out, "{}", p.paint(DIM, &line))?;
+                }
             }
             Status::Shared | Status::Reworded => {
                 let what = if c.status == Status::Shared {
@@ -282,8 +294,9 @@ fn render_claims(report: &DiffReport, p: &Painter, out: &mut dyn Write) -> io::R
                     "reworded (no value changed)"
                 };
                 writeln!(out, "{} {what}", p.paint(CYAN, "="))?;
-                writeln!(out, "{}", p.paint(DIM, &side(&from_name, &c.from)))?;
-                writeln!(out, "{}", p.paint(DIM, &side(&to_name, &c.to)))?;
+                for line in sides(c) {
+                    writeln!(out, "{}", p.paint(DIM, &line))?;
+                }
             }
             Status::Added | Status::OnlyTo => {
                 let s = c.to.as_ref();
@@ -397,6 +410,37 @@ fn clip(text: &str, max: usize) -> String {
     format!("{}…", visible_line(&cut))
 }
 
+/// Two texts clipped to at most `max` characters each, from the same point:
+/// the start when they first differ within the window, else shortly before
+/// the first difference (at a word's start), so what differs is shown.
+fn clip_pair(a: &str, b: &str, max: usize) -> (String, String) {
+    let (ca, cb): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if ca.len() <= max && cb.len() <= max {
+        return (visible_line(a).into_owned(), visible_line(b).into_owned());
+    }
+    let same = ca.iter().zip(&cb).take_while(|(x, y)| x == y).count();
+    let lead = max / 4;
+    let mut start = 0;
+    if same + lead > max && same < ca.len().max(cb.len()) {
+        start = same.saturating_sub(lead);
+        // Begin at a word: after the last space before the cut.
+        if let Some(space) = ca[..start].iter().rposition(|c| c.is_whitespace()) {
+            start = space + 1;
+        }
+    }
+    let window = |c: &[char]| {
+        let end = (start + max).min(c.len());
+        let text: String = c[start.min(c.len())..end].iter().collect();
+        format!(
+            "{}{}{}",
+            if start > 0 { "…" } else { "" },
+            visible_line(&text),
+            if end < c.len() { "…" } else { "" }
+        )
+    };
+    (window(&ca), window(&cb))
+}
+
 fn word(p: &Painter, op: WordOp, text: &str) -> String {
     let text = visible_line(text);
     match (op, p.color) {
@@ -406,5 +450,27 @@ fn word(p: &Painter, op: WordOp, text: &str) -> String {
         (WordOp::Insert, false) => format!("{{+{text}+}}"),
         (WordOp::Delete, true) => format!("\x1b[9;31m{text}{RESET}"),
         (WordOp::Insert, true) => format!("\x1b[4;32m{text}{RESET}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clip_pair;
+
+    #[test]
+    fn clipped_pairs_show_where_they_differ() {
+        let head = "كلمة ".repeat(60);
+        let (a, b) = clip_pair(
+            &format!("{head}قال الوزير"),
+            &format!("{head}أكد الوزير"),
+            160,
+        );
+        assert_ne!(a, b);
+        assert!(a.starts_with('…') && a.contains("قال"), "{a}");
+        assert!(b.starts_with('…') && b.contains("أكد"), "{b}");
+        // Short texts are whole; a difference early in long texts keeps the start.
+        assert_eq!(clip_pair("a b", "a c", 160), ("a b".into(), "a c".into()));
+        let (a, _) = clip_pair(&format!("x {head}"), &format!("y {head}"), 160);
+        assert!(a.starts_with("x ") && a.ends_with('…'), "{a}");
     }
 }

@@ -12,5 +12,6 @@ mod hostile_input;
 mod hostile_output;
 mod hostile_store;
 mod newcomer;
+mod small_things;
 mod sources_keys;
 mod watch;
