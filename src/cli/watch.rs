@@ -466,6 +466,7 @@ fn since_time(since: Duration) -> String {
 /// sentence order only with `all`.
 fn recent_changes(store: &Store, since: Duration, all: bool) -> Result<Vec<Change>, CliError> {
     let mut changes = store.changes(&since_time(since))?;
+    track::ingest::classify_edits(store, &mut changes)?;
     if !all {
         changes.retain(|c| !c.edit.is_some_and(Edit::is_minor));
     }

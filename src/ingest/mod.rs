@@ -19,8 +19,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::diff::{DiffOptions, Op, TextDiff, WordOp, diff_texts};
-use crate::store::sources::Edit;
-use crate::store::{Batch, Recorded, Scrape, Store, StoreError};
+use crate::store::sources::{Change, Edit};
+use crate::store::{Batch, Recorded, Scrape, Store, StoreError, VersionRef};
 use crate::text::normalize;
 
 /// Default largest input accepted: 20 MB.
@@ -40,6 +40,17 @@ const ARTICLE_EXTENSIONS: &[&str] = &[
 ];
 const HTML_EXTENSIONS: &[&str] = &["html", "htm", "xhtml", "shtml"];
 
+/// The media type of a `Content-Type` value, lower-cased, without its
+/// parameters: `Text/HTML; charset=utf-8` → `text/html`.
+pub fn media_type(content_type: &str) -> String {
+    content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
 /// What an input is: HTML to extract the article from, or plain text kept
 /// whole.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -55,13 +66,7 @@ pub enum InputFormat {
 impl InputFormat {
     /// The format a `Content-Type` says: (X)HTML or plain text, else `Auto`.
     pub fn from_content_type(content_type: &str) -> InputFormat {
-        let mime = content_type
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
-        match mime.as_str() {
+        match media_type(content_type).as_str() {
             "text/html" | "application/xhtml+xml" => InputFormat::Html,
             "text/plain" => InputFormat::Text,
             _ => InputFormat::Auto,
@@ -556,14 +561,26 @@ pub fn edit_of(diff: &TextDiff) -> Edit {
     }
 }
 
+/// What a new version or revert noted by [`note_edit`] replaced and edited.
+pub struct Edited {
+    /// The version current before, and its text.
+    pub previous: i64,
+    pub old: String,
+    pub diff: TextDiff,
+    pub edit: Edit,
+}
+
 /// After `recorded` was recorded for `key` with text `new`: note what a new
-/// version or a revert edited against the version current before.
+/// version or a revert edited against the version current before. Monitoring
+/// calls it, since its events need the diff anyway; `track add` does not (a
+/// diff per version would double the cost of ingest), and what its versions
+/// edited is classified when changes are listed ([`classify_edits`]).
 pub fn note_edit(
     batch: &mut Batch<'_>,
     key: &str,
     new: &str,
     recorded: &Recorded,
-) -> Result<Option<(i64, TextDiff, Edit)>, StoreError> {
+) -> Result<Option<Edited>, StoreError> {
     if !matches!(
         recorded,
         Recorded::NewVersion { .. } | Recorded::Reverted { .. }
@@ -577,7 +594,34 @@ pub fn note_edit(
     let diff = diff_texts(&old, new, &DiffOptions::default());
     let edit = edit_of(&diff);
     batch.mark_edit(key, edit)?;
-    Ok(Some((previous, diff, edit)))
+    Ok(Some(Edited {
+        previous,
+        old,
+        diff,
+        edit,
+    }))
+}
+
+/// Fill in what each new version or revert of `changes` edited where the
+/// store has not noted it (versions recorded by `track add`, or before edits
+/// were kept), by diffing it with the version it replaced.
+pub fn classify_edits(store: &Store, changes: &mut [Change]) -> Result<(), StoreError> {
+    for c in changes.iter_mut().filter(|c| c.edit.is_none()) {
+        let Some(previous) = c.previous.filter(|&p| p != c.version) else {
+            continue;
+        };
+        let text = |n: i64| {
+            store
+                .version(&VersionRef {
+                    key: c.key.clone(),
+                    version: Some(n),
+                })
+                .map(|v| v.text)
+        };
+        let (old, new) = (text(previous)?, text(c.version)?);
+        c.edit = Some(edit_of(&diff_texts(&old, &new, &DiffOptions::default())));
+    }
+    Ok(())
 }
 
 /// The keys a batch took from file names, and the file each came from.
@@ -704,9 +748,6 @@ pub fn ingest(
                         Err(e) if e.is_store_failure() => return Err(e),
                         other => other.map_err(InputError::from),
                     };
-                    if let Ok(recorded) = &result {
-                        note_edit(&mut batch, &p.key, &p.text, recorded)?;
-                    }
                     Outcome {
                         key: Some(p.key.clone()),
                         input: name,

@@ -115,7 +115,8 @@ pub struct Change {
     pub source: Option<String>,
     /// What the change edited against the version current before: `text`,
     /// or only `orthographic` (spelling) or `moved` (sentence order); `null`
-    /// for a new article and for changes recorded before this was kept.
+    /// for a new article, and where the store has not noted it (see
+    /// `ingest::classify_edits`).
     pub edit: Option<Edit>,
 }
 

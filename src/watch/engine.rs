@@ -908,7 +908,7 @@ fn apply(
             let edited = ingest::note_edit(batch, &p.key, &p.text, &recorded)?;
             let minor = edited
                 .as_ref()
-                .is_some_and(|(_, _, edit)| edit.is_minor() && !config.events.minor_edits);
+                .is_some_and(|e| e.edit.is_minor() && !config.events.minor_edits);
             if let Some(kind) = kind.filter(|_| !minor) {
                 let version = match recorded {
                     Recorded::NewArticle { version }
@@ -917,14 +917,11 @@ fn apply(
                     | Recorded::Unchanged { version } => version,
                 };
                 let (counts, claims, edit) = match &edited {
-                    Some((prev, diff, edit)) if kind != EventKind::NewArticle => {
-                        let old = batch.version_text(&p.key, *prev)?;
-                        (
-                            Some(diff.counts()),
-                            claim_changes(diff, &old, &p.text, p.meta.published.as_deref()),
-                            Some(*edit),
-                        )
-                    }
+                    Some(e) if kind != EventKind::NewArticle => (
+                        Some(e.diff.counts()),
+                        claim_changes(&e.diff, &e.old, &p.text, p.meta.published.as_deref()),
+                        Some(e.edit),
+                    ),
                     _ => (None, Vec::new(), None),
                 };
                 events.push(Event {

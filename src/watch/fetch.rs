@@ -394,12 +394,7 @@ fn map_error(e: ureq::Error, req: &HttpRequest<'_>) -> FetchError {
 /// Whether a Content-Type can hold an article (or, for feeds, a feed).
 /// Images, PDFs, archives and the like are refused before their body is read.
 fn acceptable(content_type: &str, accept_xml: bool) -> bool {
-    let mime = content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    let mime = ingest::media_type(content_type);
     if mime.is_empty() || mime.starts_with("text/") || mime == "application/xhtml+xml" {
         return true;
     }
