@@ -24,6 +24,11 @@ use super::{Claim, Qualifier, QuantityKind, Slot};
 use crate::diff::{Op, TextDiff};
 use crate::text::normalize::match_key;
 
+#[path = "features.rs"]
+pub mod features;
+
+use features::{Evidence, ROW_CLASSES};
+
 /// The contract's claim `status`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -35,6 +40,8 @@ pub enum Status {
     Unchanged,
     Shared,
     Conflicting,
+    /// The same event or topic without the same assertion (articles mode).
+    Related,
     OnlyFrom,
     OnlyTo,
 }
@@ -70,6 +77,9 @@ pub struct ClaimChange {
     /// How closely the two sides were matched (articles mode).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub similarity: Option<f32>,
+    /// The calibrated probability that the status is right (articles mode).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f32>,
 }
 
 impl ClaimChange {
@@ -142,6 +152,7 @@ pub fn compare_versions(
             to,
             changes,
             similarity: None,
+            confidence: None,
         };
         match row.op {
             Op::Added => {
@@ -671,15 +682,6 @@ fn diff_polarity(from: &[&Slot], to: &[&Slot], out: &mut Vec<SlotChange>) {
 /// Minimum match score for two outlets' claims to be the same claim (tuned on
 /// the seeds and the ANS train split; see BENCHMARKS.md).
 pub const ARTICLES_MATCH_THRESHOLD: f32 = 0.3;
-
-/// Claims that share at least two informative words match from this lower
-/// score: short claims (headlines) on the same story often share little else,
-/// and the rarity weights of a one-claim article favour the words not shared.
-const ARTICLES_MATCH_SHARING: f32 = 0.2;
-
-/// Claims that share a word and say opposite things of it (`النفط يصعد` /
-/// `هبوط النفط`) match from this score.
-const ARTICLES_MATCH_OPPOSED: f32 = 0.1;
 
 /// A lexicon folded the way the words it is compared with are (match key).
 fn folded(words: &[&str]) -> HashSet<String> {
@@ -2219,89 +2221,150 @@ fn reversals(from: &ClaimSide, to: &ClaimSide) -> Vec<SlotChange> {
     out
 }
 
-/// Compare two outlets' claims: aligned claims are `shared` or `conflicting`,
-/// the rest `only_from` / `only_to`. Rows follow the first article's order,
-/// then the second's leftovers.
-pub fn compare_articles(from: &[Claim], to: &[Claim]) -> Vec<ClaimChange> {
-    let pa: Vec<Profile> = from.iter().map(profile).collect();
-    let pb: Vec<Profile> = to.iter().map(profile).collect();
-    let rarity = Rarity::of(&pa, &pb);
-    let (bags_a, bags_b) = bags(&pa, &pb, &rarity);
+/// What two articles' reports amount to together (the contract's `summary`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Relation {
+    Agree,
+    Disagree,
+    Related,
+    Unrelated,
+}
 
-    let mut candidates: Vec<(f32, usize, usize)> = Vec::new();
-    for (i, a) in pa.iter().enumerate() {
-        for (j, b) in pb.iter().enumerate() {
-            // Two claims sharing nothing but their figures' words (`مليار
-            // دولار`) about no common event are two stories.
-            if only_figures_shared(a, b) && a.events.is_disjoint(&b.events) {
-                continue;
-            }
-            let s = score(a, b, &rarity, &bags_a[i], &bags_b[j]);
-            let shared = overlap(&bags_a[i], &bags_b[j]).1;
-            if s >= ARTICLES_MATCH_THRESHOLD
-                || (shared >= 2 && s >= ARTICLES_MATCH_SHARING)
-                || (shared >= 1
-                    && s >= ARTICLES_MATCH_OPPOSED
-                    && !antonyms(&a.poles, &b.poles).is_empty())
-            {
-                candidates.push((s, i, j));
-            }
-        }
-    }
-    candidates.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
-    let mut match_of_a: Vec<Option<(usize, f32)>> = vec![None; from.len()];
-    let mut taken_b = vec![false; to.len()];
-    for (s, i, j) in candidates {
-        if match_of_a[i].is_none() && !taken_b[j] {
-            match_of_a[i] = Some((j, s));
-            taken_b[j] = true;
-        }
-    }
+/// The pair-level answer to "do these two reports agree?".
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Summary {
+    pub relation: Relation,
+    /// Calibrated probability that the relation is right.
+    pub confidence: f32,
+}
+
+/// Articles mode in full: the claim rows and the pair's summary.
+#[derive(Debug, Clone)]
+pub struct ArticlesComparison {
+    pub rows: Vec<ClaimChange>,
+    pub summary: Summary,
+}
+
+/// Compare two outlets' claims. Claims are paired one to one by match score
+/// (best first); the learned row model then says of each pair whether both
+/// assert the same thing (`shared`), contradict each other (`conflicting`,
+/// only where a rule reads the contradiction, which becomes its `changes`),
+/// are about the same event without the same assertion (`related`), or are
+/// unrelated after all (two `only_*` rows). Rows follow the first article's
+/// order, then the second's leftovers.
+pub fn compare_articles(from: &[Claim], to: &[Claim]) -> Vec<ClaimChange> {
+    compare_articles_full(from, to).rows
+}
+
+/// [`compare_articles`] with the pair-level summary.
+pub fn compare_articles_full(from: &[Claim], to: &[Claim]) -> ArticlesComparison {
+    let models = super::model::models();
+    let ev = Evidence::of(from, to);
+    let considered = ev.consider();
+    let probabilities: Vec<Vec<f32>> = considered
+        .iter()
+        .map(|c| models.row.predict(&c.features))
+        .collect();
     let side = |c: &Claim| ClaimSide {
         sentence: c.sentence,
         text: c.text.clone(),
         slots: c.slots.clone(),
     };
+    let only = |status, from: Option<ClaimSide>, to: Option<ClaimSide>, p: f32| ClaimChange {
+        status,
+        from,
+        to,
+        changes: Vec::new(),
+        similarity: None,
+        confidence: Some(p),
+    };
+    // How sure "only in one article" is: the row model's "unrelated" for the
+    // claim's best partner (certain when nothing in the other is like it).
+    let unrelated_from = |i: usize| {
+        considered
+            .iter()
+            .zip(&probabilities)
+            .filter(|(c, _)| c.from == i)
+            .map(|(_, p)| p[3])
+            .fold(1.0f32, f32::min)
+    };
+    let unrelated_to = |j: usize| {
+        considered
+            .iter()
+            .zip(&probabilities)
+            .filter(|(c, _)| c.to == j)
+            .map(|(_, p)| p[3])
+            .fold(1.0f32, f32::min)
+    };
     let mut out = Vec::new();
+    let mut paired_b = vec![false; to.len()];
     for (i, a) in from.iter().enumerate() {
-        match match_of_a[i] {
-            Some((j, s)) => {
-                let b = &to[j];
-                let changes = conflicts(a, b, &pa[i], &pb[j], s);
-                let status = if changes.is_empty() {
-                    Status::Shared
-                } else {
-                    Status::Conflicting
-                };
-                out.push(ClaimChange {
-                    status,
-                    from: Some(side(a)),
-                    to: Some(side(b)),
-                    changes,
-                    similarity: Some(s),
-                });
+        let matched = considered
+            .iter()
+            .zip(&probabilities)
+            .find(|(c, _)| c.matched && c.from == i);
+        let Some((c, p)) = matched else {
+            out.push(only(Status::OnlyFrom, Some(side(a)), None, unrelated_from(i)));
+            continue;
+        };
+        // A conflict needs a contradiction the rules can name.
+        let mut order: Vec<usize> = (0..ROW_CLASSES.len()).collect();
+        order.sort_by(|x, y| p[*y].total_cmp(&p[*x]));
+        let class = order
+            .into_iter()
+            .find(|&k| k != 1 || !c.changes.is_empty())
+            .unwrap_or(3);
+        let status = match class {
+            0 => Status::Shared,
+            1 => Status::Conflicting,
+            2 => Status::Related,
+            _ => {
+                out.push(only(Status::OnlyFrom, Some(side(a)), None, p[3]));
+                continue;
             }
-            None => out.push(ClaimChange {
-                status: Status::OnlyFrom,
-                from: Some(side(a)),
-                to: None,
-                changes: Vec::new(),
-                similarity: None,
-            }),
-        }
+        };
+        paired_b[c.to] = true;
+        out.push(ClaimChange {
+            status,
+            from: Some(side(a)),
+            to: Some(side(&to[c.to])),
+            changes: if status == Status::Conflicting {
+                c.changes.clone()
+            } else {
+                Vec::new()
+            },
+            similarity: Some(c.similarity),
+            confidence: Some(p[class]),
+        });
     }
     for (j, b) in to.iter().enumerate() {
-        if !taken_b[j] {
-            out.push(ClaimChange {
-                status: Status::OnlyTo,
-                from: None,
-                to: Some(side(b)),
-                changes: Vec::new(),
-                similarity: None,
-            });
+        if !paired_b[j] {
+            out.push(only(Status::OnlyTo, None, Some(side(b)), unrelated_to(j)));
         }
     }
-    out
+    let p = models
+        .pair
+        .predict(&features::pair_features(&ev.doc(), &considered, &probabilities));
+    let (k, confidence) = p
+        .iter()
+        .copied()
+        .enumerate()
+        .max_by(|x, y| x.1.total_cmp(&y.1))
+        .unwrap_or((3, 1.0));
+    let relation = [
+        Relation::Agree,
+        Relation::Disagree,
+        Relation::Related,
+        Relation::Unrelated,
+    ][k.min(3)];
+    ArticlesComparison {
+        rows: out,
+        summary: Summary {
+            relation,
+            confidence,
+        },
+    }
 }
 
 fn dice(a: &[String], b: &[String]) -> f32 {

@@ -7,6 +7,7 @@
 
 pub mod attribution;
 pub mod compare;
+pub mod model;
 pub mod date;
 pub mod demonym;
 pub mod entity;
@@ -24,6 +25,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::text::segment::{Unit, segment};
 
+pub use compare::features;
 pub use entity::Gazetteer;
 
 /// Bumped whenever extraction changes output: cached claims of an older

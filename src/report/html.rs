@@ -252,6 +252,7 @@ fn status_name(status: Status) -> &'static str {
         Status::Unchanged => "unchanged",
         Status::Shared => "shared",
         Status::Conflicting => "conflicting",
+        Status::Related => "related",
         Status::OnlyFrom => "only_from",
         Status::OnlyTo => "only_to",
     }

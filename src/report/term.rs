@@ -287,11 +287,11 @@ fn render_claims(report: &DiffReport, p: &Painter, out: &mut dyn Write) -> io::R
                     writeln!(out, "{}", p.paint(DIM, &line))?;
                 }
             }
-            Status::Shared | Status::Reworded => {
-                let what = if c.status == Status::Shared {
-                    "shared"
-                } else {
-                    "reworded (no value changed)"
+            Status::Shared | Status::Reworded | Status::Related => {
+                let what = match c.status {
+                    Status::Shared => "shared",
+                    Status::Related => "related (same event, not the same assertion)",
+                    _ => "reworded (no value changed)",
                 };
                 writeln!(out, "{} {what}", p.paint(CYAN, "="))?;
                 for line in sides(c) {

@@ -1,0 +1,610 @@
+//! Train and evaluate the learned claim comparison (`src/claims/model.json`)
+//! on the labelled development data in `../shared/data/` (never copied into
+//! the repository; the blind test splits are never read).
+//!
+//! ```text
+//! cargo run --release --example claims_model -- train   # writes src/claims/model.json, prints dev figures
+//! cargo run --release --example claims_model -- eval    # dev figures of the committed model
+//!     [--data ../shared/data] [--out FILE] [--errors SET:N]
+//! ```
+//!
+//! Data and splits:
+//! - ANS (Arabic headline pairs): train → dev.
+//! - ArNLI (Arabic NLI): train → valid. ArbTEDS (Arabic entailment): train → valid.
+//! - FNC-1 (English headline/body): its training set split by body id (blake3 of the
+//!   id, first byte % 5 == 0 is dev, about a fifth), never the competition test set.
+//! - Baly et al. (Arabic claim/article, development half only): evaluated by 4-fold
+//!   cross-validation by claim (each fold scored by models trained without it); the
+//!   committed model is trained on all of it.
+//!
+//! Every pair goes through the same library path as `track diff` in articles mode:
+//! segmentation, extraction, `statements`, then `features::Evidence` and the models.
+//! A tenth of each training split (by hash of the pair's id) is held out to fit the
+//! temperatures that calibrate the two models.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use track::claims::compare::statements;
+use track::claims::features::{
+    self, Considered, DocStats, Evidence, PAIR_CLASSES, PAIR_FEATURES, ROW_CLASSES, ROW_FEATURES,
+};
+use track::claims::model::{self, Classifier, Models, TrainOptions};
+use track::claims::{Claim, ExtractOptions, extract_units};
+use track::text::segment::segment;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Set {
+    Ans,
+    Arnli,
+    Arbteds,
+    Fnc,
+    Baly,
+}
+
+impl Set {
+    fn name(self) -> &'static str {
+        match self {
+            Set::Ans => "ANS",
+            Set::Arnli => "ArNLI",
+            Set::Arbteds => "ArbTEDS",
+            Set::Fnc => "FNC-1",
+            Set::Baly => "Baly",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Split {
+    Train,
+    Dev,
+}
+
+struct Example {
+    set: Set,
+    split: Split,
+    id: String,
+    /// Cross-validation fold (Baly, by claim); 0 elsewhere.
+    fold: u8,
+    from: Arc<Vec<Claim>>,
+    to: Arc<Vec<Claim>>,
+    /// Pair class (index into PAIR_CLASSES).
+    label: usize,
+    /// Baly rationale: the article's evidence lines.
+    evidence_lines: Vec<usize>,
+    /// Line number of each statement of `to` (Baly).
+    to_lines: Vec<usize>,
+}
+
+/// What training and evaluation need of an example, computed once.
+struct Computed {
+    considered: Vec<Considered>,
+    doc: DocStats,
+    /// Row examples: features and row class.
+    rows: Vec<(Vec<f32>, usize)>,
+}
+
+fn statements_of(text: &str) -> Vec<Claim> {
+    let units = segment(text);
+    let claims = extract_units(text, &units, &ExtractOptions::default());
+    statements(text, &units, &claims)
+}
+
+/// Statements of a text and the line each starts on.
+fn statements_with_lines(text: &str) -> (Vec<Claim>, Vec<usize>) {
+    let units = segment(text);
+    let claims = extract_units(text, &units, &ExtractOptions::default());
+    let st = statements(text, &units, &claims);
+    let lines = st
+        .iter()
+        .map(|c| {
+            let start = units[c.sentence].start;
+            text[..start.min(text.len())].matches('\n').count()
+        })
+        .collect();
+    (st, lines)
+}
+
+fn hash_byte(s: &str) -> u8 {
+    blake3::hash(s.as_bytes()).as_bytes()[0]
+}
+
+fn read_csv(path: &Path) -> Vec<HashMap<String, String>> {
+    let mut rdr = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let headers = rdr.headers().expect("header").clone();
+    rdr.records()
+        .map(|r| {
+            let r = r.expect("record");
+            headers
+                .iter()
+                .zip(r.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+fn simple(set: Set, split: Split, id: String, from: &str, to: &str, label: usize) -> Example {
+    Example {
+        set,
+        split,
+        id,
+        fold: 0,
+        from: Arc::new(statements_of(from)),
+        to: Arc::new(statements_of(to)),
+        label,
+        evidence_lines: Vec::new(),
+        to_lines: Vec::new(),
+    }
+}
+
+fn load(data: &Path) -> Vec<Example> {
+    let mut out = Vec::new();
+    for (file, split) in [("stance-train.csv", Split::Train), ("stance-dev.csv", Split::Dev)] {
+        for (k, r) in read_csv(&data.join("ans").join(file)).iter().enumerate() {
+            let label = match r["stance"].as_str() {
+                "agree" => 0,
+                "disagree" => 1,
+                _ => 3,
+            };
+            out.push(simple(Set::Ans, split, format!("ans-{file}-{k}"), &r["s1"], &r["s2"], label));
+        }
+    }
+    for (file, split) in [("train_nli.csv", Split::Train), ("valid_nli.csv", Split::Dev)] {
+        for (k, r) in read_csv(&data.join("arnli").join(file)).iter().enumerate() {
+            let related: f32 = r["relatedness_score"].parse().unwrap_or(3.0);
+            let label = match r["label"].as_str() {
+                "1" => 0,
+                "2" => 1,
+                _ if related < 2.5 => 3,
+                _ => 2,
+            };
+            out.push(simple(Set::Arnli, split, format!("arnli-{file}-{k}"), &r["t"], &r["h"], label));
+        }
+    }
+    for (file, split) in [("train_ArbTEDS.csv", Split::Train), ("valid_ArbTEDS.csv", Split::Dev)] {
+        for (k, r) in read_csv(&data.join("arbteds").join(file)).iter().enumerate() {
+            let label = if r["label"] == "1" { 0 } else { 2 };
+            out.push(simple(Set::Arbteds, split, format!("arbteds-{file}-{k}"), &r["t"], &r["h"], label));
+        }
+    }
+    // FNC-1: bodies once, headlines once each.
+    let bodies: HashMap<String, Arc<Vec<Claim>>> = read_csv(&data.join("fnc1/train_bodies.csv"))
+        .iter()
+        .map(|r| (r["Body ID"].clone(), Arc::new(statements_of(&r["articleBody"]))))
+        .collect();
+    let mut headlines: HashMap<String, Arc<Vec<Claim>>> = HashMap::new();
+    for (k, r) in read_csv(&data.join("fnc1/train_stances.csv")).iter().enumerate() {
+        let body = &r["Body ID"];
+        let label = match r["Stance"].as_str() {
+            "agree" => 0,
+            "disagree" => 1,
+            "discuss" => 2,
+            _ => 3,
+        };
+        let from = headlines
+            .entry(r["Headline"].clone())
+            .or_insert_with(|| Arc::new(statements_of(&r["Headline"])))
+            .clone();
+        out.push(Example {
+            set: Set::Fnc,
+            split: if hash_byte(body) % 5 == 0 { Split::Dev } else { Split::Train },
+            id: format!("fnc-{k}"),
+            fold: 0,
+            from,
+            to: bodies[body].clone(),
+            label,
+            evidence_lines: Vec::new(),
+            to_lines: Vec::new(),
+        });
+    }
+    let text = std::fs::read_to_string(data.join("baly-dev/pairs.jsonl")).expect("baly-dev/pairs.jsonl");
+    for line in text.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).expect("baly json");
+        let id = v["id"].as_str().unwrap_or_default().to_string();
+        let claim_id = id.rsplit_once('_').map_or(id.as_str(), |p| p.0).to_string();
+        let label = match v["label"].as_str() {
+            Some("agree") => 0,
+            Some("disagree") => 1,
+            Some("discuss") => 2,
+            _ => 3,
+        };
+        let evidence_lines = v["rationale"]
+            .as_str()
+            .unwrap_or_default()
+            .trim_matches(['[', ']'])
+            .split(',')
+            .filter_map(|x| x.trim().parse().ok())
+            .collect();
+        let (to, to_lines) = statements_with_lines(v["article"].as_str().unwrap_or_default());
+        out.push(Example {
+            set: Set::Baly,
+            split: Split::Dev,
+            fold: hash_byte(&claim_id) % 4,
+            id,
+            from: Arc::new(statements_of(v["claim"].as_str().unwrap_or_default())),
+            to: Arc::new(to),
+            label,
+            evidence_lines,
+            to_lines,
+        });
+    }
+    out
+}
+
+/// Row class from a pair class: agree → shared, disagree → conflicting,
+/// related → related, unrelated → unrelated (the same indices).
+fn compute(ex: &Example) -> Computed {
+    let ev = Evidence::of(&ex.from, &ex.to);
+    let considered = ev.consider();
+    let doc = ev.doc();
+    let mut rows = Vec::new();
+    let best_matched = considered
+        .iter()
+        .filter(|c| c.matched)
+        .max_by(|a, b| a.similarity.total_cmp(&b.similarity));
+    match ex.set {
+        Set::Ans | Set::Arnli | Set::Arbteds => {
+            if let Some(c) = best_matched {
+                rows.push((c.features.clone(), ex.label));
+            }
+        }
+        Set::Fnc | Set::Baly => {
+            if matches!(ex.label, 2 | 3)
+                && let Some(c) = best_matched
+            {
+                rows.push((c.features.clone(), ex.label));
+            }
+            if matches!(ex.label, 0 | 1) && !ex.evidence_lines.is_empty() && !ex.from.is_empty() {
+                for (j, line) in ex.to_lines.iter().enumerate() {
+                    if !ex.evidence_lines.contains(line) {
+                        continue;
+                    }
+                    let i = (0..ex.from.len())
+                        .max_by(|&x, &y| ev.similarity(x, j).total_cmp(&ev.similarity(y, j)))
+                        .unwrap_or(0);
+                    rows.push((ev.row(i, j).0, ex.label));
+                }
+            }
+        }
+    }
+    Computed {
+        considered,
+        doc,
+        rows,
+    }
+}
+
+fn compute_all(examples: &[Example]) -> Vec<Computed> {
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let chunk = examples.len().div_ceil(threads).max(1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = examples
+            .chunks(chunk)
+            .map(|part| s.spawn(move || part.iter().map(compute).collect::<Vec<_>>()))
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().expect("worker")).collect()
+    })
+}
+
+/// Per-set weight so that the large sets do not drown the small ones.
+fn weights(sets: &[Set], cap: f32) -> Vec<f32> {
+    let mut count: HashMap<Set, f32> = HashMap::new();
+    for s in sets {
+        *count.entry(*s).or_default() += 1.0;
+    }
+    sets.iter().map(|s| (cap / count[s]).min(1.0)).collect()
+}
+
+fn calibration(id: &str) -> bool {
+    hash_byte(id) % 10 == 0
+}
+
+/// Train both models on the examples `use_for_training` selects.
+fn train_models(
+    examples: &[Example],
+    computed: &[Computed],
+    use_for_training: &dyn Fn(&Example) -> bool,
+) -> Models {
+    let opts = TrainOptions::default();
+    let (mut fit, mut cal): (Vec<usize>, Vec<usize>) = (Vec::new(), Vec::new());
+    for (k, ex) in examples.iter().enumerate() {
+        if use_for_training(ex) {
+            if calibration(&ex.id) {
+                cal.push(k);
+            } else {
+                fit.push(k);
+            }
+        }
+    }
+    let rows_of = |idx: &[usize]| {
+        let mut x = Vec::new();
+        let mut y = Vec::new();
+        let mut sets = Vec::new();
+        for &k in idx {
+            for (f, c) in &computed[k].rows {
+                x.push(f.clone());
+                y.push(*c);
+                sets.push(examples[k].set);
+            }
+        }
+        (x, y, sets)
+    };
+    let (x, y, sets) = rows_of(&fit);
+    let w = weights(&sets, 3000.0);
+    let mut row = model::train(ROW_CLASSES, ROW_FEATURES, &x, &y, &w, &opts);
+    let (xc, yc, setsc) = rows_of(&cal);
+    row.temperature = model::fit_temperature(&row, &xc, &yc, &weights(&setsc, 300.0));
+
+    let pair_x = |k: usize| pair_input(&row, &computed[k]);
+    let x: Vec<Vec<f32>> = fit.iter().map(|&k| pair_x(k)).collect();
+    let y: Vec<usize> = fit.iter().map(|&k| examples[k].label).collect();
+    let sets: Vec<Set> = fit.iter().map(|&k| examples[k].set).collect();
+    let mut pair = model::train(PAIR_CLASSES, PAIR_FEATURES, &x, &y, &weights(&sets, 3000.0), &opts);
+    let xc: Vec<Vec<f32>> = cal.iter().map(|&k| pair_x(k)).collect();
+    let yc: Vec<usize> = cal.iter().map(|&k| examples[k].label).collect();
+    let setsc: Vec<Set> = cal.iter().map(|&k| examples[k].set).collect();
+    pair.temperature = model::fit_temperature(&pair, &xc, &yc, &weights(&setsc, 300.0));
+    Models {
+        row,
+        pair,
+        min_confidence: 0.5,
+        trained: String::new(),
+    }
+}
+
+fn pair_input(row: &Classifier, c: &Computed) -> Vec<f32> {
+    let probabilities: Vec<Vec<f32>> = c.considered.iter().map(|r| row.predict(&r.features)).collect();
+    features::pair_features(&c.doc, &c.considered, &probabilities)
+}
+
+/// The pair's probabilities under the models (as `compare_articles_full`).
+fn predict_pair(models: &Models, c: &Computed) -> Vec<f32> {
+    models.pair.predict(&pair_input(&models.row, c))
+}
+
+/// Classes of a set's own task and how the four relations map onto them.
+fn task(set: Set) -> (&'static [&'static str], fn(usize) -> usize) {
+    match set {
+        Set::Ans | Set::Arnli => (&["agree", "disagree", "other"], |k| k.min(2)),
+        Set::Arbteds => (&["entails", "not"], |k| usize::from(k != 0)),
+        Set::Fnc | Set::Baly => (&["agree", "disagree", "discuss", "unrelated"], |k| k),
+    }
+}
+
+struct Scored {
+    gold: usize,
+    predicted: usize,
+    confidence: f32,
+}
+
+fn score_set(set: Set, items: &[(usize, Vec<f32>)]) -> (Vec<Scored>, usize) {
+    let (classes, map) = task(set);
+    let scored = items
+        .iter()
+        .map(|(gold, p)| {
+            let mut q = vec![0f32; classes.len()];
+            for (k, v) in p.iter().enumerate() {
+                q[map(k)] += v;
+            }
+            // The prediction is the relation `track diff` reports (argmax of the
+            // four), mapped onto the set's classes.
+            let top = (0..p.len()).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap_or(3);
+            let predicted = map(top);
+            Scored {
+                gold: map(*gold),
+                predicted,
+                confidence: q[predicted],
+            }
+        })
+        .collect();
+    (scored, classes.len())
+}
+
+fn report(set: Set, scored: &[Scored], k: usize, lines: &mut Vec<String>) {
+    let (classes, _) = task(set);
+    let n = scored.len() as f32;
+    let acc = scored.iter().filter(|s| s.gold == s.predicted).count() as f32 / n;
+    let mut f1s = Vec::new();
+    let mut per = Vec::new();
+    for c in 0..k {
+        let tp = scored.iter().filter(|s| s.gold == c && s.predicted == c).count() as f32;
+        let pp = scored.iter().filter(|s| s.predicted == c).count() as f32;
+        let gp = scored.iter().filter(|s| s.gold == c).count() as f32;
+        let p = if pp > 0.0 { tp / pp } else { 0.0 };
+        let r = if gp > 0.0 { tp / gp } else { 0.0 };
+        let f = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+        f1s.push(f);
+        per.push(format!("{} P {p:.3} R {r:.3} F1 {f:.3} (n {gp}, predicted {pp})", classes[c]));
+    }
+    let macro_f1 = f1s.iter().sum::<f32>() / k as f32;
+    // Expected calibration error of the reported class's confidence, 10 bins.
+    let mut ece = 0.0;
+    for b in 0..10 {
+        let (lo, hi) = (b as f32 / 10.0, (b + 1) as f32 / 10.0);
+        let bin: Vec<&Scored> = scored
+            .iter()
+            .filter(|s| s.confidence > lo && s.confidence <= hi || (b == 0 && s.confidence == 0.0))
+            .collect();
+        if bin.is_empty() {
+            continue;
+        }
+        let conf = bin.iter().map(|s| s.confidence).sum::<f32>() / bin.len() as f32;
+        let acc = bin.iter().filter(|s| s.gold == s.predicted).count() as f32 / bin.len() as f32;
+        ece += (bin.len() as f32 / n) * (conf - acc).abs();
+    }
+    let mut line = format!(
+        "{:8} n {:5}  macro-F1 {macro_f1:.3}  accuracy {acc:.3}  ECE {ece:.3}",
+        set.name(),
+        scored.len()
+    );
+    if set == Set::Fnc {
+        let (mut got, mut best) = (0.0f32, 0.0f32);
+        for s in scored {
+            let related = |c: usize| c != 3;
+            best += if related(s.gold) { 1.0 } else { 0.25 };
+            if related(s.gold) == related(s.predicted) {
+                got += 0.25;
+            }
+            if related(s.gold) && s.gold == s.predicted {
+                got += 0.75;
+            }
+        }
+        line.push_str(&format!("  FNC score {:.1} %", 100.0 * got / best));
+    }
+    lines.push(line);
+    for p in per {
+        lines.push(format!("           {p}"));
+    }
+}
+
+/// Rows shown by default must be right at least this often.
+const SHOWN_PRECISION: f32 = 0.9;
+
+/// The smallest confidence threshold at which the rows a user is shown
+/// (shared, conflicting, related) on the dev sentence pairs are right at least
+/// 90 % of the time; and that precision.
+fn choose_threshold(models: &Models, examples: &[Example], computed: &[Computed]) -> (f32, f32, usize, usize) {
+    let mut rows: Vec<(f32, bool)> = Vec::new();
+    for (ex, c) in examples.iter().zip(computed) {
+        if ex.split != Split::Dev || !matches!(ex.set, Set::Ans | Set::Arnli | Set::Arbteds) {
+            continue;
+        }
+        let Some(r) = c
+            .considered
+            .iter()
+            .filter(|r| r.matched)
+            .max_by(|a, b| a.similarity.total_cmp(&b.similarity))
+        else {
+            continue;
+        };
+        let p = models.row.predict(&r.features);
+        let mut order: Vec<usize> = (0..4).collect();
+        order.sort_by(|x, y| p[*y].total_cmp(&p[*x]));
+        let class = order.into_iter().find(|&k| k != 1 || !r.changes.is_empty()).unwrap_or(3);
+        if class == 3 {
+            continue;
+        }
+        // ArbTEDS "not" is related or conflicting: either is right for it.
+        let right = match ex.set {
+            Set::Arbteds if ex.label != 0 => class != 0,
+            Set::Ans if ex.label == 3 => false,
+            _ => class == ex.label,
+        };
+        rows.push((p[class], right));
+    }
+    rows.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut best = (1.0, 0.0, 0, rows.len());
+    let mut right = 0;
+    for (k, (conf, ok)) in rows.iter().enumerate() {
+        right += usize::from(*ok);
+        let precision = right as f32 / (k + 1) as f32;
+        if precision >= SHOWN_PRECISION && (k + 1) >= 20 {
+            best = (*conf, precision, k + 1, rows.len());
+        }
+    }
+    best
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mode = args.first().map(String::as_str).unwrap_or("eval");
+    let value = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1).cloned());
+    let data = PathBuf::from(value("--data").unwrap_or_else(|| "../shared/data".into()));
+    let out = PathBuf::from(value("--out").unwrap_or_else(|| "src/claims/model.json".into()));
+    let errors = value("--errors");
+
+    let t0 = std::time::Instant::now();
+    let examples = load(&data);
+    let computed = compute_all(&examples);
+    eprintln!("{} pairs read and measured in {:.1} s", examples.len(), t0.elapsed().as_secs_f32());
+
+    let models = match mode {
+        "train" => {
+            let mut m = train_models(&examples, &computed, &|ex| ex.split == Split::Train || ex.set == Set::Baly);
+            let (t, p, shown, of) = choose_threshold(&m, &examples, &computed);
+            m.min_confidence = t;
+            eprintln!("min_confidence {t:.3}: shown rows precision {p:.3} ({shown} of {of} dev rows)");
+            m
+        }
+        "eval" => track::claims::model::models().clone(),
+        other => {
+            eprintln!("unknown mode {other}: train | eval");
+            std::process::exit(2);
+        }
+    };
+
+    let mut lines = Vec::new();
+    let mut by_set: HashMap<Set, Vec<(usize, Vec<f32>)>> = HashMap::new();
+    let mut wrong: Vec<(Set, usize, usize, String)> = Vec::new();
+    for (ex, c) in examples.iter().zip(&computed) {
+        if ex.split != Split::Dev || ex.set == Set::Baly {
+            continue;
+        }
+        let p = predict_pair(&models, c);
+        by_set.entry(ex.set).or_default().push((ex.label, p));
+    }
+    // Baly: each fold scored by models trained without it.
+    if mode == "train" {
+        for fold in 0..4u8 {
+            let m = train_models(&examples, &computed, &|ex| {
+                ex.split == Split::Train || (ex.set == Set::Baly && ex.fold != fold)
+            });
+            for (ex, c) in examples.iter().zip(&computed) {
+                if ex.set == Set::Baly && ex.fold == fold {
+                    let p = predict_pair(&m, c);
+                    by_set.entry(Set::Baly).or_default().push((ex.label, p));
+                }
+            }
+        }
+    } else {
+        for (ex, c) in examples.iter().zip(&computed) {
+            if ex.set == Set::Baly {
+                by_set.entry(Set::Baly).or_default().push((ex.label, predict_pair(&models, c)));
+            }
+        }
+        lines.push("(Baly: scored by the committed model, which was trained on it; `train` prints the cross-validated figure)".into());
+    }
+    let mut sets: Vec<&Set> = by_set.keys().collect();
+    sets.sort();
+    for set in sets {
+        let (scored, k) = score_set(*set, &by_set[set]);
+        report(*set, &scored, k, &mut lines);
+    }
+    if let Some(spec) = errors {
+        let (name, n) = spec.split_once(':').unwrap_or((spec.as_str(), "10"));
+        let n: usize = n.parse().unwrap_or(10);
+        for (ex, c) in examples.iter().zip(&computed) {
+            if ex.split == Split::Dev && ex.set.name().eq_ignore_ascii_case(name) {
+                let p = predict_pair(&models, c);
+                let top = (0..4).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap_or(3);
+                if top != ex.label {
+                    let text = |cs: &[Claim]| cs.iter().map(|c| c.text.as_str()).collect::<Vec<_>>().join(" ");
+                    wrong.push((ex.set, ex.label, top, format!("{}\n      | {}", text(&ex.from), text(&ex.to).chars().take(300).collect::<String>())));
+                }
+            }
+        }
+        for (_, gold, got, text) in wrong.iter().take(n) {
+            lines.push(format!("  gold {} got {}: {text}", PAIR_CLASSES[*gold], PAIR_CLASSES[*got]));
+        }
+    }
+    for l in &lines {
+        println!("{l}");
+    }
+    if mode == "train" {
+        let mut m = models;
+        m.trained = format!(
+            "cargo run --release --example claims_model -- train (data: ../shared/data dev/train splits); dev figures at training time: {}",
+            lines
+                .iter()
+                .filter(|l| !l.starts_with(' '))
+                .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+                .collect::<Vec<_>>()
+                .join("; ")
+        );
+        let json = serde_json::to_string(&m).expect("serialise");
+        std::fs::write(&out, json + "\n").unwrap_or_else(|e| panic!("{}: {e}", out.display()));
+        eprintln!("wrote {} in {:.1} s", out.display(), t0.elapsed().as_secs_f32());
+    }
+}

@@ -1,0 +1,555 @@
+//! The rules as features: what the learned comparison (`model.rs`) reads of a
+//! pair of claims (one row) and of a pair of articles (the summary).
+//!
+//! The same readings that used to decide on their own (a quantity conflict, a
+//! negation, antonyms, swapped roles, word overlap weighted by rarity) are
+//! measured here for every candidate pair, and a classifier trained on
+//! labelled data decides how they combine. The conflict readings also explain
+//! a `conflicting` row (its `changes`).
+//!
+//! A child of `compare` (it reads the profiles built there).
+
+use std::collections::HashSet;
+
+use super::{
+    Bag, Profile, Rarity, SlotChange, bags, conflicts, elsewhere, overlap, profile,
+    quantity, same_quantity, score, words,
+};
+use crate::claims::Claim;
+use crate::text::normalize::match_key;
+
+/// Row features, in the order the models read them.
+pub const ROW_FEATURES: &[&str] = &[
+    "similarity",
+    "shared_words",
+    "cover_from",
+    "cover_to",
+    "token_jaccard",
+    "len_from",
+    "len_to",
+    "len_ratio",
+    "same_event",
+    "events_differ",
+    "event_one_side",
+    "rare_entity_shared",
+    "entities_shared",
+    "entities_only_from",
+    "entities_only_to",
+    "elsewhere",
+    "dates_shared",
+    "quantities_equal",
+    "quantities_each_side",
+    "conflict_quantity",
+    "conflict_entity",
+    "roles_swapped",
+    "conflict_date",
+    "negation_differs",
+    "antonym",
+    "substituted",
+    "negated_from",
+    "negated_to",
+    "refute_from",
+    "refute_to",
+    "hedge_from",
+    "hedge_to",
+    "numbers_differ",
+    "english",
+];
+
+/// Classes of a row, in the row model's output order.
+pub const ROW_CLASSES: &[&str] = &["shared", "conflicting", "related", "unrelated"];
+
+/// Pair (summary) features.
+pub const PAIR_FEATURES: &[&str] = &[
+    "statements_short",
+    "statements_long",
+    "one_statement_each",
+    "best_shared",
+    "best_conflicting",
+    "best_related",
+    "best_unrelated",
+    "best_similarity",
+    "best_has_conflict",
+    "matched_fraction_short",
+    "mean_top3_related",
+    "short_in_long",
+    "short_pairs_in_long",
+    "short_in_lead",
+    "refute_long",
+    "refute_short",
+    "hedge_long",
+    "hedge_short",
+    "negated_short",
+    "english",
+];
+
+/// Relations of a pair of articles, in the pair model's output order.
+pub const PAIR_CLASSES: &[&str] = &["agree", "disagree", "related", "unrelated"];
+
+/// Words that deny or debunk what is reported (the kind of cue the FNC-1
+/// baseline reads: "hoax", "denies"), folded to match keys. A small, general
+/// list: it says an article argues against something, not against what.
+const REFUTE: &[&str] = &[
+    "fake",
+    "fraud",
+    "hoax",
+    "false",
+    "deny",
+    "denies",
+    "denied",
+    "refute",
+    "refutes",
+    "refuted",
+    "debunk",
+    "debunked",
+    "bogus",
+    "retract",
+    "retracted",
+    "rumor",
+    "rumors",
+    "rumour",
+    "rumours",
+    "untrue",
+    "misleading",
+    "fabricated",
+    "doubt",
+    "doubts",
+    "نفي",
+    "ينفي",
+    "تنفي",
+    "نفت",
+    "نافيا",
+    "شائعه",
+    "شائعات",
+    "اشاعه",
+    "اشاعات",
+    "كاذب",
+    "كاذبه",
+    "مفبرك",
+    "مفبركه",
+    "مزيف",
+    "مزيفه",
+    "تكذيب",
+    "يكذب",
+    "كذب",
+    "زائف",
+    "زائفه",
+    "مضلل",
+    "مضلله",
+    "دحض",
+    "عار",
+];
+
+/// Words that report without asserting ("allegedly", `يزعم`): an article
+/// full of them discusses a claim rather than confirms it.
+const HEDGE: &[&str] = &[
+    "reportedly",
+    "allegedly",
+    "alleged",
+    "claims",
+    "claimed",
+    "rumored",
+    "unconfirmed",
+    "apparently",
+    "purportedly",
+    "may",
+    "might",
+    "could",
+    "possibly",
+    "reports",
+    "according",
+    "يزعم",
+    "زعم",
+    "تزعم",
+    "مزاعم",
+    "انباء",
+    "تقارير",
+    "ربما",
+    "قد",
+    "محتمل",
+    "يحتمل",
+    "مصادر",
+    "وفقا",
+    "حسب",
+    "نقلا",
+    "افادت",
+    "ذكرت",
+    "يعتقد",
+];
+
+struct Cues {
+    refute: HashSet<String>,
+    hedge: HashSet<String>,
+}
+
+fn cues() -> &'static Cues {
+    static CUES: std::sync::OnceLock<Cues> = std::sync::OnceLock::new();
+    CUES.get_or_init(|| {
+        let fold = |ws: &[&str]| ws.iter().map(|w| match_key(w).trim().to_string()).collect();
+        Cues {
+            refute: fold(REFUTE),
+            hedge: fold(HEDGE),
+        }
+    })
+}
+
+/// What is read of one claim once, beyond its profile.
+pub(super) struct Reading {
+    pub(super) refute: f32,
+    pub(super) hedge: f32,
+    pub(super) numbers: Vec<String>,
+    pub(super) english: bool,
+    pub(super) keys: HashSet<String>,
+}
+
+fn reading(claim: &Claim) -> Reading {
+    let key = match_key(&claim.text);
+    let ws = words(&key);
+    let c = cues();
+    let bare = |w: &String| super::strip_proclitic(w).to_string();
+    let count = |set: &HashSet<String>| {
+        ws.iter()
+            .filter(|w| set.contains(w.as_str()) || set.contains(&bare(w)))
+            .count() as f32
+    };
+    let letters = claim.text.chars().filter(|c| c.is_alphabetic()).count();
+    let ascii = claim
+        .text
+        .chars()
+        .filter(|c| c.is_ascii_alphabetic())
+        .count();
+    Reading {
+        refute: count(&c.refute),
+        hedge: count(&c.hedge),
+        numbers: ws
+            .iter()
+            .filter(|w| w.chars().all(|c| c.is_ascii_digit()))
+            .cloned()
+            .collect(),
+        english: letters > 0 && ascii * 2 > letters,
+        keys: ws.into_iter().collect(),
+    }
+}
+
+/// Everything the comparison of two articles reads, computed once: profiles,
+/// rarity, word bags, and the match score of every pair of claims worth
+/// scoring.
+pub struct Evidence<'c> {
+    pub from: &'c [Claim],
+    pub to: &'c [Claim],
+    profiles_from: Vec<Profile>,
+    profiles_to: Vec<Profile>,
+    readings_from: Vec<Reading>,
+    readings_to: Vec<Reading>,
+    rarity: Rarity,
+    bags_from: Vec<Bag>,
+    bags_to: Vec<Bag>,
+    /// `(score, i, j)` for every pair with a positive score, best first.
+    pub scored: Vec<(f32, usize, usize)>,
+}
+
+impl<'c> Evidence<'c> {
+    pub fn of(from: &'c [Claim], to: &'c [Claim]) -> Evidence<'c> {
+        let profiles_from: Vec<Profile> = from.iter().map(profile).collect();
+        let profiles_to: Vec<Profile> = to.iter().map(profile).collect();
+        let rarity = Rarity::of(&profiles_from, &profiles_to);
+        let (bags_from, bags_to) = bags(&profiles_from, &profiles_to, &rarity);
+        let mut scored = Vec::new();
+        for (i, a) in profiles_from.iter().enumerate() {
+            for (j, b) in profiles_to.iter().enumerate() {
+                let s = score(a, b, &rarity, &bags_from[i], &bags_to[j]);
+                if s > 0.0 {
+                    scored.push((s, i, j));
+                }
+            }
+        }
+        scored.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+        Evidence {
+            from,
+            to,
+            readings_from: from.iter().map(reading).collect(),
+            readings_to: to.iter().map(reading).collect(),
+            profiles_from,
+            profiles_to,
+            rarity,
+            bags_from,
+            bags_to,
+            scored,
+        }
+    }
+
+    /// The match score of claim `i` of the first article and `j` of the second.
+    pub fn similarity(&self, i: usize, j: usize) -> f32 {
+        score(
+            &self.profiles_from[i],
+            &self.profiles_to[j],
+            &self.rarity,
+            &self.bags_from[i],
+            &self.bags_to[j],
+        )
+    }
+
+    /// The row features of claims `i` and `j` (see [`ROW_FEATURES`]), and the
+    /// contradictions the rules read in them (the explanation of a conflict).
+    pub fn row(&self, i: usize, j: usize) -> (Vec<f32>, Vec<SlotChange>) {
+        let (a, b) = (&self.from[i], &self.to[j]);
+        let (pa, pb) = (&self.profiles_from[i], &self.profiles_to[j]);
+        let (ra, rb) = (&self.readings_from[i], &self.readings_to[j]);
+        let (ba, bb) = (&self.bags_from[i], &self.bags_to[j]);
+        let s = self.similarity(i, j);
+        let (shared, shared_count) = overlap(ba, bb);
+        let cover = |total: f32| if total > 0.0 { shared / total } else { 0.0 };
+        let union = ra.keys.union(&rb.keys).count();
+        let jaccard = if union == 0 {
+            0.0
+        } else {
+            ra.keys.intersection(&rb.keys).count() as f32 / union as f32
+        };
+        let (la, lb) = (pa.tokens.len() as f32, pb.tokens.len() as f32);
+        let changes = conflicts(a, b, pa, pb, 1.0);
+        let has = |slot: &str, kinds: &[&str]| {
+            changes
+                .iter()
+                .filter(|c| c.slot == slot && kinds.contains(&c.kind))
+                .count()
+                .min(3) as f32
+        };
+        let qa: Vec<_> = a.slots.iter().filter_map(quantity).collect();
+        let qb: Vec<_> = b.slots.iter().filter_map(quantity).collect();
+        let equal_quantities = qa
+            .iter()
+            .filter(|x| qb.iter().any(|y| same_quantity(x, y)))
+            .count()
+            .min(3) as f32;
+        let numbers_differ = {
+            let (x, y): (HashSet<&String>, HashSet<&String>) =
+                (ra.numbers.iter().collect(), rb.numbers.iter().collect());
+            f32::from(!x.is_empty() && !y.is_empty() && x != y)
+        };
+        let only = |x: &HashSet<String>, y: &HashSet<String>| x.difference(y).count().min(3) as f32;
+        let flag = |b: bool| f32::from(b);
+        let features = vec![
+            s.min(2.0),
+            (shared_count as f32).ln_1p(),
+            cover(ba.total),
+            cover(bb.total),
+            jaccard,
+            la.ln_1p(),
+            lb.ln_1p(),
+            if la.max(lb) > 0.0 {
+                la.min(lb) / la.max(lb)
+            } else {
+                0.0
+            },
+            flag(!pa.events.is_disjoint(&pb.events)),
+            flag(!pa.events.is_empty() && !pb.events.is_empty() && pa.events.is_disjoint(&pb.events)),
+            flag(pa.events.is_empty() != pb.events.is_empty()),
+            flag(
+                pa.entities
+                    .intersection(&pb.entities)
+                    .any(|e| self.rarity.rare_entities.contains(e)),
+            ),
+            (pa.entities.intersection(&pb.entities).count().min(3)) as f32,
+            only(&pa.entities, &pb.entities),
+            only(&pb.entities, &pa.entities),
+            flag(elsewhere(pa, pb)),
+            flag(pa.dates.iter().any(|d| pb.dates.contains(d))),
+            equal_quantities,
+            flag(!qa.is_empty() && !qb.is_empty()),
+            has("quantity", &["conflict"]),
+            has("entity", &["conflict"]),
+            has("entity", &["roles_swapped"]),
+            has("date", &["conflict"]),
+            flag(pa.negated != pb.negated),
+            has("polarity", &["antonym"]),
+            has("entity", &["substituted"]),
+            flag(pa.negated),
+            flag(pb.negated),
+            ra.refute.min(3.0),
+            rb.refute.min(3.0),
+            ra.hedge.min(3.0),
+            rb.hedge.min(3.0),
+            numbers_differ,
+            flag(ra.english || rb.english),
+        ];
+        debug_assert_eq!(features.len(), ROW_FEATURES.len());
+        (features, changes)
+    }
+
+    /// The pairs the models read: claims paired one to one by match score
+    /// (best first), and each claim left unpaired with its best partner (how
+    /// sure "only in one article" is). Each with its row features and the
+    /// contradictions the rules read in it.
+    pub fn consider(&self) -> Vec<Considered> {
+        let (n, m) = (self.from.len(), self.to.len());
+        let (mut match_a, mut match_b) = (vec![None; n], vec![None; m]);
+        let (mut best_a, mut best_b) = (vec![None; n], vec![None; m]);
+        for &(_, i, j) in &self.scored {
+            best_a[i].get_or_insert(j);
+            best_b[j].get_or_insert(i);
+            if match_a[i].is_none() && match_b[j].is_none() {
+                match_a[i] = Some(j);
+                match_b[j] = Some(i);
+            }
+        }
+        let mut pairs: Vec<(usize, usize, bool)> = Vec::new();
+        for i in 0..n {
+            match (match_a[i], best_a[i]) {
+                (Some(j), _) => pairs.push((i, j, true)),
+                (None, Some(j)) => pairs.push((i, j, false)),
+                (None, None) => {}
+            }
+        }
+        for j in 0..m {
+            if let (None, Some(i)) = (match_b[j], best_b[j])
+                && !pairs.iter().any(|p| p.0 == i && p.1 == j)
+            {
+                pairs.push((i, j, false));
+            }
+        }
+        pairs
+            .into_iter()
+            .map(|(i, j, matched)| {
+                let (features, changes) = self.row(i, j);
+                Considered {
+                    from: i,
+                    to: j,
+                    matched,
+                    similarity: self.similarity(i, j),
+                    features,
+                    changes,
+                }
+            })
+            .collect()
+    }
+
+    /// What the summary reads of the two texts as wholes, before any model:
+    /// how much of the shorter one the longer one covers, and its cues.
+    pub fn doc(&self) -> DocStats {
+        let from_is_short = self.from.len() <= self.to.len();
+        let (short, long) = if from_is_short {
+            (&self.profiles_from, &self.profiles_to)
+        } else {
+            (&self.profiles_to, &self.profiles_from)
+        };
+        let (rshort, rlong) = if from_is_short {
+            (&self.readings_from, &self.readings_to)
+        } else {
+            (&self.readings_to, &self.readings_from)
+        };
+        let (claims_short, claims_long) = if from_is_short {
+            (self.from, self.to)
+        } else {
+            (self.to, self.from)
+        };
+        let stems_long: HashSet<&String> = long.iter().flat_map(|p| p.stems.iter()).collect();
+        let stems_lead: HashSet<&String> =
+            long.iter().take(3).flat_map(|p| p.stems.iter()).collect();
+        let stems_short: HashSet<&String> = short.iter().flat_map(|p| p.stems.iter()).collect();
+        let fraction = |within: &HashSet<&String>| {
+            if stems_short.is_empty() {
+                0.0
+            } else {
+                stems_short.iter().filter(|s| within.contains(*s)).count() as f32
+                    / stems_short.len() as f32
+            }
+        };
+        // Adjacent word pairs of the short side found in the long one.
+        let pairs = |claims: &[Claim]| -> HashSet<(String, String)> {
+            claims
+                .iter()
+                .flat_map(|c| {
+                    let ws = words(&match_key(&c.text));
+                    ws.windows(2)
+                        .map(|w| (w[0].clone(), w[1].clone()))
+                        .collect::<Vec<_>>()
+                })
+                .collect()
+        };
+        let (ps, pl) = (pairs(claims_short), pairs(claims_long));
+        let per_word = |rs: &[Reading], f: fn(&Reading) -> f32| {
+            let words: f32 = rs.iter().map(|r| r.keys.len() as f32).sum();
+            let hits: f32 = rs.iter().map(f).sum();
+            if words > 0.0 {
+                (100.0 * hits / words).min(10.0)
+            } else {
+                0.0
+            }
+        };
+        DocStats {
+            from_is_short,
+            short_len: short.len(),
+            long_len: long.len(),
+            values: [
+                fraction(&stems_long),
+                if ps.is_empty() {
+                    0.0
+                } else {
+                    ps.intersection(&pl).count() as f32 / ps.len() as f32
+                },
+                fraction(&stems_lead),
+                per_word(rlong, |r| r.refute),
+                per_word(rshort, |r| r.refute),
+                per_word(rlong, |r| r.hedge),
+                per_word(rshort, |r| r.hedge),
+                f32::from(short.iter().any(|p| p.negated)),
+                f32::from(rshort.iter().chain(rlong.iter()).any(|r| r.english)),
+            ],
+        }
+    }
+}
+
+/// A pair of claims the models read.
+#[derive(Debug, Clone)]
+pub struct Considered {
+    pub from: usize,
+    pub to: usize,
+    /// Paired one to one (else the best partner of a claim left unpaired).
+    pub matched: bool,
+    pub similarity: f32,
+    pub features: Vec<f32>,
+    pub changes: Vec<crate::claims::compare::SlotChange>,
+}
+
+/// The model-free part of the pair features.
+#[derive(Debug, Clone)]
+pub struct DocStats {
+    pub from_is_short: bool,
+    pub short_len: usize,
+    pub long_len: usize,
+    /// `short_in_long` … `english` of [`PAIR_FEATURES`].
+    pub values: [f32; 9],
+}
+
+/// The pair features (see [`PAIR_FEATURES`]) from the text-level readings and
+/// the row model's probabilities of each considered pair.
+pub fn pair_features(doc: &DocStats, rows: &[Considered], probabilities: &[Vec<f32>]) -> Vec<f32> {
+    let best = |k: usize| probabilities.iter().map(|p| p[k]).fold(0.0f32, f32::max);
+    let best_row = (0..rows.len()).max_by(|&x, &y| probabilities[y][3].total_cmp(&probabilities[x][3]));
+    let best_similarity = rows.iter().map(|r| r.similarity).fold(0.0f32, f32::max);
+    let matched_short: HashSet<usize> = rows
+        .iter()
+        .zip(probabilities)
+        .filter(|(_, p)| p[3] < 0.5)
+        .map(|(r, _)| if doc.from_is_short { r.from } else { r.to })
+        .collect();
+    let mut related: Vec<f32> = probabilities.iter().map(|p| 1.0 - p[3]).collect();
+    related.sort_by(|a, b| b.total_cmp(a));
+    let top3 = related.iter().take(3).sum::<f32>() / 3.0;
+    let mut features = vec![
+        (doc.short_len as f32).ln_1p(),
+        (doc.long_len as f32).ln_1p(),
+        f32::from(doc.short_len <= 1 && doc.long_len <= 1),
+        best(0),
+        best(1),
+        best(2),
+        best_row.map_or(1.0, |k| probabilities[k][3]),
+        best_similarity.min(2.0),
+        f32::from(best_row.is_some_and(|k| !rows[k].changes.is_empty())),
+        matched_short.len() as f32 / doc.short_len.max(1) as f32,
+        top3,
+    ];
+    features.extend(doc.values);
+    debug_assert_eq!(features.len(), PAIR_FEATURES.len());
+    features
+}

@@ -1,0 +1,355 @@
+//! The learned part of claim comparison: a small classifier over the rule
+//! features of `features.rs`, with its parameters in `model.json` beside this
+//! file. `examples/claims_model.rs` trains it from the labelled data in
+//! `../shared/data/` and writes that file; nothing here reads the data.
+//!
+//! The classifier is a one-hidden-layer network (or plain multinomial logistic
+//! regression when the hidden layer is empty) over standardised features,
+//! followed by a temperature that calibrates its probabilities. Training is
+//! full-batch and seeded, so the same data always gives the same file, and
+//! inference is a few hundred multiply-adds.
+
+use serde::{Deserialize, Serialize};
+
+/// One trained classifier.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Classifier {
+    /// Class names, in output order.
+    pub classes: Vec<String>,
+    /// Feature names, in input order (checked against the code's list at load).
+    pub features: Vec<String>,
+    pub mean: Vec<f32>,
+    pub scale: Vec<f32>,
+    /// Hidden layer: `hidden[h][f]` weights and `hidden_bias[h]`; empty for a
+    /// linear model.
+    pub hidden: Vec<Vec<f32>>,
+    pub hidden_bias: Vec<f32>,
+    /// Output layer: `output[c][i]` over the hidden units (or the features).
+    pub output: Vec<Vec<f32>>,
+    pub output_bias: Vec<f32>,
+    /// Logits are divided by this before the softmax (fitted on held-out data).
+    pub temperature: f32,
+}
+
+/// Both classifiers, as committed.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Models {
+    /// One claim of each article: shared / conflicting / related / unrelated.
+    pub row: Classifier,
+    /// The two articles as a whole: agree / disagree / related / unrelated.
+    pub pair: Classifier,
+    /// The least confidence a row needs to be shown by default: chosen on dev
+    /// data for precision at least 0.9 of what is shown.
+    pub min_confidence: f32,
+    /// How the parameters were made (command, data, figures), for the record.
+    #[serde(default)]
+    pub trained: String,
+}
+
+impl Classifier {
+    /// Raw scores before the softmax.
+    fn logits(&self, x: &[f32]) -> Vec<f32> {
+        let z: Vec<f32> = x
+            .iter()
+            .zip(self.mean.iter().zip(&self.scale))
+            .map(|(v, (m, s))| (v - m) / s)
+            .collect();
+        let layer = if self.hidden.is_empty() {
+            z
+        } else {
+            self.hidden
+                .iter()
+                .zip(&self.hidden_bias)
+                .map(|(w, b)| (dot(w, &z) + b).tanh())
+                .collect()
+        };
+        self.output
+            .iter()
+            .zip(&self.output_bias)
+            .map(|(w, b)| dot(w, &layer) + b)
+            .collect()
+    }
+
+    /// Calibrated class probabilities.
+    pub fn predict(&self, x: &[f32]) -> Vec<f32> {
+        softmax(&self.logits(x), self.temperature)
+    }
+}
+
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+fn softmax(logits: &[f32], temperature: f32) -> Vec<f32> {
+    let t = temperature.max(1e-3);
+    let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let e: Vec<f32> = logits.iter().map(|l| ((l - max) / t).exp()).collect();
+    let sum: f32 = e.iter().sum();
+    e.iter().map(|v| v / sum).collect()
+}
+
+/// The committed models, parsed once.
+pub fn models() -> &'static Models {
+    static MODELS: std::sync::OnceLock<Models> = std::sync::OnceLock::new();
+    MODELS.get_or_init(|| {
+        serde_json::from_str(include_str!("model.json"))
+            .expect("src/claims/model.json is part of the build and must parse")
+    })
+}
+
+/// What training needs besides the data.
+#[derive(Debug, Clone, Copy)]
+pub struct TrainOptions {
+    pub hidden: usize,
+    pub l2: f32,
+    pub epochs: usize,
+    pub learning_rate: f32,
+    pub seed: u64,
+}
+
+impl Default for TrainOptions {
+    fn default() -> Self {
+        TrainOptions {
+            hidden: 16,
+            l2: 1e-3,
+            epochs: 600,
+            learning_rate: 0.03,
+            seed: 7,
+        }
+    }
+}
+
+/// A small deterministic generator for the initial weights.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> f32 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
+    }
+}
+
+/// Fit a classifier: full-batch Adam on weighted cross-entropy. `y` holds
+/// class indices; `w` example weights.
+pub fn train(
+    classes: &[&str],
+    features: &[&str],
+    x: &[Vec<f32>],
+    y: &[usize],
+    w: &[f32],
+    opts: &TrainOptions,
+) -> Classifier {
+    let (n, f, k) = (x.len(), features.len(), classes.len());
+    let total_w: f32 = w.iter().sum::<f32>().max(1e-9);
+    let mut mean = vec![0f32; f];
+    let mut scale = vec![0f32; f];
+    for (row, wi) in x.iter().zip(w) {
+        for j in 0..f {
+            mean[j] += wi * row[j];
+        }
+    }
+    mean.iter_mut().for_each(|m| *m /= total_w);
+    for (row, wi) in x.iter().zip(w) {
+        for j in 0..f {
+            scale[j] += wi * (row[j] - mean[j]).powi(2);
+        }
+    }
+    scale
+        .iter_mut()
+        .for_each(|s| *s = (*s / total_w).sqrt().max(1e-3));
+    let z: Vec<Vec<f32>> = x
+        .iter()
+        .map(|row| (0..f).map(|j| (row[j] - mean[j]) / scale[j]).collect())
+        .collect();
+
+    let h = opts.hidden;
+    let inner = if h == 0 { f } else { h };
+    let mut rng = Lcg(opts.seed);
+    // Parameters flattened: hidden weights, hidden biases, output weights, output biases.
+    let mut hidden: Vec<Vec<f32>> = (0..h)
+        .map(|_| (0..f).map(|_| rng.next() / (f as f32).sqrt()).collect())
+        .collect();
+    let mut hidden_bias = vec![0f32; h];
+    let mut output: Vec<Vec<f32>> = (0..k)
+        .map(|_| {
+            (0..inner)
+                .map(|_| rng.next() / (inner as f32).sqrt())
+                .collect()
+        })
+        .collect();
+    let mut output_bias = vec![0f32; k];
+
+    let size = h * f + h + k * inner + k;
+    let (mut m1, mut m2) = (vec![0f32; size], vec![0f32; size]);
+    let (b1, b2, eps) = (0.9f32, 0.999f32, 1e-8f32);
+    for epoch in 1..=opts.epochs {
+        let mut grad = vec![0f32; size];
+        for i in 0..n {
+            let layer: Vec<f32> = if h == 0 {
+                z[i].clone()
+            } else {
+                (0..h)
+                    .map(|u| (dot(&hidden[u], &z[i]) + hidden_bias[u]).tanh())
+                    .collect()
+            };
+            let logits: Vec<f32> = (0..k)
+                .map(|c| dot(&output[c], &layer) + output_bias[c])
+                .collect();
+            let p = softmax(&logits, 1.0);
+            let wi = w[i] / total_w;
+            let off_out = h * f + h;
+            let mut back = vec![0f32; inner];
+            for c in 0..k {
+                let d = wi * (p[c] - if y[i] == c { 1.0 } else { 0.0 });
+                for u in 0..inner {
+                    grad[off_out + c * inner + u] += d * layer[u];
+                    back[u] += d * output[c][u];
+                }
+                grad[off_out + k * inner + c] += d;
+            }
+            if h > 0 {
+                for u in 0..h {
+                    let d = back[u] * (1.0 - layer[u] * layer[u]);
+                    for j in 0..f {
+                        grad[u * f + j] += d * z[i][j];
+                    }
+                    grad[h * f + u] += d;
+                }
+            }
+        }
+        // L2 on weights only.
+        let mut params = flatten(&hidden, &hidden_bias, &output, &output_bias);
+        for u in 0..h * f {
+            grad[u] += opts.l2 * params[u];
+        }
+        let off_out = h * f + h;
+        for u in 0..k * inner {
+            grad[off_out + u] += opts.l2 * params[off_out + u];
+        }
+        let lr = opts.learning_rate;
+        for u in 0..size {
+            m1[u] = b1 * m1[u] + (1.0 - b1) * grad[u];
+            m2[u] = b2 * m2[u] + (1.0 - b2) * grad[u] * grad[u];
+            let mh = m1[u] / (1.0 - b1.powi(epoch as i32));
+            let vh = m2[u] / (1.0 - b2.powi(epoch as i32));
+            params[u] -= lr * mh / (vh.sqrt() + eps);
+        }
+        unflatten(
+            &params,
+            f,
+            inner,
+            &mut hidden,
+            &mut hidden_bias,
+            &mut output,
+            &mut output_bias,
+        );
+    }
+    Classifier {
+        classes: classes.iter().map(|c| c.to_string()).collect(),
+        features: features.iter().map(|c| c.to_string()).collect(),
+        mean,
+        scale,
+        hidden,
+        hidden_bias,
+        output,
+        output_bias,
+        temperature: 1.0,
+    }
+}
+
+fn flatten(hidden: &[Vec<f32>], hb: &[f32], output: &[Vec<f32>], ob: &[f32]) -> Vec<f32> {
+    let mut v: Vec<f32> = hidden.iter().flatten().copied().collect();
+    v.extend(hb);
+    v.extend(output.iter().flatten());
+    v.extend(ob);
+    v
+}
+
+fn unflatten(
+    v: &[f32],
+    f: usize,
+    inner: usize,
+    hidden: &mut [Vec<f32>],
+    hb: &mut [f32],
+    output: &mut [Vec<f32>],
+    ob: &mut [f32],
+) {
+    let h = hidden.len();
+    for u in 0..h {
+        hidden[u].copy_from_slice(&v[u * f..(u + 1) * f]);
+    }
+    hb.copy_from_slice(&v[h * f..h * f + h]);
+    let off = h * f + h;
+    for (c, row) in output.iter_mut().enumerate() {
+        row.copy_from_slice(&v[off + c * inner..off + (c + 1) * inner]);
+    }
+    let k = output.len();
+    ob.copy_from_slice(&v[off + k * inner..off + k * inner + k]);
+}
+
+/// The temperature that minimises the log loss of held-out predictions
+/// (a one-dimensional search; the argmax is unchanged by it).
+pub fn fit_temperature(model: &Classifier, x: &[Vec<f32>], y: &[usize], w: &[f32]) -> f32 {
+    let logits: Vec<Vec<f32>> = x.iter().map(|r| model.logits(r)).collect();
+    let loss = |t: f32| -> f32 {
+        logits
+            .iter()
+            .zip(y.iter().zip(w))
+            .map(|(l, (&c, wi))| -wi * softmax(l, t)[c].max(1e-7).ln())
+            .sum()
+    };
+    let mut best = (1.0f32, loss(1.0));
+    let mut t = 0.3f32;
+    while t <= 4.0 {
+        let l = loss(t);
+        if l < best.1 {
+            best = (t, l);
+        }
+        t += 0.02;
+    }
+    best.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn committed_models_load_and_match_the_feature_lists() {
+        let m = models();
+        assert_eq!(m.row.features, super::super::features::ROW_FEATURES);
+        assert_eq!(m.pair.features, super::super::features::PAIR_FEATURES);
+        assert_eq!(m.row.mean.len(), m.row.features.len());
+        assert_eq!(m.pair.classes.len(), 4);
+        assert!((0.0..1.0).contains(&m.min_confidence));
+    }
+
+    #[test]
+    fn training_separates_a_simple_rule_and_is_deterministic() {
+        let x: Vec<Vec<f32>> = (0..200)
+            .map(|i| vec![(i % 20) as f32, ((i * 7) % 13) as f32])
+            .collect();
+        let y: Vec<usize> = x.iter().map(|r| usize::from(r[0] > 9.0)).collect();
+        let w = vec![1.0; x.len()];
+        let opts = TrainOptions {
+            epochs: 200,
+            hidden: 4,
+            ..TrainOptions::default()
+        };
+        let a = train(&["no", "yes"], &["a", "b"], &x, &y, &w, &opts);
+        let b = train(&["no", "yes"], &["a", "b"], &x, &y, &w, &opts);
+        assert_eq!(a.output, b.output);
+        let right = x
+            .iter()
+            .zip(&y)
+            .filter(|(r, c)| {
+                let p = a.predict(r);
+                usize::from(p[1] > p[0]) == **c
+            })
+            .count();
+        assert!(right >= 190, "{right}");
+    }
+}
