@@ -38,21 +38,26 @@ pub fn claims<'g>(
     if let Some(found) = cached::<Vec<Claim>>(store, version, &analyser, claims::ANALYSER_VERSION) {
         return found;
     }
+    let found = extract_claims(version, &units(store, version), gazetteer());
+    store_cached(store, version, &analyser, claims::ANALYSER_VERSION, &found);
+    found
+}
+
+/// A version's claims over `units`, not cached: the extraction [`claims`]
+/// caches, for texts that are not in a store.
+pub fn extract_claims(version: &VersionText, units: &[Unit], gazetteer: &Gazetteer) -> Vec<Claim> {
     let article_date = version
         .published
         .as_deref()
         .and_then(|p| NaiveDate::parse_from_str(p.get(..10)?, "%Y-%m-%d").ok());
-    let units = units(store, version);
-    let found = claims::extract_units(
+    claims::extract_units(
         &version.text,
-        &units,
+        units,
         &ExtractOptions {
             article_date,
-            gazetteer: gazetteer(),
+            gazetteer,
         },
-    );
-    store_cached(store, version, &analyser, claims::ANALYSER_VERSION, &found);
-    found
+    )
 }
 
 fn cached<T: serde::de::DeserializeOwned>(

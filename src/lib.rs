@@ -10,6 +10,7 @@
 
 pub mod analysis;
 pub mod claims;
+pub mod compare;
 pub mod diff;
 pub mod ingest;
 pub mod report;

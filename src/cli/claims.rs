@@ -8,7 +8,8 @@ use clap::Args;
 
 use super::error::{CliError, exit};
 use super::{Context, Format};
-use track::claims::{Gazetteer, Slot};
+use track::claims::Slot;
+use track::compare::Names;
 use track::report::plural;
 use track::store::{OpenMode, VersionRef};
 use track::text::visible::visible_line;
@@ -32,42 +33,18 @@ pub struct AliasArgs {
     pub aliases: Option<PathBuf>,
 }
 
-/// A gazetteer and the id that keys cached claims made with it.
-pub enum Names {
-    Builtin,
-    WithAliases(Box<Gazetteer>, String),
-}
-
-impl Names {
-    pub fn load(args: &AliasArgs) -> Result<Names, CliError> {
-        let Some(path) = &args.aliases else {
-            return Ok(Names::Builtin);
-        };
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| CliError::input(format!("{}: cannot read: {e}", path.display())))?;
-        let gazetteer = Gazetteer::with_aliases(&text)
-            .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?;
-        let id = format!("+{}", &blake3::hash(text.as_bytes()).to_hex()[..16]);
-        Ok(Names::WithAliases(Box::new(gazetteer), id))
-    }
-
-    pub fn gazetteer(&self) -> &Gazetteer {
-        match self {
-            Names::Builtin => Gazetteer::builtin(),
-            Names::WithAliases(g, _) => g,
-        }
-    }
-
-    pub fn id(&self) -> &str {
-        match self {
-            Names::Builtin => "",
-            Names::WithAliases(_, id) => id,
-        }
-    }
+/// The gazetteer `--aliases` asks for.
+pub fn load_names(args: &AliasArgs) -> Result<Names, CliError> {
+    let Some(path) = &args.aliases else {
+        return Ok(Names::Builtin);
+    };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CliError::input(format!("{}: cannot read: {e}", path.display())))?;
+    Names::with_aliases(&text).map_err(|e| CliError::input(format!("{}: {e}", path.display())))
 }
 
 pub fn run(ctx: &Context, args: &ClaimsArgs) -> Result<i32, CliError> {
-    let names = Names::load(&args.aliases)?;
+    let names = load_names(&args.aliases)?;
     let store = ctx.open(OpenMode::Existing)?;
     let version = store.version(&VersionRef::parse(&args.reference))?;
     let found = track::analysis::claims(&store, &version, || names.gazetteer(), names.id());

@@ -222,9 +222,9 @@ fn file_stem(name: &str) -> String {
 /// The two outlets' claims side by side: what they share and where they
 /// contradict each other.
 fn cross_outlet(store: &Store) -> Result<(), CliError> {
-    use track::analysis;
-    use track::claims::Gazetteer;
-    use track::claims::compare::{Status, compare_articles, statements};
+    use track::claims::compare::Status;
+    use track::compare::{CompareOptions, Pair, compare};
+    use track::report::Mode;
     use track::store::VersionRef;
 
     let version = |key: &str| {
@@ -233,12 +233,13 @@ fn cross_outlet(store: &Store) -> Result<(), CliError> {
             version: Some(1),
         })
     };
-    let (a, b) = (version(SEED_000)?, version(SEED_004)?);
-    let claims = |v| analysis::claims(store, v, Gazetteer::builtin, "");
-    let rows = compare_articles(
-        &statements(&a.text, &analysis::units(store, &a), &claims(&a)),
-        &statements(&b.text, &analysis::units(store, &b), &claims(&b)),
-    );
+    let pair = Pair {
+        mode: Mode::Articles,
+        from: version(SEED_000)?,
+        to: version(SEED_004)?,
+        revert: false,
+    };
+    let rows = compare(store, &pair, &CompareOptions::default()).claims;
     let mut out = std::io::stdout().lock();
     writeln!(
         out,

@@ -1,5 +1,6 @@
 //! The CLI's error type and the exit codes of the design's contract.
 
+use track::compare::ResolveError;
 use track::store::StoreError;
 
 /// Exit codes (contract): 0 success / no differences, 1 differences found
@@ -54,6 +55,17 @@ impl From<StoreError> for CliError {
         CliError {
             code,
             message: e.to_string(),
+        }
+    }
+}
+
+impl From<ResolveError> for CliError {
+    fn from(e: ResolveError) -> CliError {
+        match e {
+            ResolveError::Store(e) => e.into(),
+            ResolveError::FirstVersion { .. } | ResolveError::RefCount => {
+                CliError::input(e.to_string())
+            }
         }
     }
 }

@@ -8,7 +8,8 @@ use serde::Serialize;
 use super::error::{CliError, exit};
 use super::{Context, Format};
 use track::analysis;
-use track::diff::{DiffOptions, diff_segmented};
+use track::compare;
+use track::report::Mode;
 use track::store::{
     OpenMode, Store, StoreError, VerifyReport, VersionInfo, VersionRef, VersionText,
 };
@@ -132,12 +133,12 @@ pub fn log(ctx: &Context, args: &LogArgs) -> Result<i32, CliError> {
                 entry.sentences_added = entry.sentences;
             }
             Some((prev, prev_units)) => {
-                let diff = diff_segmented(
+                let diff = compare::align(
                     &prev.text,
                     prev_units.clone(),
                     &version.text,
                     units.clone(),
-                    &DiffOptions::default(),
+                    Mode::Versions,
                 );
                 let c = diff.counts();
                 entry.sentences = diff.new_units.len();

@@ -14,7 +14,8 @@ use clap::Args;
 
 use super::error::{CliError, exit};
 use super::{Context, Format};
-use track::diff::{DiffOptions, diff_texts};
+use track::compare;
+use track::report::Mode;
 use track::store::sources::{Change, Edit, ItemKind, WatchItem};
 use track::store::{OpenMode, Store, VersionRef, format_time};
 use track::text::visible::{json_safe, visible_line};
@@ -553,7 +554,7 @@ pub fn feed(ctx: &Context, args: &FeedArgs) -> Result<i32, CliError> {
                     })
                 };
                 let (old, new) = (text(prev)?, text(change.version)?);
-                Some(diff_texts(&old.text, &new.text, &DiffOptions::default()).counts())
+                Some(compare::align_texts(&old.text, &new.text, Mode::Versions).counts())
             }
             _ => None,
         };

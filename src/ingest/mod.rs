@@ -18,7 +18,9 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::diff::{DiffOptions, Op, TextDiff, WordOp, diff_texts};
+use crate::compare;
+use crate::diff::{Op, TextDiff, WordOp};
+use crate::report::Mode;
 use crate::store::sources::{Change, Edit};
 use crate::store::{Batch, Recorded, Scrape, Store, StoreError, VersionRef};
 use crate::text::normalize;
@@ -591,7 +593,8 @@ pub fn note_edit(
         return Ok(None);
     };
     let old = batch.version_text(key, previous)?;
-    let diff = diff_texts(&old, new, &DiffOptions::default());
+    // Aligned as `track diff` aligns versions: monitoring's events compare claims over it.
+    let diff = compare::align_texts(&old, new, Mode::Versions);
     let edit = edit_of(&diff);
     batch.mark_edit(key, edit)?;
     Ok(Some(Edited {
@@ -619,7 +622,7 @@ pub fn classify_edits(store: &Store, changes: &mut [Change]) -> Result<(), Store
                 .map(|v| v.text)
         };
         let (old, new) = (text(previous)?, text(c.version)?);
-        c.edit = Some(edit_of(&diff_texts(&old, &new, &DiffOptions::default())));
+        c.edit = Some(edit_of(&compare::align_texts(&old, &new, Mode::Versions)));
     }
     Ok(())
 }
@@ -768,6 +771,7 @@ pub fn ingest(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diff::{DiffOptions, diff_texts};
 
     #[test]
     fn sites() {

@@ -338,6 +338,21 @@ impl Batch<'_> {
             .optional()?)
     }
 
+    /// The publication date a version's page gave, if it gave one (claims
+    /// read relative dates against it).
+    pub fn version_published(&self, key: &str, number: i64) -> Result<Option<String>> {
+        Ok(self
+            .store
+            .conn
+            .prepare_cached(
+                "SELECT v.published FROM versions v JOIN articles a ON a.id = v.article_id
+                 WHERE a.key = ?1 AND v.number = ?2",
+            )?
+            .query_row(params![key, number], |r| r.get(0))
+            .optional()?
+            .flatten())
+    }
+
     /// The text of one version (inside the batch: sees what it recorded).
     pub fn version_text(&mut self, key: &str, number: i64) -> Result<String> {
         let hash: Vec<u8> = self

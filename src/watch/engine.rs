@@ -26,9 +26,11 @@ use super::discover;
 use super::events::{Event, EventKind, summary};
 use super::fetch::{self, AddressPolicy, FetchError, HttpRequest, HttpResponse, ListedFile};
 use super::schedule::{self, Schedule};
+use crate::compare::{self, CompareOptions, Pair};
 use crate::ingest::{self, IngestOptions, InputFormat, ObservedTime, Prepared};
+use crate::report::{DiffReport, Mode};
 use crate::store::sources::{DeliveryTarget, ItemKind, WatchItem};
-use crate::store::{Batch, Recorded, Store, StoreError, format_time};
+use crate::store::{Batch, Recorded, Store, StoreError, VersionText, format_time};
 use crate::text::normalize;
 
 /// Results per transaction, at most (as in `ingest`).
@@ -917,11 +919,12 @@ fn apply(
                     | Recorded::Unchanged { version } => version,
                 };
                 let (counts, claims, edit) = match &edited {
-                    Some(e) if kind != EventKind::NewArticle => (
-                        Some(e.diff.counts()),
-                        claim_changes(&e.diff, &e.old, &p.text, p.meta.published.as_deref()),
-                        Some(e.edit),
-                    ),
+                    Some(e) if kind != EventKind::NewArticle => {
+                        let report = edit_report(batch, &p, version, e, kind)?;
+                        // What a reader of the alert wants first: the claims that changed.
+                        let claims = report.claims.into_iter().filter(|r| r.is_change());
+                        (Some(report.counts), claims.collect(), Some(e.edit))
+                    }
                     _ => (None, Vec::new(), None),
                 };
                 events.push(Event {
@@ -973,28 +976,31 @@ fn url_source_of<'a>(config: &'a Config, me: &str, link: &str) -> Option<&'a str
     })
 }
 
-/// The claim changes of an event: what a reader of the alert wants first.
-fn claim_changes(
-    diff: &crate::diff::TextDiff,
-    old: &str,
-    new: &str,
-    published: Option<&str>,
-) -> Vec<crate::claims::compare::ClaimChange> {
-    use crate::claims::{ExtractOptions, Gazetteer, compare::compare_versions, extract_units};
-    let article_date =
-        published.and_then(|p| chrono::NaiveDate::parse_from_str(p.get(..10)?, "%Y-%m-%d").ok());
-    let opts = ExtractOptions {
-        article_date,
-        gazetteer: Gazetteer::builtin(),
+/// The comparison `track diff KEY` shows for the edit an event reports, over
+/// the alignment `note_edit` made (inside the write transaction: no cache).
+fn edit_report(
+    batch: &Batch<'_>,
+    p: &Prepared,
+    version: i64,
+    edited: &ingest::Edited,
+    kind: EventKind,
+) -> Result<DiffReport, StoreError> {
+    let side = |number: i64, text: &str| -> Result<VersionText, StoreError> {
+        let mut side = compare::unstored(&p.key, number, text);
+        side.published = batch.version_published(&p.key, number)?;
+        Ok(side)
     };
-    let rows = compare_versions(
-        diff,
-        old,
-        new,
-        &extract_units(old, &diff.old_units, &opts),
-        &extract_units(new, &diff.new_units, &opts),
-    );
-    rows.into_iter().filter(|r| r.is_change()).collect()
+    let pair = Pair {
+        mode: Mode::Versions,
+        from: side(edited.previous, &edited.old)?,
+        to: side(version, &p.text)?,
+        revert: kind == EventKind::Revert,
+    };
+    Ok(compare::compare_aligned(
+        &pair,
+        &edited.diff,
+        &CompareOptions::default(),
+    ))
 }
 
 fn push(checked: &mut Vec<Checked>, source: &str, item: &WatchItem, outcome: Outcome) {

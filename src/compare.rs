@@ -1,0 +1,362 @@
+//! One way to compare two texts: align their sentences, extract (or load)
+//! their claims, compare the claims as the mode says, and build the report.
+//!
+//! `track diff`, the demo, `track log`'s counts and monitoring's events all
+//! come through here, so a change to a threshold or to the claim comparison
+//! reaches every output at once.
+
+use crate::analysis;
+use crate::claims::compare::{Status, compare_articles, compare_versions, statements};
+use crate::claims::entity::AliasError;
+use crate::claims::{Claim, Gazetteer};
+use crate::diff::{ARTICLES_THRESHOLD, DEFAULT_THRESHOLD, DiffOptions, TextDiff, diff_segmented};
+use crate::report::{DiffReport, Mode, Only, ReportOptions};
+use crate::store::{Store, StoreError, VersionRef, VersionText, hex};
+use crate::text::segment::{Unit, segment};
+
+/// The gazetteer claims are extracted with, and the id that keys the claims
+/// cached with it.
+#[derive(Debug, Default)]
+pub enum Names {
+    #[default]
+    Builtin,
+    WithAliases(Box<Gazetteer>, String),
+}
+
+impl Names {
+    /// The built-in gazetteer plus the entries of an alias file's text.
+    pub fn with_aliases(toml_text: &str) -> Result<Names, AliasError> {
+        let gazetteer = Gazetteer::with_aliases(toml_text)?;
+        let id = format!("+{}", &blake3::hash(toml_text.as_bytes()).to_hex()[..16]);
+        Ok(Names::WithAliases(Box::new(gazetteer), id))
+    }
+
+    pub fn gazetteer(&self) -> &Gazetteer {
+        match self {
+            Names::Builtin => Gazetteer::builtin(),
+            Names::WithAliases(g, _) => g,
+        }
+    }
+
+    /// Empty for the built-in gazetteer.
+    pub fn id(&self) -> &str {
+        match self {
+            Names::Builtin => "",
+            Names::WithAliases(_, id) => id,
+        }
+    }
+}
+
+/// How to compare, and what the report keeps.
+#[derive(Debug, Default)]
+pub struct CompareOptions {
+    /// Keep only these sentences, and the claims of the sentences kept.
+    pub only: Option<Only>,
+    /// Treat edits of spelling only as unchanged.
+    pub ignore_orthographic: bool,
+    pub names: Names,
+}
+
+/// Two texts to compare, and how.
+#[derive(Debug, Clone)]
+pub struct Pair {
+    pub mode: Mode,
+    pub from: VersionText,
+    pub to: VersionText,
+    /// `from` → `to` is a step of the article's history that went back to an
+    /// earlier version (a revert).
+    pub revert: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ResolveError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{key}@{version} is the first version: nothing before it to compare (give two REFs)")]
+    FirstVersion { key: String, version: i64 },
+    #[error("give one or two REFs")]
+    RefCount,
+}
+
+/// Resolve REFs to the two texts to compare and the mode.
+///
+/// One REF shows the change that brought its text: `KEY` (the current text)
+/// and `KEY@-N` from the state before them, so after a revert `diff KEY` is
+/// the revert itself; `KEY@N` from the version current when N first appeared.
+/// Two REFs of one article compare versions; of two articles, articles.
+pub fn resolve<S: AsRef<str>>(store: &Store, refs: &[S]) -> Result<Pair, ResolveError> {
+    match refs {
+        [one] => {
+            let reference = VersionRef::parse(one.as_ref());
+            let to = store.version(&reference)?;
+            let step = store.step(&reference)?;
+            let Some(previous) = step.from else {
+                return Err(ResolveError::FirstVersion {
+                    key: to.key,
+                    version: to.version,
+                });
+            };
+            let from = store.version(&VersionRef {
+                key: to.key.clone(),
+                version: Some(previous),
+            })?;
+            Ok(Pair {
+                mode: Mode::Versions,
+                from,
+                to,
+                revert: step.revert,
+            })
+        }
+        [a, b] => {
+            let from = store.version(&VersionRef::parse(a.as_ref()))?;
+            let to_ref = VersionRef::parse(b.as_ref());
+            let to = store.version(&to_ref)?;
+            if from.key != to.key {
+                return Ok(Pair {
+                    mode: Mode::Articles,
+                    from,
+                    to,
+                    revert: false,
+                });
+            }
+            // `diff KEY@-1 KEY` is the same step as `diff KEY`.
+            let step = store.step(&to_ref)?;
+            let revert = step.revert && step.from == Some(from.version) && step.to == to.version;
+            Ok(Pair {
+                mode: Mode::Versions,
+                from,
+                to,
+                revert,
+            })
+        }
+        _ => Err(ResolveError::RefCount),
+    }
+}
+
+/// The similarity two different sentences need to be aligned.
+pub fn threshold(mode: Mode) -> f32 {
+    match mode {
+        Mode::Versions => DEFAULT_THRESHOLD,
+        // Two outlets share facts, not wording.
+        Mode::Articles => ARTICLES_THRESHOLD,
+    }
+}
+
+/// Align two segmented texts' sentences.
+pub fn align(
+    from_text: &str,
+    from_units: Vec<Unit>,
+    to_text: &str,
+    to_units: Vec<Unit>,
+    mode: Mode,
+) -> TextDiff {
+    diff_segmented(
+        from_text,
+        from_units,
+        to_text,
+        to_units,
+        &DiffOptions {
+            match_threshold: threshold(mode),
+            ..DiffOptions::default()
+        },
+    )
+}
+
+/// Align two texts' sentences, segmenting them (nothing cached).
+pub fn align_texts(from_text: &str, to_text: &str, mode: Mode) -> TextDiff {
+    align(
+        from_text,
+        segment(from_text),
+        to_text,
+        segment(to_text),
+        mode,
+    )
+}
+
+/// Compare two stored versions (or articles), with their segmentation and
+/// claims cached in the store.
+pub fn compare(store: &Store, pair: &Pair, options: &CompareOptions) -> DiffReport {
+    let diff = align(
+        &pair.from.text,
+        analysis::units(store, &pair.from),
+        &pair.to.text,
+        analysis::units(store, &pair.to),
+        pair.mode,
+    );
+    let names = &options.names;
+    let from_claims = analysis::claims(store, &pair.from, || names.gazetteer(), names.id());
+    let to_claims = analysis::claims(store, &pair.to, || names.gazetteer(), names.id());
+    build(pair, &diff, &from_claims, &to_claims, options)
+}
+
+/// Compare two texts that are not in a store (nothing cached). The report's
+/// sides are keyed `from` and `to`, version 1, with no metadata.
+pub fn compare_texts(
+    from_text: &str,
+    to_text: &str,
+    mode: Mode,
+    options: &CompareOptions,
+) -> DiffReport {
+    let pair = Pair {
+        mode,
+        from: unstored("from", 1, from_text),
+        to: unstored("to", 1, to_text),
+        revert: false,
+    };
+    compare_aligned(&pair, &align_texts(from_text, to_text, mode), options)
+}
+
+/// Compare a pair whose sentences `diff` already aligned (with [`align`] or
+/// [`align_texts`] in the pair's mode),
+/// extracting the claims (nothing cached): monitoring, which aligned the
+/// texts to note the edit inside its write transaction.
+pub fn compare_aligned(pair: &Pair, diff: &TextDiff, options: &CompareOptions) -> DiffReport {
+    let gazetteer = options.names.gazetteer();
+    let from_claims = analysis::extract_claims(&pair.from, &diff.old_units, gazetteer);
+    let to_claims = analysis::extract_claims(&pair.to, &diff.new_units, gazetteer);
+    build(pair, diff, &from_claims, &to_claims, options)
+}
+
+/// A text that is not in a store, as a version to compare: its hash is the
+/// text's, its metadata empty (set `published` for relative dates).
+pub fn unstored(key: &str, version: i64, text: &str) -> VersionText {
+    let text_hash = *blake3::hash(text.as_bytes()).as_bytes();
+    VersionText {
+        key: key.to_string(),
+        url: None,
+        version,
+        versions: version,
+        current: true,
+        hash: hex(&text_hash),
+        fetched_at: String::new(),
+        media_type: "text/plain".into(),
+        encoding: "utf-8".into(),
+        title: None,
+        byline: None,
+        published: None,
+        dir: None,
+        lang: None,
+        text: text.to_string(),
+        text_hash,
+        raw_hash: text_hash,
+    }
+}
+
+/// The one path every comparison ends in.
+fn build(
+    pair: &Pair,
+    diff: &TextDiff,
+    from_claims: &[Claim],
+    to_claims: &[Claim],
+    options: &CompareOptions,
+) -> DiffReport {
+    let (from, to) = (&pair.from, &pair.to);
+    let mut report = DiffReport::new(
+        pair.mode,
+        from,
+        to,
+        diff,
+        ReportOptions {
+            only: options.only,
+            ignore_orthographic: options.ignore_orthographic,
+        },
+    );
+    report.revert = pair.revert;
+    report.claims = match pair.mode {
+        Mode::Versions => compare_versions(diff, &from.text, &to.text, from_claims, to_claims),
+        Mode::Articles => compare_articles(
+            &statements(&from.text, &diff.old_units, from_claims),
+            &statements(&to.text, &diff.new_units, to_claims),
+        ),
+    };
+    // `only` keeps the claims of the sentences it keeps: added (or only in the second
+    // article), removed (or only in the first), changed (changed, reworded, conflicting).
+    // Unchanged claims stay, as unchanged rows do (context; the terminal does not list them).
+    if let Some(only) = options.only {
+        report.claims.retain(|c| match only {
+            _ if c.status == Status::Unchanged => true,
+            Only::Added => matches!(c.status, Status::Added | Status::OnlyTo),
+            Only::Removed => matches!(c.status, Status::Removed | Status::OnlyFrom),
+            Only::Changed => matches!(
+                c.status,
+                Status::Changed | Status::Reworded | Status::Conflicting
+            ),
+        });
+    }
+    report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::Op;
+
+    const BEFORE: &str =
+        "قتل 5 أشخاص في انفجار في بغداد يوم الاثنين.\n\nوقال المتحدث باسم الشرطة إن التحقيق جار.\n";
+    const AFTER: &str = "قتل 12 شخصا في انفجار في بغداد يوم الاثنين.\n\nوقال المتحدث باسم الشرطة إن التحقيق جار.\n\nوأعلنت الحكومة الحداد ثلاثة أيام.\n";
+
+    #[test]
+    fn versions_of_a_text_show_the_toll_raised_and_the_sentence_added() {
+        let report = compare_texts(BEFORE, AFTER, Mode::Versions, &CompareOptions::default());
+        assert_eq!(report.mode, Mode::Versions);
+        assert_eq!(report.counts.unchanged, 1);
+        assert_eq!(report.counts.edited, 1);
+        assert_eq!(report.counts.added, 1);
+        assert!(report.has_differences());
+        let changed = report
+            .claims
+            .iter()
+            .find(|c| c.status == Status::Changed)
+            .expect("the toll's change");
+        assert!(changed.changes.iter().any(|c| c.slot == "quantity"));
+        assert!(!report.revert);
+        assert_eq!(report.from.key, "from");
+        assert_eq!(report.to.key, "to");
+
+        // `only` keeps the rows and claims of one kind, and unchanged context.
+        let added = compare_texts(
+            BEFORE,
+            AFTER,
+            Mode::Versions,
+            &CompareOptions {
+                only: Some(Only::Added),
+                ..CompareOptions::default()
+            },
+        );
+        assert!(
+            added
+                .sentences
+                .iter()
+                .all(|s| matches!(s.op, Op::Added | Op::Unchanged))
+        );
+        assert!(
+            added
+                .claims
+                .iter()
+                .all(|c| matches!(c.status, Status::Added | Status::Unchanged))
+        );
+    }
+
+    #[test]
+    fn two_articles_disagree_on_the_toll() {
+        let report = compare_texts(BEFORE, AFTER, Mode::Articles, &CompareOptions::default());
+        assert_eq!(report.mode, Mode::Articles);
+        assert!(
+            report.claims.iter().any(|c| c.status == Status::Conflicting
+                && c.changes.iter().any(|s| s.slot == "quantity"))
+        );
+        assert!(
+            report
+                .claims
+                .iter()
+                .all(|c| !matches!(c.status, Status::Added | Status::Removed))
+        );
+    }
+
+    #[test]
+    fn identical_texts_differ_in_nothing() {
+        let report = compare_texts(BEFORE, BEFORE, Mode::Versions, &CompareOptions::default());
+        assert!(!report.has_differences());
+        assert!(report.claims.iter().all(|c| !c.is_change()));
+    }
+}
