@@ -41,6 +41,10 @@ enum Set {
     Arbteds,
     Fnc,
     Baly,
+    /// Sentences of one training pair set against another pair's: unrelated.
+    Shuffled,
+    /// ANS headlines against the most alike headline of another story: unrelated.
+    Hard,
 }
 
 impl Set {
@@ -51,6 +55,8 @@ impl Set {
             Set::Arbteds => "ArbTEDS",
             Set::Fnc => "FNC-1",
             Set::Baly => "Baly",
+            Set::Shuffled => "shuffled",
+            Set::Hard => "hard negatives",
         }
     }
 }
@@ -111,7 +117,8 @@ fn hash_byte(s: &str) -> u8 {
 }
 
 fn read_csv(path: &Path) -> Vec<HashMap<String, String>> {
-    let mut rdr = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut rdr =
+        csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let headers = rdr.headers().expect("header").clone();
     rdr.records()
         .map(|r| {
@@ -141,17 +148,30 @@ fn simple(set: Set, split: Split, id: String, from: &str, to: &str, label: usize
 
 fn load(data: &Path) -> Vec<Example> {
     let mut out = Vec::new();
-    for (file, split) in [("stance-train.csv", Split::Train), ("stance-dev.csv", Split::Dev)] {
+    for (file, split) in [
+        ("stance-train.csv", Split::Train),
+        ("stance-dev.csv", Split::Dev),
+    ] {
         for (k, r) in read_csv(&data.join("ans").join(file)).iter().enumerate() {
             let label = match r["stance"].as_str() {
                 "agree" => 0,
                 "disagree" => 1,
                 _ => 3,
             };
-            out.push(simple(Set::Ans, split, format!("ans-{file}-{k}"), &r["s1"], &r["s2"], label));
+            out.push(simple(
+                Set::Ans,
+                split,
+                format!("ans-{file}-{k}"),
+                &r["s1"],
+                &r["s2"],
+                label,
+            ));
         }
     }
-    for (file, split) in [("train_nli.csv", Split::Train), ("valid_nli.csv", Split::Dev)] {
+    for (file, split) in [
+        ("train_nli.csv", Split::Train),
+        ("valid_nli.csv", Split::Dev),
+    ] {
         for (k, r) in read_csv(&data.join("arnli").join(file)).iter().enumerate() {
             let related: f32 = r["relatedness_score"].parse().unwrap_or(3.0);
             let label = match r["label"].as_str() {
@@ -160,22 +180,116 @@ fn load(data: &Path) -> Vec<Example> {
                 _ if related < 2.5 => 3,
                 _ => 2,
             };
-            out.push(simple(Set::Arnli, split, format!("arnli-{file}-{k}"), &r["t"], &r["h"], label));
+            out.push(simple(
+                Set::Arnli,
+                split,
+                format!("arnli-{file}-{k}"),
+                &r["t"],
+                &r["h"],
+                label,
+            ));
         }
     }
-    for (file, split) in [("train_ArbTEDS.csv", Split::Train), ("valid_ArbTEDS.csv", Split::Dev)] {
-        for (k, r) in read_csv(&data.join("arbteds").join(file)).iter().enumerate() {
+    for (file, split) in [
+        ("train_ArbTEDS.csv", Split::Train),
+        ("valid_ArbTEDS.csv", Split::Dev),
+    ] {
+        for (k, r) in read_csv(&data.join("arbteds").join(file))
+            .iter()
+            .enumerate()
+        {
             let label = if r["label"] == "1" { 0 } else { 2 };
-            out.push(simple(Set::Arbteds, split, format!("arbteds-{file}-{k}"), &r["t"], &r["h"], label));
+            out.push(simple(
+                Set::Arbteds,
+                split,
+                format!("arbteds-{file}-{k}"),
+                &r["t"],
+                &r["h"],
+                label,
+            ));
         }
     }
+    // Negatives: each third training pair's first sentence against another
+    // pair's second (ANS and ArNLI train), so that "any overlap" is not "the same".
+    let mut shuffled = Vec::new();
+    for set in [Set::Ans, Set::Arnli] {
+        let train: Vec<&Example> = out
+            .iter()
+            .filter(|e| e.set == set && e.split == Split::Train)
+            .collect();
+        let n = train.len();
+        for k in (0..n).step_by(3) {
+            let other = train[(k * 7 + 13) % n];
+            shuffled.push(Example {
+                set: Set::Shuffled,
+                split: Split::Train,
+                id: format!("shuffled-{}-{}", train[k].id, other.id),
+                fold: 0,
+                from: train[k].from.clone(),
+                to: other.to.clone(),
+                label: 3,
+                evidence_lines: Vec::new(),
+                to_lines: Vec::new(),
+            });
+        }
+    }
+    // Hard negatives: each ANS training headline against the most alike second
+    // headline of another story (another first headline): the same words or
+    // figures about something else (`50 مليار دولار` of tariffs, `ملياري دولار`
+    // of bonds) are not the same claim.
+    let ans: Vec<&Example> = out
+        .iter()
+        .filter(|e| e.set == Set::Ans && e.split == Split::Train)
+        .collect();
+    let keys = |cs: &[Claim]| -> std::collections::HashSet<String> {
+        cs.iter()
+            .flat_map(|c| {
+                track::text::normalize::match_key(&c.text)
+                    .split_whitespace()
+                    .filter(|w| w.chars().count() >= 3)
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    };
+    let first: Vec<_> = ans.iter().map(|e| keys(&e.from)).collect();
+    let second: Vec<_> = ans.iter().map(|e| keys(&e.to)).collect();
+    for k in 0..ans.len() {
+        let best = (0..ans.len())
+            .filter(|&j| first[j] != first[k] && first[j].intersection(&first[k]).count() < 3)
+            .map(|j| (first[k].intersection(&second[j]).count(), j))
+            .filter(|(n, _)| *n >= 2)
+            .max();
+        if let Some((_, j)) = best {
+            shuffled.push(Example {
+                set: Set::Hard,
+                split: Split::Train,
+                id: format!("hard-{}-{}", ans[k].id, ans[j].id),
+                fold: 0,
+                from: ans[k].from.clone(),
+                to: ans[j].to.clone(),
+                label: 3,
+                evidence_lines: Vec::new(),
+                to_lines: Vec::new(),
+            });
+        }
+    }
+    out.extend(shuffled);
     // FNC-1: bodies once, headlines once each.
     let bodies: HashMap<String, Arc<Vec<Claim>>> = read_csv(&data.join("fnc1/train_bodies.csv"))
         .iter()
-        .map(|r| (r["Body ID"].clone(), Arc::new(statements_of(&r["articleBody"]))))
+        .map(|r| {
+            (
+                r["Body ID"].clone(),
+                Arc::new(statements_of(&r["articleBody"])),
+            )
+        })
         .collect();
     let mut headlines: HashMap<String, Arc<Vec<Claim>>> = HashMap::new();
-    for (k, r) in read_csv(&data.join("fnc1/train_stances.csv")).iter().enumerate() {
+    for (k, r) in read_csv(&data.join("fnc1/train_stances.csv"))
+        .iter()
+        .enumerate()
+    {
         let body = &r["Body ID"];
         let label = match r["Stance"].as_str() {
             "agree" => 0,
@@ -189,7 +303,11 @@ fn load(data: &Path) -> Vec<Example> {
             .clone();
         out.push(Example {
             set: Set::Fnc,
-            split: if hash_byte(body) % 5 == 0 { Split::Dev } else { Split::Train },
+            split: if hash_byte(body).is_multiple_of(5) {
+                Split::Dev
+            } else {
+                Split::Train
+            },
             id: format!("fnc-{k}"),
             fold: 0,
             from,
@@ -199,7 +317,8 @@ fn load(data: &Path) -> Vec<Example> {
             to_lines: Vec::new(),
         });
     }
-    let text = std::fs::read_to_string(data.join("baly-dev/pairs.jsonl")).expect("baly-dev/pairs.jsonl");
+    let text =
+        std::fs::read_to_string(data.join("baly-dev/pairs.jsonl")).expect("baly-dev/pairs.jsonl");
     for line in text.lines() {
         let v: serde_json::Value = serde_json::from_str(line).expect("baly json");
         let id = v["id"].as_str().unwrap_or_default().to_string();
@@ -244,19 +363,32 @@ fn compute(ex: &Example) -> Computed {
         .iter()
         .filter(|c| c.matched)
         .max_by(|a, b| a.similarity.total_cmp(&b.similarity));
+    let mut by_similarity: Vec<&Considered> = considered.iter().collect();
+    by_similarity.sort_by(|a, b| b.similarity.total_cmp(&a.similarity));
     match ex.set {
-        Set::Ans | Set::Arnli | Set::Arbteds => {
+        Set::Ans | Set::Arnli | Set::Arbteds | Set::Shuffled | Set::Hard => {
             if let Some(c) = best_matched {
                 rows.push((c.features.clone(), ex.label));
             }
         }
-        Set::Fnc | Set::Baly => {
-            if matches!(ex.label, 2 | 3)
-                && let Some(c) = best_matched
-            {
-                rows.push((c.features.clone(), ex.label));
-            }
-            if matches!(ex.label, 0 | 1) && !ex.evidence_lines.is_empty() && !ex.from.is_empty() {
+        Set::Fnc | Set::Baly => match ex.label {
+            // The best candidates of an unrelated article are unrelated; the
+            // best of an article that discusses the claim is related.
+            3 => rows.extend(
+                by_similarity
+                    .iter()
+                    .take(3)
+                    .map(|c| (c.features.clone(), 3)),
+            ),
+            2 => rows.extend(
+                by_similarity
+                    .iter()
+                    .take(1)
+                    .map(|c| (c.features.clone(), 2)),
+            ),
+            _ if !ex.evidence_lines.is_empty() && !ex.from.is_empty() => {
+                // The annotators' evidence lines agree or disagree; the other
+                // close candidates of the same article are only related.
                 for (j, line) in ex.to_lines.iter().enumerate() {
                     if !ex.evidence_lines.contains(line) {
                         continue;
@@ -266,8 +398,16 @@ fn compute(ex: &Example) -> Computed {
                         .unwrap_or(0);
                     rows.push((ev.row(i, j).0, ex.label));
                 }
+                rows.extend(
+                    by_similarity
+                        .iter()
+                        .filter(|c| !ex.evidence_lines.contains(&ex.to_lines[c.to]))
+                        .take(3)
+                        .map(|c| (c.features.clone(), 2)),
+                );
             }
-        }
+            _ => {}
+        },
     }
     Computed {
         considered,
@@ -284,7 +424,10 @@ fn compute_all(examples: &[Example]) -> Vec<Computed> {
             .chunks(chunk)
             .map(|part| s.spawn(move || part.iter().map(compute).collect::<Vec<_>>()))
             .collect();
-        handles.into_iter().flat_map(|h| h.join().expect("worker")).collect()
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("worker"))
+            .collect()
     })
 }
 
@@ -294,11 +437,19 @@ fn weights(sets: &[Set], cap: f32) -> Vec<f32> {
     for s in sets {
         *count.entry(*s).or_default() += 1.0;
     }
-    sets.iter().map(|s| (cap / count[s]).min(1.0)).collect()
+    // Made-up negatives teach what is not the same claim; they must not
+    // outweigh the labelled data.
+    let cap_of = |s: &Set| match s {
+        Set::Shuffled | Set::Hard => cap / 5.0,
+        _ => cap,
+    };
+    sets.iter()
+        .map(|s| (cap_of(s) / count[s]).min(1.0))
+        .collect()
 }
 
 fn calibration(id: &str) -> bool {
-    hash_byte(id) % 10 == 0
+    hash_byte(id).is_multiple_of(10)
 }
 
 /// Train both models on the examples `use_for_training` selects.
@@ -341,7 +492,14 @@ fn train_models(
     let x: Vec<Vec<f32>> = fit.iter().map(|&k| pair_x(k)).collect();
     let y: Vec<usize> = fit.iter().map(|&k| examples[k].label).collect();
     let sets: Vec<Set> = fit.iter().map(|&k| examples[k].set).collect();
-    let mut pair = model::train(PAIR_CLASSES, PAIR_FEATURES, &x, &y, &weights(&sets, 3000.0), &opts);
+    let mut pair = model::train(
+        PAIR_CLASSES,
+        PAIR_FEATURES,
+        &x,
+        &y,
+        &weights(&sets, 3000.0),
+        &opts,
+    );
     let xc: Vec<Vec<f32>> = cal.iter().map(|&k| pair_x(k)).collect();
     let yc: Vec<usize> = cal.iter().map(|&k| examples[k].label).collect();
     let setsc: Vec<Set> = cal.iter().map(|&k| examples[k].set).collect();
@@ -355,7 +513,11 @@ fn train_models(
 }
 
 fn pair_input(row: &Classifier, c: &Computed) -> Vec<f32> {
-    let probabilities: Vec<Vec<f32>> = c.considered.iter().map(|r| row.predict(&r.features)).collect();
+    let probabilities: Vec<Vec<f32>> = c
+        .considered
+        .iter()
+        .map(|r| row.predict(&r.features))
+        .collect();
     features::pair_features(&c.doc, &c.considered, &probabilities)
 }
 
@@ -367,7 +529,9 @@ fn predict_pair(models: &Models, c: &Computed) -> Vec<f32> {
 /// Classes of a set's own task and how the four relations map onto them.
 fn task(set: Set) -> (&'static [&'static str], fn(usize) -> usize) {
     match set {
-        Set::Ans | Set::Arnli => (&["agree", "disagree", "other"], |k| k.min(2)),
+        Set::Ans | Set::Arnli | Set::Shuffled | Set::Hard => {
+            (&["agree", "disagree", "other"], |k| k.min(2))
+        }
         Set::Arbteds => (&["entails", "not"], |k| usize::from(k != 0)),
         Set::Fnc | Set::Baly => (&["agree", "disagree", "discuss", "unrelated"], |k| k),
     }
@@ -390,7 +554,9 @@ fn score_set(set: Set, items: &[(usize, Vec<f32>)]) -> (Vec<Scored>, usize) {
             }
             // The prediction is the relation `track diff` reports (argmax of the
             // four), mapped onto the set's classes.
-            let top = (0..p.len()).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap_or(3);
+            let top = (0..p.len())
+                .max_by(|&a, &b| p[a].total_cmp(&p[b]))
+                .unwrap_or(3);
             let predicted = map(top);
             Scored {
                 gold: map(*gold),
@@ -408,15 +574,24 @@ fn report(set: Set, scored: &[Scored], k: usize, lines: &mut Vec<String>) {
     let acc = scored.iter().filter(|s| s.gold == s.predicted).count() as f32 / n;
     let mut f1s = Vec::new();
     let mut per = Vec::new();
-    for c in 0..k {
-        let tp = scored.iter().filter(|s| s.gold == c && s.predicted == c).count() as f32;
+    for (c, name) in classes.iter().enumerate().take(k) {
+        let tp = scored
+            .iter()
+            .filter(|s| s.gold == c && s.predicted == c)
+            .count() as f32;
         let pp = scored.iter().filter(|s| s.predicted == c).count() as f32;
         let gp = scored.iter().filter(|s| s.gold == c).count() as f32;
         let p = if pp > 0.0 { tp / pp } else { 0.0 };
         let r = if gp > 0.0 { tp / gp } else { 0.0 };
-        let f = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+        let f = if p + r > 0.0 {
+            2.0 * p * r / (p + r)
+        } else {
+            0.0
+        };
         f1s.push(f);
-        per.push(format!("{} P {p:.3} R {r:.3} F1 {f:.3} (n {gp}, predicted {pp})", classes[c]));
+        per.push(format!(
+            "{name} P {p:.3} R {r:.3} F1 {f:.3} (n {gp}, predicted {pp})"
+        ));
     }
     let macro_f1 = f1s.iter().sum::<f32>() / k as f32;
     // Expected calibration error of the reported class's confidence, 10 bins.
@@ -465,7 +640,11 @@ const SHOWN_PRECISION: f32 = 0.9;
 /// The smallest confidence threshold at which the rows a user is shown
 /// (shared, conflicting, related) on the dev sentence pairs are right at least
 /// 90 % of the time; and that precision.
-fn choose_threshold(models: &Models, examples: &[Example], computed: &[Computed]) -> (f32, f32, usize, usize) {
+fn choose_threshold(
+    models: &Models,
+    examples: &[Example],
+    computed: &[Computed],
+) -> (f32, f32, usize, usize) {
     let mut rows: Vec<(f32, bool)> = Vec::new();
     for (ex, c) in examples.iter().zip(computed) {
         if ex.split != Split::Dev || !matches!(ex.set, Set::Ans | Set::Arnli | Set::Arbteds) {
@@ -480,9 +659,7 @@ fn choose_threshold(models: &Models, examples: &[Example], computed: &[Computed]
             continue;
         };
         let p = models.row.predict(&r.features);
-        let mut order: Vec<usize> = (0..4).collect();
-        order.sort_by(|x, y| p[*y].total_cmp(&p[*x]));
-        let class = order.into_iter().find(|&k| k != 1 || !r.changes.is_empty()).unwrap_or(3);
+        let (class, confidence) = track::claims::compare::decide_row(&p, !r.changes.is_empty());
         if class == 3 {
             continue;
         }
@@ -492,7 +669,7 @@ fn choose_threshold(models: &Models, examples: &[Example], computed: &[Computed]
             Set::Ans if ex.label == 3 => false,
             _ => class == ex.label,
         };
-        rows.push((p[class], right));
+        rows.push((confidence, right));
     }
     rows.sort_by(|a, b| b.0.total_cmp(&a.0));
     let mut best = (1.0, 0.0, 0, rows.len());
@@ -510,7 +687,11 @@ fn choose_threshold(models: &Models, examples: &[Example], computed: &[Computed]
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mode = args.first().map(String::as_str).unwrap_or("eval");
-    let value = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1).cloned());
+    let value = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1).cloned())
+    };
     let data = PathBuf::from(value("--data").unwrap_or_else(|| "../shared/data".into()));
     let out = PathBuf::from(value("--out").unwrap_or_else(|| "src/claims/model.json".into()));
     let errors = value("--errors");
@@ -518,14 +699,22 @@ fn main() {
     let t0 = std::time::Instant::now();
     let examples = load(&data);
     let computed = compute_all(&examples);
-    eprintln!("{} pairs read and measured in {:.1} s", examples.len(), t0.elapsed().as_secs_f32());
+    eprintln!(
+        "{} pairs read and measured in {:.1} s",
+        examples.len(),
+        t0.elapsed().as_secs_f32()
+    );
 
     let models = match mode {
         "train" => {
-            let mut m = train_models(&examples, &computed, &|ex| ex.split == Split::Train || ex.set == Set::Baly);
+            let mut m = train_models(&examples, &computed, &|ex| {
+                ex.split == Split::Train || ex.set == Set::Baly
+            });
             let (t, p, shown, of) = choose_threshold(&m, &examples, &computed);
             m.min_confidence = t;
-            eprintln!("min_confidence {t:.3}: shown rows precision {p:.3} ({shown} of {of} dev rows)");
+            eprintln!(
+                "min_confidence {t:.3}: shown rows precision {p:.3} ({shown} of {of} dev rows)"
+            );
             m
         }
         "eval" => track::claims::model::models().clone(),
@@ -561,7 +750,10 @@ fn main() {
     } else {
         for (ex, c) in examples.iter().zip(&computed) {
             if ex.set == Set::Baly {
-                by_set.entry(Set::Baly).or_default().push((ex.label, predict_pair(&models, c)));
+                by_set
+                    .entry(Set::Baly)
+                    .or_default()
+                    .push((ex.label, predict_pair(&models, c)));
             }
         }
         lines.push("(Baly: scored by the committed model, which was trained on it; `train` prints the cross-validated figure)".into());
@@ -580,13 +772,30 @@ fn main() {
                 let p = predict_pair(&models, c);
                 let top = (0..4).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap_or(3);
                 if top != ex.label {
-                    let text = |cs: &[Claim]| cs.iter().map(|c| c.text.as_str()).collect::<Vec<_>>().join(" ");
-                    wrong.push((ex.set, ex.label, top, format!("{}\n      | {}", text(&ex.from), text(&ex.to).chars().take(300).collect::<String>())));
+                    let text = |cs: &[Claim]| {
+                        cs.iter()
+                            .map(|c| c.text.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    };
+                    wrong.push((
+                        ex.set,
+                        ex.label,
+                        top,
+                        format!(
+                            "{}\n      | {}",
+                            text(&ex.from),
+                            text(&ex.to).chars().take(300).collect::<String>()
+                        ),
+                    ));
                 }
             }
         }
         for (_, gold, got, text) in wrong.iter().take(n) {
-            lines.push(format!("  gold {} got {}: {text}", PAIR_CLASSES[*gold], PAIR_CLASSES[*got]));
+            lines.push(format!(
+                "  gold {} got {}: {text}",
+                PAIR_CLASSES[*gold], PAIR_CLASSES[*got]
+            ));
         }
     }
     for l in &lines {
@@ -605,6 +814,10 @@ fn main() {
         );
         let json = serde_json::to_string(&m).expect("serialise");
         std::fs::write(&out, json + "\n").unwrap_or_else(|e| panic!("{}: {e}", out.display()));
-        eprintln!("wrote {} in {:.1} s", out.display(), t0.elapsed().as_secs_f32());
+        eprintln!(
+            "wrote {} in {:.1} s",
+            out.display(),
+            t0.elapsed().as_secs_f32()
+        );
     }
 }

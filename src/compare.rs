@@ -6,7 +6,7 @@
 //! reaches every output at once.
 
 use crate::analysis;
-use crate::claims::compare::{Status, compare_articles, compare_versions, statements};
+use crate::claims::compare::{Status, compare_articles_full, compare_versions, statements};
 use crate::claims::entity::AliasError;
 use crate::claims::{Claim, Gazetteer};
 use crate::diff::{ARTICLES_THRESHOLD, DEFAULT_THRESHOLD, DiffOptions, TextDiff, diff_segmented};
@@ -55,6 +55,9 @@ pub struct CompareOptions {
     /// Treat edits of spelling only as unchanged.
     pub ignore_orthographic: bool,
     pub names: Names,
+    /// Human outputs show articles-mode rows from this confidence up; `None`
+    /// takes the model's own threshold (chosen on dev data for precision 0.9).
+    pub min_confidence: Option<f32>,
 }
 
 /// Two texts to compare, and how.
@@ -262,13 +265,22 @@ fn build(
         },
     );
     report.revert = pair.revert;
-    report.claims = match pair.mode {
-        Mode::Versions => compare_versions(diff, &from.text, &to.text, from_claims, to_claims),
-        Mode::Articles => compare_articles(
-            &statements(&from.text, &diff.old_units, from_claims),
-            &statements(&to.text, &diff.new_units, to_claims),
-        ),
-    };
+    report.min_confidence = options
+        .min_confidence
+        .unwrap_or_else(|| crate::claims::model::models().min_confidence);
+    match pair.mode {
+        Mode::Versions => {
+            report.claims = compare_versions(diff, &from.text, &to.text, from_claims, to_claims);
+        }
+        Mode::Articles => {
+            let full = compare_articles_full(
+                &statements(&from.text, &diff.old_units, from_claims),
+                &statements(&to.text, &diff.new_units, to_claims),
+            );
+            report.claims = full.rows;
+            report.summary = Some(full.summary);
+        }
+    }
     // `only` keeps the claims of the sentences it keeps: added (or only in the second
     // article), removed (or only in the first), changed (changed, reworded, conflicting).
     // Unchanged claims stay, as unchanged rows do (context; the terminal does not list them).

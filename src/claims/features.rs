@@ -12,8 +12,8 @@
 use std::collections::HashSet;
 
 use super::{
-    Bag, Profile, Rarity, SlotChange, bags, conflicts, elsewhere, overlap, profile,
-    quantity, same_quantity, score, words,
+    Bag, Profile, Rarity, SlotChange, bags, conflicts, elsewhere, only_figures_shared, overlap,
+    profile, quantity, same_quantity, score, words,
 };
 use crate::claims::Claim;
 use crate::text::normalize::match_key;
@@ -53,6 +53,7 @@ pub const ROW_FEATURES: &[&str] = &[
     "hedge_from",
     "hedge_to",
     "numbers_differ",
+    "only_figures_shared",
     "english",
 ];
 
@@ -306,7 +307,7 @@ impl<'c> Evidence<'c> {
             ra.keys.intersection(&rb.keys).count() as f32 / union as f32
         };
         let (la, lb) = (pa.tokens.len() as f32, pb.tokens.len() as f32);
-        let changes = conflicts(a, b, pa, pb, 1.0);
+        let changes = conflicts(a, b, pa, pb, s);
         let has = |slot: &str, kinds: &[&str]| {
             changes
                 .iter()
@@ -326,6 +327,16 @@ impl<'c> Evidence<'c> {
                 (ra.numbers.iter().collect(), rb.numbers.iter().collect());
             f32::from(!x.is_empty() && !y.is_empty() && x != y)
         };
+        // A capital stands for its country (`القاهرة` / `مصر`).
+        let party = |e: &String| {
+            crate::claims::entity::country_of(e)
+                .unwrap_or(e)
+                .to_string()
+        };
+        let (parties_a, parties_b): (HashSet<String>, HashSet<String>) = (
+            pa.entities.iter().map(party).collect(),
+            pb.entities.iter().map(party).collect(),
+        );
         let only = |x: &HashSet<String>, y: &HashSet<String>| x.difference(y).count().min(3) as f32;
         let flag = |b: bool| f32::from(b);
         let features = vec![
@@ -342,7 +353,9 @@ impl<'c> Evidence<'c> {
                 0.0
             },
             flag(!pa.events.is_disjoint(&pb.events)),
-            flag(!pa.events.is_empty() && !pb.events.is_empty() && pa.events.is_disjoint(&pb.events)),
+            flag(
+                !pa.events.is_empty() && !pb.events.is_empty() && pa.events.is_disjoint(&pb.events),
+            ),
             flag(pa.events.is_empty() != pb.events.is_empty()),
             flag(
                 pa.entities
@@ -350,8 +363,8 @@ impl<'c> Evidence<'c> {
                     .any(|e| self.rarity.rare_entities.contains(e)),
             ),
             (pa.entities.intersection(&pb.entities).count().min(3)) as f32,
-            only(&pa.entities, &pb.entities),
-            only(&pb.entities, &pa.entities),
+            only(&parties_a, &parties_b),
+            only(&parties_b, &parties_a),
             flag(elsewhere(pa, pb)),
             flag(pa.dates.iter().any(|d| pb.dates.contains(d))),
             equal_quantities,
@@ -370,6 +383,7 @@ impl<'c> Evidence<'c> {
             ra.hedge.min(3.0),
             rb.hedge.min(3.0),
             numbers_differ,
+            flag(shared_count > 0 && only_figures_shared(pa, pb)),
             flag(ra.english || rb.english),
         ];
         debug_assert_eq!(features.len(), ROW_FEATURES.len());
@@ -525,7 +539,8 @@ pub struct DocStats {
 /// the row model's probabilities of each considered pair.
 pub fn pair_features(doc: &DocStats, rows: &[Considered], probabilities: &[Vec<f32>]) -> Vec<f32> {
     let best = |k: usize| probabilities.iter().map(|p| p[k]).fold(0.0f32, f32::max);
-    let best_row = (0..rows.len()).max_by(|&x, &y| probabilities[y][3].total_cmp(&probabilities[x][3]));
+    let best_row =
+        (0..rows.len()).max_by(|&x, &y| probabilities[y][3].total_cmp(&probabilities[x][3]));
     let best_similarity = rows.iter().map(|r| r.similarity).fold(0.0f32, f32::max);
     let matched_short: HashSet<usize> = rows
         .iter()

@@ -7,11 +7,11 @@
 
 pub mod attribution;
 pub mod compare;
-pub mod model;
 pub mod date;
 pub mod demonym;
 pub mod entity;
 mod lexicon;
+pub mod model;
 mod opposites;
 pub mod polarity;
 pub mod quantity;

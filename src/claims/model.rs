@@ -103,6 +103,8 @@ pub struct TrainOptions {
     pub hidden: usize,
     pub l2: f32,
     pub epochs: usize,
+    /// Examples per step (the order is shuffled by `seed` each epoch).
+    pub batch: usize,
     pub learning_rate: f32,
     pub seed: u64,
 }
@@ -111,9 +113,10 @@ impl Default for TrainOptions {
     fn default() -> Self {
         TrainOptions {
             hidden: 16,
-            l2: 1e-3,
-            epochs: 600,
-            learning_rate: 0.03,
+            l2: 1e-4,
+            epochs: 30,
+            batch: 128,
+            learning_rate: 0.005,
             seed: 7,
         }
     }
@@ -132,7 +135,7 @@ impl Lcg {
     }
 }
 
-/// Fit a classifier: full-batch Adam on weighted cross-entropy. `y` holds
+/// Fit a classifier: mini-batch Adam on weighted cross-entropy, in a seeded order. `y` holds
 /// class indices; `w` example weights.
 pub fn train(
     classes: &[&str],
@@ -185,67 +188,79 @@ pub fn train(
     let size = h * f + h + k * inner + k;
     let (mut m1, mut m2) = (vec![0f32; size], vec![0f32; size]);
     let (b1, b2, eps) = (0.9f32, 0.999f32, 1e-8f32);
-    for epoch in 1..=opts.epochs {
-        let mut grad = vec![0f32; size];
-        for i in 0..n {
-            let layer: Vec<f32> = if h == 0 {
-                z[i].clone()
-            } else {
-                (0..h)
-                    .map(|u| (dot(&hidden[u], &z[i]) + hidden_bias[u]).tanh())
-                    .collect()
-            };
-            let logits: Vec<f32> = (0..k)
-                .map(|c| dot(&output[c], &layer) + output_bias[c])
-                .collect();
-            let p = softmax(&logits, 1.0);
-            let wi = w[i] / total_w;
-            let off_out = h * f + h;
-            let mut back = vec![0f32; inner];
-            for c in 0..k {
-                let d = wi * (p[c] - if y[i] == c { 1.0 } else { 0.0 });
-                for u in 0..inner {
-                    grad[off_out + c * inner + u] += d * layer[u];
-                    back[u] += d * output[c][u];
-                }
-                grad[off_out + k * inner + c] += d;
-            }
-            if h > 0 {
-                for u in 0..h {
-                    let d = back[u] * (1.0 - layer[u] * layer[u]);
-                    for j in 0..f {
-                        grad[u * f + j] += d * z[i][j];
+    let mut order: Vec<usize> = (0..n).collect();
+    let mean_w = total_w / n.max(1) as f32;
+    let mut step = 0i32;
+    for _ in 0..opts.epochs {
+        // Fisher-Yates with the seeded generator: the same data, the same model.
+        for i in (1..n).rev() {
+            let j = ((rng.next() + 1.0) * 0.5 * (i + 1) as f32) as usize;
+            order.swap(i, j.min(i));
+        }
+        for batch in order.chunks(opts.batch.max(1)) {
+            step += 1;
+            let mut grad = vec![0f32; size];
+            let scale_w = 1.0 / (mean_w * batch.len() as f32);
+            for &i in batch {
+                let layer: Vec<f32> = if h == 0 {
+                    z[i].clone()
+                } else {
+                    (0..h)
+                        .map(|u| (dot(&hidden[u], &z[i]) + hidden_bias[u]).tanh())
+                        .collect()
+                };
+                let logits: Vec<f32> = (0..k)
+                    .map(|c| dot(&output[c], &layer) + output_bias[c])
+                    .collect();
+                let p = softmax(&logits, 1.0);
+                let wi = w[i] * scale_w;
+                let off_out = h * f + h;
+                let mut back = vec![0f32; inner];
+                for c in 0..k {
+                    let d = wi * (p[c] - if y[i] == c { 1.0 } else { 0.0 });
+                    for u in 0..inner {
+                        grad[off_out + c * inner + u] += d * layer[u];
+                        back[u] += d * output[c][u];
                     }
-                    grad[h * f + u] += d;
+                    grad[off_out + k * inner + c] += d;
+                }
+                if h > 0 {
+                    for u in 0..h {
+                        let d = back[u] * (1.0 - layer[u] * layer[u]);
+                        for j in 0..f {
+                            grad[u * f + j] += d * z[i][j];
+                        }
+                        grad[h * f + u] += d;
+                    }
                 }
             }
+            // L2 on weights only.
+            let mut params = flatten(&hidden, &hidden_bias, &output, &output_bias);
+            for u in 0..h * f {
+                grad[u] += opts.l2 * params[u];
+            }
+            let off_out = h * f + h;
+            for u in 0..k * inner {
+                grad[off_out + u] += opts.l2 * params[off_out + u];
+            }
+            let lr = opts.learning_rate;
+            for u in 0..size {
+                m1[u] = b1 * m1[u] + (1.0 - b1) * grad[u];
+                m2[u] = b2 * m2[u] + (1.0 - b2) * grad[u] * grad[u];
+                let mh = m1[u] / (1.0 - b1.powi(step));
+                let vh = m2[u] / (1.0 - b2.powi(step));
+                params[u] -= lr * mh / (vh.sqrt() + eps);
+            }
+            unflatten(
+                &params,
+                f,
+                inner,
+                &mut hidden,
+                &mut hidden_bias,
+                &mut output,
+                &mut output_bias,
+            );
         }
-        // L2 on weights only.
-        let mut params = flatten(&hidden, &hidden_bias, &output, &output_bias);
-        for u in 0..h * f {
-            grad[u] += opts.l2 * params[u];
-        }
-        let off_out = h * f + h;
-        for u in 0..k * inner {
-            grad[off_out + u] += opts.l2 * params[off_out + u];
-        }
-        let lr = opts.learning_rate;
-        for u in 0..size {
-            m1[u] = b1 * m1[u] + (1.0 - b1) * grad[u];
-            m2[u] = b2 * m2[u] + (1.0 - b2) * grad[u] * grad[u];
-            let mh = m1[u] / (1.0 - b1.powi(epoch as i32));
-            let vh = m2[u] / (1.0 - b2.powi(epoch as i32));
-            params[u] -= lr * mh / (vh.sqrt() + eps);
-        }
-        unflatten(
-            &params,
-            f,
-            inner,
-            &mut hidden,
-            &mut hidden_bias,
-            &mut output,
-            &mut output_bias,
-        );
     }
     Classifier {
         classes: classes.iter().map(|c| c.to_string()).collect(),
@@ -335,7 +350,7 @@ mod tests {
         let y: Vec<usize> = x.iter().map(|r| usize::from(r[0] > 9.0)).collect();
         let w = vec![1.0; x.len()];
         let opts = TrainOptions {
-            epochs: 200,
+            epochs: 100,
             hidden: 4,
             ..TrainOptions::default()
         };

@@ -184,6 +184,7 @@ pub fn run(explicit_db: Option<PathBuf>, _args: DemoArgs) -> Result<i32, CliErro
             color: super::diff::ColorChoice::Never,
             output: None,
             aliases: Default::default(),
+            min_confidence: None,
         },
     )?;
     cross_outlet(&store)?;
@@ -239,23 +240,34 @@ fn cross_outlet(store: &Store) -> Result<(), CliError> {
         to: version(SEED_004)?,
         revert: false,
     };
-    let rows = compare(store, &pair, &CompareOptions::default()).claims;
+    let report = compare(store, &pair, &CompareOptions::default());
+    let (shown, held_back) = report.shown_claims();
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
         "\n$ track diff {SEED_000} {SEED_004}   # two outlets, one event: claims side by side"
     )?;
-    let count = |s: Status| rows.iter().filter(|r| r.status == s).count();
-    for row in rows
-        .iter()
-        .filter(|r| matches!(r.status, Status::Conflicting | Status::Shared))
-    {
-        let label = if row.status == Status::Conflicting {
-            "≠ conflicting"
-        } else {
-            "= shared"
+    if let Some(summary) = &report.summary {
+        writeln!(
+            out,
+            "{}",
+            track::report::summary_line(summary, report.min_confidence)
+        )?;
+    }
+    let count = |s: Status| shown.iter().filter(|r| r.status == s).count();
+    for row in shown.iter().filter(|r| {
+        matches!(
+            r.status,
+            Status::Conflicting | Status::Shared | Status::Related
+        )
+    }) {
+        let label = match row.status {
+            Status::Conflicting => "≠ conflicting",
+            Status::Shared => "= shared",
+            _ => "≈ related",
         };
-        writeln!(out, "{label}")?;
+        let sure = row.confidence.unwrap_or(1.0);
+        writeln!(out, "{label} ({:.0} % sure)", 100.0 * sure)?;
         // Each value on its own labelled line: `old → new` on one line reads
         // backwards in a bidi terminal when the values are Arabic.
         let labels = [format!("in {SEED_000}"), format!("in {SEED_004}")];
@@ -271,9 +283,10 @@ fn cross_outlet(store: &Store) -> Result<(), CliError> {
     }
     writeln!(
         out,
-        "{} claims only in {SEED_000}, {} only in {SEED_004} (all of them: track diff --format json {SEED_000} {SEED_004})",
+        "{} claims only in {SEED_000}, {} only in {SEED_004}; {held_back} rows held back below {:.0} % sure (all of them: track diff --format json {SEED_000} {SEED_004})",
         count(Status::OnlyFrom),
-        count(Status::OnlyTo)
+        count(Status::OnlyTo),
+        100.0 * report.min_confidence
     )?;
     Ok(())
 }

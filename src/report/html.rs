@@ -55,6 +55,8 @@ table.claimtab tbody th bdi { white-space: nowrap; }
 tr.claim.changed, tr.claim.conflicting { background: #fff8c5; }
 tr.claim.added, tr.claim.only_to { background: var(--ins); }
 tr.claim.removed, tr.claim.only_from { background: var(--del); }
+tr.claim.shared, tr.claim.related { background: #eef6fc; }
+.sure, .summary, .held { font-size: 85%; color: #57606a; }
 section.claims { margin-bottom: 1.5rem; }
 "#;
 
@@ -183,17 +185,33 @@ pub fn render(report: &DiffReport, context: usize, out: &mut dyn Write) -> io::R
 /// Its table, like the side-by-side one, puts the first side where a reader
 /// of the article starts: on the right in an RTL article.
 fn claims_section(h: &mut String, report: &DiffReport, dir: &str) {
-    let rows: Vec<&ClaimChange> = report
-        .claims
-        .iter()
+    let (shown, held_back) = report.shown_claims();
+    let rows: Vec<&ClaimChange> = shown
+        .into_iter()
         .filter(|c| c.is_change() || c.status == Status::Shared)
         .collect();
-    if rows.is_empty() {
+    if rows.is_empty() && held_back == 0 && report.summary.is_none() {
         return;
+    }
+    let _ = write!(h, r#"<section class="claims"><h2 dir="ltr">Claims</h2>"#);
+    if let Some(summary) = &report.summary {
+        let _ = write!(
+            h,
+            r#"<p class="summary" dir="ltr">{}</p>"#,
+            esc(&super::term::summary_line(summary, report.min_confidence))
+        );
+    }
+    if held_back > 0 {
+        let _ = write!(
+            h,
+            r#"<p class="held" dir="ltr">{} held back: the model is less than {:.0} % sure of them (<code>--min-confidence 0</code> shows all).</p>"#,
+            super::plural(held_back, "claim row", "claim rows"),
+            100.0 * report.min_confidence
+        );
     }
     let _ = write!(
         h,
-        r#"<section class="claims"><h2 dir="ltr">Claims</h2>
+        r#"
 <table class="claimtab" dir="{}"><thead><tr><th class="what" dir="ltr">claim</th>{}{}</tr></thead><tbody>
 "#,
         report.layout_dir(),
@@ -210,9 +228,13 @@ fn claims_section(h: &mut String, report: &DiffReport, dir: &str) {
         let side = |s: &Option<crate::claims::compare::ClaimSide>| {
             s.as_ref().map(|s| esc(&s.text)).unwrap_or_default()
         };
+        let sure = c
+            .confidence
+            .map(|p| format!(r#"<div class="sure">{:.0} % sure</div>"#, 100.0 * p))
+            .unwrap_or_default();
         let _ = writeln!(
             h,
-            r#"<tr class="claim {status}"><th dir="ltr">{status}<div class="note">{}</div></th><td dir="{dir}">{}</td><td dir="{dir}">{}</td></tr>"#,
+            r#"<tr class="claim {status}"><th dir="ltr">{status}{sure}<div class="note">{}</div></th><td dir="{dir}">{}</td><td dir="{dir}">{}</td></tr>"#,
             changes.join("<br>"),
             side(&c.from),
             side(&c.to)

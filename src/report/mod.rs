@@ -9,13 +9,13 @@ mod unified;
 
 use serde::Serialize;
 
-use crate::claims::compare::ClaimChange;
+use crate::claims::compare::{ClaimChange, Summary};
 use crate::diff::{Counts, Op, TextDiff, WordChange};
 use crate::store::VersionText;
 use crate::text::segment::UnitKind;
 
 pub use html::render as render_html;
-pub use term::{TermOptions, describe_change, render as render_term};
+pub use term::{TermOptions, describe_change, render as render_term, summary_line};
 pub use unified::render as render_unified;
 
 /// Versions of one article, or two articles from different outlets.
@@ -127,11 +127,19 @@ pub struct DiffReport {
     pub counts: Counts,
     pub sentences: Vec<SentenceRow>,
     /// Claim-level changes: versions mode `added | removed | changed | reworded |
-    /// unchanged`; articles mode `shared | conflicting | only_from | only_to`.
+    /// unchanged`; articles mode `shared | conflicting | related | only_from |
+    /// only_to`, each with its `confidence`.
     pub claims: Vec<ClaimChange>,
+    /// Articles mode: do the two reports agree, as a whole?
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<Summary>,
     /// The change shown is the article going back to an earlier version's
     /// text (a revert), as its history recorded it. Set by the caller.
     pub revert: bool,
+    /// Human outputs show articles-mode rows from this confidence up (JSON
+    /// carries every row).
+    #[serde(skip)]
+    pub min_confidence: f32,
 }
 
 /// `1 sentence`, `2 sentences`.
@@ -140,6 +148,20 @@ pub fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 impl DiffReport {
+    /// The claim rows a human output shows, and how many it holds back: in
+    /// articles mode, rows the model is less sure of than `min_confidence`.
+    pub fn shown_claims(&self) -> (Vec<&ClaimChange>, usize) {
+        let (mut shown, mut held) = (Vec::new(), 0);
+        for c in &self.claims {
+            if self.mode == Mode::Articles && c.confidence.unwrap_or(1.0) < self.min_confidence {
+                held += 1;
+            } else {
+                shown.push(c);
+            }
+        }
+        (shown, held)
+    }
+
     /// Build the report of `diff`, computed from `from.text` to `to.text`.
     pub fn new(
         mode: Mode,
@@ -211,7 +233,9 @@ impl DiffReport {
             counts,
             sentences,
             claims: Vec::new(),
+            summary: None,
             revert: false,
+            min_confidence: 0.0,
         }
     }
 

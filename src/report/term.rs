@@ -222,7 +222,8 @@ fn write_row(p: &Painter, mode: Mode, row: &SentenceRow, out: &mut dyn Write) ->
 
 /// The claim summary: what a reader wants first.
 fn render_claims(report: &DiffReport, p: &Painter, out: &mut dyn Write) -> io::Result<()> {
-    let count = |status: Status| report.claims.iter().filter(|c| c.status == status).count();
+    let (shown, held_back) = report.shown_claims();
+    let count = |status: Status| shown.iter().filter(|c| c.status == status).count();
     let (from_name, to_name) = (
         visible_line(&report.from.reference()).into_owned(),
         visible_line(&report.to.reference()).into_owned(),
@@ -242,14 +243,32 @@ fn render_claims(report: &DiffReport, p: &Painter, out: &mut dyn Write) -> io::R
             count(Status::Unchanged)
         ),
         Mode::Articles => format!(
-            "claims: {} conflicting, {} shared · {} only in {from_name}, {} only in {to_name}",
+            "claims: {} conflicting, {} shared, {} related · {} only in {from_name}, {} only in {to_name}",
             count(Status::Conflicting),
             count(Status::Shared),
+            count(Status::Related),
             count(Status::OnlyFrom),
             count(Status::OnlyTo)
         ),
     };
     writeln!(out, "{}", p.paint(BOLD, &line))?;
+    if let Some(summary) = &report.summary {
+        writeln!(out, "{}", summary_line(summary, report.min_confidence))?;
+    }
+    if held_back > 0 {
+        writeln!(
+            out,
+            "{}",
+            p.paint(
+                DIM,
+                &format!(
+                    "({} held back: the model is less than {:.0} % sure of them; --min-confidence 0 shows all)",
+                    super::plural(held_back, "claim row", "claim rows"),
+                    100.0 * report.min_confidence
+                )
+            )
+        )?;
+    }
     // Both sides of a row, clipped at the same window around where they first
     // differ: a long sentence reworded near its end would otherwise show two
     // identical beginnings.
@@ -266,7 +285,11 @@ fn render_claims(report: &DiffReport, p: &Painter, out: &mut dyn Write) -> io::R
         };
         [line(&from_name, &c.from, a), line(&to_name, &c.to, b)]
     };
-    for c in &report.claims {
+    for c in shown {
+        let sure = c
+            .confidence
+            .map(|p| format!(" ({:.0} % sure)", 100.0 * p))
+            .unwrap_or_default();
         match c.status {
             Status::Unchanged => {}
             Status::Changed | Status::Conflicting => {
@@ -275,6 +298,9 @@ fn render_claims(report: &DiffReport, p: &Painter, out: &mut dyn Write) -> io::R
                 } else {
                     ("≠", RED)
                 };
+                if !sure.is_empty() {
+                    writeln!(out, "{} conflicting{sure}", p.paint(style, mark))?;
+                }
                 for ch in &c.changes {
                     let mut lines = describe_change(ch, labels).into_iter();
                     let what = lines.next().unwrap_or_default();
@@ -293,7 +319,12 @@ fn render_claims(report: &DiffReport, p: &Painter, out: &mut dyn Write) -> io::R
                     Status::Related => "related (same event, not the same assertion)",
                     _ => "reworded (no value changed)",
                 };
-                writeln!(out, "{} {what}", p.paint(CYAN, "="))?;
+                let mark = if c.status == Status::Related {
+                    "≈"
+                } else {
+                    "="
+                };
+                writeln!(out, "{} {what}{sure}", p.paint(CYAN, mark))?;
                 for line in sides(c) {
                     writeln!(out, "{}", p.paint(DIM, &line))?;
                 }
@@ -307,7 +338,7 @@ fn render_claims(report: &DiffReport, p: &Painter, out: &mut dyn Write) -> io::R
                 };
                 writeln!(
                     out,
-                    "{} {label} #{}: {}",
+                    "{} {label} #{}{sure}: {}",
                     p.paint(GREEN, "+"),
                     s.map_or(0, |s| s.sentence),
                     clip(s.map_or("", |s| &s.text), 160)
@@ -322,7 +353,7 @@ fn render_claims(report: &DiffReport, p: &Painter, out: &mut dyn Write) -> io::R
                 };
                 writeln!(
                     out,
-                    "{} {label} #{}: {}",
+                    "{} {label} #{}{sure}: {}",
                     p.paint(RED, "-"),
                     s.map_or(0, |s| s.sentence),
                     clip(s.map_or("", |s| &s.text), 160)
@@ -331,6 +362,29 @@ fn render_claims(report: &DiffReport, p: &Painter, out: &mut dyn Write) -> io::R
         }
     }
     Ok(())
+}
+
+/// The pair-level verdict for people; below `min_confidence` it says it is
+/// not sure and gives the best guess as such.
+pub fn summary_line(summary: &crate::claims::compare::Summary, min_confidence: f32) -> String {
+    use crate::claims::compare::Relation;
+    let what = match summary.relation {
+        Relation::Agree => "the two reports agree",
+        Relation::Disagree => "the two reports disagree",
+        Relation::Related => {
+            "the two reports are about the same thing, without the same assertions"
+        }
+        Relation::Unrelated => "the two reports are about different things",
+    };
+    let sure = 100.0 * summary.confidence;
+    if summary.confidence < min_confidence {
+        format!(
+            "overall: not sure (best guess: {what}, {sure:.0} % sure, below the {:.0} % shown as a verdict)",
+            100.0 * min_confidence
+        )
+    } else {
+        format!("overall: {what} ({sure:.0} % sure)")
+    }
 }
 
 /// A slot change for people, in lines: what changed (`quantity update`), then
