@@ -2567,9 +2567,10 @@ mod tests {
             "السودان يصدر الكهرباء لمصر",
         );
         assert_contradiction(&status, &changes);
-        for c in [("entity", "roles_swapped")] {
-            assert!(changes.contains(&c), "{changes:?}");
-        }
+        assert!(
+            changes.contains(&("entity", "roles_swapped")),
+            "{changes:?}"
+        );
         // A nominal headline: the demonym acts, the party after `ل` is acted on.
         let (_, changes) = across(
             "دعم مالي سعودي للأردن بقيمة مليار دولار",
@@ -2606,9 +2607,7 @@ mod tests {
             "تحطم طائرة عسكرية في ليبيا ومقتل طاقمها",
         );
         assert_contradiction(&status, &changes);
-        for c in [("entity", "conflict")] {
-            assert!(changes.contains(&c), "{changes:?}");
-        }
+        assert!(changes.contains(&("entity", "conflict")), "{changes:?}");
         // The demonym and the name are one country.
         let (status, _) = across(
             "تحطم طائرة عسكرية جزائرية ومقتل طاقمها",
@@ -2636,9 +2635,10 @@ mod tests {
             "بكين تعاقب واشنطن برسوم جديدة",
             "واشنطن تعاقب الصين برسوم جديدة",
         );
-        for c in [("entity", "roles_swapped")] {
-            assert!(changes.contains(&c), "{changes:?}");
-        }
+        assert!(
+            changes.contains(&("entity", "roles_swapped")),
+            "{changes:?}"
+        );
     }
 
     #[test]
@@ -2665,9 +2665,7 @@ mod tests {
             "النفط يقفز إلى أعلى مستوى منذ شهرين بعد قرار الفائدة",
         );
         assert_contradiction(&status, &changes);
-        for c in [("entity", "conflict")] {
-            assert!(changes.contains(&c), "{changes:?}");
-        }
+        assert!(changes.contains(&("entity", "conflict")), "{changes:?}");
         // Both name the dollar; one adds gold: no conflict on the assets.
         let (status, _) = across(
             "الدولار يرتفع بعد قرار الفائدة",
@@ -2680,9 +2678,7 @@ mod tests {
     fn first_pole_is_the_claim() {
         let (status, changes) = across("الذهب يرتفع مع هبوط الدولار", "الذهب يتراجع مع صعود الدولار");
         assert_contradiction(&status, &changes);
-        for c in [("polarity", "antonym")] {
-            assert!(changes.contains(&c), "{changes:?}");
-        }
+        assert!(changes.contains(&("polarity", "antonym")), "{changes:?}");
         let (status, _) = across("الذهب يرتفع مع هبوط الدولار", "ارتفاع الذهب وهبوط الدولار");
         assert_no_contradiction(&status);
     }
@@ -2695,9 +2691,7 @@ mod tests {
             "تكلفة مشروع القطار السريع في كاليفورنيا تتدنى",
         );
         assert_contradiction(&status, &changes);
-        for c in [("polarity", "antonym")] {
-            assert!(changes.contains(&c), "{changes:?}");
-        }
+        assert!(changes.contains(&("polarity", "antonym")), "{changes:?}");
         let (status, changes) = across(
             "آلاف المدنيين يفرون من الغوطة الشرقية",
             "المدنيون في الغوطة الشرقية يتمسكون بالبقاء",
@@ -2734,9 +2728,7 @@ mod tests {
             "توقف القصف في سوريا",
         );
         assert_contradiction(&status, &changes);
-        for c in [("polarity", "antonym")] {
-            assert!(changes.contains(&c), "{changes:?}");
-        }
+        assert!(changes.contains(&("polarity", "antonym")), "{changes:?}");
         let (status, changes) = across(
             "المغني كاني ويست يختفي مجددا من وسائل التواصل الاجتماعي",
             "المغني كاني ويست يظهر مجددا على وسائل التواصل الاجتماعي",
@@ -2835,9 +2827,7 @@ mod tests {
             "لغة نادرة يتحدث بها ثلاثة بلدان فقط",
         );
         assert_contradiction(&status, &changes);
-        for c in [("quantity", "conflict")] {
-            assert!(changes.contains(&c), "{changes:?}");
-        }
+        assert!(changes.contains(&("quantity", "conflict")), "{changes:?}");
         // Soldiers and people are both people: the same figure told differently.
         let (status, _) = across(
             "مقتل 3 جنود في هجوم على الحدود",
@@ -2859,9 +2849,7 @@ mod tests {
             "النجم سايمون كاول يستخدم الهاتف المحمول",
         );
         assert_contradiction(&status, &changes);
-        for c in [("polarity", "conflict")] {
-            assert!(changes.contains(&c), "{changes:?}");
-        }
+        assert!(changes.contains(&("polarity", "conflict")), "{changes:?}");
     }
 
     #[test]
@@ -2901,9 +2889,7 @@ mod tests {
             "الشركة تطلق دراجة كهربائية جديدة في السوق المحلية",
         );
         assert_contradiction(&status, &changes);
-        for c in [("entity", "substituted")] {
-            assert!(changes.contains(&c), "{changes:?}");
-        }
+        assert!(changes.contains(&("entity", "substituted")), "{changes:?}");
         // The same root reworded, and a reporting verb swapped, are no contradiction.
         let (status, _) = across(
             "السلطات تفرج عن الصحفي المعتقل منذ شهر",
@@ -2940,9 +2926,7 @@ mod tests {
             "المدينة المحاصرة بدون مساعدات إنسانية",
         );
         assert_contradiction(&status, &changes);
-        for c in [("polarity", "conflict")] {
-            assert!(changes.contains(&c), "{changes:?}");
-        }
+        assert!(changes.contains(&("polarity", "conflict")), "{changes:?}");
         // Without on one side, no on the other: the same claim.
         let (status, _) = across(
             "مرور الشاحنات عبر المعبر بلا عوائق",
@@ -2964,9 +2948,7 @@ mod tests {
             "غرق ثلاثة أشخاص قبالة الساحل الشرقي",
         );
         assert_contradiction(&status, &changes);
-        for c in [("quantity", "conflict")] {
-            assert!(changes.contains(&c), "{changes:?}");
-        }
+        assert!(changes.contains(&("quantity", "conflict")), "{changes:?}");
         let (status, _) = across(
             "غرق 3 من الصيادين قبالة الساحل الشرقي",
             "غرق ثلاثة أشخاص قبالة الساحل الشرقي",
@@ -3012,9 +2994,7 @@ mod tests {
             "قطارات جديدة للشركة بعد الانتخابات",
         );
         assert_contradiction(&status, &changes);
-        for c in [("polarity", "antonym")] {
-            assert!(changes.contains(&c), "{changes:?}");
-        }
+        assert!(changes.contains(&("polarity", "antonym")), "{changes:?}");
         // `قبل` alone is "before", not "accepted": no accept / reject pole.
         let (status, _) = across(
             "الشركة ترفض العرض قبل الاجتماع",
@@ -3066,9 +3046,7 @@ mod tests {
     fn opposite_directions_of_one_thing_align() {
         let (status, changes) = across("أسعار القمح تصعد", "هبوط جديد لأسعار القمح عالميا");
         assert_contradiction(&status, &changes);
-        for c in [("polarity", "antonym")] {
-            assert!(changes.contains(&c), "{changes:?}");
-        }
+        assert!(changes.contains(&("polarity", "antonym")), "{changes:?}");
         let (status, changes) = across(
             "البلدية تسمح بالتدخين في المقاهي",
             "البلدية تحظر التدخين في المقاهي",
