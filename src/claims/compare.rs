@@ -2026,8 +2026,25 @@ fn conflicts(a: &Claim, b: &Claim, pa: &Profile, pb: &Profile, similarity: f32) 
             to: Some(year(&pb.years[0])),
         });
     }
+    // Words of a name both claims give (in any spelling: `جونج` / `جونغ`)
+    // are no substitution.
+    let shared_name_words = |c: &Claim, other: &Profile| -> HashSet<String> {
+        c.slots
+            .iter()
+            .filter_map(|s| match s {
+                Slot::Entity {
+                    text, canonical, ..
+                } if other.entities.contains(canonical) => Some(words(&match_key(text))),
+                _ => None,
+            })
+            .flatten()
+            .collect()
+    };
+    let (names_a, names_b) = (shared_name_words(a, pb), shared_name_words(b, pa));
     if out.is_empty()
         && let Some((x, y)) = substitution(&pa.tokens, &pb.tokens)
+        && !(x.iter().all(|t| names_a.contains(&t.key))
+            && y.iter().all(|t| names_b.contains(&t.key)))
     {
         let word = |side: &[&Token]| {
             let mut text: Vec<&str> = Vec::new();
@@ -3026,6 +3043,24 @@ mod tests {
             "سياح بريطانيون يعودون بعد وفاة عشرة منهم في لبنان",
         );
         assert_contradiction(&status, &changes);
+    }
+
+    #[test]
+    fn compatible_bounds_and_spellings_are_no_contradiction() {
+        // "At least 1,100" and "at least 1,000" can both be true.
+        let (status, changes) = across(
+            "مقتل ما لا يقل عن 1100 شخص في الزلزال",
+            "مقتل ما لا يقل عن 1000 شخص في الزلزال",
+        );
+        assert_no_contradiction(&status);
+        assert!(!changes.contains(&("quantity", "conflict")), "{changes:?}");
+        // One name in two transliterations is never a substitution.
+        let (status, changes) = across(
+            "كيم جونج أون يزور موسكو الأسبوع المقبل",
+            "كيم جونغ أون يزور موسكو الأسبوع المقبل",
+        );
+        assert_no_contradiction(&status);
+        assert!(changes.is_empty(), "{changes:?}");
     }
 
     #[test]
