@@ -3,8 +3,9 @@
 
 Each ANS pair is two Arabic headlines labelled agree / disagree / other. Every pair goes
 through `track`'s articles mode exactly as a user would run it (`track add` both headlines,
-`track diff --format json A B`), and the claims verdict becomes the prediction:
-any `conflicting` claim -> disagree; else any `shared` -> agree; else other.
+`track diff --format json A B`), and the pair's `summary.relation` becomes the prediction
+(agree, disagree; related and unrelated -> other). Without a summary (an older build): any
+`conflicting` claim -> disagree; else any `shared` -> agree; else other.
 
 Reports macro-F1, per-class precision/recall/F1, accuracy, and accuracy on the pairs whose
 numbers differ (the numbers written in the two headlines, digits folded, are not the same).
@@ -51,6 +52,11 @@ def predict(track: Path, db: Path, i: int) -> tuple[str, dict]:
     if proc.returncode not in (0, 1):
         sys.exit(f"track diff failed on pair {i}: {proc.stderr}")
     report = json.loads(proc.stdout)
+    summary = report.get("summary")
+    if summary:
+        relation = summary["relation"]
+        label = relation if relation in ("agree", "disagree") else "other"
+        return label, report
     statuses = {c["status"] for c in report["claims"]}
     if "conflicting" in statuses:
         label = "disagree"
