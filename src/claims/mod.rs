@@ -15,6 +15,7 @@ mod opposites;
 pub mod polarity;
 pub mod quantity;
 pub mod quote;
+mod versions;
 
 #[cfg(test)]
 mod tests;
