@@ -631,6 +631,84 @@ fn is_stop(t: &Tokens, j: usize) -> bool {
     }
 }
 
+/// A reporting verb in the passive (`was reported`, `is said`, `had been told`): its
+/// subject is what is reported, or who was told, not a source.
+fn passive(t: &Tokens, i: usize) -> bool {
+    let joined = |j: usize| t.toks[j].punct & P_BREAK == 0;
+    let mut p = i;
+    while p > 0
+        && joined(p)
+        && matches!(
+            t.key(p - 1),
+            "also" | "reportedly" | "previously" | "widely" | "often" | "first" | "not"
+        )
+    {
+        p -= 1;
+    }
+    p > 0
+        && joined(p)
+        && matches!(
+            t.key(p - 1),
+            "be" | "been" | "being" | "is" | "are" | "was" | "were" | "am"
+        )
+}
+
+/// A plural noun spelled like a reporting verb (`claims`, `reports`, `estimates`) is a noun
+/// after a determiner (`these claims`), before what only follows a noun (`the claims of`,
+/// `reports were`), or at the end of a clause (`to back up the claims.`).
+fn plural_noun(t: &Tokens, i: usize) -> bool {
+    if !matches!(t.key(i), "claims" | "reports" | "estimates" | "estimate") {
+        return false;
+    }
+    let n = t.len();
+    let after_determiner = i > 0
+        && t.toks[i].punct & P_BREAK == 0
+        && matches!(
+            t.key(i - 1),
+            "the"
+                | "a"
+                | "an"
+                | "these"
+                | "those"
+                | "this"
+                | "their"
+                | "his"
+                | "her"
+                | "its"
+                | "our"
+                | "your"
+                | "my"
+                | "such"
+                | "any"
+                | "some"
+                | "no"
+                | "many"
+                | "several"
+                | "both"
+                | "all"
+                | "whose"
+        );
+    let clause_ends = i + 1 >= n || t.toks[i + 1].punct & P_BREAK != 0;
+    let noun_follows = !clause_ends
+        && matches!(
+            t.key(i + 1),
+            "and"
+                | "or"
+                | "of"
+                | "about"
+                | "against"
+                | "by"
+                | "from"
+                | "were"
+                | "are"
+                | "have"
+                | "had"
+                | "is"
+                | "was"
+        );
+    after_determiner || clause_ends || noun_follows
+}
+
 /// English cues at token `i`: "according to X", "citing X", "X said", "said X".
 fn english_cue(t: &Tokens, i: usize, g: &Gazetteer, ents: &[EntMatch]) -> Option<(usize, Source)> {
     let k = t.key(i);
@@ -644,6 +722,9 @@ fn english_cue(t: &Tokens, i: usize, g: &Gazetteer, ents: &[EntMatch]) -> Option
             phrase_after(t, i + 1, ents, g, 0).map(|s| (t.toks[i].start, s))
         }
         _ if t.is(i, lex::EN_VERBS) => {
+            if passive(t, i) || plural_noun(t, i) {
+                return None;
+            }
             if let Some(mut s) = phrase_before(t, i, ents, g) {
                 // The cue span runs from the subject through the verb.
                 let start = s.start;
@@ -790,6 +871,28 @@ mod tests {
             [("Kremlin".into(), false), ("state media".into(), false)]
         );
         assert!(sources("He said it was over.").is_empty());
+    }
+
+    #[test]
+    fn english_passives_and_plural_nouns_name_no_source() {
+        assert!(
+            sources("They were furious that the incident was going to be reported.").is_empty()
+        );
+        assert!(sources("The figure is said to be higher.").is_empty());
+        assert!(sources("These claims also come as a prisoner died.").is_empty());
+        assert!(
+            sources("They are investigating the serious claims and are taking them seriously.")
+                .is_empty()
+        );
+        assert!(sources("They found no evidence to back up the claims.").is_empty());
+        assert_eq!(
+            sources("The ministry claims that 9 soldiers died."),
+            [("The ministry".into(), false)]
+        );
+        assert_eq!(
+            sources("Reuters reports 9 soldiers died."),
+            [("Reuters".into(), false)]
+        );
     }
 
     #[test]

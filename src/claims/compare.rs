@@ -2,9 +2,11 @@
 //! (per aligned sentence pair), and what two outlets' articles share or
 //! contradict.
 //!
-//! Versions mode rides on the sentence alignment: an aligned pair whose slots
-//! differ is `changed` (with the kind of change), one whose wording changed but
-//! no slot did is `reworded`, a moved sentence is no claim change. Articles
+//! Versions mode rides on the sentence alignment: an aligned pair whose slot
+//! values differ is `changed` (with the kind of change), one whose wording or
+//! spans changed but no value did is `reworded`; added and removed statements
+//! are claims with or without slots (`super::versions` tells values from spans
+//! and statements from page furniture). Articles
 //! mode aligns claims across outlets itself (weighted word overlap plus shared
 //! slots), then calls an aligned pair `conflicting` when a comparable slot
 //! differs, the two say opposite things (antonyms, negation, a cancel or
@@ -20,6 +22,7 @@ use serde::Serialize;
 use super::entity::{country_of, name_key};
 use super::opposites::{Poles, antonyms, poles};
 use super::quantity::unit_class;
+use super::versions::{Which, Witness, asserts, claim_unit};
 use super::{Claim, Qualifier, QuantityKind, Slot};
 use crate::diff::{Op, TextDiff};
 use crate::text::normalize::match_key;
@@ -122,6 +125,11 @@ impl<'a> ByUnit<'a> {
 }
 
 /// Claim changes between two versions, along their sentence alignment.
+///
+/// Slot changes count only where a value changed (see [`super::versions`]): a span that
+/// moved because punctuation or the words around a value changed is at most `reworded`. An
+/// added or removed unit is a claim when it asserts something and brings words its
+/// neighbourhood did not have, with slots or without; page furniture and labels are not.
 pub fn compare_versions(
     diff: &TextDiff,
     old_text: &str,
@@ -142,75 +150,102 @@ pub fn compare_versions(
             .map(|u| u.text(new_text).to_string())
             .unwrap_or_default()
     };
+    // A side with its slots, or without (a unit that holds no claim slots).
+    let side = |by: &ByUnit, units: &[usize], text: &dyn Fn(usize) -> String| {
+        by.side(units, text).unwrap_or_else(|| ClaimSide {
+            sentence: units.first().copied().unwrap_or(0),
+            text: units.iter().map(|&i| text(i)).collect::<Vec<_>>().join(" "),
+            slots: Vec::new(),
+        })
+    };
+    let rows = &diff.changes;
+    // The row and the changed rows next to it: a sentence split or merged that the
+    // alignment pairs loosely is seen whole.
+    let witness = |i: usize| {
+        let changed = |j: usize| rows.get(j).is_some_and(|r| r.op != Op::Unchanged);
+        let lo = if i > 0 && changed(i - 1) { i - 1 } else { i };
+        let hi = if changed(i + 1) { i + 1 } else { i };
+        let (mut old_texts, mut new_texts) = (Vec::new(), Vec::new());
+        let (mut old_slots, mut new_slots) = (Vec::new(), Vec::new());
+        for r in &rows[lo..=hi] {
+            for &u in &r.from {
+                old_texts.push(old_unit(u));
+                old_slots.extend(
+                    old_by
+                        .claims
+                        .get(&u)
+                        .map(|c| &c.slots)
+                        .into_iter()
+                        .flatten(),
+                );
+            }
+            for &u in &r.to {
+                new_texts.push(new_unit(u));
+                new_slots.extend(
+                    new_by
+                        .claims
+                        .get(&u)
+                        .map(|c| &c.slots)
+                        .into_iter()
+                        .flatten(),
+                );
+            }
+        }
+        let (old_texts, new_texts): (Vec<&str>, Vec<&str>) = (
+            old_texts.iter().map(String::as_str).collect(),
+            new_texts.iter().map(String::as_str).collect(),
+        );
+        Witness::new(&old_texts, &new_texts, &old_slots, &new_slots)
+    };
+    let change = |status, from, to, changes| ClaimChange {
+        status,
+        from,
+        to,
+        changes,
+        similarity: None,
+        confidence: None,
+    };
     let mut out = Vec::new();
-    for row in &diff.changes {
-        let from = old_by.side(&row.from, old_unit);
-        let to = new_by.side(&row.to, new_unit);
-        let change = |status, from, to, changes| ClaimChange {
-            status,
-            from,
-            to,
-            changes,
-            similarity: None,
-            confidence: None,
-        };
+    for (i, row) in rows.iter().enumerate() {
         match row.op {
             Op::Added => {
-                if to.is_some() {
-                    out.push(change(Status::Added, None, to, Vec::new()));
+                let to = side(&new_by, &row.to, &new_unit);
+                if asserts(&to.text) && witness(i).brings_news(&to.text, Which::New) {
+                    out.push(change(Status::Added, None, Some(to), Vec::new()));
                 }
             }
             Op::Removed => {
-                if from.is_some() {
-                    out.push(change(Status::Removed, from, None, Vec::new()));
+                let from = side(&old_by, &row.from, &old_unit);
+                if asserts(&from.text) && witness(i).brings_news(&from.text, Which::Old) {
+                    out.push(change(Status::Removed, Some(from), None, Vec::new()));
                 }
             }
             Op::Unchanged => {
+                let from = old_by.side(&row.from, old_unit);
+                let to = new_by.side(&row.to, new_unit);
                 if from.is_some() || to.is_some() {
                     out.push(change(Status::Unchanged, from, to, Vec::new()));
                 }
             }
             Op::Edited | Op::Moved | Op::Split | Op::Merged => {
-                // A sentence without slots still makes a claim when an edit
-                // reverses it (`ارتفعت` → `انخفضت`, who exports to whom).
-                if from.is_none() && to.is_none() {
-                    let side = |units: &[usize], text: &dyn Fn(usize) -> String| ClaimSide {
-                        sentence: units.first().copied().unwrap_or(0),
-                        text: units.iter().map(|&i| text(i)).collect::<Vec<_>>().join(" "),
-                        slots: Vec::new(),
-                    };
-                    let (from, to) = (side(&row.from, &old_unit), side(&row.to, &new_unit));
-                    let changes = reversals(&from, &to);
-                    if !changes.is_empty() {
-                        out.push(change(Status::Changed, Some(from), Some(to), changes));
-                    }
+                let from = side(&old_by, &row.from, &old_unit);
+                let to = side(&new_by, &row.to, &new_unit);
+                if !claim_unit(&from.text, &from.slots) && !claim_unit(&to.text, &to.slots) {
                     continue;
                 }
-                // A side without slots still shows its sentence.
-                let from = from.unwrap_or_else(|| ClaimSide {
-                    sentence: row.from.first().copied().unwrap_or(0),
-                    text: row
-                        .from
-                        .iter()
-                        .map(|&i| old_unit(i))
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                    slots: Vec::new(),
-                });
-                let to = to.unwrap_or_else(|| ClaimSide {
-                    sentence: row.to.first().copied().unwrap_or(0),
-                    text: row
-                        .to
-                        .iter()
-                        .map(|&i| new_unit(i))
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                    slots: Vec::new(),
-                });
-                let mut changes = diff_slots(&from.slots, &to.slots);
+                let witness = witness(i);
+                let mut changes = witness.value_changes(diff_slots(&from.slots, &to.slots));
+                // A sentence without slots still makes a claim when an edit reverses it
+                // (`ارتفعت` → `انخفضت`, who exports to whom), or names someone else.
                 changes.extend(reversals(&from, &to));
+                let names = witness.name_changes(&from.text, &to.text, &changes);
+                changes.extend(names);
+                let numbers = witness.number_changes(&from.text, &to.text, &changes);
+                changes.extend(numbers);
                 let status = if !changes.is_empty() {
                     Status::Changed
+                } else if from.slots.is_empty() && to.slots.is_empty() {
+                    continue;
                 } else if match_key(&from.text) == match_key(&to.text) {
                     Status::Unchanged
                 } else {

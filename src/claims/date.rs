@@ -197,6 +197,11 @@ pub(crate) fn is_month_word(k: &str) -> bool {
     )
 }
 
+/// A folded single word that names a month or a weekday.
+pub(crate) fn is_calendar_word(k: &str) -> bool {
+    is_month_word(k) || matches!(dw(k), Some(DW::Weekday(_) | DW::BareWeekday(_)))
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 struct MonthRef {
     m: u8,

@@ -16,6 +16,7 @@ mod opposites;
 pub mod polarity;
 pub mod quantity;
 pub mod quote;
+mod versions;
 
 #[cfg(test)]
 mod tests;
@@ -30,7 +31,7 @@ pub use entity::Gazetteer;
 
 /// Bumped whenever extraction changes output: cached claims of an older
 /// version are recomputed.
-pub const ANALYSER_VERSION: i64 = 6;
+pub const ANALYSER_VERSION: i64 = 7;
 
 /// How exact a quantity is (the contract's `qualifier`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

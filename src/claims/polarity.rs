@@ -18,8 +18,8 @@
 //!   "unprecedented"), and the denial and refusal verbs نفى and رفض in their common forms.
 //!   دون/بدون are not cues ("without" does not negate the claim; articles mode weighs
 //!   it as an absence, see `claims::compare`).
-//! * English: not, never, nor, cannot, any `n't`, no as a determiner (not "No. 5"), and
-//!   deny/refuse/reject in their common forms.
+//! * English: not, never, nor, neither, nobody, nothing, none, nowhere, cannot, any `n't`, no
+//!   as a determiner (not "No. 5"), and deny/refuse/reject in their common forms.
 
 use super::Slot;
 use super::entity::{P_BREAK, Tokens, lex, lex_of, with_analysis};
@@ -159,6 +159,11 @@ pub(super) const EN_PLAIN: &[&str] = &[
     "not",
     "never",
     "nor",
+    "neither",
+    "nobody",
+    "nothing",
+    "none",
+    "nowhere",
     "cannot",
     "deny",
     "denies",
@@ -307,6 +312,7 @@ mod tests {
         assert_eq!(cues("Officials didn't confirm it."), ["didn't"]);
         assert_eq!(cues("He never said that."), ["never"]);
         assert_eq!(cues("There is no evidence of losses."), ["no"]);
+        assert_eq!(cues("Nobody is permitted to reach it."), ["Nobody"]);
         assert_eq!(cues("Moscow denied the report."), ["denied"]);
         assert_eq!(cues("Pyongyang refused to comment."), ["refused"]);
         assert!(cues("Resolution No. 5 was adopted.").is_empty());

@@ -767,6 +767,7 @@ fn qual_phrases() -> &'static [QualPhrase] {
                     "كحد أقصى",
                     "على الأكثر",
                     "up to",
+                    "upto",
                     "at most",
                     "no more than",
                     "as many as",
@@ -790,8 +791,21 @@ fn qual_phrases() -> &'static [QualPhrase] {
     })
 }
 
-/// The hedge phrase ending right before token `start`: (qualifier, first token).
+/// The hedge phrase ending right before token `start`: (qualifier, first token). An English
+/// article may stand between a hedge and its number (`at least an 8.5 average`).
 fn qualifier_before(t: &Toks, start: usize) -> Option<(QW, usize)> {
+    qualifier_ending(t, start).or_else(|| {
+        let article = start
+            .checked_sub(1)
+            .filter(|&a| t.kind(a) == Some(TK::Word) && matches!(t.key(a), "a" | "an"))?;
+        match qualifier_ending(t, article)? {
+            (QW::Q(q), a) => Some((QW::Q(q), a)),
+            _ => None,
+        }
+    })
+}
+
+fn qualifier_ending(t: &Toks, start: usize) -> Option<(QW, usize)> {
     'outer: for p in qual_phrases() {
         let n = p.words.len();
         if start < n {
@@ -2204,6 +2218,9 @@ mod tests {
         );
         let r = one("at least 9 soldiers");
         assert_eq!((r.0, r.3), (9.0, Qualifier::AtLeast));
+        // An article between the hedge and its number.
+        let r = one("need at least an 8.5 average");
+        assert_eq!((r.0, r.3), (8.5, Qualifier::AtLeast));
         assert!(q("عام 2024").is_empty());
     }
 

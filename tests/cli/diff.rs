@@ -272,3 +272,33 @@ pub fn hostile_pair(ws: &Workspace) -> (std::path::PathBuf, std::path::PathBuf) 
     .unwrap();
     (a, b)
 }
+
+/// A bullet of the seed 004's list, with no figure or name in it, dropped from a later
+/// version: versions mode reports it as a removed claim, and nothing else.
+#[test]
+fn a_dropped_bullet_is_a_removed_claim() {
+    let ws = Workspace::new();
+    let seed = fs::read_to_string(fixture(&format!("seeds/{SEED_004}.txt"))).unwrap();
+    let bullet = "- التجارب الصاروخية زيادة ملحوظة لتحسين القدرات وتصدير الأسلحة.\n";
+    assert!(seed.contains(bullet));
+    fs::write(ws.path("v1.txt"), &seed).unwrap();
+    fs::write(ws.path("v2.txt"), seed.replace(bullet, "")).unwrap();
+    ws.add(&["--key", "k", s(&ws.path("v1.txt"))]);
+    ws.add(&["--key", "k", s(&ws.path("v2.txt"))]);
+    let v = ws.json_any(&["diff", "--format", "json", "k@1", "k@2"]);
+    let reported: Vec<&serde_json::Value> = v["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] != "unchanged")
+        .collect();
+    assert_eq!(reported.len(), 1, "{reported:#?}");
+    assert_eq!(reported[0]["status"], "removed");
+    assert_eq!(reported[0]["to"], serde_json::Value::Null);
+    assert!(
+        reported[0]["from"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("التجارب الصاروخية زيادة ملحوظة")
+    );
+}
