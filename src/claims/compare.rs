@@ -13,7 +13,11 @@
 //! fail cue on one side), or nearly the same words name something else, and
 //! `shared` otherwise.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+
+// A fast, deterministic hasher: claims are looked up in word lists many times
+// per pair, and iteration order must not change a float sum between runs.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::lexicon::{ABSENCE, ASSETS, EVENTS, FAILURE, INDICATORS, OPPOSITES, STOPWORDS};
 
@@ -345,6 +349,7 @@ fn change(
 }
 
 /// The parts of a quantity that are compared.
+#[derive(Clone)]
 struct Q {
     value: f64,
     upper: Option<f64>,
@@ -761,7 +766,7 @@ pub(super) fn lexicons() -> &'static Lexicons {
             .flat_map(|(c, words)| folded(words).into_iter().map(move |w| (w, *c)))
             .collect(),
         pole_of: {
-            let mut m: HashMap<String, Vec<(usize, bool)>> = HashMap::new();
+            let mut m: HashMap<String, Vec<(usize, bool)>> = HashMap::default();
             for (k, (up, down)) in OPPOSITES.iter().enumerate() {
                 for (words, is_up) in [(up, true), (down, false)] {
                     for w in folded(words) {
@@ -1125,6 +1130,7 @@ fn content_key(word: &str) -> String {
 }
 
 /// What of a claim is compared across outlets.
+#[derive(Clone)]
 struct Profile {
     stems: HashSet<String>,
     events: HashSet<&'static str>,
@@ -1162,6 +1168,7 @@ struct Profile {
 }
 
 /// One word of a claim as compared word by word.
+#[derive(Clone)]
 struct Token {
     /// Match key, that key with a proclitic stripped, and its stem: two words
     /// are the same when any of these agree (`والصواريخ`, `الصواريخ`).
@@ -1304,7 +1311,7 @@ fn profile(claim: &Claim) -> Profile {
         .map(|w| stem_of(w))
         .collect();
     let poles = poles(&ws);
-    let mut events = HashSet::new();
+    let mut events = HashSet::default();
     let mut bare_words = BTreeSet::new();
     for (i, w) in ws.iter().enumerate() {
         // `على الأقل` is "at least", not "lower".
@@ -1443,7 +1450,7 @@ fn profile(claim: &Claim) -> Profile {
 }
 
 /// The parties of a claim by role (canonical names).
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Roles {
     agent: Option<String>,
     targets: Vec<String>,
@@ -1600,7 +1607,7 @@ struct Rarity {
 
 impl Rarity {
     fn of(from: &[Profile], to: &[Profile]) -> Rarity {
-        let mut df: HashMap<String, f32> = HashMap::new();
+        let mut df: HashMap<String, f32> = HashMap::default();
         for p in from.iter().chain(to) {
             for s in &p.stems {
                 *df.entry(s.clone()).or_default() += 1.0;
@@ -1610,7 +1617,7 @@ impl Rarity {
         // An entity one article names in a single claim marks that claim: a
         // claim of the other article naming it too is likely the same one.
         fn count(side: &[Profile]) -> HashMap<&str, usize> {
-            let mut m: HashMap<&str, usize> = HashMap::new();
+            let mut m: HashMap<&str, usize> = HashMap::default();
             for p in side {
                 for e in &p.entities {
                     *m.entry(e.as_str()).or_default() += 1;
@@ -1648,7 +1655,7 @@ struct Bag {
 
 /// The bags of both articles' claims, over one id space.
 fn bags<'p>(from: &'p [Profile], to: &'p [Profile], rarity: &Rarity) -> (Vec<Bag>, Vec<Bag>) {
-    let mut ids: HashMap<&'p str, u32> = HashMap::new();
+    let mut ids: HashMap<&'p str, u32> = HashMap::default();
     let mut bag = |p: &'p Profile| {
         let mut pairs: Vec<(u32, f32)> = p
             .stems
@@ -2331,9 +2338,8 @@ pub fn decide_row(p: &[f32], contradiction_named: bool) -> (usize, f32) {
 }
 
 /// The pair model's probabilities for a claim against an article.
-fn pair_probabilities(from: &[Claim], to: &[Claim]) -> Vec<f32> {
+fn pair_probabilities(ev: &Evidence) -> Vec<f32> {
     let models = super::model::models();
-    let ev = Evidence::of(from, to);
     let considered = ev.consider();
     let probabilities: Vec<Vec<f32>> = considered
         .iter()
@@ -2435,8 +2441,8 @@ pub fn compare_articles_full(from: &[Claim], to: &[Claim]) -> ArticlesComparison
         // Two whole articles: the model learned from a claim (a headline)
         // against an article, so each article's headline is read against the
         // other article, and the two readings averaged.
-        let a = pair_probabilities(&from[..1], to);
-        let b = pair_probabilities(&to[..1], from);
+        let a = pair_probabilities(&ev.headline(true));
+        let b = pair_probabilities(&ev.headline(false));
         a.iter().zip(&b).map(|(x, y)| (x + y) / 2.0).collect()
     } else {
         models.pair.predict(&features::pair_features(

@@ -9,7 +9,7 @@
 //! Stems that spell a common word with a nisba suffix (`مالي` "financial", `مجري`
 //! "course") are left out. Canonical names are the gazetteer's.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
 use super::compare::PROCLITICS;
@@ -143,7 +143,7 @@ const SUFFIXES: &[&str] = &["يتين", "يتان", "يين", "يون", "يان"
 fn table() -> &'static HashMap<String, &'static str> {
     static TABLE: OnceLock<HashMap<String, &'static str>> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut forms: HashMap<String, &'static str> = HashMap::new();
+        let mut forms: HashMap<String, &'static str> = HashMap::default();
         for (stem, c) in ARABIC {
             let stem = match_key(stem).trim().to_string();
             for s in SUFFIXES {

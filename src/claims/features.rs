@@ -9,7 +9,7 @@
 //!
 //! A child of `compare` (it reads the profiles built there).
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use super::{
     Bag, Profile, Rarity, SlotChange, bags, conflicts, elsewhere, only_figures_shared, overlap,
@@ -195,6 +195,7 @@ fn cues() -> &'static Cues {
 }
 
 /// What is read of one claim once, beyond its profile.
+#[derive(Clone)]
 pub(super) struct Reading {
     pub(super) refute: f32,
     pub(super) hedge: f32,
@@ -213,12 +214,19 @@ fn reading(claim: &Claim) -> Reading {
             .filter(|w| set.contains(w.as_str()) || set.contains(&bare(w)))
             .count() as f32
     };
-    let letters = claim.text.chars().filter(|c| c.is_alphabetic()).count();
-    let ascii = claim
+    // Arabic letters and ASCII ones are enough to tell the language (the
+    // general Unicode lookup is slow).
+    let arabic = claim
         .text
         .chars()
-        .filter(|c| c.is_ascii_alphabetic())
+        .filter(|c| ('\u{0600}'..='\u{06FF}').contains(c))
         .count();
+    let ascii = claim
+        .text
+        .bytes()
+        .filter(|b| b.is_ascii_alphabetic())
+        .count();
+    let letters = arabic + ascii;
     Reading {
         refute: count(&c.refute),
         hedge: count(&c.hedge),
@@ -251,8 +259,24 @@ pub struct Evidence<'c> {
 
 impl<'c> Evidence<'c> {
     pub fn of(from: &'c [Claim], to: &'c [Claim]) -> Evidence<'c> {
-        let profiles_from: Vec<Profile> = from.iter().map(profile).collect();
-        let profiles_to: Vec<Profile> = to.iter().map(profile).collect();
+        Evidence::from_parts(
+            from,
+            to,
+            from.iter().map(profile).collect(),
+            to.iter().map(profile).collect(),
+            from.iter().map(reading).collect(),
+            to.iter().map(reading).collect(),
+        )
+    }
+
+    fn from_parts(
+        from: &'c [Claim],
+        to: &'c [Claim],
+        profiles_from: Vec<Profile>,
+        profiles_to: Vec<Profile>,
+        readings_from: Vec<Reading>,
+        readings_to: Vec<Reading>,
+    ) -> Evidence<'c> {
         let rarity = Rarity::of(&profiles_from, &profiles_to);
         let (bags_from, bags_to) = bags(&profiles_from, &profiles_to, &rarity);
         let mut scored = Vec::new();
@@ -268,8 +292,8 @@ impl<'c> Evidence<'c> {
         Evidence {
             from,
             to,
-            readings_from: from.iter().map(reading).collect(),
-            readings_to: to.iter().map(reading).collect(),
+            readings_from,
+            readings_to,
             profiles_from,
             profiles_to,
             rarity,
@@ -277,6 +301,39 @@ impl<'c> Evidence<'c> {
             bags_to,
             scored,
         }
+    }
+
+    /// One article's headline (its first claim) against the whole of the
+    /// other (`first`: the first article's), from the profiles already read.
+    pub fn headline(&self, first: bool) -> Evidence<'c> {
+        let (head, rest) = if first {
+            (&self.from[..1], self.to)
+        } else {
+            (&self.to[..1], self.from)
+        };
+        let (ph, pr, rh, rr) = if first {
+            (
+                &self.profiles_from,
+                &self.profiles_to,
+                &self.readings_from,
+                &self.readings_to,
+            )
+        } else {
+            (
+                &self.profiles_to,
+                &self.profiles_from,
+                &self.readings_to,
+                &self.readings_from,
+            )
+        };
+        Evidence::from_parts(
+            head,
+            rest,
+            ph[..1].to_vec(),
+            pr.clone(),
+            rh[..1].to_vec(),
+            rr.clone(),
+        )
     }
 
     /// The match score of claim `i` of the first article and `j` of the second.

@@ -207,6 +207,7 @@ fn in_background(ws: &[String], i: usize) -> bool {
 pub(super) type Pole = Option<(usize, String)>;
 
 /// The opposite words a claim uses.
+#[derive(Clone)]
 pub(super) struct Poles {
     /// Per class of opposites, the first word of each pole.
     first: Vec<(Pole, Pole)>,
