@@ -47,8 +47,8 @@ fn texts(data: &Path) -> Vec<String> {
             out.extend(cols.iter().map(|c| r[*c].clone()));
         }
     }
-    let baly = std::fs::read_to_string(data.join("baly-dev/pairs.jsonl"))
-        .expect("baly-dev/pairs.jsonl");
+    let baly =
+        std::fs::read_to_string(data.join("baly-dev/pairs.jsonl")).expect("baly-dev/pairs.jsonl");
     for line in baly.lines() {
         let v: serde_json::Value = serde_json::from_str(line).expect("baly json");
         for field in ["claim", "article"] {
@@ -72,7 +72,11 @@ fn main() {
     for t in &texts {
         usage.read(t);
     }
-    println!("{} distinct texts read from {}", texts.len(), data.display());
+    println!(
+        "{} distinct texts read from {}",
+        texts.len(),
+        data.display()
+    );
     let mut per_list: BTreeMap<&str, (usize, usize, Vec<String>)> = BTreeMap::new();
     let mut tsv = String::from("list\tclass\tword\tkey\twords_matched\n");
     for (e, n) in usage.counts() {
@@ -85,10 +89,16 @@ fn main() {
         } else {
             never.push(format!("{} ({})", e.word, e.class));
         }
-        tsv.push_str(&format!("{}\t{}\t{}\t{}\t{n}\n", e.list, e.class, e.word, e.key));
+        tsv.push_str(&format!(
+            "{}\t{}\t{}\t{}\t{n}\n",
+            e.list, e.class, e.word, e.key
+        ));
     }
     for (list, (total, firing, never)) in &per_list {
-        println!("{list}: {total} entries, {firing} fire, {} never", never.len());
+        println!(
+            "{list}: {total} entries, {firing} fire, {} never",
+            never.len()
+        );
         if !never.is_empty() {
             println!("  never: {}", never.join(" | "));
         }
