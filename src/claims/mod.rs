@@ -11,6 +11,7 @@ pub mod date;
 pub mod demonym;
 pub mod entity;
 mod lexicon;
+pub mod lexicon_use;
 pub mod model;
 mod opposites;
 pub mod polarity;
