@@ -6,6 +6,8 @@
 //! cargo run --release --example claims_model -- train   # writes src/claims/model.json, prints dev figures
 //! cargo run --release --example claims_model -- eval    # dev figures of the committed model
 //!     [--data ../shared/data] [--out FILE] [--errors SET:N]
+//!     [--hidden N] [--epochs N] [--lr X] [--l2 X] [--seed N] [--negatives-divisor X] [--cap X]
+//!     [--also "FLAGS|FLAGS…"]   # more designs on the same features, written to FILE.N.json
 //! ```
 //!
 //! Data and splits:
@@ -431,8 +433,38 @@ fn compute_all(examples: &[Example]) -> Vec<Computed> {
     })
 }
 
+/// The design choices under study (flags of `train`), defaults as committed.
+#[derive(Debug, Clone, Copy)]
+struct Config {
+    opts: TrainOptions,
+    /// Made-up negatives weigh `cap / negatives_divisor` at most.
+    negatives_divisor: f32,
+    /// Weight per example of each set is capped at this total.
+    cap: f32,
+}
+
+impl Config {
+    fn from_args(value: &dyn Fn(&str) -> Option<String>) -> Config {
+        let num =
+            |flag: &str, default: f32| value(flag).map_or(default, |v| v.parse().expect(flag));
+        let base = TrainOptions::default();
+        Config {
+            opts: TrainOptions {
+                hidden: num("--hidden", base.hidden as f32) as usize,
+                epochs: num("--epochs", base.epochs as f32) as usize,
+                learning_rate: num("--lr", base.learning_rate),
+                l2: num("--l2", base.l2),
+                seed: num("--seed", base.seed as f32) as u64,
+                ..base
+            },
+            negatives_divisor: num("--negatives-divisor", 5.0),
+            cap: num("--cap", 3000.0),
+        }
+    }
+}
+
 /// Per-set weight so that the large sets do not drown the small ones.
-fn weights(sets: &[Set], cap: f32) -> Vec<f32> {
+fn weights(sets: &[Set], cap: f32, negatives_divisor: f32) -> Vec<f32> {
     let mut count: HashMap<Set, f32> = HashMap::new();
     for s in sets {
         *count.entry(*s).or_default() += 1.0;
@@ -440,7 +472,7 @@ fn weights(sets: &[Set], cap: f32) -> Vec<f32> {
     // Made-up negatives teach what is not the same claim; they must not
     // outweigh the labelled data.
     let cap_of = |s: &Set| match s {
-        Set::Shuffled | Set::Hard => cap / 5.0,
+        Set::Shuffled | Set::Hard => cap / negatives_divisor,
         _ => cap,
     };
     sets.iter()
@@ -457,8 +489,10 @@ fn train_models(
     examples: &[Example],
     computed: &[Computed],
     use_for_training: &dyn Fn(&Example) -> bool,
+    config: &Config,
 ) -> Models {
-    let opts = TrainOptions::default();
+    let opts = config.opts;
+    let w_of = |sets: &[Set], cap: f32| weights(sets, cap, config.negatives_divisor);
     let (mut fit, mut cal): (Vec<usize>, Vec<usize>) = (Vec::new(), Vec::new());
     for (k, ex) in examples.iter().enumerate() {
         if use_for_training(ex) {
@@ -483,10 +517,10 @@ fn train_models(
         (x, y, sets)
     };
     let (x, y, sets) = rows_of(&fit);
-    let w = weights(&sets, 3000.0);
+    let w = w_of(&sets, config.cap);
     let mut row = model::train(ROW_CLASSES, ROW_FEATURES, &x, &y, &w, &opts);
     let (xc, yc, setsc) = rows_of(&cal);
-    row.temperature = model::fit_temperature(&row, &xc, &yc, &weights(&setsc, 300.0));
+    row.temperature = model::fit_temperature(&row, &xc, &yc, &w_of(&setsc, config.cap / 10.0));
 
     let pair_x = |k: usize| pair_input(&row, &computed[k]);
     let x: Vec<Vec<f32>> = fit.iter().map(|&k| pair_x(k)).collect();
@@ -497,13 +531,13 @@ fn train_models(
         PAIR_FEATURES,
         &x,
         &y,
-        &weights(&sets, 3000.0),
+        &w_of(&sets, config.cap),
         &opts,
     );
     let xc: Vec<Vec<f32>> = cal.iter().map(|&k| pair_x(k)).collect();
     let yc: Vec<usize> = cal.iter().map(|&k| examples[k].label).collect();
     let setsc: Vec<Set> = cal.iter().map(|&k| examples[k].set).collect();
-    pair.temperature = model::fit_temperature(&pair, &xc, &yc, &weights(&setsc, 300.0));
+    pair.temperature = model::fit_temperature(&pair, &xc, &yc, &w_of(&setsc, config.cap / 10.0));
     Models {
         row,
         pair,
@@ -695,6 +729,7 @@ fn main() {
     let data = PathBuf::from(value("--data").unwrap_or_else(|| "../shared/data".into()));
     let out = PathBuf::from(value("--out").unwrap_or_else(|| "src/claims/model.json".into()));
     let errors = value("--errors");
+    let config = Config::from_args(&value);
 
     let t0 = std::time::Instant::now();
     let examples = load(&data);
@@ -705,12 +740,59 @@ fn main() {
         t0.elapsed().as_secs_f32()
     );
 
+    let mut runs = vec![(config, out, args.clone())];
+    // Alternative designs measured on the same features (one `|`-separated
+    // list of flag sets), each written beside `--out`.
+    if let Some(alternatives) = value("--also") {
+        for (n, alternative) in alternatives.split('|').enumerate() {
+            let alt: Vec<String> = alternative.split_whitespace().map(str::to_string).collect();
+            let alt_value = |flag: &str| {
+                alt.iter()
+                    .position(|a| a == flag)
+                    .and_then(|i| alt.get(i + 1).cloned())
+            };
+            let config = Config::from_args(&alt_value);
+            let out = runs[0].1.with_extension(format!("{n}.json"));
+            let mut alt_args = vec![mode.to_string()];
+            alt_args.extend(alt.iter().cloned());
+            runs.push((config, out, alt_args));
+        }
+    }
+    for (config, out, args) in &runs {
+        eprintln!("{config:?}");
+        run(
+            mode,
+            &examples,
+            &computed,
+            config,
+            out,
+            args,
+            errors.as_deref(),
+        );
+    }
+}
+
+/// Train (or load) the models of one design, print its dev figures, and
+/// write it when trained.
+fn run(
+    mode: &str,
+    examples: &[Example],
+    computed: &[Computed],
+    config: &Config,
+    out: &Path,
+    args: &[String],
+    errors: Option<&str>,
+) {
+    let t0 = std::time::Instant::now();
     let models = match mode {
         "train" => {
-            let mut m = train_models(&examples, &computed, &|ex| {
-                ex.split == Split::Train || ex.set == Set::Baly
-            });
-            let (t, p, shown, of) = choose_threshold(&m, &examples, &computed);
+            let mut m = train_models(
+                examples,
+                computed,
+                &|ex| ex.split == Split::Train || ex.set == Set::Baly,
+                config,
+            );
+            let (t, p, shown, of) = choose_threshold(&m, examples, computed);
             m.min_confidence = t;
             eprintln!(
                 "min_confidence {t:.3}: shown rows precision {p:.3} ({shown} of {of} dev rows)"
@@ -727,7 +809,7 @@ fn main() {
     let mut lines = Vec::new();
     let mut by_set: HashMap<Set, Vec<(usize, Vec<f32>)>> = HashMap::new();
     let mut wrong: Vec<(Set, usize, usize, String)> = Vec::new();
-    for (ex, c) in examples.iter().zip(&computed) {
+    for (ex, c) in examples.iter().zip(computed) {
         if ex.split != Split::Dev || ex.set == Set::Baly {
             continue;
         }
@@ -737,10 +819,13 @@ fn main() {
     // Baly: each fold scored by models trained without it.
     if mode == "train" {
         for fold in 0..4u8 {
-            let m = train_models(&examples, &computed, &|ex| {
-                ex.split == Split::Train || (ex.set == Set::Baly && ex.fold != fold)
-            });
-            for (ex, c) in examples.iter().zip(&computed) {
+            let m = train_models(
+                examples,
+                computed,
+                &|ex| ex.split == Split::Train || (ex.set == Set::Baly && ex.fold != fold),
+                config,
+            );
+            for (ex, c) in examples.iter().zip(computed) {
                 if ex.set == Set::Baly && ex.fold == fold {
                     let p = predict_pair(&m, c);
                     by_set.entry(Set::Baly).or_default().push((ex.label, p));
@@ -748,7 +833,7 @@ fn main() {
             }
         }
     } else {
-        for (ex, c) in examples.iter().zip(&computed) {
+        for (ex, c) in examples.iter().zip(computed) {
             if ex.set == Set::Baly {
                 by_set
                     .entry(Set::Baly)
@@ -765,9 +850,9 @@ fn main() {
         report(*set, &scored, k, &mut lines);
     }
     if let Some(spec) = errors {
-        let (name, n) = spec.split_once(':').unwrap_or((spec.as_str(), "10"));
+        let (name, n) = spec.split_once(':').unwrap_or((spec, "10"));
         let n: usize = n.parse().unwrap_or(10);
-        for (ex, c) in examples.iter().zip(&computed) {
+        for (ex, c) in examples.iter().zip(computed) {
             if ex.split == Split::Dev && ex.set.name().eq_ignore_ascii_case(name) {
                 let p = predict_pair(&models, c);
                 let top = (0..4).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap_or(3);
@@ -804,7 +889,8 @@ fn main() {
     if mode == "train" {
         let mut m = models;
         m.trained = format!(
-            "cargo run --release --example claims_model -- train (data: ../shared/data dev/train splits); dev figures at training time: {}",
+            "cargo run --release --example claims_model -- {} (data: ../shared/data dev/train splits; {config:?}); dev figures at training time: {}",
+            args.join(" "),
             lines
                 .iter()
                 .filter(|l| !l.starts_with(' '))
@@ -813,7 +899,7 @@ fn main() {
                 .join("; ")
         );
         let json = serde_json::to_string(&m).expect("serialise");
-        std::fs::write(&out, json + "\n").unwrap_or_else(|e| panic!("{}: {e}", out.display()));
+        std::fs::write(out, json + "\n").unwrap_or_else(|e| panic!("{}: {e}", out.display()));
         eprintln!(
             "wrote {} in {:.1} s",
             out.display(),
