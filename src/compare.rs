@@ -371,4 +371,40 @@ mod tests {
         assert!(!report.has_differences());
         assert!(report.claims.iter().all(|c| !c.is_change()));
     }
+    /// The committed model reproduces a few verdicts anyone would give.
+    #[test]
+    fn the_committed_model_gives_known_verdicts() {
+        use crate::claims::compare::Relation;
+        let verdict = |a: &str, b: &str| {
+            compare_texts(a, b, Mode::Articles, &CompareOptions::default())
+                .summary
+                .expect("articles mode has a summary")
+        };
+        let cases = [
+            (
+                "ارتفع عدد القتلى إلى 50 في زلزال جنوب تركيا",
+                "ارتفع عدد القتلى إلى 50 في زلزال جنوب تركيا",
+                Relation::Agree,
+            ),
+            (
+                "مصر تصدر الكهرباء إلى السودان",
+                "السودان يصدر الكهرباء لمصر",
+                Relation::Disagree,
+            ),
+            (
+                "قتل 12 شخصا في انفجار سيارة مفخخة في بغداد",
+                "قتل 30 شخصا في انفجار سيارة مفخخة في بغداد",
+                Relation::Disagree,
+            ),
+            (
+                "افتتاح معرض دولي للكتاب في تونس",
+                "ارتفاع أسعار النفط في الأسواق العالمية",
+                Relation::Unrelated,
+            ),
+        ];
+        for (a, b, want) in cases {
+            let got = verdict(a, b);
+            assert_eq!(got.relation, want, "{a} | {b}: {got:?}");
+        }
+    }
 }

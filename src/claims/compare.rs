@@ -1258,12 +1258,24 @@ fn profile(claim: &Claim) -> Profile {
     let key = match_key(&claim.text);
     let ws: Vec<String> = words(&key);
     let no_casualties = says_no_casualties(&ws);
+    // A figure the quantity reader took (`1100 شخص`: people, not a year) is
+    // no year, nor a number outside the years news speaks of.
+    let counted: HashSet<String> = claim
+        .slots
+        .iter()
+        .filter_map(|s| match s {
+            Slot::Quantity { text, .. } => Some(words(&match_key(text))),
+            _ => None,
+        })
+        .flatten()
+        .collect();
     let years: Vec<String> = ws
         .iter()
         .filter(|w| {
             w.len() == 4
                 && w.bytes().all(|b| b.is_ascii_digit())
-                && (b"19".contains(&w.as_bytes()[0]) || w.starts_with("20"))
+                && w.parse::<u32>().is_ok_and(|y| (1800..=2100).contains(&y))
+                && !counted.contains(w.as_str())
         })
         .cloned()
         .collect();
