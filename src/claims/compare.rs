@@ -2306,8 +2306,22 @@ pub enum Relation {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Summary {
     pub relation: Relation,
-    /// Calibrated probability that the relation is right.
+    /// Calibrated probability that the relation is right (as measured for a
+    /// claim against an article; see `basis`).
     pub confidence: f32,
+    /// `claim`: one side is a claim or headline (a few sentences), the
+    /// setting the model was trained and calibrated in. `headlines`: two whole
+    /// articles, read through each one's headline against the other — no
+    /// labelled data measures that, so it is a best guess.
+    pub basis: Basis,
+}
+
+/// What a summary was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    Claim,
+    Headlines,
 }
 
 /// Articles mode in full: the claim rows and the pair's summary.
@@ -2449,7 +2463,12 @@ pub fn compare_articles_full(from: &[Claim], to: &[Claim]) -> ArticlesComparison
             out.push(only(Status::OnlyTo, None, Some(side(b)), unrelated_to(j)));
         }
     }
-    let p = if from.len().min(to.len()) > LONGEST_CLAIM_SIDE {
+    let basis = if from.len().min(to.len()) > LONGEST_CLAIM_SIDE {
+        Basis::Headlines
+    } else {
+        Basis::Claim
+    };
+    let p = if basis == Basis::Headlines {
         // Two whole articles: the model learned from a claim (a headline)
         // against an article, so each article's headline is read against the
         // other article, and the two readings averaged.
@@ -2480,6 +2499,7 @@ pub fn compare_articles_full(from: &[Claim], to: &[Claim]) -> ArticlesComparison
         summary: Summary {
             relation,
             confidence,
+            basis,
         },
     }
 }

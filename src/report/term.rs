@@ -377,7 +377,11 @@ pub fn summary_line(summary: &crate::claims::compare::Summary, min_confidence: f
         Relation::Unrelated => "the two reports are about different things",
     };
     let sure = 100.0 * summary.confidence;
-    if summary.confidence < min_confidence {
+    if summary.basis == crate::claims::compare::Basis::Headlines {
+        // Held back: nothing measured how right it is for two whole articles.
+        let _ = what;
+        "overall: held back for two whole articles (the model is measured on a claim or headline against an article; its reading of the two headlines is in the JSON summary)".to_string()
+    } else if summary.confidence < min_confidence {
         format!(
             "overall: not sure (best guess: {what}, {sure:.0} % sure, below the {:.0} % shown as a verdict)",
             100.0 * min_confidence
