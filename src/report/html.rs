@@ -56,7 +56,7 @@ tr.claim.changed, tr.claim.conflicting { background: #fff8c5; }
 tr.claim.added, tr.claim.only_to { background: var(--ins); }
 tr.claim.removed, tr.claim.only_from { background: var(--del); }
 tr.claim.shared, tr.claim.related { background: #eef6fc; }
-.sure, .summary, .held { font-size: 85%; color: #57606a; }
+.sure, .verdict, .held { font-size: 85%; color: #57606a; }
 section.claims { margin-bottom: 1.5rem; }
 "#;
 
@@ -197,7 +197,7 @@ fn claims_section(h: &mut String, report: &DiffReport, dir: &str) {
     if let Some(summary) = &report.summary {
         let _ = write!(
             h,
-            r#"<p class="summary" dir="ltr">{}</p>"#,
+            r#"<p class="verdict" dir="ltr">{}</p>"#,
             esc(&super::term::summary_line(summary, report.min_confidence))
         );
     }
