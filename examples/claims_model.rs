@@ -546,24 +546,39 @@ fn train_models(
     row.temperature = model::fit_temperature(&row, &xc, &yc, &w_of(&setsc, config.cap / 10.0));
 
     let pair_x = |k: usize| pair_input(&row, &computed[k]);
-    let x: Vec<Vec<f32>> = fit.iter().map(|&k| pair_x(k)).collect();
-    let y: Vec<usize> = fit.iter().map(|&k| examples[k].label).collect();
-    let sets: Vec<Set> = fit.iter().map(|&k| examples[k].set).collect();
-    let mut pair = model::train(
-        PAIR_CLASSES,
-        PAIR_FEATURES,
-        &x,
-        &y,
-        &w_of(&sets, config.cap),
-        &opts,
-    );
-    let xc: Vec<Vec<f32>> = cal.iter().map(|&k| pair_x(k)).collect();
-    let yc: Vec<usize> = cal.iter().map(|&k| examples[k].label).collect();
-    let setsc: Vec<Set> = cal.iter().map(|&k| examples[k].set).collect();
-    pair.temperature = model::fit_temperature(&pair, &xc, &yc, &w_of(&setsc, config.cap / 10.0));
+    // Two pair models: a claim or headline against an article, and two short
+    // texts (the sentence-pair sets), whose labels mean different things.
+    let short = |k: &usize| computed[*k].doc.long_len <= model::SENTENCE_SIDE;
+    let train_pair = |fit: &[usize], cal: &[usize]| {
+        let x: Vec<Vec<f32>> = fit.iter().map(|&k| pair_x(k)).collect();
+        let y: Vec<usize> = fit.iter().map(|&k| examples[k].label).collect();
+        let sets: Vec<Set> = fit.iter().map(|&k| examples[k].set).collect();
+        let mut m = model::train(
+            PAIR_CLASSES,
+            PAIR_FEATURES,
+            &x,
+            &y,
+            &w_of(&sets, config.cap),
+            &opts,
+        );
+        let xc: Vec<Vec<f32>> = cal.iter().map(|&k| pair_x(k)).collect();
+        let yc: Vec<usize> = cal.iter().map(|&k| examples[k].label).collect();
+        let setsc: Vec<Set> = cal.iter().map(|&k| examples[k].set).collect();
+        m.temperature = model::fit_temperature(&m, &xc, &yc, &w_of(&setsc, config.cap / 10.0));
+        m
+    };
+    let split = |idx: &[usize], want_short: bool| -> Vec<usize> {
+        idx.iter()
+            .copied()
+            .filter(|k| short(k) == want_short)
+            .collect()
+    };
+    let pair = train_pair(&split(&fit, false), &split(&cal, false));
+    let pair_sentences = Some(train_pair(&split(&fit, true), &split(&cal, true)));
     Models {
         row,
         pair,
+        pair_sentences,
         min_confidence: 0.5,
         trained: String::new(),
     }
@@ -580,7 +595,9 @@ fn pair_input(row: &Classifier, c: &Computed) -> Vec<f32> {
 
 /// The pair's probabilities under the models (as `compare_articles_full`).
 fn predict_pair(models: &Models, c: &Computed) -> Vec<f32> {
-    models.pair.predict(&pair_input(&models.row, c))
+    models
+        .pair_for(c.doc.long_len)
+        .predict(&pair_input(&models.row, c))
 }
 
 /// Classes of a set's own task and how the four relations map onto them.

@@ -2371,11 +2371,10 @@ fn pair_probabilities(ev: &Evidence) -> Vec<f32> {
         .iter()
         .map(|c| models.row.predict(&c.features))
         .collect();
-    models.pair.predict(&features::pair_features(
-        &ev.doc(),
-        &considered,
-        &probabilities,
-    ))
+    let doc = ev.doc();
+    models
+        .pair_for(doc.long_len)
+        .predict(&features::pair_features(&doc, &considered, &probabilities))
 }
 
 /// [`compare_articles`] with the pair-level summary.
@@ -2476,11 +2475,10 @@ pub fn compare_articles_full(from: &[Claim], to: &[Claim]) -> ArticlesComparison
         let b = pair_probabilities(&ev.headline(false));
         a.iter().zip(&b).map(|(x, y)| (x + y) / 2.0).collect()
     } else {
-        models.pair.predict(&features::pair_features(
-            &ev.doc(),
-            &considered,
-            &probabilities,
-        ))
+        let doc = ev.doc();
+        models
+            .pair_for(doc.long_len)
+            .predict(&features::pair_features(&doc, &considered, &probabilities))
     };
     let (k, confidence) = p
         .iter()

@@ -36,14 +36,33 @@ pub struct Classifier {
 pub struct Models {
     /// One claim of each article: shared / conflicting / related / unrelated.
     pub row: Classifier,
-    /// The two articles as a whole: agree / disagree / related / unrelated.
+    /// The two articles as a whole: agree / disagree / related / unrelated
+    /// (a claim or headline against an article).
     pub pair: Classifier,
+    /// The same, for two texts of a few sentences each (two headlines, two
+    /// claims): the labels there mean something else ("other" is unrelated
+    /// news, not a discussion), so it is learned apart. Absent: `pair` serves.
+    #[serde(default)]
+    pub pair_sentences: Option<Classifier>,
     /// The least confidence a row needs to be shown by default: chosen on dev
     /// data for precision at least 0.9 of what is shown.
     pub min_confidence: f32,
     /// How the parameters were made (command, data, figures), for the record.
     #[serde(default)]
     pub trained: String,
+}
+
+/// The most statements the longer side may have for the sentence-pair model.
+pub const SENTENCE_SIDE: usize = 3;
+
+impl Models {
+    /// The pair model for two texts whose longer side has `longest` statements.
+    pub fn pair_for(&self, longest: usize) -> &Classifier {
+        match &self.pair_sentences {
+            Some(m) if longest <= SENTENCE_SIDE => m,
+            _ => &self.pair,
+        }
+    }
 }
 
 impl Classifier {
