@@ -36,6 +36,10 @@ use track::claims::model::{self, Classifier, Models, TrainOptions};
 use track::claims::{Claim, ExtractOptions, extract_units};
 use track::text::segment::segment;
 
+#[path = "common/data.rs"]
+mod data;
+use data::read_csv;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum Set {
     Ans,
@@ -120,22 +124,6 @@ fn statements_with_lines(text: &str) -> (Vec<Claim>, Vec<usize>) {
 
 fn hash_byte(s: &str) -> u8 {
     blake3::hash(s.as_bytes()).as_bytes()[0]
-}
-
-fn read_csv(path: &Path) -> Vec<HashMap<String, String>> {
-    let mut rdr =
-        csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let headers = rdr.headers().expect("header").clone();
-    rdr.records()
-        .map(|r| {
-            let r = r.expect("record");
-            headers
-                .iter()
-                .zip(r.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
 }
 
 fn simple(set: Set, split: Split, id: String, from: &str, to: &str, label: usize) -> Example {
@@ -593,11 +581,10 @@ fn pair_input(row: &Classifier, c: &Computed) -> Vec<f32> {
     features::pair_features(&c.doc, &c.considered, &probabilities)
 }
 
-/// The pair's probabilities under the models (as `compare_articles_full`).
+/// The pair's probabilities under the models (the library's own inference,
+/// as `track diff` runs it).
 fn predict_pair(models: &Models, c: &Computed) -> Vec<f32> {
-    models
-        .pair_for(c.doc.long_len)
-        .predict(&pair_input(&models.row, c))
+    models.relation(&c.doc, &c.considered, &models.rows(&c.considered))
 }
 
 /// Classes of a set's own task and how the four relations map onto them.
@@ -668,21 +655,12 @@ fn report(set: Set, scored: &[Scored], k: usize, lines: &mut Vec<String>) {
         ));
     }
     let macro_f1 = f1s.iter().sum::<f32>() / k as f32;
-    // Expected calibration error of the reported class's confidence, 10 bins.
-    let mut ece = 0.0;
-    for b in 0..10 {
-        let (lo, hi) = (b as f32 / 10.0, (b + 1) as f32 / 10.0);
-        let bin: Vec<&Scored> = scored
+    let ece = calibration_error(
+        &scored
             .iter()
-            .filter(|s| s.confidence > lo && s.confidence <= hi || (b == 0 && s.confidence == 0.0))
-            .collect();
-        if bin.is_empty() {
-            continue;
-        }
-        let conf = bin.iter().map(|s| s.confidence).sum::<f32>() / bin.len() as f32;
-        let acc = bin.iter().filter(|s| s.gold == s.predicted).count() as f32 / bin.len() as f32;
-        ece += (bin.len() as f32 / n) * (conf - acc).abs();
-    }
+            .map(|s| (s.confidence, s.gold == s.predicted))
+            .collect::<Vec<_>>(),
+    );
     let mut line = format!(
         "{:8} n {:5}  macro-F1 {macro_f1:.3}  accuracy {acc:.3}  ECE {ece:.3}",
         set.name(),
@@ -738,11 +716,19 @@ fn choose_threshold(
 /// related; and how many.
 fn row_calibration(models: &Models, examples: &[Example], computed: &[Computed]) -> (f32, usize) {
     let rows = dev_rows(models, examples, computed);
-    let n = rows.len() as f32;
+    (calibration_error(&rows), rows.len())
+}
+
+/// Expected calibration error over (confidence, right) pairs, 10 equal bins.
+fn calibration_error(items: &[(f32, bool)]) -> f32 {
+    let n = items.len() as f32;
     let mut ece = 0.0;
     for b in 0..10 {
         let (lo, hi) = (b as f32 / 10.0, (b + 1) as f32 / 10.0);
-        let bin: Vec<&(f32, bool)> = rows.iter().filter(|r| r.0 > lo && r.0 <= hi).collect();
+        let bin: Vec<&(f32, bool)> = items
+            .iter()
+            .filter(|(c, _)| (*c > lo && *c <= hi) || (b == 0 && *c == 0.0))
+            .collect();
         if bin.is_empty() {
             continue;
         }
@@ -750,7 +736,7 @@ fn row_calibration(models: &Models, examples: &[Example], computed: &[Computed])
         let acc = bin.iter().filter(|r| r.1).count() as f32 / bin.len() as f32;
         ece += (bin.len() as f32 / n) * (conf - acc).abs();
     }
-    (ece, rows.len())
+    ece
 }
 
 /// The best-matched row of each dev sentence pair that `track diff` would

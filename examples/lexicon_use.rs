@@ -8,26 +8,14 @@
 //! Prints, per list, its entries, those that fire and the never-firing ones;
 //! writes every entry with its count to `target/lexicon_use.tsv`.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use track::claims::lexicon_use::LexiconUse;
 
-fn read_csv(path: &Path) -> Vec<HashMap<String, String>> {
-    let mut rdr =
-        csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let headers = rdr.headers().expect("header").clone();
-    rdr.records()
-        .map(|r| {
-            let r = r.expect("record");
-            headers
-                .iter()
-                .zip(r.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
-}
+#[path = "common/data.rs"]
+mod data;
+use data::read_csv;
 
 /// Every text of the train and dev splits, each once.
 fn texts(data: &Path) -> Vec<String> {

@@ -2367,14 +2367,7 @@ pub fn decide_row(p: &[f32], contradiction_named: bool) -> (usize, f32) {
 fn pair_probabilities(ev: &Evidence) -> Vec<f32> {
     let models = super::model::models();
     let considered = ev.consider();
-    let probabilities: Vec<Vec<f32>> = considered
-        .iter()
-        .map(|c| models.row.predict(&c.features))
-        .collect();
-    let doc = ev.doc();
-    models
-        .pair_for(doc.long_len)
-        .predict(&features::pair_features(&doc, &considered, &probabilities))
+    models.relation(&ev.doc(), &considered, &models.rows(&considered))
 }
 
 /// [`compare_articles`] with the pair-level summary.
@@ -2382,10 +2375,7 @@ pub fn compare_articles_full(from: &[Claim], to: &[Claim]) -> ArticlesComparison
     let models = super::model::models();
     let ev = Evidence::of(from, to);
     let considered = ev.consider();
-    let probabilities: Vec<Vec<f32>> = considered
-        .iter()
-        .map(|c| models.row.predict(&c.features))
-        .collect();
+    let probabilities = models.rows(&considered);
     let side = |c: &Claim| ClaimSide {
         sentence: c.sentence,
         text: c.text.clone(),
@@ -2475,10 +2465,7 @@ pub fn compare_articles_full(from: &[Claim], to: &[Claim]) -> ArticlesComparison
         let b = pair_probabilities(&ev.headline(false));
         a.iter().zip(&b).map(|(x, y)| (x + y) / 2.0).collect()
     } else {
-        let doc = ev.doc();
-        models
-            .pair_for(doc.long_len)
-            .predict(&features::pair_features(&doc, &considered, &probabilities))
+        models.relation(&ev.doc(), &considered, &probabilities)
     };
     let (k, confidence) = p
         .iter()

@@ -11,6 +11,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::features::{Considered, DocStats, pair_features};
+
 /// One trained classifier.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Classifier {
@@ -62,6 +64,26 @@ impl Models {
             Some(m) if longest <= SENTENCE_SIDE => m,
             _ => &self.pair,
         }
+    }
+
+    /// The row model's probabilities for each pair of claims considered.
+    pub fn rows(&self, considered: &[Considered]) -> Vec<Vec<f32>> {
+        considered
+            .iter()
+            .map(|c| self.row.predict(&c.features))
+            .collect()
+    }
+
+    /// The pair's probabilities (agree, disagree, related, unrelated), from
+    /// the text-level readings and the rows' probabilities.
+    pub fn relation(
+        &self,
+        doc: &DocStats,
+        considered: &[Considered],
+        rows: &[Vec<f32>],
+    ) -> Vec<f32> {
+        self.pair_for(doc.long_len)
+            .predict(&pair_features(doc, considered, rows))
     }
 }
 
