@@ -567,6 +567,7 @@ fn train_models(
         row,
         pair,
         pair_sentences,
+        row_confidence: None,
         min_confidence: 0.5,
         trained: String::new(),
     }
@@ -743,9 +744,19 @@ fn calibration_error(items: &[(f32, bool)]) -> f32 {
 /// report as shared, conflicting or related: its confidence, and whether its
 /// status is right.
 fn dev_rows(models: &Models, examples: &[Example], computed: &[Computed]) -> Vec<(f32, bool)> {
+    best_rows(models, examples, computed, &|ex| ex.split == Split::Dev)
+}
+
+/// [`dev_rows`] over the sentence-pair examples `select` picks.
+fn best_rows(
+    models: &Models,
+    examples: &[Example],
+    computed: &[Computed],
+    select: &dyn Fn(&Example) -> bool,
+) -> Vec<(f32, bool)> {
     let mut rows: Vec<(f32, bool)> = Vec::new();
     for (ex, c) in examples.iter().zip(computed) {
-        if ex.split != Split::Dev || !matches!(ex.set, Set::Ans | Set::Arnli | Set::Arbteds) {
+        if !select(ex) || !matches!(ex.set, Set::Ans | Set::Arnli | Set::Arbteds) {
             continue;
         }
         let Some(r) = c
@@ -757,7 +768,7 @@ fn dev_rows(models: &Models, examples: &[Example], computed: &[Computed]) -> Vec
             continue;
         };
         let p = models.row.predict(&r.features);
-        let (class, confidence) = track::claims::compare::decide_row(&p, !r.changes.is_empty());
+        let (class, confidence) = models.decide_row(&p, !r.changes.is_empty());
         if class == 3 {
             continue;
         }
@@ -845,6 +856,17 @@ fn run(
                 computed,
                 &|ex| ex.split == Split::Train || ex.set == Set::Baly,
                 config,
+            );
+            // Row confidences calibrated on the held-out tenth of the training
+            // pairs, as `track diff` decides them.
+            let held_out = best_rows(&m, examples, computed, &|ex| {
+                ex.split == Split::Train && calibration(&ex.id)
+            });
+            m.row_confidence = Some(model::fit_confidence(&held_out));
+            eprintln!(
+                "row confidence map {:?} from {} held-out rows",
+                m.row_confidence,
+                held_out.len()
             );
             let (t, p, shown, of) = choose_threshold(&m, examples, computed);
             m.min_confidence = t;

@@ -34,7 +34,7 @@ use crate::text::normalize::match_key;
 #[path = "features.rs"]
 pub mod features;
 
-use features::{Evidence, ROW_CLASSES};
+use features::Evidence;
 
 /// The contract's claim `status`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -2347,22 +2347,6 @@ pub fn compare_articles(from: &[Claim], to: &[Claim]) -> Vec<ClaimChange> {
 /// whole articles.
 const LONGEST_CLAIM_SIDE: usize = 3;
 
-/// A row's class (index into `ROW_CLASSES`) and its probability, from the row
-/// model's probabilities. A conflict needs a contradiction the rules can
-/// name: without one, what the model took for a contradiction counts as
-/// "related" (the same event, not the same assertion).
-pub fn decide_row(p: &[f32], contradiction_named: bool) -> (usize, f32) {
-    let mut q = p.to_vec();
-    if !contradiction_named {
-        q[2] += q[1];
-        q[1] = 0.0;
-    }
-    let class = (0..ROW_CLASSES.len())
-        .max_by(|&x, &y| q[x].total_cmp(&q[y]).then(y.cmp(&x)))
-        .unwrap_or(3);
-    (class, q[class])
-}
-
 /// The pair model's probabilities for a claim against an article.
 fn pair_probabilities(ev: &Evidence) -> Vec<f32> {
     let models = super::model::models();
@@ -2423,7 +2407,7 @@ pub fn compare_articles_full(from: &[Claim], to: &[Claim]) -> ArticlesComparison
             ));
             continue;
         };
-        let (class, confidence) = decide_row(p, !c.changes.is_empty());
+        let (class, confidence) = models.decide_row(p, !c.changes.is_empty());
         let status = match class {
             0 => Status::Shared,
             1 => Status::Conflicting,

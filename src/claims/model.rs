@@ -46,6 +46,13 @@ pub struct Models {
     /// news, not a discussion), so it is learned apart. Absent: `pair` serves.
     #[serde(default)]
     pub pair_sentences: Option<Classifier>,
+    /// How often a row decided with probability `p` is right:
+    /// `sigmoid(a·logit(p) + b)` with `[a, b]` fitted on held-out training
+    /// rows after [`Models::decide_row`]'s rule (which moves probability
+    /// between classes, so the row model's own temperature is not enough).
+    /// Absent: the probability as decided.
+    #[serde(default)]
+    pub row_confidence: Option<[f32; 2]>,
     /// The least confidence a row needs to be shown by default: chosen on dev
     /// data for precision at least 0.9 of what is shown.
     pub min_confidence: f32,
@@ -72,6 +79,27 @@ impl Models {
             .iter()
             .map(|c| self.row.predict(&c.features))
             .collect()
+    }
+
+    /// A row's class (index into `ROW_CLASSES`) and how likely it is right,
+    /// from the row model's probabilities. A conflict needs a contradiction
+    /// the rules can name: without one, what the model took for a
+    /// contradiction counts as "related" (the same event, not the same
+    /// assertion).
+    pub fn decide_row(&self, p: &[f32], contradiction_named: bool) -> (usize, f32) {
+        let mut q = p.to_vec();
+        if !contradiction_named {
+            q[2] += q[1];
+            q[1] = 0.0;
+        }
+        let class = (0..q.len())
+            .max_by(|&x, &y| q[x].total_cmp(&q[y]).then(y.cmp(&x)))
+            .unwrap_or(3);
+        let confidence = match self.row_confidence {
+            Some(ab) => platt(ab, q[class]),
+            None => q[class],
+        };
+        (class, confidence)
     }
 
     /// The pair's probabilities (agree, disagree, related, unrelated), from
@@ -346,6 +374,37 @@ fn unflatten(
     ob.copy_from_slice(&v[off + k * inner..off + k * inner + k]);
 }
 
+fn platt([a, b]: [f32; 2], p: f32) -> f32 {
+    let p = p.clamp(1e-6, 1.0 - 1e-6);
+    let z = a * (p / (1.0 - p)).ln() + b;
+    1.0 / (1.0 + (-z).exp())
+}
+
+/// The `[a, b]` of [`Models::row_confidence`] that minimise the log loss of
+/// held-out (probability, right) pairs (a grid search: deterministic).
+pub fn fit_confidence(items: &[(f32, bool)]) -> [f32; 2] {
+    let loss = |ab: [f32; 2]| -> f32 {
+        items
+            .iter()
+            .map(|&(p, right)| {
+                let q = platt(ab, p).clamp(1e-7, 1.0 - 1e-7);
+                -(if right { q } else { 1.0 - q }).ln()
+            })
+            .sum()
+    };
+    let mut best = ([1.0, 0.0], loss([1.0, 0.0]));
+    for i in 0..=70 {
+        for j in 0..=80 {
+            let ab = [0.2 + i as f32 * 0.04, -2.0 + j as f32 * 0.05];
+            let l = loss(ab);
+            if l < best.1 {
+                best = (ab, l);
+            }
+        }
+    }
+    best.0
+}
+
 /// The temperature that minimises the log loss of held-out predictions
 /// (a one-dimensional search; the argmax is unchanged by it).
 pub fn fit_temperature(model: &Classifier, x: &[Vec<f32>], y: &[usize], w: &[f32]) -> f32 {
@@ -372,6 +431,17 @@ pub fn fit_temperature(model: &Classifier, x: &[Vec<f32>], y: &[usize], w: &[f32
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn confidence_map_learns_overconfidence_and_keeps_order() {
+        // Rows said 0.9 sure but right only 60 % of the time.
+        let items: Vec<(f32, bool)> = (0..100).map(|k| (0.9, k % 10 < 6)).collect();
+        let ab = fit_confidence(&items);
+        let mapped = platt(ab, 0.9);
+        assert!((mapped - 0.6).abs() < 0.05, "{mapped}");
+        assert!(platt(ab, 0.95) >= platt(ab, 0.8), "monotone");
+        assert!((platt([1.0, 0.0], 0.7) - 0.7).abs() < 1e-5, "identity");
+    }
 
     #[test]
     fn committed_models_load_and_match_the_feature_lists() {
