@@ -7,6 +7,7 @@
 
 pub mod decode;
 pub mod html;
+pub mod meta;
 #[cfg(test)]
 mod props;
 
@@ -234,6 +235,7 @@ impl Prepared {
             title: self.meta.title.as_deref(),
             byline: self.meta.byline.as_deref(),
             published: self.meta.published.as_deref(),
+            modified: self.meta.modified.as_deref(),
             dir: self.meta.dir.as_deref(),
             lang: self.meta.lang.as_deref(),
             source: Some(source),
