@@ -43,6 +43,11 @@ pub struct PageMeta {
     pub ld_people: Option<String>,
     /// Authors named as organisations in the article's JSON-LD.
     pub ld_organizations: Option<String>,
+    /// The article's headline in JSON-LD: the core of a `<title>` that adds
+    /// the site's name.
+    pub headline: Option<String>,
+    /// The publisher's or web site's name in JSON-LD.
+    pub site_name: Option<String>,
     /// Texts a byline must not be: the article's section names, navigation
     /// and category links, form labels.
     pub not_bylines: Vec<String>,
@@ -82,6 +87,8 @@ impl PageMeta {
             modified,
             ld_people: ld.people,
             ld_organizations: ld.organizations,
+            headline: ld.headline,
+            site_name: ld.site_name,
             not_bylines,
         }
         .with_position_fallback(times)
@@ -331,6 +338,8 @@ struct JsonLd {
     people: Option<String>,
     organizations: Option<String>,
     sections: Vec<String>,
+    headline: Option<String>,
+    site_name: Option<String>,
 }
 
 /// schema.org types of an article (CreativeWork subtypes news sites use).
@@ -430,9 +439,30 @@ impl JsonLd {
             .or_else(|| date(dated, "datePublished"))
             .or_else(|| date(main, "dateCreated"));
         let modified = date(main, "dateModified").or_else(|| date(dated, "dateModified"));
+        let name_of = |n: &Value| n.get("name").and_then(first_string).map(collapse);
+        let site_name = main
+            .and_then(|m| m.get("publisher"))
+            .and_then(|p| match p.get("@id").and_then(Value::as_str) {
+                Some(id) if p.get("name").is_none() => by_id.get(id).copied(),
+                _ => Some(p),
+            })
+            .and_then(name_of)
+            .or_else(|| {
+                nodes
+                    .iter()
+                    .find(|n| has_type(n, &["WebSite"]))
+                    .and_then(name_of)
+            })
+            .filter(|n| !n.is_empty());
         let mut out = JsonLd {
             published,
             modified,
+            site_name,
+            headline: main
+                .and_then(|m| m.get("headline"))
+                .and_then(first_string)
+                .map(collapse)
+                .filter(|h| !h.is_empty()),
             ..JsonLd::default()
         };
         let Some(main) = main.or(dated) else {
@@ -499,7 +529,7 @@ fn plausible_name(name: &str) -> bool {
     let digits = name.chars().filter(char::is_ascii_digit).count();
     name.chars().any(char::is_alphabetic)
         && !name.contains("://")
-        && !(digits >= 3 && !name.contains(' '))
+        && (digits < 3 || name.contains(' '))
 }
 
 /// Parse a JSON-LD block, repairing what CMSs commonly break: HTML comment
@@ -704,7 +734,7 @@ fn hint_of(node: &NodeRef) -> Hint {
     }
     // Class or id of the element, or of its parent (`<span class="updated">
     // <time …>`).
-    let names = std::iter::once(node.clone())
+    let names = std::iter::once(*node)
         .chain(node.parent())
         .map(|n| {
             format!(
@@ -1101,7 +1131,7 @@ mod tests {
         let m = page(
             r#"<html><head><script type="application/ld+json">
             {"@context":"https://schema.org","@graph":[
-              {"@type":"Organization","@id":"org1","name":"Example"},
+              {"@type":"WebSite","@id":"org1","name":"Example"},
               {"@type":"WebPage","datePublished":"2010-10-22T23:13:51+00:00"},
               {"@type":["NewsArticle"],"headline":"H","datePublished":"2019-11-20T07:29:39+0000",
                "dateModified":"2019-11-21T08:00:00Z","author":{"@id":"p1"},"articleSection":"منوعات"},
@@ -1112,6 +1142,8 @@ mod tests {
         assert_eq!(m.modified.as_deref(), Some("2019-11-21T08:00:00Z"));
         assert_eq!(m.ld_people.as_deref(), Some("Jane Doe"));
         assert!(m.not_bylines.iter().any(|s| s == "منوعات"));
+        assert_eq!(m.headline.as_deref(), Some("H"));
+        assert_eq!(m.site_name.as_deref(), Some("Example"));
     }
 
     #[test]

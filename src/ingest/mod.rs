@@ -10,6 +10,7 @@ pub mod html;
 pub mod meta;
 #[cfg(test)]
 mod props;
+pub mod select;
 
 use std::fs;
 use std::io::Read;
@@ -94,6 +95,9 @@ pub struct IngestOptions {
     pub encoding: Option<String>,
     /// Text or HTML; `Auto` decides per input.
     pub format: InputFormat,
+    /// CSS selectors for HTML inputs: the article's container, elements to
+    /// remove.
+    pub selectors: select::Selectors,
 }
 
 /// Which time an observation gets.
@@ -431,7 +435,8 @@ pub fn prepare(
         }
     };
     let (text, meta, media_type) = if is_html {
-        let meta = html::extract(&decoded.text, opts.url.as_deref())?;
+        let mut meta = html::extract_with(&decoded.text, opts.url.as_deref(), &opts.selectors)?;
+        warnings.append(&mut meta.warnings);
         (meta.text.clone(), meta, "text/html")
     } else {
         (decoded.text, html::Extracted::default(), "text/plain")

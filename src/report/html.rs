@@ -146,10 +146,9 @@ pub fn render(report: &DiffReport, context: usize, out: &mut dyn Write) -> io::R
     );
     // The headline, then the claims, in both views: what a reader wants first.
     if let Some(t) = &report.title_change {
-        let _ = write!(
+        let _ = writeln!(
             h,
-            r#"<section class="headline"><h2 dir="ltr">Headline changed{}</h2><p dir="{dir}"><span dir="ltr">was: </span><del><bdi>{}</bdi></del></p><p dir="{dir}"><span dir="ltr">now: </span><ins><bdi>{}</bdi></ins></p></section>
-"#,
+            r#"<section class="headline"><h2 dir="ltr">Headline changed{}</h2><p dir="{dir}"><span dir="ltr">was: </span><del><bdi>{}</bdi></del></p><p dir="{dir}"><span dir="ltr">now: </span><ins><bdi>{}</bdi></ins></p></section>"#,
             if t.orthographic_only {
                 " (orthographic only)"
             } else {

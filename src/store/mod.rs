@@ -1793,4 +1793,31 @@ mod tests {
             Err(StoreError::Missing { .. })
         ));
     }
+
+    #[test]
+    fn a_store_from_before_the_modified_column_is_migrated_and_keeps_its_versions() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        {
+            let mut store = Store::open(&path, OpenMode::Create).unwrap();
+            let mut batch = store.batch().unwrap();
+            let text = "An article from before.\n";
+            let mut s = scrape("k", text, normalize::identity_hash(text));
+            s.title = Some("A title");
+            s.published = Some("2025-12-25");
+            batch.record(&s).unwrap();
+            batch.commit().unwrap();
+        }
+        // The store as the build before migration 6 left it.
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch("ALTER TABLE versions DROP COLUMN modified; PRAGMA user_version = 5;")
+            .unwrap();
+        let store = Store::open(&path, OpenMode::Existing).unwrap();
+        let v = store.version(&VersionRef::parse("k")).unwrap();
+        assert_eq!(v.title.as_deref(), Some("A title"));
+        assert_eq!(v.published.as_deref(), Some("2025-12-25"));
+        assert_eq!(v.modified, None);
+        assert!(store.verify().unwrap().problems.is_empty());
+    }
 }

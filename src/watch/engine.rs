@@ -691,6 +691,7 @@ fn ingest_options(
         max_bytes: src.max_bytes,
         encoding,
         format,
+        selectors: src.selectors.clone(),
     }
 }
 
