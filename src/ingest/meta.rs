@@ -664,13 +664,13 @@ impl TimeHints {
             let hint = hint_of(node);
             let furniture = in_furniture(node);
             match hint {
-                Hint::Published if out.published.is_none() && !furniture.comments => {
+                Hint::Published if out.published.is_none() && !furniture.excludes_hinted() => {
                     out.published = Some(value);
                 }
-                Hint::Modified if out.modified.is_none() && !furniture.comments => {
+                Hint::Modified if out.modified.is_none() && !furniture.excludes_hinted() => {
                     out.modified = Some(value);
                 }
-                Hint::None if is_time && !furniture.any() => {
+                Hint::None if is_time && !furniture.excludes_unhinted() => {
                     let parent = node.parent().map(|p| p.id);
                     if out.first.is_none() {
                         out.first = Some(value);
@@ -695,7 +695,7 @@ impl TimeHints {
                 .take(MAX_DATELINES)
             {
                 let text = node.text();
-                if text.len() > 160 || in_furniture(node).comments {
+                if text.len() > 160 || in_furniture(node).excludes_hinted() {
                     continue;
                 }
                 let Some(value) = text_date(&collapse(&text)) else {
@@ -808,26 +808,39 @@ fn hint_of(node: &NodeRef) -> Hint {
 struct Placement {
     /// In comments: nobody's article date.
     comments: bool,
-    /// In navigation, a sidebar, a footer, a form or a list of other stories.
-    other: bool,
+    /// In navigation, a sidebar, a footer, a form or a box of other stories.
+    elsewhere: bool,
+    /// In a list item: a list of other stories, or the article's own
+    /// metadata list (`<ul class="meta"><li>`): only a hinted date is taken.
+    listed: bool,
 }
 
 impl Placement {
-    fn any(&self) -> bool {
-        self.comments || self.other
+    /// A date that names itself (itemprop, class) is the article's unless
+    /// it sits in comments or beside the article.
+    fn excludes_hinted(&self) -> bool {
+        self.comments || self.elsewhere
+    }
+
+    fn excludes_unhinted(&self) -> bool {
+        self.comments || self.elsewhere || self.listed
     }
 }
 
 fn in_furniture(node: &NodeRef) -> Placement {
     let mut p = Placement {
         comments: false,
-        other: false,
+        elsewhere: false,
+        listed: false,
     };
     for a in node.ancestors_it(Some(MAX_ANCESTORS)) {
-        if let Some(name) = a.node_name()
-            && matches!(&*name, "aside" | "nav" | "footer" | "form" | "li")
-        {
-            p.other = true;
+        match a.node_name().as_deref() {
+            Some("aside" | "nav" | "footer" | "form") => p.elsewhere = true,
+            Some("li") => p.listed = true,
+            // Their classes describe the page or the post as a whole
+            // (`offcanvas-sidebar-mobile`, `tag-trending`), not this spot.
+            Some("body" | "html" | "article" | "main") => continue,
+            _ => {}
         }
         let names = format!(
             "{} {}",
@@ -853,7 +866,7 @@ fn in_furniture(node: &NodeRef) -> Placement {
         .iter()
         .any(|w| names.contains(w))
         {
-            p.other = true;
+            p.elsewhere = true;
         }
     }
     p
@@ -1208,7 +1221,7 @@ mod tests {
     #[test]
     fn time_elements_by_hint_and_position() {
         let m = page(
-            r#"<ul class="related"><li><time datetime="2001-01-01">old</time></li></ul>
+            r#"<ul class="related"><li><time class="published" datetime="2001-01-01">old</time></li></ul>
             <article><h1>T</h1><p class="dateline">
             <time class="published" datetime="2025-12-25T08:00:00Z">25 Dec</time>
             Updated <time datetime="2025-12-25T09:41:00Z">9:41 AM</time></p><p>x</p></article>"#,
@@ -1307,5 +1320,34 @@ mod tests {
         assert_eq!(m.byline(Some("Nama (wajib)")), None);
         let m = page(r#"<nav><a href="/c/misc">منوعات</a></nav><p>x</p>"#);
         assert_eq!(m.byline(Some("منوعات")), None);
+    }
+
+    /// An Arabic page modelled on real layouts: the section name where the
+    /// byline goes, a dateline with an update time, a broken JSON-LD block.
+    #[test]
+    fn an_arabic_page_end_to_end() {
+        let html = r#"<!doctype html><html lang="ar" dir="rtl"><head><meta charset="utf-8">
+<title>ارتفاع أسعار النفط - موقع الخبر</title>
+<script type="application/ld+json">{"@type":"NewsArticle","headline":"ارتفاع أسعار النفط","datePublished":</script>
+</head><body>
+<nav><a href="/">الرئيسية</a> <a href="/category/منوعات">منوعات</a></nav>
+<article><h1>ارتفاع أسعار النفط</h1>
+<div class="author"><a href="/category/منوعات">منوعات</a></div>
+<div class="dateline">نشر في <time datetime="2025-12-25T08:00:00+03:00">25 ديسمبر</time>
+آخر تحديث: <time datetime="2025-12-25T11:30:00+03:00">11:30</time></div>
+<p>ارتفعت أسعار النفط بشكل ملحوظ في تعاملات يوم الثلاثاء، مدفوعة بمخاوف من تراجع الإمدادات في ظل التوترات المتصاعدة.</p>
+<p>وصعدت العقود الآجلة لخام برنت بنسبة اثنين في المئة لتصل إلى أعلى مستوى لها منذ ثلاثة أشهر.</p>
+</article></body></html>"#;
+        let e = crate::ingest::html::extract(html, None).unwrap();
+        assert_eq!(e.byline, None, "a section name is no byline");
+        assert_eq!(e.published.as_deref(), Some("2025-12-25T08:00:00+03:00"));
+        assert_eq!(e.modified.as_deref(), Some("2025-12-25T11:30:00+03:00"));
+        assert_eq!(e.title.as_deref(), Some("ارتفاع أسعار النفط"));
+        let with_author = html.replace(
+            r#"<div class="author"><a href="/category/منوعات">منوعات</a></div>"#,
+            r#"<p class="byline">كتب - محمد علي ٢٥ ديسمبر ٢٠٢٥</p>"#,
+        );
+        let e = crate::ingest::html::extract(&with_author, None).unwrap();
+        assert_eq!(e.byline.as_deref(), Some("محمد علي"));
     }
 }

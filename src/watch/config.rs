@@ -718,6 +718,37 @@ key = "story-d"
         assert_eq!(c.sources.len(), 5);
         assert!(c.sources.iter().all(|s| s.ignore.len() == 2));
         assert_eq!(c.sources[3].target.kind(), "dir");
+        assert_eq!(c.sources[0].selectors.select, ["article .statement-body"]);
+        assert!(c.sources[1].selectors.select.is_empty());
+        assert!(
+            c.sources
+                .iter()
+                .all(|s| s.selectors.ignore == [".share-count", ".related"])
+        );
+    }
+
+    #[test]
+    fn selectors_one_or_many_a_source_s_select_wins_ignore_selectors_add_up() {
+        let c = parse_str(
+            "[defaults]\nselect = \"main\"\nignore_selector = \".ad\"\n\
+             [[source]]\nname = \"a\"\nurl = \"https://x.org/a\"\n\
+             select = [\"article\", \".story\"]\nignore_selector = [\".views\", \"aside\"]\n\
+             [[source]]\nname = \"b\"\nurl = \"https://x.org/b\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.sources[0].selectors.select, ["article", ".story"]);
+        assert_eq!(c.sources[0].selectors.ignore, [".ad", ".views", "aside"]);
+        assert_eq!(c.sources[1].selectors.select, ["main"]);
+        assert_eq!(c.sources[1].selectors.ignore, [".ad"]);
+        let e = error_of(
+            "[[source]]\nname = \"a\"\nurl = \"https://x.org/a\"\nignore_selector = [\"ok\", \"p >\"]\n",
+        );
+        assert!(
+            e.starts_with(
+                "/etc/track/sources.toml:4: ignore_selector: invalid CSS selector \"p >\""
+            ),
+            "{e}"
+        );
     }
 
     fn error_of(s: &str) -> String {
