@@ -46,9 +46,11 @@ pub fn claims<'g>(
 /// A version's claims over `units`, not cached: the extraction [`claims`]
 /// caches, for texts that are not in a store.
 pub fn extract_claims(version: &VersionText, units: &[Unit], gazetteer: &Gazetteer) -> Vec<Claim> {
+    // A page that gives only its update time still dates the article.
     let article_date = version
         .published
         .as_deref()
+        .or(version.modified.as_deref())
         .and_then(|p| NaiveDate::parse_from_str(p.get(..10)?, "%Y-%m-%d").ok());
     claims::extract_units(
         &version.text,

@@ -237,6 +237,7 @@ pub fn unstored(key: &str, version: i64, text: &str) -> VersionText {
         title: None,
         byline: None,
         published: None,
+        modified: None,
         dir: None,
         lang: None,
         text: text.to_string(),

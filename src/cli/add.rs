@@ -51,6 +51,17 @@ pub struct AddArgs {
     #[arg(long, value_enum, value_name = "FORMAT", alias = "as")]
     pub input_format: Option<InputFormatArg>,
 
+    /// CSS selector of the article's container in HTML inputs, used instead of automatic
+    /// extraction (repeatable; a selector list such as 'article, .story' works too). A page
+    /// it matches nothing on is extracted automatically, with a warning
+    #[arg(long, value_name = "CSS")]
+    pub select: Vec<String>,
+
+    /// CSS selector of elements to remove from HTML inputs before extraction
+    /// (repeatable), e.g. '.related, .ad'
+    #[arg(long, value_name = "CSS")]
+    pub ignore_selector: Vec<String>,
+
     /// Refuse inputs larger than this (bytes, or with k, M, G)
     #[arg(long, value_name = "SIZE", default_value = "20M", value_parser = parse_size)]
     pub max_size: u64,
@@ -98,6 +109,20 @@ pub fn run(ctx: &Context, args: AddArgs) -> Result<i32, CliError> {
             "--at-mtime: standard input (-) has no modification time (add it separately, with --at)",
         ));
     }
+    // Selectors are checked before anything is read, each naming itself.
+    for (flag, list) in [
+        ("--select", &args.select),
+        ("--ignore-selector", &args.ignore_selector),
+    ] {
+        for selector in list {
+            ingest::select::compile(selector)
+                .map_err(|e| CliError::input(format!("{flag}: {e}")))?;
+        }
+    }
+    let selectors = ingest::select::Selectors {
+        select: args.select,
+        ignore: args.ignore_selector,
+    };
     let opts = IngestOptions {
         key: args.key,
         url: args.url,
@@ -114,6 +139,7 @@ pub fn run(ctx: &Context, args: AddArgs) -> Result<i32, CliError> {
             Some(InputFormatArg::Text) => InputFormat::Text,
             Some(InputFormatArg::Html) => InputFormat::Html,
         },
+        selectors,
     };
     let mut candidates = Vec::new();
     let mut files = Vec::new();

@@ -127,6 +127,7 @@ pub fn run(explicit_db: Option<PathBuf>, _args: DemoArgs) -> Result<i32, CliErro
             } else {
                 InputFormat::Auto
             },
+            selectors: Default::default(),
         };
         let candidate = Candidate::Bytes {
             name: format!("fixtures/{name}"),

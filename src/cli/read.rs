@@ -92,9 +92,11 @@ pub fn list(ctx: &Context, args: &FormatArgs) -> Result<i32, CliError> {
 struct LogEntry {
     #[serde(flatten)]
     info: VersionInfo,
-    /// The byline and publication date the page gave (HTML meta or markup), when it gave them.
+    /// The byline, publication and update times the page gave (JSON-LD, meta
+    /// tags, markup), when it gave them.
     byline: Option<String>,
     published: Option<String>,
+    modified: Option<String>,
     sentences: usize,
     sentences_added: usize,
     sentences_removed: usize,
@@ -121,6 +123,7 @@ pub fn log(ctx: &Context, args: &LogArgs) -> Result<i32, CliError> {
             info,
             byline: version.byline.clone(),
             published: version.published.clone(),
+            modified: version.modified.clone(),
             sentences: 0,
             sentences_added: 0,
             sentences_removed: 0,
@@ -196,12 +199,13 @@ pub fn log(ctx: &Context, args: &LogArgs) -> Result<i32, CliError> {
                 String::new()
             },
         )?;
-        // Title, byline and publication date, under the first version and
-        // wherever they change.
+        // Title, byline, publication and update times, under the first
+        // version and wherever they change.
         let meta = [
             v.title.as_deref().map(|t| format!("“{t}”")),
             e.byline.as_deref().map(|b| format!("by {b}")),
             e.published.as_deref().map(|p| format!("published {p}")),
+            e.modified.as_deref().map(|m| format!("updated {m}")),
         ]
         .into_iter()
         .flatten()
@@ -211,6 +215,19 @@ pub fn log(ctx: &Context, args: &LogArgs) -> Result<i32, CliError> {
             writeln!(out, "     {}", visible_line(&meta))?;
         }
         shown_meta = meta;
+        // A headline change is a change readers look for first: say so.
+        let replaced = v
+            .previous
+            .and_then(|p| entries.iter().find(|e| e.info.version == p));
+        if let (Some(old), Some(new)) = (replaced.and_then(|r| r.info.title.as_deref()), &v.title)
+            && track::report::titles_differ(old, new)
+        {
+            writeln!(
+                out,
+                "     {}",
+                visible_line(&format!("headline changed, was “{old}”"))
+            )?;
+        }
     }
     Ok(exit::OK)
 }

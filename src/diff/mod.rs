@@ -199,6 +199,17 @@ pub fn diff_segmented(
     }
 }
 
+/// The word diff of two short texts outside an alignment (a headline's two
+/// versions), within the default deadline, and whether they differ only
+/// orthographically (diacritics, digit script, a name's spelling).
+pub fn diff_words(a: &str, b: &str) -> (Vec<WordChange>, bool) {
+    let deadline = Instant::now().checked_add(DiffOptions::default().word_deadline);
+    (
+        words::word_diff(a, b, deadline),
+        words::orthographic_only(a, b),
+    )
+}
+
 /// Equal up to runs of whitespace (segment() already trims the ends).
 fn same_display(a: &str, b: &str) -> bool {
     a == b || a.split_whitespace().eq(b.split_whitespace())

@@ -6,8 +6,12 @@
 //! rebuilt from its cleaned DOM by our own walk, because its text modes
 //! either lose block structure (raw) or add markup (markdown).
 
+use dom_query::NodeRef;
 use dom_smoothie::{Config, Readability, ReadabilityError};
 use serde::Serialize;
+
+use super::meta;
+use super::select::{self, SelectorError, Selectors};
 
 /// Upper bound on element nodes handed to dom_smoothie: bounds time and
 /// memory on hostile or absurd pages.
@@ -21,8 +25,11 @@ const MAX_DEPTH: usize = 1_000;
 pub struct Extracted {
     pub title: Option<String>,
     pub byline: Option<String>,
-    /// As found in the page, e.g. ISO 8601 from `article:published_time`.
+    /// ISO 8601 (see [`super::meta::normalize_date`]), from JSON-LD, meta
+    /// tags, microdata or `<time>`.
     pub published: Option<String>,
+    /// When the page says the article was last updated, ISO 8601.
+    pub modified: Option<String>,
     /// "rtl" or "ltr" (as found).
     pub dir: Option<String>,
     pub lang: Option<String>,
@@ -31,6 +38,9 @@ pub struct Extracted {
     /// Title line, blank line, then one paragraph per block, separated by
     /// blank lines.
     pub text: String,
+    /// What the caller should tell the user: a `select` that matched nothing.
+    #[serde(skip)]
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -40,11 +50,27 @@ pub enum ExtractError {
     /// More elements, or deeper nesting, than is safe to process (the count found).
     #[error("too complex: {0} elements or levels deep")]
     TooComplex(usize),
+    #[error("{0}")]
+    Selector(#[from] SelectorError),
 }
 
 /// Extract the article from an HTML page. `url` is the page's address, used
 /// to resolve a root-relative canonical link.
 pub fn extract(html: &str, url: Option<&str>) -> Result<Extracted, ExtractError> {
+    extract_with(html, url, &Selectors::default())
+}
+
+/// [`extract`], with the user's selectors: `ignore` elements are removed
+/// first; a `select` container, when it matches, is the article instead of
+/// readability's pick (when it matches nothing, the page is extracted
+/// automatically and a warning says so: the page is never lost).
+pub fn extract_with(
+    html: &str,
+    url: Option<&str>,
+    selectors: &Selectors,
+) -> Result<Extracted, ExtractError> {
+    let select = select::compile_all(&selectors.select)?;
+    let ignore = select::compile_all(&selectors.ignore)?;
     // Refuse absurd nesting before html5ever spends quadratic time on it; the
     // estimate over-counts sloppy markup, hence the slack.
     let estimate = estimate_depth(html, 4 * MAX_DEPTH);
@@ -64,8 +90,19 @@ pub fn extract(html: &str, url: Option<&str>) -> Result<Extracted, ExtractError>
     if depth > MAX_DEPTH {
         return Err(ExtractError::TooComplex(depth));
     }
+    // parse() enforces the element limit; selectors run before it does.
+    if !selectors.is_empty() {
+        let elements = element_count(&r, MAX_ELEMENTS);
+        if elements > MAX_ELEMENTS {
+            return Err(ExtractError::TooComplex(elements));
+        }
+    }
+    if let Some(ignore) = &ignore {
+        select::remove_matches(&r.doc, ignore);
+    }
     // Read page-level metadata first: parse() rewrites the document.
     let page = PageMeta::read(&r, url);
+    let mut dated = meta::PageMeta::read(&r.doc);
 
     let mut out = Extracted {
         canonical_url: page.canonical,
@@ -73,23 +110,59 @@ pub fn extract(html: &str, url: Option<&str>) -> Result<Extracted, ExtractError>
     };
     let mut paras = Vec::new();
     let mut title = String::new();
-    match r.parse() {
-        Ok(article) => {
-            title = collapse(&article.title);
-            out.byline = non_empty(article.byline.as_deref());
-            out.published = non_empty(article.published_time.as_deref());
-            out.dir = non_empty(article.dir.as_deref());
-            out.lang = non_empty(article.lang.as_deref());
-            out.site_name = non_empty(article.site_name.as_deref());
-            paras = collect_paragraphs(&r, Root::Article);
+    if let Some(select) = &select {
+        let containers = select::top_matches(&r.doc, select);
+        if !containers.is_empty() {
+            paras = collect_from(&containers, Root::Selected);
         }
-        Err(ReadabilityError::TooManyElements(n, _)) => return Err(ExtractError::TooComplex(n)),
-        Err(_) => {}
+        if paras.is_empty() {
+            out.warnings.push(format!(
+                "select {:?} matched {} on this page; the article was extracted automatically",
+                selectors.describe_select(),
+                if containers.is_empty() {
+                    "nothing"
+                } else {
+                    "no text"
+                }
+            ));
+        } else {
+            // The page's own metadata, as readability reads it (without
+            // letting it pick the article).
+            let md = r.get_article_metadata(r.parse_json_ld());
+            title = collapse(&md.title);
+            out.byline = non_empty(md.byline.as_deref());
+            dated.merge_readability(md.published_time.as_deref(), md.modified_time.as_deref());
+            out.lang = non_empty(md.lang.as_deref());
+            out.site_name = non_empty(md.site_name.as_deref());
+        }
+    }
+    if paras.is_empty() {
+        match r.parse() {
+            Ok(article) => {
+                title = collapse(&article.title);
+                out.byline = non_empty(article.byline.as_deref());
+                dated.merge_readability(
+                    article.published_time.as_deref(),
+                    article.modified_time.as_deref(),
+                );
+                out.dir = non_empty(article.dir.as_deref());
+                out.lang = non_empty(article.lang.as_deref());
+                out.site_name = non_empty(article.site_name.as_deref());
+                paras = collect_paragraphs(&r, Root::Article);
+            }
+            Err(ReadabilityError::TooManyElements(n, _)) => {
+                return Err(ExtractError::TooComplex(n));
+            }
+            Err(_) => {}
+        }
     }
     if paras.is_empty() {
         // Readability found nothing usable (typical for short pages): walk
         // the body ourselves, minus the obvious page furniture.
         let fresh = Readability::from(html);
+        if let Some(ignore) = &ignore {
+            select::remove_matches(&fresh.doc, ignore);
+        }
         if title.is_empty() {
             title = collapse(&fresh.get_article_title());
         }
@@ -99,10 +172,12 @@ pub fn extract(html: &str, url: Option<&str>) -> Result<Extracted, ExtractError>
         return Err(ExtractError::NoArticle);
     }
 
-    out.published = out.published.or(page.published);
+    out.byline = dated.byline(out.byline.as_deref());
+    out.published = dated.published;
+    out.modified = dated.modified;
     out.dir = out.dir.or(page.dir);
     out.lang = out.lang.or(page.lang);
-    out.site_name = out.site_name.or(page.site_name.clone());
+    out.site_name = out.site_name.or(page.site_name.clone()).or(dated.site_name);
 
     // The article usually repeats the title as its first heading; the
     // heading is also the cleaner title when <title> adds the site's name
@@ -123,6 +198,11 @@ pub fn extract(html: &str, url: Option<&str>) -> Result<Extracted, ExtractError>
         && let Some(stripped) = strip_decoration(&title, site)
     {
         title = stripped.to_owned();
+    } else if let Some(h) = &dated.headline
+        && has_core(&title, h)
+    {
+        // The page's JSON-LD names the headline that <title> decorates.
+        title.clone_from(h);
     }
 
     let body_len: usize = paras.iter().map(|p| p.text.len() + 2).sum();
@@ -162,6 +242,22 @@ fn is_decorated(title: &str, core: &str) -> bool {
             .is_some_and(extra_ok)
 }
 
+/// `title` is `core`, a separator and something else, on either side (the
+/// core named by the page itself, whatever the lengths).
+fn has_core(title: &str, core: &str) -> bool {
+    let rest_ok = |rest: Option<&str>| rest.is_some_and(|r| !r.trim().is_empty());
+    !core.is_empty()
+        && (rest_ok(
+            title
+                .strip_prefix(core)
+                .and_then(|r| r.trim_start().strip_prefix(TITLE_SEPARATORS)),
+        ) || rest_ok(
+            title
+                .strip_suffix(core)
+                .and_then(|r| r.trim_end().strip_suffix(TITLE_SEPARATORS)),
+        ))
+}
+
 /// Remove `decoration` (e.g. the site name) and its separator from either
 /// end of `title`.
 fn strip_decoration<'a>(title: &'a str, decoration: &str) -> Option<&'a str> {
@@ -176,6 +272,16 @@ fn strip_decoration<'a>(title: &'a str, decoration: &str) -> Option<&'a str> {
     };
     let core = core.trim();
     (!core.is_empty()).then_some(core)
+}
+
+/// Element nodes of the parsed tree, counting up to just past `cap`.
+fn element_count(r: &Readability, cap: usize) -> usize {
+    r.doc
+        .root()
+        .descendants_it()
+        .filter(|n| n.is_element())
+        .take(cap + 1)
+        .count()
 }
 
 /// Depth of the parsed tree, counting up to just past `cap`.
@@ -288,7 +394,6 @@ fn find_ci_bytes(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
 #[derive(Default)]
 struct PageMeta {
     canonical: Option<String>,
-    published: Option<String>,
     dir: Option<String>,
     lang: Option<String>,
     site_name: Option<String>,
@@ -307,12 +412,8 @@ impl PageMeta {
         let canonical = attr("link[rel~=canonical][href]", "href")
             .or_else(|| attr("meta[property=\"og:url\"][content]", "content"))
             .and_then(|href| resolve(&href, url));
-        let published = attr("meta[property=\"article:published_time\"]", "content")
-            .or_else(|| attr("meta[name=\"article:published_time\"]", "content"))
-            .or_else(|| attr("time[datetime]", "datetime"));
         Self {
             canonical,
-            published,
             dir: attr("html[dir]", "dir").or_else(|| attr("body[dir]", "dir")),
             lang: attr("html[lang]", "lang"),
             site_name: attr("meta[property=\"og:site_name\"]", "content"),
@@ -387,6 +488,8 @@ enum Root {
     Article,
     /// The raw `<body>`, for the fallback walk.
     Body,
+    /// Containers the user's `select` matched: kept whole, like the article.
+    Selected,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -430,8 +533,6 @@ enum Step<N> {
 /// Walk the article (or body) and gather its paragraphs. Iterative, so
 /// absurdly deep markup cannot overflow the stack.
 fn collect_paragraphs(r: &Readability, root: Root) -> Vec<Para> {
-    // dom_query is not a direct dependency, so its node type cannot be named
-    // here; everything lives in this one function and relies on inference.
     let start = match root {
         Root::Article => r
             .doc
@@ -440,12 +541,19 @@ fn collect_paragraphs(r: &Readability, root: Root) -> Vec<Para> {
             .first()
             .cloned(),
         Root::Body => r.doc.body(),
+        // The containers are handed to collect_from by the caller.
+        Root::Selected => None,
     };
     let Some(start) = start else {
         return Vec::new();
     };
+    collect_from(&[start], root)
+}
+
+/// Gather the paragraphs of `starts` (in order), each walked as `root` says.
+fn collect_from(starts: &[NodeRef], root: Root) -> Vec<Para> {
     let mut b = Builder::default();
-    let mut stack = vec![Step::Enter(start)];
+    let mut stack: Vec<Step<NodeRef>> = starts.iter().rev().map(|n| Step::Enter(*n)).collect();
     while let Some(step) = stack.pop() {
         match step {
             Step::Exit(kind) => b.close(kind),
@@ -708,7 +816,7 @@ mod tests {
         );
         assert_eq!(e.published.as_deref(), Some("2024-03-05T10:30:00+03:00"));
         assert_eq!(e.site_name.as_deref(), Some("صحيفة الخبر"));
-        assert_eq!(e.byline.as_deref(), Some("بقلم: أحمد محمود"));
+        assert_eq!(e.byline.as_deref(), Some("أحمد محمود"));
         for junk in ["alert", "إعلان", "تعليق", "الرئيسية", "الذهب", "محفوظة"]
         {
             assert!(!e.text.contains(junk), "{junk} leaked into text");
@@ -841,6 +949,26 @@ higher property taxes within two years. The mayor is expected to sign it next we
         let texts: Vec<&str> = paras.iter().map(|p| p.text.as_str()).collect();
         assert_eq!(texts, ["- Outer", "- Inner", "a", "b", "x y | z", "Head"]);
         assert!(paras[5].heading);
+    }
+
+    #[test]
+    fn a_title_decorating_the_json_ld_headline_is_cut_to_it() {
+        assert!(has_core(
+            "Storm kills 12 | The Example Post",
+            "Storm kills 12"
+        ));
+        assert!(has_core(
+            "الموقع - عاجل: حادث في العاصمة",
+            "عاجل: حادث في العاصمة"
+        ));
+        assert!(!has_core("Storm kills 12", "Storm kills 12"));
+        assert!(!has_core("Storm kills 120 people", "Storm kills 12"));
+        let html = r#"<html><head><title>Storm kills 12 – The Example Post, since 1851</title>
+<script type="application/ld+json">{"@type":"NewsArticle","headline":"Storm kills 12"}</script>
+</head><body><p>The storm killed 12 people in the coastal towns, the agency said on Thursday.</p></body></html>"#;
+        let e = extract(html, None).unwrap();
+        assert_eq!(e.title.as_deref(), Some("Storm kills 12"));
+        assert!(e.text.starts_with("Storm kills 12\n\n"), "{}", e.text);
     }
 
     #[test]

@@ -7,8 +7,10 @@
 
 pub mod decode;
 pub mod html;
+pub mod meta;
 #[cfg(test)]
 mod props;
+pub mod select;
 
 use std::fs;
 use std::io::Read;
@@ -93,6 +95,9 @@ pub struct IngestOptions {
     pub encoding: Option<String>,
     /// Text or HTML; `Auto` decides per input.
     pub format: InputFormat,
+    /// CSS selectors for HTML inputs: the article's container, elements to
+    /// remove.
+    pub selectors: select::Selectors,
 }
 
 /// Which time an observation gets.
@@ -234,6 +239,7 @@ impl Prepared {
             title: self.meta.title.as_deref(),
             byline: self.meta.byline.as_deref(),
             published: self.meta.published.as_deref(),
+            modified: self.meta.modified.as_deref(),
             dir: self.meta.dir.as_deref(),
             lang: self.meta.lang.as_deref(),
             source: Some(source),
@@ -429,7 +435,8 @@ pub fn prepare(
         }
     };
     let (text, meta, media_type) = if is_html {
-        let meta = html::extract(&decoded.text, opts.url.as_deref())?;
+        let mut meta = html::extract_with(&decoded.text, opts.url.as_deref(), &opts.selectors)?;
+        warnings.append(&mut meta.warnings);
         (meta.text.clone(), meta, "text/html")
     } else {
         (decoded.text, html::Extracted::default(), "text/plain")

@@ -19,6 +19,7 @@ fn options(format: InputFormat) -> IngestOptions {
         max_bytes: 1 << 20,
         encoding: None,
         format,
+        selectors: Default::default(),
     }
 }
 

@@ -144,7 +144,20 @@ pub fn render(report: &DiffReport, context: usize, out: &mut dyn Write) -> io::R
 "#,
         esc(&report.summary())
     );
-    // Claims first, in both views: what a reader wants first.
+    // The headline, then the claims, in both views: what a reader wants first.
+    if let Some(t) = &report.title_change {
+        let _ = writeln!(
+            h,
+            r#"<section class="headline"><h2 dir="ltr">Headline changed{}</h2><p dir="{dir}"><span dir="ltr">was: </span><del><bdi>{}</bdi></del></p><p dir="{dir}"><span dir="ltr">now: </span><ins><bdi>{}</bdi></ins></p></section>"#,
+            if t.orthographic_only {
+                " (orthographic only)"
+            } else {
+                ""
+            },
+            esc(&t.from),
+            esc(&t.to),
+        );
+    }
     claims_section(&mut h, report, dir);
     let _ = writeln!(h, r#"<section class="inline" dir="{dir}">"#);
     for item in with_context(&report.sentences, context) {

@@ -63,6 +63,41 @@ impl Side {
     }
 }
 
+/// A headline changed between two versions: NewsDiffs' most-watched edit,
+/// reported on its own (it is also the text's first row).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TitleChange {
+    pub from: String,
+    pub to: String,
+    /// Only diacritics, tatweel, digit script, letter variants or a name's
+    /// spelling differ.
+    pub orthographic_only: bool,
+    pub words: Vec<WordChange>,
+}
+
+impl TitleChange {
+    /// The change between two versions' titles; `None` when they are alike
+    /// (up to whitespace) or either version has none (a text scrape).
+    pub fn between(from: Option<&str>, to: Option<&str>) -> Option<TitleChange> {
+        let (from, to) = (from?, to?);
+        if !titles_differ(from, to) {
+            return None;
+        }
+        let (words, orthographic_only) = crate::diff::diff_words(from, to);
+        Some(TitleChange {
+            from: from.to_string(),
+            to: to.to_string(),
+            orthographic_only,
+            words,
+        })
+    }
+}
+
+/// Whether two titles differ other than in whitespace.
+pub fn titles_differ(a: &str, b: &str) -> bool {
+    a.split_whitespace().ne(b.split_whitespace())
+}
+
 /// A unit (sentence, heading, list item, table row) on one side of a row.
 #[derive(Debug, Clone, Serialize)]
 pub struct UnitRef {
@@ -133,6 +168,9 @@ pub struct DiffReport {
     /// Articles mode: do the two reports agree, as a whole?
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<Summary>,
+    /// Versions mode: the headline changed (only present then).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title_change: Option<TitleChange>,
     /// The change shown is the article going back to an earlier version's
     /// text (a revert), as its history recorded it. Set by the caller.
     pub revert: bool,
@@ -234,6 +272,11 @@ impl DiffReport {
             sentences,
             claims: Vec::new(),
             summary: None,
+            title_change: match mode {
+                Mode::Versions => TitleChange::between(from.title.as_deref(), to.title.as_deref())
+                    .filter(|t| !(opts.ignore_orthographic && t.orthographic_only)),
+                Mode::Articles => None,
+            },
             revert: false,
             min_confidence: 0.0,
         }
@@ -243,6 +286,7 @@ impl DiffReport {
     pub fn has_differences(&self) -> bool {
         let c = &self.counts;
         c.edited + c.added + c.removed + c.moved + c.split + c.merged > 0
+            || self.title_change.is_some()
     }
 
     /// The text direction to lay the report out in.

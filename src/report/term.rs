@@ -89,6 +89,22 @@ pub fn render(report: &DiffReport, opts: TermOptions, out: &mut dyn Write) -> io
             )
         )?;
     }
+    if let Some(t) = &report.title_change {
+        // Each side on its own labelled line, as claim values: old then new
+        // reads right in terminals that lay Arabic out themselves.
+        let ortho = if t.orthographic_only {
+            " (orthographic only)"
+        } else {
+            ""
+        };
+        writeln!(
+            out,
+            "{}",
+            p.paint(BOLD, &format!("headline changed{ortho}:"))
+        )?;
+        writeln!(out, "    was: {}", p.paint(RED, &visible_line(&t.from)))?;
+        writeln!(out, "    now: {}", p.paint(GREEN, &visible_line(&t.to)))?;
+    }
     render_claims(report, &p, out)?;
     writeln!(
         out,

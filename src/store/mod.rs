@@ -212,6 +212,7 @@ pub struct Scrape<'a> {
     pub title: Option<&'a str>,
     pub byline: Option<&'a str>,
     pub published: Option<&'a str>,
+    pub modified: Option<&'a str>,
     pub dir: Option<&'a str>,
     pub lang: Option<&'a str>,
     /// Where it came from: a path, `-` or a URL.
@@ -320,6 +321,8 @@ pub struct VersionText {
     pub title: Option<String>,
     pub byline: Option<String>,
     pub published: Option<String>,
+    /// When the page said the article was last updated (ISO 8601).
+    pub modified: Option<String>,
     pub dir: Option<String>,
     pub lang: Option<String>,
     pub text: String,
@@ -977,7 +980,7 @@ impl Store {
                 })?;
         let row = self.conn.query_row(
             "SELECT text_hash, raw_hash, fetched_at, media_type, encoding, title, byline,
-                    published, dir, lang
+                    published, dir, lang, modified
              FROM versions WHERE article_id = ?1 AND number = ?2",
             params![article, number],
             |r| {
@@ -992,6 +995,7 @@ impl Store {
                     r.get::<_, Option<String>>(7)?,
                     r.get::<_, Option<String>>(8)?,
                     r.get::<_, Option<String>>(9)?,
+                    r.get::<_, Option<String>>(10)?,
                 ))
             },
         )?;
@@ -1014,6 +1018,7 @@ impl Store {
             title: row.5,
             byline: row.6,
             published: row.7,
+            modified: row.10,
             dir: row.8,
             lang: row.9,
             text,
@@ -1240,8 +1245,9 @@ impl Batch<'_> {
         };
         self.store.conn.execute(
             "INSERT INTO versions (article_id, number, text_hash, raw_hash, identity, normalizer,
-                                   fetched_at, media_type, encoding, title, byline, published, dir, lang)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                                   fetched_at, media_type, encoding, title, byline, published, dir, lang,
+                                   modified)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             params![
                 article,
                 number,
@@ -1256,7 +1262,8 @@ impl Batch<'_> {
                 s.byline,
                 s.published,
                 s.dir,
-                s.lang
+                s.lang,
+                s.modified
             ],
         )?;
         let version_id = self.store.conn.last_insert_rowid();
@@ -1534,6 +1541,7 @@ mod tests {
             title: None,
             byline: None,
             published: None,
+            modified: None,
             dir: None,
             lang: None,
             source: None,
@@ -1784,5 +1792,32 @@ mod tests {
             Store::open(&dir.path().join("none.db"), OpenMode::Existing),
             Err(StoreError::Missing { .. })
         ));
+    }
+
+    #[test]
+    fn a_store_from_before_the_modified_column_is_migrated_and_keeps_its_versions() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        {
+            let mut store = Store::open(&path, OpenMode::Create).unwrap();
+            let mut batch = store.batch().unwrap();
+            let text = "An article from before.\n";
+            let mut s = scrape("k", text, normalize::identity_hash(text));
+            s.title = Some("A title");
+            s.published = Some("2025-12-25");
+            batch.record(&s).unwrap();
+            batch.commit().unwrap();
+        }
+        // The store as the build before migration 6 left it.
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch("ALTER TABLE versions DROP COLUMN modified; PRAGMA user_version = 5;")
+            .unwrap();
+        let store = Store::open(&path, OpenMode::Existing).unwrap();
+        let v = store.version(&VersionRef::parse("k")).unwrap();
+        assert_eq!(v.title.as_deref(), Some("A title"));
+        assert_eq!(v.published.as_deref(), Some("2025-12-25"));
+        assert_eq!(v.modified, None);
+        assert!(store.verify().unwrap().problems.is_empty());
     }
 }

@@ -122,6 +122,12 @@ ALTER TABLE observations ADD COLUMN edit TEXT
 ALTER TABLE watch_items ADD COLUMN owner TEXT;
 CREATE INDEX watch_items_key ON watch_items(key) WHERE key IS NOT NULL;
 ",
+    // 6: when the page says the article was last updated (JSON-LD
+    // `dateModified`, `article:modified_time`, an "Updated" `<time>`), ISO
+    // 8601; NULL where the page gave none, and for versions recorded before.
+    r"
+ALTER TABLE versions ADD COLUMN modified TEXT;
+",
 ];
 
 /// Schema version this build writes.

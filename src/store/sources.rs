@@ -353,6 +353,21 @@ impl Batch<'_> {
             .flatten())
     }
 
+    /// The title a version's page gave, if it gave one (events report a
+    /// changed headline).
+    pub fn version_title(&self, key: &str, number: i64) -> Result<Option<String>> {
+        Ok(self
+            .store
+            .conn
+            .prepare_cached(
+                "SELECT v.title FROM versions v JOIN articles a ON a.id = v.article_id
+                 WHERE a.key = ?1 AND v.number = ?2",
+            )?
+            .query_row(params![key, number], |r| r.get(0))
+            .optional()?
+            .flatten())
+    }
+
     /// The text of one version (inside the batch: sees what it recorded).
     pub fn version_text(&mut self, key: &str, number: i64) -> Result<String> {
         let hash: Vec<u8> = self

@@ -12,6 +12,7 @@ use toml::Spanned;
 
 use super::schedule::{Schedule, parse_duration, parse_size};
 use crate::ingest::InputFormat;
+use crate::ingest::select::{Selectors, compile as compile_selector};
 
 /// Default parallel fetches.
 pub const DEFAULT_WORKERS: usize = 8;
@@ -123,6 +124,9 @@ pub struct Source {
     pub format: InputFormat,
     /// Removed from the extracted text before change detection and storage.
     pub ignore: Vec<Regex>,
+    /// CSS selectors for HTML pages: the article's container (`select`) and
+    /// elements removed before extraction (`ignore_selector`).
+    pub selectors: Selectors,
     pub max_bytes: u64,
     /// Article key (url and command sources) instead of the canonical URL / name.
     pub key: Option<String>,
@@ -156,6 +160,24 @@ struct RawEvents {
     minor_edits: Option<bool>,
 }
 
+/// One string, or a list of them (`select = "article"`,
+/// `ignore_selector = [".ad", "aside"]`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    fn items(&self) -> Vec<String> {
+        match self {
+            OneOrMany::One(s) => vec![s.clone()],
+            OneOrMany::Many(v) => v.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
 enum Size {
@@ -176,6 +198,8 @@ struct RawOptions {
     encoding: Option<Spanned<String>>,
     format: Option<Spanned<String>>,
     ignore: Option<Vec<Spanned<String>>>,
+    select: Option<Spanned<OneOrMany>>,
+    ignore_selector: Option<Spanned<OneOrMany>>,
     max_bytes: Option<Spanned<Size>>,
     max_articles: Option<Spanned<i64>>,
     allow_private: Option<Spanned<bool>>,
@@ -199,6 +223,8 @@ struct RawSource {
     encoding: Option<Spanned<String>>,
     format: Option<Spanned<String>>,
     ignore: Option<Vec<Spanned<String>>>,
+    select: Option<Spanned<OneOrMany>>,
+    ignore_selector: Option<Spanned<OneOrMany>>,
     max_bytes: Option<Spanned<Size>>,
     max_articles: Option<Spanned<i64>>,
     allow_private: Option<Spanned<bool>>,
@@ -216,6 +242,8 @@ impl RawSource {
             encoding: self.encoding.clone(),
             format: self.format.clone(),
             ignore: self.ignore.clone(),
+            select: self.select.clone(),
+            ignore_selector: self.ignore_selector.clone(),
             max_bytes: self.max_bytes.clone(),
             max_articles: self.max_articles.clone(),
             allow_private: self.allow_private.clone(),
@@ -453,6 +481,30 @@ fn build(raw: RawFile, base: &Path, line_of: &dyn Fn(usize) -> usize) -> Result<
             })?;
             ignore.push(re);
         }
+        // A site's article container is its own: the source's `select`
+        // replaces the default; `ignore_selector`s add up, as `ignore` rules do.
+        let css = |key: &str, value: &Spanned<OneOrMany>| -> Result<Vec<String>, Problem> {
+            let items = value.get_ref().items();
+            for item in &items {
+                compile_selector(item).map_err(|e| problem(value, format!("{key}: {e}")))?;
+            }
+            Ok(items)
+        };
+        let select = match own.select.as_ref().or(defaults.select.as_ref()) {
+            None => Vec::new(),
+            Some(v) => css("select", v)?,
+        };
+        let mut ignore_selector = Vec::new();
+        for v in [&defaults.ignore_selector, &own.ignore_selector]
+            .into_iter()
+            .flatten()
+        {
+            ignore_selector.extend(css("ignore_selector", v)?);
+        }
+        let selectors = Selectors {
+            select,
+            ignore: ignore_selector,
+        };
         let max_bytes = match own.max_bytes.as_ref().or(defaults.max_bytes.as_ref()) {
             None => DEFAULT_MAX_BYTES,
             Some(m) => {
@@ -512,6 +564,7 @@ fn build(raw: RawFile, base: &Path, line_of: &dyn Fn(usize) -> usize) -> Result<
             encoding,
             format,
             ignore,
+            selectors,
             max_bytes,
             key,
             max_articles,
@@ -665,6 +718,37 @@ key = "story-d"
         assert_eq!(c.sources.len(), 5);
         assert!(c.sources.iter().all(|s| s.ignore.len() == 2));
         assert_eq!(c.sources[3].target.kind(), "dir");
+        assert_eq!(c.sources[0].selectors.select, ["article .statement-body"]);
+        assert!(c.sources[1].selectors.select.is_empty());
+        assert!(
+            c.sources
+                .iter()
+                .all(|s| s.selectors.ignore == [".share-count", ".related"])
+        );
+    }
+
+    #[test]
+    fn selectors_one_or_many_a_source_s_select_wins_ignore_selectors_add_up() {
+        let c = parse_str(
+            "[defaults]\nselect = \"main\"\nignore_selector = \".ad\"\n\
+             [[source]]\nname = \"a\"\nurl = \"https://x.org/a\"\n\
+             select = [\"article\", \".story\"]\nignore_selector = [\".views\", \"aside\"]\n\
+             [[source]]\nname = \"b\"\nurl = \"https://x.org/b\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.sources[0].selectors.select, ["article", ".story"]);
+        assert_eq!(c.sources[0].selectors.ignore, [".ad", ".views", "aside"]);
+        assert_eq!(c.sources[1].selectors.select, ["main"]);
+        assert_eq!(c.sources[1].selectors.ignore, [".ad"]);
+        let e = error_of(
+            "[[source]]\nname = \"a\"\nurl = \"https://x.org/a\"\nignore_selector = [\"ok\", \"p >\"]\n",
+        );
+        assert!(
+            e.starts_with(
+                "/etc/track/sources.toml:4: ignore_selector: invalid CSS selector \"p >\""
+            ),
+            "{e}"
+        );
     }
 
     fn error_of(s: &str) -> String {

@@ -691,6 +691,7 @@ fn ingest_options(
         max_bytes: src.max_bytes,
         encoding,
         format,
+        selectors: src.selectors.clone(),
     }
 }
 
@@ -918,14 +919,19 @@ fn apply(
                     | Recorded::Reverted { version }
                     | Recorded::Unchanged { version } => version,
                 };
-                let (counts, claims, edit) = match &edited {
+                let (counts, claims, edit, title_change) = match &edited {
                     Some(e) if kind != EventKind::NewArticle => {
                         let report = edit_report(batch, &p, version, e, kind)?;
                         // What a reader of the alert wants first: the claims that changed.
                         let claims = report.claims.into_iter().filter(|r| r.is_change());
-                        (Some(report.counts), claims.collect(), Some(e.edit))
+                        (
+                            Some(report.counts),
+                            claims.collect(),
+                            Some(e.edit),
+                            report.title_change,
+                        )
                     }
-                    _ => (None, Vec::new(), None),
+                    _ => (None, Vec::new(), None, None),
                 };
                 events.push(Event {
                     at: at_s.clone(),
@@ -935,9 +941,17 @@ fn apply(
                     kind,
                     version,
                     previous,
-                    summary: summary(&p.key, kind, version, previous, counts.as_ref()),
+                    summary: {
+                        let line = summary(&p.key, kind, version, previous, counts.as_ref());
+                        if title_change.is_some() {
+                            format!("{line}; headline changed")
+                        } else {
+                            line
+                        }
+                    },
                     counts,
                     title: p.meta.title.clone(),
+                    title_change,
                     claims,
                     edit,
                 });
@@ -988,6 +1002,7 @@ fn edit_report(
     let side = |number: i64, text: &str| -> Result<VersionText, StoreError> {
         let mut side = compare::unstored(&p.key, number, text);
         side.published = batch.version_published(&p.key, number)?;
+        side.title = batch.version_title(&p.key, number)?;
         Ok(side)
     };
     let pair = Pair {

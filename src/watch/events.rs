@@ -45,6 +45,10 @@ pub struct Event {
     /// Sentence rows of the diff previous → version (`null` for a new article).
     pub counts: Option<Counts>,
     pub title: Option<String>,
+    /// The headline changed: `{"from", "to", "orthographic_only", "words"}`
+    /// as in `track diff --format json` (only present then).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title_change: Option<crate::report::TitleChange>,
     /// One line for people.
     pub summary: String,
     /// Claim changes between the two versions (the rows of `track diff`'s

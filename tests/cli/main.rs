@@ -11,6 +11,7 @@ mod hostile_fetch;
 mod hostile_input;
 mod hostile_output;
 mod hostile_store;
+mod meta;
 mod newcomer;
 mod small_things;
 mod sources_keys;

@@ -985,3 +985,121 @@ fn watch_sleeps_until_due_and_checks_again() {
         .status();
     assert_eq!(child.wait().unwrap().code(), Some(0));
 }
+
+#[test]
+fn a_changed_headline_is_reported_in_the_event() {
+    let server = Server::start();
+    server.set("/story", page(full_article()));
+    let ws = Workspace::new();
+    let config = write_sources(&ws, &url_source("story", &server.url("/story"), ""));
+    assert_eq!(ws.run(&["check", "--config", &config]).0, 0);
+
+    server.set("/story", page(article("حادث مروع في وسط العاصمة", &PARAS)));
+    let (code, out, err) = ws.run(&["check", "--config", &config, "--all"]);
+    assert_eq!(code, 0, "{err}");
+    let ev = events(&out);
+    assert_eq!(ev.len(), 1, "{out}");
+    let e = &ev[0];
+    assert_eq!(e["kind"], "new_version");
+    assert_eq!(e["title"], "حادث مروع في وسط العاصمة");
+    assert_eq!(e["title_change"]["from"], "حادث في العاصمة", "{e}");
+    assert_eq!(e["title_change"]["to"], "حادث مروع في وسط العاصمة", "{e}");
+    assert_eq!(e["title_change"]["orthographic_only"], false, "{e}");
+    assert!(
+        e["summary"]
+            .as_str()
+            .unwrap()
+            .ends_with("; headline changed"),
+        "{e}"
+    );
+    // Only the body changed: no title_change in the event.
+    let mut paras = PARAS;
+    paras[0] = "قال وزير الداخلية إن 15 شخصاً أصيبوا في الحادث الذي وقع صباح اليوم في وسط العاصمة.";
+    server.set("/story", page(article("حادث مروع في وسط العاصمة", &paras)));
+    let (_, out, _) = ws.run(&["check", "--config", &config, "--all"]);
+    let ev = events(&out);
+    assert_eq!(ev.len(), 1, "{out}");
+    assert!(ev[0].get("title_change").is_none(), "{}", ev[0]);
+}
+
+#[test]
+fn select_and_ignore_selector_per_source_and_in_defaults() {
+    let server = Server::start();
+    // The article sits in .story, beside a box automatic extraction would
+    // keep; a view counter inside the story changes on every request.
+    let with_counter = |n: u32| {
+        let body: String = PARAS.iter().map(|p| format!("<p>{p}</p>\n")).collect();
+        format!(
+            "<!doctype html><html lang=\"ar\" dir=\"rtl\"><head><meta charset=\"utf-8\"><title>حادث في العاصمة</title></head>\
+             <body><div class=\"story\"><h1>حادث في العاصمة</h1>\n{body}<span class=\"views\">المشاهدات {n}</span>\
+             <div class=\"ad\">إعلان متغير رقم {n}</div></div>\
+             <div class=\"box\"><p>الأكثر قراءة اليوم في موقعنا: قائمة طويلة من الأخبار الأخرى، وأخبار، وأخبار، وأخبار.</p></div></body></html>"
+        )
+    };
+    server.set("/story", page(with_counter(10)));
+    server.set("/other", page(with_counter(10)));
+    let ws = Workspace::new();
+    let config = write_sources(
+        &ws,
+        &format!(
+            "[defaults]\nignore_selector = \".ad\"\n\n{}{}",
+            url_source(
+                "story",
+                &server.url("/story"),
+                "select = \"div.story\"\nignore_selector = [\".views\"]"
+            ),
+            url_source(
+                "other",
+                &server.url("/other"),
+                "select = \"#no-such-container\""
+            ),
+        ),
+    );
+    let (code, _, err) = ws.run(&["check", "--config", &config]);
+    assert_eq!(code, 0, "{err}");
+    // The source whose container is not on the page: taken automatically, with a warning.
+    assert!(
+        err.contains("select \"#no-such-container\" matched nothing on this page"),
+        "{err}"
+    );
+    for n in [11, 12] {
+        server.set("/story", page(with_counter(n)));
+        let (code, out, err) = ws.run(&["check", "--config", &config, "--all"]);
+        assert_eq!(code, 0, "{err}");
+        assert!(
+            !out.contains(&server.url("/story")),
+            "no event for the counter: {out}"
+        );
+    }
+    let (_, text, _) = ws.run(&["show", &server.url("/story")]);
+    assert!(text.contains("12 شخصاً"), "{text}");
+    for furniture in ["المشاهدات", "إعلان", "الأكثر قراءة"] {
+        assert!(!text.contains(furniture), "{furniture}: {text}");
+    }
+    let versions: Vec<u64> = ws
+        .versions()
+        .into_iter()
+        .filter(|(k, _)| k == &server.url("/story"))
+        .map(|(_, v)| v)
+        .collect();
+    assert_eq!(versions, [1]);
+    // [defaults] ignore_selector applies to the other source too.
+    let (_, text, _) = ws.run(&["show", &server.url("/other")]);
+    assert!(!text.contains("إعلان"), "{text}");
+
+    // An invalid selector: one line naming the file, the line and the selector.
+    let bad = write_sources(
+        &ws,
+        &url_source("story", &server.url("/story"), "select = \"div[\""),
+    );
+    let (code, out, err) = ws.run(&["check", "--config", &bad]);
+    assert_eq!(code, 2, "{err}");
+    assert!(out.is_empty());
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with(&format!(
+            "error: {bad}:5: select: invalid CSS selector \"div[\""
+        )),
+        "{err}"
+    );
+}
