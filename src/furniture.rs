@@ -13,27 +13,43 @@
 //!
 //! # Rules
 //!
-//! * **Recurring block**: a block seen, in exactly the same words (after the
-//!   identity normalisation), in at least [`RECURRING_ARTICLES`] distinct
-//!   articles of the host.
-//! * **Volatile line**: a short line ([`SHORT_WORDS`] words at most) with
-//!   digits is matched by its *shape* — the line with every run of digits
-//!   masked (`Updated 10:42` and `Updated 11:07` are one shape). A shape is
-//!   learned when such a line changed its digits on [`VOLATILE_CHANGES`]
-//!   consecutive scrapes of one page while the rest of the page's own text did
-//!   not change, or on [`VOLATILE_CHANGES_SHARED`] consecutive scrapes when
-//!   the shape also occurs in [`RECURRING_ARTICLES`] articles of the host.
-//! * **Confirmation**: a change of a page that shares blocks with other
-//!   articles of its host (so has furniture in the making: an ad in rotation,
-//!   random related links not yet seen on enough articles) counts only when it
-//!   touches the page's *own, established* text — a block seen on two
-//!   scrapes in a row and on no other article of the host — or when what it
-//!   adds persists on the next scrape (on three scrapes in a row for a block
-//!   also seen on another article). A short line whose only change is its
-//!   digits counts only once the new line persists, on any page. Anything
-//!   else is an observation of the current version; the page's evidence is
-//!   still updated. A page that shares nothing with other articles of its host
-//!   changes as it always did.
+//! A block's *key* is the hash of its identity-normalised text (so digit
+//! script, invisible characters and spacing don't matter). A short line also
+//! has a *shape*: a labelled line of at most [`LABELLED_WORDS`] words
+//! (`Read more: …`, `اقرأ أيضاً: …`, `Advertisement: …`, `آخر تحديث: …`) is
+//! shaped by its label, any other line of at most [`SHORT_WORDS`] words with
+//! digits by its text with every run of digits masked (`Updated 10:42 GMT`
+//! and `Updated 11:07 GMT` are one shape).
+//!
+//! * **Recurring block**: a block seen, by its key, on at least
+//!   [`RECURRING_ARTICLES`] distinct articles of the host (a footer, a
+//!   prompt, a "most read" item, a teaser of another article).
+//! * **Volatile shape**: on a re-scrape of a page whose own text did not
+//!   change, a line replaced by another line of the same shape is a *change
+//!   of the shape*. A shape is learned when it changed on at least
+//!   [`VOLATILE_CHANGES`] re-scrapes of one page and on at least every other
+//!   re-scrape of it (a clock, a counter, a rotating ad or teaser slot — not
+//!   a line edited now and then); or on [`VOLATILE_CHANGES_SHARED`]
+//!   re-scrapes each of [`VOLATILE_ARTICLES`] articles; or on
+//!   [`VOLATILE_CHANGES_SHARED`] re-scrapes of one article when the shape
+//!   occurs on [`RECURRING_ARTICLES`] articles.
+//! * **Confirmation**: a re-scrape whose article text (learned furniture
+//!   left out) differs from the current version's is a new version only when
+//!   the difference is the article's. It is when it removes or adds a block
+//!   of the page's own (seen on no other article of the host) that is long
+//!   (more than [`LONG_WORDS`] words) or was seen on [`CONFIRM_SCRAPES`]
+//!   scrapes in a row; when it adds a block also seen on other articles that
+//!   persisted [`CONFIRM_SHARED_SCRAPES`] scrapes; or when a short line
+//!   replaced by one of its shape persisted [`CONFIRM_SCRAPES`] scrapes
+//!   ([`CONFIRM_SHARED_SCRAPES`] for a shape other articles show too). A
+//!   page that shares nothing with other articles of its host has every
+//!   change of its own text counted at once, as without furniture, except
+//!   the short line whose only change is its digits or its text after its
+//!   label, which waits for the next scrape. Anything else is an
+//!   observation of the current version (a *held* difference: a rotating
+//!   ad, random related links, a counter not learned yet); the evidence of
+//!   the scrape is kept all the same. A real edit of established text is a
+//!   version at once; a new short line or a short block waits one scrape.
 //!
 //! # Safeguards
 //!
@@ -43,11 +59,12 @@
 //!   furniture. Scrapes without such a URL learn nothing and hide nothing.
 //! * Never from one page alone: a recurring block needs distinct articles
 //!   (one page repeating a block a hundred times counts once), and a volatile
-//!   line needs consecutive changes of one short line (not a paragraph) on
-//!   several scrapes while the page's own text stayed the same. A block that
-//!   carries an article's own claims and stays put is never learned; a number
-//!   edit in a paragraph is never a shape change (only short lines have
-//!   shapes).
+//!   shape needs a short line that changed on most of several re-scrapes
+//!   while the page's own text stayed the same. A block that carries an
+//!   article's own claims and stays put is never learned, however often it
+//!   is seen; a number edit in a paragraph is never a shape change (only
+//!   short lines have shapes), and a short line edited once is a change, not
+//!   furniture.
 //! * A block of more than [`LONGEST_LEARNED_WORDS`] words is never learned:
 //!   boilerplate is short, a long paragraph repeated across articles is
 //!   background each of them carries. The first block (the title line) is

@@ -841,6 +841,31 @@ mod tests {
     }
 
     #[test]
+    fn the_furniture_host_is_the_operators_never_the_pages() {
+        let html = "<html><head><link rel=\"canonical\" href=\"https://victim.example/story\"></head>\
+                    <body><article><h1>T</h1><p>Some article text that is long enough to keep.</p></article></body></html>";
+        let opts = |url: Option<&str>| IngestOptions {
+            key: Some("k".into()),
+            url: url.map(str::to_string),
+            observed_at: Utc::now(),
+            time: ObservedTime::Now,
+            max_bytes: DEFAULT_MAX_BYTES,
+            encoding: None,
+            format: InputFormat::Html,
+        };
+        let p = prepare(None, html.as_bytes().to_vec(), &opts(None)).unwrap();
+        assert_eq!(p.url.as_deref(), Some("https://victim.example/story"));
+        assert_eq!(p.host, None, "a page names no host for furniture");
+        let p = prepare(
+            None,
+            html.as_bytes().to_vec(),
+            &opts(Some("https://www.attacker.example/a")),
+        )
+        .unwrap();
+        assert_eq!(p.host.as_deref(), Some("attacker.example"));
+    }
+
+    #[test]
     fn content_types() {
         let f = InputFormat::from_content_type;
         assert_eq!(f("text/html; charset=utf-8"), InputFormat::Html);

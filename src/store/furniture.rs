@@ -19,7 +19,7 @@ use crate::furniture::{
 const SAMPLE_CHARS: usize = 200;
 /// Versions of an article compared by their article text when a scrape's
 /// identity matches none of their stored identities.
-const MATCHED_VERSIONS: usize = 64;
+const MATCHED_VERSIONS: usize = 16;
 
 /// One entry of `track furniture HOST`.
 #[derive(Debug, Clone, Serialize)]
@@ -345,10 +345,9 @@ impl Batch<'_> {
             }
         }
         let mut shared: HashMap<Key, bool> = HashMap::new();
-        for b in &blocks {
-            if !shared.contains_key(&b.key) {
-                let s = seen_elsewhere(conn, host, Kind::Block, b.key, article)?;
-                shared.insert(b.key, s);
+        for b in blocks.iter().take(rules::MAX_PAGE_BLOCKS) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = shared.entry(b.key) {
+                slot.insert(seen_elsewhere(conn, host, Kind::Block, b.key, article)?);
             }
         }
         let step = rules::step(&prev, &blocks, &|k| {
@@ -368,7 +367,7 @@ impl Batch<'_> {
         }
         let furniture = load(conn, host)?;
         let mut legacy = !shared.values().any(|&s| s);
-        for b in &blocks {
+        for b in blocks.iter().take(rules::MAX_PAGE_BLOCKS) {
             if !legacy {
                 break;
             }
@@ -433,10 +432,19 @@ impl Batch<'_> {
         let (old_blocks, new_blocks) = (rules::blocks(&old), rules::blocks(text));
         let mut shared: HashMap<Key, bool> = HashMap::new();
         let mut shared_shapes: HashMap<Key, bool> = HashMap::new();
-        for b in old_blocks.iter().chain(&new_blocks) {
-            if !shared.contains_key(&b.key) {
-                let s = seen_elsewhere(conn, &page.host, Kind::Block, b.key, article)?;
-                shared.insert(b.key, s);
+        let bounded = old_blocks
+            .iter()
+            .take(rules::MAX_PAGE_BLOCKS)
+            .chain(new_blocks.iter().take(rules::MAX_PAGE_BLOCKS));
+        for b in bounded {
+            if let std::collections::hash_map::Entry::Vacant(slot) = shared.entry(b.key) {
+                slot.insert(seen_elsewhere(
+                    conn,
+                    &page.host,
+                    Kind::Block,
+                    b.key,
+                    article,
+                )?);
             }
             if let Some(shape) = b.shape
                 && !shared_shapes.contains_key(&shape)
@@ -669,5 +677,292 @@ impl Store {
             first_seen: String::new(),
             last_seen: at.to_string(),
         })))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Utc;
+
+    use super::*;
+    use crate::store::{OpenMode, Recorded, Scrape, VersionRef};
+    use crate::text::normalize;
+
+    fn open() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("t.db"), OpenMode::Create).unwrap();
+        (dir, store)
+    }
+
+    fn record(store: &mut Store, key: &str, host: Option<&str>, text: &str) -> Recorded {
+        let mut batch = store.batch().unwrap();
+        let r = batch
+            .record(&Scrape {
+                key,
+                url: None,
+                observed_at: Utc::now(),
+                time_given: false,
+                raw: text.as_bytes(),
+                text,
+                identity: normalize::identity_hash(text),
+                media_type: "text/plain",
+                encoding: "UTF-8",
+                title: None,
+                byline: None,
+                published: None,
+                dir: None,
+                lang: None,
+                source: None,
+                host,
+            })
+            .unwrap();
+        batch.commit().unwrap();
+        r
+    }
+
+    fn versions(store: &Store, key: &str) -> usize {
+        store.log(key).unwrap().len()
+    }
+
+    const MOST_READ: &str = "الأكثر قراءة: خمسة أخبار يتابعها القراء اليوم";
+    const FOOTER: &str = "جميع الحقوق محفوظة لموقع الخبر";
+
+    /// An article of `n`: its title, two paragraphs of its own (numbers and a
+    /// quote in them), and what is put around.
+    fn article(n: usize, around: &[&str]) -> String {
+        let own = [
+            format!("خبر رقم {n} عن اجتماع المجلس"),
+            format!(
+                "قال المتحدث باسم المجلس إن {} عضواً حضروا الجلسة الطارئة التي عقدت صباح اليوم لمناقشة الموازنة العامة للدولة.",
+                10 + n
+            ),
+            format!(
+                "وأضاف أن \"القرار النهائي سيصدر خلال {} أيام\" بعد التشاور مع الكتل النيابية والحكومة.",
+                n + 2
+            ),
+        ];
+        let mut blocks: Vec<String> = own.to_vec();
+        blocks.extend(around.iter().map(|s| s.to_string()));
+        blocks.join("\n\n")
+    }
+
+    fn learned(store: &Store, host: &str) -> Vec<Entry> {
+        store
+            .furniture_entries(host, false)
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.status == "learned")
+            .collect()
+    }
+
+    #[test]
+    fn a_block_on_three_articles_of_a_host_is_learned_and_other_hosts_are_unaffected() {
+        let (_dir, mut store) = open();
+        let host = Some("news.example");
+        record(&mut store, "a1", host, &article(1, &[MOST_READ, FOOTER]));
+        record(&mut store, "a2", host, &article(2, &[MOST_READ, FOOTER]));
+        // Two articles: not yet.
+        assert!(learned(&store, "news.example").is_empty());
+        record(&mut store, "a3", host, &article(3, &[MOST_READ, FOOTER]));
+        let entries = learned(&store, "news.example");
+        assert_eq!(entries.len(), 2, "{entries:?}");
+        assert!(
+            entries
+                .iter()
+                .all(|e| e.rule == "recurring" && e.articles == 3)
+        );
+
+        // Left out of every article of the host, the first one too (whose
+        // version was stored before anything was learned).
+        let v = store.version(&VersionRef::parse("a1")).unwrap();
+        let (text, hidden) = crate::furniture::article_of(&store, &v).unwrap();
+        assert_eq!(hidden.len(), 2);
+        assert!(!text.text.contains("الأكثر قراءة") && !text.text.contains("الحقوق"));
+        assert!(text.text.contains("عضواً"));
+        // The stored version is untouched.
+        assert!(v.text.contains(MOST_READ));
+
+        // The same blocks on another host are article text there.
+        record(
+            &mut store,
+            "b1",
+            Some("other.example"),
+            &article(1, &[MOST_READ, FOOTER]),
+        );
+        assert!(store.furniture_of_key("b1").unwrap().is_empty());
+        assert!(learned(&store, "other.example").is_empty());
+        // And without a host (no URL given) nothing is learned or hidden.
+        record(&mut store, "c1", None, &article(1, &[MOST_READ, FOOTER]));
+        assert!(store.furniture_of_key("c1").unwrap().is_empty());
+
+        // A change of the furniture alone is no version; of the article, one.
+        record(&mut store, "a1", host, &article(1, &[FOOTER]));
+        assert_eq!(versions(&store, "a1"), 1);
+        let edited = article(1, &[MOST_READ, FOOTER]).replace("11 عضواً", "14 عضواً");
+        assert!(matches!(
+            record(&mut store, "a1", host, &edited),
+            Recorded::NewVersion { version: 2 }
+        ));
+    }
+
+    #[test]
+    fn never_from_one_page_alone() {
+        let (_dir, mut store) = open();
+        let host = Some("news.example");
+        // One page, many scrapes, its block repeated: counted once.
+        let text = article(1, &[MOST_READ, MOST_READ, MOST_READ, "12 تعليقاً"]);
+        for _ in 0..10 {
+            record(&mut store, "a1", host, &text);
+        }
+        assert!(learned(&store, "news.example").is_empty());
+        // Stable claims (numbers, a quote) are never learned, however often seen.
+        let v = store.version(&VersionRef::parse("a1")).unwrap();
+        assert!(
+            crate::furniture::article_of(&store, &v)
+                .unwrap()
+                .1
+                .is_empty()
+        );
+        assert_eq!(versions(&store, "a1"), 1);
+    }
+
+    #[test]
+    fn a_line_that_changes_on_every_scrape_is_learned_and_makes_no_version() {
+        let (_dir, mut store) = open();
+        let host = Some("news.example");
+        // A second article shares a block: the host has furniture in the making.
+        record(&mut store, "other", host, &article(9, &[FOOTER]));
+        for minute in 10..16 {
+            let text = article(
+                1,
+                &[
+                    &format!("آخر تحديث: 09:{minute}"),
+                    &format!("{} مشاهدة", minute * 37),
+                    FOOTER,
+                ],
+            );
+            let r = record(&mut store, "a1", host, &text);
+            assert!(
+                matches!(r, Recorded::NewArticle { .. } | Recorded::Unchanged { .. }),
+                "{r:?}"
+            );
+        }
+        assert_eq!(versions(&store, "a1"), 1);
+        let entries = learned(&store, "news.example");
+        assert_eq!(entries.len(), 2, "{entries:?}");
+        assert!(
+            entries
+                .iter()
+                .all(|e| e.kind == Kind::Shape && e.rule == "volatile")
+        );
+        // Hidden from the stored text (which keeps the first scrape's clock).
+        let v = store.version(&VersionRef::parse("a1")).unwrap();
+        let (a, hidden) = crate::furniture::article_of(&store, &v).unwrap();
+        assert_eq!(hidden.len(), 2, "{hidden:?}");
+        assert!(!a.text.contains("آخر تحديث") && !a.text.contains("مشاهدة"));
+        // A number edit in the article: a version at once.
+        let edited =
+            article(1, &["آخر تحديث: 09:59", "99 مشاهدة", FOOTER]).replace("11 عضواً", "12 عضواً");
+        assert!(matches!(
+            record(&mut store, "a1", host, &edited),
+            Recorded::NewVersion { version: 2 }
+        ));
+    }
+
+    #[test]
+    fn a_short_line_edited_once_is_a_change_not_furniture() {
+        let (_dir, mut store) = open();
+        let host = Some("news.example");
+        let with = |n: u32| article(1, &[&format!("عدد الضحايا: {n}")]);
+        record(&mut store, "a1", host, &with(38));
+        for _ in 0..3 {
+            record(&mut store, "a1", host, &with(38));
+        }
+        // Held until it persists, then a version; never learned.
+        assert!(matches!(
+            record(&mut store, "a1", host, &with(41)),
+            Recorded::Unchanged { version: 1 }
+        ));
+        assert!(matches!(
+            record(&mut store, "a1", host, &with(41)),
+            Recorded::NewVersion { version: 2 }
+        ));
+        for _ in 0..5 {
+            record(&mut store, "a1", host, &with(41));
+        }
+        assert!(learned(&store, "news.example").is_empty());
+        assert_eq!(versions(&store, "a1"), 2);
+    }
+
+    #[test]
+    fn the_user_wins() {
+        let (_dir, mut store) = open();
+        let host = Some("news.example");
+        for n in 1..=3 {
+            record(
+                &mut store,
+                &format!("a{n}"),
+                host,
+                &article(n, &[MOST_READ]),
+            );
+        }
+        let entry = learned(&store, "news.example").remove(0);
+        let at = "2025-01-01T00:00:00Z";
+        // Kept: article text again, and not learned again from more articles.
+        let kept = store
+            .furniture_override("news.example", &Override::Keep(entry.id.clone()), at)
+            .unwrap()
+            .unwrap();
+        assert_eq!(kept.status, "kept");
+        assert!(store.furniture_of_key("a1").unwrap().is_empty());
+        for n in 4..=6 {
+            record(
+                &mut store,
+                &format!("a{n}"),
+                host,
+                &article(n, &[MOST_READ]),
+            );
+        }
+        assert!(learned(&store, "news.example").is_empty());
+        // Forgotten: the evidence starts again.
+        store
+            .furniture_override("news.example", &Override::Forget(entry.id.clone()), at)
+            .unwrap()
+            .unwrap();
+        for n in 7..=9 {
+            record(
+                &mut store,
+                &format!("a{n}"),
+                host,
+                &article(n, &[MOST_READ]),
+            );
+        }
+        assert_eq!(learned(&store, "news.example").len(), 1);
+        // Added by hand: furniture at once, on its host only.
+        let added = store
+            .furniture_override(
+                "news.example",
+                &Override::Add {
+                    text: "تابعونا على وسائل التواصل".into(),
+                    shape: false,
+                },
+                at,
+            )
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (added.status.as_str(), added.rule.as_str()),
+            ("added", "user")
+        );
+        let text = article(1, &["تابعونا على وسائل التواصل"]);
+        record(&mut store, "a1", host, &text);
+        assert_eq!(versions(&store, "a1"), 1);
+        // An unknown id is no entry.
+        assert!(
+            store
+                .furniture_override("news.example", &Override::Keep("b000000000000".into()), at)
+                .unwrap()
+                .is_none()
+        );
     }
 }

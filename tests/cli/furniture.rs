@@ -420,3 +420,103 @@ fn furniture_that_changes_on_every_request_never_makes_a_version() {
         .collect();
     assert_eq!(edited.len(), 1, "only the edited sentence: {diff}");
 }
+
+/// `track furniture`: hosts, entries with their evidence, and the user's
+/// overrides; `show` and `claims` read the article without its furniture.
+#[test]
+fn furniture_is_listed_and_the_user_overrides_it() {
+    let ws = Workspace::new();
+    let promo = "اشترك في النشرة البريدية لتصلك أهم الأخبار كل صباح";
+    for (n, story) in STORIES[..3].iter().enumerate() {
+        let mut blocks = vec![story.title.to_string()];
+        blocks.extend(story.paragraphs.iter().map(|p| p.to_string()));
+        blocks.push(promo.to_string());
+        let path = ws.path(&format!("s{n}.txt"));
+        std::fs::write(&path, blocks.join("\n\n")).unwrap();
+        ws.add(&[
+            "--url",
+            &format!("https://www.news.example{}", story.path),
+            s(&path),
+        ]);
+    }
+    // A page of another site with the same block, and scrapes without a URL.
+    let other = ws.path("other.txt");
+    std::fs::write(
+        &other,
+        format!("Other site\n\nIts own text here.\n\n{promo}"),
+    )
+    .unwrap();
+    ws.add(&["--url", "https://other.example/a", s(&other)]);
+
+    let hosts = ws.json(&["furniture", "--format", "json"]);
+    let names: Vec<&str> = hosts
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["host"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["news.example", "other.example"]);
+    assert_eq!(hosts[0]["pages"], 3);
+    assert_eq!(hosts[0]["learned"], 1);
+    assert_eq!(hosts[1]["learned"], 0);
+
+    let entries = ws.json(&["furniture", "https://news.example/any", "--format", "json"]);
+    let entry = &entries[0];
+    assert_eq!(entry["status"], "learned");
+    assert_eq!(entry["rule"], "recurring");
+    assert_eq!(entry["articles"], 3);
+    assert_eq!(entry["text"], promo);
+    let id = entry["id"].as_str().unwrap().to_string();
+    let (_, listing, _) = ws.run(&["furniture", "news.example"]);
+    assert!(
+        listing.contains(&id) && listing.contains("recurring"),
+        "{listing}"
+    );
+
+    let key = format!("https://www.news.example{}", STORIES[0].path);
+    let (_, text, err) = ws.run(&["show", &key]);
+    assert!(!text.contains(promo), "{text}");
+    assert!(err.contains("1 block of page furniture"), "{err}");
+    let shown = ws.json(&["show", &key, "--format", "json"]);
+    assert!(
+        shown["text"].as_str().unwrap().contains(promo),
+        "the stored text, exactly"
+    );
+    assert!(!shown["article_text"].as_str().unwrap().contains(promo));
+    assert_eq!(shown["furniture"][0]["id"], id.as_str());
+    let other_key = "https://other.example/a";
+    let (_, text, err) = ws.run(&["show", other_key]);
+    assert!(text.contains(promo), "another host: article text: {text}");
+    assert!(err.is_empty(), "{err}");
+
+    // Kept: article text again.
+    let (code, out, err) = ws.run(&["furniture", "news.example", "--keep", &id]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("kept"), "{out}");
+    let (_, text, _) = ws.run(&["show", &key]);
+    assert!(text.contains(promo), "{text}");
+    let entries = ws.json(&["furniture", "news.example", "--format", "json"]);
+    assert_eq!(entries[0]["status"], "kept");
+
+    // Added by hand, as a shape: every comment count.
+    let (code, _, err) = ws.run(&["furniture", "news.example", "--add", "12 تعليقاً", "--shape"]);
+    assert_eq!(code, 0, "{err}");
+    let entries = ws.json(&["furniture", "news.example", "--format", "json"]);
+    assert!(
+        entries
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["status"] == "added" && e["kind"] == "shape")
+    );
+
+    // Forgotten, and an id that names nothing.
+    let (code, out, _) = ws.run(&["furniture", "news.example", "--forget", &id]);
+    assert_eq!(code, 0);
+    assert!(out.contains("forgot"), "{out}");
+    let (code, _, err) = ws.run(&["furniture", "news.example", "--forget", &id]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("no furniture entry"), "{err}");
+    let (code, _, _) = ws.run(&["furniture", "--keep", &id]);
+    assert_eq!(code, 2, "an override needs a host");
+}
