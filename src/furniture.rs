@@ -34,22 +34,36 @@
 //!   [`VOLATILE_CHANGES_SHARED`] re-scrapes of one article when the shape
 //!   occurs on [`RECURRING_ARTICLES`] articles.
 //! * **Confirmation**: a re-scrape whose article text (learned furniture
-//!   left out) differs from the current version's is a new version only when
-//!   the difference is the article's. It is when it removes or adds a block
-//!   of the page's own (seen on no other article of the host) that is long
-//!   (more than [`LONG_WORDS`] words) or was seen on [`CONFIRM_SCRAPES`]
-//!   scrapes in a row; when it adds a block also seen on other articles that
-//!   persisted [`CONFIRM_SHARED_SCRAPES`] scrapes; or when a short line
-//!   replaced by one of its shape persisted [`CONFIRM_SCRAPES`] scrapes
-//!   ([`CONFIRM_SHARED_SCRAPES`] for a shape other articles show too). A
-//!   page that shares nothing with other articles of its host has every
-//!   change of its own text counted at once, as without furniture, except
-//!   the short line whose only change is its digits or its text after its
-//!   label, which waits for the next scrape. Anything else is an
-//!   observation of the current version (a *held* difference: a rotating
-//!   ad, random related links, a counter not learned yet); the evidence of
-//!   the scrape is kept all the same. A real edit of established text is a
-//!   version at once; a new short line or a short block waits one scrape.
+//!   left out) differs from the current version's is compared with it block
+//!   by block, and is a new version only when the difference is the
+//!   article's:
+//!   - it removes a block of the page's own (seen on no other article of
+//!     the host) that is long (more than [`LONG_WORDS`] words) or was seen on
+//!     [`CONFIRM_SCRAPES`] scrapes in a row: an edit or a deletion of
+//!     established text counts at once;
+//!   - it adds a block of its own that is long or has persisted
+//!     [`CONFIRM_SCRAPES`] scrapes, or a block also seen on other articles
+//!     that has persisted [`CONFIRM_SHARED_SCRAPES`];
+//!   - a short line was replaced by another of its shape (its digits, or
+//!     its text after its label, changed) and the new line has persisted
+//!     [`CONFIRM_SCRAPES`] scrapes ([`CONFIRM_SHARED_SCRAPES`] for a shape
+//!     other articles show too).
+//!
+//!   A slot that rotates waits longer: every earlier replacement of the
+//!   shape's lines on the page adds a scrape (up to [`MAX_ROTATION_WAIT`]),
+//!   a replacement on another article of the host adds [`ROTATING_WAIT`],
+//!   and so does taking the place of learned furniture of its shape (a new
+//!   ad where a learned one was). A line that gave way to furniture of its
+//!   shape, or whose slot rotates, is not counted when it goes. A page that
+//!   shares nothing with other articles of its host has every change of its
+//!   own text counted at once, as without furniture (a short line replaced
+//!   by one of its shape still waits for the next scrape). Anything else is
+//!   an observation of the current version — a *held* difference: an ad in
+//!   rotation, random related links, a counter not learned yet — and the
+//!   scrape's evidence is kept all the same. So a real edit of established
+//!   text is a version at once, a new short block one scrape later, and a
+//!   change made in the first scrapes of a page on a site with furniture
+//!   can wait a scrape.
 //!
 //! # Safeguards
 //!
@@ -116,6 +130,11 @@ pub const LONG_WORDS: usize = 15;
 pub const CONFIRM_SCRAPES: u32 = 2;
 /// The same, for a block also seen on another article of the host.
 pub const CONFIRM_SHARED_SCRAPES: u32 = 3;
+/// The most scrapes a slot's rotations add to the wait for its new line.
+pub const MAX_ROTATION_WAIT: u32 = 6;
+/// Scrapes added to the wait for a new line of a shape that rotates on
+/// another article of the host.
+pub const ROTATING_WAIT: u32 = 3;
 /// Article ids an entry keeps to count distinct articles.
 pub const MAX_SEEN_IN: usize = 8;
 /// Blocks of one page whose history is kept.
@@ -264,8 +283,9 @@ pub fn mask_digits(s: &str) -> String {
 /// with its digits masked; `None` for anything else.
 fn shape_of(norm: &str, words: usize) -> Option<String> {
     let first = norm.lines().next().unwrap_or("");
+    // `Label: text` (a colon then a space: not a time, not a URL).
     if words <= LABELLED_WORDS
-        && let Some((label, rest)) = first.split_once(':')
+        && let Some((label, rest)) = first.split_once(": ")
     {
         let label_words = label.split(' ').filter(|w| !w.is_empty()).count();
         if (1..=LABEL_WORDS).contains(&label_words) && !rest.trim().is_empty() {
@@ -642,15 +662,18 @@ pub struct Judge<'a> {
     pub shared: &'a dyn Fn(Key) -> bool,
     /// Whether a shape was seen on another article of the host.
     pub shared_shape: &'a dyn Fn(Key) -> bool,
+    /// Whether a shape's line was replaced on a re-scrape of another article
+    /// of the host (a rotating slot, not learned yet).
+    pub rotating_shape: &'a dyn Fn(Key) -> bool,
     pub legacy: bool,
 }
 
 impl Judge<'_> {
     pub fn confirms(&self, current: &[Block<'_>], scrape: &[Block<'_>]) -> bool {
-        let article = |blocks: &[Block<'_>]| -> HashMap<Key, (usize, Info)> {
+        let part = |blocks: &[Block<'_>], furniture: bool| -> HashMap<Key, (usize, Info)> {
             let mut m: HashMap<Key, (usize, Info)> = HashMap::new();
             for (i, b) in blocks.iter().enumerate() {
-                if !self.furniture.is_furniture(i, b) {
+                if self.furniture.is_furniture(i, b) == furniture {
                     let info = Info {
                         key: b.key,
                         shape: b.shape,
@@ -661,7 +684,7 @@ impl Judge<'_> {
             }
             m
         };
-        let (old, new) = (article(current), article(scrape));
+        let (old, new) = (part(current, false), part(scrape, false));
         let difference = |a: &HashMap<Key, (usize, Info)>, b: &HashMap<Key, (usize, Info)>| {
             let mut out: Vec<Info> = a
                 .iter()
@@ -674,25 +697,87 @@ impl Judge<'_> {
         let removed = difference(&old, &new);
         let added = difference(&new, &old);
         let pairs = pair_by_shape(&removed, &added);
-        let (paired_removed, paired_added): (HashSet<usize>, HashSet<usize>) =
+        let (mut paired_removed, paired_added): (HashSet<usize>, HashSet<usize>) =
             pairs.iter().copied().unzip();
+        // A line whose place a line of furniture of its shape took (a
+        // teaser slot now showing a learned teaser) went with the slot.
+        let old_furniture = part(current, true);
+        let furniture_came: Vec<Info> = part(scrape, true)
+            .into_iter()
+            .filter(|(k, (n, _))| old_furniture.get(k).map_or(0, |x| x.0) < *n)
+            .map(|(_, (_, info))| info)
+            .collect();
+        let unpaired: Vec<Info> = removed
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                if paired_removed.contains(&i) {
+                    Info { shape: None, ..*r }
+                } else {
+                    *r
+                }
+            })
+            .collect();
+        for (i, _) in pair_by_shape(&unpaired, &furniture_came) {
+            paired_removed.insert(i);
+        }
+        // And a line that took the place of a line of furniture of its
+        // shape (a new ad where a learned one was) is a rotation of the slot.
+        let new_furniture = part(scrape, true);
+        let furniture_went: Vec<Info> = old_furniture
+            .into_iter()
+            .filter(|(k, (n, _))| new_furniture.get(k).map_or(0, |x| x.0) < *n)
+            .map(|(_, (_, info))| info)
+            .collect();
+        let unpaired_added: Vec<Info> = added
+            .iter()
+            .enumerate()
+            .map(|(j, a)| {
+                if paired_added.contains(&j) {
+                    Info { shape: None, ..*a }
+                } else {
+                    *a
+                }
+            })
+            .collect();
+        let in_furniture_slot: HashSet<usize> = pair_by_shape(&furniture_went, &unpaired_added)
+            .into_iter()
+            .map(|(_, j)| j)
+            .collect();
+        // How often the page's lines of a shape were replaced before (a slot
+        // that rotates: an ad, a teaser): a new line there must outlast that
+        // many more scrapes to count.
+        let rotations = |shape: Option<Key>| -> u32 {
+            shape
+                .and_then(|s| self.now.changing.iter().find(|c| c.shape == s))
+                .map_or(0, |c| c.changes.saturating_sub(1).min(MAX_ROTATION_WAIT))
+        };
+        let needed = |a: &Info, shared: bool| -> u32 {
+            let base = if shared || a.shape.is_some_and(|s| (self.shared_shape)(s)) {
+                CONFIRM_SHARED_SCRAPES
+            } else {
+                CONFIRM_SCRAPES
+            };
+            let elsewhere = if a.shape.is_some_and(|s| (self.rotating_shape)(s)) {
+                ROTATING_WAIT
+            } else {
+                0
+            };
+            base + rotations(a.shape) + elsewhere
+        };
+        let own = |b: &Info| !(self.shared)(b.key);
         // A short line whose digits (or whose text after its label) changed:
-        // a change once the new line persists (longer for a shape other
-        // articles show too: a teaser box, an ad slot).
+        // a change once the new line persists.
         if pairs.iter().any(|&(_, j)| {
             let a = &added[j];
-            let needed = match a.shape {
-                Some(shape) if (self.shared_shape)(shape) => CONFIRM_SHARED_SCRAPES,
-                _ => CONFIRM_SCRAPES,
-            };
-            self.now.streak(a.key) >= needed
+            self.now.streak(a.key) >= needed(a, !own(a))
         }) {
             return true;
         }
-        let own = |b: &Info| !(self.shared)(b.key);
         let removal_counts = removed.iter().enumerate().any(|(i, r)| {
             !paired_removed.contains(&i)
                 && own(r)
+                && rotations(r.shape) == 0
                 && (self.legacy
                     || r.words > LONG_WORDS
                     || self.prev.streak(r.key) >= CONFIRM_SCRAPES)
@@ -705,8 +790,11 @@ impl Judge<'_> {
                 return false;
             }
             let streak = self.now.streak(a.key);
-            if !own(a) {
-                return streak >= CONFIRM_SHARED_SCRAPES;
+            if in_furniture_slot.contains(&j) {
+                return streak >= needed(a, true) + ROTATING_WAIT;
+            }
+            if !own(a) || rotations(a.shape) > 0 {
+                return streak >= needed(a, !own(a));
             }
             self.legacy || a.words > LONG_WORDS || streak >= CONFIRM_SCRAPES
         })
@@ -741,6 +829,16 @@ mod tests {
         let a = blocks("t\n\nUpdated 10:42")[1].shape;
         let b = blocks("t\n\nUpdated 11:07")[1].shape;
         assert!(a.is_some() && a == b);
+        assert_eq!(shape_key("Updated 9:05"), shape_key("Updated 10:42"));
+        assert_ne!(shape_key("Updated 9:05"), shape_key("Updated: 9:05"));
+        // A labelled line is shaped by its label, whatever follows.
+        let teaser = |t: &str| blocks(&format!("t\n\n{t}"))[1].shape;
+        assert_eq!(
+            teaser("Read more: Central bank holds rates"),
+            teaser("Read more: Strong earthquake shakes coastal region")
+        );
+        assert!(teaser("اقرأ أيضاً: أسعار النفط ترتفع").is_some());
+        assert!(teaser("See https://example.org/a for more").is_none());
         let long =
             "The ministry said 12 people were injured in the attack on the market this morning";
         assert!(blocks(&format!("t\n\n{long}"))[1].shape.is_none());

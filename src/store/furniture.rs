@@ -186,20 +186,24 @@ fn note_seen(
 /// Note that a shape's line changed on a re-scrape of `article` (its record
 /// on that page is `changing`).
 fn note_volatile(conn: &Connection, host: &str, changing: Changing, article: i64) -> Result<()> {
-    let row: Option<(i64, String, u32, String)> = conn
+    let row: Option<(i64, String, u32, String, String)> = conn
         .prepare_cached(
-            "SELECT id, seen_in, volatile, changed_in FROM furniture
+            "SELECT id, seen_in, volatile, changed_in, rotated_in FROM furniture
              WHERE host = ?1 AND kind = 'shape' AND hash = ?2",
         )?
         .query_row(params![host, changing.shape], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
         })
         .optional()?;
     // Shapes are noted when first seen on a page: the row exists (unless
     // pruned, and then the evidence starts again).
-    let Some((id, seen_in, volatile, changed_in)) = row else {
+    let Some((id, seen_in, volatile, changed_in, rotated_in)) = row else {
         return Ok(());
     };
+    let mut rotated = ids(&rotated_in);
+    if !rotated.contains(&article) && rotated.len() < MAX_SEEN_IN {
+        rotated.push(article);
+    }
     let volatile = if changing.volatile() {
         volatile.max(changing.changes)
     } else {
@@ -213,8 +217,10 @@ fn note_volatile(conn: &Connection, host: &str, changing: Changing, article: i64
     {
         changed.push(article);
     }
-    conn.prepare_cached("UPDATE furniture SET volatile = ?2, changed_in = ?3 WHERE id = ?1")?
-        .execute(params![id, volatile, join(&changed)])?;
+    conn.prepare_cached(
+        "UPDATE furniture SET volatile = ?2, changed_in = ?3, rotated_in = ?4 WHERE id = ?1",
+    )?
+    .execute(params![id, volatile, join(&changed), join(&rotated)])?;
     if learnable_shape(ids(&seen_in).len(), volatile, changed.len()) {
         learn(conn, host, id)?;
     }
@@ -244,6 +250,18 @@ fn seen_elsewhere(
         Some((_, status)) if status == "learned" || status == "added" => true,
         Some((seen_in, _)) => ids(&seen_in).iter().any(|&a| a != article),
     })
+}
+
+/// Whether a shape's line was replaced on a re-scrape of another article of
+/// the host (only ever makes a change wait longer).
+fn rotating(conn: &Connection, host: &str, shape: Key, article: i64) -> Result<bool> {
+    let row: Option<String> = conn
+        .prepare_cached(
+            "SELECT rotated_in FROM furniture WHERE host = ?1 AND kind = 'shape' AND hash = ?2",
+        )?
+        .query_row(params![host, shape], |r| r.get(0))
+        .optional()?;
+    Ok(row.is_some_and(|rotated_in| ids(&rotated_in).iter().any(|&a| a != article)))
 }
 
 /// Drop the oldest evidence of a host beyond its cap.
@@ -432,6 +450,7 @@ impl Batch<'_> {
         let (old_blocks, new_blocks) = (rules::blocks(&old), rules::blocks(text));
         let mut shared: HashMap<Key, bool> = HashMap::new();
         let mut shared_shapes: HashMap<Key, bool> = HashMap::new();
+        let mut rotating_shapes: HashMap<Key, bool> = HashMap::new();
         let bounded = old_blocks
             .iter()
             .take(rules::MAX_PAGE_BLOCKS)
@@ -451,16 +470,19 @@ impl Batch<'_> {
             {
                 let s = seen_elsewhere(conn, &page.host, Kind::Shape, shape, article)?;
                 shared_shapes.insert(shape, s);
+                rotating_shapes.insert(shape, rotating(conn, &page.host, shape, article)?);
             }
         }
         let lookup = |k: Key| shared.get(&k).copied().unwrap_or(false);
         let lookup_shape = |k: Key| shared_shapes.get(&k).copied().unwrap_or(false);
+        let lookup_rotating = |k: Key| rotating_shapes.get(&k).copied().unwrap_or(false);
         Ok(Judge {
             furniture: &page.furniture,
             prev: &page.prev,
             now: &page.now,
             shared: &lookup,
             shared_shape: &lookup_shape,
+            rotating_shape: &lookup_rotating,
             legacy: page.legacy,
         }
         .confirms(&old_blocks, &new_blocks))

@@ -136,7 +136,8 @@ CREATE TABLE furniture (
     sample     TEXT NOT NULL,              -- the block as last seen (shortened), for people
     seen_in    TEXT NOT NULL DEFAULT '',   -- ids of the (first 8) distinct articles it was seen in
     volatile   INTEGER NOT NULL DEFAULT 0, -- most re-scrapes of one page it changed on (shapes; see furniture::Changing)
-    changed_in TEXT NOT NULL DEFAULT '',   -- ids of the (first 8) articles it changed on twice or more
+    changed_in TEXT NOT NULL DEFAULT '',   -- ids of the (first 8) articles it changed on repeatedly
+    rotated_in TEXT NOT NULL DEFAULT '',   -- ids of the (first 8) articles it changed on at all
     status     TEXT NOT NULL DEFAULT 'evidence'
                CHECK (status IN ('evidence', 'learned', 'added', 'kept')),
     first_seen TEXT NOT NULL,
