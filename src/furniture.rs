@@ -869,6 +869,46 @@ mod tests {
         );
     }
 
+    /// The page's states over scrapes of `texts`, and whether the last one
+    /// confirms a change against the first (the current version).
+    fn confirms_after(texts: &[&str], shared: &dyn Fn(Key) -> bool) -> bool {
+        let mut prev = PageState::default();
+        let mut last = (PageState::default(), PageState::default());
+        for t in texts {
+            let next = step(&prev, &blocks(t), shared).state;
+            last = (prev, next.clone());
+            prev = next;
+        }
+        let no = |_: Key| false;
+        Judge {
+            furniture: &Furniture::default(),
+            prev: &last.0,
+            now: &last.1,
+            shared,
+            shared_shape: &no,
+            rotating_shape: &no,
+            legacy: false,
+        }
+        .confirms(&blocks(texts[0]), &blocks(texts[texts.len() - 1]))
+    }
+
+    #[test]
+    fn a_slot_that_rotates_waits_and_an_edit_of_established_text_does_not() {
+        let body = "Title\n\nThe ministry said 12 people were injured in the attack on the market in the capital this morning, officials added.";
+        let page = |teaser: &str| format!("{body}\n\nRead more: {teaser}");
+        let (a, b, c) = (page("One story"), page("Two story"), page("Three story"));
+        let shared = |_: Key| false;
+        // A teaser slot that rotated, then showed one teaser twice: not yet.
+        assert!(!confirms_after(&[&a, &b, &c, &a, &b, &b], &shared));
+        // Held as long as it rotates.
+        assert!(!confirms_after(&[&a, &b, &c, &a, &b, &c], &shared));
+        // A line of its own replaced once, then kept: a change.
+        assert!(confirms_after(&[&a, &a, &b, &b], &shared));
+        // An edit of established text: at once.
+        let edited = a.replace("12 people", "15 people");
+        assert!(confirms_after(&[&a, &a, &edited], &shared));
+    }
+
     #[test]
     fn hosts_come_from_urls() {
         assert_eq!(

@@ -917,6 +917,29 @@ mod tests {
     }
 
     #[test]
+    fn a_removed_correction_is_a_change_at_once_even_among_furniture() {
+        let (_dir, mut store) = open();
+        let host = Some("news.example");
+        for n in 2..=4 {
+            record(
+                &mut store,
+                &format!("a{n}"),
+                host,
+                &article(n, &[MOST_READ]),
+            );
+        }
+        let correction = "Correction: an earlier version said 12 members attended.";
+        let with = article(1, &[correction, MOST_READ]);
+        record(&mut store, "a1", host, &with);
+        record(&mut store, "a1", host, &with);
+        // The correction is quietly taken out: a version, on the next scrape.
+        assert!(matches!(
+            record(&mut store, "a1", host, &article(1, &[MOST_READ])),
+            Recorded::NewVersion { version: 2 }
+        ));
+    }
+
+    #[test]
     fn the_user_wins() {
         let (_dir, mut store) = open();
         let host = Some("news.example");
