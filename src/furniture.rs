@@ -427,8 +427,12 @@ impl Furniture {
                 hidden,
             };
         }
+        let mut text_out = kept.join("\n\n");
+        if text.ends_with('\n') {
+            text_out.push('\n');
+        }
         Filtered {
-            text: kept.join("\n\n"),
+            text: text_out,
             hidden,
         }
     }

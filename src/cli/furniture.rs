@@ -144,7 +144,12 @@ pub fn run(ctx: &Context, args: &FurnitureArgs) -> Result<i32, CliError> {
         };
         let line = format!(
             "{:<13}  {:<8}  {:<9}  {:>8}  {:>7}  {}",
-            e.id, e.status, e.rule, articles, e.volatile, e.text
+            e.id,
+            e.status,
+            e.rule.as_deref().unwrap_or("-"),
+            articles,
+            e.volatile,
+            e.text
         );
         writeln!(out, "{}", visible_line(&line))?;
     }

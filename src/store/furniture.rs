@@ -30,9 +30,9 @@ pub struct Entry {
     /// `learned`, `added` (by the user), `kept` (pinned as article text by
     /// the user) or `evidence` (seen, not learned).
     pub status: String,
-    /// Why it is furniture: `recurring` (in several articles), `volatile`
-    /// (its digits change on every scrape) or `user`.
-    pub rule: String,
+    /// Why it is furniture: `recurring` (on several articles), `volatile`
+    /// (its line changes on most scrapes) or `user`; `null` for evidence.
+    pub rule: Option<String>,
     /// Distinct articles of the host it was seen in (counted up to 8).
     pub articles: usize,
     /// Most re-scrapes of one page on which its line changed (counted when
@@ -598,15 +598,16 @@ impl Store {
                 continue;
             }
             let rule = match (status.as_str(), kind) {
-                ("added" | "kept", _) => "user",
-                (_, Kind::Block) => "recurring",
-                (_, Kind::Shape) => "volatile",
+                ("evidence", _) => None,
+                ("added" | "kept", _) => Some("user"),
+                (_, Kind::Block) => Some("recurring"),
+                (_, Kind::Shape) => Some("volatile"),
             };
             out.push(Entry {
                 id: rules::entry_id(kind, key),
                 kind,
                 status,
-                rule: rule.to_string(),
+                rule: rule.map(str::to_string),
                 articles,
                 volatile,
                 changed_on,
@@ -691,7 +692,7 @@ impl Store {
             id,
             kind,
             status: "forgotten".into(),
-            rule: "user".into(),
+            rule: Some("user".into()),
             articles: 0,
             volatile: 0,
             changed_on: 0,
@@ -791,7 +792,7 @@ mod tests {
         assert!(
             entries
                 .iter()
-                .all(|e| e.rule == "recurring" && e.articles == 3)
+                .all(|e| e.rule.as_deref() == Some("recurring") && e.articles == 3)
         );
 
         // Left out of every article of the host, the first one too (whose
@@ -875,7 +876,7 @@ mod tests {
         assert!(
             entries
                 .iter()
-                .all(|e| e.kind == Kind::Shape && e.rule == "volatile")
+                .all(|e| e.kind == Kind::Shape && e.rule.as_deref() == Some("volatile"))
         );
         // Hidden from the stored text (which keeps the first scrape's clock).
         let v = store.version(&VersionRef::parse("a1")).unwrap();
@@ -996,8 +997,8 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(
-            (added.status.as_str(), added.rule.as_str()),
-            ("added", "user")
+            (added.status.as_str(), added.rule.as_deref()),
+            ("added", Some("user"))
         );
         let text = article(1, &["تابعونا على وسائل التواصل"]);
         record(&mut store, "a1", host, &text);
