@@ -179,6 +179,16 @@ pub fn align_texts(from_text: &str, to_text: &str, mode: Mode) -> TextDiff {
 /// Compare two stored versions (or articles), with their segmentation and
 /// claims cached in the store.
 pub fn compare(store: &Store, pair: &Pair, options: &CompareOptions) -> DiffReport {
+    // Compared as the articles read now: furniture learned on their hosts
+    // left out, whenever the versions were stored.
+    let article = |v: &VersionText| {
+        crate::furniture::article_of(store, v).map_or_else(|_| v.clone(), |(a, _)| a)
+    };
+    let pair = &Pair {
+        from: article(&pair.from),
+        to: article(&pair.to),
+        ..pair.clone()
+    };
     let diff = align(
         &pair.from.text,
         analysis::units(store, &pair.from),

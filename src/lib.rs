@@ -12,6 +12,7 @@ pub mod analysis;
 pub mod claims;
 pub mod compare;
 pub mod diff;
+pub mod furniture;
 pub mod ingest;
 pub mod report;
 pub mod store;

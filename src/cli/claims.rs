@@ -47,6 +47,8 @@ pub fn run(ctx: &Context, args: &ClaimsArgs) -> Result<i32, CliError> {
     let names = load_names(&args.aliases)?;
     let store = ctx.open(OpenMode::Existing)?;
     let version = store.version(&VersionRef::parse(&args.reference))?;
+    // The article's claims: furniture learned on its host left out.
+    let (version, _) = track::furniture::article_of(&store, &version)?;
     let found = track::analysis::claims(&store, &version, || names.gazetteer(), names.id());
     let mut out = std::io::stdout().lock();
     if args.format == Format::Json {

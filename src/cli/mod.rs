@@ -6,6 +6,7 @@ mod claims;
 mod demo;
 mod diff;
 pub mod error;
+mod furniture;
 mod read;
 mod watch;
 
@@ -56,6 +57,8 @@ pub enum Command {
     Changes(watch::ChangesArgs),
     /// Write an Atom feed of recent changes
     Feed(watch::FeedArgs),
+    /// Page furniture learned per host (left out of versions, claims and diffs); keep, forget, add
+    Furniture(furniture::FurnitureArgs),
 }
 
 /// Output format of reading commands.
@@ -109,5 +112,6 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         Command::Sources(args) => watch::sources(&ctx, &args),
         Command::Changes(args) => watch::changes(&ctx, &args),
         Command::Feed(args) => watch::feed(&ctx, &args),
+        Command::Furniture(args) => furniture::run(&ctx, &args),
     }
 }

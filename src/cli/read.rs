@@ -9,6 +9,7 @@ use super::error::{CliError, exit};
 use super::{Context, Format};
 use track::analysis;
 use track::compare;
+use track::furniture::Hidden;
 use track::report::Mode;
 use track::store::{
     OpenMode, Store, StoreError, VerifyReport, VersionInfo, VersionRef, VersionText,
@@ -42,9 +43,27 @@ pub struct ShowArgs {
     /// on a terminal, control characters are still shown as escapes
     #[arg(long, conflicts_with = "format")]
     pub raw: bool,
+    /// Print the stored text whole, page furniture learned on the article's host included
+    /// (by default it is left out, and the count of hidden blocks goes to standard error)
+    #[arg(long)]
+    pub with_furniture: bool,
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+}
+
+/// `show --format json`: the version (its `text` exactly as stored), the
+/// article's text and the furniture left out of it.
+#[derive(Serialize)]
+struct Shown<'a> {
+    #[serde(flatten)]
+    version: &'a VersionText,
+    /// The text without the furniture learned on the article's host (the
+    /// text `diff` and `claims` read).
+    article_text: &'a str,
+    /// The blocks left out, each with the id of the entry that hides it
+    /// (`track furniture HOST --keep ID` keeps it).
+    furniture: &'a [Hidden],
 }
 
 pub fn list(ctx: &Context, args: &FormatArgs) -> Result<i32, CliError> {
@@ -108,6 +127,8 @@ struct LogEntry {
 pub fn log(ctx: &Context, args: &LogArgs) -> Result<i32, CliError> {
     let store = ctx.open(OpenMode::Existing)?;
     let versions = store.log(&args.key)?;
+    // Sentence counts of the article text: furniture learned on its host left out.
+    let furniture = store.furniture_of_key(&args.key)?;
     let mut entries = Vec::with_capacity(versions.len());
     let mut loaded: Vec<(VersionText, Vec<Unit>)> = Vec::with_capacity(versions.len());
     for info in versions {
@@ -115,6 +136,7 @@ pub fn log(ctx: &Context, args: &LogArgs) -> Result<i32, CliError> {
             key: args.key.clone(),
             version: Some(info.version),
         })?;
+        let (version, _) = track::furniture::article_text(&version, &furniture);
         let units = analysis::units(&store, &version);
         let previous = info
             .previous
@@ -235,13 +257,32 @@ pub fn log(ctx: &Context, args: &LogArgs) -> Result<i32, CliError> {
 pub fn show(ctx: &Context, args: &ShowArgs) -> Result<i32, CliError> {
     let store = ctx.open(OpenMode::Existing)?;
     let version = store.version(&VersionRef::parse(&args.reference))?;
+    let (article, hidden) = track::furniture::article_of(&store, &version)?;
     let mut out = std::io::stdout().lock();
     if args.format == Format::Json && !args.raw {
-        // The exact stored text (JSON escapes control characters).
-        writeln!(out, "{}", to_json(&version)?)?;
+        // The exact stored text (JSON escapes control characters), and the article's.
+        let shown = Shown {
+            version: &version,
+            article_text: &article.text,
+            furniture: &hidden,
+        };
+        writeln!(out, "{}", to_json(&shown)?)?;
         out.flush()?;
         return Ok(exit::OK);
     }
+    let version = if args.raw || args.with_furniture || hidden.is_empty() {
+        version
+    } else {
+        let host = store.furniture_host(&version.key)?.unwrap_or_default();
+        eprintln!(
+            "track: {} block{} of page furniture learned on {} left out (track furniture {}; --with-furniture shows the stored text)",
+            hidden.len(),
+            if hidden.len() == 1 { "" } else { "s" },
+            visible_line(&host),
+            visible_line(&host),
+        );
+        article
+    };
     if args.raw && !out.is_terminal() {
         // The scrape's bytes, untouched, for a pipe or a file.
         out.write_all(&store.blob(&version.raw_hash)?)?;

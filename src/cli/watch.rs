@@ -553,7 +553,9 @@ pub fn feed(ctx: &Context, args: &FeedArgs) -> Result<i32, CliError> {
                         version: Some(v),
                     })
                 };
+                let furniture = store.furniture_of_key(&change.key)?;
                 let (old, new) = (text(prev)?, text(change.version)?);
+                let (old, new) = (furniture.filter(&old.text), furniture.filter(&new.text));
                 Some(compare::align_texts(&old.text, &new.text, Mode::Versions).counts())
             }
             _ => None,

@@ -221,6 +221,9 @@ pub struct Prepared {
     /// The key is the file name without its extension (no `--key`, URL or
     /// canonical URL gave one).
     pub keyed_by_file_name: bool,
+    /// The host of the URL the operator gave (`--url`, the source's): the
+    /// furniture of that host is learned from and left out of this scrape.
+    pub host: Option<String>,
 }
 
 impl Prepared {
@@ -243,6 +246,7 @@ impl Prepared {
             dir: self.meta.dir.as_deref(),
             lang: self.meta.lang.as_deref(),
             source: Some(source),
+            host: self.host.as_deref(),
         }
     }
 }
@@ -481,6 +485,9 @@ pub fn prepare(
         meta,
         warnings,
         keyed_by_file_name,
+        // Never from the page (its canonical link): a page must not make
+        // another site's text count as furniture.
+        host: opts.url.as_deref().and_then(crate::furniture::host_of),
     })
 }
 
@@ -572,9 +579,11 @@ pub fn edit_of(diff: &TextDiff) -> Edit {
 
 /// What a new version or revert noted by [`note_edit`] replaced and edited.
 pub struct Edited {
-    /// The version current before, and its text.
+    /// The version current before, and its text; the new text. Both as the
+    /// articles read (furniture left out).
     pub previous: i64,
     pub old: String,
+    pub new: String,
     pub diff: TextDiff,
     pub edit: Edit,
 }
@@ -599,14 +608,18 @@ pub fn note_edit(
     let Some(previous) = batch.version_before_latest(key)? else {
         return Ok(None);
     };
-    let old = batch.version_text(key, previous)?;
+    // Compared as `track diff` compares them: furniture of the host left out.
+    let furniture = batch.furniture_of_key(key)?;
+    let old = furniture.filter(&batch.version_text(key, previous)?).text;
+    let new = furniture.filter(new).text;
     // Aligned as `track diff` aligns versions: monitoring's events compare claims over it.
-    let diff = compare::align_texts(&old, new, Mode::Versions);
+    let diff = compare::align_texts(&old, &new, Mode::Versions);
     let edit = edit_of(&diff);
     batch.mark_edit(key, edit)?;
     Ok(Some(Edited {
         previous,
         old,
+        new,
         diff,
         edit,
     }))
@@ -628,7 +641,9 @@ pub fn classify_edits(store: &Store, changes: &mut [Change]) -> Result<(), Store
                 })
                 .map(|v| v.text)
         };
+        let furniture = store.furniture_of_key(&c.key)?;
         let (old, new) = (text(previous)?, text(c.version)?);
+        let (old, new) = (furniture.filter(&old).text, furniture.filter(&new).text);
         c.edit = Some(edit_of(&compare::align_texts(&old, &new, Mode::Versions)));
     }
     Ok(())
@@ -830,6 +845,32 @@ mod tests {
             edit(a, &format!("{a}\nجملة جديدة تماماً عن موضوع آخر.\n")),
             Edit::Text
         );
+    }
+
+    #[test]
+    fn the_furniture_host_is_the_operators_never_the_pages() {
+        let html = "<html><head><link rel=\"canonical\" href=\"https://victim.example/story\"></head>\
+                    <body><article><h1>T</h1><p>Some article text that is long enough to keep.</p></article></body></html>";
+        let opts = |url: Option<&str>| IngestOptions {
+            key: Some("k".into()),
+            url: url.map(str::to_string),
+            observed_at: Utc::now(),
+            time: ObservedTime::Now,
+            max_bytes: DEFAULT_MAX_BYTES,
+            encoding: None,
+            format: InputFormat::Html,
+            selectors: Default::default(),
+        };
+        let p = prepare(None, html.as_bytes().to_vec(), &opts(None)).unwrap();
+        assert_eq!(p.url.as_deref(), Some("https://victim.example/story"));
+        assert_eq!(p.host, None, "a page names no host for furniture");
+        let p = prepare(
+            None,
+            html.as_bytes().to_vec(),
+            &opts(Some("https://www.attacker.example/a")),
+        )
+        .unwrap();
+        assert_eq!(p.host.as_deref(), Some("attacker.example"));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! nothing behind and a crash loses only the chunk that was not yet committed.
 
 pub mod blob;
+pub mod furniture;
 mod schema;
 pub mod sources;
 mod verify;
@@ -217,6 +218,10 @@ pub struct Scrape<'a> {
     pub lang: Option<&'a str>,
     /// Where it came from: a path, `-` or a URL.
     pub source: Option<&'a str>,
+    /// The host of the URL the operator gave (never one the page names):
+    /// furniture is learned and left out per host (see `crate::furniture`).
+    /// `None`: no learning, identity of the whole text.
+    pub host: Option<&'a str>,
 }
 
 /// What recording a scrape did.
@@ -1209,7 +1214,21 @@ impl Batch<'_> {
             at = latest_at.clone();
         }
         let current = latest.map(|(v, _)| v);
-        let known = self.matching_version(article, &s.identity, &blob::hash(s.text.as_bytes()))?;
+        // With a host, identity is the article text's: learned furniture out.
+        let page = match s.host {
+            Some(host) => Some(self.furniture_scrape(article, host, s.text, &at)?),
+            None => None,
+        };
+        let identity = page.as_ref().map_or(s.identity, |p| p.identity);
+        let mut known =
+            self.matching_version(article, &identity, &blob::hash(s.text.as_bytes()))?;
+        if known.is_none()
+            && let Some(page) = &page
+        {
+            // Versions stored before something was learned: compared as they
+            // read now.
+            known = self.furniture_match(article, current, page)?;
+        }
         let raw_hash = blob::hash(s.raw);
         if let Some((version_id, number)) = known {
             let (kind, recorded) = if Some(version_id) == current {
@@ -1219,6 +1238,15 @@ impl Batch<'_> {
             };
             self.observe(article, version_id, &at, kind, &raw_hash, s.source)?;
             return Ok(recorded);
+        }
+        // A difference that is not (yet) a change of the article (furniture
+        // in rotation, a counter): an observation of the current version.
+        if let (Some(page), Some(current)) = (&page, current)
+            && !self.furniture_confirms(article, current, page, s.text)?
+        {
+            let number = self.version_number(current)?;
+            self.observe(article, current, &at, "unchanged", &raw_hash, s.source)?;
+            return Ok(Recorded::Unchanged { version: number });
         }
 
         // A new version: deltas against the latest version's blobs.
@@ -1253,7 +1281,7 @@ impl Batch<'_> {
                 number,
                 &text_hash[..],
                 &raw_hash[..],
-                &s.identity[..],
+                &identity[..],
                 normalize::NORMALIZER_VERSION,
                 at,
                 s.media_type,
@@ -1545,6 +1573,7 @@ mod tests {
             dir: None,
             lang: None,
             source: None,
+            host: None,
         }
     }
 
@@ -1808,10 +1837,14 @@ mod tests {
             batch.record(&s).unwrap();
             batch.commit().unwrap();
         }
-        // The store as the build before migration 6 left it.
+        // The store as the build before migration 6 left it (without the
+        // later migrations' tables).
         Connection::open(&path)
             .unwrap()
-            .execute_batch("ALTER TABLE versions DROP COLUMN modified; PRAGMA user_version = 5;")
+            .execute_batch(
+                "DROP TABLE furniture_pages; DROP TABLE furniture;
+                 ALTER TABLE versions DROP COLUMN modified; PRAGMA user_version = 5;",
+            )
             .unwrap();
         let store = Store::open(&path, OpenMode::Existing).unwrap();
         let v = store.version(&VersionRef::parse("k")).unwrap();

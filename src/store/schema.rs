@@ -128,6 +128,36 @@ CREATE INDEX watch_items_key ON watch_items(key) WHERE key IS NOT NULL;
     r"
 ALTER TABLE versions ADD COLUMN modified TEXT;
 ",
+    // 7: page furniture learned per host (see `crate::furniture`): what was
+    // seen where (`furniture`: a block, or the shape of a short line with
+    // digits masked; its distinct articles; how many scrapes in a row its
+    // digits changed; learned, or the user's override), and each page's last
+    // scrape (`furniture_pages`). Derived data only: versions are untouched.
+    r"
+CREATE TABLE furniture (
+    id         INTEGER PRIMARY KEY,
+    host       TEXT NOT NULL,              -- from the URL the operator gave, never from the page
+    kind       TEXT NOT NULL CHECK (kind IN ('block', 'shape')),
+    hash       INTEGER NOT NULL,           -- 64 bits of BLAKE3 of the normalised block or shape
+    sample     TEXT NOT NULL,              -- the block as last seen (shortened), for people
+    seen_in    TEXT NOT NULL DEFAULT '',   -- ids of the (first 8) distinct articles it was seen in
+    volatile   INTEGER NOT NULL DEFAULT 0, -- most re-scrapes of one page it changed on (shapes; see furniture::Changing)
+    changed_in TEXT NOT NULL DEFAULT '',   -- ids of the (first 8) articles it changed on repeatedly
+    rotated_in TEXT NOT NULL DEFAULT '',   -- ids of the (first 8) articles it changed on at all
+    status     TEXT NOT NULL DEFAULT 'evidence'
+               CHECK (status IN ('evidence', 'learned', 'added', 'kept')),
+    first_seen TEXT NOT NULL,
+    last_seen  TEXT NOT NULL,
+    UNIQUE (host, kind, hash)
+);
+CREATE INDEX furniture_status ON furniture(host, status, last_seen);
+
+CREATE TABLE furniture_pages (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id),
+    host       TEXT NOT NULL,
+    state      TEXT NOT NULL               -- JSON: the last scrape's blocks (see furniture::PageState)
+);
+",
 ];
 
 /// Schema version this build writes.

@@ -1008,7 +1008,7 @@ fn edit_report(
     let pair = Pair {
         mode: Mode::Versions,
         from: side(edited.previous, &edited.old)?,
-        to: side(version, &p.text)?,
+        to: side(version, &edited.new)?,
         revert: kind == EventKind::Revert,
     };
     Ok(compare::compare_aligned(
