@@ -137,7 +137,8 @@ pub fn feed(store: &Store, options: &FeedOptions) -> Result<String, FeedError> {
     Ok(render(&entries, &head(&entries, options)))
 }
 
-/// The global feed: every article's changes of the last `since`… (see [`FeedOptions`]).
+/// The global feed: the newest [`DEFAULT_LIMIT`] changes of every article,
+/// however old (`track feed` keeps to the last week unless told).
 pub fn global_feed(store: &Store) -> Result<String, FeedError> {
     feed(store, &FeedOptions::new(Scope::All))
 }
@@ -395,23 +396,7 @@ pub fn content_html(e: &FeedEntry) -> String {
         .unwrap_or_default();
     let _ = write!(h, "<p dir=\"ltr\">{}{minor}</p>", html(&what));
     match &e.report {
-        Some(report) => {
-            if let Some(t) = &report.title_change {
-                let _ = write!(
-                    h,
-                    "<p dir=\"ltr\"><strong>Headline changed{}:</strong> <del>{}</del> → <ins>{}</ins></p>",
-                    if t.orthographic_only {
-                        " (orthographic only)"
-                    } else {
-                        ""
-                    },
-                    isolated(&html_line(&clip(&t.from, MAX_VALUE_CHARS))),
-                    isolated(&html_line(&clip(&t.to, MAX_VALUE_CHARS))),
-                );
-            }
-            claims_html(&mut h, report);
-            text_html(&mut h, report, dir);
-        }
+        Some(report) => h.push_str(&changes_html(report, dir)),
         None => {
             let lead = lead(&v.text);
             if !lead.is_empty() {
@@ -446,6 +431,31 @@ pub fn content_html(e: &FeedEntry) -> String {
         }
     }
     h.push_str("</div>");
+    h
+}
+
+/// What a comparison of two versions found, as HTML: the headline change,
+/// the claim changes, then the changed sentences as a word diff laid out in
+/// `dir` (the article's direction), cut to fit [`MAX_CONTENT`]. Every text
+/// from the scrape is escaped, every changed span isolated.
+pub fn changes_html(report: &DiffReport, dir: &str) -> String {
+    let dir = if dir == "rtl" { "rtl" } else { "ltr" };
+    let mut h = String::with_capacity(4096);
+    if let Some(t) = &report.title_change {
+        let _ = write!(
+            h,
+            "<p dir=\"ltr\"><strong>Headline changed{}:</strong> <del>{}</del> → <ins>{}</ins></p>",
+            if t.orthographic_only {
+                " (orthographic only)"
+            } else {
+                ""
+            },
+            isolated(&html_line(&clip(&t.from, MAX_VALUE_CHARS))),
+            isolated(&html_line(&clip(&t.to, MAX_VALUE_CHARS))),
+        );
+    }
+    claims_html(&mut h, report);
+    text_html(&mut h, report, dir);
     h
 }
 
