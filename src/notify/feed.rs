@@ -581,6 +581,8 @@ fn sentence_html(row: &SentenceRow, dir: &str) -> String {
     let body = match row.op {
         Op::Added => format!("<ins>{}</ins>", unit(&row.to)),
         Op::Removed => format!("<del>{}</del>", unit(&row.from)),
+        // Moved as it was: the sentence, not a deletion and an insertion.
+        Op::Moved if row.words.iter().all(|w| w.op == WordOp::Equal) => unit(&row.to),
         _ if row.shows_words() => words_html(&row.words),
         _ => format!(
             "<del>{}</del> <ins>{}</ins>",

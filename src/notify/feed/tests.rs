@@ -245,3 +245,19 @@ fn xml_escapes_markup_and_drops_what_xml_forbids() {
     assert!(is_language_tag("ar") && is_language_tag("en-GB"));
     assert!(!is_language_tag("ar\" onload=\"x") && !is_language_tag(""));
 }
+
+#[test]
+fn a_moved_sentence_is_shown_once_not_deleted_and_inserted() {
+    let a = "الجملة الأولى عن الحادث في العاصمة اليوم.";
+    let b = "الجملة الثانية عن التحقيق الذي بدأ أمس.";
+    let c = "الجملة الثالثة عن فرق الإنقاذ في المكان.";
+    let e = entry(
+        &format!("{a}\n\n{b}\n\n{c}\n"),
+        &format!("{c}\n\n{a}\n\n{b}\n"),
+        ["t", "t"],
+        None,
+    );
+    let html = content_html(&e);
+    assert!(html.contains("(moved)"), "{html}");
+    assert!(!html.contains("<del>") && !html.contains("<ins>"), "{html}");
+}
