@@ -14,6 +14,7 @@ pub mod compare;
 pub mod diff;
 pub mod furniture;
 pub mod ingest;
+pub mod notify;
 pub mod report;
 pub mod store;
 pub mod text;

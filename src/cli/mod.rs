@@ -55,7 +55,7 @@ pub enum Command {
     Sources(watch::SourcesArgs),
     /// List recent new versions and reverts
     Changes(watch::ChangesArgs),
-    /// Write an Atom feed of recent changes
+    /// Write an Atom feed of changes: of every article, one source (--source) or one article (--key)
     Feed(watch::FeedArgs),
     /// Page furniture learned per host (left out of versions, claims and diffs); keep, forget, add
     Furniture(furniture::FurnitureArgs),

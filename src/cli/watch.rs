@@ -1,6 +1,7 @@
 //! Monitoring commands: `check` (one pass, for cron and systemd timers),
 //! `watch` (the same forever), `sources` (the state of every polled item),
-//! `changes` (recent new versions and reverts) and `feed` (an Atom feed of them).
+//! `changes` (recent new versions and reverts) and `feed` (an Atom feed of
+//! them: every article's, one source's or one article's).
 
 use std::fs::OpenOptions;
 use std::io::Write;
@@ -14,18 +15,17 @@ use clap::Args;
 
 use super::error::{CliError, exit};
 use super::{Context, Format};
-use track::compare;
-use track::report::Mode;
+use track::notify::feed::{self as atom, FeedError, FeedOptions, Scope};
 use track::store::sources::{Change, Edit, ItemKind, WatchItem};
-use track::store::{OpenMode, Store, VersionRef, format_time};
+use track::store::{OpenMode, Store, format_time};
 use track::text::visible::{json_safe, visible_line};
 use track::watch::config::{self, Config, Output};
 use track::watch::engine::{self, Checked, Outcome, PassOptions, PassSummary};
-use track::watch::events::{self, Event, FeedEntry};
+use track::watch::events::{self, Event};
 use track::watch::schedule::parse_duration;
 
-/// Entries of `track feed` at most (the newest).
-const FEED_LIMIT: usize = 500;
+/// How far back the feed of every article goes unless told (`--since`).
+const FEED_SINCE: Duration = Duration::from_secs(7 * 24 * 3600);
 /// How often `watch` looks at the stop flag while it sleeps.
 const NAP: Duration = Duration::from_millis(100);
 /// Longest sleep of `watch` between looks at the sources file.
@@ -99,18 +99,28 @@ pub struct ChangesArgs {
 
 #[derive(Debug, Args)]
 pub struct FeedArgs {
-    /// How far back (e.g. 24h, 7d)
-    #[arg(long, value_name = "DURATION", default_value = "7d", value_parser = parse_duration)]
-    pub since: Duration,
+    /// Only the articles of this source (its name in the sources file)
+    #[arg(long, value_name = "NAME", conflicts_with = "key")]
+    pub source: Option<String>,
+    /// Only this article
+    #[arg(long, value_name = "KEY")]
+    pub key: Option<String>,
+    /// How far back (e.g. 24h, 7d) [default: 7d; with --source or --key, however old]
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub since: Option<Duration>,
     /// Also list versions that only changed spelling or sentence order
     #[arg(long)]
     pub all: bool,
-    /// Write the feed here instead of standard output
+    /// Entries at most (the newest; 1 to 1000)
+    #[arg(long, value_name = "N", default_value_t = atom::DEFAULT_LIMIT as u64,
+          value_parser = clap::value_parser!(u64).range(1..=atom::MAX_LIMIT as u64))]
+    pub limit: u64,
+    /// Write the feed here instead of standard output (replaced whole, never half written)
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// The feed's title
-    #[arg(long, default_value = "track: changes")]
-    pub title: String,
+    /// The feed's title [default: "track: changes", or naming the source or article]
+    #[arg(long)]
+    pub title: Option<String>,
 }
 
 fn load(path: &Path, run: &RunArgs) -> Result<Config, CliError> {
@@ -455,12 +465,16 @@ pub fn sources(ctx: &Context, args: &SourcesArgs) -> Result<i32, CliError> {
 /// How the engine marks items that are never due on a timer.
 const NEVER_SHOWN: &str = "9999-12-31T23:59:59Z";
 
-fn since_time(since: Duration) -> String {
+/// The time `since` ago.
+fn since_instant(since: Duration) -> DateTime<Utc> {
     let d = chrono::Duration::from_std(since).unwrap_or(chrono::Duration::MAX);
-    let t: DateTime<Utc> = Utc::now()
+    Utc::now()
         .checked_sub_signed(d)
-        .unwrap_or(DateTime::<Utc>::MIN_UTC);
-    format_time(t)
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
+fn since_time(since: Duration) -> String {
+    format_time(since_instant(since))
 }
 
 /// The changes since `since`; versions that only changed spelling or
@@ -539,37 +553,59 @@ fn kind_name(kind: &str, version: i64) -> &'static str {
 
 pub fn feed(ctx: &Context, args: &FeedArgs) -> Result<i32, CliError> {
     let store = ctx.open(OpenMode::Existing)?;
-    let mut changes = recent_changes(&store, args.since, args.all)?;
-    if changes.len() > FEED_LIMIT {
-        changes.drain(..changes.len() - FEED_LIMIT);
-    }
-    let mut entries = Vec::with_capacity(changes.len());
-    for change in changes {
-        let counts = match change.previous {
-            Some(prev) if prev != change.version => {
-                let text = |v: i64| {
-                    store.version(&VersionRef {
-                        key: change.key.clone(),
-                        version: Some(v),
-                    })
-                };
-                let furniture = store.furniture_of_key(&change.key)?;
-                let (old, new) = (text(prev)?, text(change.version)?);
-                let (old, new) = (furniture.filter(&old.text), furniture.filter(&new.text));
-                Some(compare::align_texts(&old.text, &new.text, Mode::Versions).counts())
-            }
-            _ => None,
-        };
-        entries.push(FeedEntry { change, counts });
-    }
-    let updated = entries
-        .last()
-        .map_or_else(|| format_time(Utc::now()), |e| e.change.at.clone());
-    let xml = events::atom_feed(&entries, &updated, &args.title);
+    let scope = match (&args.source, &args.key) {
+        (Some(name), _) => Scope::Source(name.clone()),
+        (None, Some(key)) => Scope::Key(key.clone()),
+        (None, None) => Scope::All,
+    };
+    // A subscriber to one source or article wants its latest changes
+    // however old; the feed of everything keeps to the last week.
+    let since = match (args.since, &scope) {
+        (Some(since), _) => Some(since),
+        (None, Scope::All) => Some(FEED_SINCE),
+        (None, _) => None,
+    };
+    let options = FeedOptions {
+        since: since.map(since_instant),
+        all: args.all,
+        limit: usize::try_from(args.limit).unwrap_or(atom::MAX_LIMIT),
+        title: args.title.clone(),
+        ..FeedOptions::new(scope)
+    };
+    let xml = atom::feed(&store, &options).map_err(|e| match e {
+        FeedError::Store(e) => CliError::from(e),
+        e @ FeedError::UnknownSource(_) => CliError::input(e.to_string()),
+    })?;
     match &args.output {
-        Some(path) => std::fs::write(path, xml)
+        Some(path) => write_whole(path, xml.as_bytes())
             .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?,
         None => std::io::stdout().lock().write_all(xml.as_bytes())?,
     }
     Ok(exit::OK)
+}
+
+/// Write a file through a temporary one beside it, renamed over it: a web
+/// server or reader of the file never sees half a feed.
+fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::other("not a file name"))?;
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(name);
+    tmp_name.push(format!(".{}.tmp", std::process::id()));
+    let tmp = path.with_file_name(tmp_name);
+    let written = (|| {
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
 }

@@ -17,6 +17,8 @@ use crate::text::segment::UnitKind;
 pub use html::render as render_html;
 pub use term::{TermOptions, describe_change, render as render_term, summary_line};
 pub use unified::render as render_unified;
+// Slot changes in words, for the other renderings of a change (feeds).
+pub(crate) use term::{describe_change_with, slot_text};
 
 /// Versions of one article, or two articles from different outlets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -372,7 +374,7 @@ impl DiffReport {
 
 /// Letters of the scripts written right to left (Hebrew, Arabic, Syriac,
 /// Thaana, N'Ko and their presentation forms).
-fn is_rtl_letter(c: char) -> bool {
+pub(crate) fn is_rtl_letter(c: char) -> bool {
     matches!(c, '\u{0590}'..='\u{08FF}' | '\u{FB1D}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}')
         && c.is_alphabetic()
 }

@@ -178,36 +178,109 @@ impl Store {
 
     /// New versions and reverts observed at or after `since` (RFC 3339), oldest first.
     pub fn changes(&self, since: &str) -> Result<Vec<Change>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT o.observed_at, o.kind, a.key, a.url, v.number,
-                    (SELECT pv.number FROM observations p JOIN versions pv ON pv.id = p.version_id
-                      WHERE p.article_id = o.article_id
-                        AND (p.observed_at < o.observed_at OR (p.observed_at = o.observed_at AND p.id < o.id))
-                      ORDER BY p.observed_at DESC, p.id DESC LIMIT 1),
-                    v.title, o.source, o.edit
-             FROM observations o JOIN articles a ON a.id = o.article_id
-                  JOIN versions v ON v.id = o.version_id
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {CHANGE_COLUMNS} {CHANGE_FROM}
              WHERE o.kind IN ('new', 'revert') AND o.observed_at >= ?1
-             ORDER BY o.observed_at, o.id",
-        )?;
-        let rows = stmt.query_map([since], |r| {
-            Ok(Change {
-                at: r.get(0)?,
-                kind: r.get(1)?,
-                key: r.get(2)?,
-                url: r.get(3)?,
-                version: r.get(4)?,
-                previous: r.get(5)?,
-                title: r.get(6)?,
-                source: r.get(7)?,
-                edit: r
-                    .get::<_, Option<String>>(8)?
-                    .as_deref()
-                    .and_then(Edit::parse),
-            })
-        })?;
+             ORDER BY o.observed_at, o.id"
+        ))?;
+        let rows = stmt.query_map([since], change_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+
+    /// New versions and reverts of `scope` observed at or after `since`
+    /// (RFC 3339; `""` for all), newest first: `limit` of them after
+    /// skipping `offset`. An unknown key is [`StoreError::UnknownArticle`];
+    /// a source name no check has recorded gives no changes (see
+    /// [`Store::source_known`]).
+    pub fn latest_changes(
+        &self,
+        scope: ChangeScope<'_>,
+        since: &str,
+        limit: usize,
+        offset: usize,
+    ) -> Result<Vec<Change>> {
+        let (filter, value) = match scope {
+            ChangeScope::All => ("", None),
+            ChangeScope::Key(key) => {
+                let known = self
+                    .conn
+                    .prepare_cached("SELECT 1 FROM articles WHERE key = ?1")?
+                    .exists([key])?;
+                if !known {
+                    return Err(StoreError::UnknownArticle(key.to_string()));
+                }
+                ("AND a.key = ?4", Some(key))
+            }
+            // The source's articles: those its items record themselves (an
+            // item deferring to another source's holds none of its own).
+            ChangeScope::Source(name) => (
+                "AND a.key IN (SELECT key FROM watch_items
+                               WHERE source = ?4 AND key IS NOT NULL AND owner IS NULL)",
+                Some(name),
+            ),
+        };
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {CHANGE_COLUMNS} {CHANGE_FROM}
+             WHERE o.kind IN ('new', 'revert') AND o.observed_at >= ?1 {filter}
+             ORDER BY {LATEST_FIRST} LIMIT ?2 OFFSET ?3"
+        ))?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+        let rows = match value {
+            Some(v) => stmt
+                .query_map(params![since, limit, offset, v], change_from_row)?
+                .collect::<rusqlite::Result<_>>(),
+            None => stmt
+                .query_map(params![since, limit, offset], change_from_row)?
+                .collect::<rusqlite::Result<_>>(),
+        };
+        Ok(rows?)
+    }
+
+    /// Whether a check has recorded any item of the source `name`.
+    pub fn source_known(&self, name: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM watch_items WHERE source = ?1 LIMIT 1")?
+            .exists([name])?)
+    }
+}
+
+/// Whose changes [`Store::latest_changes`] reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeScope<'a> {
+    All,
+    /// The articles of one `[[source]]` (by name).
+    Source(&'a str),
+    /// One article (by key).
+    Key(&'a str),
+}
+
+/// The columns of a [`Change`], for [`change_from_row`], over [`CHANGE_FROM`].
+const CHANGE_COLUMNS: &str = "o.observed_at, o.kind, a.key, a.url, v.number,
+    (SELECT pv.number FROM observations p JOIN versions pv ON pv.id = p.version_id
+      WHERE p.article_id = o.article_id
+        AND (p.observed_at < o.observed_at OR (p.observed_at = o.observed_at AND p.id < o.id))
+      ORDER BY p.observed_at DESC, p.id DESC LIMIT 1),
+    v.title, o.source, o.edit";
+const CHANGE_FROM: &str = "FROM observations o JOIN articles a ON a.id = o.article_id
+    JOIN versions v ON v.id = o.version_id";
+
+fn change_from_row(r: &Row<'_>) -> rusqlite::Result<Change> {
+    Ok(Change {
+        at: r.get(0)?,
+        kind: r.get(1)?,
+        key: r.get(2)?,
+        url: r.get(3)?,
+        version: r.get(4)?,
+        previous: r.get(5)?,
+        title: r.get(6)?,
+        source: r.get(7)?,
+        edit: r
+            .get::<_, Option<String>>(8)?
+            .as_deref()
+            .and_then(Edit::parse),
+    })
 }
 
 impl Batch<'_> {

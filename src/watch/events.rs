@@ -1,5 +1,5 @@
-//! Change events (one per new version or revert), their delivery to a
-//! webhook or a hook command, and the Atom feed of recent changes.
+//! Change events (one per new version or revert) and their delivery to a
+//! webhook or a hook command. (The Atom feeds are in `notify::feed`.)
 
 use std::io::Write;
 use std::os::unix::process::CommandExt;
@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::config::EventsConfig;
 use super::fetch::Group;
 use crate::diff::Counts;
-use crate::store::sources::{Change, DeliveryTarget, Edit, PendingEvent};
+use crate::store::sources::{DeliveryTarget, Edit, PendingEvent};
 use crate::store::{Store, StoreError};
 
 /// How long a hook command may run before it is killed.
@@ -286,93 +286,6 @@ pub fn deliver_pending(
     Ok(report)
 }
 
-/// One entry of the Atom feed: a change, with its counts when computed.
-#[derive(Debug, Clone)]
-pub struct FeedEntry {
-    pub change: Change,
-    pub counts: Option<Counts>,
-}
-
-/// An Atom feed of changes, newest first. Everything from the store is escaped.
-pub fn atom_feed(entries: &[FeedEntry], updated: &str, title: &str) -> String {
-    let mut out = String::with_capacity(512 + entries.len() * 512);
-    out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    out.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
-    out.push_str(&format!("  <title>{}</title>\n", esc(title)));
-    out.push_str("  <id>urn:track:changes</id>\n");
-    out.push_str(&format!("  <updated>{}</updated>\n", esc(updated)));
-    out.push_str("  <generator>track</generator>\n");
-    for e in entries.iter().rev() {
-        let c = &e.change;
-        let kind = match (c.kind.as_str(), c.version) {
-            ("revert", _) => EventKind::Revert,
-            (_, 1) => EventKind::NewArticle,
-            _ => EventKind::NewVersion,
-        };
-        let mut line = summary(&c.key, kind, c.version, c.previous, e.counts.as_ref());
-        // Listed only with `feed --all`: say so.
-        if let Some(edit) = c.edit.filter(|e| e.is_minor()) {
-            line.push_str(&format!(" ({} only)", edit.as_str()));
-        }
-        let entry_title = match &c.title {
-            Some(t) => format!("{t} — v{}", c.version),
-            None => format!("{} — v{}", c.key, c.version),
-        };
-        let id = format!(
-            "urn:track:{}:v{}:{}",
-            &crate::store::hex(&crate::store::blob::hash(c.key.as_bytes()))[..16],
-            c.version,
-            c.at.replace([':', '-'], "")
-        );
-        out.push_str("  <entry>\n");
-        out.push_str(&format!("    <title>{}</title>\n", esc(&entry_title)));
-        out.push_str(&format!("    <id>{}</id>\n", esc(&id)));
-        out.push_str(&format!("    <updated>{}</updated>\n", esc(&c.at)));
-        // Only http(s) addresses become links: a page can claim any URL
-        // (`javascript:`, `data:`, `file:`), and feed readers follow them.
-        if let Some(url) = c.url.as_deref().filter(|u| is_web_link(u)) {
-            out.push_str(&format!(
-                "    <link rel=\"alternate\" href=\"{}\"/>\n",
-                esc(url)
-            ));
-        }
-        out.push_str(&format!("    <summary>{}</summary>\n", esc(&line)));
-        out.push_str("  </entry>\n");
-    }
-    out.push_str("</feed>\n");
-    out
-}
-
-/// Whether an address may be rendered as a link (an `href`): an absolute
-/// http or https URL with a host. Anything else (`javascript:`, `data:`,
-/// `file:`, relative or unparsable addresses) is shown as text at most.
-pub fn is_web_link(url: &str) -> bool {
-    url::Url::parse(url.trim()).is_ok_and(|u| {
-        matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty())
-    })
-}
-
-/// Escape text for XML content and attribute values; drops characters XML 1.0 forbids.
-pub fn esc(s: &str) -> String {
-    // Controls (illegal in XML, or able to reorder or forge a reader's
-    // display) are shown as escapes first, as in every human output.
-    let s = crate::text::visible::visible(s);
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(ch),
-            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -392,51 +305,5 @@ mod tests {
             summary("k", EventKind::Revert, 1, Some(2), None),
             "k: reverted from v2 to v1"
         );
-    }
-
-    #[test]
-    fn feed_escapes_everything() {
-        let entries = vec![FeedEntry {
-            change: Change {
-                at: "2025-12-27T10:00:00Z".into(),
-                kind: "new".into(),
-                key: "a<b>&\"c\"".into(),
-                url: Some("https://x.org/?a=1&b=\"2\"".into()),
-                version: 2,
-                previous: Some(1),
-                title: Some("<script>alert(1)</script>\u{1}\u{1b}[2J\u{9b}\u{202e}".into()),
-                source: None,
-                edit: None,
-            },
-            counts: Some(Counts::default()),
-        }];
-        let xml = atom_feed(&entries, "2025-12-27T10:00:00Z", "t & t");
-        assert!(!xml.contains("<script>"), "{xml}");
-        assert!(xml.contains("&lt;script&gt;"), "{xml}");
-        assert!(
-            xml.contains("href=\"https://x.org/?a=1&amp;b=&quot;2&quot;\""),
-            "{xml}"
-        );
-        assert!(xml.contains("<title>t &amp; t</title>"), "{xml}");
-        assert!(!xml.contains(['\u{1}', '\u{1b}', '\u{9b}', '\u{202e}']));
-        assert!(xml.contains("\\x1b[2J\\u{9b}\\u{202e}"), "{xml}");
-        // Only http(s) addresses become links.
-        let mut bad = entries.clone();
-        for url in [
-            "javascript:alert(1)",
-            " JavaScript:alert(1)",
-            "data:text/html,<script>x</script>",
-            "file:///etc/passwd",
-            "/relative",
-        ] {
-            bad[0].change.url = Some(url.into());
-            let xml = atom_feed(&bad, "2025-12-27T10:00:00Z", "t");
-            assert!(!xml.contains("<link"), "{url}: {xml}");
-        }
-        assert!(is_web_link("http://127.0.0.1:8080/a"));
-        assert!(!is_web_link("mailto:a@x.org"));
-        // Well-formed enough for a feed parser.
-        let feed = feed_rs::parser::parse(xml.as_bytes()).unwrap();
-        assert_eq!(feed.entries.len(), 1);
     }
 }

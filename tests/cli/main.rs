@@ -7,6 +7,7 @@ mod common;
 mod current;
 mod diff;
 mod durability;
+mod feed;
 mod furniture;
 mod hostile_fetch;
 mod hostile_input;

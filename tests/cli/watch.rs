@@ -14,17 +14,17 @@ use crate::common::*;
 
 /// What the test server answers on one path.
 #[derive(Clone, Default)]
-struct Route {
+pub(crate) struct Route {
     status: u16,
     body: Vec<u8>,
-    content_type: String,
+    pub(crate) content_type: String,
     etag: Option<String>,
     location: Option<String>,
     content_encoding: Option<String>,
     delay: Duration,
 }
 
-fn page(body: impl Into<Vec<u8>>) -> Route {
+pub(crate) fn page(body: impl Into<Vec<u8>>) -> Route {
     Route {
         status: 200,
         body: body.into(),
@@ -44,14 +44,14 @@ struct Log {
 }
 
 /// A tiny HTTP server whose routes the test changes between runs.
-struct Server {
+pub(crate) struct Server {
     port: u16,
     routes: Arc<Mutex<HashMap<String, Route>>>,
     log: Arc<Mutex<Log>>,
 }
 
 impl Server {
-    fn start() -> Server {
+    pub(crate) fn start() -> Server {
         let server = tiny_http::Server::http("127.0.0.1:0").expect("bind");
         let port = server.server_addr().to_ip().expect("ip").port();
         let routes: Arc<Mutex<HashMap<String, Route>>> = Arc::default();
@@ -114,11 +114,11 @@ impl Server {
         Server { port, routes, log }
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port)
     }
 
-    fn set(&self, path: &str, route: Route) {
+    pub(crate) fn set(&self, path: &str, route: Route) {
         self.routes.lock().unwrap().insert(path.to_string(), route);
     }
 
@@ -154,7 +154,7 @@ impl Server {
 }
 
 /// An Arabic article page: title and paragraphs.
-fn article(title: &str, paragraphs: &[&str]) -> String {
+pub(crate) fn article(title: &str, paragraphs: &[&str]) -> String {
     let body: String = paragraphs.iter().map(|p| format!("<p>{p}</p>\n")).collect();
     format!(
         "<!doctype html><html lang=\"ar\" dir=\"rtl\"><head><meta charset=\"utf-8\"><title>{title}</title></head>\
@@ -162,7 +162,7 @@ fn article(title: &str, paragraphs: &[&str]) -> String {
     )
 }
 
-const PARAS: [&str; 6] = [
+pub(crate) const PARAS: [&str; 6] = [
     "قال وزير الداخلية إن 12 شخصاً أصيبوا في الحادث الذي وقع صباح اليوم في وسط العاصمة.",
     "وأضاف المتحدث باسم الوزارة أن التحقيق مستمر منذ ثلاثة أيام وأن النتائج ستعلن قريباً.",
     "وأشار إلى أن فرق الإنقاذ وصلت إلى المكان بعد دقائق من وقوع الحادث ونقلت المصابين.",
@@ -181,13 +181,13 @@ fn edited_article() -> String {
     article("حادث في العاصمة", &paras)
 }
 
-fn write_sources(ws: &Workspace, text: &str) -> String {
+pub(crate) fn write_sources(ws: &Workspace, text: &str) -> String {
     let path = ws.path("sources.toml");
     std::fs::write(&path, text).unwrap();
     s(&path).to_string()
 }
 
-fn url_source(name: &str, url: &str, extra: &str) -> String {
+pub(crate) fn url_source(name: &str, url: &str, extra: &str) -> String {
     format!("[[source]]\nname = \"{name}\"\nurl = \"{url}\"\nevery = \"15m\"\n{extra}\n")
 }
 
