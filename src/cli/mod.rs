@@ -6,6 +6,7 @@ mod claims;
 mod demo;
 mod diff;
 pub mod error;
+mod outbox;
 mod read;
 mod watch;
 
@@ -56,6 +57,8 @@ pub enum Command {
     Changes(watch::ChangesArgs),
     /// Write an Atom feed of recent changes
     Feed(watch::FeedArgs),
+    /// Alerts waiting for delivery or failed: list them, retry now, drop
+    Outbox(outbox::OutboxArgs),
 }
 
 /// Output format of reading commands.
@@ -109,5 +112,6 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         Command::Sources(args) => watch::sources(&ctx, &args),
         Command::Changes(args) => watch::changes(&ctx, &args),
         Command::Feed(args) => watch::feed(&ctx, &args),
+        Command::Outbox(args) => outbox::run(&ctx, &args),
     }
 }

@@ -6,6 +6,7 @@
 //! nothing behind and a crash loses only the chunk that was not yet committed.
 
 pub mod blob;
+pub mod outbox;
 mod schema;
 pub mod sources;
 mod verify;

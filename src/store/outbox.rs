@@ -1,0 +1,293 @@
+//! The outbox (migration 7): alerts waiting for delivery, one row per event
+//! and channel. Rows are queued inside the batch that records the change
+//! (so a recorded change always has its alerts, even after `kill -9`), and
+//! settled by [`crate::notify::outbox`] after each delivery attempt.
+
+use rusqlite::{Row, params};
+use serde::Serialize;
+
+use super::{Batch, Result, Store};
+
+/// Where a row stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutboxState {
+    /// Waiting for its next attempt.
+    Pending,
+    /// The channel accepted it.
+    Delivered,
+    /// Every attempt allowed failed; kept until retried or dropped.
+    Failed,
+}
+
+impl OutboxState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutboxState::Pending => "pending",
+            OutboxState::Delivered => "delivered",
+            OutboxState::Failed => "failed",
+        }
+    }
+
+    fn parse(s: &str) -> OutboxState {
+        match s {
+            "delivered" => OutboxState::Delivered,
+            "failed" => OutboxState::Failed,
+            _ => OutboxState::Pending,
+        }
+    }
+}
+
+/// One event for one channel.
+#[derive(Debug, Clone)]
+pub struct OutboxRow {
+    pub id: i64,
+    pub event_id: String,
+    /// The channel's key (`webhook`, `command`, `n:…`).
+    pub channel: String,
+    /// The channel, its secrets hidden.
+    pub label: String,
+    /// The event, JSON.
+    pub event: String,
+    /// The alert for people, JSON (`None`: the channel gets the event).
+    pub alert: Option<String>,
+    pub created_at: String,
+    pub state: OutboxState,
+    /// Failed attempts so far.
+    pub attempts: i64,
+    pub next_attempt: String,
+    pub last_error: Option<String>,
+    pub delivered_at: Option<String>,
+}
+
+const COLUMNS: &str = "id, event_id, channel, label, event, alert, created_at, state, attempts,
+     next_attempt, last_error, delivered_at";
+
+fn row(r: &Row<'_>) -> rusqlite::Result<OutboxRow> {
+    Ok(OutboxRow {
+        id: r.get(0)?,
+        event_id: r.get(1)?,
+        channel: r.get(2)?,
+        label: r.get(3)?,
+        event: r.get(4)?,
+        alert: r.get(5)?,
+        created_at: r.get(6)?,
+        state: OutboxState::parse(&r.get::<_, String>(7)?),
+        attempts: r.get(8)?,
+        next_attempt: r.get(9)?,
+        last_error: r.get(10)?,
+        delivered_at: r.get(11)?,
+    })
+}
+
+/// What became of one attempt.
+#[derive(Debug, Clone)]
+pub enum Settled {
+    Delivered {
+        id: i64,
+    },
+    /// Failed: retried at `next_attempt`, or never again if `give_up`.
+    Failed {
+        id: i64,
+        error: String,
+        next_attempt: String,
+        give_up: bool,
+    },
+}
+
+/// Which rows `retry` or `drop` act on.
+#[derive(Debug, Clone)]
+pub enum Selection {
+    /// These ids.
+    Ids(Vec<i64>),
+    /// Every failed row.
+    Failed,
+    /// Every row not delivered (pending and failed).
+    Undelivered,
+}
+
+impl Selection {
+    fn filter(&self) -> String {
+        match self {
+            Selection::Ids(ids) => format!(
+                "id IN ({}) AND state != 'delivered'",
+                ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+            ),
+            Selection::Failed => "state = 'failed'".into(),
+            Selection::Undelivered => "state != 'delivered'".into(),
+        }
+    }
+}
+
+impl Batch<'_> {
+    /// Queue an event for a channel; delivered only if this batch commits.
+    /// False if that event was already queued for that channel (the
+    /// idempotency key).
+    #[allow(clippy::too_many_arguments)]
+    pub fn queue_alert(
+        &mut self,
+        event_id: &str,
+        channel: &str,
+        label: &str,
+        event: &str,
+        alert: Option<&str>,
+        now: &str,
+    ) -> Result<bool> {
+        let n = self
+            .store
+            .conn
+            .prepare_cached(
+                "INSERT OR IGNORE INTO outbox (event_id, channel, label, event, alert, created_at, next_attempt)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+            )?
+            .execute(params![event_id, channel, label, event, alert, now])?;
+        Ok(n > 0)
+    }
+}
+
+impl Store {
+    /// The rows of the outbox, oldest first: those not delivered, and the
+    /// delivered ones too with `delivered`.
+    pub fn outbox(&self, delivered: bool) -> Result<Vec<OutboxRow>> {
+        let filter = if delivered {
+            ""
+        } else {
+            "WHERE state != 'delivered'"
+        };
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM outbox {filter} ORDER BY id"
+        ))?;
+        let rows = stmt.query_map([], row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The channels with pending rows, and how many each.
+    pub fn outbox_channels(&self) -> Result<Vec<(String, usize)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT channel, count(*) FROM outbox WHERE state = 'pending' GROUP BY channel",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get(0)?, usize::try_from(r.get::<_, i64>(1)?).unwrap_or(0)))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The pending rows of a channel, oldest first, at most `limit` — none
+    /// unless the oldest is due at `now`: a channel's alerts go in order,
+    /// and its back-off is its oldest row's.
+    pub fn outbox_due(&self, channel: &str, now: &str, limit: usize) -> Result<Vec<OutboxRow>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM outbox WHERE channel = ?1 AND state = 'pending'
+             ORDER BY id LIMIT ?2"
+        ))?;
+        let rows: Vec<OutboxRow> = stmt
+            .query_map(
+                params![channel, i64::try_from(limit).unwrap_or(i64::MAX)],
+                row,
+            )?
+            .collect::<rusqlite::Result<_>>()?;
+        match rows.first() {
+            Some(first) if first.next_attempt.as_str() <= now => Ok(rows),
+            _ => Ok(Vec::new()),
+        }
+    }
+
+    /// Rows pending and failed.
+    pub fn outbox_counts(&self) -> Result<(usize, usize)> {
+        let (pending, failed): (i64, i64) = self.conn.query_row(
+            "SELECT count(*) FILTER (WHERE state = 'pending'), count(*) FILTER (WHERE state = 'failed')
+             FROM outbox",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok((
+            usize::try_from(pending).unwrap_or(0),
+            usize::try_from(failed).unwrap_or(0),
+        ))
+    }
+
+    /// Record what became of attempts, in one transaction.
+    pub fn settle_outbox(&mut self, settled: &[Settled], now: &str) -> Result<()> {
+        if settled.is_empty() {
+            return Ok(());
+        }
+        let batch = self.batch()?;
+        {
+            let conn = &batch.store.conn;
+            let mut delivered = conn.prepare_cached(
+                "UPDATE outbox SET state = 'delivered', delivered_at = ?2, last_error = NULL
+                 WHERE id = ?1",
+            )?;
+            let mut failed = conn.prepare_cached(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, next_attempt = ?3,
+                    state = CASE WHEN ?4 THEN 'failed' ELSE 'pending' END
+                 WHERE id = ?1 AND state = 'pending'",
+            )?;
+            for s in settled {
+                match s {
+                    Settled::Delivered { id } => {
+                        delivered.execute(params![id, now])?;
+                    }
+                    Settled::Failed {
+                        id,
+                        error,
+                        next_attempt,
+                        give_up,
+                    } => {
+                        failed.execute(params![id, error, next_attempt, give_up])?;
+                    }
+                }
+            }
+        }
+        batch.commit()
+    }
+
+    /// Make rows due now; failed ones are pending again with their attempts
+    /// counted from zero. Returns how many.
+    pub fn outbox_retry(&mut self, which: &Selection, now: &str) -> Result<usize> {
+        let batch = self.batch()?;
+        let n = batch.store.conn.execute(
+            &format!(
+                "UPDATE outbox SET next_attempt = ?1,
+                    attempts = CASE WHEN state = 'failed' THEN 0 ELSE attempts END,
+                    state = 'pending'
+                 WHERE {}",
+                which.filter()
+            ),
+            [now],
+        )?;
+        batch.commit()?;
+        Ok(n)
+    }
+
+    /// Remove rows that are not delivered. Returns how many.
+    pub fn outbox_drop(&mut self, which: &Selection) -> Result<usize> {
+        let batch = self.batch()?;
+        let n = batch
+            .store
+            .conn
+            .execute(&format!("DELETE FROM outbox WHERE {}", which.filter()), [])?;
+        batch.commit()?;
+        Ok(n)
+    }
+
+    /// Forget delivered rows delivered before `before` (they only guard
+    /// against delivering again, which cannot happen that late).
+    pub fn prune_outbox(&mut self, before: &str) -> Result<usize> {
+        let stale: i64 = self.conn.query_row(
+            "SELECT count(*) FROM outbox WHERE state = 'delivered' AND delivered_at < ?1",
+            [before],
+            |r| r.get(0),
+        )?;
+        if stale == 0 {
+            return Ok(0);
+        }
+        let batch = self.batch()?;
+        let n = batch.store.conn.execute(
+            "DELETE FROM outbox WHERE state = 'delivered' AND delivered_at < ?1",
+            [before],
+        )?;
+        batch.commit()?;
+        Ok(n)
+    }
+}
