@@ -14,17 +14,17 @@ use crate::common::*;
 
 /// What the test server answers on one path.
 #[derive(Clone, Default)]
-struct Route {
-    status: u16,
-    body: Vec<u8>,
-    content_type: String,
-    etag: Option<String>,
-    location: Option<String>,
-    content_encoding: Option<String>,
-    delay: Duration,
+pub(crate) struct Route {
+    pub(crate) status: u16,
+    pub(crate) body: Vec<u8>,
+    pub(crate) content_type: String,
+    pub(crate) etag: Option<String>,
+    pub(crate) location: Option<String>,
+    pub(crate) content_encoding: Option<String>,
+    pub(crate) delay: Duration,
 }
 
-fn page(body: impl Into<Vec<u8>>) -> Route {
+pub(crate) fn page(body: impl Into<Vec<u8>>) -> Route {
     Route {
         status: 200,
         body: body.into(),
@@ -39,19 +39,19 @@ struct Log {
     hits: HashMap<String, usize>,
     /// Requests that carried If-None-Match, per path.
     conditional: HashMap<String, usize>,
-    /// Bodies POSTed (webhooks), per path.
+    /// Bodies POSTed or PUT (webhooks, channels), per path.
     posted: HashMap<String, Vec<String>>,
 }
 
 /// A tiny HTTP server whose routes the test changes between runs.
-struct Server {
+pub(crate) struct Server {
     port: u16,
     routes: Arc<Mutex<HashMap<String, Route>>>,
     log: Arc<Mutex<Log>>,
 }
 
 impl Server {
-    fn start() -> Server {
+    pub(crate) fn start() -> Server {
         let server = tiny_http::Server::http("127.0.0.1:0").expect("bind");
         let port = server.server_addr().to_ip().expect("ip").port();
         let routes: Arc<Mutex<HashMap<String, Route>>> = Arc::default();
@@ -74,7 +74,10 @@ impl Server {
                         if inm.is_some() {
                             *log.conditional.entry(path.clone()).or_default() += 1;
                         }
-                        if request.method() == &tiny_http::Method::Post {
+                        if matches!(
+                            request.method(),
+                            tiny_http::Method::Post | tiny_http::Method::Put
+                        ) {
                             let mut body = String::new();
                             let _ = request.as_reader().read_to_string(&mut body);
                             log.posted.entry(path.clone()).or_default().push(body);
@@ -114,15 +117,15 @@ impl Server {
         Server { port, routes, log }
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port)
     }
 
-    fn set(&self, path: &str, route: Route) {
+    pub(crate) fn set(&self, path: &str, route: Route) {
         self.routes.lock().unwrap().insert(path.to_string(), route);
     }
 
-    fn hits(&self, path: &str) -> usize {
+    pub(crate) fn hits(&self, path: &str) -> usize {
         self.log
             .lock()
             .unwrap()
@@ -142,7 +145,7 @@ impl Server {
             .unwrap_or(0)
     }
 
-    fn posted(&self, path: &str) -> Vec<String> {
+    pub(crate) fn posted(&self, path: &str) -> Vec<String> {
         self.log
             .lock()
             .unwrap()
@@ -154,7 +157,7 @@ impl Server {
 }
 
 /// An Arabic article page: title and paragraphs.
-fn article(title: &str, paragraphs: &[&str]) -> String {
+pub(crate) fn article(title: &str, paragraphs: &[&str]) -> String {
     let body: String = paragraphs.iter().map(|p| format!("<p>{p}</p>\n")).collect();
     format!(
         "<!doctype html><html lang=\"ar\" dir=\"rtl\"><head><meta charset=\"utf-8\"><title>{title}</title></head>\
@@ -162,7 +165,7 @@ fn article(title: &str, paragraphs: &[&str]) -> String {
     )
 }
 
-const PARAS: [&str; 6] = [
+pub(crate) const PARAS: [&str; 6] = [
     "قال وزير الداخلية إن 12 شخصاً أصيبوا في الحادث الذي وقع صباح اليوم في وسط العاصمة.",
     "وأضاف المتحدث باسم الوزارة أن التحقيق مستمر منذ ثلاثة أيام وأن النتائج ستعلن قريباً.",
     "وأشار إلى أن فرق الإنقاذ وصلت إلى المكان بعد دقائق من وقوع الحادث ونقلت المصابين.",
@@ -171,28 +174,28 @@ const PARAS: [&str; 6] = [
     "وكانت المنطقة قد شهدت حادثاً مماثلاً قبل عامين أسفر عن إصابة عدد من المارة.",
 ];
 
-fn full_article() -> String {
+pub(crate) fn full_article() -> String {
     article("حادث في العاصمة", &PARAS)
 }
 
-fn edited_article() -> String {
+pub(crate) fn edited_article() -> String {
     let mut paras = PARAS;
     paras[0] = "قال وزير الداخلية إن 15 شخصاً أصيبوا في الحادث الذي وقع صباح اليوم في وسط العاصمة.";
     article("حادث في العاصمة", &paras)
 }
 
-fn write_sources(ws: &Workspace, text: &str) -> String {
+pub(crate) fn write_sources(ws: &Workspace, text: &str) -> String {
     let path = ws.path("sources.toml");
     std::fs::write(&path, text).unwrap();
     s(&path).to_string()
 }
 
-fn url_source(name: &str, url: &str, extra: &str) -> String {
+pub(crate) fn url_source(name: &str, url: &str, extra: &str) -> String {
     format!("[[source]]\nname = \"{name}\"\nurl = \"{url}\"\nevery = \"15m\"\n{extra}\n")
 }
 
 /// Event lines on standard output.
-fn events(out: &str) -> Vec<Value> {
+pub(crate) fn events(out: &str) -> Vec<Value> {
     out.lines()
         .filter(|l| !l.trim().is_empty())
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
@@ -858,7 +861,7 @@ fn a_malformed_sources_file_is_one_line_naming_file_and_line() {
     assert!(!ws.db().exists(), "nothing created for a bad sources file");
 }
 
-fn spawn_watch(ws: &Workspace, config: &str, extra: &[&str]) -> std::process::Child {
+pub(crate) fn spawn_watch(ws: &Workspace, config: &str, extra: &[&str]) -> std::process::Child {
     Process::new(assert_cmd::cargo::cargo_bin("track"))
         .args(["--db", s(&ws.db()), "watch", "--config", config])
         .args(extra)
@@ -868,7 +871,7 @@ fn spawn_watch(ws: &Workspace, config: &str, extra: &[&str]) -> std::process::Ch
         .unwrap()
 }
 
-fn wait_for(mut cond: impl FnMut() -> bool, what: &str) {
+pub(crate) fn wait_for(mut cond: impl FnMut() -> bool, what: &str) {
     let started = Instant::now();
     while !cond() {
         assert!(
