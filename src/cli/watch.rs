@@ -219,7 +219,7 @@ pub fn deliver(
     }
     if !channels.is_empty() && (report.pending > 0 || report.failed > 0) {
         eprintln!(
-            "warning: {} deliveries pending, {} failed (kept in the store; see track outbox)",
+            "warning: {} event deliveries pending, {} failed (kept in the store and retried; see track outbox)",
             report.pending, report.failed
         );
     }

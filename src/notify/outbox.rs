@@ -6,7 +6,8 @@
 //! - [`deliver`] sends what is due, each channel on a thread of its own,
 //!   oldest first. A row is marked delivered only after the channel accepted
 //!   it; a failure ends that channel's round (a dead endpoint costs one
-//!   time-out) and schedules a retry with exponential back-off, across
+//!   time-out) and schedules a retry (on the next pass, then with
+//!   exponential back-off), across
 //!   passes and `watch` cycles, until `max_attempts` (then the row is
 //!   `failed`, shown by `track outbox`). A row exists once per event and
 //!   channel (the idempotency key, also sent as `Idempotency-Key`, the
@@ -53,9 +54,15 @@ pub struct DeliveryOptions {
     pub budget: Duration,
 }
 
-/// The wait before the next attempt after `failures` failed ones.
+/// The wait before the next attempt after `failures` failed ones: none
+/// after the first (the next pass tries again, as a blip is the commonest
+/// failure), then `retry_delay`, doubled after each further failure, up to
+/// [`MAX_RETRY_DELAY`].
 pub fn backoff(retry_delay: Duration, failures: u32) -> Duration {
-    let factor = 2u32.saturating_pow(failures.saturating_sub(1).min(20));
+    if failures <= 1 {
+        return Duration::ZERO;
+    }
+    let factor = 2u32.saturating_pow((failures - 2).min(20));
     retry_delay.saturating_mul(factor).min(MAX_RETRY_DELAY)
 }
 
@@ -311,9 +318,10 @@ mod tests {
     #[test]
     fn back_off_doubles_up_to_a_cap() {
         let d = Duration::from_secs(60);
-        assert_eq!(backoff(d, 1), d);
-        assert_eq!(backoff(d, 2), d * 2);
-        assert_eq!(backoff(d, 4), d * 8);
+        assert_eq!(backoff(d, 1), Duration::ZERO);
+        assert_eq!(backoff(d, 2), d);
+        assert_eq!(backoff(d, 3), d * 2);
+        assert_eq!(backoff(d, 5), d * 8);
         assert_eq!(backoff(d, 40), MAX_RETRY_DELAY);
         assert_eq!(backoff(Duration::ZERO, 5), Duration::ZERO);
     }

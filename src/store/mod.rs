@@ -1809,10 +1809,14 @@ mod tests {
             batch.record(&s).unwrap();
             batch.commit().unwrap();
         }
-        // The store as the build before migration 6 left it.
+        // The store as the build before migration 6 left it (migration 7
+        // undone too).
         Connection::open(&path)
             .unwrap()
-            .execute_batch("ALTER TABLE versions DROP COLUMN modified; PRAGMA user_version = 5;")
+            .execute_batch(&format!(
+                "ALTER TABLE versions DROP COLUMN modified; {}; PRAGMA user_version = 5;",
+                outbox::UNDO_MIGRATION_7
+            ))
             .unwrap();
         let store = Store::open(&path, OpenMode::Existing).unwrap();
         let v = store.version(&VersionRef::parse("k")).unwrap();

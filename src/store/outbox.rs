@@ -291,3 +291,108 @@ impl Store {
         Ok(n)
     }
 }
+
+/// SQL that turns a store back into what it was before migration 7 (for
+/// tests of the migrations).
+#[cfg(test)]
+pub(crate) const UNDO_MIGRATION_7: &str = "DROP TABLE outbox;
+CREATE TABLE pending_events (
+    id         INTEGER PRIMARY KEY,
+    target     TEXT NOT NULL CHECK (target IN ('webhook', 'command')),
+    event      TEXT NOT NULL,               -- the event, JSON
+    created_at TEXT NOT NULL,
+    attempts   INTEGER NOT NULL DEFAULT 0,  -- failed deliveries so far
+    last_error TEXT
+)";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::OpenMode;
+
+    #[test]
+    fn events_queued_by_an_older_track_move_to_the_outbox() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        drop(Store::open(&path, OpenMode::Create).unwrap());
+        rusqlite::Connection::open(&path)
+            .unwrap()
+            .execute_batch(&format!(
+                "{UNDO_MIGRATION_7};
+                 INSERT INTO pending_events (target, event, created_at, attempts, last_error)
+                 VALUES ('webhook', '{{\"version\": 2}}', '2025-12-27T10:00:00Z', 3, 'HTTP 503'),
+                        ('command', '{{\"version\": 2}}', '2025-12-27T10:00:00Z', 0, NULL);
+                 PRAGMA user_version = 6;"
+            ))
+            .unwrap();
+        let mut store = Store::open(&path, OpenMode::Existing).unwrap();
+        let rows = store.outbox(false).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(
+            (rows[0].channel.as_str(), rows[0].state, rows[0].attempts),
+            ("webhook", OutboxState::Pending, 3)
+        );
+        assert_eq!(rows[0].last_error.as_deref(), Some("HTTP 503"));
+        assert_eq!(rows[1].channel, "command");
+        assert!(store.verify().unwrap().problems.is_empty());
+
+        // Queued once per event and channel; settled, retried, dropped.
+        let now = "2025-12-28T00:00:00Z";
+        let mut batch = store.batch().unwrap();
+        assert!(
+            batch
+                .queue_alert("e1", "n:1", "slack://T/***/***", "{}", Some("{}"), now)
+                .unwrap()
+        );
+        assert!(
+            !batch
+                .queue_alert("e1", "n:1", "slack://T/***/***", "{}", Some("{}"), now)
+                .unwrap()
+        );
+        batch.commit().unwrap();
+        let due = store.outbox_due("n:1", now, 10).unwrap();
+        assert_eq!(due.len(), 1);
+        let id = due[0].id;
+        store
+            .settle_outbox(
+                &[Settled::Failed {
+                    id,
+                    error: "HTTP 500".into(),
+                    next_attempt: "2025-12-28T00:01:00Z".into(),
+                    give_up: false,
+                }],
+                now,
+            )
+            .unwrap();
+        assert!(
+            store.outbox_due("n:1", now, 10).unwrap().is_empty(),
+            "backing off"
+        );
+        assert_eq!(
+            store
+                .outbox_due("n:1", "2025-12-28T00:01:00Z", 10)
+                .unwrap()
+                .len(),
+            1
+        );
+        store
+            .settle_outbox(&[Settled::Delivered { id }], now)
+            .unwrap();
+        assert!(
+            store
+                .outbox_due("n:1", "2026-01-01T00:00:00Z", 10)
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(store.outbox_counts().unwrap(), (2, 0));
+        // A delivered row is neither retried nor dropped.
+        assert_eq!(
+            store.outbox_retry(&Selection::Ids(vec![id]), now).unwrap(),
+            0
+        );
+        assert_eq!(store.outbox_drop(&Selection::Ids(vec![id])).unwrap(), 0);
+        assert_eq!(store.prune_outbox("2025-12-27T00:00:00Z").unwrap(), 0);
+        assert_eq!(store.prune_outbox("2025-12-29T00:00:00Z").unwrap(), 1);
+        assert_eq!(store.outbox_drop(&Selection::Undelivered).unwrap(), 2);
+    }
+}

@@ -26,7 +26,8 @@ pub const DEFAULT_MAX_BYTES: u64 = 5 * 1000 * 1000;
 pub const DEFAULT_MAX_ARTICLES: usize = 200;
 /// Default time limit of a webhook POST.
 pub const DEFAULT_WEBHOOK_TIMEOUT: Duration = Duration::from_secs(5);
-/// Default wait before retrying a failed alert delivery (doubled after each failure).
+/// Default wait before retrying an alert delivery that failed twice or more
+/// (the first retry is on the next pass; doubled after each failure).
 pub const DEFAULT_RETRY_DELAY: Duration = Duration::from_secs(60);
 /// Default attempts at one alert delivery before it is marked failed.
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 12;

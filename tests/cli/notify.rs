@@ -364,7 +364,7 @@ fn back_off_waits_between_passes_and_outbox_retry_delivers_now() {
     let config = write_sources(
         &ws,
         &format!(
-            "[events]\nmax_attempts = 2\nnotify = [\"json://{}/hook\"]\n\n{}",
+            "[events]\nmax_attempts = 3\nnotify = [\"json://{}/hook\"]\n\n{}",
             server.url("").trim_start_matches("http://"),
             url_source("story", &server.url("/story"), "")
         ),
@@ -374,25 +374,29 @@ fn back_off_waits_between_passes_and_outbox_retry_delivers_now() {
     let (_, _, err) = ws.run(&["check", "--config", &config, "--all"]);
     assert!(err.contains("retry at"), "{err}");
     assert_eq!(server.posted("/hook").len(), 1);
-    // The retry is a minute away: the next pass leaves the channel alone.
+    // The first retry is on the next pass; the one after waits a minute.
     assert_eq!(ws.run(&["check", "--config", &config]).0, 0);
-    assert_eq!(server.posted("/hook").len(), 1);
+    assert_eq!(server.posted("/hook").len(), 2);
+    assert_eq!(ws.run(&["check", "--config", &config]).0, 0);
+    assert_eq!(server.posted("/hook").len(), 2);
     let rows = outbox(&ws, false);
-    assert_eq!(rows[0]["attempts"], 1);
-    assert!(rows[0]["next_attempt"].as_str().is_some());
+    assert_eq!(rows[0]["attempts"], 2);
+    assert!(rows[0]["next_attempt"].as_str().unwrap() > rows[0]["created_at"].as_str().unwrap());
 
-    // Retry now: the second and last attempt fails, the row is marked failed.
+    // Retry now: the third and last attempt fails, the row is marked failed.
     let (code, _, err) = ws.run(&["outbox", "--retry", "--config", &config]);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("marked failed"), "{err}");
-    assert_eq!(server.posted("/hook").len(), 2);
+    assert_eq!(server.posted("/hook").len(), 3);
     let rows = outbox(&ws, false);
     assert_eq!(rows[0]["state"], "failed");
-    assert_eq!(rows[0]["attempts"], 2);
+    assert_eq!(rows[0]["attempts"], 3);
     assert_eq!(rows[0]["last_error"], "HTTP 503: down");
+    let (_, human, _) = ws.run(&["outbox"]);
+    assert!(human.contains("FAILED after 3 attempts"), "{human}");
     // Failed rows are not tried by passes.
     assert_eq!(ws.run(&["check", "--config", &config]).0, 0);
-    assert_eq!(server.posted("/hook").len(), 2);
+    assert_eq!(server.posted("/hook").len(), 3);
 
     // Up again: retry it by id.
     server.set("/hook", ok_route());
@@ -400,13 +404,14 @@ fn back_off_waits_between_passes_and_outbox_retry_delivers_now() {
     let (code, _, err) = ws.run(&["outbox", "--retry", &id, "--config", &config]);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("delivered 1"), "{err}");
-    assert_eq!(server.posted("/hook").len(), 3);
+    assert_eq!(server.posted("/hook").len(), 4);
     assert!(outbox(&ws, false).is_empty());
 
     // Dropping: a failed row goes away on --drop.
     server.set("/hook", down_route());
     server.set("/story", page(full_article()));
     let _ = ws.run(&["check", "--config", &config, "--all"]);
+    let _ = ws.run(&["outbox", "--retry", "--config", &config]);
     let _ = ws.run(&["outbox", "--retry", "--config", &config]);
     assert_eq!(outbox(&ws, false)[0]["state"], "failed");
     let (code, _, err) = ws.run(&["outbox", "--drop"]);
