@@ -214,6 +214,12 @@ pub fn deliver(
             visible_line(&f.error)
         );
     }
+    if report.unconfigured > 0 {
+        eprintln!(
+            "note: {} deliveries wait for channels no longer in the sources file (track outbox lists them; --drop ID removes them)",
+            report.unconfigured
+        );
+    }
     if report.busy {
         eprintln!("note: another track process is delivering alerts; left to it");
     }

@@ -32,7 +32,7 @@ use crate::store::outbox::Settled;
 use crate::store::sources::Edit;
 use crate::store::{Batch, Store, StoreError, format_time};
 use crate::watch::config::Config;
-use crate::watch::events::Event;
+use crate::watch::events::{Event, HOOK_TIMEOUT};
 
 /// The longest wait between two attempts.
 pub const MAX_RETRY_DELAY: Duration = Duration::from_secs(6 * 3600);
@@ -249,7 +249,13 @@ pub fn deliver(
                         alert: alert.as_ref(),
                         idempotency_key: &key,
                     };
-                    let result = send::deliver(&channel, &payload, timeout.min(left));
+                    // A hook command has its own, longer limit (it may do
+                    // anything); every other channel the configured timeout.
+                    let limit = match channel.kind {
+                        super::channel::Kind::Command(_) => HOOK_TIMEOUT,
+                        _ => timeout,
+                    };
+                    let result = send::deliver(&channel, &payload, limit.min(left));
                     let failed = result.is_err();
                     if tx.send((index, row.id, result)).is_err() || failed {
                         break;

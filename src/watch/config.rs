@@ -863,6 +863,51 @@ key = "story-d"
                 .iter()
                 .all(|s| s.selectors.ignore == [".share-count", ".related"])
         );
+        assert_eq!(c.events.notify.len(), 1);
+        assert_eq!(c.events.max_attempts, 12);
+        assert_eq!(c.sources[1].notify.len(), 1);
+        assert!(c.sources[0].notify.is_empty());
+        assert_eq!(
+            c.sources[1].rules.on,
+            [Trigger::Quantity, Trigger::Date, Trigger::Headline]
+        );
+        assert_eq!(c.sources[0].rules.on, [Trigger::Claims]);
+        assert!(c.sources.iter().all(|s| s.rules.min_change == Some(0.1)));
+        // The [events] channel, the source's, once each.
+        assert_eq!(c.channels().len(), 2);
+        assert!(
+            c.channels()
+                .iter()
+                .all(|ch| !ch.label().contains("app-password"))
+        );
+    }
+
+    #[test]
+    fn notify_and_rules_per_source_and_in_defaults() {
+        let c = parse_str(
+            "[defaults]\nnotify = [\"slack://T/B/DEFAULTS\"]\nnotify_on = [\"text\"]\nonly_added = true\n\
+             [[source]]\nname = \"a\"\nurl = \"https://x.org/a\"\n\
+             [[source]]\nname = \"b\"\nurl = \"https://x.org/b\"\nnotify = [\"tg://1:AB/2\", \"tg://1:AB/2\"]\n\
+             notify_on = [\"quantity\", \"quantity\"]\nonly_added = false\nmin_change = \"5%\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.sources[0].notify[0].label(), "slack://T/***/***");
+        assert_eq!(c.sources[0].rules.on, [Trigger::Text]);
+        assert!(c.sources[0].rules.only_added);
+        assert_eq!(c.sources[1].notify.len(), 1, "one channel once");
+        assert_eq!(c.sources[1].rules.on, [Trigger::Quantity]);
+        assert!(!c.sources[1].rules.only_added);
+        assert_eq!(c.sources[1].rules.min_change, Some(0.05));
+        let e = error_of("[events]\nnotify = [\"slack://T/B/C\", \"smtp://u:hunter2hunter@h\"]\n");
+        assert!(
+            e.starts_with("/etc/track/sources.toml:2: notify entry 2: e-mail:"),
+            "{e}"
+        );
+        assert!(!e.contains("hunter2"), "{e}");
+        let e = error_of("[events]\nmax_attempts = 0\n");
+        assert!(e.contains("max_attempts must be between 1 and 1000"), "{e}");
+        let e = error_of("[[source]]\nname = \"a\"\nurl = \"https://x.org/a\"\nnotify_on = []\n");
+        assert!(e.contains(":4: notify_on is empty"), "{e}");
     }
 
     #[test]

@@ -282,6 +282,86 @@ fn slack_and_discord_catchers_get_well_formed_payloads() {
 }
 
 #[test]
+fn telegram_matrix_and_ntfy_get_their_payloads() {
+    let server = Server::start();
+    server.set("/story", page(full_article()));
+    server.set("/bot123456:ABC-tgsecret/sendMessage", ok_route());
+    server.set("/", ok_route());
+    let ws = Workspace::new();
+    let hp = server.url("").trim_start_matches("http://").to_string();
+    let config = write_sources(
+        &ws,
+        &format!(
+            "[events]\nnotify = [\"tg://123456:ABC-tgsecret/-1001?base={}\", \"matrix://mxsecret@{hp}/!room:x.org\", \"ntfy://{hp}/newsroom\"]\n\n{}",
+            server.url(""),
+            url_source("story", &server.url("/story"), "")
+        ),
+    );
+    assert_eq!(ws.run(&["check", "--config", &config]).0, 0);
+    server.set("/story", page(edited_article()));
+    // Matrix's path ends with the transaction id: unknown to the catcher
+    // until the first attempt, which it refuses (404).
+    let (code, _, err) = ws.run(&["check", "--config", &config, "--all"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("matrix://***@"), "{err}");
+    assert!(
+        !err.contains("mxsecret") && !err.contains("tgsecret"),
+        "{err}"
+    );
+
+    let tg = server.posted("/bot123456:ABC-tgsecret/sendMessage");
+    assert_eq!(tg.len(), 1, "{err}");
+    let v: Value = serde_json::from_str(&tg[0]).unwrap();
+    assert_eq!(v["chat_id"], "-1001");
+    assert_eq!(v["parse_mode"], "HTML");
+    let text = v["text"].as_str().unwrap();
+    assert!(
+        text.starts_with("• <b>quantity update</b>: 12 شخصاً"),
+        "{text}"
+    );
+    assert!(text.contains("<s>12</s><b>15</b>"), "{text}");
+
+    let ntfy = server.posted("/");
+    assert_eq!(ntfy.len(), 1, "{err}");
+    let v: Value = serde_json::from_str(&ntfy[0]).unwrap();
+    assert_eq!(v["topic"], "newsroom");
+    assert!(v["title"].as_str().unwrap().contains("حادث في العاصمة"));
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("• quantity update")
+    );
+    assert_eq!(v["click"], server.url("/story"));
+
+    let matrix_path = server
+        .posted_paths()
+        .into_iter()
+        .find(|p| p.starts_with("/_matrix/client/v3/rooms/%21room%3Ax%2Eorg/send/m.room.message/"))
+        .expect("a Matrix PUT");
+    let v: Value = serde_json::from_str(&server.posted(&matrix_path)[0]).unwrap();
+    assert_eq!(v["msgtype"], "m.text");
+    assert_eq!(v["format"], "org.matrix.custom.html");
+    assert!(
+        v["formatted_body"]
+            .as_str()
+            .unwrap()
+            .contains("<blockquote dir=\"rtl\">")
+    );
+    // The retry is the same PUT (same transaction id: the homeserver would
+    // drop a duplicate); only Matrix is retried.
+    server.set(&matrix_path, ok_route());
+    let (code, _, err) = ws.run(&["check", "--config", &config]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(server.posted(&matrix_path).len(), 2);
+    assert_eq!(
+        tg.len(),
+        server.posted("/bot123456:ABC-tgsecret/sendMessage").len()
+    );
+    assert!(outbox(&ws, false).is_empty());
+}
+
+#[test]
 fn a_channel_down_for_three_passes_then_up_gets_each_event_exactly_once() {
     let server = Server::start();
     server.set("/story", page(full_article()));

@@ -145,6 +145,11 @@ impl Server {
             .unwrap_or(0)
     }
 
+    /// The paths that got a POST or PUT.
+    pub(crate) fn posted_paths(&self) -> Vec<String> {
+        self.log.lock().unwrap().posted.keys().cloned().collect()
+    }
+
     pub(crate) fn posted(&self, path: &str) -> Vec<String> {
         self.log
             .lock()
