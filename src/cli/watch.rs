@@ -205,6 +205,7 @@ pub fn deliver(
     let report = outbox::deliver(store, &channels, &delivery_options(config), stop)?;
     for f in &report.failures {
         let when = match &f.retry_at {
+            Some(t) if *t <= format_time(Utc::now()) => "retried on the next pass".to_string(),
             Some(t) => format!("retry at {t}"),
             None => "no attempts left: marked failed (track outbox --retry)".to_string(),
         };
