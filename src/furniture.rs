@@ -44,6 +44,9 @@
 //!   - it adds a block of its own that is long or has persisted
 //!     [`CONFIRM_SCRAPES`] scrapes, or a block also seen on other articles
 //!     that has persisted [`CONFIRM_SHARED_SCRAPES`];
+//!   - its own established paragraphs (long, or seen on [`CONFIRM_SCRAPES`]
+//!     scrapes in a row; no line with digits or a label) stand in another
+//!     order: text moved;
 //!   - a short line was replaced by another of its shape (its digits, or
 //!     its text after its label, changed) and the new line has persisted
 //!     [`CONFIRM_SCRAPES`] scrapes ([`CONFIRM_SHARED_SCRAPES`] for a shape
@@ -801,7 +804,39 @@ impl Judge<'_> {
                 return streak >= needed(a, !own(a));
             }
             self.legacy || a.words > LONG_WORDS || streak >= CONFIRM_SCRAPES
-        })
+        }) || self.moved(current, scrape)
+    }
+
+    /// Whether the page's own established paragraphs (long, or seen on
+    /// [`CONFIRM_SCRAPES`] scrapes in a row), still there, now stand in
+    /// another order: an edit that moved text. Lines with a shape (digits, a
+    /// label) are left out, as is anything other articles show.
+    fn moved(&self, current: &[Block<'_>], scrape: &[Block<'_>]) -> bool {
+        let order = |blocks: &[Block<'_>]| -> Vec<Key> {
+            blocks
+                .iter()
+                .enumerate()
+                .filter(|(i, b)| {
+                    b.shape.is_none()
+                        && (b.words > LONG_WORDS || self.prev.streak(b.key) >= CONFIRM_SCRAPES)
+                        && !(self.shared)(b.key)
+                        && !self.furniture.is_furniture(*i, b)
+                })
+                .map(|(_, b)| b.key)
+                .collect()
+        };
+        let (before, after) = (order(current), order(scrape));
+        let kept: Vec<Key> = before
+            .iter()
+            .copied()
+            .filter(|k| after.contains(k))
+            .collect();
+        let now: Vec<Key> = after
+            .iter()
+            .copied()
+            .filter(|k| before.contains(k))
+            .collect();
+        kept != now
     }
 }
 
@@ -911,6 +946,27 @@ mod tests {
         // An edit of established text: at once.
         let edited = a.replace("12 people", "15 people");
         assert!(confirms_after(&[&a, &a, &edited], &shared));
+    }
+
+    #[test]
+    fn established_paragraphs_that_moved_are_a_change_shuffled_links_are_not() {
+        let shared = |_: Key| false;
+        let page = |paras: &[&str]| paras.join("\n\n");
+        let (p1, p2, p3) = (
+            "The ministry said twelve people were hurt.",
+            "Rescue teams reached the market within the hour.",
+            "The investigation is still going on.",
+        );
+        let before = page(&["Title", p1, p2, p3]);
+        let after = page(&["Title", p1, p3, p2]);
+        assert!(confirms_after(&[&before, &before, &after], &shared));
+        // A list of numbered links whose order changes on every scrape.
+        let links = |a: &str, b: &str| page(&["Title", p1, a, b]);
+        let (x, y) = ("Story 1 of the day", "Story 2 of the day");
+        assert!(!confirms_after(
+            &[&links(x, y), &links(x, y), &links(y, x)],
+            &shared
+        ));
     }
 
     #[test]

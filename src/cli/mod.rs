@@ -7,6 +7,7 @@ mod demo;
 mod diff;
 pub mod error;
 mod furniture;
+mod outbox;
 mod read;
 mod watch;
 
@@ -59,6 +60,8 @@ pub enum Command {
     Feed(watch::FeedArgs),
     /// Page furniture learned per host (left out of versions, claims and diffs); keep, forget, add
     Furniture(furniture::FurnitureArgs),
+    /// Alerts waiting for delivery or failed: list them, retry now, drop
+    Outbox(outbox::OutboxArgs),
 }
 
 /// Output format of reading commands.
@@ -113,5 +116,6 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         Command::Changes(args) => watch::changes(&ctx, &args),
         Command::Feed(args) => watch::feed(&ctx, &args),
         Command::Furniture(args) => furniture::run(&ctx, &args),
+        Command::Outbox(args) => outbox::run(&ctx, &args),
     }
 }

@@ -16,12 +16,13 @@ use clap::Args;
 use super::error::{CliError, exit};
 use super::{Context, Format};
 use track::notify::feed::{self as atom, FeedError, FeedOptions, Scope};
+use track::notify::outbox::{self, DeliveryOptions, DeliveryReport};
 use track::store::sources::{Change, Edit, ItemKind, WatchItem};
 use track::store::{OpenMode, Store, format_time};
 use track::text::visible::{json_safe, visible_line};
 use track::watch::config::{self, Config, Output};
 use track::watch::engine::{self, Checked, Outcome, PassOptions, PassSummary};
-use track::watch::events::{self, Event};
+use track::watch::events::Event;
 use track::watch::schedule::parse_duration;
 
 /// How far back the feed of every article goes unless told (`--since`).
@@ -192,22 +193,54 @@ impl Sink {
     }
 }
 
-/// Deliver the queued events to the webhook and the hook command, within
-/// [`DELIVERY_BUDGET`]; failures are warnings, and what is not delivered
-/// stays queued for the next pass.
-fn deliver(store: &mut Store, config: &Config, stop: &AtomicBool) -> Result<(), CliError> {
-    let report = events::deliver_pending(store, &config.events, DELIVERY_BUDGET, stop)?;
-    for e in &report.failures {
-        eprintln!("warning: {}", visible_line(&e.to_string()));
+/// How `check`, `watch` and `outbox --retry` deliver.
+pub fn delivery_options(config: &Config) -> DeliveryOptions {
+    DeliveryOptions {
+        timeout: config.events.webhook_timeout,
+        retry_delay: config.events.retry_delay,
+        max_attempts: config.events.max_attempts,
+        budget: DELIVERY_BUDGET,
     }
-    let configured = config.events.webhook.is_some() || config.events.command.is_some();
-    if report.pending > 0 && configured {
+}
+
+/// Deliver the queued alerts and events to their channels, within
+/// [`DELIVERY_BUDGET`]; failures are warnings, and what is not delivered
+/// stays in the outbox for a later pass.
+pub fn deliver(
+    store: &mut Store,
+    config: &Config,
+    stop: &AtomicBool,
+) -> Result<DeliveryReport, CliError> {
+    let channels = config.channels();
+    let report = outbox::deliver(store, &channels, &delivery_options(config), stop)?;
+    for f in &report.failures {
+        let when = match &f.retry_at {
+            Some(t) if *t <= format_time(Utc::now()) => "retried on the next pass".to_string(),
+            Some(t) => format!("retry at {t}"),
+            None => "no attempts left: marked failed (track outbox --retry)".to_string(),
+        };
         eprintln!(
-            "warning: {} event deliveries pending (kept in the store, retried on the next pass)",
-            report.pending
+            "warning: {}: {} ({when})",
+            visible_line(&f.channel),
+            visible_line(&f.error)
         );
     }
-    Ok(())
+    if report.unconfigured > 0 {
+        eprintln!(
+            "note: {} deliveries wait for channels no longer in the sources file (track outbox lists them; --drop ID removes them)",
+            report.unconfigured
+        );
+    }
+    if report.busy {
+        eprintln!("note: another track process is delivering alerts; left to it");
+    }
+    if !channels.is_empty() && (report.pending > 0 || report.failed > 0) {
+        eprintln!(
+            "warning: {} event deliveries pending, {} failed (kept in the store and retried; see track outbox)",
+            report.pending, report.failed
+        );
+    }
+    Ok(report)
 }
 
 fn report(checked: &[Checked], verbose: bool) {

@@ -3,8 +3,8 @@
 //! [`DiffReport`] is built once from two versions and their [`TextDiff`];
 //! every renderer reads only it, so the formats cannot disagree.
 
-mod html;
-mod term;
+pub(crate) mod html;
+pub(crate) mod term;
 mod unified;
 
 use serde::Serialize;

@@ -7,6 +7,7 @@
 
 pub mod blob;
 pub mod furniture;
+pub mod outbox;
 mod schema;
 pub mod sources;
 mod verify;
@@ -1837,14 +1838,15 @@ mod tests {
             batch.record(&s).unwrap();
             batch.commit().unwrap();
         }
-        // The store as the build before migration 6 left it (without the
-        // later migrations' tables).
+        // The store as the build before migration 6 left it (the later
+        // migrations undone too).
         Connection::open(&path)
             .unwrap()
-            .execute_batch(
-                "DROP TABLE furniture_pages; DROP TABLE furniture;
+            .execute_batch(&format!(
+                "{}; DROP TABLE furniture_pages; DROP TABLE furniture;
                  ALTER TABLE versions DROP COLUMN modified; PRAGMA user_version = 5;",
-            )
+                outbox::UNDO_MIGRATION_8
+            ))
             .unwrap();
         let store = Store::open(&path, OpenMode::Existing).unwrap();
         let v = store.version(&VersionRef::parse("k")).unwrap();

@@ -158,6 +158,34 @@ CREATE TABLE furniture_pages (
     state      TEXT NOT NULL               -- JSON: the last scrape's blocks (see furniture::PageState)
 );
 ",
+    // 8: the outbox of alerts (replaces pending_events): one row per event
+    // and channel (the idempotency key), written in the transaction that
+    // records the change; kept after delivery (for a week) so that a
+    // delivered event is never sent to that channel again. A row is
+    // 'delivered' only once the channel accepted it, 'failed' after the
+    // last attempt allowed; 'pending' rows wait for `next_attempt`.
+    r"
+CREATE TABLE outbox (
+    id           INTEGER PRIMARY KEY,
+    event_id     TEXT NOT NULL,               -- the event's id
+    channel      TEXT NOT NULL,               -- 'webhook', 'command', or 'n:' and a hash of the notify URL
+    label        TEXT NOT NULL,               -- the channel with its secrets hidden, for `track outbox`
+    event        TEXT NOT NULL,               -- the event, JSON
+    alert        TEXT,                        -- the message for people, JSON (NULL: the channel gets the event)
+    created_at   TEXT NOT NULL,
+    state        TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'failed')),
+    attempts     INTEGER NOT NULL DEFAULT 0,  -- failed deliveries so far
+    next_attempt TEXT NOT NULL,
+    last_error   TEXT,
+    delivered_at TEXT,
+    UNIQUE (event_id, channel)
+);
+CREATE INDEX outbox_pending ON outbox(channel, id) WHERE state = 'pending';
+INSERT INTO outbox (event_id, channel, label, event, created_at, attempts, next_attempt, last_error)
+    SELECT 'queued-' || id, target, target, event, created_at, attempts, created_at, last_error
+    FROM pending_events ORDER BY id;
+DROP TABLE pending_events;
+",
 ];
 
 /// Schema version this build writes.

@@ -1,7 +1,7 @@
 //! Monitoring state (`check` / `watch`): one `watch_items` row per polled
 //! item — a source itself, an article a feed linked, a file of a watched
-//! folder — the reads of recent changes behind `track changes` / `feed`,
-//! and the change events waiting for delivery (`pending_events`).
+//! folder — and the reads of recent changes behind `track changes` / `feed`
+//! (the alerts waiting for delivery are in [`super::outbox`]).
 
 use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
@@ -519,98 +519,5 @@ impl Batch<'_> {
             )?
             .execute(params![source, path, now, signature])?;
         Ok(n > 0)
-    }
-}
-
-/// Where a pending event goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DeliveryTarget {
-    Webhook,
-    Command,
-}
-
-impl DeliveryTarget {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DeliveryTarget::Webhook => "webhook",
-            DeliveryTarget::Command => "command",
-        }
-    }
-}
-
-/// An event waiting for delivery to one target.
-#[derive(Debug, Clone)]
-pub struct PendingEvent {
-    pub id: i64,
-    pub target: DeliveryTarget,
-    /// The event, JSON.
-    pub event: String,
-    pub attempts: i64,
-}
-
-impl Batch<'_> {
-    /// Queue an event for delivery (it is delivered only if this batch commits).
-    pub fn queue_event(&mut self, target: DeliveryTarget, event: &str, now: &str) -> Result<()> {
-        self.store
-            .conn
-            .prepare_cached(
-                "INSERT INTO pending_events (target, event, created_at) VALUES (?1, ?2, ?3)",
-            )?
-            .execute(params![target.as_str(), event, now])?;
-        Ok(())
-    }
-}
-
-impl Store {
-    /// The oldest events waiting for delivery, at most `limit`.
-    pub fn pending_events(&self, limit: usize) -> Result<Vec<PendingEvent>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT id, target, event, attempts FROM pending_events ORDER BY id LIMIT ?1",
-        )?;
-        let rows = stmt.query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
-            let target: String = r.get(1)?;
-            Ok(PendingEvent {
-                id: r.get(0)?,
-                target: if target == "command" {
-                    DeliveryTarget::Command
-                } else {
-                    DeliveryTarget::Webhook
-                },
-                event: r.get(2)?,
-                attempts: r.get(3)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// How many events wait for delivery.
-    pub fn pending_count(&self) -> Result<usize> {
-        let n: i64 = self
-            .conn
-            .query_row("SELECT count(*) FROM pending_events", [], |r| r.get(0))?;
-        Ok(usize::try_from(n).unwrap_or(0))
-    }
-
-    /// Forget delivered events and note failed attempts, in one transaction.
-    pub fn settle_deliveries(&mut self, delivered: &[i64], failed: &[(i64, String)]) -> Result<()> {
-        if delivered.is_empty() && failed.is_empty() {
-            return Ok(());
-        }
-        let batch = self.batch()?;
-        {
-            let conn = &batch.store.conn;
-            let mut delete = conn.prepare_cached("DELETE FROM pending_events WHERE id = ?1")?;
-            for id in delivered {
-                delete.execute([id])?;
-            }
-            let mut note = conn.prepare_cached(
-                "UPDATE pending_events SET attempts = attempts + 1, last_error = ?2 WHERE id = ?1",
-            )?;
-            for (id, error) in failed {
-                note.execute(params![id, error])?;
-            }
-        }
-        batch.commit()
     }
 }

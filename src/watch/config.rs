@@ -13,6 +13,8 @@ use toml::Spanned;
 use super::schedule::{Schedule, parse_duration, parse_size};
 use crate::ingest::InputFormat;
 use crate::ingest::select::{Selectors, compile as compile_selector};
+use crate::notify::Channel;
+use crate::notify::rules::{Rules, Trigger, parse_min_change};
 
 /// Default parallel fetches.
 pub const DEFAULT_WORKERS: usize = 8;
@@ -24,6 +26,11 @@ pub const DEFAULT_MAX_BYTES: u64 = 5 * 1000 * 1000;
 pub const DEFAULT_MAX_ARTICLES: usize = 200;
 /// Default time limit of a webhook POST.
 pub const DEFAULT_WEBHOOK_TIMEOUT: Duration = Duration::from_secs(5);
+/// Default wait before retrying an alert delivery that failed twice or more
+/// (the first retry is on the next pass; doubled after each failure).
+pub const DEFAULT_RETRY_DELAY: Duration = Duration::from_secs(60);
+/// Default attempts at one alert delivery before it is marked failed.
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 12;
 /// The User-Agent sent unless a source sets one.
 pub const DEFAULT_USER_AGENT: &str = concat!("track/", env!("CARGO_PKG_VERSION"));
 
@@ -70,6 +77,12 @@ pub struct EventsConfig {
     /// Also raise an event for a version that only changed spelling or
     /// sentence order (stored either way).
     pub minor_edits: bool,
+    /// Channels every source's alerts go to (besides the source's own).
+    pub notify: Vec<Channel>,
+    /// Wait before retrying a failed delivery, doubled after each failure.
+    pub retry_delay: Duration,
+    /// Attempts at one delivery before it is marked failed.
+    pub max_attempts: u32,
 }
 
 /// What a source polls.
@@ -135,8 +148,44 @@ pub struct Source {
     /// url and feed sources: may reach loopback, private and link-local
     /// addresses other than their own host's (see `fetch::AddressPolicy`).
     pub allow_private: bool,
+    /// Where this source's alerts go (its own `notify`, else `[defaults]`'),
+    /// besides the `[events]` channels.
+    pub notify: Vec<Channel>,
+    /// Which of its events are worth an alert.
+    pub rules: Rules,
     /// Line of the `[[source]]` header in the file.
     pub line: usize,
+}
+
+impl Config {
+    /// Every channel of the file, once each: the `[events]` webhook and
+    /// command, the `[events]` notify channels, and the sources'.
+    pub fn channels(&self) -> Vec<Channel> {
+        let mut all: Vec<Channel> = Vec::new();
+        let legacy = self
+            .events
+            .webhook
+            .iter()
+            .map(|w| Channel::webhook(w))
+            .chain(
+                self.events
+                    .command
+                    .iter()
+                    .map(|c| Channel::command(c.clone())),
+            );
+        let notify = self
+            .events
+            .notify
+            .iter()
+            .chain(self.sources.iter().flat_map(|s| &s.notify))
+            .cloned();
+        for c in legacy.chain(notify) {
+            if !all.iter().any(|a| a.key() == c.key()) {
+                all.push(c);
+            }
+        }
+        all
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -158,6 +207,9 @@ struct RawEvents {
     command: Option<Spanned<Vec<String>>>,
     new_articles: Option<bool>,
     minor_edits: Option<bool>,
+    notify: Option<Spanned<Vec<String>>>,
+    retry_delay: Option<Spanned<String>>,
+    max_attempts: Option<Spanned<i64>>,
 }
 
 /// One string, or a list of them (`select = "article"`,
@@ -203,6 +255,10 @@ struct RawOptions {
     max_bytes: Option<Spanned<Size>>,
     max_articles: Option<Spanned<i64>>,
     allow_private: Option<Spanned<bool>>,
+    notify: Option<Spanned<Vec<String>>>,
+    notify_on: Option<Spanned<Vec<String>>>,
+    min_change: Option<Spanned<String>>,
+    only_added: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -228,6 +284,10 @@ struct RawSource {
     max_bytes: Option<Spanned<Size>>,
     max_articles: Option<Spanned<i64>>,
     allow_private: Option<Spanned<bool>>,
+    notify: Option<Spanned<Vec<String>>>,
+    notify_on: Option<Spanned<Vec<String>>>,
+    min_change: Option<Spanned<String>>,
+    only_added: Option<bool>,
 }
 
 impl RawSource {
@@ -247,6 +307,10 @@ impl RawSource {
             max_bytes: self.max_bytes.clone(),
             max_articles: self.max_articles.clone(),
             allow_private: self.allow_private.clone(),
+            notify: self.notify.clone(),
+            notify_on: self.notify_on.clone(),
+            min_change: self.min_change.clone(),
+            only_added: self.only_added,
         }
     }
 }
@@ -321,6 +385,9 @@ fn build(raw: RawFile, base: &Path, line_of: &dyn Fn(usize) -> usize) -> Result<
             command: None,
             new_articles: false,
             minor_edits: false,
+            notify: Vec::new(),
+            retry_delay: DEFAULT_RETRY_DELAY,
+            max_attempts: DEFAULT_MAX_ATTEMPTS,
         },
         Some(ev) => {
             let ev = ev.into_inner();
@@ -344,6 +411,15 @@ fn build(raw: RawFile, base: &Path, line_of: &dyn Fn(usize) -> usize) -> Result<
                 None => None,
                 Some(c) => Some(command(c, base)?),
             };
+            let retry_delay = match &ev.retry_delay {
+                None => DEFAULT_RETRY_DELAY,
+                Some(d) => duration(d, "retry_delay")?,
+            };
+            let max_attempts = match &ev.max_attempts {
+                None => DEFAULT_MAX_ATTEMPTS,
+                Some(m) if (1..=1000).contains(m.get_ref()) => *m.get_ref() as u32,
+                Some(m) => return Err(problem(m, "max_attempts must be between 1 and 1000")),
+            };
             EventsConfig {
                 output,
                 webhook,
@@ -351,6 +427,9 @@ fn build(raw: RawFile, base: &Path, line_of: &dyn Fn(usize) -> usize) -> Result<
                 command,
                 new_articles: ev.new_articles.unwrap_or(false),
                 minor_edits: ev.minor_edits.unwrap_or(false),
+                notify: channels(ev.notify.as_ref())?,
+                retry_delay,
+                max_attempts,
             }
         }
     };
@@ -553,6 +632,11 @@ fn build(raw: RawFile, base: &Path, line_of: &dyn Fn(usize) -> usize) -> Result<
             }
             Some(k) => Some(k.get_ref().clone()),
         };
+        let notify = match own.notify.as_ref().or(defaults.notify.as_ref()) {
+            None => Vec::new(),
+            Some(list) => channels(Some(list))?,
+        };
+        let rules = rules(&own, &defaults)?;
         sources.push(Source {
             name: n.to_string(),
             target,
@@ -569,10 +653,64 @@ fn build(raw: RawFile, base: &Path, line_of: &dyn Fn(usize) -> usize) -> Result<
             key,
             max_articles,
             allow_private,
+            notify,
+            rules,
             line: line_of(at),
         });
     }
     Ok((workers, events, sources))
+}
+
+/// Parse a `notify` list. An error names the entry by its position and
+/// scheme, never its URL (it may hold a password or a token).
+fn channels(list: Option<&Spanned<Vec<String>>>) -> Result<Vec<Channel>, Problem> {
+    let Some(list) = list else {
+        return Ok(Vec::new());
+    };
+    let mut out: Vec<Channel> = Vec::new();
+    for (i, text) in list.get_ref().iter().enumerate() {
+        let channel = Channel::parse(text)
+            .map_err(|e| problem(list, format!("notify entry {}: {e}", i + 1)))?;
+        if !out.iter().any(|c| c.key() == channel.key()) {
+            out.push(channel);
+        }
+    }
+    Ok(out)
+}
+
+/// A source's alert rules: its own `notify_on`, `min_change` and
+/// `only_added`, else `[defaults]`', else notify on claim changes.
+fn rules(own: &RawOptions, defaults: &RawOptions) -> Result<Rules, Problem> {
+    let mut rules = Rules::default();
+    if let Some(on) = own.notify_on.as_ref().or(defaults.notify_on.as_ref()) {
+        let mut triggers = Vec::new();
+        for value in on.get_ref() {
+            let t = Trigger::parse(value).ok_or_else(|| {
+                problem(
+                    on,
+                    format!(
+                        "notify_on: unknown value {value:?} (known: {})",
+                        Trigger::ALL.map(Trigger::as_str).join(", ")
+                    ),
+                )
+            })?;
+            if !triggers.contains(&t) {
+                triggers.push(t);
+            }
+        }
+        if triggers.is_empty() {
+            return Err(problem(
+                on,
+                "notify_on is empty (leave it out for the default, [\"claims\"])",
+            ));
+        }
+        rules.on = triggers;
+    }
+    if let Some(m) = own.min_change.as_ref().or(defaults.min_change.as_ref()) {
+        rules.min_change = Some(parse_min_change(m.get_ref()).map_err(|r| problem(m, r))?);
+    }
+    rules.only_added = own.only_added.or(defaults.only_added).unwrap_or(false);
+    Ok(rules)
 }
 
 fn http_url(u: &Spanned<String>, what: &str) -> Result<String, Problem> {
@@ -725,6 +863,51 @@ key = "story-d"
                 .iter()
                 .all(|s| s.selectors.ignore == [".share-count", ".related"])
         );
+        assert_eq!(c.events.notify.len(), 1);
+        assert_eq!(c.events.max_attempts, 12);
+        assert_eq!(c.sources[1].notify.len(), 1);
+        assert!(c.sources[0].notify.is_empty());
+        assert_eq!(
+            c.sources[1].rules.on,
+            [Trigger::Quantity, Trigger::Date, Trigger::Headline]
+        );
+        assert_eq!(c.sources[0].rules.on, [Trigger::Claims]);
+        assert!(c.sources.iter().all(|s| s.rules.min_change == Some(0.1)));
+        // The [events] channel, the source's, once each.
+        assert_eq!(c.channels().len(), 2);
+        assert!(
+            c.channels()
+                .iter()
+                .all(|ch| !ch.label().contains("app-password"))
+        );
+    }
+
+    #[test]
+    fn notify_and_rules_per_source_and_in_defaults() {
+        let c = parse_str(
+            "[defaults]\nnotify = [\"slack://T/B/DEFAULTS\"]\nnotify_on = [\"text\"]\nonly_added = true\n\
+             [[source]]\nname = \"a\"\nurl = \"https://x.org/a\"\n\
+             [[source]]\nname = \"b\"\nurl = \"https://x.org/b\"\nnotify = [\"tg://1:AB/2\", \"tg://1:AB/2\"]\n\
+             notify_on = [\"quantity\", \"quantity\"]\nonly_added = false\nmin_change = \"5%\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.sources[0].notify[0].label(), "slack://T/***/***");
+        assert_eq!(c.sources[0].rules.on, [Trigger::Text]);
+        assert!(c.sources[0].rules.only_added);
+        assert_eq!(c.sources[1].notify.len(), 1, "one channel once");
+        assert_eq!(c.sources[1].rules.on, [Trigger::Quantity]);
+        assert!(!c.sources[1].rules.only_added);
+        assert_eq!(c.sources[1].rules.min_change, Some(0.05));
+        let e = error_of("[events]\nnotify = [\"slack://T/B/C\", \"smtp://u:hunter2hunter@h\"]\n");
+        assert!(
+            e.starts_with("/etc/track/sources.toml:2: notify entry 2: e-mail:"),
+            "{e}"
+        );
+        assert!(!e.contains("hunter2"), "{e}");
+        let e = error_of("[events]\nmax_attempts = 0\n");
+        assert!(e.contains("max_attempts must be between 1 and 1000"), "{e}");
+        let e = error_of("[[source]]\nname = \"a\"\nurl = \"https://x.org/a\"\nnotify_on = []\n");
+        assert!(e.contains(":4: notify_on is empty"), "{e}");
     }
 
     #[test]

@@ -23,13 +23,13 @@ use serde::Serialize;
 
 use super::config::{Config, Source, Target};
 use super::discover;
-use super::events::{Event, EventKind, summary};
+use super::events::{EVENT_SENTENCES, Event, EventKind, event_id, summary};
 use super::fetch::{self, AddressPolicy, FetchError, HttpRequest, HttpResponse, ListedFile};
 use super::schedule::{self, Schedule};
 use crate::compare::{self, CompareOptions, Pair};
 use crate::ingest::{self, IngestOptions, InputFormat, ObservedTime, Prepared};
 use crate::report::{DiffReport, Mode};
-use crate::store::sources::{DeliveryTarget, ItemKind, WatchItem};
+use crate::store::sources::{ItemKind, WatchItem};
 use crate::store::{Batch, Recorded, Store, StoreError, VersionText, format_time};
 use crate::text::normalize;
 
@@ -476,53 +476,18 @@ fn write_results(
                 Err(_) => break,
             }
         }
-        queue_deliveries(&mut batch, config, &events)?;
+        crate::notify::outbox::queue(&mut batch, config, &events, &format_time(Utc::now()))?;
         batch.commit()?;
         for c in &checked {
             summary.count(&c.outcome);
         }
+        // Spelling-only and order-only versions are events for the events
+        // output only with `minor_edits` (alert rules may still have asked
+        // for them, above).
+        events.retain(|e| config.events.minor_edits || !e.edit.is_some_and(|e| e.is_minor()));
         on_committed(&checked, &events);
         checked.clear();
         events.clear();
-    }
-    Ok(())
-}
-
-/// Queue the chunk's events for the webhook and the hook command in the
-/// chunk's own transaction: an event that was recorded is delivered, later
-/// if not now (see [`super::events::deliver_pending`]).
-fn queue_deliveries(
-    batch: &mut Batch<'_>,
-    config: &Config,
-    events: &[Event],
-) -> Result<(), StoreError> {
-    let targets: Vec<DeliveryTarget> = [
-        config
-            .events
-            .webhook
-            .as_ref()
-            .map(|_| DeliveryTarget::Webhook),
-        config
-            .events
-            .command
-            .as_ref()
-            .map(|_| DeliveryTarget::Command),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    if targets.is_empty() || events.is_empty() {
-        return Ok(());
-    }
-    let now = format_time(Utc::now());
-    for event in events {
-        // Plain data: serialising cannot fail.
-        let Ok(json) = serde_json::to_string(event) else {
-            continue;
-        };
-        for &target in &targets {
-            batch.queue_event(target, &json, &now)?;
-        }
     }
     Ok(())
 }
@@ -909,9 +874,14 @@ fn apply(
             // that only changed spelling or sentence order raises no event
             // unless the sources file asks for them.
             let edited = ingest::note_edit(batch, &p.key, &p.text, &recorded)?;
-            let minor = edited
-                .as_ref()
-                .is_some_and(|e| e.edit.is_minor() && !config.events.minor_edits);
+            // Built for the events output with `minor_edits`, or when the
+            // source's alert rules ask for such versions.
+            let minor = edited.as_ref().is_some_and(|e| {
+                e.edit.is_minor()
+                    && !config.events.minor_edits
+                    && !(src.rules.wants_minor()
+                        && !(config.events.notify.is_empty() && src.notify.is_empty()))
+            });
             if let Some(kind) = kind.filter(|_| !minor) {
                 let version = match recorded {
                     Recorded::NewArticle { version }
@@ -919,21 +889,28 @@ fn apply(
                     | Recorded::Reverted { version }
                     | Recorded::Unchanged { version } => version,
                 };
-                let (counts, claims, edit, title_change) = match &edited {
+                let (counts, claims, sentences, edit, title_change) = match &edited {
                     Some(e) if kind != EventKind::NewArticle => {
                         let report = edit_report(batch, &p, version, e, kind)?;
                         // What a reader of the alert wants first: the claims that changed.
                         let claims = report.claims.into_iter().filter(|r| r.is_change());
+                        let sentences = report
+                            .sentences
+                            .into_iter()
+                            .filter(|r| r.op != crate::diff::Op::Unchanged)
+                            .take(EVENT_SENTENCES);
                         (
                             Some(report.counts),
                             claims.collect(),
+                            sentences.collect(),
                             Some(e.edit),
                             report.title_change,
                         )
                     }
-                    _ => (None, Vec::new(), None, None),
+                    _ => (None, Vec::new(), Vec::new(), None, None),
                 };
                 events.push(Event {
+                    id: event_id(&src.name, &p.key, kind, version, &at_s),
                     at: at_s.clone(),
                     source: src.name.clone(),
                     key: p.key.clone(),
@@ -953,6 +930,7 @@ fn apply(
                     title: p.meta.title.clone(),
                     title_change,
                     claims,
+                    sentences,
                     edit,
                 });
             }

@@ -1,20 +1,17 @@
-//! Change events (one per new version or revert) and their delivery to a
-//! webhook or a hook command. (The Atom feeds are in `notify::feed`.)
+//! Change events (one per new version or revert) and the hook command that
+//! receives them. Their delivery to channels is [`crate::notify::outbox`]'s;
+//! the Atom feeds are [`crate::notify::feed`]'s.
 
 use std::io::Write;
 use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use super::config::EventsConfig;
 use super::fetch::Group;
 use crate::diff::Counts;
-use crate::store::sources::{DeliveryTarget, Edit, PendingEvent};
-use crate::store::{Store, StoreError};
+use crate::store::sources::Edit;
 
 /// How long a hook command may run before it is killed.
 pub const HOOK_TIMEOUT: Duration = Duration::from_secs(30);
@@ -33,6 +30,9 @@ pub enum EventKind {
 /// One change, as written to the events output (one JSON object per line).
 #[derive(Debug, Clone, Serialize)]
 pub struct Event {
+    /// A stable id (the same event always has the same id): with a
+    /// channel, the idempotency key of its delivery.
+    pub id: String,
     pub at: String,
     /// The `[[source]]` name.
     pub source: String,
@@ -54,17 +54,34 @@ pub struct Event {
     /// Claim changes between the two versions (the rows of `track diff`'s
     /// `claims` that report a change: changed, added, removed, reworded).
     pub claims: Vec<crate::claims::compare::ClaimChange>,
+    /// The changed sentence rows of the diff (as in `track diff --format
+    /// json`, at most [`EVENT_SENTENCES`]), with their word diffs.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sentences: Vec<crate::report::SentenceRow>,
     /// What the change edited: `text`, or only `orthographic` (spelling) or
     /// `moved` (sentence order) — those raise events only with
     /// `minor_edits = true`; `null` for a new article.
     pub edit: Option<Edit>,
 }
 
-/// Why a delivery failed (never fatal: the caller logs it and goes on).
+/// Changed sentence rows an event carries, at most.
+pub const EVENT_SENTENCES: usize = 10;
+
+/// The id of the event for `kind` of version `version` of `key` seen at `at`
+/// by `source`: 32 hex digits of a BLAKE3 hash, the same every time.
+pub fn event_id(source: &str, key: &str, kind: EventKind, version: i64, at: &str) -> String {
+    let kind = match kind {
+        EventKind::NewArticle => "new_article",
+        EventKind::NewVersion => "new_version",
+        EventKind::Revert => "revert",
+    };
+    let text = format!("{source}\0{key}\0{kind}\0{version}\0{at}");
+    crate::store::hex(&crate::store::blob::hash(text.as_bytes()))[..32].to_string()
+}
+
+/// Why a hook command failed (never fatal: the event stays queued).
 #[derive(Debug, thiserror::Error)]
 pub enum DeliveryError {
-    #[error("webhook {url}: {reason}")]
-    Webhook { url: String, reason: String },
     #[error("hook {program}: {reason}")]
     Hook { program: String, reason: String },
 }
@@ -112,33 +129,6 @@ pub fn describe_counts(c: &Counts) -> String {
     }
 }
 
-/// POST one event (its JSON) to a webhook, within `timeout` all told.
-pub fn post_webhook(url: &str, json: &str, timeout: Duration) -> Result<(), DeliveryError> {
-    let err = |reason: String| DeliveryError::Webhook {
-        url: url.to_string(),
-        reason,
-    };
-    let agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(timeout))
-        .max_redirects(0)
-        .build()
-        .new_agent();
-    let response = agent
-        .post(url)
-        .header("Content-Type", "application/json")
-        .send(json.as_bytes())
-        .map_err(|e| match e {
-            ureq::Error::Timeout(_) => err(format!("no answer within {timeout:?}")),
-            e => err(e.to_string()),
-        })?;
-    let status = response.status().as_u16();
-    if !(200..300).contains(&status) {
-        return Err(err(format!("HTTP {status}")));
-    }
-    Ok(())
-}
-
 /// Run the hook command (no shell) with one event's JSON on its standard
 /// input. It runs in a process group of its own, killed whole after `timeout`.
 pub fn run_hook(argv: &[String], json: &str, timeout: Duration) -> Result<(), DeliveryError> {
@@ -181,109 +171,6 @@ pub fn run_hook(argv: &[String], json: &str, timeout: Duration) -> Result<(), De
             }
         }
     }
-}
-
-/// Events delivered per call of [`deliver_pending`], at most.
-const DELIVERY_BATCH: usize = 1000;
-
-/// What a round of deliveries did.
-#[derive(Debug, Default)]
-pub struct DeliveryReport {
-    pub delivered: usize,
-    /// Events still waiting (retried by the next round).
-    pub pending: usize,
-    /// The first failure of each target (one per target and round).
-    pub failures: Vec<DeliveryError>,
-}
-
-/// Deliver the events waiting in the store, oldest first, within `budget`
-/// all told. A delivered event is deleted; one that was not stays for the
-/// next round (at least once: an event whose answer came too late may be
-/// delivered again). The first failure of a target ends that target's
-/// deliveries for this round, so a dead endpoint costs one time-out, not
-/// one per event, and events arrive in order. `stop` (a signal) ends the
-/// round at once: the delivery in flight is abandoned, its event kept.
-pub fn deliver_pending(
-    store: &mut Store,
-    config: &EventsConfig,
-    budget: Duration,
-    stop: &AtomicBool,
-) -> Result<DeliveryReport, StoreError> {
-    let mut report = DeliveryReport::default();
-    let rows: Vec<PendingEvent> = store
-        .pending_events(DELIVERY_BATCH)?
-        .into_iter()
-        .filter(|p| match p.target {
-            DeliveryTarget::Webhook => config.webhook.is_some(),
-            DeliveryTarget::Command => config.command.is_some(),
-        })
-        .collect();
-    if rows.is_empty() || stop.load(Ordering::SeqCst) {
-        report.pending = store.pending_count()?;
-        return Ok(report);
-    }
-    let deadline = Instant::now() + budget;
-    let cancel = Arc::new(AtomicBool::new(false));
-    let (tx, rx) = mpsc::channel::<(i64, Result<(), DeliveryError>)>();
-    {
-        let cancel = Arc::clone(&cancel);
-        let webhook = config.webhook.clone();
-        let webhook_timeout = config.webhook_timeout;
-        let command = config.command.clone();
-        // On a thread of its own: the caller waits with the deadline and the
-        // stop flag, never for a hung endpoint.
-        std::thread::spawn(move || {
-            let mut given_up: Vec<DeliveryTarget> = Vec::new();
-            for row in rows {
-                if cancel.load(Ordering::SeqCst) {
-                    break;
-                }
-                if given_up.contains(&row.target) {
-                    continue;
-                }
-                let left = deadline.saturating_duration_since(Instant::now());
-                if left.is_zero() {
-                    break;
-                }
-                let result = match (row.target, &webhook, &command) {
-                    (DeliveryTarget::Webhook, Some(url), _) => {
-                        post_webhook(url, &row.event, webhook_timeout.min(left))
-                    }
-                    (DeliveryTarget::Command, _, Some(argv)) => {
-                        run_hook(argv, &row.event, HOOK_TIMEOUT.min(left))
-                    }
-                    _ => continue,
-                };
-                if result.is_err() {
-                    given_up.push(row.target);
-                }
-                if tx.send((row.id, result)).is_err() {
-                    break;
-                }
-            }
-        });
-    }
-    let mut delivered = Vec::new();
-    let mut failed = Vec::new();
-    loop {
-        if stop.load(Ordering::SeqCst) || Instant::now() >= deadline {
-            cancel.store(true, Ordering::SeqCst);
-            break;
-        }
-        match rx.recv_timeout(Duration::from_millis(50)) {
-            Ok((id, Ok(()))) => delivered.push(id),
-            Ok((id, Err(e))) => {
-                failed.push((id, e.to_string()));
-                report.failures.push(e);
-            }
-            Err(mpsc::RecvTimeoutError::Timeout) => {}
-            Err(mpsc::RecvTimeoutError::Disconnected) => break,
-        }
-    }
-    store.settle_deliveries(&delivered, &failed)?;
-    report.delivered = delivered.len();
-    report.pending = store.pending_count()?;
-    Ok(report)
 }
 
 #[cfg(test)]

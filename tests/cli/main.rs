@@ -15,6 +15,7 @@ mod hostile_output;
 mod hostile_store;
 mod meta;
 mod newcomer;
+mod notify;
 mod small_things;
 mod sources_keys;
 mod watch;

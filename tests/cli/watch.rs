@@ -15,13 +15,13 @@ use crate::common::*;
 /// What the test server answers on one path.
 #[derive(Clone, Default)]
 pub(crate) struct Route {
-    status: u16,
-    body: Vec<u8>,
+    pub(crate) status: u16,
+    pub(crate) body: Vec<u8>,
     pub(crate) content_type: String,
-    etag: Option<String>,
-    location: Option<String>,
-    content_encoding: Option<String>,
-    delay: Duration,
+    pub(crate) etag: Option<String>,
+    pub(crate) location: Option<String>,
+    pub(crate) content_encoding: Option<String>,
+    pub(crate) delay: Duration,
 }
 
 pub(crate) fn page(body: impl Into<Vec<u8>>) -> Route {
@@ -39,7 +39,7 @@ struct Log {
     hits: HashMap<String, usize>,
     /// Requests that carried If-None-Match, per path.
     conditional: HashMap<String, usize>,
-    /// Bodies POSTed (webhooks), per path.
+    /// Bodies POSTed or PUT (webhooks, channels), per path.
     posted: HashMap<String, Vec<String>>,
 }
 
@@ -74,7 +74,10 @@ impl Server {
                         if inm.is_some() {
                             *log.conditional.entry(path.clone()).or_default() += 1;
                         }
-                        if request.method() == &tiny_http::Method::Post {
+                        if matches!(
+                            request.method(),
+                            tiny_http::Method::Post | tiny_http::Method::Put
+                        ) {
                             let mut body = String::new();
                             let _ = request.as_reader().read_to_string(&mut body);
                             log.posted.entry(path.clone()).or_default().push(body);
@@ -122,7 +125,7 @@ impl Server {
         self.routes.lock().unwrap().insert(path.to_string(), route);
     }
 
-    fn hits(&self, path: &str) -> usize {
+    pub(crate) fn hits(&self, path: &str) -> usize {
         self.log
             .lock()
             .unwrap()
@@ -142,7 +145,12 @@ impl Server {
             .unwrap_or(0)
     }
 
-    fn posted(&self, path: &str) -> Vec<String> {
+    /// The paths that got a POST or PUT.
+    pub(crate) fn posted_paths(&self) -> Vec<String> {
+        self.log.lock().unwrap().posted.keys().cloned().collect()
+    }
+
+    pub(crate) fn posted(&self, path: &str) -> Vec<String> {
         self.log
             .lock()
             .unwrap()
@@ -171,11 +179,11 @@ pub(crate) const PARAS: [&str; 6] = [
     "وكانت المنطقة قد شهدت حادثاً مماثلاً قبل عامين أسفر عن إصابة عدد من المارة.",
 ];
 
-fn full_article() -> String {
+pub(crate) fn full_article() -> String {
     article("حادث في العاصمة", &PARAS)
 }
 
-fn edited_article() -> String {
+pub(crate) fn edited_article() -> String {
     let mut paras = PARAS;
     paras[0] = "قال وزير الداخلية إن 15 شخصاً أصيبوا في الحادث الذي وقع صباح اليوم في وسط العاصمة.";
     article("حادث في العاصمة", &paras)
@@ -192,7 +200,7 @@ pub(crate) fn url_source(name: &str, url: &str, extra: &str) -> String {
 }
 
 /// Event lines on standard output.
-fn events(out: &str) -> Vec<Value> {
+pub(crate) fn events(out: &str) -> Vec<Value> {
     out.lines()
         .filter(|l| !l.trim().is_empty())
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
@@ -858,7 +866,7 @@ fn a_malformed_sources_file_is_one_line_naming_file_and_line() {
     assert!(!ws.db().exists(), "nothing created for a bad sources file");
 }
 
-fn spawn_watch(ws: &Workspace, config: &str, extra: &[&str]) -> std::process::Child {
+pub(crate) fn spawn_watch(ws: &Workspace, config: &str, extra: &[&str]) -> std::process::Child {
     Process::new(assert_cmd::cargo::cargo_bin("track"))
         .args(["--db", s(&ws.db()), "watch", "--config", config])
         .args(extra)
@@ -868,7 +876,7 @@ fn spawn_watch(ws: &Workspace, config: &str, extra: &[&str]) -> std::process::Ch
         .unwrap()
 }
 
-fn wait_for(mut cond: impl FnMut() -> bool, what: &str) {
+pub(crate) fn wait_for(mut cond: impl FnMut() -> bool, what: &str) {
     let started = Instant::now();
     while !cond() {
         assert!(
