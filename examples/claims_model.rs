@@ -6,7 +6,7 @@
 //! cargo run --release --example claims_model -- train   # writes src/claims/model.json, prints dev figures
 //! cargo run --release --example claims_model -- eval    # dev figures of the committed model
 //!     [--data ../shared/data] [--out FILE] [--errors SET:N]
-//!     [--hidden N] [--epochs N] [--lr X] [--l2 X] [--seed N] [--negatives-divisor X] [--cap X]
+//!     [--hidden N] [--epochs N] [--lr X] [--l2 X] [--seed N] [--ensemble N] [--negatives-divisor X] [--cap X]
 //!     [--also "FLAGS|FLAGS…"]   # more designs on the same features, written to FILE.N.json
 //! ```
 //!
@@ -466,6 +466,7 @@ impl Config {
                 learning_rate: num("--lr", base.learning_rate),
                 l2: num("--l2", base.l2),
                 seed: num("--seed", base.seed as f32) as u64,
+                ensemble: num("--ensemble", base.ensemble as f32) as usize,
                 ..base
             },
             negatives_divisor: num("--negatives-divisor", 5.0),

@@ -82,6 +82,9 @@ pub const PAIR_FEATURES: &[&str] = &[
     "hedge_short",
     "negated_short",
     "english",
+    "refute_near",
+    "hedge_near",
+    "negated_near",
 ];
 
 /// Relations of a pair of articles, in the pair model's output order.
@@ -622,6 +625,46 @@ pub fn pair_features(doc: &DocStats, rows: &[Considered], probabilities: &[Vec<f
         top3,
     ];
     features.extend(doc.values);
+    // Denial, hedging and negation where the long side speaks of the short
+    // one (its three most related claims), not anywhere in it: an article
+    // that debunks the claim says so there.
+    let at = |name: &str| ROW_FEATURES.iter().position(|f| *f == name).unwrap_or(0);
+    let side = if doc.from_is_short { "to" } else { "from" };
+    let (refute, hedge, negated) = (
+        at(&format!("refute_{side}")),
+        at(&format!("hedge_{side}")),
+        at(&format!("negated_{side}")),
+    );
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by(|&x, &y| {
+        probabilities[x][3]
+            .total_cmp(&probabilities[y][3])
+            .then(x.cmp(&y))
+    });
+    let mut seen = HashSet::default();
+    let mut near = [0f32; 3];
+    for &k in &order {
+        let long = if doc.from_is_short {
+            rows[k].to
+        } else {
+            rows[k].from
+        };
+        if probabilities[k][3] >= 0.5 || !seen.insert(long) {
+            continue;
+        }
+        near[0] += rows[k].features[refute];
+        near[1] += rows[k].features[hedge];
+        near[2] += rows[k].features[negated];
+        if seen.len() == 3 {
+            break;
+        }
+    }
+    // Two short texts are read by their own model, which does better
+    // without these (ANS): there every claim is "near".
+    if doc.long_len <= crate::claims::model::SENTENCE_SIDE {
+        near = [0.0; 3];
+    }
+    features.extend(near.map(f32::ln_1p));
     debug_assert_eq!(features.len(), PAIR_FEATURES.len());
     features
 }

@@ -31,6 +31,19 @@ pub struct Classifier {
     pub output_bias: Vec<f32>,
     /// Logits are divided by this before the softmax (fitted on held-out data).
     pub temperature: f32,
+    /// More networks of the same shape trained from other seeds: the logits
+    /// are averaged over all of them (one seed's luck is not the model's).
+    #[serde(default)]
+    pub members: Vec<Net>,
+}
+
+/// The weights of one further network of an ensemble (see [`Classifier`]).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Net {
+    pub hidden: Vec<Vec<f32>>,
+    pub hidden_bias: Vec<f32>,
+    pub output: Vec<Vec<f32>>,
+    pub output_bias: Vec<f32>,
 }
 
 /// Both classifiers, as committed.
@@ -116,33 +129,56 @@ impl Models {
 }
 
 impl Classifier {
-    /// Raw scores before the softmax.
+    /// Raw scores before the softmax, averaged over the ensemble.
     fn logits(&self, x: &[f32]) -> Vec<f32> {
         let z: Vec<f32> = x
             .iter()
             .zip(self.mean.iter().zip(&self.scale))
             .map(|(v, (m, s))| (v - m) / s)
             .collect();
-        let layer = if self.hidden.is_empty() {
-            z
-        } else {
-            self.hidden
-                .iter()
-                .zip(&self.hidden_bias)
-                .map(|(w, b)| (dot(w, &z) + b).tanh())
-                .collect()
-        };
-        self.output
-            .iter()
-            .zip(&self.output_bias)
-            .map(|(w, b)| dot(w, &layer) + b)
-            .collect()
+        let mut sum = net_logits(
+            &self.hidden,
+            &self.hidden_bias,
+            &self.output,
+            &self.output_bias,
+            &z,
+        );
+        for m in &self.members {
+            let l = net_logits(&m.hidden, &m.hidden_bias, &m.output, &m.output_bias, &z);
+            sum.iter_mut().zip(l).for_each(|(s, v)| *s += v);
+        }
+        let n = (1 + self.members.len()) as f32;
+        sum.iter_mut().for_each(|s| *s /= n);
+        sum
     }
 
     /// Calibrated class probabilities.
     pub fn predict(&self, x: &[f32]) -> Vec<f32> {
         softmax(&self.logits(x), self.temperature)
     }
+}
+
+fn net_logits(
+    hidden: &[Vec<f32>],
+    hidden_bias: &[f32],
+    output: &[Vec<f32>],
+    output_bias: &[f32],
+    z: &[f32],
+) -> Vec<f32> {
+    let layer: Vec<f32> = if hidden.is_empty() {
+        z.to_vec()
+    } else {
+        hidden
+            .iter()
+            .zip(hidden_bias)
+            .map(|(w, b)| (dot(w, z) + b).tanh())
+            .collect()
+    };
+    output
+        .iter()
+        .zip(output_bias)
+        .map(|(w, b)| dot(w, &layer) + b)
+        .collect()
 }
 
 fn dot(a: &[f32], b: &[f32]) -> f32 {
@@ -176,6 +212,8 @@ pub struct TrainOptions {
     pub batch: usize,
     pub learning_rate: f32,
     pub seed: u64,
+    /// Networks trained (seeds `seed`, `seed + 1`, …), their logits averaged.
+    pub ensemble: usize,
 }
 
 impl Default for TrainOptions {
@@ -187,6 +225,7 @@ impl Default for TrainOptions {
             batch: 128,
             learning_rate: 0.005,
             seed: 7,
+            ensemble: 5,
         }
     }
 }
@@ -204,9 +243,36 @@ impl Lcg {
     }
 }
 
-/// Fit a classifier: mini-batch Adam on weighted cross-entropy, in a seeded order. `y` holds
-/// class indices; `w` example weights.
+/// Fit a classifier: `opts.ensemble` networks (see [`train_one`]) from
+/// consecutive seeds, their logits averaged.
 pub fn train(
+    classes: &[&str],
+    features: &[&str],
+    x: &[Vec<f32>],
+    y: &[usize],
+    w: &[f32],
+    opts: &TrainOptions,
+) -> Classifier {
+    let mut first = train_one(classes, features, x, y, w, opts);
+    for k in 1..opts.ensemble.max(1) {
+        let seeded = TrainOptions {
+            seed: opts.seed + k as u64,
+            ..*opts
+        };
+        let c = train_one(classes, features, x, y, w, &seeded);
+        first.members.push(Net {
+            hidden: c.hidden,
+            hidden_bias: c.hidden_bias,
+            output: c.output,
+            output_bias: c.output_bias,
+        });
+    }
+    first
+}
+
+/// Fit one network: mini-batch Adam on weighted cross-entropy, in a seeded order. `y` holds
+/// class indices; `w` example weights.
+fn train_one(
     classes: &[&str],
     features: &[&str],
     x: &[Vec<f32>],
@@ -341,6 +407,7 @@ pub fn train(
         output,
         output_bias,
         temperature: 1.0,
+        members: Vec::new(),
     }
 }
 
