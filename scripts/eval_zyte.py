@@ -228,12 +228,12 @@ def read_pred_dir(d: Path, ids: list[str]) -> dict[str, str]:
     return bodies
 
 
-def run_cv(data: Path, folds: int) -> dict[str, str]:
+def run_cv(data: Path, folds: int, extra: list[str]) -> dict[str, str]:
     out = Path(tempfile.mkdtemp(prefix="eval-zyte-cv-"))
     try:
         cmd = [
             "cargo", "run", "--release", "--quiet", "--example", "furniture", "--",
-            "cv", "--data", str(data), "--folds", str(folds), "--out", str(out),
+            "cv", "--data", str(data), "--folds", str(folds), "--out", str(out), *extra,
         ]
         subprocess.run(cmd, cwd=REPO_ROOT, check=True)
         return read_pred_dir(out, sorted(load_gold(data)))
@@ -369,10 +369,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="benchmark folder (default: %(default)s)")
     ap.add_argument("--bin", type=Path, default=DEFAULT_BIN, help="track binary (default: %(default)s)")
-    ap.add_argument("--worst", type=int, default=0, metavar="N", help="list the N worst pages by P and by R")
+    ap.add_argument("--worst", type=int, default=0, metavar="N", help="list the N worst pages by P and by R (of the CV run with --cv)")
     ap.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples (default: 1000)")
     ap.add_argument("--cv", action="store_true", help="also the k-fold cross-validated figure (cargo example)")
     ap.add_argument("--folds", type=int, default=5, help="folds for --cv (default: 5)")
+    ap.add_argument("--cv-args", default="", help="more options for the example's cv (e.g. '--hidden 8')")
     ap.add_argument("--no-track", action="store_true", help="skip scoring the track binary")
     ap.add_argument("--pred-dir", type=Path, help="also score DIR/ID.json ({title, text}) files")
     ap.add_argument("--peers", action="store_true", help="also score the Python peers (venv)")
@@ -401,13 +402,17 @@ def main() -> None:
             args.dump.mkdir(parents=True, exist_ok=True)
             for pid, b in bodies.items():
                 (args.dump / f"{pid}.txt").write_text(b, "utf8")
-        if args.worst:
+        if args.worst and not args.cv:
             print_worst(rows, bodies, gold, args.worst)
             print()
     if args.cv:
-        cv_bodies = run_cv(args.data, args.folds)
+        cv_bodies = run_cv(args.data, args.folds, args.cv_args.split())
         m, rows = score(gold, cv_bodies, args.bootstrap)
         entries.append((f"track ({args.folds}-fold CV by page: headline)", m))
+        if args.worst:
+            print("Cross-validated:")
+            print_worst(rows, cv_bodies, gold, args.worst)
+            print()
     if args.pred_dir:
         m, _ = score(gold, read_pred_dir(args.pred_dir, ids), args.bootstrap)
         entries.append((f"predictions in {args.pred_dir}", m))

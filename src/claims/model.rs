@@ -148,6 +148,10 @@ pub struct TrainOptions {
     pub batch: usize,
     pub learning_rate: f32,
     pub seed: u64,
+    /// Floor of a feature's standardising scale: a rare binary feature (a
+    /// tenth of a percent of the rows) would otherwise be multiplied by a
+    /// hundred and fitted to a handful of rows.
+    pub min_scale: f32,
 }
 
 impl Default for TrainOptions {
@@ -159,6 +163,7 @@ impl Default for TrainOptions {
             batch: 128,
             learning_rate: 0.005,
             seed: 7,
+            min_scale: 1e-3,
         }
     }
 }
@@ -203,7 +208,7 @@ pub fn train(
     }
     scale
         .iter_mut()
-        .for_each(|s| *s = (*s / total_w).sqrt().max(1e-3));
+        .for_each(|s| *s = (*s / total_w).sqrt().max(opts.min_scale));
     let z: Vec<Vec<f32>> = x
         .iter()
         .map(|row| (0..f).map(|j| (row[j] - mean[j]) / scale[j]).collect())

@@ -9,6 +9,8 @@
 use dom_smoothie::{Config, Readability, ReadabilityError};
 use serde::Serialize;
 
+use super::furniture::{self, BlockView, MarkTally, Marks, Model};
+
 /// Upper bound on element nodes handed to dom_smoothie: bounds time and
 /// memory on hostile or absurd pages.
 const MAX_ELEMENTS: usize = 200_000;
@@ -43,8 +45,81 @@ pub enum ExtractError {
 }
 
 /// Extract the article from an HTML page. `url` is the page's address, used
-/// to resolve a root-relative canonical link.
+/// to resolve a root-relative canonical link. Page furniture inside the
+/// article (datelines, credits, counters, prompts: see `furniture`) is left
+/// out of the text.
 pub fn extract(html: &str, url: Option<&str>) -> Result<Extracted, ExtractError> {
+    extract_with(html, url, Some(Model::builtin()))
+}
+
+/// [`extract`] with a given furniture model (`None` keeps every block): for
+/// training and cross-validating the model.
+#[doc(hidden)]
+pub fn extract_with(
+    html: &str,
+    url: Option<&str>,
+    model: Option<&Model>,
+) -> Result<Extracted, ExtractError> {
+    let (mut out, title, mut paras) = extract_blocks(html, url)?;
+    if let Some(model) = model {
+        let site = furniture::site_words(out.site_name.as_deref(), out.canonical_url.as_deref());
+        let keep = model.keep(&block_views(&paras), &title, &site);
+        let mut keep = keep.into_iter();
+        paras.retain(|_| keep.next().unwrap_or(true));
+    }
+    let body_len: usize = paras.iter().map(|p| p.text.len() + 2).sum();
+    let mut text = String::with_capacity(title.len() + 2 + body_len);
+    if !title.is_empty() {
+        text.push_str(&title);
+        text.push_str("\n\n");
+    }
+    for (i, p) in paras.iter().enumerate() {
+        if i > 0 {
+            text.push_str("\n\n");
+        }
+        text.push_str(&p.text);
+    }
+    out.text = text;
+    out.title = (!title.is_empty()).then_some(title);
+    Ok(out)
+}
+
+/// The blocks of a page before the furniture model sees them: the title and,
+/// per block, its text and feature row (`furniture::FEATURES`). For training.
+#[doc(hidden)]
+pub fn page_blocks(
+    html: &str,
+    url: Option<&str>,
+) -> Result<(String, Vec<(String, Vec<f32>)>), ExtractError> {
+    let (out, title, paras) = extract_blocks(html, url)?;
+    let site = furniture::site_words(out.site_name.as_deref(), out.canonical_url.as_deref());
+    let rows = furniture::features(&block_views(&paras), &title, &site);
+    Ok((title, paras.into_iter().map(|p| p.text).zip(rows).collect()))
+}
+
+fn block_views(paras: &[Para]) -> Vec<BlockView<'_>> {
+    paras
+        .iter()
+        .map(|p| BlockView {
+            text: if p.list_item {
+                p.text.strip_prefix("- ").unwrap_or(&p.text)
+            } else {
+                &p.text
+            },
+            heading: p.heading,
+            list_item: p.list_item,
+            marks: p.marks,
+            chars: p.chars,
+            link_chars: p.link_chars,
+        })
+        .collect()
+}
+
+/// Metadata, title and the article's blocks (the title heading removed).
+fn extract_blocks(
+    html: &str,
+    url: Option<&str>,
+) -> Result<(Extracted, String, Vec<Para>), ExtractError> {
     // Refuse absurd nesting before html5ever spends quadratic time on it; the
     // estimate over-counts sloppy markup, hence the slack.
     let estimate = estimate_depth(html, 4 * MAX_DEPTH);
@@ -53,6 +128,8 @@ pub fn extract(html: &str, url: Option<&str>) -> Result<Extracted, ExtractError>
     }
     let cfg = Config {
         max_elements_to_parse: MAX_ELEMENTS,
+        // Class names are hints for the furniture model.
+        keep_classes: true,
         ..Config::default()
     };
     // A relative or garbage URL only costs us link resolution, not the article.
@@ -124,22 +201,7 @@ pub fn extract(html: &str, url: Option<&str>) -> Result<Extracted, ExtractError>
     {
         title = stripped.to_owned();
     }
-
-    let body_len: usize = paras.iter().map(|p| p.text.len() + 2).sum();
-    let mut text = String::with_capacity(title.len() + 2 + body_len);
-    if !title.is_empty() {
-        text.push_str(&title);
-        text.push_str("\n\n");
-    }
-    for (i, p) in paras.iter().enumerate() {
-        if i > 0 {
-            text.push_str("\n\n");
-        }
-        text.push_str(&p.text);
-    }
-    out.text = text;
-    out.title = (!title.is_empty()).then_some(title);
-    Ok(out)
+    Ok((out, title, paras))
 }
 
 const TITLE_SEPARATORS: &[char] = &['|', '-', '–', '—', ':', '·', '/', '»', '«', '\\'];
@@ -379,6 +441,12 @@ fn collapse(s: &str) -> String {
 struct Para {
     text: String,
     heading: bool,
+    list_item: bool,
+    /// Classes, ids and tags around the text, for the furniture model.
+    marks: Marks,
+    /// Non-space characters, and how many of them sat inside links.
+    chars: u32,
+    link_chars: u32,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -464,7 +532,11 @@ fn collect_paragraphs(r: &Readability, root: Root) -> Vec<Para> {
                 if kind == Kind::Skip || node.has_attr("hidden") {
                     continue;
                 }
-                b.open(kind);
+                let attrs = ["class", "id", "itemprop", "role"].map(|a| node.attr(a));
+                let attrs: Vec<&str> = attrs.iter().flatten().map(|v| &**v).collect();
+                let name = node.node_name();
+                let marks = furniture::element_marks(name.as_deref().unwrap_or(""), &attrs);
+                b.open(kind, marks);
                 stack.push(Step::Exit(kind));
                 stack.extend(node.children_it(true).map(Step::Enter));
             }
@@ -478,6 +550,10 @@ fn collect_paragraphs(r: &Readability, root: Root) -> Vec<Para> {
 struct Builder {
     paras: Vec<Para>,
     cur: String,
+    /// Marks of the open elements, each the union of its ancestors'.
+    marks: Vec<Marks>,
+    /// What the current paragraph's text was inside of.
+    tally: MarkTally,
     pending_space: bool,
     list_item: bool,
     heading: bool,
@@ -487,7 +563,18 @@ struct Builder {
 }
 
 impl Builder {
-    fn open(&mut self, kind: Kind) {
+    fn open(&mut self, kind: Kind, marks: Marks) {
+        self.open_kind(kind);
+        let inherited = self.marks.last().copied().unwrap_or_default();
+        self.marks.push(inherited.union(marks));
+    }
+
+    fn close(&mut self, kind: Kind) {
+        self.close_kind(kind);
+        self.marks.pop();
+    }
+
+    fn open_kind(&mut self, kind: Kind) {
         match kind {
             Kind::Inline | Kind::Skip => {}
             Kind::Br => {
@@ -521,7 +608,7 @@ impl Builder {
         }
     }
 
-    fn close(&mut self, kind: Kind) {
+    fn close_kind(&mut self, kind: Kind) {
         match kind {
             Kind::Inline | Kind::Skip | Kind::Br | Kind::Cell => {}
             Kind::Row => {
@@ -546,6 +633,11 @@ impl Builder {
     }
 
     fn text(&mut self, t: &str) {
+        let visible = t.chars().filter(|c| !c.is_whitespace()).count() as u32;
+        if visible > 0 {
+            let marks = self.marks.last().copied().unwrap_or_default();
+            self.tally.add(marks, visible);
+        }
         if self.pre_depth > 0 {
             self.cur.push_str(t);
             return;
@@ -570,6 +662,7 @@ impl Builder {
         self.pending_space = false;
         if self.cur.trim().is_empty() {
             self.cur.clear();
+            self.reset_counts();
             return;
         }
         let cur = std::mem::take(&mut self.cur);
@@ -594,6 +687,11 @@ impl Builder {
         self.push_para(para);
         self.list_item = false;
         self.heading = false;
+        self.reset_counts();
+    }
+
+    fn reset_counts(&mut self) {
+        self.tally = MarkTally::default();
     }
 
     fn push_para(&mut self, text: String) {
@@ -606,9 +704,16 @@ impl Builder {
         } else {
             text.to_owned()
         };
+        // A paragraph split at a blank line shares its chunk's link density.
+        let chars = text.chars().filter(|c| !c.is_whitespace()).count() as u32;
+        let link_share = self.tally.link_chars as f32 / self.tally.chars.max(1) as f32;
         self.paras.push(Para {
             text,
             heading: self.heading,
+            list_item: self.list_item,
+            marks: self.tally.majority(),
+            chars,
+            link_chars: (link_share * chars as f32).round() as u32,
         });
     }
 }
@@ -747,8 +852,9 @@ higher property taxes within two years. The mayor is expected to sign it next we
         assert_eq!(e.dir, None);
         assert_eq!(
             e.text,
+            // The dateline (`<time>` in a `meta` box) is page furniture: the
+            // date stays in `published`.
             "Council approves new budget\n\n\
-             November 2, 2023\n\n\
              The city council voted 7-2 on Tuesday to approve a budget that raises spending on \
              public transport by 12 percent, the largest increase in a decade.\n\n\
              Supporters said the plan would cut commuting times; opponents warned it would force \
