@@ -33,6 +33,10 @@ pub struct Extracted {
     /// Title line, blank line, then one paragraph per block, separated by
     /// blank lines.
     pub text: String,
+    /// The page's own "Updated …" line, as shown and unparsed (`Updated 9:41
+    /// AM`, `آخر تحديث: 19/11/2019 الساعة 09:41`), when it was left out of
+    /// `text` as page furniture.
+    pub updated_line: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -64,6 +68,11 @@ pub fn extract_with(
     if let Some(model) = model {
         let site = furniture::site_words(out.site_name.as_deref(), out.canonical_url.as_deref());
         let keep = model.keep(&block_views(&paras), &title, &site);
+        out.updated_line = paras
+            .iter()
+            .zip(&keep)
+            .filter(|(_, kept)| !**kept)
+            .find_map(|(p, _)| furniture::updated_line(&p.text));
         let mut keep = keep.into_iter();
         paras.retain(|_| keep.next().unwrap_or(true));
     }
