@@ -456,11 +456,11 @@ fn label(gold: &str, blocks: &[(String, Vec<f32>)]) -> (Vec<usize>, Vec<f32>) {
             let mut found = 0;
             let total = toks.len() - 3;
             for w in toks.windows(4) {
-                if let Some(c) = remaining.get_mut(w) {
-                    if *c > 0 {
-                        *c -= 1;
-                        found += 1;
-                    }
+                if let Some(c) = remaining.get_mut(w)
+                    && *c > 0
+                {
+                    *c -= 1;
+                    found += 1;
                 }
             }
             found * 2 >= total

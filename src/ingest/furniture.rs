@@ -562,12 +562,12 @@ fn text_stats(b: &BlockView, site: &[String]) -> TextStats {
             continue;
         }
         words += 1;
-        if let Some(first) = w.chars().find(|c| c.is_alphabetic()) {
-            if first.is_uppercase() || first.is_lowercase() {
-                cased_words += 1;
-                if first.is_uppercase() {
-                    cap_words += 1;
-                }
+        if let Some(first) = w.chars().find(|c| c.is_alphabetic())
+            && (first.is_uppercase() || first.is_lowercase())
+        {
+            cased_words += 1;
+            if first.is_uppercase() {
+                cap_words += 1;
             }
         }
         if i < CUE_WORDS {
@@ -588,7 +588,7 @@ fn text_stats(b: &BlockView, site: &[String]) -> TextStats {
         }
     }
     let last = text
-        .trim_end_matches(|c: char| matches!(c, '"' | '”' | '\'' | '’' | ')' | '»' | '*'))
+        .trim_end_matches(['"', '”', '\'', '’', ')', '»', '*'])
         .chars()
         .last();
     let ends_sentence = matches!(last, Some('.' | '!' | '?' | '؟' | '。' | '…'));

@@ -93,13 +93,13 @@ pub fn extract_with(
     Ok(out)
 }
 
-/// The blocks of a page before the furniture model sees them: the title and,
-/// per block, its text and feature row (`furniture::FEATURES`). For training.
+/// One block of a page: its text and feature row (`furniture::FEATURES`).
+pub type BlockRow = (String, Vec<f32>);
+
+/// The blocks of a page before the furniture model sees them, and the title.
+/// For training.
 #[doc(hidden)]
-pub fn page_blocks(
-    html: &str,
-    url: Option<&str>,
-) -> Result<(String, Vec<(String, Vec<f32>)>), ExtractError> {
+pub fn page_blocks(html: &str, url: Option<&str>) -> Result<(String, Vec<BlockRow>), ExtractError> {
     let (out, title, paras) = extract_blocks(html, url)?;
     let site = furniture::site_words(out.site_name.as_deref(), out.canonical_url.as_deref());
     let rows = furniture::features(&block_views(&paras), &title, &site);
