@@ -18,7 +18,6 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use crate::claims::model::Classifier;
@@ -188,7 +187,7 @@ pub fn element_marks(tag: &str, attrs: &[&str]) -> Marks {
         }
     }
     for value in attrs {
-        for word in attr_words(value) {
+        for_each_attr_word(value, |word| {
             for (i, (_, cues)) in HINT_GROUPS.iter().enumerate() {
                 let hit = cues.iter().any(|c| {
                     if c.len() >= 5 {
@@ -201,35 +200,36 @@ pub fn element_marks(tag: &str, attrs: &[&str]) -> Marks {
                     m.hints |= 1 << i;
                 }
             }
-        }
+        });
     }
     m
 }
 
-/// `storyBody__Meta-date_2` → `story`, `body`, `meta`, `date`, `2`.
-fn attr_words(value: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut cur = String::new();
+/// `storyBody__Meta-date_2` → `story`, `body`, `meta`, `date`, `2`, each
+/// lower-cased and handed to `f` (one buffer, no allocation per word).
+fn for_each_attr_word(value: &str, mut f: impl FnMut(&str)) {
+    let mut cur = String::with_capacity(24);
     let mut prev_lower = false;
     // Attribute values can be long (inline data); a few hundred bytes tell.
     for c in value.chars().take(300) {
         if c.is_ascii_alphanumeric() {
             if c.is_ascii_uppercase() && prev_lower && !cur.is_empty() {
-                words.push(std::mem::take(&mut cur));
+                f(&cur);
+                cur.clear();
             }
             prev_lower = c.is_ascii_lowercase();
             cur.push(c.to_ascii_lowercase());
         } else {
             prev_lower = false;
             if !cur.is_empty() {
-                words.push(std::mem::take(&mut cur));
+                f(&cur);
+                cur.clear();
             }
         }
     }
     if !cur.is_empty() {
-        words.push(cur);
+        f(&cur);
     }
-    words
 }
 
 /// One block as the classifier sees it.
@@ -336,6 +336,9 @@ static CUE_LEXICON: LazyLock<HashMap<String, u16>> = LazyLock::new(|| {
 fn fold_word(w: &str) -> String {
     let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '.');
     let w = w.trim_matches(|c: char| c == '.' || c == '\'');
+    if w.is_ascii() {
+        return w.to_ascii_lowercase();
+    }
     let mut out = String::with_capacity(w.len());
     for c in w.chars() {
         match c {
@@ -350,35 +353,295 @@ fn fold_word(w: &str) -> String {
     out
 }
 
-macro_rules! re {
-    ($name:ident, $pat:expr) => {
-        static $name: LazyLock<Regex> =
-            LazyLock::new(|| Regex::new($pat).expect("furniture pattern"));
-    };
+// The patterns below are spelled out by hand rather than as regexes: they run
+// on every block, and compiling Unicode-aware regexes cost a one-page `add`
+// more than the whole extraction.
+
+/// The value of a decimal digit: ASCII, Arabic-Indic or Eastern Arabic-Indic.
+fn digit(c: char) -> Option<u32> {
+    match c {
+        '0'..='9' => Some(c as u32 - '0' as u32),
+        '\u{0660}'..='\u{0669}' => Some(c as u32 - 0x0660),
+        '\u{06F0}'..='\u{06F9}' => Some(c as u32 - 0x06F0),
+        _ => None,
+    }
 }
 
-re!(RE_TIME, r"\b\d{1,2}[:.]\d{2}\b");
-re!(RE_NUM_DATE, r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b");
-re!(RE_YEAR, r"\b(?:19|20)\d{2}\b");
-re!(
-    RE_N_OF_M,
-    r"(?i)^\s*(?:(?:image|photo|picture|slide|صورة)\s*)?\d+\s*(?:of|/|من)\s*/?\s*\d+\s*$"
-);
-re!(RE_N_OF_M_PREFIX, r"(?i)^\d+\s*(?:of|/|من)\s*\d+\S");
-re!(
-    RE_READ_TIME,
-    r"(?i)\b\d+\s*-?\s*(?:min|mins|minutes?|دقائق|دقيقة)\b"
-);
-re!(
-    RE_CREDIT,
-    r"(?i)(?:\b(?:photo|photograph|image|picture|credit|courtesy|source|illustration|graphic)s?\s*:|\((?:image|photo|picture)[^)]*\)\s*$|credit:|\bgetty\b|\bafp\b|\breuters\b|shutterstock|istock|\bap photo|تصوير|المصدر\s*:|الصورة\s*:|صورة\s*:|مصدر الصورة|©)"
-);
-re!(
-    RE_CONTACT,
-    r"(?i)(?:https?://|www\.|[\w.+-]+@[\w-]+\.[\w.]+|(?:^|\s)@\w{2,})"
-);
-re!(RE_NUMBER_ONLY, r"^\s*[+]?[\d٠-٩][\d٠-٩.,]*\s*[kKmM]?\s*$");
-re!(RE_BRACKET, r"\[[^\]]{1,40}\]");
+/// `char::is_alphabetic`, with the common cases first: Unicode's table
+/// lookup is the slow part of reading an Arabic paragraph.
+fn is_letter(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphabetic()
+    } else if ('\u{0621}'..='\u{064A}').contains(&c) {
+        true
+    } else {
+        c.is_alphabetic()
+    }
+}
+
+/// Whether a letter has case at all and is upper case (Arabic has none).
+fn is_upper_letter(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_uppercase()
+    } else {
+        !('\u{0600}'..='\u{06FF}').contains(&c) && c.is_uppercase()
+    }
+}
+
+fn is_digit(c: char) -> bool {
+    digit(c).is_some()
+}
+
+/// How many digits start at `i`.
+fn digits_at(s: &[char], i: usize) -> usize {
+    s.get(i..)
+        .map_or(0, |r| r.iter().take_while(|c| is_digit(**c)).count())
+}
+
+/// Starts of maximal digit runs.
+fn run_starts(s: &[char]) -> impl Iterator<Item = usize> + '_ {
+    (0..s.len()).filter(|&i| is_digit(s[i]) && (i == 0 || !is_digit(s[i - 1])))
+}
+
+fn skip_spaces(s: &[char], mut i: usize) -> usize {
+    while i < s.len() && s[i].is_whitespace() {
+        i += 1;
+    }
+    i
+}
+
+/// `s[i..]` starts with `word` (lower case).
+fn starts_at(s: &[char], i: usize, word: &str) -> Option<usize> {
+    let mut j = i;
+    for w in word.chars() {
+        if s.get(j) != Some(&w) {
+            return None;
+        }
+        j += 1;
+    }
+    Some(j)
+}
+
+fn is_letter_at(s: &[char], i: usize) -> bool {
+    s.get(i).is_some_and(|c| is_letter(*c))
+}
+
+/// `9:41`, `17.30`: one or two digits, a colon or dot, two digits.
+fn has_time(s: &[char]) -> bool {
+    run_starts(s).any(|i| {
+        let n = digits_at(s, i);
+        (1..=2).contains(&n)
+            && matches!(s.get(i + n), Some(':' | '.'))
+            && digits_at(s, i + n + 1) == 2
+    })
+}
+
+/// `11/18/19`, `19-11-2019`, `2019.11.19`.
+fn has_numeric_date(s: &[char]) -> bool {
+    let sep = |c: Option<&char>| matches!(c, Some('/' | '.' | '-'));
+    run_starts(s).any(|i| {
+        let a = digits_at(s, i);
+        if !(1..=4).contains(&a) || !sep(s.get(i + a)) {
+            return false;
+        }
+        let j = i + a + 1;
+        let b = digits_at(s, j);
+        if !(1..=2).contains(&b) || !sep(s.get(j + b)) {
+            return false;
+        }
+        (2..=4).contains(&digits_at(s, j + b + 1))
+    })
+}
+
+/// A year of this or the last century, on its own.
+fn has_year(s: &[char]) -> bool {
+    run_starts(s).any(|i| {
+        digits_at(s, i) == 4
+            && matches!(
+                (digit(s[i]), digit(s[i + 1])),
+                (Some(1), Some(9)) | (Some(2), Some(0))
+            )
+    })
+}
+
+/// After `i`: `of`, `/` or `من` between spaces, and where the next part starts.
+fn of_separator(s: &[char], i: usize) -> Option<usize> {
+    let i = skip_spaces(s, i);
+    let j = starts_at(s, i, "of")
+        .or_else(|| starts_at(s, i, "/"))
+        .or_else(|| starts_at(s, i, "من"))?;
+    Some(skip_spaces(s, j))
+}
+
+/// The whole line is `Image 1 of 8`, `1 / 5`, `صورة 1 من 5`.
+fn is_n_of_m(s: &[char]) -> bool {
+    let mut i = skip_spaces(s, 0);
+    for prefix in ["image", "photo", "picture", "slide", "صورة"] {
+        if let Some(j) = starts_at(s, i, prefix) {
+            i = skip_spaces(s, j);
+            break;
+        }
+    }
+    let n = digits_at(s, i);
+    if n == 0 {
+        return false;
+    }
+    let Some(mut j) = of_separator(s, i + n) else {
+        return false;
+    };
+    if s.get(j) == Some(&'/') {
+        j = skip_spaces(s, j + 1);
+    }
+    let m = digits_at(s, j);
+    m > 0 && skip_spaces(s, j + m) == s.len()
+}
+
+/// A gallery counter glued to its caption: `1of4Grass Valley's…`.
+fn starts_n_of_m(s: &[char]) -> bool {
+    let n = digits_at(s, 0);
+    if n == 0 {
+        return false;
+    }
+    let Some(j) = of_separator(s, n) else {
+        return false;
+    };
+    let m = digits_at(s, j);
+    m >= 2 || (m == 1 && s.get(j + 1).is_some_and(|c| !c.is_whitespace()))
+}
+
+/// `8 mins read`, `2min`, `3 دقائق`.
+fn has_read_time(s: &[char]) -> bool {
+    run_starts(s).any(|i| {
+        let mut j = skip_spaces(s, i + digits_at(s, i));
+        if s.get(j) == Some(&'-') {
+            j = skip_spaces(s, j + 1);
+        }
+        ["minutes", "minute", "mins", "min", "دقائق", "دقيقة"]
+            .iter()
+            .any(|u| starts_at(s, j, u).is_some_and(|k| !is_letter_at(s, k)))
+    })
+}
+
+/// `word` at `i` with no letter right before it.
+fn word_start(s: &[char], i: usize) -> bool {
+    i == 0 || !is_letter(s[i - 1])
+}
+
+/// A photo credit or source: `Photo: …`, `(Image credit: …)`, `Getty`,
+/// `AFP`, `تصوير`, `المصدر:`, `©`.
+fn has_credit(s: &[char], lower: &str) -> bool {
+    const LABELS: &[&str] = &[
+        "photo",
+        "photograph",
+        "image",
+        "picture",
+        "credit",
+        "courtesy",
+        "source",
+        "illustration",
+        "graphic",
+        "المصدر",
+        "الصورة",
+        "صورة",
+    ];
+    const AGENCIES: &[&str] = &["getty", "afp", "reuters", "ap photo"];
+    const ANYWHERE: &[&str] = &[
+        "credit:",
+        "shutterstock",
+        "istock",
+        "تصوير",
+        "مصدر الصورة",
+        "©",
+    ];
+    if ANYWHERE.iter().any(|w| lower.contains(w)) {
+        return true;
+    }
+    for i in 0..s.len() {
+        // Every label and agency starts with one of these.
+        if !matches!(s[i], 'p' | 'i' | 'c' | 's' | 'g' | 'a' | 'r' | 'ا' | 'ص') || !word_start(s, i)
+        {
+            continue;
+        }
+        for label in LABELS {
+            if let Some(mut j) = starts_at(s, i, label) {
+                if s.get(j) == Some(&'s') {
+                    j += 1;
+                }
+                if s.get(skip_spaces(s, j)) == Some(&':') {
+                    return true;
+                }
+            }
+        }
+        if AGENCIES
+            .iter()
+            .any(|a| starts_at(s, i, a).is_some_and(|k| !is_letter_at(s, k)))
+        {
+            return true;
+        }
+    }
+    // A caption ending in `(Image: GETTY)`, `(Photo by …)`.
+    let t = lower.trim_end();
+    if let Some(inner) = t.strip_suffix(')')
+        && let Some(open) = inner.rfind('(')
+    {
+        let content = &inner[open + 1..];
+        return ["image", "photo", "picture"]
+            .iter()
+            .any(|w| content.starts_with(w));
+    }
+    false
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// A web address, an e-mail address or a handle (`@name`).
+fn has_contact(s: &[char], lower: &str) -> bool {
+    if ["http://", "https://", "www."]
+        .iter()
+        .any(|w| lower.contains(w))
+    {
+        return true;
+    }
+    (0..s.len()).filter(|&i| s[i] == '@').any(|i| {
+        let after = s[i + 1..].iter().take_while(|c| is_word_char(**c)).count();
+        let handle = (i == 0 || s[i - 1].is_whitespace()) && after >= 2;
+        let user = i > 0 && (is_word_char(s[i - 1]) || matches!(s[i - 1], '.' | '+' | '-'));
+        let domain = s[i + 1..]
+            .iter()
+            .take_while(|c| is_word_char(**c) || matches!(c, '-' | '.'))
+            .collect::<String>();
+        handle || (user && domain.split('.').filter(|p| !p.is_empty()).count() >= 2)
+    })
+}
+
+/// Nothing but a number: `0`, `1,204`, `+3`, `12K`.
+fn is_number_only(s: &[char]) -> bool {
+    let mut i = skip_spaces(s, 0);
+    if s.get(i) == Some(&'+') {
+        i += 1;
+    }
+    if !s.get(i).is_some_and(|c| is_digit(*c)) {
+        return false;
+    }
+    while i < s.len() && (is_digit(s[i]) || matches!(s[i], '.' | ',')) {
+        i += 1;
+    }
+    i = skip_spaces(s, i);
+    if matches!(s.get(i), Some('k' | 'm')) {
+        i = skip_spaces(s, i + 1);
+    }
+    i == s.len()
+}
+
+/// A bracketed label: `[VIDEO]`, `[Engadget]`.
+fn has_bracket(s: &[char]) -> bool {
+    (0..s.len()).filter(|&i| s[i] == '[').any(|i| {
+        let inner = s[i + 1..].iter().take(41).position(|c| *c == ']');
+        inner.is_some_and(|n| (1..=40).contains(&n))
+    })
+}
 
 /// Feature names, in the order `features` computes them; the committed model
 /// is checked against this list when it is loaded.
@@ -534,9 +797,9 @@ fn text_stats(b: &BlockView, site: &[String]) -> TextStats {
             continue;
         }
         non_space += 1;
-        if c.is_alphabetic() {
+        if is_letter(c) {
             letters += 1;
-            if c.is_uppercase() {
+            if is_upper_letter(c) {
                 upper += 1;
             }
         } else if c.is_numeric() {
@@ -562,11 +825,11 @@ fn text_stats(b: &BlockView, site: &[String]) -> TextStats {
             continue;
         }
         words += 1;
-        if let Some(first) = w.chars().find(|c| c.is_alphabetic())
-            && (first.is_uppercase() || first.is_lowercase())
+        if let Some(first) = w.chars().find(|c| is_letter(*c))
+            && (is_upper_letter(first) || first.is_lowercase())
         {
             cased_words += 1;
-            if first.is_uppercase() {
+            if is_upper_letter(first) {
                 cap_words += 1;
             }
         }
@@ -593,25 +856,27 @@ fn text_stats(b: &BlockView, site: &[String]) -> TextStats {
         .last();
     let ends_sentence = matches!(last, Some('.' | '!' | '?' | '؟' | '。' | '…'));
     // Patterns look at the start and end of a long block only: bounded work.
-    let probe: String = if text.len() > 400 {
+    let lower: String = if text.len() > 400 {
         let head: String = text.chars().take(200).collect();
         let tail: Vec<char> = text.chars().rev().take(200).collect();
         head + " … " + &tail.into_iter().rev().collect::<String>()
     } else {
         text.to_owned()
-    };
+    }
+    .to_lowercase();
+    let probe: Vec<char> = lower.chars().collect();
     let short = words <= 12;
     let regex = [
-        RE_TIME.is_match(&probe),
-        RE_NUM_DATE.is_match(&probe),
-        RE_YEAR.is_match(&probe),
-        short && RE_N_OF_M.is_match(&probe),
-        RE_N_OF_M_PREFIX.is_match(&probe),
-        RE_READ_TIME.is_match(&probe),
-        RE_CREDIT.is_match(&probe),
-        RE_CONTACT.is_match(&probe),
-        RE_NUMBER_ONLY.is_match(&probe),
-        RE_BRACKET.is_match(&probe),
+        has_time(&probe),
+        has_numeric_date(&probe),
+        has_year(&probe),
+        short && is_n_of_m(&probe),
+        starts_n_of_m(&probe),
+        has_read_time(&probe),
+        has_credit(&probe, &lower),
+        has_contact(&probe, &lower),
+        is_number_only(&probe),
+        has_bracket(&probe),
     ];
     let per_word = |n: u32| n as f32 / words.max(1) as f32;
     let share = |n: u32| n as f32 / cue_words.max(1) as f32;
@@ -641,7 +906,12 @@ fn text_stats(b: &BlockView, site: &[String]) -> TextStats {
         regex,
         pipe: text.contains(" | ") || text.contains(" · ") || text.contains('•'),
         site_mentions: share(site_mentions),
-        folded: fold_line(text),
+        // Repeats and titles are short: a long paragraph is compared as it is.
+        folded: if words <= 40 {
+            fold_line(text)
+        } else {
+            text.to_owned()
+        },
     }
 }
 
@@ -862,10 +1132,9 @@ mod tests {
 
     #[test]
     fn hint_words() {
-        assert_eq!(
-            attr_words("storyBody__Meta-date_2"),
-            ["story", "body", "meta", "date", "2"]
-        );
+        let mut words = Vec::new();
+        for_each_attr_word("storyBody__Meta-date_2", |w| words.push(w.to_owned()));
+        assert_eq!(words, ["story", "body", "meta", "date", "2"]);
         let m = element_marks("div", &["article-share-bar", "related_links"]);
         let names: Vec<&str> = HINT_GROUPS
             .iter()
@@ -1061,5 +1330,56 @@ mod tests {
         );
         assert_eq!(updated_line("Updated"), None);
         assert_eq!(updated_line("Published 4:00 am CST"), None);
+    }
+
+    #[test]
+    fn patterns() {
+        let c = |t: &str| t.to_lowercase().chars().collect::<Vec<char>>();
+        assert!(has_time(&c("Updated 9:41 AM")) && has_time(&c("@17:19 PM")));
+        assert!(!has_time(&c("2019:100")) && !has_time(&c("version 1.2")));
+        assert!(has_numeric_date(&c(
+            "By Justine Coleman - 11/18/19 11:04 PM"
+        )));
+        assert!(has_numeric_date(&c("١٩-١١-٢٠١٩")) && !has_numeric_date(&c("1-2")));
+        assert!(
+            has_year(&c("November 20, 2019")) && !has_year(&c("12019")) && !has_year(&c("1850"))
+        );
+        assert!(is_n_of_m(&c("Image 1 of 8")) && is_n_of_m(&c("Image 1 of / 8")));
+        assert!(is_n_of_m(&c("صورة 1 من 5")) && is_n_of_m(&c("3/12")));
+        assert!(!is_n_of_m(&c("Image 1 of 8 shows the port")));
+        assert!(starts_n_of_m(&c("1of4Grass Valley")) && !starts_n_of_m(&c("1 of 4 people")));
+        assert!(has_read_time(&c("8 mins read")) && has_read_time(&c("2min")));
+        assert!(has_read_time(&c("2 دقائق قراءة")) && !has_read_time(&c("3 minibuses")));
+        for credit in [
+            "Photo: Hau Dinh, AP",
+            "(Image credit: Blue Origin)",
+            "Natalie Naccache | Bloomberg | Getty Images",
+            "treatmentCredit: EPA",
+            "تصوير: أحمد سالم",
+            "المصدر : الجزيرة",
+            "The plague wiped out half of Europe (Image: GETTY)",
+        ] {
+            let l = credit.to_lowercase();
+            assert!(has_credit(&c(credit), &l), "{credit}");
+        }
+        let l = "The photographers said".to_lowercase();
+        assert!(!has_credit(&c(&l), &l));
+        for contact in [
+            "Email tmalik@space.com",
+            "@tariqjmalik",
+            "www.x.com",
+            "https://t.co/x",
+        ] {
+            assert!(
+                has_contact(&c(contact), &contact.to_lowercase()),
+                "{contact}"
+            );
+        }
+        assert!(!has_contact(&c("me @ home"), "me @ home"));
+        assert!(
+            is_number_only(&c("0")) && is_number_only(&c("1,204")) && is_number_only(&c("12K"))
+        );
+        assert!(!is_number_only(&c("12 views")));
+        assert!(has_bracket(&c("Hong Kong protest jibe [INSIGHT]")) && !has_bracket(&c("[]")));
     }
 }
