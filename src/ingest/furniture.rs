@@ -938,6 +938,19 @@ fn flag(b: bool) -> f32 {
 /// The feature rows of a page's blocks (see `FEATURES`). `title` is the
 /// article's title, already removed from the blocks.
 pub fn features(blocks: &[BlockView], title: &str, site: &[String]) -> Vec<Vec<f32>> {
+    let mut rows = Vec::with_capacity(blocks.len());
+    each_feature_row(blocks, title, site, |row| rows.push(row.to_vec()));
+    rows
+}
+
+/// The feature row of each block in turn, in one reused buffer: a hostile
+/// page of a hundred thousand blocks does not hold all its rows at once.
+fn each_feature_row(
+    blocks: &[BlockView],
+    title: &str,
+    site: &[String],
+    mut emit: impl FnMut(&[f32]),
+) {
     let stats: Vec<TextStats> = blocks.iter().map(|b| text_stats(b, site)).collect();
     let n = blocks.len();
     let page_words: usize = stats.iter().map(|s| s.words).sum();
@@ -950,11 +963,11 @@ pub fn features(blocks: &[BlockView], title: &str, site: &[String]) -> Vec<Vec<f
     let mut earlier: HashMap<&str, ()> = HashMap::new();
     let title = fold_line(title);
     let mut words_before = 0usize;
-    let mut rows = Vec::with_capacity(n);
+    let mut f = Vec::with_capacity(FEATURES.len());
     for (i, (b, s)) in blocks.iter().zip(&stats).enumerate() {
         let prev = i.checked_sub(1).map(|j| &stats[j]);
         let next = stats.get(i + 1);
-        let mut f = Vec::with_capacity(FEATURES.len());
+        f.clear();
         f.push((1.0 + s.words as f32).ln());
         f.push(flag(s.words <= 2));
         f.push(flag(s.words <= 5));
@@ -1011,9 +1024,8 @@ pub fn features(blocks: &[BlockView], title: &str, site: &[String]) -> Vec<Vec<f
         }
         debug_assert_eq!(f.len(), FEATURES.len());
         words_before += s.words;
-        rows.push(f);
+        emit(&f);
     }
-    rows
 }
 
 /// The "Updated …" part of a short line, if it has one: from the word that
@@ -1095,13 +1107,11 @@ impl Model {
     /// Which blocks to keep. Never drops every block: a page the model finds
     /// all furniture is left whole rather than emptied.
     pub fn keep(&self, blocks: &[BlockView], title: &str, site: &[String]) -> Vec<bool> {
-        let rows = features(blocks, title, site);
-        let p = self.furniture_probability(&rows);
-        let keep: Vec<bool> = blocks
-            .iter()
-            .zip(&p)
-            .map(|(b, &p)| p <= self.threshold || protected(b))
-            .collect();
+        let mut keep = Vec::with_capacity(blocks.len());
+        each_feature_row(blocks, title, site, |row| {
+            let b = &blocks[keep.len()];
+            keep.push(self.classifier.predict(row)[1] <= self.threshold || protected(b));
+        });
         if keep.iter().any(|&k| k) {
             keep
         } else {
