@@ -781,13 +781,15 @@ impl Judge<'_> {
         }) {
             return true;
         }
+        // A short line with a shape (a label, digits) that was there for one
+        // scrape only is not established text, even on a page of its own: an
+        // ad or a teaser that the extractor kept once.
         let removal_counts = removed.iter().enumerate().any(|(i, r)| {
+            let established = self.prev.streak(r.key) >= CONFIRM_SCRAPES;
             !paired_removed.contains(&i)
                 && own(r)
                 && rotations(r.shape) == 0
-                && (self.legacy
-                    || r.words > LONG_WORDS
-                    || self.prev.streak(r.key) >= CONFIRM_SCRAPES)
+                && (r.words > LONG_WORDS || established || (self.legacy && r.shape.is_none()))
         });
         if removal_counts {
             return true;

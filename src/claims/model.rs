@@ -214,6 +214,10 @@ pub struct TrainOptions {
     pub seed: u64,
     /// Networks trained (seeds `seed`, `seed + 1`, …), their logits averaged.
     pub ensemble: usize,
+    /// Floor of a feature's standardising scale: a rare binary feature (a
+    /// tenth of a percent of the rows) would otherwise be multiplied by a
+    /// hundred and fitted to a handful of rows.
+    pub min_scale: f32,
 }
 
 impl Default for TrainOptions {
@@ -226,6 +230,7 @@ impl Default for TrainOptions {
             learning_rate: 0.005,
             seed: 7,
             ensemble: 5,
+            min_scale: 1e-3,
         }
     }
 }
@@ -297,7 +302,7 @@ fn train_one(
     }
     scale
         .iter_mut()
-        .for_each(|s| *s = (*s / total_w).sqrt().max(1e-3));
+        .for_each(|s| *s = (*s / total_w).sqrt().max(opts.min_scale));
     let z: Vec<Vec<f32>> = x
         .iter()
         .map(|row| (0..f).map(|j| (row[j] - mean[j]) / scale[j]).collect())

@@ -10,6 +10,7 @@ use dom_query::NodeRef;
 use dom_smoothie::{Config, Readability, ReadabilityError};
 use serde::Serialize;
 
+use super::furniture::{self, BlockView, MarkTally, Marks, Model};
 use super::meta;
 use super::select::{self, SelectorError, Selectors};
 
@@ -41,6 +42,10 @@ pub struct Extracted {
     /// What the caller should tell the user: a `select` that matched nothing.
     #[serde(skip)]
     pub warnings: Vec<String>,
+    /// The page's own "Updated …" line, as shown and unparsed (`Updated 9:41
+    /// AM`, `آخر تحديث: 19/11/2019 الساعة 09:41`), when it was left out of
+    /// `text` as page furniture.
+    pub updated_line: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -55,7 +60,9 @@ pub enum ExtractError {
 }
 
 /// Extract the article from an HTML page. `url` is the page's address, used
-/// to resolve a root-relative canonical link.
+/// to resolve a root-relative canonical link. Page furniture inside the
+/// article (datelines, credits, counters, prompts: see `furniture`) is left
+/// out of the text.
 pub fn extract(html: &str, url: Option<&str>) -> Result<Extracted, ExtractError> {
     extract_with(html, url, &Selectors::default())
 }
@@ -69,6 +76,92 @@ pub fn extract_with(
     url: Option<&str>,
     selectors: &Selectors,
 ) -> Result<Extracted, ExtractError> {
+    extract_using(html, url, selectors, Some(Model::builtin()))
+}
+
+/// [`extract`] with a given furniture model (`None` keeps every block): for
+/// training and cross-validating the model.
+#[doc(hidden)]
+pub fn extract_with_model(
+    html: &str,
+    url: Option<&str>,
+    model: Option<&Model>,
+) -> Result<Extracted, ExtractError> {
+    extract_using(html, url, &Selectors::default(), model)
+}
+
+fn extract_using(
+    html: &str,
+    url: Option<&str>,
+    selectors: &Selectors,
+    model: Option<&Model>,
+) -> Result<Extracted, ExtractError> {
+    let (mut out, title, mut paras) = extract_blocks(html, url, selectors)?;
+    if let Some(model) = model {
+        let site = furniture::site_words(out.site_name.as_deref(), out.canonical_url.as_deref());
+        let keep = model.keep(&block_views(&paras), &title, &site);
+        out.updated_line = paras
+            .iter()
+            .zip(&keep)
+            .filter(|(_, kept)| !**kept)
+            .find_map(|(p, _)| furniture::updated_line(&p.text));
+        let mut keep = keep.into_iter();
+        paras.retain(|_| keep.next().unwrap_or(true));
+    }
+    let body_len: usize = paras.iter().map(|p| p.text.len() + 2).sum();
+    let mut text = String::with_capacity(title.len() + 2 + body_len);
+    if !title.is_empty() {
+        text.push_str(&title);
+        text.push_str("\n\n");
+    }
+    for (i, p) in paras.iter().enumerate() {
+        if i > 0 {
+            text.push_str("\n\n");
+        }
+        text.push_str(&p.text);
+    }
+    out.text = text;
+    out.title = (!title.is_empty()).then_some(title);
+    Ok(out)
+}
+
+/// One block of a page: its text and feature row (`furniture::FEATURES`).
+pub type BlockRow = (String, Vec<f32>);
+
+/// The blocks of a page before the furniture model sees them, and the title.
+/// For training.
+#[doc(hidden)]
+pub fn page_blocks(html: &str, url: Option<&str>) -> Result<(String, Vec<BlockRow>), ExtractError> {
+    let (out, title, paras) = extract_blocks(html, url, &Selectors::default())?;
+    let site = furniture::site_words(out.site_name.as_deref(), out.canonical_url.as_deref());
+    let rows = furniture::features(&block_views(&paras), &title, &site);
+    Ok((title, paras.into_iter().map(|p| p.text).zip(rows).collect()))
+}
+
+fn block_views(paras: &[Para]) -> Vec<BlockView<'_>> {
+    paras
+        .iter()
+        .map(|p| BlockView {
+            text: if p.list_item {
+                p.text.strip_prefix("- ").unwrap_or(&p.text)
+            } else {
+                &p.text
+            },
+            heading: p.heading,
+            list_item: p.list_item,
+            marks: p.marks,
+            chars: p.chars,
+            link_chars: p.link_chars,
+        })
+        .collect()
+}
+
+/// Metadata, title and the article's blocks (the title heading removed).
+fn extract_blocks(
+    html: &str,
+    url: Option<&str>,
+    selectors: &Selectors,
+) -> Result<(Extracted, String, Vec<Para>), ExtractError> {
     let select = select::compile_all(&selectors.select)?;
     let ignore = select::compile_all(&selectors.ignore)?;
     // Refuse absurd nesting before html5ever spends quadratic time on it; the
@@ -79,6 +172,8 @@ pub fn extract_with(
     }
     let cfg = Config {
         max_elements_to_parse: MAX_ELEMENTS,
+        // Class names are hints for the furniture model.
+        keep_classes: true,
         ..Config::default()
     };
     // A relative or garbage URL only costs us link resolution, not the article.
@@ -204,22 +299,7 @@ pub fn extract_with(
         // The page's JSON-LD names the headline that <title> decorates.
         title.clone_from(h);
     }
-
-    let body_len: usize = paras.iter().map(|p| p.text.len() + 2).sum();
-    let mut text = String::with_capacity(title.len() + 2 + body_len);
-    if !title.is_empty() {
-        text.push_str(&title);
-        text.push_str("\n\n");
-    }
-    for (i, p) in paras.iter().enumerate() {
-        if i > 0 {
-            text.push_str("\n\n");
-        }
-        text.push_str(&p.text);
-    }
-    out.text = text;
-    out.title = (!title.is_empty()).then_some(title);
-    Ok(out)
+    Ok((out, title, paras))
 }
 
 const TITLE_SEPARATORS: &[char] = &['|', '-', '–', '—', ':', '·', '/', '»', '«', '\\'];
@@ -480,6 +560,12 @@ fn collapse(s: &str) -> String {
 struct Para {
     text: String,
     heading: bool,
+    list_item: bool,
+    /// Classes, ids and tags around the text, for the furniture model.
+    marks: Marks,
+    /// Non-space characters, and how many of them sat inside links.
+    chars: u32,
+    link_chars: u32,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -572,7 +658,11 @@ fn collect_from(starts: &[NodeRef], root: Root) -> Vec<Para> {
                 if kind == Kind::Skip || node.has_attr("hidden") {
                     continue;
                 }
-                b.open(kind);
+                let attrs = ["class", "id", "itemprop", "role"].map(|a| node.attr(a));
+                let attrs: Vec<&str> = attrs.iter().flatten().map(|v| &**v).collect();
+                let name = node.node_name();
+                let marks = furniture::element_marks(name.as_deref().unwrap_or(""), &attrs);
+                b.open(kind, marks);
                 stack.push(Step::Exit(kind));
                 stack.extend(node.children_it(true).map(Step::Enter));
             }
@@ -586,6 +676,10 @@ fn collect_from(starts: &[NodeRef], root: Root) -> Vec<Para> {
 struct Builder {
     paras: Vec<Para>,
     cur: String,
+    /// Marks of the open elements, each the union of its ancestors'.
+    marks: Vec<Marks>,
+    /// What the current paragraph's text was inside of.
+    tally: MarkTally,
     pending_space: bool,
     list_item: bool,
     heading: bool,
@@ -595,7 +689,18 @@ struct Builder {
 }
 
 impl Builder {
-    fn open(&mut self, kind: Kind) {
+    fn open(&mut self, kind: Kind, marks: Marks) {
+        self.open_kind(kind);
+        let inherited = self.marks.last().copied().unwrap_or_default();
+        self.marks.push(inherited.union(marks));
+    }
+
+    fn close(&mut self, kind: Kind) {
+        self.close_kind(kind);
+        self.marks.pop();
+    }
+
+    fn open_kind(&mut self, kind: Kind) {
         match kind {
             Kind::Inline | Kind::Skip => {}
             Kind::Br => {
@@ -629,7 +734,7 @@ impl Builder {
         }
     }
 
-    fn close(&mut self, kind: Kind) {
+    fn close_kind(&mut self, kind: Kind) {
         match kind {
             Kind::Inline | Kind::Skip | Kind::Br | Kind::Cell => {}
             Kind::Row => {
@@ -654,6 +759,11 @@ impl Builder {
     }
 
     fn text(&mut self, t: &str) {
+        let visible = t.chars().filter(|c| !c.is_whitespace()).count() as u32;
+        if visible > 0 {
+            let marks = self.marks.last().copied().unwrap_or_default();
+            self.tally.add(marks, visible);
+        }
         if self.pre_depth > 0 {
             self.cur.push_str(t);
             return;
@@ -678,6 +788,7 @@ impl Builder {
         self.pending_space = false;
         if self.cur.trim().is_empty() {
             self.cur.clear();
+            self.reset_counts();
             return;
         }
         let cur = std::mem::take(&mut self.cur);
@@ -702,6 +813,11 @@ impl Builder {
         self.push_para(para);
         self.list_item = false;
         self.heading = false;
+        self.reset_counts();
+    }
+
+    fn reset_counts(&mut self) {
+        self.tally = MarkTally::default();
     }
 
     fn push_para(&mut self, text: String) {
@@ -714,9 +830,16 @@ impl Builder {
         } else {
             text.to_owned()
         };
+        // A paragraph split at a blank line shares its chunk's link density.
+        let chars = text.chars().filter(|c| !c.is_whitespace()).count() as u32;
+        let link_share = self.tally.link_chars as f32 / self.tally.chars.max(1) as f32;
         self.paras.push(Para {
             text,
             heading: self.heading,
+            list_item: self.list_item,
+            marks: self.tally.majority(),
+            chars,
+            link_chars: (link_share * chars as f32).round() as u32,
         });
     }
 }
@@ -855,8 +978,9 @@ higher property taxes within two years. The mayor is expected to sign it next we
         assert_eq!(e.dir, None);
         assert_eq!(
             e.text,
+            // The dateline (`<time>` in a `meta` box) is page furniture: the
+            // date stays in `published`.
             "Council approves new budget\n\n\
-             November 2, 2023\n\n\
              The city council voted 7-2 on Tuesday to approve a budget that raises spending on \
              public transport by 12 percent, the largest increase in a decade.\n\n\
              Supporters said the plan would cut commuting times; opponents warned it would force \

@@ -6,6 +6,7 @@
 //! whatever was reported stored survives a crash.
 
 pub mod decode;
+pub mod furniture;
 pub mod html;
 pub mod meta;
 #[cfg(test)]
