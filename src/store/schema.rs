@@ -188,8 +188,9 @@ DROP TABLE pending_events;
 ",
     // 9: the search index (see `store::search`): each distinct sentence of
     // an article once, with the first and last version that had it and
-    // whether the current version has it; a contentless FTS5 table over its
-    // normalised words (`search::search_text`, computed in Rust). Articles
+    // whether the current version has it (only what changes from one version
+    // to the next is written); a contentless FTS5 table over its
+    // normalised words (`search::index_text`, computed in Rust). Articles
     // stored before wait in `search_backlog`, indexed when the store opens.
     r"
 CREATE TABLE search_sentences (
@@ -198,7 +199,7 @@ CREATE TABLE search_sentences (
     hash          BLOB NOT NULL,               -- BLAKE3 of the sentence's identity text
     text          TEXT NOT NULL,               -- the sentence as first stored
     first_version INTEGER NOT NULL,            -- version numbers
-    last_version  INTEGER NOT NULL,
+    last_version  INTEGER,                     -- NULL: in the latest version (search_articles.indexed)
     present       INTEGER NOT NULL DEFAULT 0,  -- in the article's current version
     UNIQUE (article_id, hash)
 );

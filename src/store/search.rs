@@ -75,12 +75,14 @@ impl Store {
             .map(|ids| serde_json::to_string(ids).unwrap_or_else(|_| "[]".into()));
         let mut stmt = self.conn.prepare_cached(
             "SELECT a.key, a.url, lv.title, s.text, s.first_version, fv.fetched_at,
-                    s.last_version, lv.fetched_at, s.present
+                    lv.number, lv.fetched_at, s.present
              FROM search_fts f
              JOIN search_sentences s ON s.id = f.rowid
              JOIN articles a ON a.id = s.article_id
              JOIN versions fv ON fv.article_id = s.article_id AND fv.number = s.first_version
-             JOIN versions lv ON lv.article_id = s.article_id AND lv.number = s.last_version
+             JOIN search_articles sa ON sa.article_id = s.article_id
+             JOIN versions lv ON lv.article_id = s.article_id
+                             AND lv.number = coalesce(s.last_version, sa.indexed)
              WHERE search_fts MATCH ?1
                AND (?2 IS NULL OR a.key = ?2)
                AND (?3 IS NULL OR s.article_id IN (SELECT value FROM json_each(?3)))
@@ -296,28 +298,50 @@ fn sentences(text: &str) -> Vec<(Hash, &str)> {
         .collect()
 }
 
-/// Record the sentences of version `number`: new ones are inserted and
-/// indexed, known ones have their last version moved up. Returns the hashes.
+/// Rows of the article's sentences matching `filter` (an SQL condition on
+/// `search_sentences`), by hash.
+fn sentence_rows(conn: &Connection, article: i64, filter: &str) -> Result<HashMap<Hash, i64>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT hash, id FROM search_sentences WHERE article_id = ?1 AND {filter}"
+    ))?;
+    let rows: Vec<(Vec<u8>, i64)> = stmt
+        .query_map([article], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    rows.into_iter()
+        .map(|(hash, id)| Ok((to_hash(&hash)?, id)))
+        .collect()
+}
+
+/// Record the sentences of version `number`, the article's next. Only what
+/// changed against the previous version is written: `last_version` is NULL
+/// for the sentences of the latest version (their last version is
+/// `search_articles.indexed`), so a sentence kept from one version to the
+/// next costs nothing. Returns the version's sentence hashes.
 fn index_sentences(conn: &Connection, article: i64, number: i64, text: &str) -> Result<Vec<Hash>> {
+    let mut in_latest = sentence_rows(conn, article, "last_version IS NULL")?;
     let mut find =
         conn.prepare_cached("SELECT id FROM search_sentences WHERE article_id = ?1 AND hash = ?2")?;
-    let mut update = conn.prepare_cached(
-        "UPDATE search_sentences SET last_version = max(last_version, ?2) WHERE id = ?1",
-    )?;
+    let mut set_last =
+        conn.prepare_cached("UPDATE search_sentences SET last_version = ?2 WHERE id = ?1")?;
     let mut insert = conn.prepare_cached(
         "INSERT INTO search_sentences (article_id, hash, text, first_version, last_version)
-         VALUES (?1, ?2, ?3, ?4, ?4)",
+         VALUES (?1, ?2, ?3, ?4, NULL)",
     )?;
     let mut index = conn.prepare_cached("INSERT INTO search_fts (rowid, body) VALUES (?1, ?2)")?;
     let found = sentences(text);
     let mut hashes = Vec::with_capacity(found.len());
     for (hash, sentence) in found {
+        hashes.push(hash);
+        if in_latest.remove(&hash).is_some() {
+            continue;
+        }
         let known: Option<i64> = find
             .query_row(params![article, &hash[..]], |r| r.get(0))
             .optional()?;
         match known {
+            // Back after a version without it.
             Some(id) => {
-                update.execute(params![id, number])?;
+                set_last.execute(params![id, rusqlite::types::Null])?;
             }
             None => {
                 insert.execute(params![article, &hash[..], sentence, number])?;
@@ -325,22 +349,30 @@ fn index_sentences(conn: &Connection, article: i64, number: i64, text: &str) -> 
                 index.execute(params![id, index_text(sentence)])?;
             }
         }
-        hashes.push(hash);
+    }
+    // Left out of this version: their last one was the previous.
+    for id in in_latest.values() {
+        set_last.execute(params![id, number - 1])?;
     }
     Ok(hashes)
 }
 
-/// Mark exactly these sentences of the article as in its current version.
+/// Mark exactly these sentences of the article as in its current version
+/// (writing only the rows that change).
 fn set_present(conn: &Connection, article: i64, hashes: &[Hash]) -> Result<()> {
-    conn.execute(
-        "UPDATE search_sentences SET present = 0 WHERE article_id = ?1 AND present",
-        [article],
-    )?;
+    let mut present = sentence_rows(conn, article, "present")?;
     let mut mark = conn.prepare_cached(
         "UPDATE search_sentences SET present = 1 WHERE article_id = ?1 AND hash = ?2",
     )?;
     for hash in hashes {
-        mark.execute(params![article, &hash[..]])?;
+        if present.remove(hash).is_none() {
+            mark.execute(params![article, &hash[..]])?;
+        }
+    }
+    let mut unmark =
+        conn.prepare_cached("UPDATE search_sentences SET present = 0 WHERE id = ?1")?;
+    for id in present.values() {
+        unmark.execute([id])?;
     }
     Ok(())
 }

@@ -271,3 +271,49 @@ fn a_store_from_before_the_index_is_indexed_when_opened() {
     assert_eq!(search(&ws, &["--removed", "مغلقه"]).len(), 1);
     assert_eq!(search(&ws, &["مفتوحه"])[0]["first_seen"]["version"], 3);
 }
+
+#[test]
+fn first_and_last_versions_follow_a_sentence_that_leaves_and_comes_back() {
+    let ws = Workspace::new();
+    let texts = [
+        "Alpha stays.\nBravo leaves and returns.\nCharlie goes in v3.\n",
+        "Alpha stays.\nCharlie goes in v3.\nDelta arrives.\n",
+        "Alpha stays.\nBravo leaves and returns.\nDelta arrives.\n",
+    ];
+    for (i, t) in texts.iter().enumerate() {
+        add_text(&ws, "k", None, &format!("2025-01-0{}T00:00:00Z", i + 1), t);
+    }
+    let versions = |q: &str| {
+        let hits = search(&ws, &[q]);
+        assert_eq!(hits.len(), 1, "{q}: {hits:?}");
+        let h = &hits[0];
+        (
+            h["first_seen"]["version"].as_i64().unwrap(),
+            h["last_seen"]["version"].as_i64().unwrap(),
+            h["present"].as_bool().unwrap(),
+        )
+    };
+    assert_eq!(versions("alpha"), (1, 3, true));
+    assert_eq!(versions("bravo"), (1, 3, true));
+    assert_eq!(versions("charlie"), (1, 2, false));
+    assert_eq!(versions("delta"), (2, 3, true));
+}
+
+#[test]
+fn control_characters_from_a_scrape_never_reach_the_terminal() {
+    let ws = Workspace::new();
+    add_text(
+        &ws,
+        "k",
+        None,
+        "2025-01-01T00:00:00Z",
+        "<p>The &#x1b;[31mred&#x1b;[0m report \u{202E}rang.</p>",
+    );
+    let (code, out, _) = ws.run(&["search", "report"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("[report]"), "{out}");
+    assert!(
+        !out.contains('\u{1b}') && !out.contains('\u{202E}'),
+        "{out:?}"
+    );
+}
