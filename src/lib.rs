@@ -16,6 +16,7 @@ pub mod furniture;
 pub mod ingest;
 pub mod notify;
 pub mod report;
+pub mod search;
 pub mod store;
 pub mod text;
 pub mod watch;

@@ -9,6 +9,7 @@ pub mod error;
 mod furniture;
 mod outbox;
 mod read;
+mod search;
 mod watch;
 
 use std::path::PathBuf;
@@ -62,6 +63,8 @@ pub enum Command {
     Furniture(furniture::FurnitureArgs),
     /// Alerts waiting for delivery or failed: list them, retry now, drop
     Outbox(outbox::OutboxArgs),
+    /// Find sentences in every version of every article (Arabic spelling variants match)
+    Search(search::SearchArgs),
 }
 
 /// Output format of reading commands.
@@ -117,5 +120,6 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         Command::Feed(args) => watch::feed(&ctx, &args),
         Command::Furniture(args) => furniture::run(&ctx, &args),
         Command::Outbox(args) => outbox::run(&ctx, &args),
+        Command::Search(args) => search::run(&ctx, &args),
     }
 }

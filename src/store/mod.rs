@@ -9,6 +9,7 @@ pub mod blob;
 pub mod furniture;
 pub mod outbox;
 mod schema;
+pub mod search;
 pub mod sources;
 mod verify;
 
@@ -506,6 +507,7 @@ impl Store {
                 Ok(()) => break,
             }
         }
+        store.catch_up_search()?;
         // SQLite opens a file it may not write read-only, silently: a writing
         // command would fail on its first input and blame that input.
         if mode == OpenMode::Create && store.conn.is_readonly(rusqlite::MAIN_DB)? {
@@ -1238,6 +1240,9 @@ impl Batch<'_> {
                 ("revert", Recorded::Reverted { version: number })
             };
             self.observe(article, version_id, &at, kind, &raw_hash, s.source)?;
+            if kind == "revert" {
+                self.index_revert(article, version_id)?;
+            }
             return Ok(recorded);
         }
         // A difference that is not (yet) a change of the article (furniture
@@ -1297,6 +1302,7 @@ impl Batch<'_> {
         )?;
         let version_id = self.store.conn.last_insert_rowid();
         self.observe(article, version_id, &at, "new", &raw_hash, s.source)?;
+        self.index_new_version(article, number, s.text)?;
         Ok(if number == 1 {
             Recorded::NewArticle { version: 1 }
         } else {
@@ -1843,8 +1849,9 @@ mod tests {
         Connection::open(&path)
             .unwrap()
             .execute_batch(&format!(
-                "{}; DROP TABLE furniture_pages; DROP TABLE furniture;
+                "{}; {}; DROP TABLE furniture_pages; DROP TABLE furniture;
                  ALTER TABLE versions DROP COLUMN modified; PRAGMA user_version = 5;",
+                search::UNDO_MIGRATION_9,
                 outbox::UNDO_MIGRATION_8
             ))
             .unwrap();

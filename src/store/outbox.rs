@@ -318,11 +318,12 @@ mod tests {
         rusqlite::Connection::open(&path)
             .unwrap()
             .execute_batch(&format!(
-                "{UNDO_MIGRATION_8};
+                "{}; {UNDO_MIGRATION_8};
                  INSERT INTO pending_events (target, event, created_at, attempts, last_error)
                  VALUES ('webhook', '{{\"version\": 2}}', '2025-12-27T10:00:00Z', 3, 'HTTP 503'),
                         ('command', '{{\"version\": 2}}', '2025-12-27T10:00:00Z', 0, NULL);
-                 PRAGMA user_version = 7;"
+                 PRAGMA user_version = 7;",
+                crate::store::search::UNDO_MIGRATION_9
             ))
             .unwrap();
         let mut store = Store::open(&path, OpenMode::Existing).unwrap();

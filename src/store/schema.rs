@@ -186,6 +186,33 @@ INSERT INTO outbox (event_id, channel, label, event, created_at, attempts, next_
     FROM pending_events ORDER BY id;
 DROP TABLE pending_events;
 ",
+    // 9: the search index (see `store::search`): each distinct sentence of
+    // an article once, with the first and last version that had it and
+    // whether the current version has it (only what changes from one version
+    // to the next is written); a contentless FTS5 table over its
+    // normalised words (`search::index_text`, computed in Rust). Articles
+    // stored before wait in `search_backlog`, indexed when the store opens.
+    r"
+CREATE TABLE search_sentences (
+    id            INTEGER PRIMARY KEY,
+    article_id    INTEGER NOT NULL REFERENCES articles(id),
+    hash          BLOB NOT NULL,               -- BLAKE3 of the sentence's identity text
+    text          TEXT NOT NULL,               -- the sentence as first stored
+    first_version INTEGER NOT NULL,            -- version numbers
+    last_version  INTEGER,                     -- NULL: in the latest version (search_articles.indexed)
+    present       INTEGER NOT NULL DEFAULT 0,  -- in the article's current version
+    UNIQUE (article_id, hash)
+);
+CREATE VIRTUAL TABLE search_fts USING fts5(
+    body, content = '', columnsize = 0, tokenize = 'unicode61 remove_diacritics 0'
+);
+CREATE TABLE search_articles (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id),
+    indexed    INTEGER NOT NULL                -- versions 1..indexed are in the index
+);
+CREATE TABLE search_backlog (article_id INTEGER PRIMARY KEY);
+INSERT INTO search_backlog SELECT id FROM articles;
+",
 ];
 
 /// Schema version this build writes.

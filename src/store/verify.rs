@@ -194,7 +194,10 @@ impl Verifier<'_> {
             .store
             .conn
             .prepare(
+                // The search index's FTS5 table and its shadow tables
+                // (WITHOUT ROWID, no declared types) are SQLite's own format.
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+                 AND name != 'search_fts' AND name NOT LIKE 'search\\_fts\\_%' ESCAPE '\\'
                  ORDER BY name",
             )?
             .query_map([], |r| r.get(0))?

@@ -16,6 +16,7 @@ mod hostile_store;
 mod meta;
 mod newcomer;
 mod notify;
+mod search;
 mod small_things;
 mod sources_keys;
 mod watch;

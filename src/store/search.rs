@@ -1,0 +1,378 @@
+//! The search index (migration 9): one row per distinct sentence of an
+//! article (`search_sentences`: the first and last version it was in, and
+//! whether the current version has it), and a contentless FTS5 table over
+//! its normalised words (`search_fts`, rowid = the sentence's id). An
+//! article of 100 versions indexes a sentence once however often it repeats.
+//!
+//! Kept at ingest in the version's transaction; articles stored before the
+//! migration wait in `search_backlog` and are indexed when the store opens.
+
+use std::collections::{HashMap, HashSet};
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+use super::{BUSY_TIMEOUT, Batch, Hash, LATEST_FIRST, Patience, Result, Store, read_blob, to_hash};
+use crate::search::{Query, index_text};
+use crate::text::normalize::identity_text;
+use crate::text::segment::segment;
+
+/// SQL that turns a store back into what it was before migration 9 (for
+/// tests of the migrations).
+#[cfg(test)]
+pub(crate) const UNDO_MIGRATION_9: &str = "DROP TABLE search_backlog; DROP TABLE search_articles;
+DROP TABLE search_fts; DROP TABLE search_sentences";
+
+/// Articles indexed per transaction when catching up.
+const BACKLOG_CHUNK: i64 = 100;
+
+/// What to search for and where.
+#[derive(Debug, Clone)]
+pub struct SearchFilter<'a> {
+    pub query: &'a Query,
+    /// Only this article.
+    pub key: Option<&'a str>,
+    /// Only these articles (e.g. those of a host).
+    pub articles: Option<&'a [i64]>,
+    /// Only sentences still current at or after this time (RFC 3339, UTC).
+    pub since: Option<&'a str>,
+    /// Only sentences that first appeared at or before this time.
+    pub until: Option<&'a str>,
+    /// Only sentences the current version no longer has.
+    pub removed: bool,
+    pub limit: usize,
+}
+
+/// A version, as a search hit names it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SeenIn {
+    pub version: i64,
+    pub fetched_at: String,
+}
+
+/// One matching sentence of one article.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SearchHit {
+    pub key: String,
+    pub url: Option<String>,
+    /// The title of the version the sentence was last in.
+    pub title: Option<String>,
+    /// The sentence as first stored (display text).
+    pub sentence: String,
+    /// The first version that had the sentence.
+    pub first_seen: SeenIn,
+    /// The last version that had it (versions are numbered in time order).
+    pub last_seen: SeenIn,
+    /// Whether the current version (the latest observation's) has it.
+    pub present: bool,
+}
+
+impl Store {
+    /// Sentences matching a query, the most recently seen first.
+    pub fn search(&self, f: &SearchFilter<'_>) -> Result<Vec<SearchHit>> {
+        let articles = f
+            .articles
+            .map(|ids| serde_json::to_string(ids).unwrap_or_else(|_| "[]".into()));
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT a.key, a.url, lv.title, s.text, s.first_version, fv.fetched_at,
+                    lv.number, lv.fetched_at, s.present
+             FROM search_fts f
+             JOIN search_sentences s ON s.id = f.rowid
+             JOIN articles a ON a.id = s.article_id
+             JOIN versions fv ON fv.article_id = s.article_id AND fv.number = s.first_version
+             JOIN search_articles sa ON sa.article_id = s.article_id
+             JOIN versions lv ON lv.article_id = s.article_id
+                             AND lv.number = coalesce(s.last_version, sa.indexed)
+             WHERE search_fts MATCH ?1
+               AND (?2 IS NULL OR a.key = ?2)
+               AND (?3 IS NULL OR s.article_id IN (SELECT value FROM json_each(?3)))
+               AND (?4 IS NULL OR s.present OR lv.fetched_at >= ?4)
+               AND (?5 IS NULL OR fv.fetched_at <= ?5)
+               AND (NOT ?6 OR NOT s.present)
+             ORDER BY lv.fetched_at DESC, s.id DESC
+             LIMIT ?7",
+        )?;
+        let limit = i64::try_from(f.limit).unwrap_or(i64::MAX);
+        let hits = stmt
+            .query_map(
+                params![
+                    f.query.fts,
+                    f.key,
+                    articles,
+                    f.since,
+                    f.until,
+                    f.removed,
+                    limit
+                ],
+                |r| {
+                    Ok(SearchHit {
+                        key: r.get(0)?,
+                        url: r.get(1)?,
+                        title: r.get(2)?,
+                        sentence: r.get(3)?,
+                        first_seen: SeenIn {
+                            version: r.get(4)?,
+                            fetched_at: r.get(5)?,
+                        },
+                        last_seen: SeenIn {
+                            version: r.get(6)?,
+                            fetched_at: r.get(7)?,
+                        },
+                        present: r.get(8)?,
+                    })
+                },
+            )?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(hits)
+    }
+
+    /// Ids and URLs of every article (for filters computed outside SQL).
+    pub fn article_urls(&self) -> Result<Vec<(i64, Option<String>)>> {
+        let mut stmt = self.conn.prepare("SELECT id, url FROM articles")?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Index the articles stored before the index existed, a chunk per
+    /// transaction (an interrupted catch-up resumes at the next open).
+    pub(super) fn catch_up_search(&self) -> Result<()> {
+        let pending: bool =
+            self.conn
+                .query_row("SELECT EXISTS (SELECT 1 FROM search_backlog)", [], |r| {
+                    r.get(0)
+                })?;
+        if !pending {
+            return Ok(());
+        }
+        let mut cache = HashMap::new();
+        loop {
+            self.begin_write(Patience::WithoutProgress(BUSY_TIMEOUT))?;
+            let done = (|| -> Result<bool> {
+                // Read inside the lock: another process may be catching up too.
+                let ids: Vec<i64> = self
+                    .conn
+                    .prepare("SELECT article_id FROM search_backlog ORDER BY article_id LIMIT ?1")?
+                    .query_map([BACKLOG_CHUNK], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                for id in &ids {
+                    index_article(&self.conn, *id, &mut cache)?;
+                    self.conn
+                        .execute("DELETE FROM search_backlog WHERE article_id = ?1", [id])?;
+                }
+                cache.clear();
+                Ok(ids.is_empty())
+            })();
+            match done {
+                Ok(done) => {
+                    self.commit_write()?;
+                    if done {
+                        return Ok(());
+                    }
+                }
+                Err(e) => {
+                    let _ = self.conn.execute_batch("ROLLBACK");
+                    return Err(e);
+                }
+            }
+        }
+    }
+}
+
+impl Batch<'_> {
+    /// Index a version just inserted (`text` is its stored text) and make it
+    /// the article's current one.
+    pub(super) fn index_new_version(
+        &mut self,
+        article: i64,
+        number: i64,
+        text: &str,
+    ) -> Result<()> {
+        let conn = &self.store.conn;
+        let indexed = indexed_through(conn, article)?;
+        if indexed + 1 != number {
+            // Behind (or ahead of) what it should be: rebuild from the blobs.
+            return index_article(conn, article, &mut self.blob_cache);
+        }
+        let hashes = index_sentences(conn, article, number, text)?;
+        set_present(conn, article, &hashes)?;
+        conn.execute(
+            "INSERT INTO search_articles (article_id, indexed) VALUES (?1, ?2)
+             ON CONFLICT (article_id) DO UPDATE SET indexed = excluded.indexed",
+            params![article, number],
+        )?;
+        Ok(())
+    }
+
+    /// A revert made an older version current again: its sentences are
+    /// present, the others not.
+    pub(super) fn index_revert(&mut self, article: i64, version_id: i64) -> Result<()> {
+        let conn = &self.store.conn;
+        let text = version_text(conn, version_id, &mut self.blob_cache)?;
+        let hashes: Vec<Hash> = sentences(&text).into_iter().map(|(h, _)| h).collect();
+        set_present(conn, article, &hashes)
+    }
+}
+
+fn indexed_through(conn: &Connection, article: i64) -> Result<i64> {
+    Ok(conn
+        .query_row(
+            "SELECT indexed FROM search_articles WHERE article_id = ?1",
+            [article],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(0))
+}
+
+fn version_text(
+    conn: &Connection,
+    version_id: i64,
+    cache: &mut HashMap<Hash, Vec<u8>>,
+) -> Result<String> {
+    let hash: Vec<u8> = conn.query_row(
+        "SELECT text_hash FROM versions WHERE id = ?1",
+        [version_id],
+        |r| r.get(0),
+    )?;
+    let bytes = read_blob(conn, &to_hash(&hash)?, cache)?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Index every version of `article` not indexed yet, then its presence.
+fn index_article(
+    conn: &Connection,
+    article: i64,
+    cache: &mut HashMap<Hash, Vec<u8>>,
+) -> Result<()> {
+    let indexed = indexed_through(conn, article)?;
+    let versions: Vec<(i64, i64)> = conn
+        .prepare(
+            "SELECT id, number FROM versions WHERE article_id = ?1 AND number > ?2 ORDER BY number",
+        )?
+        .query_map(params![article, indexed], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let Some(&(_, last)) = versions.last() else {
+        return Ok(());
+    };
+    for (id, number) in versions {
+        let text = version_text(conn, id, cache)?;
+        index_sentences(conn, article, number, &text)?;
+    }
+    conn.execute(
+        "INSERT INTO search_articles (article_id, indexed) VALUES (?1, ?2)
+         ON CONFLICT (article_id) DO UPDATE SET indexed = excluded.indexed",
+        params![article, last],
+    )?;
+    let current: Option<i64> = conn
+        .query_row(
+            &format!(
+                "SELECT o.version_id FROM observations o WHERE o.article_id = ?1
+                 ORDER BY {LATEST_FIRST} LIMIT 1"
+            ),
+            [article],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(current) = current {
+        let text = version_text(conn, current, cache)?;
+        let hashes: Vec<Hash> = sentences(&text).into_iter().map(|(h, _)| h).collect();
+        set_present(conn, article, &hashes)?;
+    }
+    Ok(())
+}
+
+/// The distinct sentences of a text: the hash of each one's identity text
+/// (so whitespace and invisible characters do not make a new sentence), and
+/// the sentence as written.
+fn sentences(text: &str) -> Vec<(Hash, &str)> {
+    let mut seen = HashSet::new();
+    segment(text)
+        .into_iter()
+        .map(|u| u.text(text))
+        .filter_map(|s| {
+            let hash: Hash = blake3::hash(identity_text(s).as_bytes()).into();
+            seen.insert(hash).then_some((hash, s))
+        })
+        .collect()
+}
+
+/// Rows of the article's sentences matching `filter` (an SQL condition on
+/// `search_sentences`), by hash.
+fn sentence_rows(conn: &Connection, article: i64, filter: &str) -> Result<HashMap<Hash, i64>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT hash, id FROM search_sentences WHERE article_id = ?1 AND {filter}"
+    ))?;
+    let rows: Vec<(Vec<u8>, i64)> = stmt
+        .query_map([article], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    rows.into_iter()
+        .map(|(hash, id)| Ok((to_hash(&hash)?, id)))
+        .collect()
+}
+
+/// Record the sentences of version `number`, the article's next. Only what
+/// changed against the previous version is written: `last_version` is NULL
+/// for the sentences of the latest version (their last version is
+/// `search_articles.indexed`), so a sentence kept from one version to the
+/// next costs nothing. Returns the version's sentence hashes.
+fn index_sentences(conn: &Connection, article: i64, number: i64, text: &str) -> Result<Vec<Hash>> {
+    let mut in_latest = sentence_rows(conn, article, "last_version IS NULL")?;
+    let mut find =
+        conn.prepare_cached("SELECT id FROM search_sentences WHERE article_id = ?1 AND hash = ?2")?;
+    let mut set_last =
+        conn.prepare_cached("UPDATE search_sentences SET last_version = ?2 WHERE id = ?1")?;
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO search_sentences (article_id, hash, text, first_version, last_version)
+         VALUES (?1, ?2, ?3, ?4, NULL)",
+    )?;
+    let mut index = conn.prepare_cached("INSERT INTO search_fts (rowid, body) VALUES (?1, ?2)")?;
+    let found = sentences(text);
+    let mut hashes = Vec::with_capacity(found.len());
+    for (hash, sentence) in found {
+        hashes.push(hash);
+        if in_latest.remove(&hash).is_some() {
+            continue;
+        }
+        let known: Option<i64> = find
+            .query_row(params![article, &hash[..]], |r| r.get(0))
+            .optional()?;
+        match known {
+            // Back after a version without it.
+            Some(id) => {
+                set_last.execute(params![id, rusqlite::types::Null])?;
+            }
+            None => {
+                insert.execute(params![article, &hash[..], sentence, number])?;
+                let id = conn.last_insert_rowid();
+                index.execute(params![id, index_text(sentence)])?;
+            }
+        }
+    }
+    // Left out of this version: their last one was the previous.
+    for id in in_latest.values() {
+        set_last.execute(params![id, number - 1])?;
+    }
+    Ok(hashes)
+}
+
+/// Mark exactly these sentences of the article as in its current version
+/// (writing only the rows that change).
+fn set_present(conn: &Connection, article: i64, hashes: &[Hash]) -> Result<()> {
+    let mut present = sentence_rows(conn, article, "present")?;
+    let mut mark = conn.prepare_cached(
+        "UPDATE search_sentences SET present = 1 WHERE article_id = ?1 AND hash = ?2",
+    )?;
+    for hash in hashes {
+        if present.remove(hash).is_none() {
+            mark.execute(params![article, &hash[..]])?;
+        }
+    }
+    let mut unmark =
+        conn.prepare_cached("UPDATE search_sentences SET present = 0 WHERE id = ?1")?;
+    for id in present.values() {
+        unmark.execute([id])?;
+    }
+    Ok(())
+}
