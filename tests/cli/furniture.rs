@@ -210,6 +210,30 @@ fn render(i: usize, hit: usize, edited: bool) -> String {
     )
 }
 
+/// The article part of a rendered page as plain text: a block per element.
+fn text_of(html: &str) -> String {
+    let start = html.find("<article>").map_or(0, |i| i + "<article>".len());
+    let end = html.find("</article>").unwrap_or(html.len());
+    let mut blocks = Vec::new();
+    for line in html[start..end].lines() {
+        let mut text = String::new();
+        let mut in_tag = false;
+        for c in line.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                c if !in_tag => text.push(c),
+                _ => {}
+            }
+        }
+        let text = text.trim();
+        if !text.is_empty() {
+            blocks.push(text.to_string());
+        }
+    }
+    blocks.join("\n\n")
+}
+
 /// The site: every story's page, re-rendered on every request.
 struct Site {
     port: u16,
@@ -225,7 +249,15 @@ impl Site {
         let flag = Arc::clone(&edited);
         std::thread::spawn(move || {
             for request in server.incoming_requests() {
-                let Some(i) = STORIES.iter().position(|s| s.path == request.url()) else {
+                // `PATH.txt`: the same page as the plain text a scraper
+                // command would print (no extraction: only the store's
+                // learning stands between its furniture and a version).
+                let url = request.url().to_string();
+                let (path, as_text) = match url.strip_suffix(".txt") {
+                    Some(p) => (p.to_string(), true),
+                    None => (url.clone(), false),
+                };
+                let Some(i) = STORIES.iter().position(|s| s.path == path) else {
                     let _ = request.respond(tiny_http::Response::empty(404));
                     continue;
                 };
@@ -237,14 +269,14 @@ impl Site {
                 };
                 // Only the first story is ever edited.
                 let page = render(i, hit, i == 0 && flag.load(Ordering::SeqCst));
+                let (page, kind) = if as_text {
+                    (text_of(&page), &b"text/plain; charset=utf-8"[..])
+                } else {
+                    (page, &b"text/html; charset=utf-8"[..])
+                };
                 let mut response = tiny_http::Response::from_data(page.into_bytes());
-                response.add_header(
-                    tiny_http::Header::from_bytes(
-                        &b"Content-Type"[..],
-                        &b"text/html; charset=utf-8"[..],
-                    )
-                    .unwrap(),
-                );
+                response
+                    .add_header(tiny_http::Header::from_bytes(&b"Content-Type"[..], kind).unwrap());
                 let _ = request.respond(response);
             }
         });
@@ -420,6 +452,61 @@ fn furniture_that_changes_on_every_request_never_makes_a_version() {
         .filter(|r| r["op"] != "unchanged")
         .collect();
     assert_eq!(edited.len(), 1, "only the edited sentence: {diff}");
+}
+
+/// The same site scraped as plain text (no extraction model): the store's
+/// own learning keeps every counter, clock, ad and teaser out of versions.
+#[test]
+fn furniture_in_plain_text_scrapes_is_learned_by_the_store() {
+    let site = Site::start();
+    let ws = Workspace::new();
+    let sources: String = STORIES
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            format!(
+                "[[source]]\nname = \"story{i}\"\nurl = \"{}.txt\"\nkey = \"{}\"\nevery = \"15m\"\n\n",
+                site.url(s.path),
+                site.url(s.path)
+            )
+        })
+        .collect();
+    let config = ws.path("sources.toml");
+    std::fs::write(&config, sources).unwrap();
+    let config = s(&config).to_string();
+    for pass in 1..=10 {
+        let (code, _, err) = ws.run(&["check", "--config", &config, "--all"]);
+        assert_eq!(code, 0, "pass {pass}: {err}");
+        let versions = ws.versions();
+        assert!(
+            versions.iter().all(|(_, n)| *n == 1),
+            "pass {pass}: every article has one version: {versions:?}"
+        );
+    }
+    let host = format!("127.0.0.1:{}", site.port);
+    let learned = ws.json(&["furniture", &host, "--format", "json"]);
+    assert!(
+        learned
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["rule"] == "volatile" && e["status"] == "learned"),
+        "{learned:?}"
+    );
+    for story in &STORIES {
+        let (code, text, err) = ws.run(&["show", &site.url(story.path)]);
+        assert_eq!(code, 0, "{err}");
+        let left = furniture_words(&text);
+        assert!(left.is_empty(), "furniture {left:?} in\n{text}");
+    }
+    // One real edit: exactly that article gets v2.
+    site.edited.store(true, Ordering::SeqCst);
+    let (code, _, err) = ws.run(&["check", "--config", &config, "--all"]);
+    assert_eq!(code, 0, "{err}");
+    let first = site.url(STORIES[0].path);
+    for (key, n) in ws.versions() {
+        assert_eq!(n, if key == first { 2 } else { 1 }, "{key}");
+    }
 }
 
 /// `track furniture`: hosts, entries with their evidence, and the user's
