@@ -625,16 +625,27 @@ pub fn pair_features(doc: &DocStats, rows: &[Considered], probabilities: &[Vec<f
         top3,
     ];
     features.extend(doc.values);
-    // Denial, hedging and negation where the long side speaks of the short
-    // one (its three most related claims), not anywhere in it: an article
-    // that debunks the claim says so there.
+    features.extend(near_cues(doc, rows, probabilities).map(f32::ln_1p));
+    debug_assert_eq!(features.len(), PAIR_FEATURES.len());
+    features
+}
+
+/// Denial, hedging and negation cues where the long side speaks of the
+/// short one (its three most related claims), not anywhere in it: an article
+/// that debunks a claim says so there. Two short texts are read by their own
+/// model, which does better without these (ANS: there every claim is
+/// "near"), so they are zero for them.
+fn near_cues(doc: &DocStats, rows: &[Considered], probabilities: &[Vec<f32>]) -> [f32; 3] {
+    let mut near = [0f32; 3];
+    if doc.long_len <= crate::claims::model::SENTENCE_SIDE {
+        return near;
+    }
     let at = |name: &str| ROW_FEATURES.iter().position(|f| *f == name).unwrap_or(0);
-    let side = if doc.from_is_short { "to" } else { "from" };
-    let (refute, hedge, negated) = (
-        at(&format!("refute_{side}")),
-        at(&format!("hedge_{side}")),
-        at(&format!("negated_{side}")),
-    );
+    let cues = if doc.from_is_short {
+        [at("refute_to"), at("hedge_to"), at("negated_to")]
+    } else {
+        [at("refute_from"), at("hedge_from"), at("negated_from")]
+    };
     let mut order: Vec<usize> = (0..rows.len()).collect();
     order.sort_by(|&x, &y| {
         probabilities[x][3]
@@ -642,7 +653,6 @@ pub fn pair_features(doc: &DocStats, rows: &[Considered], probabilities: &[Vec<f
             .then(x.cmp(&y))
     });
     let mut seen = HashSet::default();
-    let mut near = [0f32; 3];
     for &k in &order {
         let long = if doc.from_is_short {
             rows[k].to
@@ -652,19 +662,12 @@ pub fn pair_features(doc: &DocStats, rows: &[Considered], probabilities: &[Vec<f
         if probabilities[k][3] >= 0.5 || !seen.insert(long) {
             continue;
         }
-        near[0] += rows[k].features[refute];
-        near[1] += rows[k].features[hedge];
-        near[2] += rows[k].features[negated];
+        for (n, &cue) in near.iter_mut().zip(&cues) {
+            *n += rows[k].features[cue];
+        }
         if seen.len() == 3 {
             break;
         }
     }
-    // Two short texts are read by their own model, which does better
-    // without these (ANS): there every claim is "near".
-    if doc.long_len <= crate::claims::model::SENTENCE_SIDE {
-        near = [0.0; 3];
-    }
-    features.extend(near.map(f32::ln_1p));
-    debug_assert_eq!(features.len(), PAIR_FEATURES.len());
-    features
+    near
 }

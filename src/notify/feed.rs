@@ -29,7 +29,7 @@ use crate::diff::{Op, WordChange, WordOp};
 use crate::report::{DiffReport, Mode, SentenceRow, UnitRef, describe_change_with, slot_text};
 use crate::store::sources::{Change, ChangeScope, Edit};
 use crate::store::{Store, StoreError, VersionRef, VersionText, format_time};
-use crate::text::visible::{visible, visible_line};
+use crate::text::visible::visible_line;
 use crate::watch::events::{EventKind, describe_counts, summary};
 
 /// Entries of a feed unless asked otherwise (the newest).
@@ -695,29 +695,14 @@ fn isolated(html: &str) -> String {
 }
 
 /// Running text from a scrape as HTML text: controls and bidi controls
-/// shown as escapes, markup escaped.
+/// shown as escapes, markup escaped (as the HTML report does it).
 fn html(text: &str) -> String {
-    escape_markup(&visible(text))
+    crate::report::html::esc(text)
 }
 
 /// One line from a scrape as HTML text (newlines and tabs shown as escapes too).
 fn html_line(text: &str) -> String {
-    escape_markup(&visible_line(text))
-}
-
-fn escape_markup(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::report::html::escape_markup(&visible_line(text))
 }
 
 /// One line from a scrape as XML text: controls shown as escapes, markup escaped.

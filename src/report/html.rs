@@ -416,7 +416,11 @@ fn words(row: &SentenceRow, deletes: bool, inserts: bool) -> String {
 /// characters and bidi controls from a scrape are shown as escapes (`\x1b`,
 /// `\u{202e}`): raw, they are parse errors or could reorder the report's text.
 pub(crate) fn esc(text: &str) -> String {
-    let text = crate::text::visible::visible(text);
+    escape_markup(&crate::text::visible::visible(text))
+}
+
+/// Escape markup only (the caller made the text visible already).
+pub(crate) fn escape_markup(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     for c in text.chars() {
         match c {

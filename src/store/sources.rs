@@ -414,28 +414,29 @@ impl Batch<'_> {
     /// The publication date a version's page gave, if it gave one (claims
     /// read relative dates against it).
     pub fn version_published(&self, key: &str, number: i64) -> Result<Option<String>> {
-        Ok(self
-            .store
-            .conn
-            .prepare_cached(
-                "SELECT v.published FROM versions v JOIN articles a ON a.id = v.article_id
-                 WHERE a.key = ?1 AND v.number = ?2",
-            )?
-            .query_row(params![key, number], |r| r.get(0))
-            .optional()?
-            .flatten())
+        self.version_field(key, number, "published")
     }
 
     /// The title a version's page gave, if it gave one (events report a
     /// changed headline).
     pub fn version_title(&self, key: &str, number: i64) -> Result<Option<String>> {
+        self.version_field(key, number, "title")
+    }
+
+    /// One optional text column of a version (`column` is ours, never input).
+    fn version_field(
+        &self,
+        key: &str,
+        number: i64,
+        column: &'static str,
+    ) -> Result<Option<String>> {
         Ok(self
             .store
             .conn
-            .prepare_cached(
-                "SELECT v.title FROM versions v JOIN articles a ON a.id = v.article_id
-                 WHERE a.key = ?1 AND v.number = ?2",
-            )?
+            .prepare_cached(&format!(
+                "SELECT v.{column} FROM versions v JOIN articles a ON a.id = v.article_id
+                 WHERE a.key = ?1 AND v.number = ?2"
+            ))?
             .query_row(params![key, number], |r| r.get(0))
             .optional()?
             .flatten())
