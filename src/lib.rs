@@ -13,6 +13,7 @@ pub mod claims;
 pub mod compare;
 pub mod diff;
 pub mod furniture;
+pub mod history;
 pub mod ingest;
 pub mod notify;
 pub mod report;
