@@ -444,7 +444,11 @@ impl Furniture {
     /// host's furniture changed (a cache key part).
     pub fn fingerprint(&self) -> [u8; 32] {
         let mut h = blake3::Hasher::new();
-        for (tag, set) in [(b'b', &self.blocks), (b's', &self.shapes), (b'k', &self.kept_blocks)] {
+        for (tag, set) in [
+            (b'b', &self.blocks),
+            (b's', &self.shapes),
+            (b'k', &self.kept_blocks),
+        ] {
             let mut keys: Vec<_> = set.iter().copied().collect();
             keys.sort_unstable();
             h.update(&[tag]);

@@ -11,9 +11,7 @@ use crate::compare::{self, CompareOptions, Pair};
 use crate::report::{DiffReport, Mode, describe_change_with, slot_text};
 use std::collections::HashMap;
 
-use crate::store::{
-    Hash, HistoryEvent, Store, StoreError, VersionInfo, VersionRef, VersionText,
-};
+use crate::store::{Hash, HistoryEvent, Store, StoreError, VersionInfo, VersionRef, VersionText};
 use crate::text::segment::Unit;
 
 /// A version in `log`, with sentence counts against the version it replaced
@@ -129,7 +127,10 @@ impl StepSummary {
     /// Claim changes of substance (`changed`, `added`, `removed`; a
     /// rewording changes no value).
     pub fn claim_changes(&self) -> usize {
-        self.claims.iter().filter(|c| c.status != "reworded").count()
+        self.claims
+            .iter()
+            .filter(|c| c.status != "reworded")
+            .count()
     }
 
     /// The summary of a versions-mode report.

@@ -18,6 +18,7 @@ pub mod ingest;
 pub mod notify;
 pub mod report;
 pub mod search;
+pub mod serve;
 pub mod store;
 pub mod text;
 pub mod watch;

@@ -6,6 +6,7 @@
 //! nothing behind and a crash loses only the chunk that was not yet committed.
 
 pub mod blob;
+pub mod browse;
 pub mod furniture;
 pub mod outbox;
 mod schema;
