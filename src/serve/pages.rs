@@ -366,10 +366,15 @@ pub async fn article(State(state): State<Arc<AppState>>, query: Q) -> Response {
             let views: Vec<StepView> = steps.iter().rev().map(|s| StepView::of(&key, s)).collect();
             let s = &item.row.summary;
             let title = item.row.title.as_deref().filter(|t| !t.trim().is_empty());
+            // A text scrape declares no direction: the current text's letters give it.
+            let dir = match item.row.dir.as_deref() {
+                Some(d @ ("rtl" | "ltr")) => dir_of(Some(d), ""),
+                _ => dir_of(None, &store.version(&VersionRef::parse(&key))?.text),
+            };
             Ok(ArticlePage {
                 title: format!("track: {}", vis_line(title.unwrap_or(&key))),
                 heading: vis_line(title.unwrap_or(&key)),
-                dir: dir_of(item.row.dir.as_deref(), title.unwrap_or("")),
+                dir,
                 lang: item.row.lang.as_deref().map(vis_line).unwrap_or_default(),
                 key: vis_line(&key),
                 raw_key: key.clone(),
