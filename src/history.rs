@@ -222,13 +222,59 @@ fn cached(store: &Store, key: &Hash) -> Option<StepSummary> {
     serde_json::from_slice(&bytes).ok()
 }
 
+/// The analyser name an article's count of claim changes is cached under,
+/// keyed by all its steps' keys (a new version or revert is a new key).
+const COUNT_ANALYSER: &str = "claim_changes";
+
+/// An article's changes and the cache key of each step (`None`: the first
+/// version, a version without a stored hash, or a step back to itself).
+struct Keyed {
+    events: Vec<HistoryEvent>,
+    keys: Vec<Option<Hash>>,
+    /// The key of the whole history's count.
+    count_key: Hash,
+}
+
+fn keyed(store: &Store, key: &str) -> Result<Keyed, StoreError> {
+    let events = store.history(key)?;
+    let hashes = store.version_hashes(key)?;
+    let fingerprint = store.furniture_of_key(key)?.fingerprint();
+    let mut count = blake3::Hasher::new();
+    count.update(b"claim_changes\0");
+    let mut previous: Option<i64> = None;
+    let keys = events
+        .iter()
+        .map(|event| {
+            let k = match previous {
+                Some(p) if p != event.version => {
+                    match (hashes.get(&p), hashes.get(&event.version)) {
+                        (Some(a), Some(b)) => Some(step_key(a, b, &fingerprint)),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            };
+            count.update(k.as_ref().map_or(&[0u8; 32], |k| k));
+            previous = Some(event.version);
+            k
+        })
+        .collect();
+    Ok(Keyed {
+        events,
+        keys,
+        count_key: *count.finalize().as_bytes(),
+    })
+}
+
 /// Every change of an article's history, oldest first, with what it did
 /// (`cached_only`: only summaries already cached, the others `None`; no
 /// text is read then).
 pub fn steps(store: &Store, key: &str, cached_only: bool) -> Result<Vec<Step>, StoreError> {
-    let events = store.history(key)?;
-    let hashes = store.version_hashes(key)?;
-    let fingerprint = store.furniture_of_key(key)?.fingerprint();
+    let Keyed {
+        events,
+        keys,
+        count_key,
+    } = keyed(store, key)?;
     let mut texts: HashMap<i64, VersionText> = HashMap::new();
     let mut load = |n: i64| -> Result<VersionText, StoreError> {
         if let Some(v) = texts.get(&n) {
@@ -243,16 +289,16 @@ pub fn steps(store: &Store, key: &str, cached_only: bool) -> Result<Vec<Step>, S
     };
     let mut steps = Vec::with_capacity(events.len());
     let mut previous: Option<i64> = None;
-    for event in events {
+    let mut complete = true;
+    for (event, cache_key) in events.into_iter().zip(keys) {
         let summary = match previous {
             Some(p) if p != event.version => {
-                let cache_key = match (hashes.get(&p), hashes.get(&event.version)) {
-                    (Some(a), Some(b)) => Some(step_key(a, b, &fingerprint)),
-                    _ => None,
-                };
                 match cache_key.as_ref().and_then(|k| cached(store, k)) {
                     Some(summary) => Some(summary),
-                    None if cached_only => None,
+                    None if cached_only => {
+                        complete = false;
+                        None
+                    }
                     None => {
                         let pair = Pair {
                             mode: Mode::Versions,
@@ -282,19 +328,28 @@ pub fn steps(store: &Store, key: &str, cached_only: bool) -> Result<Vec<Step>, S
         });
         previous = Some(version);
     }
+    if complete {
+        let total: usize = steps
+            .iter()
+            .filter_map(|s| s.summary.as_ref())
+            .map(StepSummary::claim_changes)
+            .sum();
+        let _ = store.put_analysis(
+            &count_key,
+            COUNT_ANALYSER,
+            STEP_VERSION,
+            total.to_string().as_bytes(),
+        );
+    }
     Ok(steps)
 }
 
 /// How many claim changes of substance an article's history holds (see
-/// [`StepSummary::claim_changes`]), if every step's summary is cached.
+/// [`StepSummary::claim_changes`]), if it was counted since its last change
+/// (no step is compared here).
 pub fn cached_claim_changes(store: &Store, key: &str) -> Result<Option<usize>, StoreError> {
-    let mut total = 0;
-    for step in steps(store, key, true)? {
-        match (step.previous, step.summary) {
-            (Some(p), None) if p != step.event.version => return Ok(None),
-            (_, Some(s)) => total += s.claim_changes(),
-            _ => {}
-        }
-    }
-    Ok(Some(total))
+    let count_key = keyed(store, key)?.count_key;
+    Ok(store
+        .analysis(&count_key, COUNT_ANALYSER, STEP_VERSION)?
+        .and_then(|bytes| std::str::from_utf8(&bytes).ok()?.parse().ok()))
 }

@@ -75,7 +75,7 @@ fn key_of(path: Result<Path<String>, PathRejection>) -> Result<String, Failure> 
 }
 
 pub async fn articles(State(state): State<Arc<AppState>>, query: Q) -> Response {
-    let q = match Params::of(query).and_then(|p| ArticleQuery::from_params(&p)) {
+    let q = match Params::of(query).and_then(|p| ArticleQuery::from_params(&p, 100)) {
         Ok(q) => q,
         Err(f) => return error(f),
     };

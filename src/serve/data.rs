@@ -109,7 +109,8 @@ pub struct ArticleQuery {
 }
 
 impl ArticleQuery {
-    pub fn from_params(p: &Params) -> Result<ArticleQuery, Failure> {
+    /// `limit` defaults to `default_limit`.
+    pub fn from_params(p: &Params, default_limit: usize) -> Result<ArticleQuery, Failure> {
         let order = match p.text("sort", 20)? {
             None | Some("last_changed") => ArticleOrder::LastChanged,
             Some("key") => ArticleOrder::Key,
@@ -120,7 +121,7 @@ impl ArticleQuery {
             source: p.text("source", MAX_KEY_CHARS)?.map(str::to_string),
             order,
             offset: p.number("offset", 0, 0, 10_000_000)?,
-            limit: p.number("limit", 100, 1, MAX_ARTICLES)?,
+            limit: p.number("limit", default_limit, 1, MAX_ARTICLES)?,
         })
     }
 }

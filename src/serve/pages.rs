@@ -123,6 +123,7 @@ pub async fn style() -> Response {
 struct ArticleLink {
     href: String,
     title: String,
+    /// The key, under the title (empty when the key stands for the title).
     key: String,
     dir: &'static str,
     host: String,
@@ -140,7 +141,11 @@ impl ArticleLink {
         ArticleLink {
             href: href("/article", &[("key", &s.key)]),
             title: vis_line(title.unwrap_or(&s.key)),
-            key: vis_line(&s.key),
+            key: if title.is_some() {
+                vis_line(&s.key)
+            } else {
+                String::new()
+            },
             dir: dir_of(item.row.dir.as_deref(), title.unwrap_or("")),
             host: vis_line(item.host.as_deref().unwrap_or("")),
             versions: s.versions,
@@ -172,12 +177,14 @@ struct ListPage {
     prev: Option<String>,
     next: Option<String>,
     pending: bool,
+    /// The feed of the source filtered on, or the global one.
+    feed_href: String,
 }
 
 pub async fn list(State(state): State<Arc<AppState>>, query: Q) -> Response {
     let (q, raw_host) = match Params::of(query).and_then(|p| {
         Ok((
-            ArticleQuery::from_params(&p)?,
+            ArticleQuery::from_params(&p, 50)?,
             p.text("host", MAX_KEY_CHARS)?.unwrap_or("").to_string(),
         ))
     }) {
@@ -226,6 +233,10 @@ pub async fn list(State(state): State<Arc<AppState>>, query: Q) -> Response {
         prev: (q.offset > 0).then(|| link(q.offset.saturating_sub(q.limit))),
         next: (q.offset + shown < total).then(|| link(q.offset + q.limit)),
         pending: has_pending,
+        feed_href: match &q.source {
+            Some(source) => href("/feed", &[("source", source)]),
+            None => "/feed".into(),
+        },
     })
 }
 
@@ -554,7 +565,11 @@ impl HitView {
         HitView {
             article_href: href("/article", &[("key", &hit.key)]),
             title: vis_line(title.unwrap_or(&hit.key)),
-            key: vis_line(&hit.key),
+            key: if title.is_some() {
+                vis_line(&hit.key)
+            } else {
+                String::new()
+            },
             host: vis_line(f.host.as_deref().unwrap_or("")),
             dir: dir_of(None, &hit.sentence),
             parts,
