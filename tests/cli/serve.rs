@@ -649,3 +649,34 @@ fn pages_load_while_another_process_holds_the_write_lock() {
     }
     writer.execute_batch("ROLLBACK").unwrap();
 }
+
+#[test]
+fn the_timeline_has_every_version_and_revert() {
+    let ws = Workspace::new();
+    seeded(&ws);
+    // Back to the first text: a revert, not a new version.
+    let seed = fixture(&format!("seeds/{SEED_000}.txt"));
+    ws.add(&["--key", "k", s(&seed)]);
+    let served = Served::start(&ws, &[]);
+    let article = served.json("/api/articles/k");
+    let kinds: Vec<&str> = article["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["new", "new", "revert"]);
+    assert_eq!(article["current"], 1);
+    assert_eq!(article["steps"][2]["previous"], 2);
+    // The revert takes the figure back: a claim change too.
+    assert_eq!(
+        article["steps"][2]["summary"]["claims"][0]["changes"][0]["to"],
+        "نحو 2000 جندي"
+    );
+    let page = served.get("/article?key=k").body;
+    assert!(page.contains("reverted from v2 to v1"), "{page}");
+    assert!(page.contains("v1 → v2"));
+    assert!(page.contains("first version, v1"));
+    let list = served.get("/").body;
+    assert!(list.contains("↩ v1"), "{list}");
+}
