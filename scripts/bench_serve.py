@@ -9,9 +9,11 @@ What it measures
    `track add --at`. An existing store in OUT is reused (--rebuild makes it anew).
 2. Starts `track serve --addr 127.0.0.1:0` on it (loopback only) and requests, over one
    keep-alive connection, each page N times (default 200): the article list (`/`), an
-   article's timeline (`/article?key=…`), a diff of two versions (`/diff?from=…&to=…`) and a
-   search (`/search?q=…`), and the JSON API's list and search. The first request of each
-   (cold: nothing of that article analysed or cached yet) is reported apart; then a few
+   article's timeline (`/article?key=…`), a diff of two versions (`/diff?from=…&to=…`) and
+   searches (`/search?q=…`: a number, two words, a word found in hundreds of sentences), and
+   the JSON API's list and search. The first request of each is reported apart (cold only on
+   a store no earlier run has read: the analyses a page computes are cached in the store,
+   which later runs reuse); then a few
    warm-up requests, a wait until the list's claim-change counts are all computed (the
    background warmer), and the N measured requests: p50, p95, max.
 3. Prints a Markdown section for BENCHMARKS.md and writes OUT/serve-results.json.
@@ -123,15 +125,23 @@ def main(argv: list[str] | None = None) -> int:
         text = json.loads(subprocess.run([str(args.track), "--db", str(db), "show", "--format", "json", key],
                                          capture_output=True, text=True, check=True).stdout)["text"]
         words = [w for w in text.split() if len(w) >= 6 and w.isalpha()]
-        rare = words[len(words) // 2]
+        common = words[len(words) // 2]
+        number = next(w.strip(".,،") for w in text.split() if w.strip(".,،").isdigit() and len(w) >= 3)
+        two = words[1] + " " + words[2]
+
+        def matches(query: str) -> str:
+            found = json.loads(client.get(f"/api/search?q={q(query)}&limit=500")[1])
+            return f"{len(found)}" if len(found) < 500 else "500+"
+
         cases = [
             ("article list", "/", "page"),
             ("timeline", f"/article?key={q(key, safe='')}", "page"),
             ("diff", f"/diff?from={q(key + '@1', safe='')}&to={q(f'{key}@{n}', safe='')}", "page"),
-            ("search", f"/search?q={q(rare)}", "search"),
-            ("search, two words", f"/search?q={q(words[1] + ' ' + words[2])}", "search"),
+            (f"search, a number ({matches(number)} hits)", f"/search?q={q(number)}", "search"),
+            (f"search, two words ({matches(two)} hits)", f"/search?q={q(two)}", "search"),
+            (f"search, a common word ({matches(common)} hits)", f"/search?q={q(common)}", "search"),
             ("API list", "/api/articles", "page"),
-            ("API search", f"/api/search?q={q(rare)}", "search"),
+            ("API search, the number", f"/api/search?q={q(number)}", "search"),
         ]
         results = []
         for name, target, kind in cases:
@@ -139,8 +149,9 @@ def main(argv: list[str] | None = None) -> int:
             assert status == 200, (target, status, body[:300])
             for _ in range(5):
                 client.get(target)
-            if name == "article list":
-                # Let the warmer count the claim changes of the listed articles.
+            if "list" in name:
+                # Let the warmer count the claim changes of the listed articles (the API
+                # lists 100, the page 50).
                 t0 = time.perf_counter()
                 while b'"claim_changes":null' in client.get("/api/articles")[1] and time.perf_counter() - t0 < 600:
                     time.sleep(1)
@@ -155,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
                    "max_ms": round(max(times), 1), "bytes": len(body), "target_ms": target_ms,
                    "ok": pct(times, 95) <= target_ms}
             results.append(row)
-            print(f"  {name:18} cold {cold:7.1f} ms  p50 {row['p50_ms']:6.1f}  p95 {row['p95_ms']:6.1f}"
+            print(f"  {name:40} cold {cold:7.1f} ms  p50 {row['p50_ms']:6.1f}  p95 {row['p95_ms']:6.1f}"
                   f"  max {row['max_ms']:6.1f} ms  ({len(body)} B)", file=sys.stderr)
     finally:
         server.terminate()
