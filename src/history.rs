@@ -107,6 +107,13 @@ pub struct SlotNote {
     pub to: Option<String>,
 }
 
+/// A headline that changed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Headline {
+    pub from: String,
+    pub to: String,
+}
+
 /// What one change of the article's history did, against the text current
 /// before it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -117,7 +124,7 @@ pub struct StepSummary {
     pub removed: usize,
     pub moved: usize,
     /// The headline before and after, when it changed.
-    pub headline: Option<(String, String)>,
+    pub headline: Option<Headline>,
     /// Claim rows that changed: `changed`, `added`, `removed` first, then
     /// `reworded`.
     pub claims: Vec<ClaimNote>,
@@ -176,10 +183,10 @@ impl StepSummary {
             added: c.added,
             removed: c.removed,
             moved: c.moved,
-            headline: report
-                .title_change
-                .as_ref()
-                .map(|t| (t.from.clone(), t.to.clone())),
+            headline: report.title_change.as_ref().map(|t| Headline {
+                from: t.from.clone(),
+                to: t.to.clone(),
+            }),
             claims,
         }
     }
@@ -198,7 +205,7 @@ pub struct Step {
 
 /// Bumped when [`StepSummary`] or what it is computed from changes: cached
 /// summaries of another version are recomputed.
-const STEP_VERSION: i64 = 1;
+const STEP_VERSION: i64 = 2;
 
 /// The analyser name step summaries are cached under, keyed by the pair of
 /// texts (see [`pair_hash`]).

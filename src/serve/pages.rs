@@ -316,7 +316,7 @@ impl StepView {
             class,
             headline: summary
                 .and_then(|s| s.headline.as_ref())
-                .map(|(a, b)| (vis_line(a), vis_line(b))),
+                .map(|h| (vis_line(&h.from), vis_line(&h.to))),
             counts,
             claim_changes: summary.map_or(0, history::StepSummary::claim_changes),
             claims: summary

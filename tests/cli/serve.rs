@@ -680,3 +680,29 @@ fn the_timeline_has_every_version_and_revert() {
     let list = served.get("/").body;
     assert!(list.contains("↩ v1"), "{list}");
 }
+
+#[test]
+fn a_headline_change_is_in_the_timeline() {
+    let ws = Workspace::new();
+    let page = |title: &str| {
+        format!(
+            "<!doctype html><html lang=\"ar\" dir=\"rtl\"><head><meta charset=\"utf-8\"><title>{title}</title></head>\
+             <body><article><h1>{title}</h1><p>أعلنت وزارة الصحة أن 12 شخصاً أصيبوا في الحادث الذي وقع صباح الاثنين في وسط المدينة، وفق بيان رسمي.</p>\
+             <p>وقال المتحدث باسم الوزارة إن فرق الإسعاف نقلت المصابين إلى المستشفيات القريبة وإن حالتهم مستقرة.</p></article></body></html>"
+        )
+    };
+    fs::write(ws.path("h1.html"), page("إصابة 12 شخصاً في حادث")).unwrap();
+    fs::write(ws.path("h2.html"), page("إصابة 15 شخصاً في حادث")).unwrap();
+    ws.add(&["--key", "h", s(&ws.path("h1.html"))]);
+    ws.add(&["--key", "h", s(&ws.path("h2.html"))]);
+    let served = Served::start(&ws, &[]);
+    let article = served.json("/api/articles/h");
+    assert_eq!(
+        article["steps"][1]["summary"]["headline"],
+        serde_json::json!({"from": "إصابة 12 شخصاً في حادث", "to": "إصابة 15 شخصاً في حادث"})
+    );
+    assert_eq!(article["dir"], "rtl");
+    let body = served.get("/article?key=h").body;
+    assert!(body.contains("headline was:"), "{body}");
+    assert!(body.contains("<h1 dir=\"rtl\" lang=\"ar\">"), "{body}");
+}
