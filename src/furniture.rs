@@ -440,6 +440,25 @@ impl Furniture {
         }
     }
 
+    /// A hash of every entry: the same on two reads while nothing about the
+    /// host's furniture changed (a cache key part).
+    pub fn fingerprint(&self) -> [u8; 32] {
+        let mut h = blake3::Hasher::new();
+        for (tag, set) in [
+            (b'b', &self.blocks),
+            (b's', &self.shapes),
+            (b'k', &self.kept_blocks),
+        ] {
+            let mut keys: Vec<_> = set.iter().copied().collect();
+            keys.sort_unstable();
+            h.update(&[tag]);
+            for k in keys {
+                h.update(&k.to_le_bytes());
+            }
+        }
+        *h.finalize().as_bytes()
+    }
+
     /// The identity of a text's article part (see `normalize::identity_hash`).
     pub fn identity(&self, text: &str) -> [u8; 32] {
         normalize::identity_hash(&self.filter(text).text)

@@ -10,6 +10,7 @@ mod furniture;
 mod outbox;
 mod read;
 mod search;
+mod serve;
 mod watch;
 
 use std::path::PathBuf;
@@ -65,6 +66,8 @@ pub enum Command {
     Outbox(outbox::OutboxArgs),
     /// Find sentences in every version of every article (Arabic spelling variants match)
     Search(search::SearchArgs),
+    /// A local web UI and JSON API over the store, read-only (loopback unless given a token)
+    Serve(serve::ServeArgs),
 }
 
 /// Output format of reading commands.
@@ -121,5 +124,6 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         Command::Furniture(args) => furniture::run(&ctx, &args),
         Command::Outbox(args) => outbox::run(&ctx, &args),
         Command::Search(args) => search::run(&ctx, &args),
+        Command::Serve(args) => serve::run(&ctx, &args),
     }
 }

@@ -7,14 +7,8 @@ use serde::Serialize;
 
 use super::error::{CliError, exit};
 use super::{Context, Format};
-use track::analysis;
-use track::compare;
 use track::furniture::Hidden;
-use track::report::Mode;
-use track::store::{
-    OpenMode, Store, StoreError, VerifyReport, VersionInfo, VersionRef, VersionText,
-};
-use track::text::segment::Unit;
+use track::store::{OpenMode, Store, StoreError, VerifyReport, VersionRef, VersionText};
 use track::text::visible::{Visible, json_safe, visible_line};
 
 #[derive(Debug, Args)]
@@ -105,77 +99,9 @@ pub fn list(ctx: &Context, args: &FormatArgs) -> Result<i32, CliError> {
     Ok(exit::OK)
 }
 
-/// A version in `log`, with sentence counts against the version it replaced
-/// (the one current when it first appeared).
-#[derive(Debug, Serialize)]
-struct LogEntry {
-    #[serde(flatten)]
-    info: VersionInfo,
-    /// The byline, publication and update times the page gave (JSON-LD, meta
-    /// tags, markup), when it gave them.
-    byline: Option<String>,
-    published: Option<String>,
-    modified: Option<String>,
-    sentences: usize,
-    sentences_added: usize,
-    sentences_removed: usize,
-    /// Edited, split or merged.
-    sentences_edited: usize,
-    sentences_moved: usize,
-}
-
 pub fn log(ctx: &Context, args: &LogArgs) -> Result<i32, CliError> {
     let store = ctx.open(OpenMode::Existing)?;
-    let versions = store.log(&args.key)?;
-    // Sentence counts of the article text: furniture learned on its host left out.
-    let furniture = store.furniture_of_key(&args.key)?;
-    let mut entries = Vec::with_capacity(versions.len());
-    let mut loaded: Vec<(VersionText, Vec<Unit>)> = Vec::with_capacity(versions.len());
-    for info in versions {
-        let version = store.version(&VersionRef {
-            key: args.key.clone(),
-            version: Some(info.version),
-        })?;
-        let (version, _) = track::furniture::article_text(&version, &furniture);
-        let units = analysis::units(&store, &version);
-        let previous = info
-            .previous
-            .and_then(|p| loaded.iter().find(|(v, _)| v.version == p));
-        let mut entry = LogEntry {
-            info,
-            byline: version.byline.clone(),
-            published: version.published.clone(),
-            modified: version.modified.clone(),
-            sentences: 0,
-            sentences_added: 0,
-            sentences_removed: 0,
-            sentences_edited: 0,
-            sentences_moved: 0,
-        };
-        match previous {
-            None => {
-                entry.sentences = units.len();
-                entry.sentences_added = entry.sentences;
-            }
-            Some((prev, prev_units)) => {
-                let diff = compare::align(
-                    &prev.text,
-                    prev_units.clone(),
-                    &version.text,
-                    units.clone(),
-                    Mode::Versions,
-                );
-                let c = diff.counts();
-                entry.sentences = diff.new_units.len();
-                entry.sentences_added = c.added;
-                entry.sentences_removed = c.removed;
-                entry.sentences_edited = c.edited + c.split + c.merged;
-                entry.sentences_moved = c.moved;
-            }
-        }
-        entries.push(entry);
-        loaded.push((version, units));
-    }
+    let entries = track::history::log_entries(&store, &args.key)?;
     let mut out = std::io::stdout().lock();
     if args.format == Format::Json {
         writeln!(out, "{}", to_json(&entries)?)?;

@@ -2,17 +2,16 @@
 
 use std::io::{IsTerminal, Write};
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use clap::Args;
-use serde::Serialize;
 
 use super::error::{CliError, exit};
 use super::read::to_json;
 use super::{Context, Format};
 use track::furniture::{host_of, host_of_argument};
-use track::search::Query;
-use track::store::search::{SearchFilter, SearchHit};
-use track::store::{OpenMode, format_time};
+use track::search::{Query, Request};
+use track::store::OpenMode;
+use track::store::search::SearchHit;
 use track::text::visible::visible_line;
 
 #[derive(Debug, Args)]
@@ -48,57 +47,11 @@ pub struct SearchArgs {
 }
 
 fn parse_since(s: &str) -> Result<DateTime<Utc>, String> {
-    parse_bound(s, false)
+    track::search::parse_time(s, false, Utc::now())
 }
 
 fn parse_until(s: &str) -> Result<DateTime<Utc>, String> {
-    parse_bound(s, true)
-}
-
-/// A time, a date (its start, or its end for `--until`), or a duration ago.
-fn parse_bound(s: &str, end_of_day: bool) -> Result<DateTime<Utc>, String> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Ok(t.with_timezone(&Utc));
-    }
-    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        let t = if end_of_day {
-            d.and_hms_opt(23, 59, 59)
-        } else {
-            d.and_hms_opt(0, 0, 0)
-        };
-        return t
-            .map(|t| t.and_utc())
-            .ok_or_else(|| "not a time".to_string());
-    }
-    match track::watch::schedule::parse_duration(s) {
-        Ok(ago) => {
-            let ago = chrono::Duration::from_std(ago).unwrap_or(chrono::Duration::MAX);
-            Ok(Utc::now()
-                .checked_sub_signed(ago)
-                .unwrap_or(DateTime::<Utc>::MIN_UTC))
-        }
-        Err(_) => Err(
-            "not a time: give RFC 3339 (2025-12-25T10:00:00Z), a date (2025-12-25) or a duration (7d)"
-                .into(),
-        ),
-    }
-}
-
-/// `search --format json`: one object per matching sentence.
-#[derive(Serialize)]
-struct JsonHit<'a> {
-    #[serde(flatten)]
-    hit: &'a SearchHit,
-    host: Option<String>,
-    /// The words that matched, as character offsets into `sentence`.
-    marks: Vec<JsonMark<'a>>,
-}
-
-#[derive(Serialize)]
-struct JsonMark<'a> {
-    start: usize,
-    end: usize,
-    text: &'a str,
+    track::search::parse_time(s, true, Utc::now())
 }
 
 pub fn run(ctx: &Context, args: &SearchArgs) -> Result<i32, CliError> {
@@ -111,55 +64,29 @@ pub fn run(ctx: &Context, args: &SearchArgs) -> Result<i32, CliError> {
             None => None,
         };
     let store = ctx.open(OpenMode::Existing)?;
-    let articles: Option<Vec<i64>> = match &host {
-        Some(host) => Some(
-            store
-                .article_urls()?
-                .into_iter()
-                .filter(|(_, url)| url.as_deref().and_then(host_of).as_ref() == Some(host))
-                .map(|(id, _)| id)
-                .collect(),
-        ),
-        None => None,
-    };
-    let since = args.since.map(format_time);
-    let until = args.until.map(format_time);
-    let hits = store.search(&SearchFilter {
-        query: &query,
-        key: args.key.as_deref(),
-        articles: articles.as_deref(),
-        since: since.as_deref(),
-        until: until.as_deref(),
-        removed: args.removed,
-        limit: args.limit as usize,
-    })?;
+    let found = track::search::search(
+        &store,
+        &Request {
+            query: &query,
+            key: args.key.as_deref(),
+            host: host.as_deref(),
+            since: args.since,
+            until: args.until,
+            removed: args.removed,
+            limit: args.limit as usize,
+        },
+    )?;
     let mut out = std::io::stdout().lock();
     if args.format == Format::Json {
-        let json: Vec<JsonHit> = hits
-            .iter()
-            .map(|hit| JsonHit {
-                hit,
-                host: hit.url.as_deref().and_then(host_of),
-                marks: query
-                    .marks(&hit.sentence)
-                    .into_iter()
-                    .map(|r| JsonMark {
-                        start: hit.sentence[..r.start].chars().count(),
-                        end: hit.sentence[..r.end].chars().count(),
-                        text: &hit.sentence[r],
-                    })
-                    .collect(),
-            })
-            .collect();
-        writeln!(out, "{}", to_json(&json)?)?;
+        writeln!(out, "{}", to_json(&found)?)?;
         return Ok(exit::OK);
     }
     let colour = std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    for hit in &hits {
-        write_hit(&mut out, hit, &query, colour)?;
+    for f in &found {
+        write_hit(&mut out, &f.hit, &query, colour)?;
     }
-    if hits.is_empty() {
+    if found.is_empty() {
         writeln!(out, "no matching sentence")?;
     }
     Ok(exit::OK)

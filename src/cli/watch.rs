@@ -17,7 +17,7 @@ use super::error::{CliError, exit};
 use super::{Context, Format};
 use track::notify::feed::{self as atom, FeedError, FeedOptions, Scope};
 use track::notify::outbox::{self, DeliveryOptions, DeliveryReport};
-use track::store::sources::{Change, Edit, ItemKind, WatchItem};
+use track::store::sources::{Change, ItemKind, WatchItem};
 use track::store::{OpenMode, Store, format_time};
 use track::text::visible::{json_safe, visible_line};
 use track::watch::config::{self, Config, Output};
@@ -513,12 +513,11 @@ fn since_time(since: Duration) -> String {
 /// The changes since `since`; versions that only changed spelling or
 /// sentence order only with `all`.
 fn recent_changes(store: &Store, since: Duration, all: bool) -> Result<Vec<Change>, CliError> {
-    let mut changes = store.changes(&since_time(since))?;
-    track::ingest::classify_edits(store, &mut changes)?;
-    if !all {
-        changes.retain(|c| !c.edit.is_some_and(Edit::is_minor));
-    }
-    Ok(changes)
+    Ok(track::ingest::recent_changes(
+        store,
+        &since_time(since),
+        all,
+    )?)
 }
 
 pub fn changes(ctx: &Context, args: &ChangesArgs) -> Result<i32, CliError> {
@@ -526,14 +525,7 @@ pub fn changes(ctx: &Context, args: &ChangesArgs) -> Result<i32, CliError> {
     let changes = recent_changes(&store, args.since, args.all)?;
     let mut out = std::io::stdout().lock();
     if args.format == Format::Json {
-        let rows: Vec<serde_json::Value> = changes
-            .iter()
-            .map(|c| {
-                let mut v = serde_json::to_value(c).unwrap_or_default();
-                v["kind"] = kind_name(&c.kind, c.version).into();
-                v
-            })
-            .collect();
+        let rows: Vec<serde_json::Value> = changes.iter().map(Change::to_json).collect();
         writeln!(
             out,
             "{}",
@@ -565,8 +557,8 @@ pub fn changes(ctx: &Context, args: &ChangesArgs) -> Result<i32, CliError> {
             "{:<20}  {:<11}  {key:<width$}  {:<10}  {}",
             c.at,
             match c.edit.filter(|e| e.is_minor()) {
-                Some(e) => format!("{} ({})", kind_name(&c.kind, c.version), e.as_str()),
-                None => kind_name(&c.kind, c.version).to_string(),
+                Some(e) => format!("{} ({})", c.event_kind(), e.as_str()),
+                None => c.event_kind().to_string(),
             },
             version,
             c.title.as_deref().unwrap_or("")
@@ -574,14 +566,6 @@ pub fn changes(ctx: &Context, args: &ChangesArgs) -> Result<i32, CliError> {
         writeln!(out, "{}", visible_line(&line))?;
     }
     Ok(exit::OK)
-}
-
-fn kind_name(kind: &str, version: i64) -> &'static str {
-    match (kind, version) {
-        ("revert", _) => "revert",
-        (_, 1) => "new_article",
-        _ => "new_version",
-    }
 }
 
 pub fn feed(ctx: &Context, args: &FeedArgs) -> Result<i32, CliError> {

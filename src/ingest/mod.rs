@@ -629,6 +629,18 @@ pub fn note_edit(
 /// Fill in what each new version or revert of `changes` edited where the
 /// store has not noted it (versions recorded by `track add`, or before edits
 /// were kept), by diffing it with the version it replaced.
+/// New versions and reverts observed at or after `since` (RFC 3339), oldest
+/// first, as `track changes` lists them: versions that only changed spelling
+/// or sentence order only with `all`.
+pub fn recent_changes(store: &Store, since: &str, all: bool) -> Result<Vec<Change>, StoreError> {
+    let mut changes = store.changes(since)?;
+    classify_edits(store, &mut changes)?;
+    if !all {
+        changes.retain(|c| !c.edit.is_some_and(|e| e.is_minor()));
+    }
+    Ok(changes)
+}
+
 pub fn classify_edits(store: &Store, changes: &mut [Change]) -> Result<(), StoreError> {
     for c in changes.iter_mut().filter(|c| c.edit.is_none()) {
         let Some(previous) = c.previous.filter(|&p| p != c.version) else {

@@ -14,7 +14,9 @@ use super::{DiffReport, Mode, SentenceRow, Shown, UnitRef, with_context};
 use crate::claims::compare::{ClaimChange, Status};
 use crate::diff::{Op, WordOp};
 
-const STYLE: &str = r#"
+/// The report's style sheet (`track serve` serves it as a file: its pages'
+/// CSP allows no inline style).
+pub const STYLE: &str = r#"
 :root { --del: #ffebe9; --del-strong: #ffc1bd; --ins: #e6ffec; --ins-strong: #acf2bd; --moved: #ddf4ff; --muted: #57606a; }
 * { box-sizing: border-box; }
 body { font: 16px/1.7 system-ui, "Noto Naskh Arabic", "Segoe UI", Tahoma, sans-serif; margin: 0; color: #1f2328; }
@@ -63,10 +65,6 @@ section.claims { margin-bottom: 1.5rem; }
 /// Write the report as one HTML file (no script, no network). Runs of
 /// unchanged sentences longer than `2 × context` are folded into `<details>`.
 pub fn render(report: &DiffReport, context: usize, out: &mut dyn Write) -> io::Result<()> {
-    let dir = match report.dir() {
-        d @ ("rtl" | "ltr") => d,
-        _ => "auto",
-    };
     let lang = report
         .to
         .lang
@@ -74,11 +72,6 @@ pub fn render(report: &DiffReport, context: usize, out: &mut dyn Write) -> io::R
         .or(report.from.lang.as_deref())
         .unwrap_or("");
     let mut h = String::with_capacity(64 * 1024);
-    let title = format!(
-        "track diff {} → {}",
-        report.from.reference(),
-        report.to.reference()
-    );
     let _ = write!(
         h,
         r#"<!DOCTYPE html>
@@ -92,16 +85,49 @@ pub fn render(report: &DiffReport, context: usize, out: &mut dyn Write) -> io::R
 <style>{STYLE}</style>
 </head>
 <body>
-<header dir="ltr">
-<h1>{title}</h1>
-<dl>"#,
+"#,
         lang_attr = if lang.is_empty() {
             String::new()
         } else {
             format!(r#" lang="{}""#, esc(lang))
         },
+        dir = report_dir(report),
         version = env!("CARGO_PKG_VERSION"),
-        title = esc(&title),
+        title = esc(&title(report)),
+    );
+    h.push_str(&render_fragment(report, context));
+    h.push_str("</body>\n</html>\n");
+    out.write_all(h.as_bytes())
+}
+
+/// The report's title: `track diff k@1 → k@2`.
+fn title(report: &DiffReport) -> String {
+    format!(
+        "track diff {} → {}",
+        report.from.reference(),
+        report.to.reference()
+    )
+}
+
+/// The direction of the article's text (`auto` when it declares none).
+fn report_dir(report: &DiffReport) -> &str {
+    match report.dir() {
+        d @ ("rtl" | "ltr") => d,
+        _ => "auto",
+    }
+}
+
+/// The report without its document: its header, the view switch and the
+/// rows, for a page of `track serve` to embed (styled by [`STYLE`]).
+pub fn render_fragment(report: &DiffReport, context: usize) -> String {
+    let dir = report_dir(report);
+    let mut h = String::with_capacity(64 * 1024);
+    let _ = write!(
+        h,
+        r#"<header dir="ltr">
+<h1>{title}</h1>
+<dl>"#,
+        title = esc(&title(report)),
     );
     let mode = if report.mode == Mode::Articles {
         "two articles"
@@ -190,8 +216,8 @@ pub fn render(report: &DiffReport, context: usize, out: &mut dyn Write) -> io::R
     for row in &report.sentences {
         side_row(&mut h, row, dir);
     }
-    h.push_str("</tbody></table>\n</main>\n</body>\n</html>\n");
-    out.write_all(h.as_bytes())
+    h.push_str("</tbody></table>\n</main>\n");
+    h
 }
 
 /// The claim summary, before the text diff.

@@ -14,7 +14,9 @@ use crate::diff::{Counts, Op, TextDiff, WordChange};
 use crate::store::VersionText;
 use crate::text::segment::UnitKind;
 
-pub use html::render as render_html;
+pub use html::{
+    STYLE as HTML_STYLE, render as render_html, render_fragment as render_html_fragment,
+};
 pub use term::{TermOptions, describe_change, render as render_term, summary_line};
 pub use unified::render as render_unified;
 // Slot changes in words, for the other renderings of a change (feeds).

@@ -6,6 +6,7 @@
 //! nothing behind and a crash loses only the chunk that was not yet committed.
 
 pub mod blob;
+pub mod browse;
 pub mod furniture;
 pub mod outbox;
 mod schema;
@@ -190,6 +191,8 @@ pub struct Store {
     /// held the write lock: the next one waits a little, so that other writers
     /// get their turn (see `Store::begin_write`).
     last_write: std::cell::Cell<Option<(std::time::Instant, Duration)>>,
+    /// How long a cache write (`put_analysis`) tries for the write lock.
+    cache_patience: Duration,
 }
 
 /// One scrape to record, already decoded, extracted and normalised.
@@ -488,6 +491,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             last_write: std::cell::Cell::new(None),
+            cache_patience: CACHE_WRITE_PATIENCE,
         };
         // SQLite answers BUSY without waiting in a few cases (a journal-mode
         // change racing another process that is opening the same store):
@@ -517,6 +521,13 @@ impl Store {
             });
         }
         Ok(store)
+    }
+
+    /// How long a best-effort cache write waits for the write lock (2 s by
+    /// default). `Duration::ZERO`: one try, so a reader that must never wait
+    /// on a writer (`track serve`'s pages) skips the cache while one writes.
+    pub fn set_cache_write_patience(&mut self, patience: Duration) {
+        self.cache_patience = patience;
     }
 
     /// The database file.
@@ -648,7 +659,8 @@ impl Store {
     /// writer committing anything (`PRAGMA data_version` unchanged): a stuck
     /// process, not a busy store.
     fn begin_write(&self, patience: Patience) -> Result<()> {
-        if let Some((at, held)) = self.last_write.get() {
+        let one_try = matches!(patience, Patience::Total(d) if d.is_zero());
+        if let Some((at, held)) = self.last_write.get().filter(|_| !one_try) {
             let pause = (held / 50).clamp(Duration::from_millis(1), Duration::from_millis(20));
             if let Some(left) = pause.checked_sub(at.elapsed()) {
                 std::thread::sleep(left);
@@ -847,6 +859,23 @@ impl Store {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The text hash of every version of one article, by number (no text read).
+    pub fn version_hashes(&self, key: &str) -> Result<HashMap<i64, Hash>> {
+        let article = self.article_id(key)?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT number, text_hash FROM versions WHERE article_id = ?1")?;
+        let rows = stmt.query_map([article], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?))
+        })?;
+        let mut out = HashMap::new();
+        for row in rows {
+            let (n, hash) = row?;
+            out.insert(n, to_hash(&hash)?);
+        }
+        Ok(out)
     }
 
     /// The states of one article, oldest first: its current text is the last.
@@ -1067,7 +1096,7 @@ impl Store {
         // Its own short transaction, taken like any write (fairly, retried),
         // but with little patience: a busy store just skips the cache.
         let result = self
-            .begin_write(Patience::Total(CACHE_WRITE_PATIENCE))
+            .begin_write(Patience::Total(self.cache_patience))
             .and_then(|()| {
                 let written = self.conn.execute(
                     "INSERT INTO analyses (text_hash, analyser, version, data) VALUES (?1, ?2, ?3, ?4)

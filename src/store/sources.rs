@@ -120,6 +120,26 @@ pub struct Change {
     pub edit: Option<Edit>,
 }
 
+impl Change {
+    /// The kind as `track changes --format json` and events name it:
+    /// `new_article`, `new_version` or `revert`.
+    pub fn event_kind(&self) -> &'static str {
+        match (self.kind.as_str(), self.version) {
+            ("revert", _) => "revert",
+            (_, 1) => "new_article",
+            _ => "new_version",
+        }
+    }
+
+    /// The row of `track changes --format json`: the change, its `kind` as
+    /// [`Change::event_kind`] names it.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut v = serde_json::to_value(self).unwrap_or_default();
+        v["kind"] = self.event_kind().into();
+        v
+    }
+}
+
 /// What a new version or a revert changed, against the version current
 /// before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

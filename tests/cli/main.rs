@@ -17,6 +17,7 @@ mod meta;
 mod newcomer;
 mod notify;
 mod search;
+mod serve;
 mod small_things;
 mod sources_keys;
 mod watch;
