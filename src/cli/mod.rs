@@ -9,6 +9,7 @@ pub mod error;
 mod furniture;
 mod outbox;
 mod read;
+mod reanalyse;
 mod search;
 mod watch;
 
@@ -65,6 +66,8 @@ pub enum Command {
     Outbox(outbox::OutboxArgs),
     /// Find sentences in every version of every article (Arabic spelling variants match)
     Search(search::SearchArgs),
+    /// Re-run the cached analyses (sentences, claims) of every stored version, e.g. after an upgrade
+    Reanalyse(reanalyse::ReanalyseArgs),
 }
 
 /// Output format of reading commands.
@@ -100,6 +103,12 @@ impl Context {
     }
 }
 
+/// Worker threads for parallel work when `--jobs` is not given: one per CPU
+/// this process may use.
+pub fn default_jobs() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
 /// Run one parsed command; returns the exit status.
 pub fn run(cli: Cli) -> Result<i32, CliError> {
     let explicit_db = cli.db.clone();
@@ -121,5 +130,6 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         Command::Furniture(args) => furniture::run(&ctx, &args),
         Command::Outbox(args) => outbox::run(&ctx, &args),
         Command::Search(args) => search::run(&ctx, &args),
+        Command::Reanalyse(args) => reanalyse::run(&ctx, &args),
     }
 }
