@@ -687,13 +687,14 @@ struct FileKeys {
 }
 
 impl FileKeys {
-    /// `file`: the input's path made canonical ([`canonical_file`]).
+    /// `file`: the input's path. Paths are made canonical only when two
+    /// differ for one key (each costs a system call per folder of the path).
     fn claim(&mut self, file: PathBuf, name: &str, p: Prepared) -> Result<Prepared, InputError> {
         if !p.keyed_by_file_name {
             return Ok(p);
         }
         match self.taken.get(&p.key) {
-            Some((first, _)) if *first == file => Ok(p),
+            Some((first, _)) if *first == file || same_file(first, &file) => Ok(p),
             Some((_, other)) => Err(InputError::KeyTaken {
                 key: p.key,
                 other: other.clone(),
@@ -706,10 +707,11 @@ impl FileKeys {
     }
 }
 
-/// A file's path as [`FileKeys`] compares them: the same file named twice is
-/// one file.
-fn canonical_file(path: &Path) -> PathBuf {
-    fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+/// Whether two paths name one file: the same file named twice is no
+/// collision.
+fn same_file(a: &Path, b: &Path) -> bool {
+    let canonical = |p: &Path| fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    canonical(a) == canonical(b)
 }
 
 /// Ingest candidates into the store. Outcomes are handed over in input order,
@@ -810,7 +812,7 @@ struct Ready<'a> {
     index: usize,
     name: String,
     at: Option<DateTime<Utc>>,
-    /// The prepared scrape and, for a file keyed by its name, the file (see
+    /// The prepared scrape and, for a file keyed by its name, its path (see
     /// [`FileKeys`]); or the panic that preparing it raised.
     result: std::thread::Result<Result<(Prepared, Option<PathBuf>), InputError>>,
     /// Its room in the queue, given back when the writer takes it.
@@ -853,9 +855,7 @@ fn work(
         }
     };
     p.derive(reader);
-    let file = path
-        .filter(|_| p.keyed_by_file_name)
-        .map(|path| canonical_file(&path));
+    let file = path.filter(|_| p.keyed_by_file_name);
     Ok((p, file))
 }
 
@@ -971,6 +971,8 @@ struct Admission {
 struct Room {
     inputs: usize,
     bytes: u64,
+    /// Workers waiting for room (none: no one to wake).
+    waiting: usize,
     /// The writer stopped: nobody takes inputs any more.
     closed: bool,
 }
@@ -993,7 +995,9 @@ impl Admission {
                     bytes,
                 });
             }
+            room.waiting += 1;
             room = self.freed.wait(room).unwrap_or_else(|e| e.into_inner());
+            room.waiting -= 1;
         }
     }
 
@@ -1018,8 +1022,11 @@ impl Drop for Permit<'_> {
             .unwrap_or_else(|e| e.into_inner());
         room.inputs -= 1;
         room.bytes -= self.bytes;
+        let waiting = room.waiting > 0;
         drop(room);
-        self.admission.freed.notify_all();
+        if waiting {
+            self.admission.freed.notify_all();
+        }
     }
 }
 

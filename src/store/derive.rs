@@ -10,7 +10,9 @@
 //! was stale (another version of the article earlier in the same chunk,
 //! another process writing) only costs the writer the work.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+
+use rustc_hash::FxHashSet;
 use std::ops::Range;
 use std::path::Path;
 use std::time::Duration;
@@ -125,7 +127,7 @@ impl Reader {
             )?)
     }
 
-    fn indexed_sentences(&self, article: i64) -> Result<HashSet<Hash>> {
+    fn indexed_sentences(&self, article: i64) -> Result<FxHashSet<Hash>> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT hash FROM search_sentences WHERE article_id = ?1")?;
@@ -201,6 +203,16 @@ pub fn derive(
         derived.sentences = Some(sentences_of(text, None));
         return derived;
     };
+    // One read transaction for all of it: one snapshot, and the locks taken
+    // once instead of per statement.
+    let begun = reader
+        .conn
+        .prepare_cached("BEGIN")
+        .and_then(|mut b| b.execute([]));
+    if begun.is_err() {
+        derived.sentences = Some(sentences_of(text, None));
+        return derived;
+    }
     // Best effort: a snapshot that cannot be read derives less.
     let _ = (|| -> Result<()> {
         let latest = reader.latest(key)?;
@@ -212,7 +224,7 @@ pub fn derive(
         }
         let known = match &latest {
             Some(l) => reader.indexed_sentences(l.article)?,
-            None => HashSet::new(),
+            None => FxHashSet::default(),
         };
         derived.sentences = Some(sentences_of(text, Some(&known)));
         derived.text_frame = reader.frame(
@@ -226,12 +238,16 @@ pub fn derive(
         }
         Ok(())
     })();
+    let _ = reader
+        .conn
+        .prepare_cached("COMMIT")
+        .and_then(|mut c| c.execute([]));
     derived
 }
 
 /// The text's distinct sentences, with the index text of those `known` does
 /// not have (`None`: of none; the writer computes what it needs).
-fn sentences_of(text: &str, known: Option<&HashSet<Hash>>) -> Vec<Sentence> {
+fn sentences_of(text: &str, known: Option<&FxHashSet<Hash>>) -> Vec<Sentence> {
     sentences(text)
         .into_iter()
         .map(|(hash, range)| Sentence {

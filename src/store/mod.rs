@@ -1435,36 +1435,39 @@ impl Batch<'_> {
         if found.is_some() {
             return Ok(found);
         }
-        let stale: Vec<(i64, i64, Vec<u8>)> = conn
-            .prepare_cached("SELECT id, number, text_hash FROM versions WHERE article_id = ?1 AND normalizer != ?2")?
-            .query_map(params![article, normalize::NORMALIZER_VERSION], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        // Every version of the article in one pass: those of an older
+        // normaliser, and the very same text.
+        let rows: Vec<(i64, i64, Vec<u8>, i64)> = conn
+            .prepare_cached(
+                "SELECT id, number, text_hash, normalizer FROM versions WHERE article_id = ?1
+                 ORDER BY number",
+            )?
+            .query_map([article], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
             })?
             .collect::<rusqlite::Result<_>>()?;
         let mut result = None;
-        for (id, number, text_hash) in stale {
-            let bytes = read_blob(conn, &to_hash(&text_hash)?, &mut self.blob_cache)?;
+        for (id, number, stored_hash, _) in rows
+            .iter()
+            .filter(|row| row.3 != i64::from(normalize::NORMALIZER_VERSION))
+        {
+            let bytes = read_blob(conn, &to_hash(stored_hash)?, &mut self.blob_cache)?;
             let fresh = normalize::identity_hash(&String::from_utf8_lossy(&bytes));
             conn.execute(
                 "UPDATE versions SET identity = ?2, normalizer = ?3 WHERE id = ?1",
                 params![id, &fresh[..], normalize::NORMALIZER_VERSION],
             )?;
             if &fresh == identity && result.is_none() {
-                result = Some((id, number));
+                result = Some((*id, *number));
             }
         }
         if result.is_none() {
             // The very same text is the same version whatever its stored
             // identity says (a damaged identity must not fork a false version).
-            result = conn
-                .prepare_cached(
-                    "SELECT id, number FROM versions WHERE article_id = ?1 AND text_hash = ?2
-                     ORDER BY number LIMIT 1",
-                )?
-                .query_row(params![article, &text_hash[..]], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })
-                .optional()?;
+            result = rows
+                .iter()
+                .find(|row| row.2 == text_hash[..])
+                .map(|row| (row.0, row.1));
         }
         Ok(result)
     }

@@ -7,10 +7,11 @@
 //! Kept at ingest in the version's transaction; articles stored before the
 //! migration wait in `search_backlog` and are indexed when the store opens.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::ops::Range;
 
 use rusqlite::{Connection, OptionalExtension, params};
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
 use super::{
@@ -304,7 +305,7 @@ fn index_article(
 /// (so whitespace and invisible characters do not make a new sentence), and
 /// where it is in the text.
 pub(super) fn sentences(text: &str) -> Vec<(Hash, Range<usize>)> {
-    let mut seen = HashSet::new();
+    let mut seen = FxHashSet::default();
     segment(text)
         .into_iter()
         .filter_map(|u| {
@@ -361,9 +362,13 @@ pub(super) fn flush_fts(conn: &Connection, pending: &mut PendingFts) -> Result<(
     Ok(())
 }
 
+/// Search rows of an article's sentences: id by hash (the hashes are
+/// BLAKE3, so a fast hasher is safe).
+type Rows = FxHashMap<Hash, i64>;
+
 /// Rows of the article's sentences matching `filter` (an SQL condition on
 /// `search_sentences`), by hash.
-fn sentence_rows(conn: &Connection, article: i64, filter: &str) -> Result<HashMap<Hash, i64>> {
+fn sentence_rows(conn: &Connection, article: i64, filter: &str) -> Result<Rows> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT hash, id FROM search_sentences WHERE article_id = ?1 AND {filter}"
     ))?;
@@ -377,17 +382,13 @@ fn sentence_rows(conn: &Connection, article: i64, filter: &str) -> Result<HashMa
 
 /// The rows of the article's sentences in its latest version
 /// (`last_version IS NULL`), and of those present, by hash.
-#[allow(clippy::type_complexity)]
-fn latest_and_present(
-    conn: &Connection,
-    article: i64,
-) -> Result<(HashMap<Hash, i64>, HashMap<Hash, i64>)> {
+fn latest_and_present(conn: &Connection, article: i64) -> Result<(Rows, Rows)> {
     let mut stmt = conn.prepare_cached(
         "SELECT hash, id, last_version IS NULL, present FROM search_sentences
          WHERE article_id = ?1 AND (last_version IS NULL OR present)",
     )?;
     let mut rows = stmt.query([article])?;
-    let (mut latest, mut present) = (HashMap::new(), HashMap::new());
+    let (mut latest, mut present) = (Rows::default(), Rows::default());
     while let Some(row) = rows.next()? {
         let hash = to_hash(&row.get::<_, Vec<u8>>(0)?)?;
         let id: i64 = row.get(1)?;
@@ -413,7 +414,7 @@ fn index_sentences(
     article: i64,
     number: i64,
     found: Vec<Indexed<'_>>,
-    mut in_latest: HashMap<Hash, i64>,
+    mut in_latest: Rows,
     fts: &mut PendingFts,
 ) -> Result<Vec<Hash>> {
     let mut find =
@@ -465,12 +466,7 @@ fn set_present(conn: &Connection, article: i64, hashes: &[Hash]) -> Result<()> {
 }
 
 /// [`set_present`], with the rows now present read already.
-fn mark_present(
-    conn: &Connection,
-    article: i64,
-    hashes: &[Hash],
-    mut present: HashMap<Hash, i64>,
-) -> Result<()> {
+fn mark_present(conn: &Connection, article: i64, hashes: &[Hash], mut present: Rows) -> Result<()> {
     let mut mark = conn.prepare_cached(
         "UPDATE search_sentences SET present = 1 WHERE article_id = ?1 AND hash = ?2",
     )?;
