@@ -34,7 +34,7 @@ pub fn claims<'g>(
     gazetteer: impl FnOnce() -> &'g Gazetteer,
     gazetteer_id: &str,
 ) -> Vec<Claim> {
-    let analyser = format!("claims{gazetteer_id}");
+    let analyser = claims_analyser(gazetteer_id);
     if let Some(found) = cached::<Vec<Claim>>(store, version, &analyser, claims::ANALYSER_VERSION) {
         return found;
     }
@@ -81,5 +81,234 @@ fn store_cached<T: serde::Serialize>(
 ) {
     if let Ok(bytes) = serde_json::to_vec(value) {
         let _ = store.put_analysis(&version.text_hash, analyser, v, &bytes);
+    }
+}
+
+/// The analyser name of claims extracted with a gazetteer (`gazetteer_id`:
+/// see [`crate::compare::Names::id`]).
+fn claims_analyser(gazetteer_id: &str) -> String {
+    format!("claims{gazetteer_id}")
+}
+
+/// How to re-run the analyses of a store.
+pub struct ReanalyseOptions<'a> {
+    /// The gazetteer claims are extracted with (and cached for).
+    pub names: &'a crate::compare::Names,
+    /// Threads that read and analyse versions; the calling thread writes.
+    pub workers: usize,
+    /// Analyse again even texts whose analyses are of the current analysers.
+    pub force: bool,
+}
+
+/// What [`reanalyse`] did, so far or in all.
+#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+pub struct Reanalysed {
+    /// Stored versions looked at (of `total`).
+    pub versions: usize,
+    pub total: usize,
+    /// Versions whose text was analysed and cached.
+    pub analysed: usize,
+    /// Versions whose text had analyses of the current analysers already.
+    pub fresh: usize,
+    /// Versions that could not be read.
+    pub failed: usize,
+}
+
+/// A version that could not be analysed, and why.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub key: String,
+    pub version: i64,
+    pub reason: String,
+}
+
+/// Rows cached per transaction, at most (two analyses each).
+const REANALYSE_CHUNK: usize = 256;
+/// Time a chunk of results waits for its transaction, at most.
+const REANALYSE_CHUNK_TIME: std::time::Duration = std::time::Duration::from_millis(1000);
+
+/// What a worker made of one version.
+enum Analysed {
+    Fresh,
+    Done {
+        text_hash: crate::store::Hash,
+        units: Vec<u8>,
+        claims: Vec<u8>,
+    },
+    Failed(Failure),
+}
+
+/// Re-run the cached analyses (segmentation, claims) of every stored
+/// version, as `diff`, `claims` and `log` would compute them now: after an
+/// analyser changed, all at once instead of at each first read.
+///
+/// `workers` threads read the versions (through read-only connections) and
+/// analyse them; the calling thread caches the results in chunked
+/// transactions, so an interrupted run keeps what it committed and a
+/// second run skips what is fresh (resumable, idempotent). `on_progress`
+/// gets the counts so far and the failures since its last call, after each
+/// chunk.
+pub fn reanalyse(
+    store: &mut Store,
+    opts: &ReanalyseOptions<'_>,
+    mut on_progress: impl FnMut(&Reanalysed, &[Failure]),
+) -> Result<Reanalysed, crate::store::StoreError> {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::mpsc;
+
+    let refs = store.version_refs()?;
+    let mut counts = Reanalysed {
+        total: refs.len(),
+        ..Reanalysed::default()
+    };
+    let workers = opts.workers.clamp(1, refs.len().max(1));
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let analyser = claims_analyser(opts.names.id());
+    let (tx, rx) = mpsc::sync_channel::<Analysed>(workers * 4);
+    let mut readers = Vec::with_capacity(workers);
+    for _ in 0..workers.min(refs.len()) {
+        readers.push(store.read_only()?);
+    }
+    std::thread::scope(|scope| {
+        for reader in readers {
+            let tx = tx.clone();
+            let (refs, next, stop, analyser) = (&refs, &next, &stop, &analyser);
+            scope.spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    let Some((key, number)) = refs.get(next.fetch_add(1, Ordering::Relaxed)) else {
+                        break;
+                    };
+                    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        analyse_version(&reader, key, *number, opts, analyser)
+                    }))
+                    .unwrap_or_else(|_| {
+                        Analysed::Failed(Failure {
+                            key: key.clone(),
+                            version: *number,
+                            reason: "internal error while analysing".into(),
+                        })
+                    });
+                    if tx.send(result).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        let written = (|| -> Result<(), crate::store::StoreError> {
+            let mut done = false;
+            while !done {
+                let started = std::time::Instant::now();
+                let mut ready = Vec::new();
+                let mut failures = Vec::new();
+                while ready.len() < REANALYSE_CHUNK {
+                    let left = REANALYSE_CHUNK_TIME.saturating_sub(started.elapsed());
+                    match rx.recv_timeout(left) {
+                        Ok(Analysed::Fresh) => counts.fresh += 1,
+                        Ok(Analysed::Failed(f)) => failures.push(f),
+                        Ok(done @ Analysed::Done { .. }) => ready.push(done),
+                        Err(mpsc::RecvTimeoutError::Timeout) => break,
+                        Err(mpsc::RecvTimeoutError::Disconnected) => {
+                            done = true;
+                            break;
+                        }
+                    }
+                }
+                if !ready.is_empty() {
+                    let mut batch = store.batch()?;
+                    for r in &ready {
+                        if let Analysed::Done {
+                            text_hash,
+                            units,
+                            claims,
+                        } = r
+                        {
+                            batch.put_analysis(text_hash, "units", SEGMENTER_VERSION, units)?;
+                            batch.put_analysis(
+                                text_hash,
+                                &analyser,
+                                claims::ANALYSER_VERSION,
+                                claims,
+                            )?;
+                        }
+                    }
+                    batch.commit()?;
+                }
+                counts.analysed += ready.len();
+                counts.failed += failures.len();
+                counts.versions = counts.analysed + counts.fresh + counts.failed;
+                on_progress(&counts, &failures);
+            }
+            Ok(())
+        })();
+        if written.is_err() {
+            stop.store(true, Ordering::Relaxed);
+            // Let workers blocked on a full channel see the flag.
+            while rx.recv().is_ok() {}
+        }
+        written
+    })?;
+    Ok(counts)
+}
+
+/// Read one version as its article reads now (learned furniture left out)
+/// and analyse it, unless its analyses are fresh.
+fn analyse_version(
+    reader: &Store,
+    key: &str,
+    number: i64,
+    opts: &ReanalyseOptions<'_>,
+    analyser: &str,
+) -> Analysed {
+    let failed = |e: crate::store::StoreError| {
+        Analysed::Failed(Failure {
+            key: key.to_string(),
+            version: number,
+            reason: e.to_string(),
+        })
+    };
+    let version = match reader.version(&crate::store::VersionRef {
+        key: key.to_string(),
+        version: Some(number),
+    }) {
+        Ok(v) => v,
+        Err(e) => return failed(e),
+    };
+    let version = match crate::furniture::article_of(reader, &version) {
+        Ok((article, _)) => article,
+        Err(e) => return failed(e),
+    };
+    if !opts.force {
+        let fresh = reader
+            .has_analysis(&version.text_hash, "units", SEGMENTER_VERSION)
+            .and_then(|units| {
+                Ok(units
+                    && reader.has_analysis(
+                        &version.text_hash,
+                        analyser,
+                        claims::ANALYSER_VERSION,
+                    )?)
+            });
+        match fresh {
+            Ok(true) => return Analysed::Fresh,
+            Ok(false) => {}
+            Err(e) => return failed(e),
+        }
+    }
+    // As `units` and `claims` above compute and cache them.
+    let units = segment::segment(&version.text);
+    let found = extract_claims(&version, &units, opts.names.gazetteer());
+    match (serde_json::to_vec(&units), serde_json::to_vec(&found)) {
+        (Ok(units), Ok(claims)) => Analysed::Done {
+            text_hash: version.text_hash,
+            units,
+            claims,
+        },
+        _ => Analysed::Failed(Failure {
+            key: key.to_string(),
+            version: number,
+            reason: "analysis could not be serialised".into(),
+        }),
     }
 }

@@ -69,6 +69,11 @@ pub struct AddArgs {
     /// Output: one line per input (term) or one JSON object per line (json)
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+
+    /// Threads that read, decode and extract inputs while one writes them, in input
+    /// order [default: the number of CPUs]
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -166,7 +171,8 @@ pub fn run(ctx: &Context, args: AddArgs) -> Result<i32, CliError> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut write_error: Option<std::io::Error> = None;
-    let summary = ingest::ingest(&mut store, candidates, &opts, |outcomes| {
+    let jobs = args.jobs.map_or_else(super::default_jobs, usize::from);
+    let summary = ingest::ingest(&mut store, candidates, &opts, jobs, |outcomes| {
         // One write per committed chunk: what a reader sees is what is stored.
         let mut buffer = Vec::with_capacity(outcomes.len() * 64);
         for outcome in outcomes {

@@ -134,7 +134,7 @@ pub fn run(explicit_db: Option<PathBuf>, _args: DemoArgs) -> Result<i32, CliErro
             bytes: bytes.to_vec(),
         };
         let mut write_error = None;
-        ingest::ingest(&mut store, vec![candidate], &opts, |outcomes| {
+        ingest::ingest(&mut store, vec![candidate], &opts, 1, |outcomes| {
             for o in outcomes {
                 if let Err(e) = add::print_term(&mut out, o) {
                     write_error.get_or_insert(e);

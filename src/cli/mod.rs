@@ -9,6 +9,7 @@ pub mod error;
 mod furniture;
 mod outbox;
 mod read;
+mod reanalyse;
 mod search;
 mod serve;
 mod watch;
@@ -68,6 +69,8 @@ pub enum Command {
     Search(search::SearchArgs),
     /// A local web UI and JSON API over the store, read-only (loopback unless given a token)
     Serve(serve::ServeArgs),
+    /// Re-run the cached analyses (sentences, claims) of every stored version, e.g. after an upgrade
+    Reanalyse(reanalyse::ReanalyseArgs),
 }
 
 /// Output format of reading commands.
@@ -103,6 +106,12 @@ impl Context {
     }
 }
 
+/// Worker threads for parallel work when `--jobs` is not given: one per CPU
+/// this process may use.
+pub fn default_jobs() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
 /// Run one parsed command; returns the exit status.
 pub fn run(cli: Cli) -> Result<i32, CliError> {
     let explicit_db = cli.db.clone();
@@ -125,5 +134,6 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         Command::Outbox(args) => outbox::run(&ctx, &args),
         Command::Search(args) => search::run(&ctx, &args),
         Command::Serve(args) => serve::run(&ctx, &args),
+        Command::Reanalyse(args) => reanalyse::run(&ctx, &args),
     }
 }

@@ -16,6 +16,7 @@ pub mod select;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::{Condvar, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -25,7 +26,7 @@ use crate::compare;
 use crate::diff::{Op, TextDiff, WordOp};
 use crate::report::Mode;
 use crate::store::sources::{Change, Edit};
-use crate::store::{Batch, Recorded, Scrape, Store, StoreError, VersionRef};
+use crate::store::{self, Batch, Derived, Reader, Recorded, Scrape, Store, StoreError, VersionRef};
 use crate::text::normalize;
 
 /// Default largest input accepted: 20 MB.
@@ -225,9 +226,26 @@ pub struct Prepared {
     /// The host of the URL the operator gave (`--url`, the source's): the
     /// furniture of that host is learned from and left out of this scrape.
     pub host: Option<String>,
+    /// What was derived for the writer off the write lock ([`Prepared::derive`]).
+    pub derived: Option<Derived>,
 }
 
 impl Prepared {
+    /// Derive what recording needs from the text and bytes as they are now
+    /// (hashes, sentences, compressed blobs; see [`store::derive`]), with
+    /// `reader`'s snapshot of the store. Call it last: after a change of
+    /// the text, what was derived is not used.
+    pub fn derive(&mut self, reader: Option<&mut Reader>) {
+        self.derived = Some(store::derive(
+            reader,
+            &self.key,
+            &self.text,
+            &self.raw,
+            &self.identity,
+            self.host.is_none(),
+        ));
+    }
+
     /// The scrape to record, observed at `at` from `source`.
     pub fn scrape<'a>(&'a self, at: DateTime<Utc>, source: &'a str) -> Scrape<'a> {
         Scrape {
@@ -248,6 +266,7 @@ impl Prepared {
             lang: self.meta.lang.as_deref(),
             source: Some(source),
             host: self.host.as_deref(),
+            derived: self.derived.as_ref(),
         }
     }
 }
@@ -446,9 +465,13 @@ pub fn prepare(
     } else {
         (decoded.text, html::Extracted::default(), "text/plain")
     };
-    if normalize::identity_text(&text).is_empty() {
+    // Normalised once: for the emptiness check and the identity.
+    let identity_text = normalize::identity_text(&text);
+    if identity_text.is_empty() {
         return Err(InputError::Empty);
     }
+    let identity: [u8; 32] = blake3::hash(identity_text.as_bytes()).into();
+    drop(identity_text);
     // A page names its canonical URL itself: trusted only on the site the
     // page came from, so that no page writes into another site's history.
     let canonical = match (&meta.canonical_url, &opts.url) {
@@ -474,7 +497,6 @@ pub fn prepare(
         .filter(|k| !k.trim().is_empty())
         .ok_or(InputError::NoKey)?;
     let url = opts.url.clone().or(canonical);
-    let identity = normalize::identity_hash(&text);
     Ok(Prepared {
         key,
         url,
@@ -489,6 +511,7 @@ pub fn prepare(
         // Never from the page (its canonical link): a page must not make
         // another site's text count as furniture.
         host: opts.url.as_deref().and_then(crate::furniture::host_of),
+        derived: None,
     })
 }
 
@@ -676,13 +699,14 @@ struct FileKeys {
 }
 
 impl FileKeys {
-    fn claim(&mut self, path: &Path, name: &str, p: Prepared) -> Result<Prepared, InputError> {
+    /// `file`: the input's path. Paths are made canonical only when two
+    /// differ for one key (each costs a system call per folder of the path).
+    fn claim(&mut self, file: PathBuf, name: &str, p: Prepared) -> Result<Prepared, InputError> {
         if !p.keyed_by_file_name {
             return Ok(p);
         }
-        let file = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         match self.taken.get(&p.key) {
-            Some((first, _)) if *first == file => Ok(p),
+            Some((first, _)) if *first == file || same_file(first, &file) => Ok(p),
             Some((_, other)) => Err(InputError::KeyTaken {
                 key: p.key,
                 other: other.clone(),
@@ -695,21 +719,33 @@ impl FileKeys {
     }
 }
 
+/// Whether two paths name one file: the same file named twice is no
+/// collision.
+fn same_file(a: &Path, b: &Path) -> bool {
+    let canonical = |p: &Path| fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    canonical(a) == canonical(b)
+}
+
 /// Ingest candidates into the store. Outcomes are handed over in input order,
 /// one committed chunk at a time, right after the commit that made them
 /// durable. An `Err` means the store itself failed; outcomes not yet handed
 /// over then were not stored.
 ///
-/// Inputs are read, decoded and extracted before the chunk's transaction
-/// begins: the write lock is held only to record, so that other writers on
-/// the same store wait as little as possible.
+/// A pipeline: `workers` threads read, decode, extract, normalise, hash and
+/// compress the inputs (everything that needs no write lock); the calling
+/// thread is the one writer, recording them in input order in chunked
+/// transactions. Each chunk is gathered before its transaction begins, so the
+/// write lock is held only to record and other writers on the same store
+/// wait as little as possible. At most [`QUEUE_INPUTS`] inputs, of at most
+/// [`QUEUE_BYTES`] bytes in all, wait for the writer outside its chunk.
+/// What is stored, and what is reported, is the same whatever `workers` is.
 pub fn ingest(
     store: &mut Store,
     candidates: Vec<Candidate>,
     opts: &IngestOptions,
+    workers: usize,
     mut on_committed: impl FnMut(&[Outcome]),
 ) -> Result<Summary, StoreError> {
-    let mut summary = Summary::default();
     // Each candidate with its given time (`None`: now, when recorded).
     let given = match opts.time {
         ObservedTime::Now => None,
@@ -736,24 +772,157 @@ pub fn ingest(
     } else {
         candidates.into_iter().map(|c| (c, given)).collect()
     };
+    let total = candidates.len();
+    let workers = workers.clamp(1, total.max(1));
+    let path = store.path().to_path_buf();
+    let queue = Mutex::new(candidates.into_iter().enumerate());
+    let admission = Admission::default();
+    let (tx, rx) = mpsc::channel::<Ready<'_>>();
+    std::thread::scope(|scope| {
+        for _ in 0..workers.min(total) {
+            let tx = tx.clone();
+            let (queue, admission, path) = (&queue, &admission, &path);
+            scope.spawn(move || {
+                // Without a snapshot of the store, workers derive less and
+                // the writer does the rest.
+                let mut reader = Reader::open(path).ok();
+                while let Some((index, name, at, candidate, permit)) =
+                    take(queue, admission, opts.max_bytes)
+                {
+                    // A panic is the writer's to raise, at this input's turn.
+                    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        work(candidate, opts, reader.as_mut())
+                    }));
+                    let ready = Ready {
+                        index,
+                        name,
+                        at,
+                        result,
+                        _permit: permit,
+                    };
+                    if tx.send(ready).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        // However the writer ends, workers waiting for room stop.
+        let _close = CloseOnDrop(&admission);
+        write_in_order(store, rx, total, &mut on_committed)
+    })
+}
+
+/// Inputs read and prepared ahead of the writer's chunk, at most.
+pub const QUEUE_INPUTS: usize = CHUNK_INPUTS;
+/// Bytes of inputs (as read) prepared ahead of the writer's chunk, at most; a
+/// larger input goes through alone.
+pub const QUEUE_BYTES: u64 = 32 * 1000 * 1000;
+
+/// An input prepared by a worker, with its place in the input order.
+struct Ready<'a> {
+    index: usize,
+    name: String,
+    at: Option<DateTime<Utc>>,
+    /// The prepared scrape and, for a file keyed by its name, its path (see
+    /// [`FileKeys`]); or the panic that preparing it raised.
+    result: std::thread::Result<Result<(Prepared, Option<PathBuf>), InputError>>,
+    /// Its room in the queue, given back when the writer takes it.
+    _permit: Permit<'a>,
+}
+
+/// The next input, in input order, once there is room for it.
+#[allow(clippy::type_complexity)]
+fn take<'a>(
+    queue: &Mutex<impl Iterator<Item = (usize, (Candidate, Option<DateTime<Utc>>))>>,
+    admission: &'a Admission,
+    max_bytes: u64,
+) -> Option<(usize, String, Option<DateTime<Utc>>, Candidate, Permit<'a>)> {
+    // Room is given in input order, under the queue's lock: the input the
+    // writer waits for never waits for room taken by later ones.
+    let mut queue = queue.lock().unwrap_or_else(|e| e.into_inner());
+    let (index, (candidate, at)) = queue.next()?;
+    let size = match &candidate {
+        Candidate::File(path) => fs::metadata(path).map_or(0, |m| m.len().min(max_bytes)),
+        Candidate::Bytes { bytes, .. } => bytes.len() as u64,
+        Candidate::Problem { .. } => 0,
+    };
+    let permit = admission.admit(size)?;
+    Some((index, candidate.name(), at, candidate, permit))
+}
+
+/// Read, decode, extract, key and derive one input (worker side; the store
+/// only read, through `reader`).
+fn work(
+    candidate: Candidate,
+    opts: &IngestOptions,
+    reader: Option<&mut Reader>,
+) -> Result<(Prepared, Option<PathBuf>), InputError> {
+    let (mut p, path) = match candidate {
+        Candidate::Problem { error, .. } => return Err(error),
+        Candidate::Bytes { bytes, .. } => (prepare(None, bytes, opts)?, None),
+        Candidate::File(path) => {
+            let raw = read_bounded(&path, opts.max_bytes)?;
+            (prepare(Some(&path), raw, opts)?, Some(path))
+        }
+    };
+    p.derive(reader);
+    let file = path.filter(|_| p.keyed_by_file_name);
+    Ok((p, file))
+}
+
+/// The writer: takes prepared inputs in input order, records them in chunks
+/// and hands over each chunk's outcomes once committed.
+fn write_in_order(
+    store: &mut Store,
+    rx: mpsc::Receiver<Ready<'_>>,
+    total: usize,
+    on_committed: &mut impl FnMut(&[Outcome]),
+) -> Result<Summary, StoreError> {
+    let mut summary = Summary::default();
     let mut named = FileKeys::default();
-    let mut candidates = candidates.into_iter().peekable();
+    // Inputs prepared before the one the writer waits for.
+    let mut early: std::collections::BTreeMap<usize, Ready<'_>> = Default::default();
+    let mut next = 0;
     // At least one (possibly empty) chunk: `add` of nothing still opens the store.
     let mut first = true;
-    while first || candidates.peek().is_some() {
+    while first || next < total {
         first = false;
         let chunk_started = Instant::now();
         let mut bytes = 0usize;
         let mut prepared: Vec<Pending> = Vec::new();
-        for (candidate, at) in candidates.by_ref() {
-            let name = candidate.name();
-            let result = match candidate {
-                Candidate::Problem { error, .. } => Err(error),
-                Candidate::Bytes { bytes, .. } => prepare(None, bytes, opts),
-                Candidate::File(path) => read_bounded(&path, opts.max_bytes)
-                    .and_then(|raw| prepare(Some(&path), raw, opts))
-                    .and_then(|p| named.claim(&path, &name, p)),
+        'gather: while next < total {
+            let ready = loop {
+                if let Some(ready) = early.remove(&next) {
+                    break ready;
+                }
+                let got = if prepared.is_empty() {
+                    rx.recv().ok()
+                } else {
+                    // A chunk waits for slow inputs at most CHUNK_TIME.
+                    match rx.recv_timeout(CHUNK_TIME.saturating_sub(chunk_started.elapsed())) {
+                        Ok(ready) => Some(ready),
+                        Err(mpsc::RecvTimeoutError::Timeout) => break 'gather,
+                        Err(mpsc::RecvTimeoutError::Disconnected) => None,
+                    }
+                };
+                let Some(ready) = got else {
+                    unreachable!("ingest workers stopped before input {next} of {total}");
+                };
+                early.insert(ready.index, ready);
             };
+            next += 1;
+            let Ready {
+                name, at, result, ..
+            } = ready;
+            let result = match result {
+                Ok(result) => result,
+                Err(panic) => std::panic::resume_unwind(panic),
+            };
+            let result = result.and_then(|(p, file)| match file {
+                Some(file) => named.claim(file, &name, p),
+                None => Ok(p),
+            });
             if let Ok(p) = &result {
                 bytes += p.raw.len() + p.text.len();
             }
@@ -801,6 +970,84 @@ pub fn ingest(
         on_committed(&pending);
     }
     Ok(summary)
+}
+
+/// Room for inputs waiting for the writer: a count and bytes.
+#[derive(Default)]
+struct Admission {
+    state: Mutex<Room>,
+    freed: Condvar,
+}
+
+#[derive(Default)]
+struct Room {
+    inputs: usize,
+    bytes: u64,
+    /// Workers waiting for room (none: no one to wake).
+    waiting: usize,
+    /// The writer stopped: nobody takes inputs any more.
+    closed: bool,
+}
+
+impl Admission {
+    /// Wait for room for an input of `bytes` (one larger than the whole
+    /// budget is let in alone); `None` once the writer stopped.
+    fn admit(&self, bytes: u64) -> Option<Permit<'_>> {
+        let mut room = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            if room.closed {
+                return None;
+            }
+            if room.inputs == 0 || (room.inputs < QUEUE_INPUTS && room.bytes + bytes <= QUEUE_BYTES)
+            {
+                room.inputs += 1;
+                room.bytes += bytes;
+                return Some(Permit {
+                    admission: self,
+                    bytes,
+                });
+            }
+            room.waiting += 1;
+            room = self.freed.wait(room).unwrap_or_else(|e| e.into_inner());
+            room.waiting -= 1;
+        }
+    }
+
+    fn close(&self) {
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).closed = true;
+        self.freed.notify_all();
+    }
+}
+
+/// One input's room in the queue.
+struct Permit<'a> {
+    admission: &'a Admission,
+    bytes: u64,
+}
+
+impl Drop for Permit<'_> {
+    fn drop(&mut self) {
+        let mut room = self
+            .admission
+            .state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        room.inputs -= 1;
+        room.bytes -= self.bytes;
+        let waiting = room.waiting > 0;
+        drop(room);
+        if waiting {
+            self.admission.freed.notify_all();
+        }
+    }
+}
+
+struct CloseOnDrop<'a>(&'a Admission);
+
+impl Drop for CloseOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.close();
+    }
 }
 
 #[cfg(test)]

@@ -70,16 +70,35 @@ pub(crate) fn decompress(
     size: usize,
     base: Option<&[u8]>,
 ) -> Result<Vec<u8>, String> {
-    let mut dctx = DCtx::create();
-    if let Some(base) = base {
-        dctx.ref_prefix(base).map_err(zstd_error)?;
-    }
     let mut out = Vec::with_capacity(size);
-    dctx.decompress(&mut out, frame).map_err(zstd_error)?;
+    match base {
+        // A base that starts like a zstd dictionary would be read as one:
+        // referenced as a prefix instead, as it was compressed.
+        Some(base) if base.starts_with(&DICTIONARY_MAGIC) => {
+            let mut dctx = DCtx::create();
+            dctx.ref_prefix(base).map_err(zstd_error)?;
+            dctx.decompress(&mut out, frame).map_err(zstd_error)?;
+        }
+        // One context per thread: creating one costs more than decoding a
+        // small frame, and reading an old version decodes a chain of them.
+        // A raw-content dictionary decodes exactly as the prefix it was.
+        _ => DCTX.with_borrow_mut(|dctx| {
+            dctx.decompress_using_dict(&mut out, frame, base.unwrap_or_default())
+                .map(drop)
+                .map_err(zstd_error)
+        })?,
+    }
     if out.len() != size {
         return Err(format!("expected {size} bytes, got {}", out.len()));
     }
     Ok(out)
+}
+
+/// The first bytes of a zstd dictionary (`ZSTD_MAGIC_DICTIONARY`, little-endian).
+const DICTIONARY_MAGIC: [u8; 4] = 0xEC30_A437u32.to_le_bytes();
+
+thread_local! {
+    static DCTX: std::cell::RefCell<DCtx<'static>> = std::cell::RefCell::new(DCtx::create());
 }
 
 fn window_log_for(len: usize) -> u32 {
@@ -127,5 +146,18 @@ mod tests {
         frame[mid] ^= 0xff;
         frame.truncate(frame.len() - 3);
         assert!(decompress(&frame, data.len(), None).is_err());
+    }
+
+    #[test]
+    fn a_base_that_starts_like_a_dictionary_is_still_a_prefix() {
+        let mut base = DICTIONARY_MAGIC.to_vec();
+        base.extend_from_slice(&b"some page bytes, then more page bytes ".repeat(20));
+        let data = [&base[..], b" and an edit"].concat();
+        let delta = compress(&data, Some(&base)).unwrap();
+        assert_eq!(decompress(&delta, data.len(), Some(&base)).unwrap(), data);
+        // A context reused after a failed frame still decodes the next one.
+        assert!(decompress(&delta[..delta.len() / 2], data.len(), Some(b"x")).is_err());
+        let whole = compress(&data, None).unwrap();
+        assert_eq!(decompress(&whole, data.len(), None).unwrap(), data);
     }
 }

@@ -738,6 +738,7 @@ mod tests {
                 lang: None,
                 source: None,
                 host,
+                derived: None,
             })
             .unwrap();
         batch.commit().unwrap();

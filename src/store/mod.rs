@@ -7,6 +7,7 @@
 
 pub mod blob;
 pub mod browse;
+mod derive;
 pub mod furniture;
 pub mod outbox;
 mod schema;
@@ -26,6 +27,7 @@ use serde::Serialize;
 
 use blob::Codec;
 pub use blob::{Hash, hex};
+pub use derive::{Derived, Reader, derive};
 pub use schema::APPLICATION_ID;
 
 use crate::text::normalize;
@@ -47,6 +49,9 @@ const CACHE_WRITE_PATIENCE: Duration = Duration::from_secs(2);
 /// busy handler sleeps up to 100 ms, while a writer that just committed takes
 /// the lock again within microseconds, so a polling writer could starve.
 const MAX_POLL: Duration = Duration::from_millis(4);
+
+/// Compiled statements kept per connection.
+const STATEMENT_CACHE: usize = 128;
 
 /// How long `Store::begin_write` waits for the write lock.
 #[derive(Debug, Clone, Copy)]
@@ -227,6 +232,10 @@ pub struct Scrape<'a> {
     /// furniture is learned and left out per host (see `crate::furniture`).
     /// `None`: no learning, identity of the whole text.
     pub host: Option<&'a str>,
+    /// Hashes, sentences and compressed blobs derived from `text` and `raw`
+    /// off the write lock ([`derive`]); what is missing is computed when
+    /// recording.
+    pub derived: Option<&'a Derived>,
 }
 
 /// What recording a scrape did.
@@ -487,6 +496,9 @@ impl Store {
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| open_err(e.to_string()))?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        // Recording one scrape runs some 20 statements (more with furniture
+        // and monitoring): all of them stay compiled.
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         let store = Store {
             conn,
             path: path.to_path_buf(),
@@ -533,6 +545,54 @@ impl Store {
     /// The database file.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// A read-only connection to this store, for a worker thread.
+    pub fn reader(&self) -> Result<Reader> {
+        Reader::open(&self.path)
+    }
+
+    /// This store opened again, read-only, for a worker thread that reads
+    /// while this one writes (WAL readers never wait for the writer). Its
+    /// writes fail.
+    pub fn read_only(&self) -> Result<Store> {
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| open_failure(&self.path, &e))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        Ok(Store {
+            conn,
+            path: self.path.clone(),
+            last_write: std::cell::Cell::new(None),
+            cache_patience: self.cache_patience,
+        })
+    }
+
+    /// Every stored version, `(key, number)`, article by article in the
+    /// order they were first stored.
+    pub fn version_refs(&self) -> Result<Vec<(String, i64)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT a.key, v.number FROM versions v JOIN articles a ON a.id = v.article_id
+             ORDER BY a.id, v.number",
+        )?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Whether an analysis of a text by this analyser version is cached.
+    pub fn has_analysis(&self, text_hash: &Hash, analyser: &str, version: i64) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM analyses
+                 WHERE text_hash = ?1 AND analyser = ?2 AND version = ?3)",
+            )?
+            .query_row(params![&text_hash[..], analyser, version], |r| r.get(0))?)
     }
 
     /// Refuse foreign and newer databases; reads only.
@@ -604,8 +664,12 @@ impl Store {
         }
         // FULL: a batch reported stored survives power loss too; chunked commits
         // keep the fsync count low.
-        self.conn
-            .execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+        // temp_store: the journal of each input's savepoint stays in memory
+        // instead of being written to a temporary file (nothing durable is
+        // kept there).
+        self.conn.execute_batch(
+            "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;",
+        )?;
         Ok(())
     }
 
@@ -739,6 +803,7 @@ impl Store {
             store: self,
             open: true,
             blob_cache: HashMap::new(),
+            pending_fts: Vec::new(),
         })
     }
 
@@ -1150,6 +1215,8 @@ pub struct Batch<'s> {
     open: bool,
     /// Decoded blobs of this batch, used as delta bases for later versions.
     blob_cache: HashMap<Hash, Vec<u8>>,
+    /// FTS5 rows written at commit (see `search::PendingFts`).
+    pending_fts: search::PendingFts,
 }
 
 impl Batch<'_> {
@@ -1160,13 +1227,19 @@ impl Batch<'_> {
         if let Some(url) = scrape.url {
             crate::text::visible::check_key("URL", url)?;
         }
-        self.store.conn.execute_batch("SAVEPOINT scrape")?;
+        let conn = &self.store.conn;
+        conn.prepare_cached("SAVEPOINT scrape")?.execute([])?;
+        let fts_before = self.pending_fts.len();
         match self.record_inner(scrape) {
             Ok(r) => {
-                self.store.conn.execute_batch("RELEASE scrape")?;
+                self.store
+                    .conn
+                    .prepare_cached("RELEASE scrape")?
+                    .execute([])?;
                 Ok(r)
             }
             Err(e) => {
+                self.pending_fts.truncate(fts_before);
                 self.store
                     .conn
                     .execute_batch("ROLLBACK TO scrape; RELEASE scrape")?;
@@ -1177,6 +1250,7 @@ impl Batch<'_> {
 
     /// Commit everything recorded so far and start a new transaction.
     pub fn checkpoint(&mut self) -> Result<()> {
+        search::flush_fts(&self.store.conn, &mut self.pending_fts)?;
         self.store.commit_write()?;
         self.open = false;
         self.store
@@ -1189,48 +1263,66 @@ impl Batch<'_> {
         Ok(())
     }
 
+    /// Cache an analysis of a text (replacing one of another analyser
+    /// version), in this batch's transaction.
+    pub fn put_analysis(
+        &mut self,
+        text_hash: &Hash,
+        analyser: &str,
+        version: i64,
+        data: &[u8],
+    ) -> Result<()> {
+        self.store
+            .conn
+            .prepare_cached(
+                "INSERT INTO analyses (text_hash, analyser, version, data) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (text_hash, analyser) DO UPDATE SET version = excluded.version, data = excluded.data",
+            )?
+            .execute(params![&text_hash[..], analyser, version, data])?;
+        Ok(())
+    }
+
     /// Commit and end the batch.
     pub fn commit(mut self) -> Result<()> {
+        search::flush_fts(&self.store.conn, &mut self.pending_fts)?;
         self.store.commit_write()?;
         self.open = false;
         Ok(())
     }
 
     fn record_inner(&mut self, s: &Scrape<'_>) -> Result<Recorded> {
+        // Derived from another text (changed after deriving): not used.
+        let derived = s.derived.filter(|d| d.fits(s.text, s.raw));
         let conn = &self.store.conn;
         let mut at = format_time(s.observed_at);
-        let article: i64 = match conn
-            .query_row("SELECT id FROM articles WHERE key = ?1", [s.key], |r| {
-                r.get(0)
-            })
-            .optional()?
-        {
+        let article: Option<i64> = conn
+            .prepare_cached("SELECT id FROM articles WHERE key = ?1")?
+            .query_row([s.key], |r| r.get(0))
+            .optional()?;
+        let article = match article {
             Some(id) => {
                 if let Some(url) = s.url {
-                    conn.execute(
+                    conn.prepare_cached(
                         "UPDATE articles SET url = ?2 WHERE id = ?1 AND url IS NULL",
-                        params![id, url],
-                    )?;
+                    )?
+                    .execute(params![id, url])?;
                 }
                 id
             }
             None => {
-                conn.execute(
+                conn.prepare_cached(
                     "INSERT INTO articles (key, url, created_at) VALUES (?1, ?2, ?3)",
-                    params![s.key, s.url, at],
-                )?;
+                )?
+                .execute(params![s.key, s.url, at])?;
                 conn.last_insert_rowid()
             }
         };
         let latest: Option<(i64, String)> = conn
-            .query_row(
-                &format!(
-                    "SELECT o.version_id, o.observed_at FROM observations o
-                     WHERE o.article_id = ?1 ORDER BY {LATEST_FIRST} LIMIT 1"
-                ),
-                [article],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            .prepare_cached(&format!(
+                "SELECT o.version_id, o.observed_at FROM observations o
+                 WHERE o.article_id = ?1 ORDER BY {LATEST_FIRST} LIMIT 1"
+            ))?
+            .query_row([article], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         // History is in time order: a scrape older than the latest
         // observation would otherwise become the "current" text.
@@ -1252,8 +1344,8 @@ impl Batch<'_> {
             None => None,
         };
         let identity = page.as_ref().map_or(s.identity, |p| p.identity);
-        let mut known =
-            self.matching_version(article, &identity, &blob::hash(s.text.as_bytes()))?;
+        let text_hash = derived.map_or_else(|| blob::hash(s.text.as_bytes()), |d| d.text_hash);
+        let mut known = self.matching_version(article, &identity, &text_hash)?;
         if known.is_none()
             && let Some(page) = &page
         {
@@ -1261,7 +1353,12 @@ impl Batch<'_> {
             // read now.
             known = self.furniture_match(article, current, page)?;
         }
-        let raw_hash = blob::hash(s.raw);
+        let raw_is_text = s.raw == s.text.as_bytes();
+        let raw_hash = match derived {
+            Some(d) => d.raw_hash,
+            None if raw_is_text => text_hash,
+            None => blob::hash(s.raw),
+        };
         if let Some((version_id, number)) = known {
             let (kind, recorded) = if Some(version_id) == current {
                 ("unchanged", Recorded::Unchanged { version: number })
@@ -1288,30 +1385,36 @@ impl Batch<'_> {
         let latest: Option<(i64, Vec<u8>, Vec<u8>)> = self
             .store
             .conn
-            .query_row(
+            .prepare_cached(
                 "SELECT number, text_hash, raw_hash FROM versions WHERE article_id = ?1
                  ORDER BY number DESC LIMIT 1",
-                [article],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
+            )?
+            .query_row([article], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?;
         let number = latest.as_ref().map_or(1, |l| l.0 + 1);
         let (text_base, raw_base) = match &latest {
             Some((_, t, r)) => (Some(to_hash(t)?), Some(to_hash(r)?)),
             None => (None, None),
         };
-        let text_hash = self.put_blob(s.text.as_bytes(), text_base)?;
-        let raw_hash = if s.raw == s.text.as_bytes() {
-            text_hash
-        } else {
-            self.put_blob(s.raw, raw_base)?
-        };
-        self.store.conn.execute(
-            "INSERT INTO versions (article_id, number, text_hash, raw_hash, identity, normalizer,
+        let frame = |f: fn(&Derived) -> &Option<derive::Frame>| derived.and_then(|d| f(d).as_ref());
+        self.put_blob(
+            s.text.as_bytes(),
+            text_hash,
+            text_base,
+            frame(|d| &d.text_frame),
+        )?;
+        if !raw_is_text {
+            self.put_blob(s.raw, raw_hash, raw_base, frame(|d| &d.raw_frame))?;
+        }
+        self.store
+            .conn
+            .prepare_cached(
+                "INSERT INTO versions (article_id, number, text_hash, raw_hash, identity, normalizer,
                                    fetched_at, media_type, encoding, title, byline, published, dir, lang,
                                    modified)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-            params![
+            )?
+            .execute(params![
                 article,
                 number,
                 &text_hash[..],
@@ -1327,11 +1430,11 @@ impl Batch<'_> {
                 s.dir,
                 s.lang,
                 s.modified
-            ],
-        )?;
+            ])?;
         let version_id = self.store.conn.last_insert_rowid();
         self.observe(article, version_id, &at, "new", &raw_hash, s.source)?;
-        self.index_new_version(article, number, s.text)?;
+        let sentences = derived.and_then(|d| d.sentences.as_deref());
+        self.index_new_version(article, number, s.text, sentences)?;
         Ok(if number == 1 {
             Recorded::NewArticle { version: 1 }
         } else {
@@ -1350,9 +1453,11 @@ impl Batch<'_> {
     ) -> Result<Option<(i64, i64)>> {
         let conn = &self.store.conn;
         let found = conn
-            .query_row(
+            .prepare_cached(
                 "SELECT id, number FROM versions WHERE article_id = ?1 AND identity = ?2 AND normalizer = ?3
                  ORDER BY number LIMIT 1",
+            )?
+            .query_row(
                 params![article, &identity[..], normalize::NORMALIZER_VERSION],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
@@ -1360,35 +1465,39 @@ impl Batch<'_> {
         if found.is_some() {
             return Ok(found);
         }
-        let stale: Vec<(i64, i64, Vec<u8>)> = conn
-            .prepare("SELECT id, number, text_hash FROM versions WHERE article_id = ?1 AND normalizer != ?2")?
-            .query_map(params![article, normalize::NORMALIZER_VERSION], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        // Every version of the article in one pass: those of an older
+        // normaliser, and the very same text.
+        let rows: Vec<(i64, i64, Vec<u8>, i64)> = conn
+            .prepare_cached(
+                "SELECT id, number, text_hash, normalizer FROM versions WHERE article_id = ?1
+                 ORDER BY number",
+            )?
+            .query_map([article], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
             })?
             .collect::<rusqlite::Result<_>>()?;
         let mut result = None;
-        for (id, number, text_hash) in stale {
-            let bytes = read_blob(conn, &to_hash(&text_hash)?, &mut self.blob_cache)?;
+        for (id, number, stored_hash, _) in rows
+            .iter()
+            .filter(|row| row.3 != i64::from(normalize::NORMALIZER_VERSION))
+        {
+            let bytes = read_blob(conn, &to_hash(stored_hash)?, &mut self.blob_cache)?;
             let fresh = normalize::identity_hash(&String::from_utf8_lossy(&bytes));
             conn.execute(
                 "UPDATE versions SET identity = ?2, normalizer = ?3 WHERE id = ?1",
                 params![id, &fresh[..], normalize::NORMALIZER_VERSION],
             )?;
             if &fresh == identity && result.is_none() {
-                result = Some((id, number));
+                result = Some((*id, *number));
             }
         }
         if result.is_none() {
             // The very same text is the same version whatever its stored
             // identity says (a damaged identity must not fork a false version).
-            result = conn
-                .query_row(
-                    "SELECT id, number FROM versions WHERE article_id = ?1 AND text_hash = ?2
-                     ORDER BY number LIMIT 1",
-                    params![article, &text_hash[..]],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?;
+            result = rows
+                .iter()
+                .find(|row| row.2 == text_hash[..])
+                .map(|row| (row.0, row.1));
         }
         Ok(result)
     }
@@ -1402,33 +1511,38 @@ impl Batch<'_> {
         raw: &Hash,
         source: Option<&str>,
     ) -> Result<()> {
-        self.store.conn.execute(
-            "INSERT INTO observations (article_id, version_id, observed_at, kind, raw_hash, source)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![article, version, at, kind, &raw[..], source],
-        )?;
+        self.store
+            .conn
+            .prepare_cached(
+                "INSERT INTO observations (article_id, version_id, observed_at, kind, raw_hash, source)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![article, version, at, kind, &raw[..], source])?;
         Ok(())
     }
 
     /// Store bytes once under their hash, as a delta against `base` when the
-    /// chain is not too long.
-    fn put_blob(&mut self, bytes: &[u8], base: Option<Hash>) -> Result<Hash> {
-        let hash = blob::hash(bytes);
+    /// chain is not too long. `frame`: the bytes compressed ahead, used when
+    /// compressed against the same base as chosen here.
+    fn put_blob(
+        &mut self,
+        bytes: &[u8],
+        hash: Hash,
+        base: Option<Hash>,
+        frame: Option<&derive::Frame>,
+    ) -> Result<Hash> {
         let conn = &self.store.conn;
-        let exists: bool = conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM blobs WHERE hash = ?1)",
-            [&hash[..]],
-            |r| r.get(0),
-        )?;
+        let exists: bool = conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM blobs WHERE hash = ?1)")?
+            .query_row([&hash[..]], |r| r.get(0))?;
         if exists {
             return Ok(hash);
         }
         let base = match base {
             Some(b) if b != hash => {
                 let depth: Option<i64> = conn
-                    .query_row("SELECT depth FROM blobs WHERE hash = ?1", [&b[..]], |r| {
-                        r.get(0)
-                    })
+                    .prepare_cached("SELECT depth FROM blobs WHERE hash = ?1")?
+                    .query_row([&b[..]], |r| r.get(0))
                     .optional()?;
                 depth.filter(|d| *d < MAX_DELTA_DEPTH).map(|d| (b, d))
             }
@@ -1438,33 +1552,44 @@ impl Batch<'_> {
             hash: hex(&hash),
             reason,
         };
+        let ready = frame
+            .filter(|f| f.base == base.map(|(b, _)| b))
+            .map(|f| std::borrow::Cow::Borrowed(&f.data[..]));
         let (codec, data, base_hash, depth) = match base {
             Some((b, depth)) => {
-                let base_bytes = match self.blob_cache.get(&b) {
-                    Some(v) => v.clone(),
-                    None => read_blob(conn, &b, &mut self.blob_cache)?,
+                let data = match ready {
+                    Some(data) => data,
+                    None => {
+                        let base_bytes = match self.blob_cache.get(&b) {
+                            Some(v) => v.clone(),
+                            None => read_blob(conn, &b, &mut self.blob_cache)?,
+                        };
+                        blob::compress(bytes, Some(&base_bytes))
+                            .map_err(blob_err)?
+                            .into()
+                    }
                 };
-                let frame = blob::compress(bytes, Some(&base_bytes)).map_err(blob_err)?;
-                (Codec::ZstdDelta, frame, Some(b), depth + 1)
+                (Codec::ZstdDelta, data, Some(b), depth + 1)
             }
-            None => (
-                Codec::Zstd,
-                blob::compress(bytes, None).map_err(blob_err)?,
-                None,
-                0,
-            ),
+            None => {
+                let data = match ready {
+                    Some(data) => data,
+                    None => blob::compress(bytes, None).map_err(blob_err)?.into(),
+                };
+                (Codec::Zstd, data, None, 0)
+            }
         };
-        conn.execute(
+        conn.prepare_cached(
             "INSERT INTO blobs (hash, size, codec, base, depth, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                &hash[..],
-                i64::try_from(bytes.len()).unwrap_or(i64::MAX),
-                codec as i64,
-                base_hash.as_ref().map(|b| &b[..]),
-                depth,
-                data
-            ],
-        )?;
+        )?
+        .execute(params![
+            &hash[..],
+            i64::try_from(bytes.len()).unwrap_or(i64::MAX),
+            codec as i64,
+            base_hash.as_ref().map(|b| &b[..]),
+            depth,
+            &data[..]
+        ])?;
         self.blob_cache.insert(hash, bytes.to_vec());
         Ok(hash)
     }
@@ -1535,11 +1660,10 @@ fn read_blob(
     let mut bytes: Option<Vec<u8>> = None;
     loop {
         let row: Option<BlobRow> = conn
-            .query_row(
-                "SELECT size, codec, base, data FROM blobs WHERE hash = ?1",
-                [&cursor[..]],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )
+            .prepare_cached("SELECT size, codec, base, data FROM blobs WHERE hash = ?1")?
+            .query_row([&cursor[..]], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
             .optional()?;
         let Some((size, codec, base, data)) = row else {
             return Err(StoreError::Blob {
@@ -1610,6 +1734,7 @@ mod tests {
             lang: None,
             source: None,
             host: None,
+            derived: None,
         }
     }
 
@@ -1801,6 +1926,86 @@ mod tests {
         other.execute_batch("COMMIT").unwrap();
         store.put_analysis(&hash, "units", 1, b"[]").unwrap();
         assert!(store.analysis(&hash, "units", 1).unwrap().is_some());
+    }
+
+    /// Rows that recording writes, comparable across stores.
+    fn contents(store: &Store) -> Vec<String> {
+        let mut out = Vec::new();
+        for sql in [
+            "SELECT hex(hash), size, codec, hex(base), depth, hex(data) FROM blobs ORDER BY id",
+            "SELECT article_id, number, hex(text_hash), hex(raw_hash), hex(identity) FROM versions ORDER BY id",
+            "SELECT article_id, hex(hash), text, first_version, last_version, present
+             FROM search_sentences ORDER BY id",
+        ] {
+            let mut stmt = store.conn.prepare(sql).unwrap();
+            let n = stmt.column_count();
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok((0..n)
+                        .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+                        .collect::<Vec<_>>()
+                        .join("|"))
+                })
+                .unwrap();
+            out.extend(rows.map(Result::unwrap));
+        }
+        out
+    }
+
+    #[test]
+    fn what_workers_derive_changes_nothing_that_is_stored() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut plain = Store::open(&dir.path().join("plain.db"), OpenMode::Create).unwrap();
+        let mut fed = Store::open(&dir.path().join("fed.db"), OpenMode::Create).unwrap();
+        let mut reader = fed.reader().unwrap();
+        let v1 = "أعلنت الوزارة أن 12 شخصاً أصيبوا.\n\nوقال المتحدث إن التحقيق مستمر.\n";
+        let v2 = "أعلنت الوزارة أن 15 شخصاً أصيبوا.\n\nوقال المتحدث إن التحقيق مستمر.\n";
+        let v3 = "أعلنت الوزارة أن 15 شخصاً أصيبوا.\n\nوأضاف أن الطريق أغلق.\n";
+        let page = |t: &str| format!("<html><body><p>{t}</p></body></html>").into_bytes();
+        // Batches of scrapes: (key, text, raw); a revert, a page whose bytes
+        // are not its text, and versions of one article in one batch (what
+        // the worker's snapshot cannot have seen yet).
+        let batches: Vec<Vec<(&str, &str, Vec<u8>)>> = vec![
+            vec![("a", v1, v1.into()), ("b", v1, page(v1))],
+            vec![("a", v2, v2.into()), ("b", v2, page(v2))],
+            vec![
+                ("a", v3, v3.into()),
+                ("a", v1, v1.into()),
+                ("b", v3, page(v3)),
+            ],
+            vec![
+                ("a", v2, v2.into()),
+                ("b", v3, page(v3)),
+                ("c", v3, v3.into()),
+            ],
+        ];
+        let mut deltas_ahead = 0;
+        for batch in batches {
+            let derived: Vec<Derived> = batch
+                .iter()
+                .map(|(key, text, raw)| {
+                    let identity = normalize::identity_hash(text);
+                    derive(Some(&mut reader), key, text, raw, &identity, true)
+                })
+                .collect();
+            deltas_ahead += derived
+                .iter()
+                .filter(|d| d.text_frame.as_ref().is_some_and(|f| f.base.is_some()))
+                .count();
+            for (store, with) in [(&mut plain, false), (&mut fed, true)] {
+                let mut b = store.batch().unwrap();
+                for ((key, text, raw), d) in batch.iter().zip(&derived) {
+                    let mut s = scrape(key, text, normalize::identity_hash(text));
+                    s.raw = raw;
+                    s.derived = with.then_some(d);
+                    b.record(&s).unwrap();
+                }
+                b.commit().unwrap();
+            }
+        }
+        assert_eq!(contents(&plain), contents(&fed));
+        assert!(contents(&fed).len() > 10);
+        assert!(deltas_ahead >= 4, "{deltas_ahead} deltas compressed ahead");
     }
 
     #[test]

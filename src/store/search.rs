@@ -7,12 +7,16 @@
 //! Kept at ingest in the version's transaction; articles stored before the
 //! migration wait in `search_backlog` and are indexed when the store opens.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+use std::ops::Range;
 
 use rusqlite::{Connection, OptionalExtension, params};
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
-use super::{BUSY_TIMEOUT, Batch, Hash, LATEST_FIRST, Patience, Result, Store, read_blob, to_hash};
+use super::{
+    BUSY_TIMEOUT, Batch, Hash, LATEST_FIRST, Patience, Result, Store, derive, read_blob, to_hash,
+};
 use crate::search::{Query, index_text};
 use crate::text::normalize::identity_text;
 use crate::text::segment::segment;
@@ -147,7 +151,9 @@ impl Store {
             return Ok(());
         }
         let mut cache = HashMap::new();
+        let mut fts = PendingFts::new();
         loop {
+            fts.clear();
             self.begin_write(Patience::WithoutProgress(BUSY_TIMEOUT))?;
             let done = (|| -> Result<bool> {
                 // Read inside the lock: another process may be catching up too.
@@ -157,10 +163,11 @@ impl Store {
                     .query_map([BACKLOG_CHUNK], |r| r.get(0))?
                     .collect::<rusqlite::Result<_>>()?;
                 for id in &ids {
-                    index_article(&self.conn, *id, &mut cache)?;
+                    index_article(&self.conn, *id, &mut cache, &mut fts)?;
                     self.conn
                         .execute("DELETE FROM search_backlog WHERE article_id = ?1", [id])?;
                 }
+                flush_fts(&self.conn, &mut fts)?;
                 cache.clear();
                 Ok(ids.is_empty())
             })();
@@ -181,27 +188,39 @@ impl Store {
 }
 
 impl Batch<'_> {
-    /// Index a version just inserted (`text` is its stored text) and make it
-    /// the article's current one.
+    /// Index a version just inserted (`text` is its stored text; `derived`,
+    /// its sentences found off the write lock) and make it the article's
+    /// current one.
     pub(super) fn index_new_version(
         &mut self,
         article: i64,
         number: i64,
         text: &str,
+        derived: Option<&[derive::Sentence]>,
     ) -> Result<()> {
         let conn = &self.store.conn;
         let indexed = indexed_through(conn, article)?;
         if indexed + 1 != number {
             // Behind (or ahead of) what it should be: rebuild from the blobs.
-            return index_article(conn, article, &mut self.blob_cache);
+            return index_article(conn, article, &mut self.blob_cache, &mut self.pending_fts);
         }
-        let hashes = index_sentences(conn, article, number, text)?;
-        set_present(conn, article, &hashes)?;
-        conn.execute(
+        // Both sets in one pass over the article's rows (indexing changes
+        // neither the rows that are present nor makes new ones present).
+        let (in_latest, present) = latest_and_present(conn, article)?;
+        let hashes = index_sentences(
+            conn,
+            article,
+            number,
+            to_index(text, derived),
+            in_latest,
+            &mut self.pending_fts,
+        )?;
+        mark_present(conn, article, &hashes, present)?;
+        conn.prepare_cached(
             "INSERT INTO search_articles (article_id, indexed) VALUES (?1, ?2)
              ON CONFLICT (article_id) DO UPDATE SET indexed = excluded.indexed",
-            params![article, number],
-        )?;
+        )?
+        .execute(params![article, number])?;
         Ok(())
     }
 
@@ -217,11 +236,8 @@ impl Batch<'_> {
 
 fn indexed_through(conn: &Connection, article: i64) -> Result<i64> {
     Ok(conn
-        .query_row(
-            "SELECT indexed FROM search_articles WHERE article_id = ?1",
-            [article],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT indexed FROM search_articles WHERE article_id = ?1")?
+        .query_row([article], |r| r.get(0))
         .optional()?
         .unwrap_or(0))
 }
@@ -245,6 +261,7 @@ fn index_article(
     conn: &Connection,
     article: i64,
     cache: &mut HashMap<Hash, Vec<u8>>,
+    fts: &mut PendingFts,
 ) -> Result<()> {
     let indexed = indexed_through(conn, article)?;
     let versions: Vec<(i64, i64)> = conn
@@ -258,7 +275,8 @@ fn index_article(
     };
     for (id, number) in versions {
         let text = version_text(conn, id, cache)?;
-        index_sentences(conn, article, number, &text)?;
+        let in_latest = sentence_rows(conn, article, "last_version IS NULL")?;
+        index_sentences(conn, article, number, to_index(&text, None), in_latest, fts)?;
     }
     conn.execute(
         "INSERT INTO search_articles (article_id, indexed) VALUES (?1, ?2)
@@ -285,22 +303,72 @@ fn index_article(
 
 /// The distinct sentences of a text: the hash of each one's identity text
 /// (so whitespace and invisible characters do not make a new sentence), and
-/// the sentence as written.
-fn sentences(text: &str) -> Vec<(Hash, &str)> {
-    let mut seen = HashSet::new();
+/// where it is in the text.
+pub(super) fn sentences(text: &str) -> Vec<(Hash, Range<usize>)> {
+    let mut seen = FxHashSet::default();
     segment(text)
         .into_iter()
-        .map(|u| u.text(text))
-        .filter_map(|s| {
+        .filter_map(|u| {
+            let s = u.text(text);
             let hash: Hash = blake3::hash(identity_text(s).as_bytes()).into();
-            seen.insert(hash).then_some((hash, s))
+            seen.insert(hash).then_some((hash, u.start..u.end))
         })
         .collect()
 }
 
+/// The sentences of `text` to index: derived off the write lock when
+/// `derived` has them, else found here.
+fn to_index<'t>(text: &'t str, derived: Option<&'t [derive::Sentence]>) -> Vec<Indexed<'t>> {
+    let at = |r: &Range<usize>| text.get(r.clone()).unwrap_or("");
+    match derived {
+        Some(found) => found
+            .iter()
+            .map(|s| Indexed {
+                hash: s.hash,
+                text: at(&s.range),
+                body: s.body.as_deref(),
+            })
+            .collect(),
+        None => sentences(text)
+            .into_iter()
+            .map(|(hash, r)| Indexed {
+                hash,
+                text: at(&r),
+                body: None,
+            })
+            .collect(),
+    }
+}
+
+/// A sentence of a version being indexed.
+struct Indexed<'t> {
+    hash: Hash,
+    text: &'t str,
+    /// Its index text, when computed already.
+    body: Option<&'t str>,
+}
+
+/// FTS5 rows waiting for the end of the transaction: FTS5 flushes what it
+/// holds at every savepoint, and a batch opens one per input, so rows
+/// inserted as they come would make a segment and a merge per input.
+pub(super) type PendingFts = Vec<(i64, String)>;
+
+/// Write the FTS5 rows that waited for the end of the transaction.
+pub(super) fn flush_fts(conn: &Connection, pending: &mut PendingFts) -> Result<()> {
+    let mut index = conn.prepare_cached("INSERT INTO search_fts (rowid, body) VALUES (?1, ?2)")?;
+    for (id, body) in pending.drain(..) {
+        index.execute(params![id, body])?;
+    }
+    Ok(())
+}
+
+/// Search rows of an article's sentences: id by hash (the hashes are
+/// BLAKE3, so a fast hasher is safe).
+type Rows = FxHashMap<Hash, i64>;
+
 /// Rows of the article's sentences matching `filter` (an SQL condition on
 /// `search_sentences`), by hash.
-fn sentence_rows(conn: &Connection, article: i64, filter: &str) -> Result<HashMap<Hash, i64>> {
+fn sentence_rows(conn: &Connection, article: i64, filter: &str) -> Result<Rows> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT hash, id FROM search_sentences WHERE article_id = ?1 AND {filter}"
     ))?;
@@ -312,13 +380,43 @@ fn sentence_rows(conn: &Connection, article: i64, filter: &str) -> Result<HashMa
         .collect()
 }
 
+/// The rows of the article's sentences in its latest version
+/// (`last_version IS NULL`), and of those present, by hash.
+fn latest_and_present(conn: &Connection, article: i64) -> Result<(Rows, Rows)> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT hash, id, last_version IS NULL, present FROM search_sentences
+         WHERE article_id = ?1 AND (last_version IS NULL OR present)",
+    )?;
+    let mut rows = stmt.query([article])?;
+    let (mut latest, mut present) = (Rows::default(), Rows::default());
+    while let Some(row) = rows.next()? {
+        let hash = to_hash(&row.get::<_, Vec<u8>>(0)?)?;
+        let id: i64 = row.get(1)?;
+        if row.get(2)? {
+            latest.insert(hash, id);
+        }
+        if row.get(3)? {
+            present.insert(hash, id);
+        }
+    }
+    Ok((latest, present))
+}
+
 /// Record the sentences of version `number`, the article's next. Only what
 /// changed against the previous version is written: `last_version` is NULL
 /// for the sentences of the latest version (their last version is
 /// `search_articles.indexed`), so a sentence kept from one version to the
-/// next costs nothing. Returns the version's sentence hashes.
-fn index_sentences(conn: &Connection, article: i64, number: i64, text: &str) -> Result<Vec<Hash>> {
-    let mut in_latest = sentence_rows(conn, article, "last_version IS NULL")?;
+/// next costs nothing. New sentences' FTS5 rows go to `fts`. Returns the
+/// version's sentence hashes. `in_latest`: the rows of the sentences of the
+/// version before ([`sentence_rows`] with `last_version IS NULL`).
+fn index_sentences(
+    conn: &Connection,
+    article: i64,
+    number: i64,
+    found: Vec<Indexed<'_>>,
+    mut in_latest: Rows,
+    fts: &mut PendingFts,
+) -> Result<Vec<Hash>> {
     let mut find =
         conn.prepare_cached("SELECT id FROM search_sentences WHERE article_id = ?1 AND hash = ?2")?;
     let mut set_last =
@@ -327,16 +425,14 @@ fn index_sentences(conn: &Connection, article: i64, number: i64, text: &str) -> 
         "INSERT INTO search_sentences (article_id, hash, text, first_version, last_version)
          VALUES (?1, ?2, ?3, ?4, NULL)",
     )?;
-    let mut index = conn.prepare_cached("INSERT INTO search_fts (rowid, body) VALUES (?1, ?2)")?;
-    let found = sentences(text);
     let mut hashes = Vec::with_capacity(found.len());
-    for (hash, sentence) in found {
-        hashes.push(hash);
-        if in_latest.remove(&hash).is_some() {
+    for s in found {
+        hashes.push(s.hash);
+        if in_latest.remove(&s.hash).is_some() {
             continue;
         }
         let known: Option<i64> = find
-            .query_row(params![article, &hash[..]], |r| r.get(0))
+            .query_row(params![article, &s.hash[..]], |r| r.get(0))
             .optional()?;
         match known {
             // Back after a version without it.
@@ -344,9 +440,10 @@ fn index_sentences(conn: &Connection, article: i64, number: i64, text: &str) -> 
                 set_last.execute(params![id, rusqlite::types::Null])?;
             }
             None => {
-                insert.execute(params![article, &hash[..], sentence, number])?;
+                insert.execute(params![article, &s.hash[..], s.text, number])?;
                 let id = conn.last_insert_rowid();
-                index.execute(params![id, index_text(sentence)])?;
+                let body = s.body.map_or_else(|| index_text(s.text), str::to_string);
+                fts.push((id, body));
             }
         }
     }
@@ -360,7 +457,16 @@ fn index_sentences(conn: &Connection, article: i64, number: i64, text: &str) -> 
 /// Mark exactly these sentences of the article as in its current version
 /// (writing only the rows that change).
 fn set_present(conn: &Connection, article: i64, hashes: &[Hash]) -> Result<()> {
-    let mut present = sentence_rows(conn, article, "present")?;
+    mark_present(
+        conn,
+        article,
+        hashes,
+        sentence_rows(conn, article, "present")?,
+    )
+}
+
+/// [`set_present`], with the rows now present read already.
+fn mark_present(conn: &Connection, article: i64, hashes: &[Hash], mut present: Rows) -> Result<()> {
     let mut mark = conn.prepare_cached(
         "UPDATE search_sentences SET present = 1 WHERE article_id = ?1 AND hash = ?2",
     )?;

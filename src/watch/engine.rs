@@ -30,7 +30,7 @@ use crate::compare::{self, CompareOptions, Pair};
 use crate::ingest::{self, IngestOptions, InputFormat, ObservedTime, Prepared};
 use crate::report::{DiffReport, Mode};
 use crate::store::sources::{ItemKind, WatchItem};
-use crate::store::{Batch, Recorded, Store, StoreError, VersionText, format_time};
+use crate::store::{Batch, Reader, Recorded, Store, StoreError, VersionText, format_time};
 use crate::text::normalize;
 
 /// Results per transaction, at most (as in `ingest`).
@@ -400,13 +400,19 @@ fn run_jobs(
     let abort = AtomicBool::new(false);
     // Bounded: fetched pages wait for the writer, not pile up in memory.
     let (tx, rx) = mpsc::sync_channel::<Done>(workers * 2);
+    let path = store.path().to_path_buf();
     std::thread::scope(|scope| {
         for _ in 0..workers {
             let tx = tx.clone();
             let queue = &queue;
             let abort = &abort;
             let budget = &budget;
+            let path = &path;
             scope.spawn(move || {
+                // What recording needs is derived here, off the write lock,
+                // with a snapshot of the store (without one, the writer
+                // derives what is missing).
+                let mut reader = Reader::open(path).ok();
                 loop {
                     if stop.load(Ordering::SeqCst) || abort.load(Ordering::SeqCst) {
                         break;
@@ -421,7 +427,11 @@ fn run_jobs(
                         permit: None,
                     };
                     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        work(&mut worker, src, &job.item)
+                        let mut got = work(&mut worker, src, &job.item);
+                        if let Ok(Got::Page { prepared, .. }) = &mut got {
+                            prepared.derive(reader.as_mut());
+                        }
+                        got
                     }))
                     .unwrap_or_else(|_| Err("internal error while fetching or extracting".into()));
                     let done = Done {

@@ -16,6 +16,8 @@ mod hostile_store;
 mod meta;
 mod newcomer;
 mod notify;
+mod pipeline;
+mod reanalyse;
 mod search;
 mod serve;
 mod small_things;

@@ -982,7 +982,12 @@ fn watch_sleeps_until_due_and_checks_again() {
         ),
     );
     let mut child = spawn_watch(&ws, &config, &[]);
-    wait_for(|| server.hits("/story") >= 1, "the first check");
+    // Stored, not only requested: the server counts a hit before it reads
+    // the page to send, so the edit could otherwise be the first version.
+    wait_for(
+        || server.hits("/story") >= 1 && ws.run(&["list"]).1.contains("/story"),
+        "the first check",
+    );
     server.set("/story", page(edited_article()));
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let line = lines.next().expect("an event").unwrap();
