@@ -191,7 +191,58 @@ fn run_mapped(text: &str, layer: Layer, check_nfc: bool) -> Option<String> {
         after_cr: false,
     };
     let mut last_cc = 0u8;
-    for c in text.chars() {
+    let bytes = text.as_bytes();
+    // Hot path, the bulk of any text: printable ASCII and the basic Arabic
+    // letters are NFC starters that no layer deletes or expands, and most of
+    // them map to themselves: runs of those are copied whole. For them the
+    // general path below reduces to resetting the state, as `settle` does.
+    let mut run = 0;
+    let mut i = 0;
+    let settle = |out: &mut Out, last_cc: &mut u8| {
+        *last_cc = 0;
+        out.after_cr = false;
+        out.pending = false;
+    };
+    while i < bytes.len() {
+        let b = bytes[i];
+        if (b' '..=b'~').contains(&b) && !(layer == Layer::Key && b.is_ascii_uppercase()) {
+            i += 1;
+            continue;
+        }
+        if (b == 0xD8 || b == 0xD9)
+            && let Some(&b2) = bytes.get(i + 1)
+        {
+            // A two-byte sequence (the text is UTF-8): U+0600–U+067F.
+            let low = (u32::from(b & 1) << 6) | u32::from(b2 & 0x3F);
+            if BASIC_ARABIC_LETTERS & (1 << low) != 0 {
+                if layer == Layer::Clean || KEY_FOLDED & (1 << low) == 0 {
+                    i += 2;
+                    continue;
+                }
+                let c = char::from_u32(0x0600 + low).unwrap_or(' ');
+                out.s.push_str(&text[run..i]);
+                settle(&mut out, &mut last_cc);
+                out.s.push(fold_letter(c));
+                i += 2;
+                run = i;
+                continue;
+            }
+        }
+        if run < i {
+            out.s.push_str(&text[run..i]);
+            settle(&mut out, &mut last_cc);
+        }
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        i += c.len_utf8();
+        run = i;
+        if c.is_ascii_uppercase() {
+            // Key layer (the only one that stops here for it): lowercased.
+            settle(&mut out, &mut last_cc);
+            out.s.push(c.to_ascii_lowercase());
+            continue;
+        }
         if check_nfc {
             if c.is_ascii() || is_basic_arabic_letter(c) {
                 last_cc = 0;
@@ -214,6 +265,10 @@ fn run_mapped(text: &str, layer: Layer, check_nfc: bool) -> Option<String> {
             map_char(c, layer, &mut out);
         }
     }
+    if run < bytes.len() {
+        out.s.push_str(&text[run..]);
+        settle(&mut out, &mut last_cc);
+    }
     if out.dirty && is_nfc_quick(out.s.chars()) != IsNormalized::Yes {
         out.s = out.s.nfc().collect();
     }
@@ -224,6 +279,23 @@ fn run_mapped(text: &str, layer: Layer, check_nfc: bool) -> Option<String> {
 #[inline]
 fn is_basic_arabic_letter(c: char) -> bool {
     matches!(c, '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}')
+}
+
+/// [`is_basic_arabic_letter`] as bits of `c - U+0600`.
+const BASIC_ARABIC_LETTERS: u128 = bits(0x21, 0x3A) | bits(0x41, 0x4A);
+
+/// The basic letters [`fold_letter`] changes (آ أ ؤ إ ئ ة ى), as bits of `c - U+0600`.
+const KEY_FOLDED: u128 = bits(0x22, 0x26) | bits(0x29, 0x29) | bits(0x49, 0x49);
+
+/// Bits `from..=to`.
+const fn bits(from: u32, to: u32) -> u128 {
+    let mut b = 0;
+    let mut i = from;
+    while i <= to {
+        b |= 1 << i;
+        i += 1;
+    }
+    b
 }
 
 #[inline]
@@ -460,7 +532,73 @@ mod tests {
         proptest::collection::vec(pieces, 0..40).prop_map(|v| v.concat())
     }
 
+    /// The layers char by char, as first written: what the run-copying fast
+    /// path of `run_mapped` must reproduce exactly (stored identities hang on it).
+    fn run_reference(text: &str, layer: Layer) -> String {
+        let mapped = |text: &str, check_nfc: bool| -> Option<String> {
+            let mut out = Out {
+                s: String::new(),
+                pending: false,
+                dirty: false,
+                after_cr: false,
+            };
+            let mut last_cc = 0u8;
+            for c in text.chars() {
+                if check_nfc {
+                    if c.is_ascii() || is_basic_arabic_letter(c) {
+                        last_cc = 0;
+                    } else {
+                        let cc = canonical_combining_class(c);
+                        if (last_cc > cc && cc != 0)
+                            || is_nfc_quick(std::iter::once(c)) != IsNormalized::Yes
+                        {
+                            return None;
+                        }
+                        last_cc = cc;
+                    }
+                }
+                if is_presentation_form(c) {
+                    for d in std::iter::once(c).nfkc() {
+                        map_char(d, layer, &mut out);
+                    }
+                    out.pending = true;
+                } else {
+                    map_char(c, layer, &mut out);
+                }
+            }
+            if out.dirty && is_nfc_quick(out.s.chars()) != IsNormalized::Yes {
+                out.s = out.s.nfc().collect();
+            }
+            Some(out.s)
+        };
+        mapped(text, true).unwrap_or_else(|| {
+            let nfc: String = text.nfc().collect();
+            mapped(&nfc, false).unwrap_or_default()
+        })
+    }
+
+    #[test]
+    fn letter_bits_agree_with_the_letter_rules() {
+        for low in 0..128u32 {
+            let c = char::from_u32(0x0600 + low).unwrap();
+            assert_eq!(
+                BASIC_ARABIC_LETTERS & (1 << low) != 0,
+                is_basic_arabic_letter(c)
+            );
+            let folded = is_basic_arabic_letter(c) && fold_letter(c) != c;
+            assert_eq!(KEY_FOLDED & (1 << low) != 0, folded, "{c}");
+        }
+    }
+
     proptest! {
+        #[test]
+        fn layers_match_the_char_by_char_reference(s in texty(), t in any::<String>()) {
+            for text in [&s, &t] {
+                prop_assert_eq!(clean(text), run_reference(text, Layer::Clean));
+                prop_assert_eq!(match_key(text), run_reference(text, Layer::Key));
+            }
+        }
+
         #[test]
         fn clean_is_idempotent(s in texty()) {
             let c = clean(&s);
