@@ -190,7 +190,13 @@ pub struct Store {
     /// held the write lock: the next one waits a little, so that other writers
     /// get their turn (see `Store::begin_write`).
     last_write: std::cell::Cell<Option<(std::time::Instant, Duration)>>,
+    /// Texts read by [`Store::version`], by hash (blobs never change): the
+    /// two sides of a diff are often a delta and its base.
+    texts_read: std::cell::RefCell<HashMap<Hash, Vec<u8>>>,
 }
+
+/// What [`Store::version`] keeps of the texts it read, at most.
+const TEXTS_READ_BYTES: usize = 32 << 20;
 
 /// One scrape to record, already decoded, extracted and normalised.
 #[derive(Debug, Clone)]
@@ -488,6 +494,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             last_write: std::cell::Cell::new(None),
+            texts_read: std::cell::RefCell::default(),
         };
         // SQLite answers BUSY without waiting in a few cases (a journal-mode
         // change racing another process that is opening the same store):
@@ -1008,7 +1015,13 @@ impl Store {
             },
         )?;
         let text_hash = to_hash(&row.0)?;
-        let bytes = read_blob(&self.conn, &text_hash, &mut HashMap::new())?;
+        let bytes = {
+            let mut read = self.texts_read.borrow_mut();
+            if read.values().map(Vec::len).sum::<usize>() > TEXTS_READ_BYTES {
+                read.clear();
+            }
+            read_blob(&self.conn, &text_hash, &mut read)?
+        };
         let text = String::from_utf8(bytes).map_err(|_| StoreError::Blob {
             hash: hex(&text_hash),
             reason: "text is not UTF-8".into(),
