@@ -15,6 +15,7 @@ pub mod diff;
 pub mod furniture;
 pub mod ingest;
 pub mod notify;
+mod packed;
 pub mod report;
 pub mod search;
 pub mod store;
