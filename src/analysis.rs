@@ -14,12 +14,7 @@ use crate::text::segment::{self, SEGMENTER_VERSION, Unit};
 
 /// A version's units (sentences, headings, list items, table rows).
 pub fn units(store: &Store, version: &VersionText) -> Vec<Unit> {
-    if let Some(units) = cached(store, version, "units", SEGMENTER_VERSION, |data| {
-        codec::decode_units(data)
-    }) && units
-        .iter()
-        .all(|u| u.start <= u.end && version.text.get(u.start..u.end).is_some())
-    {
+    if let Some(units) = cached_units(store, version) {
         return units;
     }
     let units = segment::segment(&version.text);
@@ -31,6 +26,17 @@ pub fn units(store: &Store, version: &VersionText) -> Vec<Unit> {
         &codec::encode_units(&units),
     );
     units
+}
+
+fn cached_units(store: &Store, version: &VersionText) -> Option<Vec<Unit>> {
+    cached(store, version, "units", SEGMENTER_VERSION, |data| {
+        codec::decode_units(data)
+    })
+    .filter(|units| {
+        units
+            .iter()
+            .all(|u| u.start <= u.end && version.text.get(u.start..u.end).is_some())
+    })
 }
 
 /// A version's claims. `gazetteer_id` tells apart gazetteers with user aliases
@@ -53,15 +59,28 @@ pub fn claims<'g>(
     ) {
         return found;
     }
-    let units = units(store, version);
+    // Units and claims, when both are new, are cached in one transaction.
+    let (units, units_new) = match cached_units(store, version) {
+        Some(units) => (units, None),
+        None => {
+            let units = segment::segment(&version.text);
+            let encoded = codec::encode_units(&units);
+            (units, Some(encoded))
+        }
+    };
     let found = extract_claims(version, &units, gazetteer());
-    store_cached(
-        store,
-        version,
-        &analyser,
+    let encoded = codec::encode_claims(&version.text, &units, &found);
+    let hash = &version.text_hash;
+    let mut entries = vec![(
+        hash,
+        analyser.as_str(),
         claims::ANALYSER_VERSION,
-        &codec::encode_claims(&version.text, &units, &found),
-    );
+        &encoded[..],
+    )];
+    if let Some(u) = &units_new {
+        entries.insert(0, (hash, "units", SEGMENTER_VERSION, &u[..]));
+    }
+    let _ = store.put_analyses(&entries);
     found
 }
 

@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use serde::Serialize;
 
@@ -193,6 +194,8 @@ pub struct Store {
     /// Texts read by [`Store::version`], by hash (blobs never change): the
     /// two sides of a diff are often a delta and its base.
     texts_read: std::cell::RefCell<HashMap<Hash, Vec<u8>>>,
+    /// This connection wrote something besides cached analyses.
+    wrote_data: std::cell::Cell<bool>,
 }
 
 /// What [`Store::version`] keeps of the texts it read, at most.
@@ -495,6 +498,7 @@ impl Store {
             path: path.to_path_buf(),
             last_write: std::cell::Cell::new(None),
             texts_read: std::cell::RefCell::default(),
+            wrote_data: std::cell::Cell::new(false),
         };
         // SQLite answers BUSY without waiting in a few cases (a journal-mode
         // change racing another process that is opening the same store):
@@ -655,6 +659,12 @@ impl Store {
     /// writer committing anything (`PRAGMA data_version` unchanged): a stuck
     /// process, not a busy store.
     fn begin_write(&self, patience: Patience) -> Result<()> {
+        // Data (not only cache) is checkpointed into the main file on close,
+        // as SQLite does by default (see `put_analyses`).
+        self.wrote_data.set(true);
+        let _ = self
+            .conn
+            .set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, false);
         if let Some((at, held)) = self.last_write.get() {
             let pause = (held / 50).clamp(Duration::from_millis(1), Duration::from_millis(20));
             if let Some(left) = pause.checked_sub(at.elapsed()) {
@@ -1074,27 +1084,47 @@ impl Store {
         version: i64,
         data: &[u8],
     ) -> Result<()> {
+        self.put_analyses(&[(text_hash, analyser, version, data)])
+    }
+
+    /// Cache analyses (text hash, analyser, version, data) in one transaction.
+    pub fn put_analyses(&self, entries: &[(&Hash, &str, i64, &[u8])]) -> Result<()> {
         // A cache may lose its last writes on power loss: no fsync for it
         // (set outside the transaction, where SQLite allows it).
         self.conn.execute_batch("PRAGMA synchronous = NORMAL")?;
+        let wrote_data = self.wrote_data.get();
         // Its own short transaction, taken like any write (fairly, retried),
         // but with little patience: a busy store just skips the cache.
         let result = self
             .begin_write(Patience::Total(CACHE_WRITE_PATIENCE))
             .and_then(|()| {
-                let written = self.conn.execute(
-                    "INSERT INTO analyses (text_hash, analyser, version, data) VALUES (?1, ?2, ?3, ?4)
-                     ON CONFLICT (text_hash, analyser) DO UPDATE SET version = excluded.version, data = excluded.data",
-                    params![&text_hash[..], analyser, version, data],
-                );
+                let written = entries.iter().try_for_each(|(hash, analyser, version, data)| {
+                    self.conn
+                        .prepare_cached(
+                            "INSERT INTO analyses (text_hash, analyser, version, data) VALUES (?1, ?2, ?3, ?4)
+                             ON CONFLICT (text_hash, analyser) DO UPDATE SET version = excluded.version, data = excluded.data",
+                        )?
+                        .execute(params![&hash[..], analyser, version, data])
+                        .map(|_| ())
+                });
                 match written {
-                    Ok(_) => self.commit_write(),
+                    Ok(()) => self.commit_write(),
                     Err(e) => {
                         let _ = self.conn.execute_batch("ROLLBACK");
                         Err(e.into())
                     }
                 }
             });
+        self.wrote_data.set(wrote_data);
+        // A connection that only cached analyses leaves them in the WAL when
+        // it closes: checkpointing them costs two fsyncs, most of an uncached
+        // `claims` or `diff`. The next write checkpoints as usual (SQLite's
+        // automatic checkpoints, and closing any connection that wrote data).
+        if !wrote_data {
+            let _ = self
+                .conn
+                .set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true);
+        }
         let restored = self.conn.execute_batch("PRAGMA synchronous = FULL");
         result?;
         Ok(restored?)
