@@ -203,23 +203,26 @@ fn run_mapped(text: &str, layer: Layer, check_nfc: bool) -> Option<String> {
         out.after_cr = false;
         out.pending = false;
     };
-    while i < bytes.len() {
+    let key = layer == Layer::Key;
+    let n = bytes.len();
+    while i < n {
         let b = bytes[i];
-        if (b' '..=b'~').contains(&b) && !(layer == Layer::Key && b.is_ascii_uppercase()) {
-            i += 1;
-            continue;
-        }
-        if (b == 0xD8 || b == 0xD9)
-            && let Some(&b2) = bytes.get(i + 1)
-        {
+        if b.wrapping_sub(b' ') <= b'~' - b' ' {
+            // Printable ASCII: kept, but for capitals in a key.
+            if !(key && b.is_ascii_uppercase()) {
+                i += 1;
+                continue;
+            }
+        } else if b & 0xFE == 0xD8 && i + 1 < n {
             // A two-byte sequence (the text is UTF-8): U+0600–U+067F.
-            let low = (u32::from(b & 1) << 6) | u32::from(b2 & 0x3F);
-            if BASIC_ARABIC_LETTERS & (1 << low) != 0 {
-                if layer == Layer::Clean || KEY_FOLDED & (1 << low) == 0 {
-                    i += 2;
-                    continue;
-                }
-                let c = char::from_u32(0x0600 + low).unwrap_or(' ');
+            let low = (usize::from(b & 1) << 6) | usize::from(bytes[i + 1] & 0x3F);
+            let class = ARABIC_CLASS[low];
+            if class == KEPT || (class == FOLDED && !key) {
+                i += 2;
+                continue;
+            }
+            if class == FOLDED {
+                let c = char::from_u32(0x0600 + low as u32).unwrap_or(' ');
                 out.s.push_str(&text[run..i]);
                 settle(&mut out, &mut last_cc);
                 out.s.push(fold_letter(c));
@@ -281,22 +284,26 @@ fn is_basic_arabic_letter(c: char) -> bool {
     matches!(c, '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}')
 }
 
-/// [`is_basic_arabic_letter`] as bits of `c - U+0600`.
-const BASIC_ARABIC_LETTERS: u128 = bits(0x21, 0x3A) | bits(0x41, 0x4A);
-
-/// The basic letters [`fold_letter`] changes (آ أ ؤ إ ئ ة ى), as bits of `c - U+0600`.
-const KEY_FOLDED: u128 = bits(0x22, 0x26) | bits(0x29, 0x29) | bits(0x49, 0x49);
-
-/// Bits `from..=to`.
-const fn bits(from: u32, to: u32) -> u128 {
-    let mut b = 0;
-    let mut i = from;
-    while i <= to {
-        b |= 1 << i;
+/// U+0600–U+067F by `c - U+0600`: [`OTHER`], or a basic letter
+/// ([`is_basic_arabic_letter`]) that [`fold_letter`] keeps ([`KEPT`]) or
+/// changes ([`FOLDED`]: آ أ ؤ إ ئ ة ى).
+static ARABIC_CLASS: [u8; 128] = {
+    let mut t = [OTHER; 128];
+    let mut i = 0x21;
+    while i <= 0x4A {
+        if i <= 0x3A || i >= 0x41 {
+            t[i] = match i {
+                0x22..=0x26 | 0x29 | 0x49 => FOLDED,
+                _ => KEPT,
+            };
+        }
         i += 1;
     }
-    b
-}
+    t
+};
+const OTHER: u8 = 0;
+const KEPT: u8 = 1;
+const FOLDED: u8 = 2;
 
 #[inline]
 fn map_char(c: char, layer: Layer, out: &mut Out) {
@@ -581,12 +588,10 @@ mod tests {
     fn letter_bits_agree_with_the_letter_rules() {
         for low in 0..128u32 {
             let c = char::from_u32(0x0600 + low).unwrap();
-            assert_eq!(
-                BASIC_ARABIC_LETTERS & (1 << low) != 0,
-                is_basic_arabic_letter(c)
-            );
+            let class = ARABIC_CLASS[low as usize];
+            assert_eq!(class != OTHER, is_basic_arabic_letter(c), "{c}");
             let folded = is_basic_arabic_letter(c) && fold_letter(c) != c;
-            assert_eq!(KEY_FOLDED & (1 << low) != 0, folded, "{c}");
+            assert_eq!(class == FOLDED, folded, "{c}");
         }
     }
 
