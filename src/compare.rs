@@ -5,6 +5,8 @@
 //! come through here, so a change to a threshold or to the claim comparison
 //! reaches every output at once.
 
+use std::borrow::Cow;
+
 use crate::analysis;
 use crate::claims::compare::{Status, compare_articles_full, compare_versions, statements};
 use crate::claims::entity::AliasError;
@@ -181,25 +183,25 @@ pub fn align_texts(from_text: &str, to_text: &str, mode: Mode) -> TextDiff {
 pub fn compare(store: &Store, pair: &Pair, options: &CompareOptions) -> DiffReport {
     // Compared as the articles read now: furniture learned on their hosts
     // left out, whenever the versions were stored.
-    let article = |v: &VersionText| {
-        crate::furniture::article_of(store, v).map_or_else(|_| v.clone(), |(a, _)| a)
-    };
-    let pair = &Pair {
-        from: article(&pair.from),
-        to: article(&pair.to),
-        ..pair.clone()
-    };
+    let article = |v| crate::furniture::article_ref(store, v).unwrap_or(Cow::Borrowed(v));
+    let (from, to) = (article(&pair.from), article(&pair.to));
     let diff = align(
-        &pair.from.text,
-        analysis::units(store, &pair.from),
-        &pair.to.text,
-        analysis::units(store, &pair.to),
+        &from.text,
+        analysis::units(store, &from),
+        &to.text,
+        analysis::units(store, &to),
         pair.mode,
     );
     let names = &options.names;
-    let from_claims = analysis::claims(store, &pair.from, || names.gazetteer(), names.id());
-    let to_claims = analysis::claims(store, &pair.to, || names.gazetteer(), names.id());
-    build(pair, &diff, &from_claims, &to_claims, options)
+    let from_claims = analysis::claims(store, &from, || names.gazetteer(), names.id());
+    let to_claims = analysis::claims(store, &to, || names.gazetteer(), names.id());
+    build(
+        (pair.mode, &from, &to, pair.revert),
+        &diff,
+        &from_claims,
+        &to_claims,
+        options,
+    )
 }
 
 /// Compare two texts that are not in a store (nothing cached). The report's
@@ -227,7 +229,13 @@ pub fn compare_aligned(pair: &Pair, diff: &TextDiff, options: &CompareOptions) -
     let gazetteer = options.names.gazetteer();
     let from_claims = analysis::extract_claims(&pair.from, &diff.old_units, gazetteer);
     let to_claims = analysis::extract_claims(&pair.to, &diff.new_units, gazetteer);
-    build(pair, diff, &from_claims, &to_claims, options)
+    build(
+        (pair.mode, &pair.from, &pair.to, pair.revert),
+        diff,
+        &from_claims,
+        &to_claims,
+        options,
+    )
 }
 
 /// A text that is not in a store, as a version to compare: its hash is the
@@ -258,15 +266,14 @@ pub fn unstored(key: &str, version: i64, text: &str) -> VersionText {
 
 /// The one path every comparison ends in.
 fn build(
-    pair: &Pair,
+    (mode, from, to, revert): (Mode, &VersionText, &VersionText, bool),
     diff: &TextDiff,
     from_claims: &[Claim],
     to_claims: &[Claim],
     options: &CompareOptions,
 ) -> DiffReport {
-    let (from, to) = (&pair.from, &pair.to);
     let mut report = DiffReport::new(
-        pair.mode,
+        mode,
         from,
         to,
         diff,
@@ -275,11 +282,11 @@ fn build(
             ignore_orthographic: options.ignore_orthographic,
         },
     );
-    report.revert = pair.revert;
+    report.revert = revert;
     report.min_confidence = options
         .min_confidence
         .unwrap_or_else(|| crate::claims::model::models().min_confidence);
-    match pair.mode {
+    match mode {
         Mode::Versions => {
             report.claims = compare_versions(diff, &from.text, &to.text, from_claims, to_claims);
         }

@@ -490,6 +490,24 @@ pub fn article_of(
     ))
 }
 
+/// [`article_of`] without the furniture it hid, borrowing the version when
+/// nothing is left out (no copy of a long text).
+pub fn article_ref<'v>(
+    store: &Store,
+    version: &'v VersionText,
+) -> Result<std::borrow::Cow<'v, VersionText>, StoreError> {
+    let furniture = store.furniture_of_key(&version.key)?;
+    if furniture.is_empty() {
+        return Ok(std::borrow::Cow::Borrowed(version));
+    }
+    let (article, hidden) = article_text(version, &furniture);
+    Ok(if hidden.is_empty() {
+        std::borrow::Cow::Borrowed(version)
+    } else {
+        std::borrow::Cow::Owned(article)
+    })
+}
+
 /// One block of a page's last scrape.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Seen {

@@ -16,6 +16,7 @@ pub mod furniture;
 pub mod history;
 pub mod ingest;
 pub mod notify;
+mod packed;
 pub mod report;
 pub mod search;
 pub mod serve;

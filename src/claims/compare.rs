@@ -734,7 +734,9 @@ fn folded(words: &[&str]) -> HashSet<String> {
 /// The lexicons, folded once.
 pub(super) struct Lexicons {
     pub(super) stopwords: HashSet<String>,
-    pub(super) events: Vec<(&'static str, HashSet<String>)>,
+    /// Each cue of an event with the events it is a cue of, so a claim's
+    /// words are looked up once each.
+    pub(super) event_of: HashMap<String, Vec<&'static str>>,
     /// Each word of the classes of opposites with its classes and sides, so a
     /// claim's words are looked up once each.
     pub(super) pole_of: HashMap<String, Vec<(usize, bool)>>,
@@ -756,7 +758,15 @@ pub(super) fn lexicons() -> &'static Lexicons {
     static LEXICONS: std::sync::OnceLock<Lexicons> = std::sync::OnceLock::new();
     LEXICONS.get_or_init(|| Lexicons {
         stopwords: folded(STOPWORDS),
-        events: EVENTS.iter().map(|(e, cues)| (*e, folded(cues))).collect(),
+        event_of: {
+            let mut m: HashMap<String, Vec<&'static str>> = HashMap::default();
+            for (e, cues) in EVENTS {
+                for w in folded(cues) {
+                    m.entry(w).or_default().push(*e);
+                }
+            }
+            m
+        },
         assets: ASSETS
             .iter()
             .flat_map(|(c, words)| folded(words).into_iter().map(move |w| (w, *c)))
@@ -958,10 +968,7 @@ fn denies(claim: &Claim, ws: &[String], name_words: &HashSet<String>) -> bool {
         // أشهر`) is the subject of a real denial.
         let told = ws[..i - 1].iter().any(|w| {
             w.starts_with(|c: char| c.is_ascii_digit())
-                || lexicons()
-                    .events
-                    .iter()
-                    .any(|(_, cues)| cues.contains(w.as_str()))
+                || lexicons().event_of.contains_key(w.as_str())
         });
         matches!(ws[i].trim_start_matches('و'), "لم" | "لا") && indefinite_noun && dated && told
     };
@@ -1125,9 +1132,28 @@ fn root(word: &str) -> Option<String> {
 /// when one is found, else its stem (the lemma first, so broken plurals meet
 /// their singular: `جنود`, `جندي`).
 fn content_key(word: &str) -> String {
+    // A claim's words recur across its sentences and the other article's:
+    // each is keyed once per thread (the memo is bounded).
+    thread_local! {
+        static MEMO: std::cell::RefCell<HashMap<String, String>> =
+            std::cell::RefCell::new(HashMap::default());
+    }
+    if let Some(k) = MEMO.with_borrow(|m| m.get(word).cloned()) {
+        return k;
+    }
     let lemma = super::quantity::unit_key(word);
-    root(&lemma).map_or_else(|| stem(&lemma), |r| format!("√{r}"))
+    let key = root(&lemma).map_or_else(|| stem(&lemma), |r| format!("√{r}"));
+    MEMO.with_borrow_mut(|m| {
+        if m.len() >= MEMO_LIMIT {
+            m.clear();
+        }
+        m.insert(word.to_string(), key.clone());
+    });
+    key
 }
+
+/// The most words a per-thread memo of a word function keeps.
+pub(super) const MEMO_LIMIT: usize = 1 << 16;
 
 /// What of a claim is compared across outlets.
 #[derive(Clone)]
@@ -1238,14 +1264,19 @@ struct Written {
 
 fn written_words(text: &str) -> Vec<Written> {
     let mut out = Vec::new();
-    let mut pos = 0;
     for w in text.split_whitespace() {
-        let start = pos + text[pos..].find(w).unwrap_or(0);
-        pos = start + w.len();
+        // The word's own offset (a slice of `text`): the first occurrence
+        // after the previous word, as no occurrence can start in the spaces.
+        let start = w.as_ptr() as usize - text.as_ptr() as usize;
+        let mut key = match_key(w);
+        let trimmed = key.trim();
+        if trimmed.len() != key.len() {
+            key = trimmed.to_string();
+        }
         out.push(Written {
             start,
-            end: pos,
-            key: match_key(w).trim().to_string(),
+            end: start + w.len(),
+            key,
         });
     }
     out
@@ -1331,9 +1362,9 @@ fn profile(claim: &Claim) -> Profile {
             continue;
         }
         let bare = strip_proclitic(w);
-        for (event, cues) in &lex.events {
-            if cues.contains(w.as_str()) || cues.contains(bare) {
-                events.insert(*event);
+        for cue in [w.as_str(), bare] {
+            if let Some(of) = lex.event_of.get(cue) {
+                events.extend(of.iter().copied());
             }
         }
         bare_words.insert(w.clone());

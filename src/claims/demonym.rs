@@ -159,6 +159,26 @@ fn table() -> &'static HashMap<String, &'static str> {
 
 /// The country a word (in match-key form) names as a demonym, if any.
 pub fn country(key: &str) -> Option<&'static str> {
+    // Every word of a claim and of an edit's neighbourhood is asked about,
+    // the same words again and again: answered once per thread (bounded).
+    thread_local! {
+        static MEMO: std::cell::RefCell<HashMap<String, Option<&'static str>>> =
+            std::cell::RefCell::new(HashMap::default());
+    }
+    if let Some(found) = MEMO.with_borrow(|m| m.get(key).copied()) {
+        return found;
+    }
+    let found = country_of_word(key);
+    MEMO.with_borrow_mut(|m| {
+        if m.len() >= super::compare::MEMO_LIMIT {
+            m.clear();
+        }
+        m.insert(key.to_string(), found);
+    });
+    found
+}
+
+fn country_of_word(key: &str) -> Option<&'static str> {
     let t = table();
     // The word as it stands first: `الماني` starts with the letters of `ال`.
     t.get(key).copied().or_else(|| {

@@ -585,7 +585,8 @@ const fn phon_slow(c: char) -> Option<char> {
 }
 
 /// [`phon_slow`] for ء–ي as a table (`'\0'` = dropped): names are mostly these letters.
-const PHON_BASIC: [char; 42] = {
+/// A `static`: indexing a `const` array may copy it at every use.
+static PHON_BASIC: [char; 42] = {
     let mut t = ['\0'; 42];
     let mut i = 0;
     while i < 42 {
@@ -844,8 +845,9 @@ impl Gazetteer {
                 id: next_id(),
                 ..Gazetteer::default()
             };
+            let mut kb = KeyBuilder::default();
             for line in BUILTIN.lines() {
-                g.add_line(line);
+                g.add_line(line, &mut kb);
             }
             g
         })
@@ -893,14 +895,15 @@ impl Gazetteer {
                 )));
             }
             let id = g.entry(canonical, kind);
+            let mut kb = KeyBuilder::default();
             for n in &e.names {
-                g.add_form(id, n, Form::Name, true);
+                g.add_form(id, n, Form::Name, true, &mut kb);
             }
             for n in &e.short {
-                g.add_form(id, n, Form::Short, true);
+                g.add_form(id, n, Form::Short, true, &mut kb);
             }
             for n in &e.titles {
-                g.add_form(id, n, Form::Title, true);
+                g.add_form(id, n, Form::Title, true, &mut kb);
             }
         }
         Ok(g)
@@ -927,7 +930,8 @@ impl Gazetteer {
         }
     }
 
-    fn add_line(&mut self, line: &str) {
+    /// `kb`: scratch space, reused from form to form.
+    fn add_line(&mut self, line: &str, kb: &mut KeyBuilder) {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
             return;
@@ -949,7 +953,7 @@ impl Gazetteer {
         let id = self.entry(canonical, kind);
         for form in [Form::Name, Form::Short, Form::Title] {
             for n in f.next().unwrap_or("").split(',') {
-                self.add_form(id, n, form, false);
+                self.add_form(id, n, form, false, kb);
             }
         }
     }
@@ -967,16 +971,16 @@ impl Gazetteer {
         id
     }
 
-    fn add_form(&mut self, entry: u32, name: &str, form: Form, front: bool) {
+    fn add_form(&mut self, entry: u32, name: &str, form: Form, front: bool, kb: &mut KeyBuilder) {
         let t = Tokens::new(name);
         let n = t.len();
         if n == 0 {
             return;
         }
         let latin = t.toks.iter().all(|k| k.flags & F_LATIN != 0);
-        let letters = t.text(0, n).chars().filter(|c| c.is_alphabetic()).count();
+        let letters = || t.text(0, n).chars().filter(|c| c.is_alphabetic()).count();
         let acronym =
-            latin && n == 1 && letters <= 6 && t.toks[0].flags & F_ALL_UPPER != 0 && letters >= 2;
+            latin && n == 1 && t.toks[0].flags & F_ALL_UPPER != 0 && (2..=6).contains(&letters());
         let hit = Hit {
             entry,
             form,
@@ -986,7 +990,6 @@ impl Gazetteer {
             last: '\0',
             phon_len: 0,
         };
-        let mut kb = KeyBuilder::default();
         kb.clear(true);
         kb.push(t.key(0));
         let n8 = n.min(usize::from(u8::MAX)) as u8;

@@ -9,6 +9,8 @@
 //!
 //! A child of `compare` (it reads the profiles built there).
 
+use std::sync::Arc;
+
 use rustc_hash::FxHashSet as HashSet;
 
 use super::{
@@ -249,10 +251,11 @@ fn reading(claim: &Claim) -> Reading {
 pub struct Evidence<'c> {
     pub from: &'c [Claim],
     pub to: &'c [Claim],
-    profiles_from: Vec<Profile>,
-    profiles_to: Vec<Profile>,
-    readings_from: Vec<Reading>,
-    readings_to: Vec<Reading>,
+    // Shared, not copied, by the headline's evidence (`Evidence::headline`).
+    profiles_from: Arc<[Profile]>,
+    profiles_to: Arc<[Profile]>,
+    readings_from: Arc<[Reading]>,
+    readings_to: Arc<[Reading]>,
     rarity: Rarity,
     bags_from: Vec<Bag>,
     bags_to: Vec<Bag>,
@@ -265,20 +268,20 @@ impl<'c> Evidence<'c> {
         Evidence::from_parts(
             from,
             to,
-            from.iter().map(profile).collect(),
-            to.iter().map(profile).collect(),
-            from.iter().map(reading).collect(),
-            to.iter().map(reading).collect(),
+            from.iter().map(profile).collect::<Vec<_>>().into(),
+            to.iter().map(profile).collect::<Vec<_>>().into(),
+            from.iter().map(reading).collect::<Vec<_>>().into(),
+            to.iter().map(reading).collect::<Vec<_>>().into(),
         )
     }
 
     fn from_parts(
         from: &'c [Claim],
         to: &'c [Claim],
-        profiles_from: Vec<Profile>,
-        profiles_to: Vec<Profile>,
-        readings_from: Vec<Reading>,
-        readings_to: Vec<Reading>,
+        profiles_from: Arc<[Profile]>,
+        profiles_to: Arc<[Profile]>,
+        readings_from: Arc<[Reading]>,
+        readings_to: Arc<[Reading]>,
     ) -> Evidence<'c> {
         let rarity = Rarity::of(&profiles_from, &profiles_to);
         let (bags_from, bags_to) = bags(&profiles_from, &profiles_to, &rarity);
@@ -332,9 +335,9 @@ impl<'c> Evidence<'c> {
         Evidence::from_parts(
             head,
             rest,
-            ph[..1].to_vec(),
+            ph[..1].to_vec().into(),
             pr.clone(),
-            rh[..1].to_vec(),
+            rh[..1].to_vec().into(),
             rr.clone(),
         )
     }

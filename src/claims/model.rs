@@ -193,11 +193,12 @@ fn softmax(logits: &[f32], temperature: f32) -> Vec<f32> {
     e.iter().map(|v| v / sum).collect()
 }
 
-/// The committed models, parsed once.
+/// The committed models, read once (packed from `model.json` at build time,
+/// see `build.rs`: the same numbers, without parsing text).
 pub fn models() -> &'static Models {
     static MODELS: std::sync::OnceLock<Models> = std::sync::OnceLock::new();
     MODELS.get_or_init(|| {
-        serde_json::from_str(include_str!("model.json"))
+        crate::packed::from_bytes(include_bytes!(concat!(env!("OUT_DIR"), "/model.bin")))
             .expect("src/claims/model.json is part of the build and must parse")
     })
 }

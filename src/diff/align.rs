@@ -13,6 +13,8 @@
 use std::collections::HashMap;
 use std::time::Instant;
 
+use rustc_hash::FxHashMap;
+
 use similar::{Algorithm, DiffOp, capture_diff_slices_deadline};
 
 use crate::text::normalize::match_key;
@@ -35,9 +37,24 @@ pub(crate) struct Group {
 /// still matches itself and not every other such unit.
 pub(crate) fn unit_key(text: &str) -> String {
     let k = match_key(text);
-    let collapsed = k.split_whitespace().collect::<Vec<_>>().join(" ");
+    // `match_key` leaves no whitespace but ' ' and '\n' (it maps all other to
+    // them), so runs of those two are the `split_whitespace` separators.
+    let mut collapsed = String::with_capacity(k.len());
+    let bytes = k.as_bytes();
+    let mut word = 0;
+    for i in 0..=bytes.len() {
+        if i == bytes.len() || bytes[i] == b' ' || bytes[i] == b'\n' {
+            if word < i {
+                if !collapsed.is_empty() {
+                    collapsed.push(' ');
+                }
+                collapsed.push_str(&k[word..i]);
+            }
+            word = i + 1;
+        }
+    }
     let trimmed = collapsed.trim_matches(|c: char| !c.is_alphanumeric());
-    if trimmed.is_empty() {
+    if trimmed.is_empty() || trimmed.len() == collapsed.len() {
         collapsed
     } else {
         trimmed.to_owned()
@@ -187,7 +204,16 @@ pub(crate) fn align(
     deadline: Option<Instant>,
 ) -> Vec<Group> {
     let old_keys: Vec<String> = old_texts.iter().map(|t| unit_key(t)).collect();
-    let new_keys: Vec<String> = new_texts.iter().map(|t| unit_key(t)).collect();
+    // Most units of two versions are the same text: their keys are made once.
+    let old_index: FxHashMap<&str, usize> =
+        old_texts.iter().enumerate().map(|(i, t)| (*t, i)).collect();
+    let new_keys: Vec<String> = new_texts
+        .iter()
+        .map(|t| match old_index.get(t) {
+            Some(&i) => old_keys[i].clone(),
+            None => unit_key(t),
+        })
+        .collect();
     let ops = capture_diff_slices_deadline(Algorithm::Patience, &old_keys, &new_keys, deadline);
 
     let mut groups: Vec<Group> = Vec::new();
@@ -537,6 +563,35 @@ mod tests {
         assert_eq!(unit_key("  أكثر من   10 آلاف.  "), "اكثر من 10 الاف");
         assert_eq!(unit_key("|---|---|"), "|---|---|");
         assert_eq!(unit_key("«سنرد»."), "سنرد");
+    }
+
+    /// The key as it was first written, whitespace collapsed the general way.
+    fn unit_key_reference(text: &str) -> String {
+        let k = match_key(text);
+        let collapsed = k.split_whitespace().collect::<Vec<_>>().join(" ");
+        let trimmed = collapsed.trim_matches(|c: char| !c.is_alphanumeric());
+        if trimmed.is_empty() {
+            collapsed
+        } else {
+            trimmed.to_owned()
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn keys_collapse_every_whitespace(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    "[ \t\n\r\u{0B}\u{0C}\u{85}\u{A0}\u{1680}\u{2000}-\u{200A}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}]{1,3}",
+                    "[a-zA-Zأإآءابةتىيئؤ٠-٩ًٌٍَُِّ\u{200B}-\u{200F}\u{FEFB}\u{FDF2}\u{FDFA}.،|-]{1,6}",
+                    "\\PC{1,4}",
+                ],
+                0..12,
+            )
+        ) {
+            let text: String = parts.concat();
+            proptest::prop_assert_eq!(unit_key(&text), unit_key_reference(&text));
+        }
     }
 
     #[test]

@@ -172,11 +172,11 @@ pub fn diff_segmented(
             (1, _) => Op::Split,
             _ => Op::Merged,
         };
-        let a = joined(&old_texts, &g.old);
-        let b = joined(&new_texts, &g.new);
         let (orthographic_only, words) = if op == Op::Unchanged {
             (false, Vec::new())
         } else {
+            let a = joined(&old_texts, &g.old);
+            let b = joined(&new_texts, &g.new);
             (
                 words::orthographic_only(&a, &b),
                 words::word_diff(&a, &b, deadline),

@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use serde::Serialize;
 
@@ -198,7 +199,15 @@ pub struct Store {
     last_write: std::cell::Cell<Option<(std::time::Instant, Duration)>>,
     /// How long a cache write (`put_analysis`) tries for the write lock.
     cache_patience: Duration,
+    /// Texts read by [`Store::version`], by hash (blobs never change): the
+    /// two sides of a diff are often a delta and its base.
+    texts_read: std::cell::RefCell<HashMap<Hash, Vec<u8>>>,
+    /// This connection wrote something besides cached analyses.
+    wrote_data: std::cell::Cell<bool>,
 }
+
+/// What [`Store::version`] keeps of the texts it read, at most.
+const TEXTS_READ_BYTES: usize = 32 << 20;
 
 /// One scrape to record, already decoded, extracted and normalised.
 #[derive(Debug, Clone)]
@@ -504,6 +513,8 @@ impl Store {
             path: path.to_path_buf(),
             last_write: std::cell::Cell::new(None),
             cache_patience: CACHE_WRITE_PATIENCE,
+            texts_read: std::cell::RefCell::default(),
+            wrote_data: std::cell::Cell::new(false),
         };
         // SQLite answers BUSY without waiting in a few cases (a journal-mode
         // change racing another process that is opening the same store):
@@ -568,6 +579,8 @@ impl Store {
             path: self.path.clone(),
             last_write: std::cell::Cell::new(None),
             cache_patience: self.cache_patience,
+            texts_read: std::cell::RefCell::default(),
+            wrote_data: std::cell::Cell::new(false),
         })
     }
 
@@ -724,6 +737,12 @@ impl Store {
     /// process, not a busy store.
     fn begin_write(&self, patience: Patience) -> Result<()> {
         let one_try = matches!(patience, Patience::Total(d) if d.is_zero());
+        // Data (not only cache) is checkpointed into the main file on close,
+        // as SQLite does by default (see `put_analyses`).
+        self.wrote_data.set(true);
+        let _ = self
+            .conn
+            .set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, false);
         if let Some((at, held)) = self.last_write.get().filter(|_| !one_try) {
             let pause = (held / 50).clamp(Duration::from_millis(1), Duration::from_millis(20));
             if let Some(left) = pause.checked_sub(at.elapsed()) {
@@ -1102,7 +1121,13 @@ impl Store {
             },
         )?;
         let text_hash = to_hash(&row.0)?;
-        let bytes = read_blob(&self.conn, &text_hash, &mut HashMap::new())?;
+        let bytes = {
+            let mut read = self.texts_read.borrow_mut();
+            if read.values().map(Vec::len).sum::<usize>() > TEXTS_READ_BYTES {
+                read.clear();
+            }
+            read_blob(&self.conn, &text_hash, &mut read)?
+        };
         let text = String::from_utf8(bytes).map_err(|_| StoreError::Blob {
             hash: hex(&text_hash),
             reason: "text is not UTF-8".into(),
@@ -1155,27 +1180,47 @@ impl Store {
         version: i64,
         data: &[u8],
     ) -> Result<()> {
+        self.put_analyses(&[(text_hash, analyser, version, data)])
+    }
+
+    /// Cache analyses (text hash, analyser, version, data) in one transaction.
+    pub fn put_analyses(&self, entries: &[(&Hash, &str, i64, &[u8])]) -> Result<()> {
         // A cache may lose its last writes on power loss: no fsync for it
         // (set outside the transaction, where SQLite allows it).
         self.conn.execute_batch("PRAGMA synchronous = NORMAL")?;
+        let wrote_data = self.wrote_data.get();
         // Its own short transaction, taken like any write (fairly, retried),
         // but with little patience: a busy store just skips the cache.
         let result = self
             .begin_write(Patience::Total(self.cache_patience))
             .and_then(|()| {
-                let written = self.conn.execute(
-                    "INSERT INTO analyses (text_hash, analyser, version, data) VALUES (?1, ?2, ?3, ?4)
-                     ON CONFLICT (text_hash, analyser) DO UPDATE SET version = excluded.version, data = excluded.data",
-                    params![&text_hash[..], analyser, version, data],
-                );
+                let written = entries.iter().try_for_each(|(hash, analyser, version, data)| {
+                    self.conn
+                        .prepare_cached(
+                            "INSERT INTO analyses (text_hash, analyser, version, data) VALUES (?1, ?2, ?3, ?4)
+                             ON CONFLICT (text_hash, analyser) DO UPDATE SET version = excluded.version, data = excluded.data",
+                        )?
+                        .execute(params![&hash[..], analyser, version, data])
+                        .map(|_| ())
+                });
                 match written {
-                    Ok(_) => self.commit_write(),
+                    Ok(()) => self.commit_write(),
                     Err(e) => {
                         let _ = self.conn.execute_batch("ROLLBACK");
                         Err(e.into())
                     }
                 }
             });
+        self.wrote_data.set(wrote_data);
+        // A connection that only cached analyses leaves them in the WAL when
+        // it closes: checkpointing them costs two fsyncs, most of an uncached
+        // `claims` or `diff`. The next write checkpoints as usual (SQLite's
+        // automatic checkpoints, and closing any connection that wrote data).
+        if !wrote_data {
+            let _ = self
+                .conn
+                .set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true);
+        }
         let restored = self.conn.execute_batch("PRAGMA synchronous = FULL");
         result?;
         Ok(restored?)

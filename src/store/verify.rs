@@ -653,10 +653,11 @@ impl Verifier<'_> {
                 if as_hash(row.get_ref(1)?).is_none() {
                     found.push(format!("{name}: malformed text hash"));
                 }
-                if serde_json::from_slice::<serde::de::IgnoredAny>(as_bytes(row.get_ref(3)?))
-                    .is_err()
+                let analyser = lossy(row.get_ref(2)?);
+                if let Some(problem) =
+                    crate::analysis::cache_problem(&analyser, as_bytes(row.get_ref(3)?))
                 {
-                    found.push(format!("{name}: not JSON"));
+                    found.push(format!("{name}: {problem}"));
                 }
             }
         }

@@ -191,7 +191,61 @@ fn run_mapped(text: &str, layer: Layer, check_nfc: bool) -> Option<String> {
         after_cr: false,
     };
     let mut last_cc = 0u8;
-    for c in text.chars() {
+    let bytes = text.as_bytes();
+    // Hot path, the bulk of any text: printable ASCII and the basic Arabic
+    // letters are NFC starters that no layer deletes or expands, and most of
+    // them map to themselves: runs of those are copied whole. For them the
+    // general path below reduces to resetting the state, as `settle` does.
+    let mut run = 0;
+    let mut i = 0;
+    let settle = |out: &mut Out, last_cc: &mut u8| {
+        *last_cc = 0;
+        out.after_cr = false;
+        out.pending = false;
+    };
+    let key = layer == Layer::Key;
+    let n = bytes.len();
+    while i < n {
+        let b = bytes[i];
+        if b.wrapping_sub(b' ') <= b'~' - b' ' {
+            // Printable ASCII: kept, but for capitals in a key.
+            if !(key && b.is_ascii_uppercase()) {
+                i += 1;
+                continue;
+            }
+        } else if b & 0xFE == 0xD8 && i + 1 < n {
+            // A two-byte sequence (the text is UTF-8): U+0600–U+067F.
+            let low = (usize::from(b & 1) << 6) | usize::from(bytes[i + 1] & 0x3F);
+            let class = ARABIC_CLASS[low];
+            if class == KEPT || (class == FOLDED && !key) {
+                i += 2;
+                continue;
+            }
+            if class == FOLDED {
+                let c = char::from_u32(0x0600 + low as u32).unwrap_or(' ');
+                out.s.push_str(&text[run..i]);
+                settle(&mut out, &mut last_cc);
+                out.s.push(fold_letter(c));
+                i += 2;
+                run = i;
+                continue;
+            }
+        }
+        if run < i {
+            out.s.push_str(&text[run..i]);
+            settle(&mut out, &mut last_cc);
+        }
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        i += c.len_utf8();
+        run = i;
+        if c.is_ascii_uppercase() {
+            // Key layer (the only one that stops here for it): lowercased.
+            settle(&mut out, &mut last_cc);
+            out.s.push(c.to_ascii_lowercase());
+            continue;
+        }
         if check_nfc {
             if c.is_ascii() || is_basic_arabic_letter(c) {
                 last_cc = 0;
@@ -214,6 +268,10 @@ fn run_mapped(text: &str, layer: Layer, check_nfc: bool) -> Option<String> {
             map_char(c, layer, &mut out);
         }
     }
+    if run < bytes.len() {
+        out.s.push_str(&text[run..]);
+        settle(&mut out, &mut last_cc);
+    }
     if out.dirty && is_nfc_quick(out.s.chars()) != IsNormalized::Yes {
         out.s = out.s.nfc().collect();
     }
@@ -225,6 +283,27 @@ fn run_mapped(text: &str, layer: Layer, check_nfc: bool) -> Option<String> {
 fn is_basic_arabic_letter(c: char) -> bool {
     matches!(c, '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}')
 }
+
+/// U+0600–U+067F by `c - U+0600`: [`OTHER`], or a basic letter
+/// ([`is_basic_arabic_letter`]) that [`fold_letter`] keeps ([`KEPT`]) or
+/// changes ([`FOLDED`]: آ أ ؤ إ ئ ة ى).
+static ARABIC_CLASS: [u8; 128] = {
+    let mut t = [OTHER; 128];
+    let mut i = 0x21;
+    while i <= 0x4A {
+        if i <= 0x3A || i >= 0x41 {
+            t[i] = match i {
+                0x22..=0x26 | 0x29 | 0x49 => FOLDED,
+                _ => KEPT,
+            };
+        }
+        i += 1;
+    }
+    t
+};
+const OTHER: u8 = 0;
+const KEPT: u8 = 1;
+const FOLDED: u8 = 2;
 
 #[inline]
 fn map_char(c: char, layer: Layer, out: &mut Out) {
@@ -460,7 +539,71 @@ mod tests {
         proptest::collection::vec(pieces, 0..40).prop_map(|v| v.concat())
     }
 
+    /// The layers char by char, as first written: what the run-copying fast
+    /// path of `run_mapped` must reproduce exactly (stored identities hang on it).
+    fn run_reference(text: &str, layer: Layer) -> String {
+        let mapped = |text: &str, check_nfc: bool| -> Option<String> {
+            let mut out = Out {
+                s: String::new(),
+                pending: false,
+                dirty: false,
+                after_cr: false,
+            };
+            let mut last_cc = 0u8;
+            for c in text.chars() {
+                if check_nfc {
+                    if c.is_ascii() || is_basic_arabic_letter(c) {
+                        last_cc = 0;
+                    } else {
+                        let cc = canonical_combining_class(c);
+                        if (last_cc > cc && cc != 0)
+                            || is_nfc_quick(std::iter::once(c)) != IsNormalized::Yes
+                        {
+                            return None;
+                        }
+                        last_cc = cc;
+                    }
+                }
+                if is_presentation_form(c) {
+                    for d in std::iter::once(c).nfkc() {
+                        map_char(d, layer, &mut out);
+                    }
+                    out.pending = true;
+                } else {
+                    map_char(c, layer, &mut out);
+                }
+            }
+            if out.dirty && is_nfc_quick(out.s.chars()) != IsNormalized::Yes {
+                out.s = out.s.nfc().collect();
+            }
+            Some(out.s)
+        };
+        mapped(text, true).unwrap_or_else(|| {
+            let nfc: String = text.nfc().collect();
+            mapped(&nfc, false).unwrap_or_default()
+        })
+    }
+
+    #[test]
+    fn letter_bits_agree_with_the_letter_rules() {
+        for low in 0..128u32 {
+            let c = char::from_u32(0x0600 + low).unwrap();
+            let class = ARABIC_CLASS[low as usize];
+            assert_eq!(class != OTHER, is_basic_arabic_letter(c), "{c}");
+            let folded = is_basic_arabic_letter(c) && fold_letter(c) != c;
+            assert_eq!(class == FOLDED, folded, "{c}");
+        }
+    }
+
     proptest! {
+        #[test]
+        fn layers_match_the_char_by_char_reference(s in texty(), t in any::<String>()) {
+            for text in [&s, &t] {
+                prop_assert_eq!(clean(text), run_reference(text, Layer::Clean));
+                prop_assert_eq!(match_key(text), run_reference(text, Layer::Key));
+            }
+        }
+
         #[test]
         fn clean_is_idempotent(s in texty()) {
             let c = clean(&s);

@@ -1,0 +1,68 @@
+//! Build-time work that saves every run of `track` a fixed cost.
+//!
+//! 1. The claim models (`src/claims/model.json`, ~94 KB of decimal floats)
+//!    are packed into a binary value tree (`$OUT_DIR/model.bin`): parsing the
+//!    JSON took ~3 M instructions at every start that compares claims. The
+//!    numbers are parsed here by serde_json, as `models()` parsed them, and
+//!    kept as the same u64 / i64 / f64, so the weights are bit-identical
+//!    (`packed::tests` checks it against the JSON). Format: see `src/packed.rs`.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=src/claims/model.json");
+    let json = std::fs::read_to_string("src/claims/model.json").expect("src/claims/model.json");
+    let value: Value = serde_json::from_str(&json).expect("src/claims/model.json must parse");
+    let mut packed = Vec::new();
+    pack(&value, &mut packed);
+    let out = std::env::var("OUT_DIR").expect("OUT_DIR");
+    std::fs::write(Path::new(&out).join("model.bin"), packed).expect("write model.bin");
+}
+
+/// One value: a tag byte, then its content (lengths and counts as u32 LE).
+fn pack(v: &Value, out: &mut Vec<u8>) {
+    let len = |n: usize, out: &mut Vec<u8>| {
+        out.extend_from_slice(&u32::try_from(n).expect("small").to_le_bytes());
+    };
+    match v {
+        Value::Null => out.push(0),
+        Value::Bool(b) => out.push(1 + u8::from(*b)),
+        Value::Number(n) => {
+            if let Some(u) = n.as_u64() {
+                out.push(3);
+                out.extend_from_slice(&u.to_le_bytes());
+            } else if let Some(i) = n.as_i64() {
+                out.push(4);
+                out.extend_from_slice(&i.to_le_bytes());
+            } else {
+                out.push(5);
+                let f = n.as_f64().expect("a JSON number is u64, i64 or f64");
+                out.extend_from_slice(&f.to_bits().to_le_bytes());
+            }
+        }
+        Value::String(s) => {
+            out.push(6);
+            len(s.len(), out);
+            out.extend_from_slice(s.as_bytes());
+        }
+        Value::Array(items) => {
+            out.push(7);
+            len(items.len(), out);
+            for item in items {
+                pack(item, out);
+            }
+        }
+        Value::Object(fields) => {
+            out.push(8);
+            len(fields.len(), out);
+            for (k, item) in fields {
+                len(k.len(), out);
+                out.extend_from_slice(k.as_bytes());
+                pack(item, out);
+            }
+        }
+    }
+}

@@ -1,0 +1,488 @@
+//! The cached analyses' own encoding: compact binary, read back without a
+//! parser. Decoding the JSON form took most of a cached `diff`'s time on long
+//! articles (the claims' JSON is larger than the text itself); here every
+//! string that is a span of the version's text (a claim's sentence, nearly
+//! every slot's text) is stored as that span, so reading it is a bounds check
+//! and a copy, with no UTF-8 validation.
+//!
+//! An entry starts with [`MAGIC`], which no JSON text starts with: entries
+//! written as JSON by older builds are still read (see `super::cached`).
+//! Anything malformed decodes to `None`, and the caller recomputes.
+
+use crate::claims::{Claim, EntityKind, Qualifier, QuantityKind, Slot};
+use crate::text::segment::{Unit, UnitKind};
+
+/// First bytes of every binary entry (0xFF never starts UTF-8, let alone JSON).
+pub const MAGIC: &[u8; 4] = b"\xFFTA1";
+
+/// Whether `data` is in this encoding (else it is an older entry's JSON).
+pub fn is_binary(data: &[u8]) -> bool {
+    data.starts_with(MAGIC)
+}
+
+struct Writer<'t> {
+    out: Vec<u8>,
+    /// The text the spans point into.
+    text: &'t str,
+}
+
+impl Writer<'_> {
+    fn new(text: &str) -> Writer<'_> {
+        Writer {
+            out: MAGIC.to_vec(),
+            text,
+        }
+    }
+
+    fn uint(&mut self, mut v: u64) {
+        while v >= 0x80 {
+            self.out.push((v as u8) | 0x80);
+            v >>= 7;
+        }
+        self.out.push(v as u8);
+    }
+
+    fn usize(&mut self, v: usize) {
+        self.uint(v as u64);
+    }
+
+    fn f64(&mut self, v: f64) {
+        self.out.extend_from_slice(&v.to_bits().to_le_bytes());
+    }
+
+    fn bool(&mut self, v: bool) {
+        self.out.push(u8::from(v));
+    }
+
+    /// `s`, as the span `at..at + s.len()` of the text when it is there,
+    /// else inline.
+    fn str_at(&mut self, s: &str, at: Option<usize>) {
+        match at.filter(|&a| self.text.get(a..a + s.len()) == Some(s)) {
+            Some(a) => {
+                self.uint(1);
+                self.usize(a);
+                self.usize(s.len());
+            }
+            None => {
+                self.uint(0);
+                self.usize(s.len());
+                self.out.extend_from_slice(s.as_bytes());
+            }
+        }
+    }
+
+    /// `s`, looked for inside the text's span `within` (a claim's sentence).
+    fn str_in(&mut self, s: &str, within: Option<(usize, &str)>) {
+        let at = within.and_then(|(start, sentence)| Some(start + sentence.find(s)?));
+        self.str_at(s, at);
+    }
+
+    fn opt_str_in(&mut self, s: &Option<String>, within: Option<(usize, &str)>) {
+        match s {
+            None => self.bool(false),
+            Some(s) => {
+                self.bool(true);
+                self.str_in(s, within);
+            }
+        }
+    }
+}
+
+struct Reader<'d, 't> {
+    data: &'d [u8],
+    at: usize,
+    /// `None`: check the structure only (spans read as empty strings).
+    text: Option<&'t str>,
+}
+
+impl Reader<'_, '_> {
+    fn byte(&mut self) -> Option<u8> {
+        let b = *self.data.get(self.at)?;
+        self.at += 1;
+        Some(b)
+    }
+
+    fn uint(&mut self) -> Option<u64> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = self.byte()?;
+            v |= u64::from(b & 0x7F) << shift;
+            if b < 0x80 {
+                return Some(v);
+            }
+        }
+        None
+    }
+
+    fn usize(&mut self) -> Option<usize> {
+        usize::try_from(self.uint()?).ok()
+    }
+
+    fn f64(&mut self) -> Option<f64> {
+        let bytes = self.data.get(self.at..self.at + 8)?;
+        self.at += 8;
+        Some(f64::from_bits(u64::from_le_bytes(bytes.try_into().ok()?)))
+    }
+
+    fn bool(&mut self) -> Option<bool> {
+        match self.byte()? {
+            0 => Some(false),
+            1 => Some(true),
+            _ => None,
+        }
+    }
+
+    fn string(&mut self) -> Option<String> {
+        match self.uint()? {
+            1 => {
+                let start = self.usize()?;
+                let end = start.checked_add(self.usize()?)?;
+                match self.text {
+                    Some(text) => Some(text.get(start..end)?.to_string()),
+                    None => Some(String::new()),
+                }
+            }
+            0 => {
+                let len = self.usize()?;
+                let bytes = self.data.get(self.at..self.at.checked_add(len)?)?;
+                self.at += len;
+                Some(std::str::from_utf8(bytes).ok()?.to_string())
+            }
+            _ => None,
+        }
+    }
+
+    fn opt_string(&mut self) -> Option<Option<String>> {
+        Some(if self.bool()? {
+            Some(self.string()?)
+        } else {
+            None
+        })
+    }
+
+    fn done(&self) -> bool {
+        self.at == self.data.len()
+    }
+}
+
+fn reader<'d, 't>(data: &'d [u8], text: Option<&'t str>) -> Option<Reader<'d, 't>> {
+    data.starts_with(MAGIC).then_some(Reader {
+        data,
+        at: MAGIC.len(),
+        text,
+    })
+}
+
+fn unit_kind_code(k: UnitKind) -> u64 {
+    match k {
+        UnitKind::Sentence => 0,
+        UnitKind::Heading => 1,
+        UnitKind::ListItem => 2,
+        UnitKind::TableRow => 3,
+    }
+}
+
+fn unit_kind(code: u64) -> Option<UnitKind> {
+    Some(match code {
+        0 => UnitKind::Sentence,
+        1 => UnitKind::Heading,
+        2 => UnitKind::ListItem,
+        3 => UnitKind::TableRow,
+        _ => return None,
+    })
+}
+
+/// A text's units.
+pub fn encode_units(units: &[Unit]) -> Vec<u8> {
+    let mut w = Writer::new("");
+    w.usize(units.len());
+    for u in units {
+        w.usize(u.paragraph);
+        w.uint(unit_kind_code(u.kind));
+        w.usize(u.start);
+        w.usize(u.end);
+    }
+    w.out
+}
+
+pub fn decode_units(data: &[u8]) -> Option<Vec<Unit>> {
+    let mut r = reader(data, None)?;
+    let n = r.usize()?;
+    // Each unit takes at least four bytes: no allocation bigger than the entry.
+    let mut units = Vec::with_capacity(n.min(data.len() / 4));
+    for _ in 0..n {
+        units.push(Unit {
+            paragraph: r.usize()?,
+            kind: unit_kind(r.uint()?)?,
+            start: r.usize()?,
+            end: r.usize()?,
+        });
+    }
+    r.done().then_some(units)
+}
+
+fn qualifier_code(q: Qualifier) -> u64 {
+    match q {
+        Qualifier::Exact => 0,
+        Qualifier::About => 1,
+        Qualifier::MoreThan => 2,
+        Qualifier::AtLeast => 3,
+        Qualifier::LessThan => 4,
+        Qualifier::AtMost => 5,
+        Qualifier::Range => 6,
+    }
+}
+
+fn qualifier(code: u64) -> Option<Qualifier> {
+    Some(match code {
+        0 => Qualifier::Exact,
+        1 => Qualifier::About,
+        2 => Qualifier::MoreThan,
+        3 => Qualifier::AtLeast,
+        4 => Qualifier::LessThan,
+        5 => Qualifier::AtMost,
+        6 => Qualifier::Range,
+        _ => return None,
+    })
+}
+
+fn quantity_kind_code(k: QuantityKind) -> u64 {
+    match k {
+        QuantityKind::Count => 0,
+        QuantityKind::Percent => 1,
+        QuantityKind::Money => 2,
+        QuantityKind::Number => 3,
+    }
+}
+
+fn quantity_kind(code: u64) -> Option<QuantityKind> {
+    Some(match code {
+        0 => QuantityKind::Count,
+        1 => QuantityKind::Percent,
+        2 => QuantityKind::Money,
+        3 => QuantityKind::Number,
+        _ => return None,
+    })
+}
+
+fn entity_kind_code(k: EntityKind) -> u64 {
+    match k {
+        EntityKind::Person => 0,
+        EntityKind::Place => 1,
+        EntityKind::Organization => 2,
+        EntityKind::Other => 3,
+    }
+}
+
+fn entity_kind(code: u64) -> Option<EntityKind> {
+    Some(match code {
+        0 => EntityKind::Person,
+        1 => EntityKind::Place,
+        2 => EntityKind::Organization,
+        3 => EntityKind::Other,
+        _ => return None,
+    })
+}
+
+/// A version's claims, extracted from `text` over `units` (a claim's text is
+/// its unit's: stored as that span).
+pub fn encode_claims(text: &str, units: &[Unit], claims: &[Claim]) -> Vec<u8> {
+    let mut w = Writer::new(text);
+    w.usize(claims.len());
+    for c in claims {
+        w.usize(c.sentence);
+        let start = units.get(c.sentence).map(|u| u.start);
+        w.str_at(&c.text, start);
+        // Slot texts are found in the sentence as the text has it.
+        let within = start.and_then(|s| Some((s, text.get(s..s + c.text.len())?)));
+        w.usize(c.slots.len());
+        for slot in &c.slots {
+            match slot {
+                Slot::Quantity {
+                    text,
+                    value,
+                    upper,
+                    unit,
+                    unit_key,
+                    qualifier,
+                    kind,
+                } => {
+                    w.uint(0);
+                    w.str_in(text, within);
+                    w.f64(*value);
+                    match upper {
+                        None => w.bool(false),
+                        Some(u) => {
+                            w.bool(true);
+                            w.f64(*u);
+                        }
+                    }
+                    w.opt_str_in(unit, within);
+                    w.opt_str_in(unit_key, within);
+                    w.uint(qualifier_code(*qualifier));
+                    w.uint(quantity_kind_code(*kind));
+                }
+                Slot::Date {
+                    text,
+                    value,
+                    relative,
+                } => {
+                    w.uint(1);
+                    w.str_in(text, within);
+                    w.str_at(value, None);
+                    w.bool(*relative);
+                }
+                Slot::Quote { text, speaker } => {
+                    w.uint(2);
+                    w.str_in(text, within);
+                    w.opt_str_in(speaker, within);
+                }
+                Slot::Attribution {
+                    text,
+                    source,
+                    anonymous,
+                } => {
+                    w.uint(3);
+                    w.str_in(text, within);
+                    w.str_in(source, within);
+                    w.bool(*anonymous);
+                }
+                Slot::Entity {
+                    text,
+                    canonical,
+                    kind,
+                } => {
+                    w.uint(4);
+                    w.str_in(text, within);
+                    w.str_in(canonical, within);
+                    w.uint(entity_kind_code(*kind));
+                }
+                Slot::Polarity { negated, text } => {
+                    w.uint(5);
+                    w.bool(*negated);
+                    w.str_in(text, within);
+                }
+            }
+        }
+    }
+    w.out
+}
+
+/// Claims encoded by [`encode_claims`] against this same `text`.
+pub fn decode_claims(data: &[u8], text: &str) -> Option<Vec<Claim>> {
+    read_claims(reader(data, Some(text))?)
+}
+
+/// Whether `data` is a whole, well-formed entry of this analyser (without
+/// the text its spans point into: those are checked when it is read).
+pub fn well_formed(analyser: &str, data: &[u8]) -> bool {
+    if analyser == "units" {
+        decode_units(data).is_some()
+    } else if analyser.starts_with("claims") {
+        reader(data, None).and_then(read_claims).is_some()
+    } else {
+        false
+    }
+}
+
+fn read_claims(mut r: Reader<'_, '_>) -> Option<Vec<Claim>> {
+    let data = r.data;
+    let n = r.usize()?;
+    let mut claims = Vec::with_capacity(n.min(data.len() / 4));
+    for _ in 0..n {
+        let sentence = r.usize()?;
+        let text = r.string()?;
+        let k = r.usize()?;
+        let mut slots = Vec::with_capacity(k.min(data.len() / 4));
+        for _ in 0..k {
+            slots.push(match r.uint()? {
+                0 => Slot::Quantity {
+                    text: r.string()?,
+                    value: r.f64()?,
+                    upper: if r.bool()? { Some(r.f64()?) } else { None },
+                    unit: r.opt_string()?,
+                    unit_key: r.opt_string()?,
+                    qualifier: qualifier(r.uint()?)?,
+                    kind: quantity_kind(r.uint()?)?,
+                },
+                1 => Slot::Date {
+                    text: r.string()?,
+                    value: r.string()?,
+                    relative: r.bool()?,
+                },
+                2 => Slot::Quote {
+                    text: r.string()?,
+                    speaker: r.opt_string()?,
+                },
+                3 => Slot::Attribution {
+                    text: r.string()?,
+                    source: r.string()?,
+                    anonymous: r.bool()?,
+                },
+                4 => Slot::Entity {
+                    text: r.string()?,
+                    canonical: r.string()?,
+                    kind: entity_kind(r.uint()?)?,
+                },
+                5 => Slot::Polarity {
+                    negated: r.bool()?,
+                    text: r.string()?,
+                },
+                _ => return None,
+            });
+        }
+        claims.push(Claim {
+            sentence,
+            text,
+            slots,
+        });
+    }
+    r.done().then_some(claims)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::claims::{ExtractOptions, extract_units};
+    use crate::text::segment::segment;
+
+    const TEXT: &str = "قتل 5 أشخاص في انفجار في بغداد يوم الاثنين.\n\n\
+        وقال المتحدث باسم الشرطة «لن نسمح بذلك» بحسب وكالة الأنباء.\n\n\
+        Between 10 and 20 people died on 25/12/2025, officials said, about 1.5 million dollars.\n";
+
+    #[test]
+    fn units_and_claims_come_back_as_they_went() {
+        let units = segment(TEXT);
+        assert_eq!(decode_units(&encode_units(&units)), Some(units.clone()));
+        let claims = extract_units(TEXT, &units, &ExtractOptions::default());
+        assert!(claims.iter().map(|c| c.slots.len()).sum::<usize>() >= 6);
+        let encoded = encode_claims(TEXT, &units, &claims);
+        assert_eq!(decode_claims(&encoded, TEXT), Some(claims.clone()));
+        // Strings that are not in the text are kept inline.
+        let mut odd = claims.clone();
+        odd[0].text = "not in the text".into();
+        odd[0].slots.push(Slot::Polarity {
+            negated: true,
+            text: "nowhere".into(),
+        });
+        let encoded = encode_claims(TEXT, &units, &odd);
+        assert_eq!(decode_claims(&encoded, TEXT), Some(odd));
+    }
+
+    #[test]
+    fn anything_malformed_is_none() {
+        let units = segment(TEXT);
+        let claims = extract_units(TEXT, &units, &ExtractOptions::default());
+        let encoded = encode_claims(TEXT, &units, &claims);
+        for cut in 0..encoded.len() {
+            assert_eq!(decode_claims(&encoded[..cut], TEXT), None, "cut at {cut}");
+        }
+        let mut longer = encoded.clone();
+        longer.push(0);
+        assert_eq!(decode_claims(&longer, TEXT), None);
+        // Spans must fall on character boundaries of the text they point into.
+        assert_eq!(decode_claims(&encoded, "short"), None);
+        assert_eq!(decode_units(b"[]"), None);
+        assert!(!is_binary(b"[{\"sentence\":1}]"));
+    }
+}
