@@ -8,6 +8,7 @@ use std::collections::HashSet;
 use quick_xml::events::Event as Xml;
 
 use crate::common::*;
+use crate::serve::Served;
 use crate::watch::{PARAS, Server, article, page, url_source, write_sources};
 
 /// Whether `c` may appear in an XML 1.0 document.
@@ -331,6 +332,31 @@ fn a_source_feed_holds_only_its_sources_articles_and_an_article_feed_only_its_ar
     assert!(err.contains("nope"), "{err}");
     let (code, _, _) = ws.run(&["feed", "--source", "agency", "--key", &agency(1)]);
     assert_eq!(code, 2);
+
+    // `track serve` gives the same feeds over HTTP.
+    let served = Served::start(&ws, &[]);
+    for (query, cli) in [
+        ("source=ministry", &ministry),
+        ("source=agency", &agency_feed),
+    ] {
+        let reply = served.get(&format!("/feed?{query}"));
+        assert_eq!(reply.status, 200, "{query}: {}", reply.body);
+        assert!(
+            reply
+                .header("content-type")
+                .unwrap()
+                .starts_with("application/atom+xml")
+        );
+        let over_http = atom(&reply.body);
+        assert_eq!(ids(&over_http), ids(cli), "{query}");
+        assert_eq!(over_http.id, cli.id, "{query}");
+        let mut got = links(&over_http);
+        let mut want = links(cli);
+        got.sort();
+        want.sort();
+        assert_eq!(got, want, "{query}");
+    }
+    assert_eq!(served.get("/feed?source=nope").status, 404);
 }
 
 #[test]
