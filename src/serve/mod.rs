@@ -130,7 +130,8 @@ impl Server {
         };
         // Opened once here: a foreign, newer or missing store is refused
         // before anything listens, and migrations run now, not in a page.
-        let store = Store::open(&config.db, OpenMode::Existing)?;
+        let mut store = Store::open(&config.db, OpenMode::Existing)?;
+        store.map_for_reading(pool::READ_MAP_BYTES)?;
         let pool = Arc::new(Pool::new(config.db.clone(), store));
         let listener =
             std::net::TcpListener::bind(config.addr).map_err(|source| ServeError::Bind {

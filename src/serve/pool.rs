@@ -11,6 +11,10 @@ use crate::store::{OpenMode, Store, StoreError};
 /// Idle connections kept at most.
 const IDLE: usize = 8;
 
+/// How much of the store file readers map into memory (address space, not
+/// memory: only the pages read are resident, and the kernel may drop them).
+pub(super) const READ_MAP_BYTES: u64 = 1 << 30;
+
 pub struct Pool {
     db: PathBuf,
     idle: Mutex<Vec<Store>>,
@@ -43,6 +47,7 @@ impl Pool {
                 // A page never waits for a writer: the cache is written only
                 // if the lock is free at once.
                 store.set_cache_write_patience(Duration::ZERO);
+                store.map_for_reading(READ_MAP_BYTES)?;
                 store
             }
         };

@@ -213,6 +213,19 @@ CREATE TABLE search_articles (
 CREATE TABLE search_backlog (article_id INTEGER PRIMARY KEY);
 INSERT INTO search_backlog SELECT id FROM articles;
 ",
+    // 10: the times search ranks by, kept beside the index so that ranking
+    // thousands of matches needs no lookup in `versions`.
+    r"
+ALTER TABLE search_sentences ADD COLUMN last_at TEXT;  -- fetched_at of last_version (NULL with it)
+ALTER TABLE search_articles ADD COLUMN indexed_at TEXT; -- fetched_at of version `indexed`
+UPDATE search_articles SET indexed_at = (
+    SELECT v.fetched_at FROM versions v
+    WHERE v.article_id = search_articles.article_id AND v.number = search_articles.indexed);
+UPDATE search_sentences SET last_at = (
+    SELECT v.fetched_at FROM versions v
+    WHERE v.article_id = search_sentences.article_id AND v.number = search_sentences.last_version)
+WHERE last_version IS NOT NULL;
+",
 ];
 
 /// Schema version this build writes.

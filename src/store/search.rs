@@ -72,29 +72,40 @@ pub struct SearchHit {
 }
 
 impl Store {
-    /// Sentences matching a query, the most recently seen first.
+    /// Sentences matching a query, the most recently seen first (the time
+    /// of the last version that had the sentence).
     pub fn search(&self, f: &SearchFilter<'_>) -> Result<Vec<SearchHit>> {
         let articles = f
             .articles
             .map(|ids| serde_json::to_string(ids).unwrap_or_else(|_| "[]".into()));
+        // The matches are ranked first on what the ranking needs (a common
+        // word matches thousands of sentences); only the page of hits kept
+        // is joined to its article and versions for display.
         let mut stmt = self.conn.prepare_cached(
             "SELECT a.key, a.url, lv.title, s.text, s.first_version, fv.fetched_at,
                     lv.number, lv.fetched_at, s.present
-             FROM search_fts f
-             JOIN search_sentences s ON s.id = f.rowid
+             FROM (SELECT s.id AS id, coalesce(s.last_version, sa.indexed) AS last,
+                          coalesce(s.last_at, sa.indexed_at) AS seen
+                   FROM search_fts f
+                   JOIN search_sentences s ON s.id = f.rowid
+                   JOIN search_articles sa ON sa.article_id = s.article_id
+                   WHERE search_fts MATCH ?1
+                     AND (?2 IS NULL
+                          OR s.article_id = (SELECT id FROM articles WHERE key = ?2))
+                     AND (?3 IS NULL
+                          OR s.article_id IN (SELECT value FROM json_each(?3)))
+                     AND (?4 IS NULL OR s.present OR coalesce(s.last_at, sa.indexed_at) >= ?4)
+                     AND (?5 IS NULL
+                          OR (SELECT fetched_at FROM versions
+                              WHERE article_id = s.article_id AND number = s.first_version) <= ?5)
+                     AND (NOT ?6 OR NOT s.present)
+                   ORDER BY seen DESC, s.id DESC
+                   LIMIT ?7) hit
+             JOIN search_sentences s ON s.id = hit.id
              JOIN articles a ON a.id = s.article_id
              JOIN versions fv ON fv.article_id = s.article_id AND fv.number = s.first_version
-             JOIN search_articles sa ON sa.article_id = s.article_id
-             JOIN versions lv ON lv.article_id = s.article_id
-                             AND lv.number = coalesce(s.last_version, sa.indexed)
-             WHERE search_fts MATCH ?1
-               AND (?2 IS NULL OR a.key = ?2)
-               AND (?3 IS NULL OR s.article_id IN (SELECT value FROM json_each(?3)))
-               AND (?4 IS NULL OR s.present OR lv.fetched_at >= ?4)
-               AND (?5 IS NULL OR fv.fetched_at <= ?5)
-               AND (NOT ?6 OR NOT s.present)
-             ORDER BY lv.fetched_at DESC, s.id DESC
-             LIMIT ?7",
+             JOIN versions lv ON lv.article_id = s.article_id AND lv.number = hit.last
+             ORDER BY hit.seen DESC, hit.id DESC",
         )?;
         let limit = i64::try_from(f.limit).unwrap_or(i64::MAX);
         let hits = stmt
@@ -216,11 +227,7 @@ impl Batch<'_> {
             &mut self.pending_fts,
         )?;
         mark_present(conn, article, &hashes, present)?;
-        conn.prepare_cached(
-            "INSERT INTO search_articles (article_id, indexed) VALUES (?1, ?2)
-             ON CONFLICT (article_id) DO UPDATE SET indexed = excluded.indexed",
-        )?
-        .execute(params![article, number])?;
+        set_indexed(conn, article, number)?;
         Ok(())
     }
 
@@ -232,6 +239,25 @@ impl Batch<'_> {
         let hashes: Vec<Hash> = sentences(&text).into_iter().map(|(h, _)| h).collect();
         set_present(conn, article, &hashes)
     }
+}
+
+/// Record that versions 1..=`number` of the article are indexed.
+fn set_indexed(conn: &Connection, article: i64, number: i64) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO search_articles (article_id, indexed, indexed_at)
+         SELECT ?1, ?2, fetched_at FROM versions WHERE article_id = ?1 AND number = ?2
+         ON CONFLICT (article_id) DO UPDATE
+             SET indexed = excluded.indexed, indexed_at = excluded.indexed_at",
+    )?
+    .execute(params![article, number])?;
+    Ok(())
+}
+
+/// When version `number` of the article was fetched.
+fn fetched_at(conn: &Connection, article: i64, number: i64) -> Result<String> {
+    Ok(conn
+        .prepare_cached("SELECT fetched_at FROM versions WHERE article_id = ?1 AND number = ?2")?
+        .query_row(params![article, number], |r| r.get(0))?)
 }
 
 fn indexed_through(conn: &Connection, article: i64) -> Result<i64> {
@@ -278,11 +304,7 @@ fn index_article(
         let in_latest = sentence_rows(conn, article, "last_version IS NULL")?;
         index_sentences(conn, article, number, to_index(&text, None), in_latest, fts)?;
     }
-    conn.execute(
-        "INSERT INTO search_articles (article_id, indexed) VALUES (?1, ?2)
-         ON CONFLICT (article_id) DO UPDATE SET indexed = excluded.indexed",
-        params![article, last],
-    )?;
+    set_indexed(conn, article, last)?;
     let current: Option<i64> = conn
         .query_row(
             &format!(
@@ -419,8 +441,9 @@ fn index_sentences(
 ) -> Result<Vec<Hash>> {
     let mut find =
         conn.prepare_cached("SELECT id FROM search_sentences WHERE article_id = ?1 AND hash = ?2")?;
-    let mut set_last =
-        conn.prepare_cached("UPDATE search_sentences SET last_version = ?2 WHERE id = ?1")?;
+    let mut set_last = conn.prepare_cached(
+        "UPDATE search_sentences SET last_version = ?2, last_at = ?3 WHERE id = ?1",
+    )?;
     let mut insert = conn.prepare_cached(
         "INSERT INTO search_sentences (article_id, hash, text, first_version, last_version)
          VALUES (?1, ?2, ?3, ?4, NULL)",
@@ -437,7 +460,7 @@ fn index_sentences(
         match known {
             // Back after a version without it.
             Some(id) => {
-                set_last.execute(params![id, rusqlite::types::Null])?;
+                set_last.execute(params![id, rusqlite::types::Null, rusqlite::types::Null])?;
             }
             None => {
                 insert.execute(params![article, &s.hash[..], s.text, number])?;
@@ -448,8 +471,11 @@ fn index_sentences(
         }
     }
     // Left out of this version: their last one was the previous.
-    for id in in_latest.values() {
-        set_last.execute(params![id, number - 1])?;
+    if !in_latest.is_empty() {
+        let previous_at = fetched_at(conn, article, number - 1)?;
+        for id in in_latest.values() {
+            set_last.execute(params![id, number - 1, previous_at])?;
+        }
     }
     Ok(hashes)
 }
