@@ -239,10 +239,10 @@ fn figures(
     let positives = edits.iter().filter(|e| e.positive).count() as f64;
     let pr = |shown: &dyn Fn(usize) -> bool| {
         let (mut n, mut tp) = (0.0, 0.0);
-        for i in 0..edits.len() {
+        for (i, e) in edits.iter().enumerate() {
             if shown(i) {
                 n += 1.0;
-                tp += f64::from(u8::from(edits[i].positive));
+                tp += f64::from(u8::from(e.positive));
             }
         }
         (if n > 0.0 { tp / n } else { 0.0 }, tp / positives)

@@ -140,6 +140,39 @@ mod tests {
     }
 
     #[test]
+    fn flagged_rows_carry_a_confidence_and_human_outputs_hold_back_the_unsure() {
+        use crate::compare::{CompareOptions, compare_texts};
+        use crate::report::Mode;
+        let a = "The river rose overnight.\n\nResidents left their homes on Monday.\n";
+        let b = "The river rose overnight.\n\nResidents left their homes on Monday.\n\n\
+                 The water destroyed the old bridge and two houses near the station.\n";
+        let report = compare_texts(a, b, Mode::Versions, &CompareOptions::default());
+        let flagged = report
+            .claims
+            .iter()
+            .filter(|r| matches!(r.status, Status::Changed | Status::Added | Status::Removed))
+            .count();
+        assert!(flagged >= 1, "{:?}", report.claims);
+        for r in &report.claims {
+            match r.status {
+                Status::Changed | Status::Added | Status::Removed => {
+                    assert!(r.confidence.is_some_and(|p| (0.0..=1.0).contains(&p)))
+                }
+                _ => assert!(r.confidence.is_none()),
+            }
+        }
+        // At 1: every flagged row is held back (a probability is below it), the rest shown.
+        let mut strict = report.clone();
+        strict.min_confidence = 1.0;
+        let (shown, held) = strict.shown_claims();
+        assert_eq!(held, flagged);
+        assert!(shown.iter().all(|r| r.confidence.is_none()));
+        let mut all = report;
+        all.min_confidence = 0.0;
+        assert_eq!(all.shown_claims().1, 0);
+    }
+
+    #[test]
     fn word_counts_are_multiset_differences() {
         let s = |v: &[&str]| v.iter().map(|w| w.to_string()).collect::<Vec<_>>();
         assert_eq!(
