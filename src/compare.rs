@@ -57,8 +57,8 @@ pub struct CompareOptions {
     /// Treat edits of spelling only as unchanged.
     pub ignore_orthographic: bool,
     pub names: Names,
-    /// Human outputs show articles-mode rows from this confidence up; `None`
-    /// takes the model's own threshold (chosen on dev data for precision 0.9).
+    /// Human outputs show claim rows from this confidence up; `None` takes the
+    /// mode's model's own threshold (chosen on dev data for precision).
     pub min_confidence: Option<f32>,
 }
 
@@ -283,9 +283,10 @@ fn build(
         },
     );
     report.revert = revert;
-    report.min_confidence = options
-        .min_confidence
-        .unwrap_or_else(|| crate::claims::model::models().min_confidence);
+    report.min_confidence = options.min_confidence.unwrap_or_else(|| match mode {
+        Mode::Versions => crate::claims::versions_model::model().min_confidence,
+        Mode::Articles => crate::claims::model::models().min_confidence,
+    });
     match mode {
         Mode::Versions => {
             report.claims = compare_versions(diff, &from.text, &to.text, from_claims, to_claims);

@@ -84,7 +84,8 @@ pub struct ClaimChange {
     /// How closely the two sides were matched (articles mode).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub similarity: Option<f32>,
-    /// The calibrated probability that the status is right (articles mode).
+    /// The calibrated probability that the status is right (articles mode), or that a
+    /// `changed`, `added` or `removed` row reflects a change of meaning (versions mode).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f32>,
 }
@@ -259,6 +260,8 @@ pub fn compare_versions(
             }
         }
     }
+    // The rules say what changed; how likely that is a change of meaning is learned.
+    super::versions_model::score(&mut out);
     out
 }
 

@@ -18,6 +18,7 @@ pub mod polarity;
 pub mod quantity;
 pub mod quote;
 mod versions;
+pub mod versions_model;
 
 #[cfg(test)]
 mod tests;

@@ -178,8 +178,8 @@ pub struct DiffReport {
     /// The change shown is the article going back to an earlier version's
     /// text (a revert), as its history recorded it. Set by the caller.
     pub revert: bool,
-    /// Human outputs show articles-mode rows from this confidence up (JSON
-    /// carries every row).
+    /// Human outputs show claim rows from this confidence up (JSON carries
+    /// every row).
     #[serde(skip)]
     pub min_confidence: f32,
 }
@@ -190,12 +190,13 @@ pub fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 impl DiffReport {
-    /// The claim rows a human output shows, and how many it holds back: in
-    /// articles mode, rows the model is less sure of than `min_confidence`.
+    /// The claim rows a human output shows, and how many it holds back: rows
+    /// the model is less sure of than `min_confidence` (rows without a
+    /// confidence, as unchanged and reworded ones in versions mode, are shown).
     pub fn shown_claims(&self) -> (Vec<&ClaimChange>, usize) {
         let (mut shown, mut held) = (Vec::new(), 0);
         for c in &self.claims {
-            if self.mode == Mode::Articles && c.confidence.unwrap_or(1.0) < self.min_confidence {
+            if c.confidence.unwrap_or(1.0) < self.min_confidence {
                 held += 1;
             } else {
                 shown.push(c);

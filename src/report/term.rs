@@ -315,7 +315,12 @@ fn render_claims(report: &DiffReport, p: &Painter, out: &mut dyn Write) -> io::R
                     ("≠", RED)
                 };
                 if !sure.is_empty() {
-                    writeln!(out, "{} conflicting{sure}", p.paint(style, mark))?;
+                    let what = if c.status == Status::Changed {
+                        "changed"
+                    } else {
+                        "conflicting"
+                    };
+                    writeln!(out, "{} {what}{sure}", p.paint(style, mark))?;
                 }
                 for ch in &c.changes {
                     let mut lines = describe_change(ch, labels).into_iter();
