@@ -10,8 +10,11 @@
 //! cargo run --release --example furniture -- explain --page ID   # one page, block by block
 //! cargo run --release --example furniture -- file PAGE.html…      # the committed model on any page
 //!     [--data DIR] [--folds 5] [--hidden N] [--epochs N] [--keep-weight X] [--threshold X|auto]
-//!     [--min-scale X] [--l2 X]
+//!     [--min-scale X] [--l2 X] [--drop FEATURE,…]
 //! ```
+//!
+//! `--drop` zeroes the named features in every row and weight: an ablation without a rebuild
+//! (`python3 scripts/eval_zyte.py --cv --no-track --cv-args '--drop site_mention'`).
 //!
 //! Every page goes through the library's own path (`decode`, then `html::page_blocks`:
 //! dom_smoothie and the walk), so the features trained on are the ones seen at `add` time.
@@ -70,6 +73,9 @@ struct Config {
     min_scale: f32,
     l2: f32,
     out: Option<PathBuf>,
+    /// Features left out (`--drop a,b`): zero in every row and weight, for ablations
+    /// without a rebuild.
+    drop: Vec<usize>,
 }
 
 fn main() {
@@ -100,6 +106,18 @@ fn main() {
         min_scale: num("--min-scale", 0.25) as f32,
         l2: num("--l2", 1e-4) as f32,
         out: value("--out").map(PathBuf::from),
+        drop: value("--drop")
+            .map(|v| {
+                v.split(',')
+                    .map(|n| {
+                        FEATURES
+                            .iter()
+                            .position(|f| *f == n)
+                            .unwrap_or_else(|| panic!("--drop: no feature {n}"))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
     };
     if mode == "file" {
         // The committed model on any pages: each block, its furniture probability, kept or not.
@@ -126,6 +144,13 @@ fn main() {
     let mut pages = load(&config.data);
     let zyte = pages.len();
     pages.extend(load_extra(&config.extra, config.extra_weight));
+    for p in &mut pages {
+        for (_, row) in &mut p.blocks {
+            for &j in &config.drop {
+                row[j] = 0.0;
+            }
+        }
+    }
     eprintln!(
         "{} pages, {} blocks ({} furniture by the gold)",
         pages.len(),
@@ -372,7 +397,19 @@ fn fit(pages: &[&Page], config: &Config) -> Model {
         ensemble: 1,
         ..TrainOptions::default()
     };
-    let classifier = train(&["article", "furniture"], FEATURES, &x, &y, &w, &opts);
+    let mut classifier = train(&["article", "furniture"], FEATURES, &x, &y, &w, &opts);
+    for &j in &config.drop {
+        classifier.mean[j] = 0.0;
+        // The first layer's weights are the features' (the output layer's, for a linear model).
+        let first = if classifier.hidden.is_empty() {
+            &mut classifier.output
+        } else {
+            &mut classifier.hidden
+        };
+        for row in first.iter_mut() {
+            row[j] = 0.0;
+        }
+    }
     Model {
         classifier,
         threshold: config.threshold.unwrap_or(0.5),
