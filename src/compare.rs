@@ -285,7 +285,7 @@ fn build(
     report.revert = revert;
     report.min_confidence = options
         .min_confidence
-        .unwrap_or_else(|| crate::claims::model::models().min_confidence);
+        .unwrap_or(crate::claims::model::MIN_CONFIDENCE);
     match mode {
         Mode::Versions => {
             report.claims = compare_versions(diff, &from.text, &to.text, from_claims, to_claims);
