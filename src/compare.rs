@@ -285,7 +285,7 @@ fn build(
     report.revert = revert;
     report.min_confidence = options.min_confidence.unwrap_or_else(|| match mode {
         Mode::Versions => crate::claims::versions_model::model().min_confidence,
-        Mode::Articles => crate::claims::model::models().min_confidence,
+        Mode::Articles => crate::claims::model::MIN_CONFIDENCE,
     });
     match mode {
         Mode::Versions => {

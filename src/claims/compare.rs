@@ -902,12 +902,7 @@ pub(super) fn names_the_opposition(w: &str) -> bool {
 /// Words of a match-key text: letters and digits.
 fn words(key: &str) -> Vec<String> {
     // The Arabic letters and ASCII first: the general Unicode lookup is slow.
-    let is_word = |c: char| {
-        c.is_ascii_alphanumeric()
-            || ('\u{0621}'..='\u{064A}').contains(&c)
-            || (!c.is_ascii() && c.is_alphanumeric())
-    };
-    key.split(|c: char| !is_word(c))
+    key.split(|c: char| !crate::text::is_word_char(c))
         .filter(|w| !w.is_empty())
         .map(str::to_string)
         .collect()
@@ -1243,7 +1238,7 @@ impl Token {
 fn tokens(text: &str, written: &[Written]) -> Vec<Token> {
     let mut out = Vec::new();
     for w in written {
-        let surface = text[w.start..w.end].trim_matches(|c: char| !c.is_alphanumeric());
+        let surface = text[w.start..w.end].trim_matches(|c: char| !crate::text::is_word_char(c));
         for key in words(&w.key) {
             let bare = strip_proclitic(&key).to_string();
             out.push(Token {

@@ -193,6 +193,8 @@ fn softmax(logits: &[f32], temperature: f32) -> Vec<f32> {
     e.iter().map(|v| v / sum).collect()
 }
 
+include!(concat!(env!("OUT_DIR"), "/model_consts.rs"));
+
 /// The committed models, read once (packed from `model.json` at build time,
 /// see `build.rs`: the same numbers, without parsing text).
 pub fn models() -> &'static Models {
@@ -524,6 +526,7 @@ mod tests {
         assert_eq!(m.row.mean.len(), m.row.features.len());
         assert_eq!(m.pair.classes.len(), 4);
         assert!((0.0..1.0).contains(&m.min_confidence));
+        assert_eq!(MIN_CONFIDENCE.to_bits(), m.min_confidence.to_bits());
     }
 
     #[test]

@@ -10,13 +10,15 @@
 //! 4. A maximum-weight increasing subsequence over every accepted pair decides what is in
 //!    order (unchanged / edited) and what crossed (moved): the fewest, lightest moves.
 
-use std::collections::HashMap;
 use std::time::Instant;
 
-use rustc_hash::FxHashMap;
+// Fx: the keys are our own small strings and ids, and SipHash was a visible
+// part of aligning long texts (no map here is iterated in hash order).
+use rustc_hash::{FxHashMap, FxHashMap as HashMap};
 
 use similar::{Algorithm, DiffOp, capture_diff_slices_deadline};
 
+use crate::text::is_word_char;
 use crate::text::normalize::match_key;
 
 /// One accepted correspondence. `old` / `new` are sorted unit indices; one side has one
@@ -53,7 +55,7 @@ pub(crate) fn unit_key(text: &str) -> String {
             word = i + 1;
         }
     }
-    let trimmed = collapsed.trim_matches(|c: char| !c.is_alphanumeric());
+    let trimmed = collapsed.trim_matches(|c: char| !is_word_char(c));
     if trimmed.is_empty() || trimmed.len() == collapsed.len() {
         collapsed
     } else {
@@ -101,7 +103,7 @@ impl Interner {
 fn features(key: &str, interner: &mut Interner) -> Feat {
     let mut tokens: Vec<u32> = key
         .split_whitespace()
-        .map(|t| t.trim_matches(|c: char| !c.is_alphanumeric()))
+        .map(|t| t.trim_matches(|c: char| !is_word_char(c)))
         .filter(|t| !t.is_empty())
         .map(|t| interner.id(strip_clitic(t)))
         .collect();
@@ -259,13 +261,13 @@ pub(crate) fn align(
     }
 
     // Step 2: exact keys out of order, k-th old occurrence with k-th new occurrence.
-    let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_key: HashMap<&str, Vec<usize>> = HashMap::default();
     for (o, k) in old_keys.iter().enumerate() {
         if !old_used[o] {
             by_key.entry(k.as_str()).or_default().push(o);
         }
     }
-    let mut taken: HashMap<&str, usize> = HashMap::new();
+    let mut taken: HashMap<&str, usize> = HashMap::default();
     for (n, k) in new_keys.iter().enumerate() {
         if new_used[n] {
             continue;
@@ -282,7 +284,7 @@ pub(crate) fn align(
     }
 
     // Step 3: similarity among the leftovers.
-    let mut interner = Interner(HashMap::new());
+    let mut interner = Interner(HashMap::default());
     let old_feat: Vec<Option<Feat>> = old_keys
         .iter()
         .enumerate()
@@ -411,7 +413,7 @@ fn candidate_pairs(
     }
     // Inverted index over leftover new units; only rare tokens are looked up, and long
     // posting lists are skipped, so each old unit costs at most a few hundred steps.
-    let mut postings: HashMap<u32, Vec<usize>> = HashMap::new();
+    let mut postings: HashMap<u32, Vec<usize>> = HashMap::default();
     for &n in new_left {
         if let Some(f) = &new_feat[n] {
             for &t in &f.tokens {
@@ -419,7 +421,7 @@ fn candidate_pairs(
             }
         }
     }
-    let mut counts: HashMap<usize, u32> = HashMap::new();
+    let mut counts: HashMap<usize, u32> = HashMap::default();
     for &o in old_left {
         let Some(f) = &old_feat[o] else { continue };
         let mut toks: Vec<(usize, u32)> = f
@@ -599,7 +601,7 @@ mod tests {
         assert_eq!(strip_clitic("والجنود"), "جنود");
         assert_eq!(strip_clitic("للجنود"), "جنود");
         assert_eq!(strip_clitic("ولد"), "ولد");
-        let mut i = Interner(HashMap::new());
+        let mut i = Interner(HashMap::default());
         let a = features("الجنود في كورسك", &mut i);
         let b = features("وجنود في كورسك", &mut i);
         assert_eq!(a.tokens, b.tokens);
