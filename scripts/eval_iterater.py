@@ -172,15 +172,18 @@ def main() -> int:
         fn = sum(1 for g, p in zip(gold, pred) if g and not p)
         return (tp, fp, fn, *prf(tp, fp, fn))
 
+    def table(preds: tuple[tuple[str, list[bool]], ...]) -> None:
+        print("| prediction | TP | FP | FN | precision | recall | F1 |")
+        print("|---|---|---|---|---|---|---|")
+        for name, pred in preds:
+            tp, fp, fn, p, r, f = scores(pred)
+            print(f"| {name} | {tp} | {fp} | {fn} | {p:.3f} | {r:.3f} | {f:.3f} |")
+
     print(f"## Versions mode on IteraTeR news (dev half) — {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n")
     print(f"`python3 scripts/eval_iterater.py` — {len(edits)} edits ({len(every) - len(edits)} with an "
           f"empty `after` left out; {sum(1 for c in counts if c < 2)} made no version 2) in "
           f"{elapsed:.1f} s, every edit through `track add` ×2 + `track diff K@1 K@2 --format json`.\n")
-    print("| prediction | TP | FP | FN | precision | recall | F1 |")
-    print("|---|---|---|---|---|---|---|")
-    for name, pred in (("flagged (changed/added/removed)", flagged), ("changed rows alone", changed)):
-        tp, fp, fn, p, r, f = scores(pred)
-        print(f"| {name} | {tp} | {fp} | {fn} | {p:.3f} | {r:.3f} | {f:.3f} |")
+    table((("flagged (changed/added/removed)", flagged), ("changed rows alone", changed)))
     base = sum(gold) / len(gold)
     print(f"\nBase rate (meaning-changed): {sum(gold)} / {len(gold)} = {base:.3f}.\n")
 
@@ -197,11 +200,7 @@ def main() -> int:
     print(f"Rows shown by default (confidence ≥ {threshold:.3f}, the committed model's "
           f"`min_confidence`; {missing} flagged rows without a confidence). **In-sample**: the "
           "committed model was trained on these edits.\n")
-    print("| prediction | TP | FP | FN | precision | recall | F1 |")
-    print("|---|---|---|---|---|---|---|")
-    for name, pred in (("shown (changed/added/removed)", shown), ("changed rows shown", shown_changed)):
-        tp, fp, fn, p, r, f = scores(pred)
-        print(f"| {name} | {tp} | {fp} | {fn} | {p:.3f} | {r:.3f} | {f:.3f} |")
+    table((("shown (changed/added/removed)", shown), ("changed rows shown", shown_changed)))
     print(f"\nCalibration (in-sample) over {len(in_sample)} flagged rows: ECE {ece(in_sample):.3f}.\n")
 
     if args.cv:
@@ -222,11 +221,7 @@ def main() -> int:
                   "cv`: 5-fold cross-validation by document, salt 0; each fold's threshold chosen "
                   f"inside its training part). The example's flagged rows are the CLI's for {agree} of "
                   f"{len(edits)} edits.\n")
-            print("| prediction | TP | FP | FN | precision | recall | F1 |")
-            print("|---|---|---|---|---|---|---|")
-            for name, pred in (("shown (changed/added/removed)", o_shown), ("changed rows shown", o_changed)):
-                tp, fp, fn, p, r, f = scores(pred)
-                print(f"| {name} | {tp} | {fp} | {fn} | {p:.3f} | {r:.3f} | {f:.3f} |")
+            table((("shown (changed/added/removed)", o_shown), ("changed rows shown", o_changed)))
             print(f"\nCalibration (out-of-fold) over {len(o_items)} flagged rows: ECE {ece(o_items):.3f}.")
             print(f"Spread: {summary}.\n")
 
