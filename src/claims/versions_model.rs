@@ -237,6 +237,14 @@ mod tests {
     }
 
     #[test]
+    fn a_model_picks_its_features_by_name() {
+        let mut m = model().clone();
+        m.features = vec!["log_deleted_words".into(), "removal_only".into()];
+        let all: Vec<f32> = (0..FEATURES.len()).map(|i| i as f32).collect();
+        assert_eq!(m.select(&all), vec![4.0, 2.0]);
+    }
+
+    #[test]
     fn word_counts_are_multiset_differences() {
         let s = |v: &[&str]| v.iter().map(|w| w.to_string()).collect::<Vec<_>>();
         assert_eq!(
