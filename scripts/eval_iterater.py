@@ -99,6 +99,15 @@ def ece(items: list[tuple[float, bool]], bins: int = 10) -> float:
     return sum(c / n * abs(sq / c - sy / c) for c, sq, sy in acc if c)
 
 
+def ece_floor(confidences: list[float], draws: int = 2000) -> tuple[float, float]:
+    """The ECE a perfectly calibrated model would show on rows with these confidences (labels
+    drawn from them; fixed seed): its mean, and how often it is at most 0.05. On a hundred-odd
+    rows the bins' sampling noise alone is about the size of the issue's target."""
+    rng = random.Random(0)
+    runs = [ece([(q, rng.random() < q) for q in confidences]) for _ in range(draws)]
+    return sum(runs) / draws, sum(1 for e in runs if e <= 0.05) / draws
+
+
 def out_of_fold(cv: Path, data: Path) -> tuple[dict[str, dict], str]:
     """The example's out-of-fold rows per edit id, and its summary line."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -222,7 +231,10 @@ def main() -> int:
                   f"inside its training part). The example's flagged rows are the CLI's for {agree} of "
                   f"{len(edits)} edits.\n")
             table((("shown (changed/added/removed)", o_shown), ("changed rows shown", o_changed)))
-            print(f"\nCalibration (out-of-fold) over {len(o_items)} flagged rows: ECE {ece(o_items):.3f}.")
+            floor, lucky = ece_floor([q for q, _ in o_items])
+            print(f"\nCalibration (out-of-fold) over {len(o_items)} flagged rows: ECE {ece(o_items):.3f} "
+                  f"(a perfectly calibrated model with these confidences: {floor:.3f} on average, "
+                  f"≤ 0.05 in {lucky:.0%} of draws).")
             print(f"Spread: {summary}.\n")
 
     print("Confusion by intent (what the edit's rows were):\n")

@@ -15,7 +15,10 @@
 //!   cue: one of its words was deleted or inserted by the edit; two sources one of which holds
 //!   the other's words, or that carry the same capitalised name, are one source;
 //! * a named entity: its words left the passage altogether (or entered it), and no demonym on
-//!   the other side names the same country (`American` → `United States`).
+//!   the other side names the same country (`American` → `United States`); or the edit
+//!   inserted another mention of a name already there (`for Wellington from Nelson` beside
+//!   `Nelson Airport`): a new statement about it. A mention dropped while the name stays is
+//!   not a change (editors trim repetitions).
 //!
 //! The words compared fold what is not a value: case, apostrophes and punctuation, a word
 //! split or joined (`Keyzilberman` → `Key Zilberman`), a one-letter spelling fix in a long
@@ -634,6 +637,26 @@ impl Witness {
         !name.initials_covering(w).any(|i| other.has(&i))
     }
 
+    /// Whether the inserted words name again, in a new place, a name the old side already
+    /// had (`departed for Wellington from Nelson` beside `Nelson Airport`): each of its
+    /// words is a name on the old side and names more often on the new side (as a name: a
+    /// sentence's first word or the same word in lower case does not count). The
+    /// other way round, a repeated mention dropped is prose tightened while the name stays,
+    /// as for `gone`.
+    fn named_again(&self, name: &Name) -> bool {
+        let named = |side: &Side, w: &str| {
+            side.names
+                .iter()
+                .map(|n| n.words.iter().filter(|x| *x == w).count())
+                .sum::<usize>()
+        };
+        !name.words.is_empty()
+            && name.words.iter().all(|w| {
+                let old = named(&self.old, w);
+                old > 0 && named(&self.new, w) > old
+            })
+    }
+
     /// Numbers written in digits that left or entered the passage with this row where no
     /// quantity or date slot read them (`12:43 a.m.` → `00:26 hrs`), as quantity changes.
     /// Nothing when a quantity or date change is already reported.
@@ -726,7 +749,8 @@ impl Witness {
                 .into_iter()
                 .filter(|n| {
                     !n.words.iter().any(|w| already.contains(w))
-                        && n.words.iter().any(|w| self.name_word_moved(w, n, which))
+                        && (n.words.iter().any(|w| self.name_word_moved(w, n, which))
+                            || (which == Which::New && self.named_again(n)))
                 })
                 .collect()
         };
@@ -895,6 +919,15 @@ impl Name {
 fn dedup_names(names: &mut Vec<Name>) {
     let mut seen = HashSet::new();
     names.retain(|n| seen.insert(n.words.clone()));
+}
+
+/// The words of a text that are names (see the module doc) or numbers, as compared.
+pub(super) fn name_and_number_words(text: &str) -> HashSet<String> {
+    latin_names(text)
+        .into_iter()
+        .flat_map(|n| n.words)
+        .chain(words(text).into_iter().filter(|w| is_number(w)))
+        .collect()
 }
 
 /// Capitalised runs of Latin words (see the module doc); a sentence's first word gives no
@@ -1197,6 +1230,15 @@ mod tests {
         let changes = witness(a, b).name_changes(a, b, &[]);
         assert_eq!(changes.len(), 1);
         assert_eq!(changes[0].kind, "replaced");
+        // Named again in a new place: added; a repeated mention dropped: nothing.
+        let (a, b) = (
+            "It departed for Wellington and landed at Nelson Airport.",
+            "It departed for Wellington from Nelson, and landed at Nelson Airport.",
+        );
+        let changes = witness(a, b).name_changes(a, b, &[]);
+        assert_eq!(changes.len(), 1, "{changes:?}");
+        assert_eq!(changes[0].kind, "added");
+        assert!(witness(b, a).name_changes(b, a, &[]).is_empty());
         let (a, b) = ("He was arrested.", "He was arrested, Tony Teng said.");
         let changes = witness(a, b).name_changes(a, b, &[]);
         assert_eq!(changes.len(), 1, "{changes:?}");
