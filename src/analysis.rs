@@ -6,10 +6,13 @@
 
 mod codec;
 
+pub use codec::{Candidates, RowSource};
+
 use chrono::NaiveDate;
 
+use crate::claims::compare::{ClaimChange, Summary};
 use crate::claims::{self, Claim, ExtractOptions, Gazetteer};
-use crate::store::{Store, VersionText};
+use crate::store::{Hash, Store, VersionText};
 use crate::text::segment::{self, SEGMENTER_VERSION, Unit};
 
 /// A version's units (sentences, headings, list items, table rows).
@@ -49,15 +52,29 @@ pub fn claims<'g>(
     gazetteer: impl FnOnce() -> &'g Gazetteer,
     gazetteer_id: &str,
 ) -> Vec<Claim> {
+    claims_and_digest(store, version, gazetteer, gazetteer_id).0
+}
+
+/// [`claims`], and a digest that tells these claims apart from any others
+/// (of the cached entry's bytes, which encode them): comparisons cached
+/// against them are keyed on it (see [`claim_rows`]).
+pub fn claims_and_digest<'g>(
+    store: &Store,
+    version: &VersionText,
+    gazetteer: impl FnOnce() -> &'g Gazetteer,
+    gazetteer_id: &str,
+) -> (Vec<Claim>, Hash) {
     let analyser = claims_analyser(gazetteer_id);
-    if let Some(found) = cached(
-        store,
-        version,
-        &analyser,
-        claims::ANALYSER_VERSION,
-        |data| codec::decode_claims(data, &version.text),
-    ) {
-        return found;
+    if let Ok(Some(bytes)) = store.analysis(&version.text_hash, &analyser, claims::ANALYSER_VERSION)
+    {
+        let found = if codec::is_binary(&bytes) {
+            codec::decode_claims(&bytes, &version.text)
+        } else {
+            serde_json::from_slice(&bytes).ok()
+        };
+        if let Some(found) = found {
+            return (found, *blake3::hash(&bytes).as_bytes());
+        }
     }
     // Units and claims, when both are new, are cached in one transaction.
     let (units, units_new) = match cached_units(store, version) {
@@ -81,7 +98,35 @@ pub fn claims<'g>(
         entries.insert(0, (hash, "units", SEGMENTER_VERSION, &u[..]));
     }
     let _ = store.put_analyses(&entries);
-    found
+    (found, *blake3::hash(&encoded).as_bytes())
+}
+
+/// Claim rows (and the articles summary) as a comparison made them.
+pub type Rows = (Vec<ClaimChange>, Option<Summary>);
+
+/// The claim rows of two texts compared as `kind` (the mode and the
+/// gazetteer), cached per ordered pair of text hashes and valid for
+/// `inputs`, a fingerprint of everything else they depend on; `compute`
+/// makes them when they are not cached (or stale, then replaced). Best
+/// effort, as every analysis.
+pub fn claim_rows(
+    store: &Store,
+    (kind, inputs): (&str, &Hash),
+    from: (&VersionText, &RowSource<'_>, Candidates<'_>),
+    to: (&VersionText, &RowSource<'_>, Candidates<'_>),
+    compute: impl FnOnce() -> Rows,
+) -> Rows {
+    let (from_hash, to_hash) = (&from.0.text_hash, &to.0.text_hash);
+    if let Ok(Some(data)) = store.claim_rows(from_hash, to_hash, kind, inputs)
+        && let Some(rows) = codec::decode_rows(&data, Some((from.1, to.1)))
+    {
+        return rows;
+    }
+    let rows = compute();
+    if let Some(data) = codec::encode_rows(&rows.0, rows.1.as_ref(), (from.1, from.2), (to.1, to.2)) {
+        let _ = store.put_claim_rows(from_hash, to_hash, kind, inputs, &data);
+    }
+    rows
 }
 
 /// A version's claims over `units`, not cached: the extraction [`claims`]
@@ -277,6 +322,7 @@ pub fn reanalyse(
                         } = r
                         {
                             batch.put_analysis(text_hash, "units", SEGMENTER_VERSION, units)?;
+                            batch.forget_claim_rows(text_hash)?;
                             batch.put_analysis(
                                 text_hash,
                                 &analyser,

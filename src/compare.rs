@@ -13,7 +13,9 @@ use crate::claims::entity::AliasError;
 use crate::claims::{Claim, Gazetteer};
 use crate::diff::{ARTICLES_THRESHOLD, DEFAULT_THRESHOLD, DiffOptions, TextDiff, diff_segmented};
 use crate::report::{DiffReport, Mode, Only, ReportOptions};
-use crate::store::{Store, StoreError, VersionRef, VersionText, hex};
+use rustc_hash::FxHashMap;
+
+use crate::store::{Hash, Store, StoreError, VersionRef, VersionText, hex};
 use crate::text::segment::{Unit, segment};
 
 /// The gazetteer claims are extracted with, and the id that keys the claims
@@ -178,8 +180,8 @@ pub fn align_texts(from_text: &str, to_text: &str, mode: Mode) -> TextDiff {
     )
 }
 
-/// Compare two stored versions (or articles), with their segmentation and
-/// claims cached in the store.
+/// Compare two stored versions (or articles), with their segmentation,
+/// claims and claim rows cached in the store.
 pub fn compare(store: &Store, pair: &Pair, options: &CompareOptions) -> DiffReport {
     // Compared as the articles read now: furniture learned on their hosts
     // left out, whenever the versions were stored.
@@ -193,15 +195,83 @@ pub fn compare(store: &Store, pair: &Pair, options: &CompareOptions) -> DiffRepo
         pair.mode,
     );
     let names = &options.names;
-    let from_claims = analysis::claims(store, &from, || names.gazetteer(), names.id());
-    let to_claims = analysis::claims(store, &to, || names.gazetteer(), names.id());
+    let (from_claims, from_digest) =
+        analysis::claims_and_digest(store, &from, || names.gazetteer(), names.id());
+    let (to_claims, to_digest) =
+        analysis::claims_and_digest(store, &to, || names.gazetteer(), names.id());
+    let kind = format!(
+        "{}{}",
+        match pair.mode {
+            Mode::Versions => "versions",
+            Mode::Articles => "articles",
+        },
+        names.id()
+    );
+    let inputs = rows_inputs(pair.mode, (&from, &from_digest), (&to, &to_digest));
+    // A side of a row is made of the units of one alignment row.
+    let first_units = |to_side: bool| -> FxHashMap<usize, &[usize]> {
+        diff.changes
+            .iter()
+            .map(|c| if to_side { &c.to[..] } else { &c.from[..] })
+            .filter_map(|u| Some((*u.first()?, u)))
+            .collect()
+    };
+    let (from_rows, to_rows) = (first_units(false), first_units(true));
+    let (from_candidates, to_candidates) = (
+        |i: usize| from_rows.get(&i).copied(),
+        |i: usize| to_rows.get(&i).copied(),
+    );
+    let rows = analysis::claim_rows(
+        store,
+        (&kind, &inputs),
+        (
+            &from,
+            &analysis::RowSource {
+                text: &from.text,
+                units: &diff.old_units,
+                claims: &from_claims,
+            },
+            &from_candidates,
+        ),
+        (
+            &to,
+            &analysis::RowSource {
+                text: &to.text,
+                units: &diff.new_units,
+                claims: &to_claims,
+            },
+            &to_candidates,
+        ),
+        || claim_rows(pair.mode, &diff, (&from, &from_claims), (&to, &to_claims)),
+    );
     build(
         (pair.mode, &from, &to, pair.revert),
         &diff,
-        &from_claims,
-        &to_claims,
+        rows,
         options,
     )
+}
+
+include!(concat!(env!("OUT_DIR"), "/fingerprint.rs"));
+
+/// What claim rows cached for two texts depend on besides the texts: both
+/// sides' claims (their digests), the segmenter and claim analyser, the
+/// mode, and the build (the comparison's code and models).
+fn rows_inputs(mode: Mode, from: (&VersionText, &Hash), to: (&VersionText, &Hash)) -> Hash {
+    let mut h = blake3::Hasher::new();
+    h.update(b"track claim rows\0");
+    h.update(SOURCE_FINGERPRINT.as_bytes());
+    h.update(&crate::text::segment::SEGMENTER_VERSION.to_le_bytes());
+    h.update(&crate::claims::ANALYSER_VERSION.to_le_bytes());
+    h.update(&[match mode {
+        Mode::Versions => 1,
+        Mode::Articles => 2,
+    }]);
+    for (version, claims) in [from, to] {
+        h.update(&version.text_hash);
+        h.update(claims);
+    }
+    *h.finalize().as_bytes()
 }
 
 /// Compare two texts that are not in a store (nothing cached). The report's
@@ -229,11 +299,16 @@ pub fn compare_aligned(pair: &Pair, diff: &TextDiff, options: &CompareOptions) -
     let gazetteer = options.names.gazetteer();
     let from_claims = analysis::extract_claims(&pair.from, &diff.old_units, gazetteer);
     let to_claims = analysis::extract_claims(&pair.to, &diff.new_units, gazetteer);
+    let rows = claim_rows(
+        pair.mode,
+        diff,
+        (&pair.from, &from_claims),
+        (&pair.to, &to_claims),
+    );
     build(
         (pair.mode, &pair.from, &pair.to, pair.revert),
         diff,
-        &from_claims,
-        &to_claims,
+        rows,
         options,
     )
 }
@@ -264,12 +339,35 @@ pub fn unstored(key: &str, version: i64, text: &str) -> VersionText {
     }
 }
 
-/// The one path every comparison ends in.
+/// Compare two texts' claims as the mode says: the claim rows, and the
+/// summary of two articles.
+fn claim_rows(
+    mode: Mode,
+    diff: &TextDiff,
+    (from, from_claims): (&VersionText, &[Claim]),
+    (to, to_claims): (&VersionText, &[Claim]),
+) -> analysis::Rows {
+    match mode {
+        Mode::Versions => (
+            compare_versions(diff, &from.text, &to.text, from_claims, to_claims),
+            None,
+        ),
+        Mode::Articles => {
+            let full = compare_articles_full(
+                &statements(&from.text, &diff.old_units, from_claims),
+                &statements(&to.text, &diff.new_units, to_claims),
+            );
+            (full.rows, Some(full.summary))
+        }
+    }
+}
+
+/// The one path every comparison ends in. Thresholds (`min_confidence`,
+/// `only`) apply here, after the claim rows, which may be cached.
 fn build(
     (mode, from, to, revert): (Mode, &VersionText, &VersionText, bool),
     diff: &TextDiff,
-    from_claims: &[Claim],
-    to_claims: &[Claim],
+    (rows, summary): analysis::Rows,
     options: &CompareOptions,
 ) -> DiffReport {
     let mut report = DiffReport::new(
@@ -287,18 +385,9 @@ fn build(
         Mode::Versions => crate::claims::versions_model::model().min_confidence,
         Mode::Articles => crate::claims::model::MIN_CONFIDENCE,
     });
-    match mode {
-        Mode::Versions => {
-            report.claims = compare_versions(diff, &from.text, &to.text, from_claims, to_claims);
-        }
-        Mode::Articles => {
-            let full = compare_articles_full(
-                &statements(&from.text, &diff.old_units, from_claims),
-                &statements(&to.text, &diff.new_units, to_claims),
-            );
-            report.claims = full.rows;
-            report.summary = Some(full.summary);
-        }
+    report.claims = rows;
+    if mode == Mode::Articles {
+        report.summary = summary;
     }
     // `only` keeps the claims of the sentences it keeps: added (or only in the second
     // article), removed (or only in the first), changed (changed, reworded, conflicting).
