@@ -11,6 +11,7 @@ pub use codec::{Candidates, RowSource};
 use chrono::NaiveDate;
 
 use crate::claims::compare::{ClaimChange, Summary};
+use crate::diff::Alignment;
 use crate::claims::{self, Claim, ExtractOptions, Gazetteer};
 use crate::store::{Hash, Store, VersionText};
 use crate::text::segment::{self, SEGMENTER_VERSION, Unit};
@@ -57,7 +58,7 @@ pub fn claims<'g>(
 
 /// [`claims`], and a digest that tells these claims apart from any others
 /// (of the cached entry's bytes, which encode them): comparisons cached
-/// against them are keyed on it (see [`claim_rows`]).
+/// against them are keyed on it (see [`cached_comparison`]).
 pub fn claims_and_digest<'g>(
     store: &Store,
     version: &VersionText,
@@ -104,29 +105,41 @@ pub fn claims_and_digest<'g>(
 /// Claim rows (and the articles summary) as a comparison made them.
 pub type Rows = (Vec<ClaimChange>, Option<Summary>);
 
-/// The claim rows of two texts compared as `kind` (the mode and the
-/// gazetteer), cached per ordered pair of text hashes and valid for
-/// `inputs`, a fingerprint of everything else they depend on; `compute`
-/// makes them when they are not cached (or stale, then replaced). Best
-/// effort, as every analysis.
-pub fn claim_rows(
+/// Two texts compared as `kind` (the mode and the gazetteer), cached per
+/// ordered pair of text hashes and valid for `inputs`, a fingerprint of
+/// everything else the comparison depends on (see `compare::compare`): the
+/// alignment and the claim rows, read back against the two sides.
+pub fn cached_comparison(
     store: &Store,
     (kind, inputs): (&str, &Hash),
-    from: (&VersionText, &RowSource<'_>, Candidates<'_>),
-    to: (&VersionText, &RowSource<'_>, Candidates<'_>),
-    compute: impl FnOnce() -> Rows,
-) -> Rows {
-    let (from_hash, to_hash) = (&from.0.text_hash, &to.0.text_hash);
-    if let Ok(Some(data)) = store.claim_rows(from_hash, to_hash, kind, inputs)
-        && let Some(rows) = codec::decode_rows(&data, Some((from.1, to.1)))
-    {
-        return rows;
+    (from, from_source): (&Hash, &RowSource<'_>),
+    (to, to_source): (&Hash, &RowSource<'_>),
+) -> Option<(Alignment, Rows)> {
+    let data = store.comparison(from, to, kind, inputs).ok()??;
+    codec::decode_comparison(&data, Some((from_source, to_source)))
+}
+
+/// Cache a comparison for [`cached_comparison`] (replacing a stale one),
+/// best effort as every analysis. An alignment made past its time budget is
+/// not kept.
+pub fn cache_comparison(
+    store: &Store,
+    (kind, inputs): (&str, &Hash),
+    (alignment, rows): (&Alignment, &Rows),
+    (from, from_source, from_candidates): (&Hash, &RowSource<'_>, Candidates<'_>),
+    (to, to_source, to_candidates): (&Hash, &RowSource<'_>, Candidates<'_>),
+) {
+    if !alignment.complete() {
+        return;
     }
-    let rows = compute();
-    if let Some(data) = codec::encode_rows(&rows.0, rows.1.as_ref(), (from.1, from.2), (to.1, to.2)) {
-        let _ = store.put_claim_rows(from_hash, to_hash, kind, inputs, &data);
+    if let Some(data) = codec::encode_comparison(
+        alignment,
+        (&rows.0, rows.1.as_ref()),
+        (from_source, from_candidates),
+        (to_source, to_candidates),
+    ) {
+        let _ = store.put_comparison(from, to, kind, inputs, &data);
     }
-    rows
 }
 
 /// A version's claims over `units`, not cached: the extraction [`claims`]
@@ -179,6 +192,12 @@ pub fn cache_problem(analyser: &str, data: &[u8]) -> Option<&'static str> {
             .is_err()
             .then_some("not JSON")
     }
+}
+
+/// What is wrong with a cached comparison, if anything (see
+/// [`cached_comparison`]).
+pub fn comparison_problem(data: &[u8]) -> Option<&'static str> {
+    (!codec::well_formed(codec::COMPARISON, data)).then_some("malformed")
 }
 
 /// The analyser name of claims extracted with a gazetteer (`gazetteer_id`:
@@ -322,7 +341,7 @@ pub fn reanalyse(
                         } = r
                         {
                             batch.put_analysis(text_hash, "units", SEGMENTER_VERSION, units)?;
-                            batch.forget_claim_rows(text_hash)?;
+                            batch.forget_comparisons(text_hash)?;
                             batch.put_analysis(
                                 text_hash,
                                 &analyser,

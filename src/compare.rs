@@ -11,7 +11,10 @@ use crate::analysis;
 use crate::claims::compare::{Status, compare_articles_full, compare_versions, statements};
 use crate::claims::entity::AliasError;
 use crate::claims::{Claim, Gazetteer};
-use crate::diff::{ARTICLES_THRESHOLD, DEFAULT_THRESHOLD, DiffOptions, TextDiff, diff_segmented};
+use crate::diff::{
+    ARTICLES_THRESHOLD, DEFAULT_THRESHOLD, DiffOptions, TextDiff, align_segmented, diff_aligned,
+    diff_segmented,
+};
 use crate::report::{DiffReport, Mode, Only, ReportOptions};
 use rustc_hash::FxHashMap;
 
@@ -180,20 +183,15 @@ pub fn align_texts(from_text: &str, to_text: &str, mode: Mode) -> TextDiff {
     )
 }
 
-/// Compare two stored versions (or articles), with their segmentation,
-/// claims and claim rows cached in the store.
+/// Compare two stored versions (or articles), with their segmentation and
+/// claims cached in the store, and the comparison itself (alignment, claim
+/// rows) cached per pair of texts.
 pub fn compare(store: &Store, pair: &Pair, options: &CompareOptions) -> DiffReport {
     // Compared as the articles read now: furniture learned on their hosts
     // left out, whenever the versions were stored.
     let article = |v| crate::furniture::article_ref(store, v).unwrap_or(Cow::Borrowed(v));
     let (from, to) = (article(&pair.from), article(&pair.to));
-    let diff = align(
-        &from.text,
-        analysis::units(store, &from),
-        &to.text,
-        analysis::units(store, &to),
-        pair.mode,
-    );
+    let (from_units, to_units) = (analysis::units(store, &from), analysis::units(store, &to));
     let names = &options.names;
     let (from_claims, from_digest) =
         analysis::claims_and_digest(store, &from, || names.gazetteer(), names.id());
@@ -208,7 +206,54 @@ pub fn compare(store: &Store, pair: &Pair, options: &CompareOptions) -> DiffRepo
         names.id()
     );
     let inputs = rows_inputs(pair.mode, (&from, &from_digest), (&to, &to_digest));
-    // A side of a row is made of the units of one alignment row.
+    let cached = {
+        let from_source = analysis::RowSource {
+            text: &from.text,
+            units: &from_units,
+            claims: &from_claims,
+        };
+        let to_source = analysis::RowSource {
+            text: &to.text,
+            units: &to_units,
+            claims: &to_claims,
+        };
+        analysis::cached_comparison(
+            store,
+            (&kind, &inputs),
+            (&from.text_hash, &from_source),
+            (&to.text_hash, &to_source),
+        )
+    };
+    let options_of = |mode| DiffOptions {
+        match_threshold: threshold(mode),
+        ..DiffOptions::default()
+    };
+    let report = |diff: &TextDiff, rows| {
+        build((pair.mode, &from, &to, pair.revert), diff, rows, options)
+    };
+    if let Some((alignment, rows)) = cached {
+        let diff = diff_aligned(
+            &from.text,
+            from_units,
+            &to.text,
+            to_units,
+            alignment,
+            &options_of(pair.mode),
+        );
+        return report(&diff, rows);
+    }
+    let opts = options_of(pair.mode);
+    let alignment = align_segmented(&from.text, &from_units, &to.text, &to_units, &opts);
+    let diff = diff_aligned(
+        &from.text,
+        from_units,
+        &to.text,
+        to_units,
+        alignment.clone(),
+        &opts,
+    );
+    let rows = claim_rows(pair.mode, &diff, (&from, &from_claims), (&to, &to_claims));
+    // A side of a claim row is made of the units of one alignment row.
     let first_units = |to_side: bool| -> FxHashMap<usize, &[usize]> {
         diff.changes
             .iter()
@@ -221,11 +266,12 @@ pub fn compare(store: &Store, pair: &Pair, options: &CompareOptions) -> DiffRepo
         |i: usize| from_rows.get(&i).copied(),
         |i: usize| to_rows.get(&i).copied(),
     );
-    let rows = analysis::claim_rows(
+    analysis::cache_comparison(
         store,
         (&kind, &inputs),
+        (&alignment, &rows),
         (
-            &from,
+            &from.text_hash,
             &analysis::RowSource {
                 text: &from.text,
                 units: &diff.old_units,
@@ -234,7 +280,7 @@ pub fn compare(store: &Store, pair: &Pair, options: &CompareOptions) -> DiffRepo
             &from_candidates,
         ),
         (
-            &to,
+            &to.text_hash,
             &analysis::RowSource {
                 text: &to.text,
                 units: &diff.new_units,
@@ -242,24 +288,18 @@ pub fn compare(store: &Store, pair: &Pair, options: &CompareOptions) -> DiffRepo
             },
             &to_candidates,
         ),
-        || claim_rows(pair.mode, &diff, (&from, &from_claims), (&to, &to_claims)),
     );
-    build(
-        (pair.mode, &from, &to, pair.revert),
-        &diff,
-        rows,
-        options,
-    )
+    report(&diff, rows)
 }
 
 include!(concat!(env!("OUT_DIR"), "/fingerprint.rs"));
 
-/// What claim rows cached for two texts depend on besides the texts: both
-/// sides' claims (their digests), the segmenter and claim analyser, the
-/// mode, and the build (the comparison's code and models).
+/// What a comparison cached for two texts depends on besides the texts: both
+/// sides' claims (their digests), the segmenter and claim analyser, the mode
+/// (its alignment threshold), and the build (the code and models).
 fn rows_inputs(mode: Mode, from: (&VersionText, &Hash), to: (&VersionText, &Hash)) -> Hash {
     let mut h = blake3::Hasher::new();
-    h.update(b"track claim rows\0");
+    h.update(b"track comparison\0");
     h.update(SOURCE_FINGERPRINT.as_bytes());
     h.update(&crate::text::segment::SEGMENTER_VERSION.to_le_bytes());
     h.update(&crate::claims::ANALYSER_VERSION.to_le_bytes());

@@ -15,13 +15,15 @@ use crate::claims::compare::{
     Basis, ClaimChange, ClaimSide, Relation, SlotChange, Status, Summary,
 };
 use crate::claims::{Claim, EntityKind, Qualifier, QuantityKind, Slot};
+use crate::diff::Alignment;
+use crate::diff::align::Group;
 use crate::text::segment::{Unit, UnitKind};
 
 /// First bytes of every binary entry (0xFF never starts UTF-8, let alone JSON).
 pub const MAGIC: &[u8; 4] = b"\xFFTA1";
 
-/// What [`well_formed`] calls cached claim rows.
-pub const ROWS: &str = "claim rows";
+/// What [`well_formed`] calls a cached comparison.
+pub const COMPARISON: &str = "comparison";
 
 /// Whether `data` is in this encoding (else it is an older entry's JSON).
 pub fn is_binary(data: &[u8]) -> bool {
@@ -393,8 +395,8 @@ pub fn well_formed(analyser: &str, data: &[u8]) -> bool {
         decode_units(data).is_some()
     } else if analyser.starts_with("claims") {
         reader(data, None).and_then(read_claims).is_some()
-    } else if analyser == ROWS {
-        decode_rows(data, None).is_some()
+    } else if analyser == COMPARISON {
+        decode_comparison(data, None).is_some()
     } else {
         false
     }
@@ -547,17 +549,29 @@ const RELATIONS: [Relation; 4] = [
     Relation::Unrelated,
 ];
 
-/// A comparison's claim rows and summary. A side is stored as the units it
-/// was made of when that gives it back exactly (nearly always: `candidates`
-/// says which units to try, by the side's first unit), else whole. `None`
-/// when a slot change has a name this encoding does not know.
-pub fn encode_rows(
-    rows: &[ClaimChange],
-    summary: Option<&Summary>,
+/// A comparison of two texts: their alignment, and the claim rows and
+/// summary. A claim row's side is stored as the units it was made of when
+/// that gives it back exactly (nearly always: `candidates` says which units
+/// to try, by the side's first unit), else whole. `None` when a slot change
+/// has a name this encoding does not know.
+pub fn encode_comparison(
+    alignment: &Alignment,
+    (rows, summary): (&[ClaimChange], Option<&Summary>),
     from: (&RowSource<'_>, Candidates<'_>),
     to: (&RowSource<'_>, Candidates<'_>),
 ) -> Option<Vec<u8>> {
     let mut w = Writer::new("");
+    w.usize(alignment.groups.len());
+    for g in &alignment.groups {
+        for units in [&g.old, &g.new] {
+            w.usize(units.len());
+            for &u in units {
+                w.usize(u);
+            }
+        }
+        w.uint(u64::from(g.sim.to_bits()));
+        w.uint(u64::from(g.exact) | (u64::from(g.in_order) << 1));
+    }
     match summary {
         None => w.bool(false),
         Some(s) => {
@@ -636,13 +650,48 @@ pub fn encode_rows(
     Some(w.out)
 }
 
-/// Rows encoded by [`encode_rows`] against these same sides (`None`: check
-/// the structure only, sides read as empty).
-pub fn decode_rows(
+/// A comparison encoded by [`encode_comparison`] against these same sides
+/// (`None`: check the structure only, sides read as empty). Unit indices are
+/// checked against the sides' units.
+pub fn decode_comparison(
     data: &[u8],
     sources: Option<(&RowSource<'_>, &RowSource<'_>)>,
-) -> Option<(Vec<ClaimChange>, Option<Summary>)> {
+) -> Option<(Alignment, (Vec<ClaimChange>, Option<Summary>))> {
     let mut r = reader(data, None)?;
+    let n = r.usize()?;
+    let mut groups = Vec::with_capacity(n.min(data.len()));
+    for _ in 0..n {
+        let mut sides = [Vec::new(), Vec::new()];
+        for (k, units) in sides.iter_mut().enumerate() {
+            let len = sources.map(|(f, t)| if k == 0 { f.units.len() } else { t.units.len() });
+            let m = r.usize()?;
+            units.reserve(m.min(data.len()));
+            for _ in 0..m {
+                let u = r.usize()?;
+                if len.is_some_and(|len| u >= len) {
+                    return None;
+                }
+                units.push(u);
+            }
+        }
+        let sim = f32::from_bits(u32::try_from(r.uint()?).ok()?);
+        let flags = r.uint()?;
+        if flags > 3 {
+            return None;
+        }
+        let [old, new] = sides;
+        groups.push(Group {
+            old,
+            new,
+            exact: flags & 1 != 0,
+            sim,
+            in_order: flags & 2 != 0,
+        });
+    }
+    let alignment = Alignment {
+        groups,
+        complete: true,
+    };
     let summary = if r.bool()? {
         Some(Summary {
             relation: *RELATIONS.get(r.usize()?)?,
@@ -739,7 +788,7 @@ pub fn decode_rows(
             confidence: opt_f32(&mut r)?,
         });
     }
-    r.done().then_some((rows, summary))
+    r.done().then_some((alignment, (rows, summary)))
 }
 
 

@@ -1139,10 +1139,14 @@ impl Store {
             }
             read_blob(&self.conn, &text_hash, &mut read)?
         };
-        let text = String::from_utf8(bytes).map_err(|_| StoreError::Blob {
-            hash: hex(&text_hash),
-            reason: "text is not UTF-8".into(),
-        })?;
+        // SIMD validation: std's checks Arabic a byte at a time, a visible
+        // part of reading a long text.
+        let text = simdutf8::basic::from_utf8(&bytes)
+            .map_err(|_| StoreError::Blob {
+                hash: hex(&text_hash),
+                reason: "text is not UTF-8".into(),
+            })?
+            .to_owned();
         Ok(VersionText {
             key: reference.key.clone(),
             url,
@@ -1208,9 +1212,9 @@ impl Store {
         })
     }
 
-    /// Cached claim rows of the texts `from` → `to` compared as `kind`, if
-    /// they were cached for these `inputs`.
-    pub fn claim_rows(
+    /// The cached comparison of the texts `from` → `to` compared as `kind`,
+    /// if it was cached for these `inputs`.
+    pub fn comparison(
         &self,
         from: &Hash,
         to: &Hash,
@@ -1220,7 +1224,7 @@ impl Store {
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT data FROM claim_rows
+                "SELECT data FROM comparisons
                  WHERE from_hash = ?1 AND to_hash = ?2 AND kind = ?3 AND inputs = ?4",
             )?
             .query_row(params![&from[..], &to[..], kind, &inputs[..]], |r| {
@@ -1229,9 +1233,9 @@ impl Store {
             .optional()?)
     }
 
-    /// Cache claim rows (replacing a stale entry), best effort as
+    /// Cache a comparison (replacing a stale entry), best effort as
     /// [`Store::put_analysis`].
-    pub fn put_claim_rows(
+    pub fn put_comparison(
         &self,
         from: &Hash,
         to: &Hash,
@@ -1241,7 +1245,7 @@ impl Store {
     ) -> Result<()> {
         self.put_cache(|conn| {
             conn.prepare_cached(
-                "INSERT INTO claim_rows (from_hash, to_hash, kind, inputs, data) VALUES (?1, ?2, ?3, ?4, ?5)
+                "INSERT INTO comparisons (from_hash, to_hash, kind, inputs, data) VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (from_hash, to_hash, kind) DO UPDATE SET inputs = excluded.inputs, data = excluded.data",
             )?
             .execute(params![&from[..], &to[..], kind, &inputs[..], data])
@@ -1382,13 +1386,13 @@ impl Batch<'_> {
         Ok(())
     }
 
-    /// Drop the cached claim rows that compared this text (its analyses
-    /// were redone: rows cached against the old ones are stale).
-    pub fn forget_claim_rows(&mut self, text_hash: &Hash) -> Result<()> {
+    /// Drop the cached comparisons of this text (its analyses were redone:
+    /// comparisons cached against the old ones are stale).
+    pub fn forget_comparisons(&mut self, text_hash: &Hash) -> Result<()> {
         let conn = &self.store.conn;
-        conn.prepare_cached("DELETE FROM claim_rows WHERE from_hash = ?1")?
+        conn.prepare_cached("DELETE FROM comparisons WHERE from_hash = ?1")?
             .execute(params![&text_hash[..]])?;
-        conn.prepare_cached("DELETE FROM claim_rows WHERE to_hash = ?1")?
+        conn.prepare_cached("DELETE FROM comparisons WHERE to_hash = ?1")?
             .execute(params![&text_hash[..]])?;
         Ok(())
     }

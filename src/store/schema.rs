@@ -226,14 +226,15 @@ UPDATE search_sentences SET last_at = (
     WHERE v.article_id = search_sentences.article_id AND v.number = search_sentences.last_version)
 WHERE last_version IS NOT NULL;
 ",
-    // 11: claim comparisons cached per ordered pair of texts (see
-    // `analysis::claim_rows`): comparing two articles' claims took most of a
-    // cached `diff`'s time. `inputs` fingerprints everything else the rows
-    // depend on (both sides' claims, the analysers, the build): an entry
-    // whose inputs differ is stale, recomputed and replaced. IF NOT EXISTS:
-    // tests replay migrations after undoing older ones.
+    // 11: comparisons cached per ordered pair of texts (see
+    // `analysis::cached_comparison`): the sentence alignment and the claim
+    // rows, which took most of a cached `diff`'s time. `inputs` fingerprints
+    // everything else they depend on (both sides' claims, the analysers, the
+    // build): an entry whose inputs differ is stale, recomputed and
+    // replaced. IF NOT EXISTS: tests replay migrations after undoing older
+    // ones.
     r"
-CREATE TABLE IF NOT EXISTS claim_rows (
+CREATE TABLE IF NOT EXISTS comparisons (
     id        INTEGER PRIMARY KEY,
     from_hash BLOB NOT NULL,   -- the texts' hashes, in the order compared
     to_hash   BLOB NOT NULL,
@@ -242,7 +243,7 @@ CREATE TABLE IF NOT EXISTS claim_rows (
     data      BLOB NOT NULL,   -- analysis::codec's encoding
     UNIQUE (from_hash, to_hash, kind)
 );
-CREATE INDEX IF NOT EXISTS claim_rows_to ON claim_rows(to_hash);
+CREATE INDEX IF NOT EXISTS comparisons_to ON comparisons(to_hash);
 ",
 ];
 
