@@ -61,7 +61,8 @@ fn main() {
          pub const SOURCE_FINGERPRINT: &str = \"{:016x}{:016x}\";\n",
         halves[0], halves[1]
     );
-    std::fs::write(Path::new(&out).join("fingerprint.rs"), fingerprint).expect("write fingerprint.rs");
+    std::fs::write(Path::new(&out).join("fingerprint.rs"), fingerprint)
+        .expect("write fingerprint.rs");
 }
 
 /// Every file under `dir`.

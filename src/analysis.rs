@@ -4,15 +4,14 @@
 //! The cache is best effort: a store that is busy or read-only still answers,
 //! it only recomputes.
 
-mod codec;
+pub(crate) mod codec;
 
-pub use codec::{Candidates, RowSource};
+pub use codec::{Candidates, RowSource, Rows};
 
 use chrono::NaiveDate;
 
-use crate::claims::compare::{ClaimChange, Summary};
-use crate::diff::Alignment;
 use crate::claims::{self, Claim, ExtractOptions, Gazetteer};
+use crate::diff::Alignment;
 use crate::store::{Hash, Store, VersionText};
 use crate::text::segment::{self, SEGMENTER_VERSION, Unit};
 
@@ -101,9 +100,6 @@ pub fn claims_and_digest<'g>(
     let _ = store.put_analyses(&entries);
     (found, *blake3::hash(&encoded).as_bytes())
 }
-
-/// Claim rows (and the articles summary) as a comparison made them.
-pub type Rows = (Vec<ClaimChange>, Option<Summary>);
 
 /// Two texts compared as `kind` (the mode and the gazetteer), cached per
 /// ordered pair of text hashes and valid for `inputs`, a fingerprint of

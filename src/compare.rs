@@ -228,9 +228,8 @@ pub fn compare(store: &Store, pair: &Pair, options: &CompareOptions) -> DiffRepo
         match_threshold: threshold(mode),
         ..DiffOptions::default()
     };
-    let report = |diff: &TextDiff, rows| {
-        build((pair.mode, &from, &to, pair.revert), diff, rows, options)
-    };
+    let report =
+        |diff: &TextDiff, rows| build((pair.mode, &from, &to, pair.revert), diff, rows, options);
     if let Some((alignment, rows)) = cached {
         let diff = diff_aligned(
             &from.text,
@@ -511,6 +510,66 @@ mod tests {
                 .iter()
                 .all(|c| !matches!(c.status, Status::Added | Status::Removed))
         );
+    }
+
+    /// A comparison encoded for the cache decodes to what was computed, in
+    /// both modes, splits and merges included; anything cut short is `None`.
+    #[test]
+    fn a_comparison_reads_back_from_its_encoding() {
+        use crate::analysis::codec::{decode_comparison, encode_comparison};
+        use crate::text::segment::segment;
+        const SPLIT: &str = "قتل 12 شخصا في انفجار في بغداد يوم الاثنين. وقال المتحدث باسم الشرطة إن التحقيق جار.\n\nوأعلنت الحكومة الحداد ثلاثة أيام وقالت إنها لن تتسامح مع أحد.\n";
+        for (a, b) in [(BEFORE, AFTER), (AFTER, SPLIT), (SPLIT, BEFORE)] {
+            for mode in [Mode::Versions, Mode::Articles] {
+                let (from, to) = (unstored("a", 1, a), unstored("b", 1, b));
+                let (fu, tu) = (segment(a), segment(b));
+                let opts = DiffOptions {
+                    match_threshold: threshold(mode),
+                    ..DiffOptions::default()
+                };
+                let alignment = align_segmented(a, &fu, b, &tu, &opts);
+                let diff = diff_aligned(a, fu.clone(), b, tu.clone(), alignment.clone(), &opts);
+                let gazetteer = Gazetteer::builtin();
+                let fc = analysis::extract_claims(&from, &fu, gazetteer);
+                let tc = analysis::extract_claims(&to, &tu, gazetteer);
+                let rows = claim_rows(mode, &diff, (&from, &fc), (&to, &tc));
+                let first = |to_side: bool, i: usize| {
+                    diff.changes
+                        .iter()
+                        .map(|c| if to_side { &c.to[..] } else { &c.from[..] })
+                        .find(|u| u.first() == Some(&i))
+                };
+                let (fcand, tcand) = (|i| first(false, i), |i| first(true, i));
+                let fs = analysis::RowSource {
+                    text: a,
+                    units: &fu,
+                    claims: &fc,
+                };
+                let ts = analysis::RowSource {
+                    text: b,
+                    units: &tu,
+                    claims: &tc,
+                };
+                let data = encode_comparison(
+                    &alignment,
+                    (&rows.0, rows.1.as_ref()),
+                    (&fs, &fcand),
+                    (&ts, &tcand),
+                )
+                .expect("encodable");
+                let (back, (back_rows, back_summary)) =
+                    decode_comparison(&data, Some((&fs, &ts))).expect("decodes");
+                assert_eq!(back, alignment);
+                let json =
+                    |r: &[crate::claims::compare::ClaimChange]| serde_json::to_string(r).unwrap();
+                assert_eq!(json(&back_rows), json(&rows.0), "{mode:?}");
+                assert_eq!(back_summary, rows.1);
+                assert!(decode_comparison(&data, None).is_some());
+                for cut in 0..data.len() {
+                    assert!(decode_comparison(&data[..cut], Some((&fs, &ts))).is_none());
+                }
+            }
+        }
     }
 
     #[test]

@@ -425,40 +425,40 @@ fn read_claims(mut r: Reader<'_, '_>) -> Option<Vec<Claim>> {
 
 fn read_slot(r: &mut Reader<'_, '_>) -> Option<Slot> {
     Some(match r.uint()? {
-                    0 => Slot::Quantity {
-                        text: r.string()?,
-                        value: r.f64()?,
-                        upper: if r.bool()? { Some(r.f64()?) } else { None },
-                        unit: r.opt_string()?,
-                        unit_key: r.opt_string()?,
-                        qualifier: qualifier(r.uint()?)?,
-                        kind: quantity_kind(r.uint()?)?,
-                    },
-                    1 => Slot::Date {
-                        text: r.string()?,
-                        value: r.string()?,
-                        relative: r.bool()?,
-                    },
-                    2 => Slot::Quote {
-                        text: r.string()?,
-                        speaker: r.opt_string()?,
-                    },
-                    3 => Slot::Attribution {
-                        text: r.string()?,
-                        source: r.string()?,
-                        anonymous: r.bool()?,
-                    },
-                    4 => Slot::Entity {
-                        text: r.string()?,
-                        canonical: r.string()?,
-                        kind: entity_kind(r.uint()?)?,
-                    },
-                    5 => Slot::Polarity {
-                        negated: r.bool()?,
-                        text: r.string()?,
-                    },
-                    _ => return None,
-                })
+        0 => Slot::Quantity {
+            text: r.string()?,
+            value: r.f64()?,
+            upper: if r.bool()? { Some(r.f64()?) } else { None },
+            unit: r.opt_string()?,
+            unit_key: r.opt_string()?,
+            qualifier: qualifier(r.uint()?)?,
+            kind: quantity_kind(r.uint()?)?,
+        },
+        1 => Slot::Date {
+            text: r.string()?,
+            value: r.string()?,
+            relative: r.bool()?,
+        },
+        2 => Slot::Quote {
+            text: r.string()?,
+            speaker: r.opt_string()?,
+        },
+        3 => Slot::Attribution {
+            text: r.string()?,
+            source: r.string()?,
+            anonymous: r.bool()?,
+        },
+        4 => Slot::Entity {
+            text: r.string()?,
+            canonical: r.string()?,
+            kind: entity_kind(r.uint()?)?,
+        },
+        5 => Slot::Polarity {
+            negated: r.bool()?,
+            text: r.string()?,
+        },
+        _ => return None,
+    })
 }
 
 /// One text's part in a claim comparison: what the cached rows point into.
@@ -496,6 +496,9 @@ impl RowSource<'_> {
         self.claims.iter().map(|c| (c.sentence, c)).collect()
     }
 }
+
+/// Claim rows (and the articles summary) as a comparison made them.
+pub type Rows = (Vec<ClaimChange>, Option<Summary>);
 
 /// Where a side of a claim row may come from: the units of the alignment row
 /// whose first unit is the side's (`None`: the side's unit alone).
@@ -656,7 +659,7 @@ pub fn encode_comparison(
 pub fn decode_comparison(
     data: &[u8],
     sources: Option<(&RowSource<'_>, &RowSource<'_>)>,
-) -> Option<(Alignment, (Vec<ClaimChange>, Option<Summary>))> {
+) -> Option<(Alignment, Rows)> {
     let mut r = reader(data, None)?;
     let n = r.usize()?;
     let mut groups = Vec::with_capacity(n.min(data.len()));
@@ -790,7 +793,6 @@ pub fn decode_comparison(
     }
     r.done().then_some((alignment, (rows, summary)))
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -1227,9 +1227,7 @@ impl Store {
                 "SELECT data FROM comparisons
                  WHERE from_hash = ?1 AND to_hash = ?2 AND kind = ?3 AND inputs = ?4",
             )?
-            .query_row(params![&from[..], &to[..], kind, &inputs[..]], |r| {
-                r.get(0)
-            })
+            .query_row(params![&from[..], &to[..], kind, &inputs[..]], |r| r.get(0))
             .optional()?)
     }
 
