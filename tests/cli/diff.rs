@@ -308,7 +308,15 @@ fn a_dropped_bullet_is_a_removed_claim() {
 /// `reanalyse` drops the entries of the texts it analysed.
 #[test]
 fn a_cached_comparison_reads_back_as_computed() {
-    let ws = two_versions();
+    // Two stores alike, times included.
+    let store = || {
+        let ws = Workspace::new();
+        ws.add(&["--at", "2025-12-25T10:00:00Z", s(&fixture("seeds"))]);
+        let edit = fixture("edits/000_v2.txt");
+        ws.add(&["--at", "2025-12-25T11:00:00Z", "--key", SEED_000, s(&edit)]);
+        ws
+    };
+    let ws = store();
     let comparisons = |ws: &Workspace| -> i64 {
         rusqlite::Connection::open(ws.db())
             .unwrap()
@@ -330,7 +338,7 @@ fn a_cached_comparison_reads_back_as_computed() {
         out
     };
     // As a store without the cache computes them (no comparison table).
-    let uncached = two_versions();
+    let uncached = store();
     rusqlite::Connection::open(uncached.db())
         .unwrap()
         .execute_batch("CREATE TRIGGER no_cache BEFORE INSERT ON comparisons BEGIN SELECT RAISE(ABORT, 'no'); END;")
