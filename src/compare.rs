@@ -12,8 +12,8 @@ use crate::claims::compare::{Status, compare_articles_full, compare_versions, st
 use crate::claims::entity::AliasError;
 use crate::claims::{Claim, Gazetteer};
 use crate::diff::{
-    ARTICLES_THRESHOLD, DEFAULT_THRESHOLD, DiffOptions, TextDiff, align_segmented, diff_aligned,
-    diff_segmented,
+    ARTICLES_THRESHOLD, DEFAULT_THRESHOLD, DiffOptions, TextDiff, diff_aligned, diff_segmented,
+    diff_segmented_aligned,
 };
 use crate::report::{DiffReport, Mode, Only, ReportOptions};
 use rustc_hash::FxHashMap;
@@ -241,15 +241,12 @@ pub fn compare(store: &Store, pair: &Pair, options: &CompareOptions) -> DiffRepo
         );
         return report(&diff, rows);
     }
-    let opts = options_of(pair.mode);
-    let alignment = align_segmented(&from.text, &from_units, &to.text, &to_units, &opts);
-    let diff = diff_aligned(
+    let (alignment, diff) = diff_segmented_aligned(
         &from.text,
         from_units,
         &to.text,
         to_units,
-        alignment.clone(),
-        &opts,
+        &options_of(pair.mode),
     );
     let rows = claim_rows(pair.mode, &diff, (&from, &from_claims), (&to, &to_claims));
     // A side of a claim row is made of the units of one alignment row.
@@ -527,8 +524,9 @@ mod tests {
                     match_threshold: threshold(mode),
                     ..DiffOptions::default()
                 };
-                let alignment = align_segmented(a, &fu, b, &tu, &opts);
-                let diff = diff_aligned(a, fu.clone(), b, tu.clone(), alignment.clone(), &opts);
+                let (alignment, diff) = diff_segmented_aligned(a, fu.clone(), b, tu.clone(), &opts);
+                let again = crate::diff::align_segmented(a, &fu, b, &tu, &opts);
+                assert_eq!(again, alignment);
                 let gazetteer = Gazetteer::builtin();
                 let fc = analysis::extract_claims(&from, &fu, gazetteer);
                 let tc = analysis::extract_claims(&to, &tu, gazetteer);

@@ -186,6 +186,21 @@ pub fn align_segmented(
     align_within(old, old_units, new, new_units, opts, deadline)
 }
 
+/// [`diff_segmented`], and the alignment it was made along (to cache), within
+/// one time budget as there.
+pub fn diff_segmented_aligned(
+    old: &str,
+    old_units: Vec<Unit>,
+    new: &str,
+    new_units: Vec<Unit>,
+    opts: &DiffOptions,
+) -> (Alignment, TextDiff) {
+    let deadline = Instant::now().checked_add(opts.word_deadline);
+    let alignment = align_within(old, &old_units, new, &new_units, opts, deadline);
+    let diff = diff_within(old, old_units, new, new_units, alignment.clone(), deadline);
+    (alignment, diff)
+}
+
 /// [`diff_segmented`] along an alignment of the same texts and options.
 pub fn diff_aligned(
     old: &str,
