@@ -4,12 +4,15 @@
 //! The cache is best effort: a store that is busy or read-only still answers,
 //! it only recomputes.
 
-mod codec;
+pub(crate) mod codec;
+
+pub use codec::{Candidates, RowSource, Rows};
 
 use chrono::NaiveDate;
 
 use crate::claims::{self, Claim, ExtractOptions, Gazetteer};
-use crate::store::{Store, VersionText};
+use crate::diff::Alignment;
+use crate::store::{Hash, Store, VersionText};
 use crate::text::segment::{self, SEGMENTER_VERSION, Unit};
 
 /// A version's units (sentences, headings, list items, table rows).
@@ -49,15 +52,29 @@ pub fn claims<'g>(
     gazetteer: impl FnOnce() -> &'g Gazetteer,
     gazetteer_id: &str,
 ) -> Vec<Claim> {
+    claims_and_digest(store, version, gazetteer, gazetteer_id).0
+}
+
+/// [`claims`], and a digest that tells these claims apart from any others
+/// (of the cached entry's bytes, which encode them): comparisons cached
+/// against them are keyed on it (see [`cached_comparison`]).
+pub fn claims_and_digest<'g>(
+    store: &Store,
+    version: &VersionText,
+    gazetteer: impl FnOnce() -> &'g Gazetteer,
+    gazetteer_id: &str,
+) -> (Vec<Claim>, Hash) {
     let analyser = claims_analyser(gazetteer_id);
-    if let Some(found) = cached(
-        store,
-        version,
-        &analyser,
-        claims::ANALYSER_VERSION,
-        |data| codec::decode_claims(data, &version.text),
-    ) {
-        return found;
+    if let Ok(Some(bytes)) = store.analysis(&version.text_hash, &analyser, claims::ANALYSER_VERSION)
+    {
+        let found = if codec::is_binary(&bytes) {
+            codec::decode_claims(&bytes, &version.text)
+        } else {
+            serde_json::from_slice(&bytes).ok()
+        };
+        if let Some(found) = found {
+            return (found, *blake3::hash(&bytes).as_bytes());
+        }
     }
     // Units and claims, when both are new, are cached in one transaction.
     let (units, units_new) = match cached_units(store, version) {
@@ -81,7 +98,44 @@ pub fn claims<'g>(
         entries.insert(0, (hash, "units", SEGMENTER_VERSION, &u[..]));
     }
     let _ = store.put_analyses(&entries);
-    found
+    (found, *blake3::hash(&encoded).as_bytes())
+}
+
+/// Two texts compared as `kind` (the mode and the gazetteer), cached per
+/// ordered pair of text hashes and valid for `inputs`, a fingerprint of
+/// everything else the comparison depends on (see `compare::compare`): the
+/// alignment and the claim rows, read back against the two sides.
+pub fn cached_comparison(
+    store: &Store,
+    (kind, inputs): (&str, &Hash),
+    (from, from_source): (&Hash, &RowSource<'_>),
+    (to, to_source): (&Hash, &RowSource<'_>),
+) -> Option<(Alignment, Rows)> {
+    let data = store.comparison(from, to, kind, inputs).ok()??;
+    codec::decode_comparison(&data, Some((from_source, to_source)))
+}
+
+/// Cache a comparison for [`cached_comparison`] (replacing a stale one),
+/// best effort as every analysis. An alignment made past its time budget is
+/// not kept.
+pub fn cache_comparison(
+    store: &Store,
+    (kind, inputs): (&str, &Hash),
+    (alignment, rows): (&Alignment, &Rows),
+    (from, from_source, from_candidates): (&Hash, &RowSource<'_>, Candidates<'_>),
+    (to, to_source, to_candidates): (&Hash, &RowSource<'_>, Candidates<'_>),
+) {
+    if !alignment.complete() {
+        return;
+    }
+    if let Some(data) = codec::encode_comparison(
+        alignment,
+        (&rows.0, rows.1.as_ref()),
+        (from_source, from_candidates),
+        (to_source, to_candidates),
+    ) {
+        let _ = store.put_comparison(from, to, kind, inputs, &data);
+    }
 }
 
 /// A version's claims over `units`, not cached: the extraction [`claims`]
@@ -134,6 +188,12 @@ pub fn cache_problem(analyser: &str, data: &[u8]) -> Option<&'static str> {
             .is_err()
             .then_some("not JSON")
     }
+}
+
+/// What is wrong with a cached comparison, if anything (see
+/// [`cached_comparison`]).
+pub fn comparison_problem(data: &[u8]) -> Option<&'static str> {
+    (!codec::well_formed(codec::COMPARISON, data)).then_some("malformed")
 }
 
 /// The analyser name of claims extracted with a gazetteer (`gazetteer_id`:
@@ -277,6 +337,7 @@ pub fn reanalyse(
                         } = r
                         {
                             batch.put_analysis(text_hash, "units", SEGMENTER_VERSION, units)?;
+                            batch.forget_comparisons(text_hash)?;
                             batch.put_analysis(
                                 text_hash,
                                 &analyser,

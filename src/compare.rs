@@ -11,9 +11,14 @@ use crate::analysis;
 use crate::claims::compare::{Status, compare_articles_full, compare_versions, statements};
 use crate::claims::entity::AliasError;
 use crate::claims::{Claim, Gazetteer};
-use crate::diff::{ARTICLES_THRESHOLD, DEFAULT_THRESHOLD, DiffOptions, TextDiff, diff_segmented};
+use crate::diff::{
+    ARTICLES_THRESHOLD, DEFAULT_THRESHOLD, DiffOptions, TextDiff, diff_aligned, diff_segmented,
+    diff_segmented_aligned,
+};
 use crate::report::{DiffReport, Mode, Only, ReportOptions};
-use crate::store::{Store, StoreError, VersionRef, VersionText, hex};
+use rustc_hash::FxHashMap;
+
+use crate::store::{Hash, Store, StoreError, VersionRef, VersionText, hex};
 use crate::text::segment::{Unit, segment};
 
 /// The gazetteer claims are extracted with, and the id that keys the claims
@@ -179,29 +184,130 @@ pub fn align_texts(from_text: &str, to_text: &str, mode: Mode) -> TextDiff {
 }
 
 /// Compare two stored versions (or articles), with their segmentation and
-/// claims cached in the store.
+/// claims cached in the store, and the comparison itself (alignment, claim
+/// rows) cached per pair of texts.
 pub fn compare(store: &Store, pair: &Pair, options: &CompareOptions) -> DiffReport {
     // Compared as the articles read now: furniture learned on their hosts
     // left out, whenever the versions were stored.
     let article = |v| crate::furniture::article_ref(store, v).unwrap_or(Cow::Borrowed(v));
     let (from, to) = (article(&pair.from), article(&pair.to));
-    let diff = align(
-        &from.text,
-        analysis::units(store, &from),
-        &to.text,
-        analysis::units(store, &to),
-        pair.mode,
-    );
+    let (from_units, to_units) = (analysis::units(store, &from), analysis::units(store, &to));
     let names = &options.names;
-    let from_claims = analysis::claims(store, &from, || names.gazetteer(), names.id());
-    let to_claims = analysis::claims(store, &to, || names.gazetteer(), names.id());
-    build(
-        (pair.mode, &from, &to, pair.revert),
-        &diff,
-        &from_claims,
-        &to_claims,
-        options,
-    )
+    let (from_claims, from_digest) =
+        analysis::claims_and_digest(store, &from, || names.gazetteer(), names.id());
+    let (to_claims, to_digest) =
+        analysis::claims_and_digest(store, &to, || names.gazetteer(), names.id());
+    let kind = format!(
+        "{}{}",
+        match pair.mode {
+            Mode::Versions => "versions",
+            Mode::Articles => "articles",
+        },
+        names.id()
+    );
+    let inputs = rows_inputs(pair.mode, (&from, &from_digest), (&to, &to_digest));
+    let cached = {
+        let from_source = analysis::RowSource {
+            text: &from.text,
+            units: &from_units,
+            claims: &from_claims,
+        };
+        let to_source = analysis::RowSource {
+            text: &to.text,
+            units: &to_units,
+            claims: &to_claims,
+        };
+        analysis::cached_comparison(
+            store,
+            (&kind, &inputs),
+            (&from.text_hash, &from_source),
+            (&to.text_hash, &to_source),
+        )
+    };
+    let options_of = |mode| DiffOptions {
+        match_threshold: threshold(mode),
+        ..DiffOptions::default()
+    };
+    let report =
+        |diff: &TextDiff, rows| build((pair.mode, &from, &to, pair.revert), diff, rows, options);
+    if let Some((alignment, rows)) = cached {
+        let diff = diff_aligned(
+            &from.text,
+            from_units,
+            &to.text,
+            to_units,
+            alignment,
+            &options_of(pair.mode),
+        );
+        return report(&diff, rows);
+    }
+    let (alignment, diff) = diff_segmented_aligned(
+        &from.text,
+        from_units,
+        &to.text,
+        to_units,
+        &options_of(pair.mode),
+    );
+    let rows = claim_rows(pair.mode, &diff, (&from, &from_claims), (&to, &to_claims));
+    // A side of a claim row is made of the units of one alignment row.
+    let first_units = |to_side: bool| -> FxHashMap<usize, &[usize]> {
+        diff.changes
+            .iter()
+            .map(|c| if to_side { &c.to[..] } else { &c.from[..] })
+            .filter_map(|u| Some((*u.first()?, u)))
+            .collect()
+    };
+    let (from_rows, to_rows) = (first_units(false), first_units(true));
+    let (from_candidates, to_candidates) = (
+        |i: usize| from_rows.get(&i).copied(),
+        |i: usize| to_rows.get(&i).copied(),
+    );
+    analysis::cache_comparison(
+        store,
+        (&kind, &inputs),
+        (&alignment, &rows),
+        (
+            &from.text_hash,
+            &analysis::RowSource {
+                text: &from.text,
+                units: &diff.old_units,
+                claims: &from_claims,
+            },
+            &from_candidates,
+        ),
+        (
+            &to.text_hash,
+            &analysis::RowSource {
+                text: &to.text,
+                units: &diff.new_units,
+                claims: &to_claims,
+            },
+            &to_candidates,
+        ),
+    );
+    report(&diff, rows)
+}
+
+include!(concat!(env!("OUT_DIR"), "/fingerprint.rs"));
+
+/// What a comparison cached for two texts depends on besides the texts: both
+/// sides' claims (their digests), the segmenter and claim analyser, the mode
+/// (its alignment threshold), and the build (the code and models).
+fn rows_inputs(mode: Mode, from: (&VersionText, &Hash), to: (&VersionText, &Hash)) -> Hash {
+    let mut h = blake3::Hasher::new();
+    h.update(b"track comparison\0");
+    h.update(SOURCE_FINGERPRINT.as_bytes());
+    h.update(&crate::text::segment::SEGMENTER_VERSION.to_le_bytes());
+    h.update(&crate::claims::ANALYSER_VERSION.to_le_bytes());
+    h.update(&[match mode {
+        Mode::Versions => 1,
+        Mode::Articles => 2,
+    }]);
+    for (version, claims) in [from, to] {
+        h.update(&version.text_hash);
+        h.update(claims);
+    }
+    *h.finalize().as_bytes()
 }
 
 /// Compare two texts that are not in a store (nothing cached). The report's
@@ -229,11 +335,16 @@ pub fn compare_aligned(pair: &Pair, diff: &TextDiff, options: &CompareOptions) -
     let gazetteer = options.names.gazetteer();
     let from_claims = analysis::extract_claims(&pair.from, &diff.old_units, gazetteer);
     let to_claims = analysis::extract_claims(&pair.to, &diff.new_units, gazetteer);
+    let rows = claim_rows(
+        pair.mode,
+        diff,
+        (&pair.from, &from_claims),
+        (&pair.to, &to_claims),
+    );
     build(
         (pair.mode, &pair.from, &pair.to, pair.revert),
         diff,
-        &from_claims,
-        &to_claims,
+        rows,
         options,
     )
 }
@@ -264,12 +375,35 @@ pub fn unstored(key: &str, version: i64, text: &str) -> VersionText {
     }
 }
 
-/// The one path every comparison ends in.
+/// Compare two texts' claims as the mode says: the claim rows, and the
+/// summary of two articles.
+fn claim_rows(
+    mode: Mode,
+    diff: &TextDiff,
+    (from, from_claims): (&VersionText, &[Claim]),
+    (to, to_claims): (&VersionText, &[Claim]),
+) -> analysis::Rows {
+    match mode {
+        Mode::Versions => (
+            compare_versions(diff, &from.text, &to.text, from_claims, to_claims),
+            None,
+        ),
+        Mode::Articles => {
+            let full = compare_articles_full(
+                &statements(&from.text, &diff.old_units, from_claims),
+                &statements(&to.text, &diff.new_units, to_claims),
+            );
+            (full.rows, Some(full.summary))
+        }
+    }
+}
+
+/// The one path every comparison ends in. Thresholds (`min_confidence`,
+/// `only`) apply here, after the claim rows, which may be cached.
 fn build(
     (mode, from, to, revert): (Mode, &VersionText, &VersionText, bool),
     diff: &TextDiff,
-    from_claims: &[Claim],
-    to_claims: &[Claim],
+    (rows, summary): analysis::Rows,
     options: &CompareOptions,
 ) -> DiffReport {
     let mut report = DiffReport::new(
@@ -287,18 +421,9 @@ fn build(
         Mode::Versions => crate::claims::versions_model::model().min_confidence,
         Mode::Articles => crate::claims::model::MIN_CONFIDENCE,
     });
-    match mode {
-        Mode::Versions => {
-            report.claims = compare_versions(diff, &from.text, &to.text, from_claims, to_claims);
-        }
-        Mode::Articles => {
-            let full = compare_articles_full(
-                &statements(&from.text, &diff.old_units, from_claims),
-                &statements(&to.text, &diff.new_units, to_claims),
-            );
-            report.claims = full.rows;
-            report.summary = Some(full.summary);
-        }
+    report.claims = rows;
+    if mode == Mode::Articles {
+        report.summary = summary;
     }
     // `only` keeps the claims of the sentences it keeps: added (or only in the second
     // article), removed (or only in the first), changed (changed, reworded, conflicting).
@@ -382,6 +507,67 @@ mod tests {
                 .iter()
                 .all(|c| !matches!(c.status, Status::Added | Status::Removed))
         );
+    }
+
+    /// A comparison encoded for the cache decodes to what was computed, in
+    /// both modes, splits and merges included; anything cut short is `None`.
+    #[test]
+    fn a_comparison_reads_back_from_its_encoding() {
+        use crate::analysis::codec::{decode_comparison, encode_comparison};
+        use crate::text::segment::segment;
+        const SPLIT: &str = "قتل 12 شخصا في انفجار في بغداد يوم الاثنين. وقال المتحدث باسم الشرطة إن التحقيق جار.\n\nوأعلنت الحكومة الحداد ثلاثة أيام وقالت إنها لن تتسامح مع أحد.\n";
+        for (a, b) in [(BEFORE, AFTER), (AFTER, SPLIT), (SPLIT, BEFORE)] {
+            for mode in [Mode::Versions, Mode::Articles] {
+                let (from, to) = (unstored("a", 1, a), unstored("b", 1, b));
+                let (fu, tu) = (segment(a), segment(b));
+                let opts = DiffOptions {
+                    match_threshold: threshold(mode),
+                    ..DiffOptions::default()
+                };
+                let (alignment, diff) = diff_segmented_aligned(a, fu.clone(), b, tu.clone(), &opts);
+                let again = crate::diff::align_segmented(a, &fu, b, &tu, &opts);
+                assert_eq!(again, alignment);
+                let gazetteer = Gazetteer::builtin();
+                let fc = analysis::extract_claims(&from, &fu, gazetteer);
+                let tc = analysis::extract_claims(&to, &tu, gazetteer);
+                let rows = claim_rows(mode, &diff, (&from, &fc), (&to, &tc));
+                let first = |to_side: bool, i: usize| {
+                    diff.changes
+                        .iter()
+                        .map(|c| if to_side { &c.to[..] } else { &c.from[..] })
+                        .find(|u| u.first() == Some(&i))
+                };
+                let (fcand, tcand) = (|i| first(false, i), |i| first(true, i));
+                let fs = analysis::RowSource {
+                    text: a,
+                    units: &fu,
+                    claims: &fc,
+                };
+                let ts = analysis::RowSource {
+                    text: b,
+                    units: &tu,
+                    claims: &tc,
+                };
+                let data = encode_comparison(
+                    &alignment,
+                    (&rows.0, rows.1.as_ref()),
+                    (&fs, &fcand),
+                    (&ts, &tcand),
+                )
+                .expect("encodable");
+                let (back, (back_rows, back_summary)) =
+                    decode_comparison(&data, Some((&fs, &ts))).expect("decodes");
+                assert_eq!(back, alignment);
+                let json =
+                    |r: &[crate::claims::compare::ClaimChange]| serde_json::to_string(r).unwrap();
+                assert_eq!(json(&back_rows), json(&rows.0), "{mode:?}");
+                assert_eq!(back_summary, rows.1);
+                assert!(decode_comparison(&data, None).is_some());
+                for cut in 0..data.len() {
+                    assert!(decode_comparison(&data[..cut], Some((&fs, &ts))).is_none());
+                }
+            }
+        }
     }
 
     #[test]

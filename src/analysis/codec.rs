@@ -9,11 +9,21 @@
 //! written as JSON by older builds are still read (see `super::cached`).
 //! Anything malformed decodes to `None`, and the caller recomputes.
 
+use rustc_hash::FxHashMap;
+
+use crate::claims::compare::{
+    Basis, ClaimChange, ClaimSide, Relation, SlotChange, Status, Summary,
+};
 use crate::claims::{Claim, EntityKind, Qualifier, QuantityKind, Slot};
+use crate::diff::Alignment;
+use crate::diff::align::Group;
 use crate::text::segment::{Unit, UnitKind};
 
 /// First bytes of every binary entry (0xFF never starts UTF-8, let alone JSON).
 pub const MAGIC: &[u8; 4] = b"\xFFTA1";
+
+/// What [`well_formed`] calls a cached comparison.
+pub const COMPARISON: &str = "comparison";
 
 /// Whether `data` is in this encoding (else it is an older entry's JSON).
 pub fn is_binary(data: &[u8]) -> bool {
@@ -297,75 +307,80 @@ pub fn encode_claims(text: &str, units: &[Unit], claims: &[Claim]) -> Vec<u8> {
         let within = start.and_then(|s| Some((s, text.get(s..s + c.text.len())?)));
         w.usize(c.slots.len());
         for slot in &c.slots {
-            match slot {
-                Slot::Quantity {
-                    text,
-                    value,
-                    upper,
-                    unit,
-                    unit_key,
-                    qualifier,
-                    kind,
-                } => {
-                    w.uint(0);
-                    w.str_in(text, within);
-                    w.f64(*value);
-                    match upper {
-                        None => w.bool(false),
-                        Some(u) => {
-                            w.bool(true);
-                            w.f64(*u);
-                        }
-                    }
-                    w.opt_str_in(unit, within);
-                    w.opt_str_in(unit_key, within);
-                    w.uint(qualifier_code(*qualifier));
-                    w.uint(quantity_kind_code(*kind));
-                }
-                Slot::Date {
-                    text,
-                    value,
-                    relative,
-                } => {
-                    w.uint(1);
-                    w.str_in(text, within);
-                    w.str_at(value, None);
-                    w.bool(*relative);
-                }
-                Slot::Quote { text, speaker } => {
-                    w.uint(2);
-                    w.str_in(text, within);
-                    w.opt_str_in(speaker, within);
-                }
-                Slot::Attribution {
-                    text,
-                    source,
-                    anonymous,
-                } => {
-                    w.uint(3);
-                    w.str_in(text, within);
-                    w.str_in(source, within);
-                    w.bool(*anonymous);
-                }
-                Slot::Entity {
-                    text,
-                    canonical,
-                    kind,
-                } => {
-                    w.uint(4);
-                    w.str_in(text, within);
-                    w.str_in(canonical, within);
-                    w.uint(entity_kind_code(*kind));
-                }
-                Slot::Polarity { negated, text } => {
-                    w.uint(5);
-                    w.bool(*negated);
-                    w.str_in(text, within);
-                }
-            }
+            write_slot(&mut w, slot, within);
         }
     }
     w.out
+}
+
+/// One slot; its strings looked for in `within` (a claim's sentence).
+fn write_slot(w: &mut Writer<'_>, slot: &Slot, within: Option<(usize, &str)>) {
+    match slot {
+        Slot::Quantity {
+            text,
+            value,
+            upper,
+            unit,
+            unit_key,
+            qualifier,
+            kind,
+        } => {
+            w.uint(0);
+            w.str_in(text, within);
+            w.f64(*value);
+            match upper {
+                None => w.bool(false),
+                Some(u) => {
+                    w.bool(true);
+                    w.f64(*u);
+                }
+            }
+            w.opt_str_in(unit, within);
+            w.opt_str_in(unit_key, within);
+            w.uint(qualifier_code(*qualifier));
+            w.uint(quantity_kind_code(*kind));
+        }
+        Slot::Date {
+            text,
+            value,
+            relative,
+        } => {
+            w.uint(1);
+            w.str_in(text, within);
+            w.str_at(value, None);
+            w.bool(*relative);
+        }
+        Slot::Quote { text, speaker } => {
+            w.uint(2);
+            w.str_in(text, within);
+            w.opt_str_in(speaker, within);
+        }
+        Slot::Attribution {
+            text,
+            source,
+            anonymous,
+        } => {
+            w.uint(3);
+            w.str_in(text, within);
+            w.str_in(source, within);
+            w.bool(*anonymous);
+        }
+        Slot::Entity {
+            text,
+            canonical,
+            kind,
+        } => {
+            w.uint(4);
+            w.str_in(text, within);
+            w.str_in(canonical, within);
+            w.uint(entity_kind_code(*kind));
+        }
+        Slot::Polarity { negated, text } => {
+            w.uint(5);
+            w.bool(*negated);
+            w.str_in(text, within);
+        }
+    }
 }
 
 /// Claims encoded by [`encode_claims`] against this same `text`.
@@ -380,6 +395,8 @@ pub fn well_formed(analyser: &str, data: &[u8]) -> bool {
         decode_units(data).is_some()
     } else if analyser.starts_with("claims") {
         reader(data, None).and_then(read_claims).is_some()
+    } else if analyser == COMPARISON {
+        decode_comparison(data, None).is_some()
     } else {
         false
     }
@@ -395,41 +412,7 @@ fn read_claims(mut r: Reader<'_, '_>) -> Option<Vec<Claim>> {
         let k = r.usize()?;
         let mut slots = Vec::with_capacity(k.min(data.len() / 4));
         for _ in 0..k {
-            slots.push(match r.uint()? {
-                0 => Slot::Quantity {
-                    text: r.string()?,
-                    value: r.f64()?,
-                    upper: if r.bool()? { Some(r.f64()?) } else { None },
-                    unit: r.opt_string()?,
-                    unit_key: r.opt_string()?,
-                    qualifier: qualifier(r.uint()?)?,
-                    kind: quantity_kind(r.uint()?)?,
-                },
-                1 => Slot::Date {
-                    text: r.string()?,
-                    value: r.string()?,
-                    relative: r.bool()?,
-                },
-                2 => Slot::Quote {
-                    text: r.string()?,
-                    speaker: r.opt_string()?,
-                },
-                3 => Slot::Attribution {
-                    text: r.string()?,
-                    source: r.string()?,
-                    anonymous: r.bool()?,
-                },
-                4 => Slot::Entity {
-                    text: r.string()?,
-                    canonical: r.string()?,
-                    kind: entity_kind(r.uint()?)?,
-                },
-                5 => Slot::Polarity {
-                    negated: r.bool()?,
-                    text: r.string()?,
-                },
-                _ => return None,
-            });
+            slots.push(read_slot(&mut r)?);
         }
         claims.push(Claim {
             sentence,
@@ -438,6 +421,377 @@ fn read_claims(mut r: Reader<'_, '_>) -> Option<Vec<Claim>> {
         });
     }
     r.done().then_some(claims)
+}
+
+fn read_slot(r: &mut Reader<'_, '_>) -> Option<Slot> {
+    Some(match r.uint()? {
+        0 => Slot::Quantity {
+            text: r.string()?,
+            value: r.f64()?,
+            upper: if r.bool()? { Some(r.f64()?) } else { None },
+            unit: r.opt_string()?,
+            unit_key: r.opt_string()?,
+            qualifier: qualifier(r.uint()?)?,
+            kind: quantity_kind(r.uint()?)?,
+        },
+        1 => Slot::Date {
+            text: r.string()?,
+            value: r.string()?,
+            relative: r.bool()?,
+        },
+        2 => Slot::Quote {
+            text: r.string()?,
+            speaker: r.opt_string()?,
+        },
+        3 => Slot::Attribution {
+            text: r.string()?,
+            source: r.string()?,
+            anonymous: r.bool()?,
+        },
+        4 => Slot::Entity {
+            text: r.string()?,
+            canonical: r.string()?,
+            kind: entity_kind(r.uint()?)?,
+        },
+        5 => Slot::Polarity {
+            negated: r.bool()?,
+            text: r.string()?,
+        },
+        _ => return None,
+    })
+}
+
+/// One text's part in a claim comparison: what the cached rows point into.
+pub struct RowSource<'a> {
+    pub text: &'a str,
+    pub units: &'a [Unit],
+    pub claims: &'a [Claim],
+}
+
+impl RowSource<'_> {
+    /// The side a comparison makes of these units (as `claims::compare`
+    /// does): the first unit's index, the units' texts joined, their claims'
+    /// slots together. `None` if an index is out of range.
+    fn side(&self, by_unit: &FxHashMap<usize, &Claim>, units: &[usize]) -> Option<ClaimSide> {
+        let mut text = String::new();
+        let mut slots = Vec::new();
+        for (n, &i) in units.iter().enumerate() {
+            if n > 0 {
+                text.push(' ');
+            }
+            text.push_str(self.units.get(i)?.text(self.text));
+            if let Some(c) = by_unit.get(&i) {
+                slots.extend(c.slots.iter().cloned());
+            }
+        }
+        Some(ClaimSide {
+            sentence: *units.first()?,
+            text,
+            slots,
+        })
+    }
+
+    fn by_unit(&self) -> FxHashMap<usize, &Claim> {
+        // As the comparison looks claims up: the last of a unit's wins.
+        self.claims.iter().map(|c| (c.sentence, c)).collect()
+    }
+}
+
+/// Claim rows (and the articles summary) as a comparison made them.
+pub type Rows = (Vec<ClaimChange>, Option<Summary>);
+
+/// Where a side of a claim row may come from: the units of the alignment row
+/// whose first unit is the side's (`None`: the side's unit alone).
+pub type Candidates<'a> = &'a dyn Fn(usize) -> Option<&'a [usize]>;
+
+/// The names a slot change's `slot` and `kind` take (a row with another is
+/// not cached).
+const CHANGE_NAMES: &[&str] = &[
+    "quantity",
+    "date",
+    "quote",
+    "attribution",
+    "entity",
+    "polarity",
+    "update",
+    "refinement",
+    "hedge",
+    "added",
+    "removed",
+    "edited",
+    "speaker",
+    "named",
+    "anonymized",
+    "source",
+    "replaced",
+    "negated",
+    "affirmed",
+    "antonym",
+    "conflict",
+    "substituted",
+    "roles_swapped",
+];
+
+const STATUSES: [Status; 10] = [
+    Status::Added,
+    Status::Removed,
+    Status::Changed,
+    Status::Reworded,
+    Status::Unchanged,
+    Status::Shared,
+    Status::Conflicting,
+    Status::Related,
+    Status::OnlyFrom,
+    Status::OnlyTo,
+];
+
+const RELATIONS: [Relation; 4] = [
+    Relation::Agree,
+    Relation::Disagree,
+    Relation::Related,
+    Relation::Unrelated,
+];
+
+/// A comparison of two texts: their alignment, and the claim rows and
+/// summary. A claim row's side is stored as the units it was made of when
+/// that gives it back exactly (nearly always: `candidates` says which units
+/// to try, by the side's first unit), else whole. `None` when a slot change
+/// has a name this encoding does not know.
+pub fn encode_comparison(
+    alignment: &Alignment,
+    (rows, summary): (&[ClaimChange], Option<&Summary>),
+    from: (&RowSource<'_>, Candidates<'_>),
+    to: (&RowSource<'_>, Candidates<'_>),
+) -> Option<Vec<u8>> {
+    let mut w = Writer::new("");
+    w.usize(alignment.groups.len());
+    for g in &alignment.groups {
+        for units in [&g.old, &g.new] {
+            w.usize(units.len());
+            for &u in units {
+                w.usize(u);
+            }
+        }
+        w.uint(u64::from(g.sim.to_bits()));
+        w.uint(u64::from(g.exact) | (u64::from(g.in_order) << 1));
+    }
+    match summary {
+        None => w.bool(false),
+        Some(s) => {
+            w.bool(true);
+            w.usize(RELATIONS.iter().position(|r| *r == s.relation)?);
+            w.uint(u64::from(s.confidence.to_bits()));
+            w.bool(s.basis == Basis::Headlines);
+        }
+    }
+    let (from_by, to_by) = (from.0.by_unit(), to.0.by_unit());
+    let opt_f32 = |w: &mut Writer<'_>, v: Option<f32>| match v {
+        None => w.bool(false),
+        Some(v) => {
+            w.bool(true);
+            w.uint(u64::from(v.to_bits()));
+        }
+    };
+    let side = |w: &mut Writer<'_>,
+                side: &Option<ClaimSide>,
+                (src, candidates): (&RowSource<'_>, Candidates<'_>),
+                by: &FxHashMap<usize, &Claim>| {
+        let Some(side) = side else {
+            w.uint(0);
+            return;
+        };
+        let one = [side.sentence];
+        let same = |units: &[usize]| {
+            src.side(by, units).is_some_and(|s| {
+                s.sentence == side.sentence && s.text == side.text && s.slots == side.slots
+            })
+        };
+        let units = candidates(side.sentence)
+            .filter(|u| same(u))
+            .or_else(|| same(&one).then_some(&one[..]));
+        match units {
+            Some(units) => {
+                w.uint(1);
+                w.usize(units.len());
+                for &u in units {
+                    w.usize(u);
+                }
+            }
+            None => {
+                w.uint(2);
+                w.usize(side.sentence);
+                w.str_at(&side.text, None);
+                w.usize(side.slots.len());
+                for slot in &side.slots {
+                    write_slot(w, slot, None);
+                }
+            }
+        }
+    };
+    w.usize(rows.len());
+    for row in rows {
+        w.usize(STATUSES.iter().position(|s| *s == row.status)?);
+        side(&mut w, &row.from, from, &from_by);
+        side(&mut w, &row.to, to, &to_by);
+        w.usize(row.changes.len());
+        for c in &row.changes {
+            w.usize(CHANGE_NAMES.iter().position(|n| *n == c.slot)?);
+            w.usize(CHANGE_NAMES.iter().position(|n| *n == c.kind)?);
+            for slot in [&c.from, &c.to] {
+                match slot {
+                    None => w.bool(false),
+                    Some(slot) => {
+                        w.bool(true);
+                        write_slot(&mut w, slot, None);
+                    }
+                }
+            }
+        }
+        opt_f32(&mut w, row.similarity);
+        opt_f32(&mut w, row.confidence);
+    }
+    Some(w.out)
+}
+
+/// A comparison encoded by [`encode_comparison`] against these same sides
+/// (`None`: check the structure only, sides read as empty). Unit indices are
+/// checked against the sides' units.
+pub fn decode_comparison(
+    data: &[u8],
+    sources: Option<(&RowSource<'_>, &RowSource<'_>)>,
+) -> Option<(Alignment, Rows)> {
+    let mut r = reader(data, None)?;
+    let n = r.usize()?;
+    let mut groups = Vec::with_capacity(n.min(data.len()));
+    for _ in 0..n {
+        let mut sides = [Vec::new(), Vec::new()];
+        for (k, units) in sides.iter_mut().enumerate() {
+            let len = sources.map(|(f, t)| if k == 0 { f.units.len() } else { t.units.len() });
+            let m = r.usize()?;
+            units.reserve(m.min(data.len()));
+            for _ in 0..m {
+                let u = r.usize()?;
+                if len.is_some_and(|len| u >= len) {
+                    return None;
+                }
+                units.push(u);
+            }
+        }
+        let sim = f32::from_bits(u32::try_from(r.uint()?).ok()?);
+        let flags = r.uint()?;
+        if flags > 3 {
+            return None;
+        }
+        let [old, new] = sides;
+        groups.push(Group {
+            old,
+            new,
+            exact: flags & 1 != 0,
+            sim,
+            in_order: flags & 2 != 0,
+        });
+    }
+    let alignment = Alignment {
+        groups,
+        complete: true,
+    };
+    let summary = if r.bool()? {
+        Some(Summary {
+            relation: *RELATIONS.get(r.usize()?)?,
+            confidence: f32::from_bits(u32::try_from(r.uint()?).ok()?),
+            basis: if r.bool()? {
+                Basis::Headlines
+            } else {
+                Basis::Claim
+            },
+        })
+    } else {
+        None
+    };
+    let by = sources.map(|(f, t)| (f.by_unit(), t.by_unit()));
+    let opt_f32 = |r: &mut Reader<'_, '_>| -> Option<Option<f32>> {
+        Some(if r.bool()? {
+            Some(f32::from_bits(u32::try_from(r.uint()?).ok()?))
+        } else {
+            None
+        })
+    };
+    let side = |r: &mut Reader<'_, '_>, to: bool| -> Option<Option<ClaimSide>> {
+        Some(match r.uint()? {
+            0 => None,
+            1 => {
+                let n = r.usize()?;
+                let mut units = Vec::with_capacity(n.min(data.len()));
+                for _ in 0..n {
+                    units.push(r.usize()?);
+                }
+                Some(match (sources, &by) {
+                    (Some((f, t)), Some((fb, tb))) => {
+                        if to {
+                            t.side(tb, &units)?
+                        } else {
+                            f.side(fb, &units)?
+                        }
+                    }
+                    _ => ClaimSide {
+                        sentence: *units.first()?,
+                        text: String::new(),
+                        slots: Vec::new(),
+                    },
+                })
+            }
+            2 => {
+                let sentence = r.usize()?;
+                let text = r.string()?;
+                let k = r.usize()?;
+                let mut slots = Vec::with_capacity(k.min(data.len()));
+                for _ in 0..k {
+                    slots.push(read_slot(r)?);
+                }
+                Some(ClaimSide {
+                    sentence,
+                    text,
+                    slots,
+                })
+            }
+            _ => return None,
+        })
+    };
+    let n = r.usize()?;
+    let mut rows = Vec::with_capacity(n.min(data.len()));
+    for _ in 0..n {
+        let status = *STATUSES.get(r.usize()?)?;
+        let from = side(&mut r, false)?;
+        let to = side(&mut r, true)?;
+        let k = r.usize()?;
+        let mut changes = Vec::with_capacity(k.min(data.len()));
+        for _ in 0..k {
+            let slot = *CHANGE_NAMES.get(r.usize()?)?;
+            let kind = *CHANGE_NAMES.get(r.usize()?)?;
+            let mut sides = [None, None];
+            for s in &mut sides {
+                if r.bool()? {
+                    *s = Some(read_slot(&mut r)?);
+                }
+            }
+            let [from, to] = sides;
+            changes.push(SlotChange {
+                slot,
+                kind,
+                from,
+                to,
+            });
+        }
+        rows.push(ClaimChange {
+            status,
+            from,
+            to,
+            changes,
+            similarity: opt_f32(&mut r)?,
+            confidence: opt_f32(&mut r)?,
+        });
+    }
+    r.done().then_some((alignment, (rows, summary)))
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@ use crate::text::normalize::match_key;
 
 /// One accepted correspondence. `old` / `new` are sorted unit indices; one side has one
 /// element unless it is a split (new ≥ 2) or a merge (old ≥ 2).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Group {
     pub old: Vec<usize>,
     pub new: Vec<usize>,

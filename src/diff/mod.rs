@@ -5,7 +5,7 @@
 //! alignment is lexical and deterministic (see [`align`] for the steps); the word diff is
 //! `similar`'s Patience diff over Unicode words, bounded by one overall deadline.
 
-mod align;
+pub(crate) mod align;
 mod words;
 
 #[cfg(test)]
@@ -153,10 +153,94 @@ pub fn diff_segmented(
     opts: &DiffOptions,
 ) -> TextDiff {
     let deadline = Instant::now().checked_add(opts.word_deadline);
+    let alignment = align_within(old, &old_units, new, &new_units, opts, deadline);
+    diff_within(old, old_units, new, new_units, alignment, deadline)
+}
+
+/// Which units of two texts correspond: the costly part of a diff, which a
+/// store caches per pair of texts (see `analysis::codec`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alignment {
+    pub(crate) groups: Vec<align::Group>,
+    /// Made within the time budget (else degraded: not to be cached).
+    pub(crate) complete: bool,
+}
+
+impl Alignment {
+    /// Whether it was made within the time budget (a degraded one is not
+    /// worth keeping).
+    pub fn complete(&self) -> bool {
+        self.complete
+    }
+}
+
+/// Align two segmented texts' units (the first half of [`diff_segmented`]).
+pub fn align_segmented(
+    old: &str,
+    old_units: &[Unit],
+    new: &str,
+    new_units: &[Unit],
+    opts: &DiffOptions,
+) -> Alignment {
+    let deadline = Instant::now().checked_add(opts.word_deadline);
+    align_within(old, old_units, new, new_units, opts, deadline)
+}
+
+/// [`diff_segmented`], and the alignment it was made along (to cache), within
+/// one time budget as there.
+pub fn diff_segmented_aligned(
+    old: &str,
+    old_units: Vec<Unit>,
+    new: &str,
+    new_units: Vec<Unit>,
+    opts: &DiffOptions,
+) -> (Alignment, TextDiff) {
+    let deadline = Instant::now().checked_add(opts.word_deadline);
+    let alignment = align_within(old, &old_units, new, &new_units, opts, deadline);
+    let diff = diff_within(old, old_units, new, new_units, alignment.clone(), deadline);
+    (alignment, diff)
+}
+
+/// [`diff_segmented`] along an alignment of the same texts and options.
+pub fn diff_aligned(
+    old: &str,
+    old_units: Vec<Unit>,
+    new: &str,
+    new_units: Vec<Unit>,
+    alignment: Alignment,
+    opts: &DiffOptions,
+) -> TextDiff {
+    let deadline = Instant::now().checked_add(opts.word_deadline);
+    diff_within(old, old_units, new, new_units, alignment, deadline)
+}
+
+fn align_within(
+    old: &str,
+    old_units: &[Unit],
+    new: &str,
+    new_units: &[Unit],
+    opts: &DiffOptions,
+    deadline: Option<Instant>,
+) -> Alignment {
     let old_texts: Vec<&str> = old_units.iter().map(|u| u.text(old)).collect();
     let new_texts: Vec<&str> = new_units.iter().map(|u| u.text(new)).collect();
     let groups = align::align(&old_texts, &new_texts, opts.match_threshold, deadline);
+    Alignment {
+        groups,
+        complete: deadline.is_none_or(|d| Instant::now() < d),
+    }
+}
 
+fn diff_within(
+    old: &str,
+    old_units: Vec<Unit>,
+    new: &str,
+    new_units: Vec<Unit>,
+    Alignment { groups, .. }: Alignment,
+    deadline: Option<Instant>,
+) -> TextDiff {
+    let old_texts: Vec<&str> = old_units.iter().map(|u| u.text(old)).collect();
+    let new_texts: Vec<&str> = new_units.iter().map(|u| u.text(new)).collect();
     let mut rows: Vec<SentenceChange> = Vec::with_capacity(old_units.len() + new_units.len());
     for g in groups {
         let op = match (g.old.len(), g.new.len()) {

@@ -1139,10 +1139,14 @@ impl Store {
             }
             read_blob(&self.conn, &text_hash, &mut read)?
         };
-        let text = String::from_utf8(bytes).map_err(|_| StoreError::Blob {
-            hash: hex(&text_hash),
-            reason: "text is not UTF-8".into(),
-        })?;
+        // SIMD validation: std's checks Arabic a byte at a time, a visible
+        // part of reading a long text.
+        let text = simdutf8::basic::from_utf8(&bytes)
+            .map_err(|_| StoreError::Blob {
+                hash: hex(&text_hash),
+                reason: "text is not UTF-8".into(),
+            })?
+            .to_owned();
         Ok(VersionText {
             key: reference.key.clone(),
             url,
@@ -1196,6 +1200,59 @@ impl Store {
 
     /// Cache analyses (text hash, analyser, version, data) in one transaction.
     pub fn put_analyses(&self, entries: &[(&Hash, &str, i64, &[u8])]) -> Result<()> {
+        self.put_cache(|conn| {
+            entries.iter().try_for_each(|(hash, analyser, version, data)| {
+                conn.prepare_cached(
+                    "INSERT INTO analyses (text_hash, analyser, version, data) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (text_hash, analyser) DO UPDATE SET version = excluded.version, data = excluded.data",
+                )?
+                .execute(params![&hash[..], analyser, version, data])
+                .map(|_| ())
+            })
+        })
+    }
+
+    /// The cached comparison of the texts `from` → `to` compared as `kind`,
+    /// if it was cached for these `inputs`.
+    pub fn comparison(
+        &self,
+        from: &Hash,
+        to: &Hash,
+        kind: &str,
+        inputs: &Hash,
+    ) -> Result<Option<Vec<u8>>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT data FROM comparisons
+                 WHERE from_hash = ?1 AND to_hash = ?2 AND kind = ?3 AND inputs = ?4",
+            )?
+            .query_row(params![&from[..], &to[..], kind, &inputs[..]], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Cache a comparison (replacing a stale entry), best effort as
+    /// [`Store::put_analysis`].
+    pub fn put_comparison(
+        &self,
+        from: &Hash,
+        to: &Hash,
+        kind: &str,
+        inputs: &Hash,
+        data: &[u8],
+    ) -> Result<()> {
+        self.put_cache(|conn| {
+            conn.prepare_cached(
+                "INSERT INTO comparisons (from_hash, to_hash, kind, inputs, data) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (from_hash, to_hash, kind) DO UPDATE SET inputs = excluded.inputs, data = excluded.data",
+            )?
+            .execute(params![&from[..], &to[..], kind, &inputs[..], data])
+            .map(|_| ())
+        })
+    }
+
+    /// Write cache entries in one short transaction.
+    fn put_cache(&self, write: impl FnOnce(&Connection) -> rusqlite::Result<()>) -> Result<()> {
         // A cache may lose its last writes on power loss: no fsync for it
         // (set outside the transaction, where SQLite allows it).
         self.conn.execute_batch("PRAGMA synchronous = NORMAL")?;
@@ -1204,22 +1261,11 @@ impl Store {
         // but with little patience: a busy store just skips the cache.
         let result = self
             .begin_write(Patience::Total(self.cache_patience))
-            .and_then(|()| {
-                let written = entries.iter().try_for_each(|(hash, analyser, version, data)| {
-                    self.conn
-                        .prepare_cached(
-                            "INSERT INTO analyses (text_hash, analyser, version, data) VALUES (?1, ?2, ?3, ?4)
-                             ON CONFLICT (text_hash, analyser) DO UPDATE SET version = excluded.version, data = excluded.data",
-                        )?
-                        .execute(params![&hash[..], analyser, version, data])
-                        .map(|_| ())
-                });
-                match written {
-                    Ok(()) => self.commit_write(),
-                    Err(e) => {
-                        let _ = self.conn.execute_batch("ROLLBACK");
-                        Err(e.into())
-                    }
+            .and_then(|()| match write(&self.conn) {
+                Ok(()) => self.commit_write(),
+                Err(e) => {
+                    let _ = self.conn.execute_batch("ROLLBACK");
+                    Err(e.into())
                 }
             });
         self.wrote_data.set(wrote_data);
@@ -1335,6 +1381,17 @@ impl Batch<'_> {
                  ON CONFLICT (text_hash, analyser) DO UPDATE SET version = excluded.version, data = excluded.data",
             )?
             .execute(params![&text_hash[..], analyser, version, data])?;
+        Ok(())
+    }
+
+    /// Drop the cached comparisons of this text (its analyses were redone:
+    /// comparisons cached against the old ones are stale).
+    pub fn forget_comparisons(&mut self, text_hash: &Hash) -> Result<()> {
+        let conn = &self.store.conn;
+        conn.prepare_cached("DELETE FROM comparisons WHERE from_hash = ?1")?
+            .execute(params![&text_hash[..]])?;
+        conn.prepare_cached("DELETE FROM comparisons WHERE to_hash = ?1")?
+            .execute(params![&text_hash[..]])?;
         Ok(())
     }
 

@@ -226,6 +226,25 @@ UPDATE search_sentences SET last_at = (
     WHERE v.article_id = search_sentences.article_id AND v.number = search_sentences.last_version)
 WHERE last_version IS NOT NULL;
 ",
+    // 11: comparisons cached per ordered pair of texts (see
+    // `analysis::cached_comparison`): the sentence alignment and the claim
+    // rows, which took most of a cached `diff`'s time. `inputs` fingerprints
+    // everything else they depend on (both sides' claims, the analysers, the
+    // build): an entry whose inputs differ is stale, recomputed and
+    // replaced. IF NOT EXISTS: tests replay migrations after undoing older
+    // ones.
+    r"
+CREATE TABLE IF NOT EXISTS comparisons (
+    id        INTEGER PRIMARY KEY,
+    from_hash BLOB NOT NULL,   -- the texts' hashes, in the order compared
+    to_hash   BLOB NOT NULL,
+    kind      TEXT NOT NULL,   -- the mode, and the gazetteer's id: 'articles', 'versions+…'
+    inputs    BLOB NOT NULL,
+    data      BLOB NOT NULL,   -- analysis::codec's encoding
+    UNIQUE (from_hash, to_hash, kind)
+);
+CREATE INDEX IF NOT EXISTS comparisons_to ON comparisons(to_hash);
+",
 ];
 
 /// Schema version this build writes.

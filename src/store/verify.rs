@@ -661,6 +661,22 @@ impl Verifier<'_> {
                 }
             }
         }
+        {
+            let mut stmt = self.store.conn.prepare(
+                "SELECT id, from_hash, to_hash, kind, data FROM comparisons ORDER BY id",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(row) = rows.next()? {
+                let id: i64 = row.get(0)?;
+                let name = format!("cached comparison #{id} ({})", lossy(row.get_ref(3)?));
+                if as_hash(row.get_ref(1)?).is_none() || as_hash(row.get_ref(2)?).is_none() {
+                    found.push(format!("{name}: malformed text hash"));
+                }
+                if crate::analysis::comparison_problem(as_bytes(row.get_ref(4)?)).is_some() {
+                    found.push(format!("{name}: malformed"));
+                }
+            }
+        }
         for f in found {
             self.problem(f);
         }
@@ -691,6 +707,7 @@ impl Verifier<'_> {
                 })
                 .ok(),
             "analyses" => text("SELECT 'cached analysis #' || id || ' (' || analyser || ')' FROM analyses WHERE rowid = ?1"),
+            "comparisons" => text("SELECT 'cached comparison #' || id || ' (' || kind || ')' FROM comparisons WHERE rowid = ?1"),
             "watch_items" => text("SELECT 'watched ' || source || ' ' || item FROM watch_items WHERE rowid = ?1"),
             _ => None,
         };

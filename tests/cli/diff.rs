@@ -302,3 +302,67 @@ fn a_dropped_bullet_is_a_removed_claim() {
             .starts_with("التجارب الصاروخية زيادة ملحوظة")
     );
 }
+
+/// A diff caches its comparison (alignment, claim rows) per pair of texts:
+/// read back, it gives the same outputs; a damaged entry is recomputed, and
+/// `reanalyse` drops the entries of the texts it analysed.
+#[test]
+fn a_cached_comparison_reads_back_as_computed() {
+    // Two stores alike, times included.
+    let store = || {
+        let ws = Workspace::new();
+        ws.add(&["--at", "2025-12-25T10:00:00Z", s(&fixture("seeds"))]);
+        let edit = fixture("edits/000_v2.txt");
+        ws.add(&["--at", "2025-12-25T11:00:00Z", "--key", SEED_000, s(&edit)]);
+        ws
+    };
+    let ws = store();
+    let comparisons = |ws: &Workspace| -> i64 {
+        rusqlite::Connection::open(ws.db())
+            .unwrap()
+            .query_row("SELECT count(*) FROM comparisons", [], |r| r.get(0))
+            .unwrap()
+    };
+    let pairs: [&[&str]; 2] = [&[SEED_000], &[SEED_000, SEED_004]];
+    let outputs = |ws: &Workspace| -> Vec<String> {
+        let mut out = Vec::new();
+        for refs in pairs {
+            for format in ["json", "term", "unified"] {
+                let mut args = vec!["diff", "--format", format, "--min-confidence", "0"];
+                args.extend_from_slice(refs);
+                let (code, text, err) = ws.run(&args);
+                assert_eq!(code, 1, "{err}");
+                out.push(text);
+            }
+        }
+        out
+    };
+    // As a store without the cache computes them (no comparison table).
+    let uncached = store();
+    rusqlite::Connection::open(uncached.db())
+        .unwrap()
+        .execute_batch("CREATE TRIGGER no_cache BEFORE INSERT ON comparisons BEGIN SELECT RAISE(ABORT, 'no'); END;")
+        .unwrap();
+    let computed = outputs(&uncached);
+    assert_eq!(comparisons(&uncached), 0);
+
+    assert_eq!(outputs(&ws), computed, "first reading, cached as it goes");
+    assert_eq!(comparisons(&ws), 2);
+    assert_eq!(outputs(&ws), computed, "read back from the cache");
+
+    // A damaged entry is read as missing: recomputed, and replaced.
+    rusqlite::Connection::open(ws.db())
+        .unwrap()
+        .execute_batch("UPDATE comparisons SET data = CAST(X'FF54413105' AS BLOB)")
+        .unwrap();
+    let (code, out, _) = ws.run(&["verify"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("cached comparison #"), "{out}");
+    assert_eq!(outputs(&ws), computed);
+    ws.track().arg("verify").assert().success();
+
+    // Claims analysed again: their comparisons are stale, and dropped.
+    ws.json(&["reanalyse", "--force", "--format", "json"]);
+    assert_eq!(comparisons(&ws), 0);
+    assert_eq!(outputs(&ws), computed);
+}
