@@ -133,6 +133,18 @@ def score(gold: dict[str, str], pred: dict[str, str], n_bootstrap: int) -> tuple
     return metrics, rows
 
 
+def paired(a: list[dict], b: list[dict], n_bootstrap: int) -> dict[str, float]:
+    """Share of bootstrap resamples of the pages (the same pages for both) in which `a` is
+    ahead of `b`, per measure: how much an "ahead" on the point estimate is worth."""
+    wins = {"precision": 0, "recall": 0, "f1": 0}
+    for _ in range(n_bootstrap):
+        picks = [random.randrange(len(a)) for _ in a]
+        ma, mb = aggregate([a[i] for i in picks]), aggregate([b[i] for i in picks])
+        for k in wins:
+            wins[k] += ma[k] > mb[k]
+    return {k: v / max(1, n_bootstrap) for k, v in wins.items()}
+
+
 def drop_title(text: str, title: str | None) -> str:
     """The gold has no headline: drop `show`'s title line and the blank line after it."""
     if not title:
@@ -392,6 +404,8 @@ def main() -> None:
     gold = load_gold(args.data)
     ids = sorted(gold)
     entries: list[tuple[str, dict]] = []
+    headline_rows: list[dict] | None = None
+    peer_rows: list[tuple[str, list[dict]]] = []
     if not args.no_track:
         bodies, add_s = run_track(args.bin, args.data, ids)
         m, rows = score(gold, bodies, args.bootstrap)
@@ -409,19 +423,32 @@ def main() -> None:
         cv_bodies = run_cv(args.data, args.folds, args.cv_args.split())
         m, rows = score(gold, cv_bodies, args.bootstrap)
         entries.append((f"track ({args.folds}-fold CV by page: headline)", m))
+        headline_rows = rows
         if args.worst:
             print("Cross-validated:")
             print_worst(rows, cv_bodies, gold, args.worst)
             print()
     if args.pred_dir:
-        m, _ = score(gold, read_pred_dir(args.pred_dir, ids), args.bootstrap)
+        m, rows = score(gold, read_pred_dir(args.pred_dir, ids), args.bootstrap)
         entries.append((f"predictions in {args.pred_dir}", m))
+        headline_rows = headline_rows or rows
     if args.peers:
         cache = Path(tempfile.gettempdir()) / "zyte-peers-out"
         for name, (version, texts) in run_peers(args.venv, args.data, cache, args.peers_refresh).items():
-            m, _ = score(gold, texts, args.bootstrap)
+            m, rows = score(gold, texts, args.bootstrap)
             entries.append((f"{name} {version}", m))
+            peer_rows.append((f"{name} {version}", rows))
     print_table(entries, args.bootstrap)
+    if headline_rows and peer_rows:
+        print()
+        print("Paired bootstrap (the same resampled pages for both): share of resamples in which")
+        print("the cross-validated track (or the --pred-dir texts) is ahead of the peer:")
+        print()
+        print("| peer | precision | recall | F1 |")
+        print("|---|---|---|---|")
+        for name, rows in peer_rows:
+            w = paired(headline_rows, rows, args.bootstrap)
+            print(f"| {name} | {w['precision']:.3f} | {w['recall']:.3f} | {w['f1']:.3f} |")
     if args.json:
         args.json.write_text(json.dumps(dict(entries), indent=2), "utf8")
 
