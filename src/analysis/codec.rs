@@ -15,7 +15,7 @@ use crate::claims::compare::{
     Basis, ClaimChange, ClaimSide, Relation, SlotChange, Status, Summary,
 };
 use crate::claims::{Claim, EntityKind, Qualifier, QuantityKind, Slot};
-use crate::diff::Alignment;
+use crate::diff::{Alignment, KeyHash};
 use crate::diff::align::Group;
 use crate::text::segment::{Unit, UnitKind};
 
@@ -24,6 +24,9 @@ pub const MAGIC: &[u8; 4] = b"\xFFTA1";
 
 /// What [`well_formed`] calls a cached comparison.
 pub const COMPARISON: &str = "comparison";
+
+/// The analyser name of a text's unit key hashes.
+pub const UNIT_KEYS: &str = "unit_keys";
 
 /// Whether `data` is in this encoding (else it is an older entry's JSON).
 pub fn is_binary(data: &[u8]) -> bool {
@@ -231,6 +234,32 @@ pub fn decode_units(data: &[u8]) -> Option<Vec<Unit>> {
     r.done().then_some(units)
 }
 
+/// A text's unit key hashes (see `crate::diff::unit_key_hashes`): their
+/// count, then 16 bytes each, little-endian.
+pub fn encode_unit_keys(keys: &[KeyHash]) -> Vec<u8> {
+    let mut w = Writer::new("");
+    w.usize(keys.len());
+    w.out.reserve(keys.len() * 16);
+    for k in keys {
+        w.out.extend_from_slice(&k.to_le_bytes());
+    }
+    w.out
+}
+
+pub fn decode_unit_keys(data: &[u8]) -> Option<Vec<KeyHash>> {
+    let mut r = reader(data, None)?;
+    let n = r.usize()?;
+    let rest = data.get(r.at..)?;
+    if rest.len() != n.checked_mul(16)? {
+        return None;
+    }
+    Some(
+        rest.chunks_exact(16)
+            .map(|c| KeyHash::from_le_bytes(c.try_into().unwrap_or_default()))
+            .collect(),
+    )
+}
+
 fn qualifier_code(q: Qualifier) -> u64 {
     match q {
         Qualifier::Exact => 0,
@@ -393,6 +422,8 @@ pub fn decode_claims(data: &[u8], text: &str) -> Option<Vec<Claim>> {
 pub fn well_formed(analyser: &str, data: &[u8]) -> bool {
     if analyser == "units" {
         decode_units(data).is_some()
+    } else if analyser == UNIT_KEYS {
+        decode_unit_keys(data).is_some()
     } else if analyser.starts_with("claims") {
         reader(data, None).and_then(read_claims).is_some()
     } else if analyser == COMPARISON {
@@ -838,5 +869,22 @@ mod tests {
         assert_eq!(decode_claims(&encoded, "short"), None);
         assert_eq!(decode_units(b"[]"), None);
         assert!(!is_binary(b"[{\"sentence\":1}]"));
+    }
+
+    #[test]
+    fn unit_keys_come_back_whole_or_not_at_all() {
+        let units = segment(TEXT);
+        let keys = crate::diff::unit_key_hashes(TEXT, &units);
+        assert_eq!(keys.len(), units.len());
+        let encoded = encode_unit_keys(&keys);
+        assert_eq!(decode_unit_keys(&encoded), Some(keys));
+        assert!(well_formed(UNIT_KEYS, &encoded));
+        for cut in 0..encoded.len() {
+            assert_eq!(decode_unit_keys(&encoded[..cut]), None, "cut at {cut}");
+        }
+        let mut longer = encoded;
+        longer.push(0);
+        assert_eq!(decode_unit_keys(&longer), None);
+        assert_eq!(decode_unit_keys(&encode_unit_keys(&[])), Some(Vec::new()));
     }
 }
