@@ -30,7 +30,12 @@ pub fn units(store: &Store, version: &VersionText) -> Vec<Unit> {
             SEGMENTER_VERSION,
             &codec::encode_units(&units),
         ),
-        (&version.text_hash, codec::UNIT_KEYS, UNIT_KEYS_VERSION, &keys),
+        (
+            &version.text_hash,
+            codec::UNIT_KEYS,
+            UNIT_KEYS_VERSION,
+            &keys,
+        ),
     ]);
     units
 }

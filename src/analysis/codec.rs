@@ -15,8 +15,8 @@ use crate::claims::compare::{
     Basis, ClaimChange, ClaimSide, Relation, SlotChange, Status, Summary,
 };
 use crate::claims::{Claim, EntityKind, Qualifier, QuantityKind, Slot};
-use crate::diff::{Alignment, KeyHash};
 use crate::diff::align::Group;
+use crate::diff::{Alignment, KeyHash};
 use crate::text::segment::{Unit, UnitKind};
 
 /// First bytes of every binary entry (0xFF never starts UTF-8, let alone JSON).
@@ -522,6 +522,45 @@ impl RowSource<'_> {
         })
     }
 
+    /// Whether [`Self::side`] of these units is `side`, told without making
+    /// it (a comparison's every row is checked so when it is cached).
+    fn side_is(
+        &self,
+        by_unit: &FxHashMap<usize, &Claim>,
+        units: &[usize],
+        side: &ClaimSide,
+    ) -> bool {
+        if units.first() != Some(&side.sentence) {
+            return false;
+        }
+        let mut rest = side.text.as_str();
+        for (n, &i) in units.iter().enumerate() {
+            let Some(unit) = self.units.get(i) else {
+                return false;
+            };
+            if n > 0 {
+                let Some(r) = rest.strip_prefix(' ') else {
+                    return false;
+                };
+                rest = r;
+            }
+            let Some(r) = rest.strip_prefix(unit.text(self.text)) else {
+                return false;
+            };
+            rest = r;
+        }
+        if !rest.is_empty() {
+            return false;
+        }
+        let mut slots = side.slots.iter();
+        units
+            .iter()
+            .filter_map(|i| by_unit.get(i))
+            .flat_map(|c| &c.slots)
+            .all(|s| slots.next() == Some(s))
+            && slots.next().is_none()
+    }
+
     fn by_unit(&self) -> FxHashMap<usize, &Claim> {
         // As the comparison looks claims up: the last of a unit's wins.
         self.claims.iter().map(|c| (c.sentence, c)).collect()
@@ -632,11 +671,7 @@ pub fn encode_comparison(
             return;
         };
         let one = [side.sentence];
-        let same = |units: &[usize]| {
-            src.side(by, units).is_some_and(|s| {
-                s.sentence == side.sentence && s.text == side.text && s.slots == side.slots
-            })
-        };
+        let same = |units: &[usize]| src.side_is(by, units, side);
         let units = candidates(side.sentence)
             .filter(|u| same(u))
             .or_else(|| same(&one).then_some(&one[..]));
@@ -869,6 +904,46 @@ mod tests {
         assert_eq!(decode_claims(&encoded, "short"), None);
         assert_eq!(decode_units(b"[]"), None);
         assert!(!is_binary(b"[{\"sentence\":1}]"));
+    }
+
+    /// `side_is` answers as comparing with the side `side` makes would.
+    #[test]
+    fn a_side_is_told_as_it_is_made() {
+        let units = segment(TEXT);
+        let claims = extract_units(TEXT, &units, &ExtractOptions::default());
+        let src = RowSource {
+            text: TEXT,
+            units: &units,
+            claims: &claims,
+        };
+        let by = src.by_unit();
+        let n = units.len();
+        let mut runs: Vec<Vec<usize>> = vec![Vec::new()];
+        for a in 0..=n + 1 {
+            for b in a + 1..=(a + 3).min(n + 2) {
+                runs.push((a..b).collect());
+            }
+        }
+        let mut checked = 0;
+        for made in &runs {
+            let Some(side) = src.side(&by, made) else {
+                continue;
+            };
+            let mut other_text = side.clone();
+            other_text.text.push(' ');
+            let mut fewer_slots = side.clone();
+            fewer_slots.slots.pop();
+            for side in [&side, &other_text, &fewer_slots] {
+                for asked in &runs {
+                    let want = src.side(&by, asked).is_some_and(|s| {
+                        s.sentence == side.sentence && s.text == side.text && s.slots == side.slots
+                    });
+                    assert_eq!(src.side_is(&by, asked, side), want, "{made:?} {asked:?}");
+                    checked += usize::from(want);
+                }
+            }
+        }
+        assert!(checked >= n);
     }
 
     #[test]

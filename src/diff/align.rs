@@ -37,6 +37,8 @@ pub(crate) struct Group {
 /// The key units are compared on: `match_key`, whitespace collapsed, surrounding
 /// punctuation trimmed. A unit that is all punctuation (a table separator) keeps it, so it
 /// still matches itself and not every other such unit.
+/// Hashes of it are cached per text: a change of its output bumps
+/// [`UNIT_KEY_VERSION`].
 pub(crate) fn unit_key(text: &str) -> String {
     let k = match_key(text);
     // `match_key` leaves no whitespace but ' ' and '\n' (it maps all other to
