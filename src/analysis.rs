@@ -11,7 +11,7 @@ pub use codec::{Candidates, RowSource, Rows};
 use chrono::NaiveDate;
 
 use crate::claims::{self, Claim, ExtractOptions, Gazetteer};
-use crate::diff::Alignment;
+use crate::diff::{Alignment, KeyHash};
 use crate::store::{Hash, Store, VersionText};
 use crate::text::segment::{self, SEGMENTER_VERSION, Unit};
 
@@ -21,13 +21,22 @@ pub fn units(store: &Store, version: &VersionText) -> Vec<Unit> {
         return units;
     }
     let units = segment::segment(&version.text);
-    store_cached(
-        store,
-        version,
-        "units",
-        SEGMENTER_VERSION,
-        &codec::encode_units(&units),
-    );
+    // The unit keys with them: a diff needs both.
+    let keys = codec::encode_unit_keys(&crate::diff::unit_key_hashes(&version.text, &units));
+    let _ = store.put_analyses(&[
+        (
+            &version.text_hash,
+            "units",
+            SEGMENTER_VERSION,
+            &codec::encode_units(&units),
+        ),
+        (
+            &version.text_hash,
+            codec::UNIT_KEYS,
+            UNIT_KEYS_VERSION,
+            &keys,
+        ),
+    ]);
     units
 }
 
@@ -40,6 +49,37 @@ fn cached_units(store: &Store, version: &VersionText) -> Option<Vec<Unit>> {
             .iter()
             .all(|u| u.start <= u.end && version.text.get(u.start..u.end).is_some())
     })
+}
+
+/// The version of a text's cached unit key hashes: they depend on its
+/// segmentation, on `match_key` and on the key made of it.
+pub const UNIT_KEYS_VERSION: i64 = (SEGMENTER_VERSION << 32)
+    | ((crate::text::normalize::NORMALIZER_VERSION as i64) << 16)
+    | crate::diff::UNIT_KEY_VERSION;
+
+/// The hashes of a version's unit keys, what aligning it compares its units
+/// on (see [`crate::diff::unit_key_hashes`]): cached per text, as its units,
+/// because making them is a good part of a long text's first diff against
+/// any other.
+pub fn unit_keys(store: &Store, version: &VersionText, units: &[Unit]) -> Vec<KeyHash> {
+    let cached = store
+        .analysis(&version.text_hash, codec::UNIT_KEYS, UNIT_KEYS_VERSION)
+        .ok()
+        .flatten()
+        .and_then(|data| codec::decode_unit_keys(&data))
+        .filter(|keys| keys.len() == units.len());
+    if let Some(keys) = cached {
+        return keys;
+    }
+    let keys = crate::diff::unit_key_hashes(&version.text, units);
+    store_cached(
+        store,
+        version,
+        codec::UNIT_KEYS,
+        UNIT_KEYS_VERSION,
+        &codec::encode_unit_keys(&keys),
+    );
+    keys
 }
 
 /// A version's claims. `gazetteer_id` tells apart gazetteers with user aliases
@@ -76,13 +116,16 @@ pub fn claims_and_digest<'g>(
             return (found, *blake3::hash(&bytes).as_bytes());
         }
     }
-    // Units and claims, when both are new, are cached in one transaction.
+    // Units (and their keys) and claims, when both are new, are cached in
+    // one transaction.
     let (units, units_new) = match cached_units(store, version) {
         Some(units) => (units, None),
         None => {
             let units = segment::segment(&version.text);
             let encoded = codec::encode_units(&units);
-            (units, Some(encoded))
+            let keys =
+                codec::encode_unit_keys(&crate::diff::unit_key_hashes(&version.text, &units));
+            (units, Some((encoded, keys)))
         }
     };
     let found = extract_claims(version, &units, gazetteer());
@@ -94,8 +137,9 @@ pub fn claims_and_digest<'g>(
         claims::ANALYSER_VERSION,
         &encoded[..],
     )];
-    if let Some(u) = &units_new {
+    if let Some((u, k)) = &units_new {
         entries.insert(0, (hash, "units", SEGMENTER_VERSION, &u[..]));
+        entries.insert(1, (hash, codec::UNIT_KEYS, UNIT_KEYS_VERSION, &k[..]));
     }
     let _ = store.put_analyses(&entries);
     (found, *blake3::hash(&encoded).as_bytes())
@@ -245,6 +289,7 @@ enum Analysed {
     Done {
         text_hash: crate::store::Hash,
         units: Vec<u8>,
+        unit_keys: Vec<u8>,
         claims: Vec<u8>,
     },
     Failed(Failure),
@@ -333,10 +378,17 @@ pub fn reanalyse(
                         if let Analysed::Done {
                             text_hash,
                             units,
+                            unit_keys,
                             claims,
                         } = r
                         {
                             batch.put_analysis(text_hash, "units", SEGMENTER_VERSION, units)?;
+                            batch.put_analysis(
+                                text_hash,
+                                codec::UNIT_KEYS,
+                                UNIT_KEYS_VERSION,
+                                unit_keys,
+                            )?;
                             batch.forget_comparisons(text_hash)?;
                             batch.put_analysis(
                                 text_hash,
@@ -399,6 +451,11 @@ fn analyse_version(
                 Ok(units
                     && reader.has_analysis(
                         &version.text_hash,
+                        codec::UNIT_KEYS,
+                        UNIT_KEYS_VERSION,
+                    )?
+                    && reader.has_analysis(
+                        &version.text_hash,
                         analyser,
                         claims::ANALYSER_VERSION,
                     )?)
@@ -409,12 +466,13 @@ fn analyse_version(
             Err(e) => return failed(e),
         }
     }
-    // As `units` and `claims` above compute and cache them.
+    // As `units`, `unit_keys` and `claims` above compute and cache them.
     let units = segment::segment(&version.text);
     let found = extract_claims(&version, &units, opts.names.gazetteer());
     Analysed::Done {
         text_hash: version.text_hash,
         units: codec::encode_units(&units),
+        unit_keys: codec::encode_unit_keys(&crate::diff::unit_key_hashes(&version.text, &units)),
         claims: codec::encode_claims(&version.text, &units, &found),
     }
 }

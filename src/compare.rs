@@ -12,8 +12,8 @@ use crate::claims::compare::{Status, compare_articles_full, compare_versions, st
 use crate::claims::entity::AliasError;
 use crate::claims::{Claim, Gazetteer};
 use crate::diff::{
-    ARTICLES_THRESHOLD, DEFAULT_THRESHOLD, DiffOptions, TextDiff, diff_aligned, diff_segmented,
-    diff_segmented_aligned,
+    ARTICLES_THRESHOLD, DEFAULT_THRESHOLD, DiffOptions, TextDiff, diff_aligned, diff_keyed_aligned,
+    diff_segmented,
 };
 use crate::report::{DiffReport, Mode, Only, ReportOptions};
 use rustc_hash::FxHashMap;
@@ -241,11 +241,18 @@ pub fn compare(store: &Store, pair: &Pair, options: &CompareOptions) -> DiffRepo
         );
         return report(&diff, rows);
     }
-    let (alignment, diff) = diff_segmented_aligned(
+    // Aligning compares the units' keys, cached per text.
+    let (from_keys, to_keys) = (
+        analysis::unit_keys(store, &from, &from_units),
+        analysis::unit_keys(store, &to, &to_units),
+    );
+    let (alignment, diff) = diff_keyed_aligned(
         &from.text,
         from_units,
+        Some(&from_keys),
         &to.text,
         to_units,
+        Some(&to_keys),
         &options_of(pair.mode),
     );
     let rows = claim_rows(pair.mode, &diff, (&from, &from_claims), (&to, &to_claims));
@@ -445,7 +452,7 @@ fn build(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diff::Op;
+    use crate::diff::{Op, diff_segmented_aligned};
 
     const BEFORE: &str =
         "قتل 5 أشخاص في انفجار في بغداد يوم الاثنين.\n\nوقال المتحدث باسم الشرطة إن التحقيق جار.\n";

@@ -15,8 +15,8 @@ use crate::claims::compare::{
     Basis, ClaimChange, ClaimSide, Relation, SlotChange, Status, Summary,
 };
 use crate::claims::{Claim, EntityKind, Qualifier, QuantityKind, Slot};
-use crate::diff::Alignment;
 use crate::diff::align::Group;
+use crate::diff::{Alignment, KeyHash};
 use crate::text::segment::{Unit, UnitKind};
 
 /// First bytes of every binary entry (0xFF never starts UTF-8, let alone JSON).
@@ -24,6 +24,9 @@ pub const MAGIC: &[u8; 4] = b"\xFFTA1";
 
 /// What [`well_formed`] calls a cached comparison.
 pub const COMPARISON: &str = "comparison";
+
+/// The analyser name of a text's unit key hashes.
+pub const UNIT_KEYS: &str = "unit_keys";
 
 /// Whether `data` is in this encoding (else it is an older entry's JSON).
 pub fn is_binary(data: &[u8]) -> bool {
@@ -231,6 +234,32 @@ pub fn decode_units(data: &[u8]) -> Option<Vec<Unit>> {
     r.done().then_some(units)
 }
 
+/// A text's unit key hashes (see `crate::diff::unit_key_hashes`): their
+/// count, then 16 bytes each, little-endian.
+pub fn encode_unit_keys(keys: &[KeyHash]) -> Vec<u8> {
+    let mut w = Writer::new("");
+    w.usize(keys.len());
+    w.out.reserve(keys.len() * 16);
+    for k in keys {
+        w.out.extend_from_slice(&k.to_le_bytes());
+    }
+    w.out
+}
+
+pub fn decode_unit_keys(data: &[u8]) -> Option<Vec<KeyHash>> {
+    let mut r = reader(data, None)?;
+    let n = r.usize()?;
+    let rest = data.get(r.at..)?;
+    if rest.len() != n.checked_mul(16)? {
+        return None;
+    }
+    Some(
+        rest.chunks_exact(16)
+            .map(|c| KeyHash::from_le_bytes(c.try_into().unwrap_or_default()))
+            .collect(),
+    )
+}
+
 fn qualifier_code(q: Qualifier) -> u64 {
     match q {
         Qualifier::Exact => 0,
@@ -393,6 +422,8 @@ pub fn decode_claims(data: &[u8], text: &str) -> Option<Vec<Claim>> {
 pub fn well_formed(analyser: &str, data: &[u8]) -> bool {
     if analyser == "units" {
         decode_units(data).is_some()
+    } else if analyser == UNIT_KEYS {
+        decode_unit_keys(data).is_some()
     } else if analyser.starts_with("claims") {
         reader(data, None).and_then(read_claims).is_some()
     } else if analyser == COMPARISON {
@@ -489,6 +520,45 @@ impl RowSource<'_> {
             text,
             slots,
         })
+    }
+
+    /// Whether [`Self::side`] of these units is `side`, told without making
+    /// it (a comparison's every row is checked so when it is cached).
+    fn side_is(
+        &self,
+        by_unit: &FxHashMap<usize, &Claim>,
+        units: &[usize],
+        side: &ClaimSide,
+    ) -> bool {
+        if units.first() != Some(&side.sentence) {
+            return false;
+        }
+        let mut rest = side.text.as_str();
+        for (n, &i) in units.iter().enumerate() {
+            let Some(unit) = self.units.get(i) else {
+                return false;
+            };
+            if n > 0 {
+                let Some(r) = rest.strip_prefix(' ') else {
+                    return false;
+                };
+                rest = r;
+            }
+            let Some(r) = rest.strip_prefix(unit.text(self.text)) else {
+                return false;
+            };
+            rest = r;
+        }
+        if !rest.is_empty() {
+            return false;
+        }
+        let mut slots = side.slots.iter();
+        units
+            .iter()
+            .filter_map(|i| by_unit.get(i))
+            .flat_map(|c| &c.slots)
+            .all(|s| slots.next() == Some(s))
+            && slots.next().is_none()
     }
 
     fn by_unit(&self) -> FxHashMap<usize, &Claim> {
@@ -601,11 +671,7 @@ pub fn encode_comparison(
             return;
         };
         let one = [side.sentence];
-        let same = |units: &[usize]| {
-            src.side(by, units).is_some_and(|s| {
-                s.sentence == side.sentence && s.text == side.text && s.slots == side.slots
-            })
-        };
+        let same = |units: &[usize]| src.side_is(by, units, side);
         let units = candidates(side.sentence)
             .filter(|u| same(u))
             .or_else(|| same(&one).then_some(&one[..]));
@@ -838,5 +904,62 @@ mod tests {
         assert_eq!(decode_claims(&encoded, "short"), None);
         assert_eq!(decode_units(b"[]"), None);
         assert!(!is_binary(b"[{\"sentence\":1}]"));
+    }
+
+    /// `side_is` answers as comparing with the side `side` makes would.
+    #[test]
+    fn a_side_is_told_as_it_is_made() {
+        let units = segment(TEXT);
+        let claims = extract_units(TEXT, &units, &ExtractOptions::default());
+        let src = RowSource {
+            text: TEXT,
+            units: &units,
+            claims: &claims,
+        };
+        let by = src.by_unit();
+        let n = units.len();
+        let mut runs: Vec<Vec<usize>> = vec![Vec::new()];
+        for a in 0..=n + 1 {
+            for b in a + 1..=(a + 3).min(n + 2) {
+                runs.push((a..b).collect());
+            }
+        }
+        let mut checked = 0;
+        for made in &runs {
+            let Some(side) = src.side(&by, made) else {
+                continue;
+            };
+            let mut other_text = side.clone();
+            other_text.text.push(' ');
+            let mut fewer_slots = side.clone();
+            fewer_slots.slots.pop();
+            for side in [&side, &other_text, &fewer_slots] {
+                for asked in &runs {
+                    let want = src.side(&by, asked).is_some_and(|s| {
+                        s.sentence == side.sentence && s.text == side.text && s.slots == side.slots
+                    });
+                    assert_eq!(src.side_is(&by, asked, side), want, "{made:?} {asked:?}");
+                    checked += usize::from(want);
+                }
+            }
+        }
+        assert!(checked >= n);
+    }
+
+    #[test]
+    fn unit_keys_come_back_whole_or_not_at_all() {
+        let units = segment(TEXT);
+        let keys = crate::diff::unit_key_hashes(TEXT, &units);
+        assert_eq!(keys.len(), units.len());
+        let encoded = encode_unit_keys(&keys);
+        assert_eq!(decode_unit_keys(&encoded), Some(keys));
+        assert!(well_formed(UNIT_KEYS, &encoded));
+        for cut in 0..encoded.len() {
+            assert_eq!(decode_unit_keys(&encoded[..cut]), None, "cut at {cut}");
+        }
+        let mut longer = encoded;
+        longer.push(0);
+        assert_eq!(decode_unit_keys(&longer), None);
+        assert_eq!(decode_unit_keys(&encode_unit_keys(&[])), Some(Vec::new()));
     }
 }

@@ -26,7 +26,7 @@ use serde::Serialize;
 use super::entity::{country_of, name_key};
 use super::opposites::{Poles, antonyms, poles};
 use super::quantity::unit_class;
-use super::versions::{Which, Witness, asserts, claim_unit};
+use super::versions::{Which, Witness, asserts, claim_unit, key_of};
 use super::{Claim, Qualifier, QuantityKind, Slot};
 use crate::diff::{Op, TextDiff};
 use crate::text::normalize::match_key;
@@ -119,11 +119,15 @@ impl<'a> ByUnit<'a> {
         }
         Some(ClaimSide {
             sentence: first,
-            text: indices
-                .iter()
-                .map(|&i| unit_text(i))
-                .collect::<Vec<_>>()
-                .join(" "),
+            // Nearly every side is one unit: its text as it is.
+            text: match indices {
+                [one] => unit_text(*one),
+                _ => indices
+                    .iter()
+                    .map(|&i| unit_text(i))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            },
             slots: found.iter().flat_map(|c| c.slots.iter().cloned()).collect(),
         })
     }
@@ -159,7 +163,10 @@ pub fn compare_versions(
     let side = |by: &ByUnit, units: &[usize], text: &dyn Fn(usize) -> String| {
         by.side(units, text).unwrap_or_else(|| ClaimSide {
             sentence: units.first().copied().unwrap_or(0),
-            text: units.iter().map(|&i| text(i)).collect::<Vec<_>>().join(" "),
+            text: match units {
+                [one] => text(*one),
+                _ => units.iter().map(|&i| text(i)).collect::<Vec<_>>().join(" "),
+            },
             slots: Vec::new(),
         })
     };
@@ -251,7 +258,7 @@ pub fn compare_versions(
                     Status::Changed
                 } else if from.slots.is_empty() && to.slots.is_empty() {
                     continue;
-                } else if match_key(&from.text) == match_key(&to.text) {
+                } else if key_of(&from.text) == key_of(&to.text) {
                     Status::Unchanged
                 } else {
                     Status::Reworded
@@ -2292,7 +2299,7 @@ pub fn statements(
 /// roles swapped, "before X" made "after X", or a word of opposite meaning
 /// (`ارتفعت` → `انخفضت`); the same readings articles mode uses.
 fn reversals(from: &ClaimSide, to: &ClaimSide) -> Vec<SlotChange> {
-    if match_key(&from.text) == match_key(&to.text) {
+    if key_of(&from.text) == key_of(&to.text) {
         return Vec::new();
     }
     let claim = |s: &ClaimSide| Claim {
@@ -2314,7 +2321,7 @@ fn reversals(from: &ClaimSide, to: &ClaimSide) -> Vec<SlotChange> {
             (surface(&b, &wb, y), y),
         ));
     }
-    let (wsa, wsb) = (words(&match_key(&a.text)), words(&match_key(&b.text)));
+    let (wsa, wsb) = (words(&key_of(&a.text)), words(&key_of(&b.text)));
     out.extend(before_after(&relative(&wsa), &relative(&wsb)));
     let (pa, pb) = (poles(&wsa), poles(&wsb));
     out.extend(antonyms(&pa, &pb).into_iter().map(|(p, q)| antonym(p, q)));

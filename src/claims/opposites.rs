@@ -15,34 +15,18 @@ pub(super) fn poles(ws: &[String]) -> Poles {
     let mut poles = vec![(None, None); OPPOSITES.len()];
     let mut moves = Vec::new();
     let mut backdrop = Vec::new();
-    let assets: Vec<(usize, &'static str)> = ws
+    let readings: Vec<std::rc::Rc<WordReadings>> = ws.iter().map(|w| word_readings(w)).collect();
+    let assets: Vec<(usize, &'static str)> = readings
         .iter()
         .enumerate()
-        .filter_map(|(i, w)| {
-            proclitic_readings(w)
-                .find_map(|r| lex.assets.get(r).or(lex.indicators.get(r)))
-                .map(|&a| (i, a))
-        })
+        .filter_map(|(i, r)| r.asset.map(|a| (i, a)))
         .collect();
     for (i, w) in ws.iter().enumerate() {
         // `على الأقل` is "at least", not "lower".
         if (w == "الاقل" && i > 0 && ws[i - 1] == "علي") || names_the_opposition(w) {
             continue;
         }
-        // Every lexicon form the word may be (`تخسر` is listed as "loses", and
-        // read as `خسر` it is also "falls").
-        let mut forms: Vec<String> = Vec::new();
-        for r in proclitic_readings(w) {
-            verb_readings(
-                r,
-                |c| lex.pole_of.contains_key(c),
-                |c| {
-                    if !forms.iter().any(|f| f == c) {
-                        forms.push(c.to_string());
-                    }
-                },
-            );
-        }
+        let forms = &readings[i].forms;
         if forms.is_empty() {
             continue;
         }
@@ -50,7 +34,7 @@ pub(super) fn poles(ws: &[String]) -> Poles {
         let asset = asset_of(ws, i, &assets);
         let background = in_background(ws, i);
         for form in forms {
-            for &(k, is_up) in lex.pole_of.get(&form).into_iter().flatten() {
+            for &(k, is_up) in lex.pole_of.get(form).into_iter().flatten() {
                 let up = is_up != ended;
                 if let Some(asset) = asset {
                     moves.push((k, asset, up));
@@ -80,6 +64,53 @@ pub(super) fn poles(ws: &[String]) -> Poles {
         first: poles,
         moves,
     }
+}
+
+/// What [`poles`] reads of a word by itself, whatever stands around it.
+struct WordReadings {
+    /// The traded asset or economic indicator it names.
+    asset: Option<&'static str>,
+    /// Every lexicon form of opposites the word may be (`تخسر` is listed as
+    /// "loses", and read as `خسر` it is also "falls").
+    forms: Vec<String>,
+}
+
+/// [`WordReadings`] of a match-key word, memoised per thread: the edited
+/// sentences of two versions are mostly the same words.
+fn word_readings(w: &str) -> std::rc::Rc<WordReadings> {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    thread_local! {
+        static MEMO: RefCell<rustc_hash::FxHashMap<String, Rc<WordReadings>>> =
+            RefCell::new(rustc_hash::FxHashMap::default());
+    }
+    if let Some(found) = MEMO.with_borrow(|m| m.get(w).cloned()) {
+        return found;
+    }
+    let lex = lexicons();
+    let asset = proclitic_readings(w)
+        .find_map(|r| lex.assets.get(r).or(lex.indicators.get(r)))
+        .copied();
+    let mut forms: Vec<String> = Vec::new();
+    for r in proclitic_readings(w) {
+        verb_readings(
+            r,
+            |c| lex.pole_of.contains_key(c),
+            |c| {
+                if !forms.iter().any(|f| f == c) {
+                    forms.push(c.to_string());
+                }
+            },
+        );
+    }
+    let found = Rc::new(WordReadings { asset, forms });
+    MEMO.with_borrow_mut(|m| {
+        if m.len() >= super::compare::MEMO_LIMIT {
+            m.clear();
+        }
+        m.insert(w.to_string(), found.clone());
+    });
+    found
 }
 
 /// Whether the word at `i` is ended by the one before it: ending a thing is

@@ -60,24 +60,72 @@ fn is_apostrophe(c: char) -> bool {
 /// scripts folded), apostrophes dropped, split at everything but letters and digits. A
 /// leading Arabic conjunction (`و`, `ف`) is dropped, as editors add and remove it freely.
 pub(super) fn words(text: &str) -> Vec<String> {
-    words_of_key(&match_key(text))
+    words_of_key(&key_of(text))
+}
+
+/// Most sentences a per-thread memo of [`key_of`] keeps.
+const KEY_MEMO_LIMIT: usize = 1 << 10;
+
+/// The match key of a sentence (or any text), memoised per thread: comparing
+/// two versions reads the key of each edited sentence a dozen times (its
+/// words, its numbers, its neighbourhood, its readings). Short texts are
+/// keyed directly.
+pub(super) fn key_of(text: &str) -> std::rc::Rc<str> {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    thread_local! {
+        static MEMO: RefCell<rustc_hash::FxHashMap<Box<str>, Rc<str>>> =
+            RefCell::new(rustc_hash::FxHashMap::default());
+    }
+    if text.len() < 32 {
+        return Rc::from(match_key(text));
+    }
+    if let Some(key) = MEMO.with_borrow(|m| m.get(text).cloned()) {
+        return key;
+    }
+    let key: Rc<str> = Rc::from(match_key(text));
+    MEMO.with_borrow_mut(|m| {
+        if m.len() >= KEY_MEMO_LIMIT {
+            m.clear();
+        }
+        m.insert(Box::from(text), key.clone());
+    });
+    key
 }
 
 /// [`words`] of a text already in match-key form.
 fn words_of_key(key: &str) -> Vec<String> {
+    // A word is a run of letters, digits and apostrophes, less the
+    // apostrophes: each is copied whole from the key (the run's start, and
+    // whether it holds an apostrophe to drop).
     let mut out = Vec::new();
-    let mut cur = String::new();
-    for c in key.chars().chain(std::iter::once(' ')) {
-        if is_apostrophe(c) {
-            continue;
-        }
-        if is_word_char(c) {
-            cur.push(c);
-        } else if !cur.is_empty() {
-            out.push(fold_conjunction(std::mem::take(&mut cur)));
+    let mut run: Option<(usize, bool)> = None;
+    for (i, c) in key.char_indices() {
+        let apostrophe = is_apostrophe(c);
+        if apostrophe || is_word_char(c) {
+            match &mut run {
+                None => run = Some((i, apostrophe)),
+                Some((_, any)) => *any |= apostrophe,
+            }
+        } else if let Some((start, any)) = run.take() {
+            push_word(&mut out, &key[start..i], any);
         }
     }
+    if let Some((start, any)) = run {
+        push_word(&mut out, &key[start..], any);
+    }
     out
+}
+
+fn push_word(out: &mut Vec<String>, run: &str, apostrophes: bool) {
+    let word: String = if apostrophes {
+        run.chars().filter(|&c| !is_apostrophe(c)).collect()
+    } else {
+        run.to_string()
+    };
+    if !word.is_empty() {
+        out.push(fold_conjunction(word));
+    }
 }
 
 /// Letters and digits; ASCII and the Arabic letters first, as the general Unicode lookup
@@ -88,12 +136,12 @@ fn is_word_char(c: char) -> bool {
         || (!c.is_ascii() && c.is_alphanumeric())
 }
 
-fn fold_conjunction(w: String) -> String {
-    let mut chars = w.chars();
-    match chars.next() {
-        Some('و' | 'ف') if w.chars().count() >= 4 => chars.as_str().to_string(),
-        _ => w,
+fn fold_conjunction(mut w: String) -> String {
+    if w.starts_with(['و', 'ف']) && w.chars().nth(3).is_some() {
+        // Both letters are two bytes long.
+        w.replace_range(..2, "");
     }
+    w
 }
 
 fn is_number(w: &str) -> bool {
@@ -102,8 +150,9 @@ fn is_number(w: &str) -> bool {
 
 /// The shared stopwords (Arabic and English function words), folded once. Not the articles
 /// mode lexicons: versions mode needs only these, and folding the rest costs a diff.
-fn stopwords() -> &'static HashSet<String> {
-    static STOP: OnceLock<HashSet<String>> = OnceLock::new();
+fn stopwords() -> &'static rustc_hash::FxHashSet<String> {
+    // Fx: every word of an edited sentence is looked up, more than once.
+    static STOP: OnceLock<rustc_hash::FxHashSet<String>> = OnceLock::new();
     STOP.get_or_init(|| {
         STOPWORDS
             .iter()
@@ -204,8 +253,12 @@ fn one_edit_apart(a: &str, b: &str) -> bool {
 /// `key zilberman`): both lose them.
 fn cancel_joins(whole: &mut Bag, parts: &mut Bag, parts_text: &[String]) {
     for pair in parts_text.windows(2) {
+        // The changed words are few: look them up before joining any.
+        if whole.is_empty() || count(parts, &pair[0]) == 0 || count(parts, &pair[1]) == 0 {
+            continue;
+        }
         let joined = format!("{}{}", pair[0], pair[1]);
-        if count(whole, &joined) > 0 && count(parts, &pair[0]) > 0 && count(parts, &pair[1]) > 0 {
+        if count(whole, &joined) > 0 {
             take(whole, &joined);
             take(parts, &pair[0]);
             take(parts, &pair[1]);
@@ -240,29 +293,40 @@ fn digit_numbers(text: &str) -> Vec<f64> {
 
 /// Numbers written in digits, as written (match key) and as values.
 fn digit_runs(text: &str) -> Vec<(String, f64)> {
-    digit_runs_of_key(&match_key(text))
+    digit_runs_of_key(&key_of(text))
 }
 
 fn digit_runs_of_key(key: &str) -> Vec<(String, f64)> {
     let mut out = Vec::new();
-    let chars: Vec<char> = key.chars().collect();
+    // ASCII digits and separators: a digit byte is never inside a longer
+    // character, so the key is walked byte by byte.
+    let bytes = key.as_bytes();
+    let digit_at = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_digit);
+    // A separator's length when one stands at `i` (`٫` and `٬` are two bytes).
+    let separator_at = |i: usize| match bytes.get(i..) {
+        Some([b',' | b'.', ..]) => Some(1),
+        Some([0xD9, 0xAB | 0xAC, ..]) => Some(2),
+        _ => None,
+    };
     let mut i = 0;
-    while i < chars.len() {
-        if !chars[i].is_ascii_digit() {
+    while i < bytes.len() {
+        if !digit_at(i) {
             i += 1;
             continue;
         }
-        let mut run = String::new();
-        while i < chars.len()
-            && (chars[i].is_ascii_digit()
-                || (matches!(chars[i], ',' | '.' | '٫' | '٬')
-                    && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit())))
-        {
-            run.push(chars[i]);
-            i += 1;
+        let start = i;
+        loop {
+            if digit_at(i) {
+                i += 1;
+            } else if let Some(len) = separator_at(i).filter(|&len| digit_at(i + len)) {
+                i += len;
+            } else {
+                break;
+            }
         }
-        if let Some(v) = parse_digits(&run) {
-            out.push((run, v));
+        let run = &key[start..i];
+        if let Some(v) = parse_digits(run) {
+            out.push((run.to_string(), v));
         }
     }
     out
@@ -271,7 +335,7 @@ fn digit_runs_of_key(key: &str) -> Vec<(String, f64)> {
 /// Whether the digits `run` stand in `text` as an ordinal (`11th`, `2nd`), which the other
 /// version may spell out (`eleventh`).
 fn ordinal(text: &str, run: &str) -> bool {
-    let key = match_key(text);
+    let key = key_of(text);
     key.match_indices(run).any(|(i, _)| {
         let rest = &key[i + run.len()..];
         ["st", "nd", "rd", "th"].iter().any(|s| {
@@ -304,8 +368,9 @@ struct Side {
     digits: Vec<f64>,
     /// Values of the quantity slots (numbers written in words included).
     quantities: Vec<f64>,
-    /// Countries named by demonyms (`American`, `الروسية`).
-    countries: HashSet<&'static str>,
+    /// Countries named by demonyms (`American`, `الروسية`), of the words:
+    /// read when first asked for (few neighbourhoods ask).
+    countries: std::cell::OnceCell<HashSet<&'static str>>,
     /// Canonical names of the entity slots.
     entities: HashSet<String>,
     /// Latin names (see the module doc) and acronyms, as match-key words.
@@ -314,10 +379,10 @@ struct Side {
 
 impl Side {
     fn new(texts: &[&str], slots: &[&Slot]) -> (Side, Vec<String>) {
-        let keys: Vec<String> = texts.iter().map(|t| match_key(t)).collect();
+        let keys: Vec<std::rc::Rc<str>> = texts.iter().map(|t| key_of(t)).collect();
         let all: Vec<String> = keys.iter().flat_map(|k| words_of_key(k)).collect();
         let side = Side {
-            countries: all.iter().filter_map(|w| demonym::country(w)).collect(),
+            countries: std::cell::OnceCell::new(),
             words: bag(&all),
             digits: keys
                 .iter()
@@ -346,7 +411,16 @@ impl Side {
     /// Whether this side names the country a demonym word names (`American` and `United
     /// States`), or uses a demonym of this country.
     fn names_country(&self, country: &str) -> bool {
-        self.countries.contains(country) || self.entities.contains(country)
+        self.countries().contains(country) || self.entities.contains(country)
+    }
+
+    fn countries(&self) -> &HashSet<&'static str> {
+        self.countries.get_or_init(|| {
+            self.words
+                .keys()
+                .filter_map(|w| demonym::country(w))
+                .collect()
+        })
     }
 
     /// How often a number occurs: as written in digits or as read by a quantity slot,
@@ -613,7 +687,7 @@ impl Witness {
         }
         if demonym::country(w).is_some_and(|c| other.names_country(c))
             || other
-                .countries
+                .countries()
                 .iter()
                 .any(|c| match_key(c) == match_key(&name.text))
         {
@@ -936,6 +1010,11 @@ pub(super) fn name_and_number_words(text: &str) -> HashSet<String> {
 /// two capitalised words. A sentence's first word is a name only as part of a run (`New
 /// Zealand has…`). Month and weekday names are dates, left to the date slots.
 fn latin_names(text: &str) -> Vec<Name> {
+    // Every name starts with an ASCII capital (see `capitalised`): most
+    // Arabic sentences have none to look at.
+    if !text.bytes().any(|b| b.is_ascii_uppercase()) {
+        return Vec::new();
+    }
     struct Tok<'a> {
         word: &'a str,
         start: usize,
@@ -1127,6 +1206,79 @@ mod tests {
         // Short words are not read as misspellings of each other.
         let w = witness("Iran said", "Iraq said");
         assert_eq!(count(&w.deleted, "iran"), 1);
+    }
+
+    /// `words_of_key` as first written: a char at a time.
+    fn words_of_key_reference(key: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut cur = String::new();
+        for c in key.chars().chain(std::iter::once(' ')) {
+            if is_apostrophe(c) {
+                continue;
+            }
+            if is_word_char(c) {
+                cur.push(c);
+            } else if !cur.is_empty() {
+                let w = std::mem::take(&mut cur);
+                let mut chars = w.chars();
+                out.push(match chars.next() {
+                    Some('و' | 'ف') if w.chars().count() >= 4 => chars.as_str().to_string(),
+                    _ => w,
+                });
+            }
+        }
+        out
+    }
+
+    /// `digit_runs_of_key` as first written: over a vector of chars.
+    fn digit_runs_reference(key: &str) -> Vec<(String, f64)> {
+        let mut out = Vec::new();
+        let chars: Vec<char> = key.chars().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            if !chars[i].is_ascii_digit() {
+                i += 1;
+                continue;
+            }
+            let mut run = String::new();
+            while i < chars.len()
+                && (chars[i].is_ascii_digit()
+                    || (matches!(chars[i], ',' | '.' | '٫' | '٬')
+                        && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit())))
+            {
+                run.push(chars[i]);
+                i += 1;
+            }
+            if let Some(v) = parse_digits(&run) {
+                out.push((run, v));
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn words_and_digit_runs_read_as_first_written(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    "[ \n.,'’ʼ‘`٫٬:-]{1,3}",
+                    "[a-zA-Z0-9وفبلاسمنع٠-٩ًé]{1,6}",
+                    "\\PC{1,4}",
+                ],
+                0..12,
+            )
+        ) {
+            let text: String = parts.concat();
+            for key in [text.clone(), match_key(&text)] {
+                proptest::prop_assert_eq!(words_of_key(&key), words_of_key_reference(&key));
+                let (got, want) = (digit_runs_of_key(&key), digit_runs_reference(&key));
+                proptest::prop_assert_eq!(got.len(), want.len());
+                for ((a, x), (b, y)) in got.iter().zip(&want) {
+                    proptest::prop_assert_eq!(a, b);
+                    proptest::prop_assert!(x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()));
+                }
+            }
+        }
     }
 
     #[test]

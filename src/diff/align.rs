@@ -37,6 +37,8 @@ pub(crate) struct Group {
 /// The key units are compared on: `match_key`, whitespace collapsed, surrounding
 /// punctuation trimmed. A unit that is all punctuation (a table separator) keeps it, so it
 /// still matches itself and not every other such unit.
+/// Hashes of it are cached per text: a change of its output bumps
+/// [`UNIT_KEY_VERSION`].
 pub(crate) fn unit_key(text: &str) -> String {
     let k = match_key(text);
     // `match_key` leaves no whitespace but ' ' and '\n' (it maps all other to
@@ -199,24 +201,89 @@ struct Cand {
     score: f32,
 }
 
+/// What alignment compares units on: their [`unit_key`]s, or hashes of them
+/// ([`KeyHash`]) read from a cache. Only equality matters, so both align alike.
+pub(crate) trait Key: std::hash::Hash + Eq {}
+impl Key for String {}
+impl Key for KeyHash {}
+
+/// A unit key's hash: 128 bits of BLAKE3, so that two different keys never
+/// compare equal in practice, even keys written to collide.
+pub type KeyHash = u128;
+
+/// Bumped whenever [`unit_key`] changes output (a change of `match_key` bumps
+/// `NORMALIZER_VERSION` instead): key hashes cached per text depend on it.
+pub const UNIT_KEY_VERSION: i64 = 1;
+
+/// The hash of a unit's [`unit_key`].
+pub fn key_hash(text: &str) -> KeyHash {
+    let h = blake3::hash(unit_key(text).as_bytes());
+    let mut first = [0u8; 16];
+    first.copy_from_slice(&h.as_bytes()[..16]);
+    u128::from_le_bytes(first)
+}
+
+/// The keys of one text's units: most units of two versions are the same
+/// text, so a unit whose text is one of `known`'s reuses its key.
+fn keys_of(texts: &[&str], known: Option<(&[&str], &[String])>) -> Vec<String> {
+    let index: FxHashMap<&str, usize> = known
+        .map(|(texts, _)| texts.iter().enumerate().map(|(i, t)| (*t, i)).collect())
+        .unwrap_or_default();
+    texts
+        .iter()
+        .map(|t| match (index.get(t), known) {
+            (Some(&i), Some((_, keys))) => keys[i].clone(),
+            _ => unit_key(t),
+        })
+        .collect()
+}
+
+/// Align two texts' units, keyed on their texts (nothing cached).
 pub(crate) fn align(
     old_texts: &[&str],
     new_texts: &[&str],
     threshold: f32,
     deadline: Option<Instant>,
 ) -> Vec<Group> {
-    let old_keys: Vec<String> = old_texts.iter().map(|t| unit_key(t)).collect();
-    // Most units of two versions are the same text: their keys are made once.
-    let old_index: FxHashMap<&str, usize> =
-        old_texts.iter().enumerate().map(|(i, t)| (*t, i)).collect();
-    let new_keys: Vec<String> = new_texts
-        .iter()
-        .map(|t| match old_index.get(t) {
-            Some(&i) => old_keys[i].clone(),
-            None => unit_key(t),
-        })
-        .collect();
-    let ops = capture_diff_slices_deadline(Algorithm::Patience, &old_keys, &new_keys, deadline);
+    let old_keys = keys_of(old_texts, None);
+    let new_keys = keys_of(new_texts, Some((old_texts, &old_keys)));
+    align_keyed(
+        (old_texts, &old_keys),
+        (new_texts, &new_keys),
+        |key: &String, _| std::borrow::Cow::Borrowed(key.as_str()),
+        threshold,
+        deadline,
+    )
+}
+
+/// Align two texts' units whose key hashes are at hand (cached per text):
+/// the keys themselves are made only for the units left to compare by
+/// similarity, a few of a long text.
+pub(crate) fn align_hashed(
+    (old_texts, old_keys): (&[&str], &[KeyHash]),
+    (new_texts, new_keys): (&[&str], &[KeyHash]),
+    threshold: f32,
+    deadline: Option<Instant>,
+) -> Vec<Group> {
+    align_keyed(
+        (old_texts, old_keys),
+        (new_texts, new_keys),
+        |_: &KeyHash, text| std::borrow::Cow::Owned(unit_key(text)),
+        threshold,
+        deadline,
+    )
+}
+
+/// [`align`] over keys of any kind; `key_text` gives a unit's key as text
+/// (from its key and its text), for the similarity of the leftovers.
+fn align_keyed<'k, K: Key>(
+    (old_texts, old_keys): (&[&str], &'k [K]),
+    (new_texts, new_keys): (&[&str], &'k [K]),
+    key_text: impl Fn(&'k K, &str) -> std::borrow::Cow<'k, str>,
+    threshold: f32,
+    deadline: Option<Instant>,
+) -> Vec<Group> {
+    let ops = capture_diff_slices_deadline(Algorithm::Patience, old_keys, new_keys, deadline);
 
     let mut groups: Vec<Group> = Vec::new();
     let mut old_used = vec![false; old_keys.len()];
@@ -261,19 +328,19 @@ pub(crate) fn align(
     }
 
     // Step 2: exact keys out of order, k-th old occurrence with k-th new occurrence.
-    let mut by_key: HashMap<&str, Vec<usize>> = HashMap::default();
+    let mut by_key: HashMap<&K, Vec<usize>> = HashMap::default();
     for (o, k) in old_keys.iter().enumerate() {
         if !old_used[o] {
-            by_key.entry(k.as_str()).or_default().push(o);
+            by_key.entry(k).or_default().push(o);
         }
     }
-    let mut taken: HashMap<&str, usize> = HashMap::default();
+    let mut taken: HashMap<&K, usize> = HashMap::default();
     for (n, k) in new_keys.iter().enumerate() {
         if new_used[n] {
             continue;
         }
-        if let Some(olds) = by_key.get(k.as_str()) {
-            let t = taken.entry(k.as_str()).or_default();
+        if let Some(olds) = by_key.get(k) {
+            let t = taken.entry(k).or_default();
             if let Some(&o) = olds.get(*t) {
                 *t += 1;
                 old_used[o] = true;
@@ -288,12 +355,12 @@ pub(crate) fn align(
     let old_feat: Vec<Option<Feat>> = old_keys
         .iter()
         .enumerate()
-        .map(|(i, k)| (!old_used[i]).then(|| features(k, &mut interner)))
+        .map(|(i, k)| (!old_used[i]).then(|| features(&key_text(k, old_texts[i]), &mut interner)))
         .collect();
     let new_feat: Vec<Option<Feat>> = new_keys
         .iter()
         .enumerate()
-        .map(|(i, k)| (!new_used[i]).then(|| features(k, &mut interner)))
+        .map(|(i, k)| (!new_used[i]).then(|| features(&key_text(k, new_texts[i]), &mut interner)))
         .collect();
     let old_left: Vec<usize> = (0..old_keys.len()).filter(|&i| !old_used[i]).collect();
     let new_left: Vec<usize> = (0..new_keys.len()).filter(|&i| !new_used[i]).collect();

@@ -15,6 +15,8 @@ use std::time::{Duration, Instant};
 
 use crate::text::segment::{Unit, segment};
 
+pub use align::{KeyHash, UNIT_KEY_VERSION};
+
 /// What happened to one row of the alignment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -195,10 +197,42 @@ pub fn diff_segmented_aligned(
     new_units: Vec<Unit>,
     opts: &DiffOptions,
 ) -> (Alignment, TextDiff) {
+    diff_keyed_aligned(old, old_units, None, new, new_units, None, opts)
+}
+
+/// [`diff_segmented_aligned`] with the units' key hashes at hand (see
+/// [`unit_key_hashes`]; cached per text), which is quicker: the keys are then
+/// made only for the few units not matched exactly. Key hashes that do not
+/// count the units are not used.
+pub fn diff_keyed_aligned(
+    old: &str,
+    old_units: Vec<Unit>,
+    old_keys: Option<&[KeyHash]>,
+    new: &str,
+    new_units: Vec<Unit>,
+    new_keys: Option<&[KeyHash]>,
+    opts: &DiffOptions,
+) -> (Alignment, TextDiff) {
+    let keys = match (old_keys, new_keys) {
+        (Some(o), Some(n)) if o.len() == old_units.len() && n.len() == new_units.len() => {
+            Some((o, n))
+        }
+        _ => None,
+    };
     let deadline = Instant::now().checked_add(opts.word_deadline);
-    let alignment = align_within(old, &old_units, new, &new_units, opts, deadline);
+    let alignment = align_keys_within(old, &old_units, new, &new_units, keys, opts, deadline);
     let diff = diff_within(old, old_units, new, new_units, alignment.clone(), deadline);
     (alignment, diff)
+}
+
+/// The hashes of a text's unit keys, in the units' order: what alignment
+/// compares units on, worth caching per text (a long text's keys are a good
+/// part of aligning it).
+pub fn unit_key_hashes(text: &str, units: &[Unit]) -> Vec<KeyHash> {
+    units
+        .iter()
+        .map(|u| align::key_hash(u.text(text)))
+        .collect()
 }
 
 /// [`diff_segmented`] along an alignment of the same texts and options.
@@ -222,9 +256,30 @@ fn align_within(
     opts: &DiffOptions,
     deadline: Option<Instant>,
 ) -> Alignment {
+    align_keys_within(old, old_units, new, new_units, None, opts, deadline)
+}
+
+/// `keys`: both texts' key hashes, one per unit, when at hand.
+fn align_keys_within(
+    old: &str,
+    old_units: &[Unit],
+    new: &str,
+    new_units: &[Unit],
+    keys: Option<(&[KeyHash], &[KeyHash])>,
+    opts: &DiffOptions,
+    deadline: Option<Instant>,
+) -> Alignment {
     let old_texts: Vec<&str> = old_units.iter().map(|u| u.text(old)).collect();
     let new_texts: Vec<&str> = new_units.iter().map(|u| u.text(new)).collect();
-    let groups = align::align(&old_texts, &new_texts, opts.match_threshold, deadline);
+    let groups = match keys {
+        Some((old_keys, new_keys)) => align::align_hashed(
+            (&old_texts, old_keys),
+            (&new_texts, new_keys),
+            opts.match_threshold,
+            deadline,
+        ),
+        None => align::align(&old_texts, &new_texts, opts.match_threshold, deadline),
+    };
     Alignment {
         groups,
         complete: deadline.is_none_or(|d| Instant::now() < d),

@@ -1176,13 +1176,13 @@ impl Store {
         analyser: &str,
         version: i64,
     ) -> Result<Option<Vec<u8>>> {
+        // Prepared once: a diff reads four to six analyses.
         Ok(self
             .conn
-            .query_row(
+            .prepare_cached(
                 "SELECT data FROM analyses WHERE text_hash = ?1 AND analyser = ?2 AND version = ?3",
-                params![&text_hash[..], analyser, version],
-                |r| r.get(0),
-            )
+            )?
+            .query_row(params![&text_hash[..], analyser, version], |r| r.get(0))
             .optional()?)
     }
 

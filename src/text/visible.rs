@@ -182,11 +182,12 @@ impl<W: Write> Write for Visible<W> {
 /// occur inside JSON strings, where the escape means the same character.)
 pub fn json_safe(json: &str) -> Cow<'_, str> {
     let hide = |c: char| c == '\u{7f}' || ('\u{80}'..='\u{9f}').contains(&c) || is_bidi_control(c);
-    if !json.chars().any(hide) {
+    let Some(first) = first_hidden(json.as_bytes()) else {
         return Cow::Borrowed(json);
-    }
+    };
     let mut out = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
+    out.push_str(&json[..first]);
+    for c in json[first..].chars() {
         if hide(c) {
             let _ = write!(out, "\\u{:04x}", c as u32);
         } else {
@@ -194,6 +195,24 @@ pub fn json_safe(json: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// Where the first character [`json_safe`] escapes starts in UTF-8 `text`:
+/// DEL (`7F`), a C1 control (`C2 80`–`C2 9F`) or a bidi control (`E2 80 AA`–
+/// `E2 80 AE`, `E2 81 A6`–`E2 81 A9`). A report's JSON is a megabyte of
+/// Arabic: the lead bytes are searched for (vectorised), and no character is
+/// decoded.
+fn first_hidden(text: &[u8]) -> Option<usize> {
+    let hidden_at = |i: usize| match text[i] {
+        0x7f => true,
+        0xc2 => matches!(text.get(i + 1), Some(0x80..=0x9f)),
+        0xe2 => matches!(
+            (text.get(i + 1), text.get(i + 2)),
+            (Some(0x80), Some(0xaa..=0xae)) | (Some(0x81), Some(0xa6..=0xa9))
+        ),
+        _ => false,
+    };
+    memchr::memchr3_iter(0x7f, 0xc2, 0xe2, text).find(|&i| hidden_at(i))
 }
 
 /// Why a key or URL was refused.
@@ -274,6 +293,34 @@ mod tests {
         );
         let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
         assert_eq!(back, value);
+    }
+
+    /// The byte scan finds what a scan of the characters finds, wherever
+    /// the character falls against the 32-byte chunks.
+    #[test]
+    fn hidden_characters_are_found_at_any_offset() {
+        let hide =
+            |c: char| c == '\u{7f}' || ('\u{80}'..='\u{9f}').contains(&c) || is_bidi_control(c);
+        let reference = |t: &str| t.char_indices().find(|&(_, c)| hide(c)).map(|(i, _)| i);
+        let shown = [
+            "\u{7f}", "\u{80}", "\u{9f}", "\u{202a}", "\u{202e}", "\u{2066}", "\u{2069}",
+        ];
+        let kept = [
+            "\u{a0}", "©", "\u{200f}", "\u{2029}", "\u{202f}", "\u{2065}", "\u{206a}", "“", "ع",
+            "\u{61c}",
+        ];
+        for pad in 0..70 {
+            let prefix = "ب".repeat(pad / 2) + &"x".repeat(pad % 2);
+            for k in kept {
+                let t = format!("{prefix}{k}{k}z");
+                assert_eq!(first_hidden(t.as_bytes()), None, "{t:?}");
+            }
+            for h in shown {
+                let t = format!("{prefix}“{h}ي{h}");
+                assert_eq!(first_hidden(t.as_bytes()), reference(&t), "{t:?}");
+                assert!(json_safe(&t).contains("\\u"));
+            }
+        }
     }
 
     #[test]
