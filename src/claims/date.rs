@@ -979,11 +979,15 @@ pub(crate) fn date_token_mask(t: &Toks) -> Vec<bool> {
 /// Dates of one sentence, in text order (only `Slot::Date`). Relative expressions
 /// (أمس، العام الماضي، الخميس) need `article_date` and are skipped without it.
 pub fn find_dates(sentence: &str, article_date: Option<NaiveDate>) -> Vec<Slot> {
-    let t = tokenize(sentence);
+    dates_in(&tokenize(sentence), article_date)
+}
+
+/// [`find_dates`] over the sentence's tokens (shared with the quantity extractor).
+pub(crate) fn dates_in(t: &Toks, article_date: Option<NaiveDate>) -> Vec<Slot> {
     if t.v.is_empty() {
         return Vec::new();
     }
-    scan(&t, article_date)
+    scan(t, article_date)
         .into_iter()
         .map(|h| Slot::Date {
             text: t.text(h.a, h.b).to_string(),

@@ -668,6 +668,31 @@ impl KeyBuilder {
     }
 }
 
+/// The hashes [`KeyBuilder::push`] leaves after one light key on a cleared builder: the
+/// pre-filter of [`find_matches`] runs on every word and needs no strings.
+#[inline]
+fn first_hashes(light: &str) -> (u64, u64) {
+    let light = light
+        .strip_suffix("'s")
+        .filter(|r| !r.is_empty())
+        .unwrap_or(light);
+    let (mut phon_h, mut skel_h, mut phon_len, mut last) = (0u64, 0u64, 0usize, None);
+    for c in light.chars() {
+        let Some(p) = phon(c) else { continue };
+        phon_h = mix(phon_h, p);
+        phon_len += 1;
+        if matches!(p, 'ا' | 'و' | 'ي') && phon_len > 1 {
+            continue;
+        }
+        if last == Some(p) {
+            continue;
+        }
+        last = Some(p);
+        skel_h = mix(skel_h, p);
+    }
+    (phon_h, skel_h)
+}
+
 /// The §6 skeleton of a name, used to match transliteration variants: `match_key`, hamza
 /// dropped, the /g/ /v/ /p/ /ʒ/ classes and emphatic pairs folded, long vowels dropped
 /// except as the first letter of the name, repeated letters collapsed, spaces and hyphens
@@ -1075,7 +1100,8 @@ impl EntMatch {
 fn proclitic_splits(k: &str, out: &mut Vec<(usize, usize, bool)>) {
     out.clear();
     out.push((0, 0, false));
-    let letters = k.chars().count();
+    // Counted only for a word starting with a proclitic letter (counting is not free).
+    let letters = || k.chars().count();
     let mut bases = [(0usize, 0usize); 2];
     let mut nb = 1;
     if k.starts_with('و') || k.starts_with('ف') {
@@ -1084,13 +1110,13 @@ fn proclitic_splits(k: &str, out: &mut Vec<(usize, usize, bool)>) {
     }
     for &(off, n) in &bases[..nb] {
         let rest = &k[off..];
-        if off > 0 && letters - n >= 3 {
+        if off > 0 && letters() - n >= 3 {
             out.push((off, n, false));
         }
-        if rest.starts_with("لل") && letters - n >= 4 {
+        if rest.starts_with("لل") && letters() - n >= 4 {
             out.push((off + 4, n + 1, true));
         } else if (rest.starts_with('ب') || rest.starts_with('ل') || rest.starts_with('ك'))
-            && letters - n > 3
+            && letters() - n > 3
         {
             out.push((off + 2, n + 1, false));
         }
@@ -1132,7 +1158,13 @@ fn case_ok(t: &Tokens, i: usize, len: usize, hit: &Hit) -> bool {
 pub(crate) fn find_matches(t: &Tokens, g: &Gazetteer) -> Vec<EntMatch> {
     let mut out = Vec::new();
     let n = t.len();
-    let mut kb = KeyBuilder::default();
+    // Room for most names, so the keys are not regrown from empty in every sentence.
+    let mut kb = KeyBuilder {
+        light: String::with_capacity(64),
+        phon: String::with_capacity(64),
+        skel: String::with_capacity(64),
+        ..KeyBuilder::default()
+    };
     let mut splits = Vec::with_capacity(6);
     let mut scratch = String::new();
     let mut i = 0;
@@ -1155,13 +1187,12 @@ pub(crate) fn find_matches(t: &Tokens, g: &Gazetteer) -> Vec<EntMatch> {
             } else {
                 &key[off..]
             };
-            kb.clear(false);
-            kb.push(first);
+            let (phon_h, skel_h) = first_hashes(first);
             let maxt = g
                 .first
-                .get(&kb.phon_h)
+                .get(&phon_h)
                 .copied()
-                .max(g.first.get(&kb.skel_h).copied());
+                .max(g.first.get(&skel_h).copied());
             let Some(maxt) = maxt else { continue };
             kb.clear(true);
             kb.push(first);
@@ -1394,6 +1425,26 @@ mod tests {
             canon("the US and the UN"),
             ["United States", "United Nations"]
         );
+    }
+
+    #[test]
+    fn first_hashes_are_the_key_builders() {
+        for w in [
+            "كيم",
+            "بيونغيانغ",
+            "الرئيس",
+            "واشنطن",
+            "putin's",
+            "'s",
+            "ءؤئ",
+            "اااب",
+            "",
+        ] {
+            let mut kb = KeyBuilder::default();
+            kb.clear(false);
+            kb.push(w);
+            assert_eq!(first_hashes(w), (kb.phon_h, kb.skel_h), "{w}");
+        }
     }
 
     #[test]
