@@ -209,16 +209,21 @@ fn tokenize_into(src: &str, buf: &mut String, toks: &mut Vec<Tok>) -> u8 {
     let mut punct = 0u8;
     let mut cur: Option<Tok> = None;
     let mut prev_alpha = false;
-    let mut it = src.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
-        // Hot path: a plain Arabic letter inside a word.
+    let bytes = src.as_bytes();
+    let mut pos = 0;
+    while let Some(c) = src.get(pos..).and_then(|r| r.chars().next()) {
+        let i = pos;
+        pos += c.len_utf8();
+        // Hot path: a run of plain Arabic letters inside a word (their own light key),
+        // copied whole.
         if let Some(tok) = cur.as_mut()
-            && matches!(c, '\u{0627}'..='\u{063A}' | '\u{0641}'..='\u{064A}' | '\u{0621}')
-            && c != '\u{0629}'
-            && c != '\u{0649}'
+            && is_plain_letter(bytes[i], bytes.get(i + 1).copied().unwrap_or(0))
         {
-            buf.push(c);
-            tok.end = i + 2;
+            while pos + 1 < bytes.len() && is_plain_letter(bytes[pos], bytes[pos + 1]) {
+                pos += 2;
+            }
+            buf.push_str(&src[i..pos]);
+            tok.end = pos;
             prev_alpha = false;
             continue;
         }
@@ -255,7 +260,7 @@ fn tokenize_into(src: &str, buf: &mut String, toks: &mut Vec<Tok>) -> u8 {
             prev_alpha = c.is_ascii_alphabetic() || (!c.is_ascii() && !is_arabic_core(c));
             continue;
         }
-        let next = it.peek().map(|&(_, n)| n);
+        let next = src.get(pos..).and_then(|r| r.chars().next());
         // Apostrophes inside Latin words ("didn't", "Putin's") stay in the token.
         if (c == '\'' || c == '’')
             && prev_alpha
@@ -480,6 +485,16 @@ fn strip_conj(k: &str) -> &str {
     match k.strip_prefix('و').or_else(|| k.strip_prefix('ف')) {
         Some(r) if r.chars().nth(1).is_some() => r,
         _ => k,
+    }
+}
+
+/// The two UTF-8 bytes of ء or ا–غ or ف–ي but ة and ى: letters that are their own light key.
+#[inline]
+pub(crate) fn is_plain_letter(b0: u8, b1: u8) -> bool {
+    match b0 {
+        0xD8 => b1 == 0xA1 || (matches!(b1, 0xA7..=0xBA) && b1 != 0xA9),
+        0xD9 => matches!(b1, 0x81..=0x8A) && b1 != 0x89,
+        _ => false,
     }
 }
 
@@ -797,6 +812,10 @@ pub struct Gazetteer {
     /// Hash of the phonetic key or skeleton of a first token → the most tokens a name
     /// starting so has (a pre-filter: most tokens are no name's first word).
     first: FxMap<u64, u8>,
+    /// Hashes of the phonetic keys of all spellings and of the skeletons in `skel`: a
+    /// pre-filter for the string lookups (an exact or phonetic match implies an equal
+    /// phonetic key, a skeleton match an equal skeleton).
+    whole: FxMap<u64, ()>,
 }
 
 const BUILTIN: &str = include_str!("gazetteer.txt");
@@ -1035,9 +1054,11 @@ impl Gazetteer {
             insert_hit(&mut self.phon, &kb.phon, hit, front);
         }
         let mut firsts = vec![first_phon];
+        self.whole.insert(kb.phon_h, ());
         if form != Form::Short && !latin && sans_article(&kb.skel, kb.skel_len) >= SKELETON_MIN {
             insert_hit(&mut self.skel, &kb.skel, hit, front);
             firsts.push(first_skel);
+            self.whole.insert(kb.skel_h, ());
         }
         // Exact and phonetic matches imply equal phonetic keys, so the first token's phonetic
         // hash is enough for them; the skeleton hash only for spellings in `skel`.
@@ -1159,12 +1180,9 @@ pub(crate) fn find_matches(t: &Tokens, g: &Gazetteer) -> Vec<EntMatch> {
     let mut out = Vec::new();
     let n = t.len();
     // Room for most names, so the keys are not regrown from empty in every sentence.
-    let mut kb = KeyBuilder {
-        light: String::with_capacity(64),
-        phon: String::with_capacity(64),
-        skel: String::with_capacity(64),
-        ..KeyBuilder::default()
-    };
+    let mut kb = KeyBuilder::default();
+    // The strings of a possible match, rebuilt when `kb`'s hashes allow one.
+    let mut sb = KeyBuilder::default();
     let mut splits = Vec::with_capacity(6);
     let mut scratch = String::new();
     let mut i = 0;
@@ -1194,7 +1212,8 @@ pub(crate) fn find_matches(t: &Tokens, g: &Gazetteer) -> Vec<EntMatch> {
                 .copied()
                 .max(g.first.get(&skel_h).copied());
             let Some(maxt) = maxt else { continue };
-            kb.clear(true);
+            // Hashes first; the strings only where a spelling may end (see `whole`).
+            kb.clear(false);
             kb.push(first);
             for len in 1..=usize::from(maxt) {
                 if len > 1 {
@@ -1204,6 +1223,16 @@ pub(crate) fn find_matches(t: &Tokens, g: &Gazetteer) -> Vec<EntMatch> {
                     }
                     kb.push(t.key(j));
                 }
+                if !g.whole.contains_key(&kb.phon_h) && !g.whole.contains_key(&kb.skel_h) {
+                    continue;
+                }
+                let kb = &mut sb;
+                kb.clear(true);
+                kb.push(first);
+                for j in i + 1..i + len {
+                    kb.push(t.key(j));
+                }
+                let kb = &*kb;
                 let last = kb.phon.chars().next_back().unwrap_or('\0');
                 let mut consider = |hits: Option<&Vec<Hit>>, exact: bool| {
                     for hit in hits.into_iter().flatten() {

@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
+use super::entity::is_plain_letter;
 use super::{Qualifier, QuantityKind, Slot};
 use crate::text::normalize::{fold_letter, is_invisible, is_removed_mark};
 
@@ -191,6 +192,17 @@ pub(crate) fn tokenize(src: &str) -> Toks<'_> {
         if (b0 == 0xD8 || b0 == 0xD9) && i + 1 < bytes.len() {
             let cp = ((u32::from(b0) & 0x1F) << 6) | (u32::from(bytes[i + 1]) & 0x3F);
             if let Some(o) = cur.as_mut() {
+                // A run of letters that fold to themselves, copied whole.
+                if o.kind == TK::Word && o.arabic && is_plain_letter(b0, bytes[i + 1]) {
+                    let mut j = i + 2;
+                    while j + 1 < bytes.len() && is_plain_letter(bytes[j], bytes[j + 1]) {
+                        j += 2;
+                    }
+                    keys.push_str(&src[i..j]);
+                    o.e = j;
+                    i = j;
+                    continue;
+                }
                 if o.kind == TK::Word && o.arabic && matches!(cp, 0x621..=0x63A | 0x641..=0x64A) {
                     keys.push(fold_letter(char::from_u32(cp).unwrap_or('\u{0627}')));
                     o.e = i + 2;
