@@ -2,6 +2,7 @@
 //! repeated to ~10 MB, extracted sentence by sentence on one thread.
 //!
 //! `cargo run --release --example bench_claims` (target: ≥ 20 MB/s per core).
+//! `-- RUNS ROUNDS` (default 100 3) shortens it, e.g. `-- 2 1` under callgrind.
 
 use std::time::Instant;
 
@@ -17,10 +18,14 @@ fn main() {
     // One article of ~100 KB, extracted 100 times: per-article work, as in use.
     let article = seeds.repeat(6);
     let opts = ExtractOptions::default();
-    let runs = 100;
+    let mut args = std::env::args()
+        .skip(1)
+        .map(|a| a.parse::<usize>().expect("RUNS ROUNDS: numbers"));
+    let runs = args.next().unwrap_or(100);
+    let rounds = args.next().unwrap_or(3);
     let mut best = f64::MAX;
     let mut claims = 0;
-    for _ in 0..3 {
+    for _ in 0..rounds {
         let start = Instant::now();
         for _ in 0..runs {
             claims = extract(&article, &opts).len();

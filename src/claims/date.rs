@@ -755,15 +755,55 @@ fn cycle_val(c: Cyc, a: i8, art: NaiveDate) -> Val {
 
 /// Strong year introducers (always a year) and weak ones (a year unless a noun follows).
 fn year_intro(k: &str) -> Option<bool> {
-    match k {
-        "عام" | "العام" | "سنه" | "السنه" | "لعام" | "بعام" | "وعام" | "لسنه" | "موازنه"
-        | "ميزانيه" => Some(true),
-        "منذ" | "في" | "وفي" | "خلال" | "حتي" | "مطلع" | "بدايه" | "نهايه" | "اواخر" | "اوائل"
-        | "منتصف" | "ومنذ" | "قبل" | "بعد" | "بحلول" | "in" | "since" | "during" | "until"
-        | "by" | "early" | "late" | "mid" | "through" | "year" => Some(false),
-        _ => None,
+    if YEAR_STRONG.contains(&k) {
+        Some(true)
+    } else if YEAR_WEAK.contains(&k) {
+        Some(false)
+    } else {
+        None
     }
 }
+
+const YEAR_STRONG: &[&str] = &[
+    "عام",
+    "العام",
+    "سنه",
+    "السنه",
+    "لعام",
+    "بعام",
+    "وعام",
+    "لسنه",
+    "موازنه",
+    "ميزانيه",
+];
+
+const YEAR_WEAK: &[&str] = &[
+    "منذ",
+    "في",
+    "وفي",
+    "خلال",
+    "حتي",
+    "مطلع",
+    "بدايه",
+    "نهايه",
+    "اواخر",
+    "اوائل",
+    "منتصف",
+    "ومنذ",
+    "قبل",
+    "بعد",
+    "بحلول",
+    "in",
+    "since",
+    "during",
+    "until",
+    "by",
+    "early",
+    "late",
+    "mid",
+    "through",
+    "year",
+];
 
 fn scan(t: &Toks, art: Option<NaiveDate>) -> Vec<Hit> {
     let n = t.len();
@@ -811,7 +851,7 @@ fn hit_at(t: &Toks, i: usize, art: Option<NaiveDate>) -> Option<Hit> {
     }
     let k = t.key(i);
     // Most words are not date words: one lookup decides.
-    if dw(k).is_none() && !maybe_date_word(k) {
+    if !date_starts().contains_key(k) {
         return None;
     }
     // يوم / weekday prefix before a date: الخميس 25 ديسمبر، يوم 27 ديسمبر.
@@ -934,31 +974,72 @@ fn hit_at(t: &Toks, i: usize, art: Option<NaiveDate>) -> Option<Hit> {
     }
 }
 
-/// Words outside the lexicon that can start a date phrase.
+/// Words outside the lexicon that can start a date phrase: the definition [`date_starts`]
+/// lists, kept for the test that checks the list.
+#[cfg(test)]
 fn maybe_date_word(k: &str) -> bool {
-    matches!(
-        k,
-        "يوم" | "ويوم" | "on" | "بعد" | "اول" | "هذا" | "هذه" | "العشرين" | "الثلاثين"
-    ) || year_intro(k).is_some()
+    DATE_LEADS.contains(&k)
+        || year_intro(k).is_some()
         || (k.starts_with("ال") && ordinal_day_word(k))
         || strip_clitic(k, 3).and_then(dw).is_some()
 }
 
+#[cfg(test)]
 fn ordinal_day_word(k: &str) -> bool {
-    matches!(
-        k,
-        "الاول"
-            | "الحادي"
-            | "الثاني"
-            | "الثالث"
-            | "الرابع"
-            | "الخامس"
-            | "السادس"
-            | "السابع"
-            | "الثامن"
-            | "التاسع"
-            | "العاشر"
-    )
+    ORDINAL_DAYS.contains(&k)
+}
+
+const DATE_LEADS: &[&str] = &[
+    "يوم",
+    "ويوم",
+    "on",
+    "بعد",
+    "اول",
+    "هذا",
+    "هذه",
+    "العشرين",
+    "الثلاثين",
+];
+
+const ORDINAL_DAYS: &[&str] = &[
+    "الاول",
+    "الحادي",
+    "الثاني",
+    "الثالث",
+    "الرابع",
+    "الخامس",
+    "السادس",
+    "السابع",
+    "الثامن",
+    "التاسع",
+    "العاشر",
+];
+
+/// Every word [`hit_at`] looks further at: a lexicon word or a [`maybe_date_word`]. Most
+/// words are neither, and one lookup says so.
+fn date_starts() -> &'static FxMap<()> {
+    static S: OnceLock<FxMap<()>> = OnceLock::new();
+    S.get_or_init(|| {
+        let mut s = FxMap::default();
+        for w in lex().keys() {
+            s.insert(w.clone(), ());
+            // `strip_clitic(k, 3)` in `maybe_date_word`.
+            if w.chars().count() >= 3 {
+                for c in ['و', 'ف', 'ب', 'ل', 'ك'] {
+                    s.insert(format!("{c}{w}"), ());
+                }
+            }
+        }
+        for w in YEAR_STRONG
+            .iter()
+            .chain(YEAR_WEAK)
+            .chain(DATE_LEADS)
+            .chain(ORDINAL_DAYS)
+        {
+            s.insert((*w).to_string(), ());
+        }
+        s
+    })
 }
 
 /// Tokens that belong to an absolute date (for the quantity extractor to skip).
@@ -979,11 +1060,15 @@ pub(crate) fn date_token_mask(t: &Toks) -> Vec<bool> {
 /// Dates of one sentence, in text order (only `Slot::Date`). Relative expressions
 /// (أمس، العام الماضي، الخميس) need `article_date` and are skipped without it.
 pub fn find_dates(sentence: &str, article_date: Option<NaiveDate>) -> Vec<Slot> {
-    let t = tokenize(sentence);
+    dates_in(&tokenize(sentence), article_date)
+}
+
+/// [`find_dates`] over the sentence's tokens (shared with the quantity extractor).
+pub(crate) fn dates_in(t: &Toks, article_date: Option<NaiveDate>) -> Vec<Slot> {
     if t.v.is_empty() {
         return Vec::new();
     }
-    scan(&t, article_date)
+    scan(t, article_date)
         .into_iter()
         .map(|h| Slot::Date {
             text: t.text(h.a, h.b).to_string(),
@@ -1023,6 +1108,32 @@ mod tests {
 
     fn val(s: &str, art: Option<NaiveDate>) -> String {
         one(s, art).1
+    }
+
+    #[test]
+    fn date_starts_are_the_date_words() {
+        let s = date_starts();
+        for w in s.keys() {
+            assert!(dw(w).is_some() || maybe_date_word(w), "{w}");
+        }
+        for w in [
+            "العام",
+            "وديسمبر",
+            "بالعام",
+            "منذ",
+            "يوم",
+            "الحادي",
+            "كانون",
+            "today",
+        ] {
+            assert!(s.contains_key(w), "{w}");
+        }
+        for w in ["الرئيس", "قال", "في العام", "ودي", "the"] {
+            assert!(
+                !s.contains_key(w) && dw(w).is_none() && !maybe_date_word(w),
+                "{w}"
+            );
+        }
     }
 
     #[test]

@@ -209,16 +209,21 @@ fn tokenize_into(src: &str, buf: &mut String, toks: &mut Vec<Tok>) -> u8 {
     let mut punct = 0u8;
     let mut cur: Option<Tok> = None;
     let mut prev_alpha = false;
-    let mut it = src.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
-        // Hot path: a plain Arabic letter inside a word.
+    let bytes = src.as_bytes();
+    let mut pos = 0;
+    while let Some(c) = src.get(pos..).and_then(|r| r.chars().next()) {
+        let i = pos;
+        pos += c.len_utf8();
+        // Hot path: a run of plain Arabic letters inside a word (their own light key),
+        // copied whole.
         if let Some(tok) = cur.as_mut()
-            && matches!(c, '\u{0627}'..='\u{063A}' | '\u{0641}'..='\u{064A}' | '\u{0621}')
-            && c != '\u{0629}'
-            && c != '\u{0649}'
+            && is_plain_letter(bytes[i], bytes.get(i + 1).copied().unwrap_or(0))
         {
-            buf.push(c);
-            tok.end = i + 2;
+            while pos + 1 < bytes.len() && is_plain_letter(bytes[pos], bytes[pos + 1]) {
+                pos += 2;
+            }
+            buf.push_str(&src[i..pos]);
+            tok.end = pos;
             prev_alpha = false;
             continue;
         }
@@ -255,7 +260,7 @@ fn tokenize_into(src: &str, buf: &mut String, toks: &mut Vec<Tok>) -> u8 {
             prev_alpha = c.is_ascii_alphabetic() || (!c.is_ascii() && !is_arabic_core(c));
             continue;
         }
-        let next = it.peek().map(|&(_, n)| n);
+        let next = src.get(pos..).and_then(|r| r.chars().next());
         // Apostrophes inside Latin words ("didn't", "Putin's") stay in the token.
         if (c == '\'' || c == '’')
             && prev_alpha
@@ -483,6 +488,16 @@ fn strip_conj(k: &str) -> &str {
     }
 }
 
+/// The two UTF-8 bytes of ء or ا–غ or ف–ي but ة and ى: letters that are their own light key.
+#[inline]
+pub(crate) fn is_plain_letter(b0: u8, b1: u8) -> bool {
+    match b0 {
+        0xD8 => b1 == 0xA1 || (matches!(b1, 0xA7..=0xBA) && b1 != 0xA9),
+        0xD9 => matches!(b1, 0x81..=0x8A) && b1 != 0x89,
+        _ => false,
+    }
+}
+
 /// Closes token `tok` at the end of `buf` and pushes it.
 #[inline]
 fn finish(mut tok: Tok, buf: &str, toks: &mut Vec<Tok>) {
@@ -668,6 +683,31 @@ impl KeyBuilder {
     }
 }
 
+/// The hashes [`KeyBuilder::push`] leaves after one light key on a cleared builder: the
+/// pre-filter of [`find_matches`] runs on every word and needs no strings.
+#[inline]
+fn first_hashes(light: &str) -> (u64, u64) {
+    let light = light
+        .strip_suffix("'s")
+        .filter(|r| !r.is_empty())
+        .unwrap_or(light);
+    let (mut phon_h, mut skel_h, mut phon_len, mut last) = (0u64, 0u64, 0usize, None);
+    for c in light.chars() {
+        let Some(p) = phon(c) else { continue };
+        phon_h = mix(phon_h, p);
+        phon_len += 1;
+        if matches!(p, 'ا' | 'و' | 'ي') && phon_len > 1 {
+            continue;
+        }
+        if last == Some(p) {
+            continue;
+        }
+        last = Some(p);
+        skel_h = mix(skel_h, p);
+    }
+    (phon_h, skel_h)
+}
+
 /// The §6 skeleton of a name, used to match transliteration variants: `match_key`, hamza
 /// dropped, the /g/ /v/ /p/ /ʒ/ classes and emphatic pairs folded, long vowels dropped
 /// except as the first letter of the name, repeated letters collapsed, spaces and hyphens
@@ -772,6 +812,10 @@ pub struct Gazetteer {
     /// Hash of the phonetic key or skeleton of a first token → the most tokens a name
     /// starting so has (a pre-filter: most tokens are no name's first word).
     first: FxMap<u64, u8>,
+    /// Hashes of the phonetic keys of all spellings and of the skeletons in `skel`: a
+    /// pre-filter for the string lookups (an exact or phonetic match implies an equal
+    /// phonetic key, a skeleton match an equal skeleton).
+    whole: FxMap<u64, ()>,
 }
 
 const BUILTIN: &str = include_str!("gazetteer.txt");
@@ -1010,9 +1054,11 @@ impl Gazetteer {
             insert_hit(&mut self.phon, &kb.phon, hit, front);
         }
         let mut firsts = vec![first_phon];
+        self.whole.insert(kb.phon_h, ());
         if form != Form::Short && !latin && sans_article(&kb.skel, kb.skel_len) >= SKELETON_MIN {
             insert_hit(&mut self.skel, &kb.skel, hit, front);
             firsts.push(first_skel);
+            self.whole.insert(kb.skel_h, ());
         }
         // Exact and phonetic matches imply equal phonetic keys, so the first token's phonetic
         // hash is enough for them; the skeleton hash only for spellings in `skel`.
@@ -1075,7 +1121,8 @@ impl EntMatch {
 fn proclitic_splits(k: &str, out: &mut Vec<(usize, usize, bool)>) {
     out.clear();
     out.push((0, 0, false));
-    let letters = k.chars().count();
+    // Counted only for a word starting with a proclitic letter (counting is not free).
+    let letters = || k.chars().count();
     let mut bases = [(0usize, 0usize); 2];
     let mut nb = 1;
     if k.starts_with('و') || k.starts_with('ف') {
@@ -1084,13 +1131,13 @@ fn proclitic_splits(k: &str, out: &mut Vec<(usize, usize, bool)>) {
     }
     for &(off, n) in &bases[..nb] {
         let rest = &k[off..];
-        if off > 0 && letters - n >= 3 {
+        if off > 0 && letters() - n >= 3 {
             out.push((off, n, false));
         }
-        if rest.starts_with("لل") && letters - n >= 4 {
+        if rest.starts_with("لل") && letters() - n >= 4 {
             out.push((off + 4, n + 1, true));
         } else if (rest.starts_with('ب') || rest.starts_with('ل') || rest.starts_with('ك'))
-            && letters - n > 3
+            && letters() - n > 3
         {
             out.push((off + 2, n + 1, false));
         }
@@ -1132,7 +1179,10 @@ fn case_ok(t: &Tokens, i: usize, len: usize, hit: &Hit) -> bool {
 pub(crate) fn find_matches(t: &Tokens, g: &Gazetteer) -> Vec<EntMatch> {
     let mut out = Vec::new();
     let n = t.len();
+    // Room for most names, so the keys are not regrown from empty in every sentence.
     let mut kb = KeyBuilder::default();
+    // The strings of a possible match, rebuilt when `kb`'s hashes allow one.
+    let mut sb = KeyBuilder::default();
     let mut splits = Vec::with_capacity(6);
     let mut scratch = String::new();
     let mut i = 0;
@@ -1155,15 +1205,15 @@ pub(crate) fn find_matches(t: &Tokens, g: &Gazetteer) -> Vec<EntMatch> {
             } else {
                 &key[off..]
             };
-            kb.clear(false);
-            kb.push(first);
+            let (phon_h, skel_h) = first_hashes(first);
             let maxt = g
                 .first
-                .get(&kb.phon_h)
+                .get(&phon_h)
                 .copied()
-                .max(g.first.get(&kb.skel_h).copied());
+                .max(g.first.get(&skel_h).copied());
             let Some(maxt) = maxt else { continue };
-            kb.clear(true);
+            // Hashes first; the strings only where a spelling may end (see `whole`).
+            kb.clear(false);
             kb.push(first);
             for len in 1..=usize::from(maxt) {
                 if len > 1 {
@@ -1173,6 +1223,16 @@ pub(crate) fn find_matches(t: &Tokens, g: &Gazetteer) -> Vec<EntMatch> {
                     }
                     kb.push(t.key(j));
                 }
+                if !g.whole.contains_key(&kb.phon_h) && !g.whole.contains_key(&kb.skel_h) {
+                    continue;
+                }
+                let kb = &mut sb;
+                kb.clear(true);
+                kb.push(first);
+                for j in i + 1..i + len {
+                    kb.push(t.key(j));
+                }
+                let kb = &*kb;
                 let last = kb.phon.chars().next_back().unwrap_or('\0');
                 let mut consider = |hits: Option<&Vec<Hit>>, exact: bool| {
                     for hit in hits.into_iter().flatten() {
@@ -1394,6 +1454,26 @@ mod tests {
             canon("the US and the UN"),
             ["United States", "United Nations"]
         );
+    }
+
+    #[test]
+    fn first_hashes_are_the_key_builders() {
+        for w in [
+            "كيم",
+            "بيونغيانغ",
+            "الرئيس",
+            "واشنطن",
+            "putin's",
+            "'s",
+            "ءؤئ",
+            "اااب",
+            "",
+        ] {
+            let mut kb = KeyBuilder::default();
+            kb.clear(false);
+            kb.push(w);
+            assert_eq!(first_hashes(w), (kb.phon_h, kb.skel_h), "{w}");
+        }
     }
 
     #[test]

@@ -197,8 +197,10 @@ pub fn sentence_slots(
     article_date: Option<NaiveDate>,
     gazetteer: &Gazetteer,
 ) -> Vec<Slot> {
-    let mut slots = quantity::find_quantities(sentence);
-    slots.extend(date::find_dates(sentence, article_date));
+    // Quantities and dates read the same tokens: tokenised once.
+    let toks = quantity::tokenize(sentence);
+    let mut slots = quantity::quantities_in(&toks);
+    slots.extend(date::dates_in(&toks, article_date));
     slots.extend(quote::find_quotes_with(sentence, gazetteer));
     slots.extend(attribution::find_attributions(sentence, gazetteer));
     slots.extend(entity::find_entities(sentence, gazetteer));

@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
+use super::entity::is_plain_letter;
 use super::{Qualifier, QuantityKind, Slot};
 use crate::text::normalize::{fold_letter, is_invisible, is_removed_mark};
 
@@ -164,7 +165,9 @@ pub(crate) fn tokenize(src: &str) -> Toks<'_> {
         cap: bool,
     }
     let bytes = src.as_bytes();
-    let mut keys: Vec<u8> = Vec::with_capacity(src.len());
+    // Pushed as chars: a byte buffer would need a UTF-8 check at the end, a visible
+    // share of the run time.
+    let mut keys = String::with_capacity(src.len());
     let mut v: Vec<Tok> = Vec::with_capacity(src.len() / 6 + 1);
     let mut cur: Option<Open> = None;
     let mut gap = false;
@@ -189,10 +192,19 @@ pub(crate) fn tokenize(src: &str) -> Toks<'_> {
         if (b0 == 0xD8 || b0 == 0xD9) && i + 1 < bytes.len() {
             let cp = ((u32::from(b0) & 0x1F) << 6) | (u32::from(bytes[i + 1]) & 0x3F);
             if let Some(o) = cur.as_mut() {
+                // A run of letters that fold to themselves, copied whole.
+                if o.kind == TK::Word && o.arabic && is_plain_letter(b0, bytes[i + 1]) {
+                    let mut j = i + 2;
+                    while j + 1 < bytes.len() && is_plain_letter(bytes[j], bytes[j + 1]) {
+                        j += 2;
+                    }
+                    keys.push_str(&src[i..j]);
+                    o.e = j;
+                    i = j;
+                    continue;
+                }
                 if o.kind == TK::Word && o.arabic && matches!(cp, 0x621..=0x63A | 0x641..=0x64A) {
-                    let f = fold_letter(char::from_u32(cp).unwrap_or('\u{0627}')) as u32;
-                    keys.push(0xC0 | (f >> 6) as u8);
-                    keys.push(0x80 | (f & 0x3F) as u8);
+                    keys.push(fold_letter(char::from_u32(cp).unwrap_or('\u{0627}')));
                     o.e = i + 2;
                     i += 2;
                     continue;
@@ -227,7 +239,6 @@ pub(crate) fn tokenize(src: &str) -> Toks<'_> {
             continue;
         }
         let start = end - c.len_utf8();
-        let mut buf = [0u8; 4];
         if let Some(d) = digit_value(c) {
             if !matches!(&cur, Some(o) if o.kind == TK::Num) {
                 close(&mut cur, &mut v, keys.len());
@@ -242,7 +253,7 @@ pub(crate) fn tokenize(src: &str) -> Toks<'_> {
                 });
                 gap = false;
             }
-            keys.push(b'0' + d);
+            keys.push(char::from(b'0' + d));
             if let Some(o) = cur.as_mut() {
                 o.e = end;
             }
@@ -265,13 +276,11 @@ pub(crate) fn tokenize(src: &str) -> Toks<'_> {
                 gap = false;
             }
             if arabic {
-                keys.extend_from_slice(fold_letter(c).encode_utf8(&mut buf).as_bytes());
+                keys.push(fold_letter(c));
             } else if c.is_ascii() {
-                keys.push(c.to_ascii_lowercase() as u8);
+                keys.push(c.to_ascii_lowercase());
             } else {
-                for l in c.to_lowercase() {
-                    keys.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
-                }
+                keys.extend(c.to_lowercase());
             }
             if let Some(o) = cur.as_mut() {
                 o.e = end;
@@ -287,7 +296,7 @@ pub(crate) fn tokenize(src: &str) -> Toks<'_> {
             _ => c,
         };
         let k0 = keys.len() as u32;
-        keys.extend_from_slice(p.encode_utf8(&mut buf).as_bytes());
+        keys.push(p);
         v.push(Tok {
             s: start,
             e: end,
@@ -301,8 +310,6 @@ pub(crate) fn tokenize(src: &str) -> Toks<'_> {
         gap = false;
     }
     close(&mut cur, &mut v, keys.len());
-    // Only whole UTF-8 sequences were pushed, so this cannot fail; stay panic-free anyway.
-    let keys = String::from_utf8(keys).unwrap_or_default();
     Toks { src, keys, v }
 }
 
@@ -2110,12 +2117,16 @@ fn find_in(t: &Toks, date_mask: &[bool]) -> Vec<Slot> {
 
 /// Quantities of one sentence, in text order (only `Slot::Quantity`).
 pub fn find_quantities(sentence: &str) -> Vec<Slot> {
-    let t = tokenize(sentence);
+    quantities_in(&tokenize(sentence))
+}
+
+/// [`find_quantities`] over the sentence's tokens (shared with the date extractor).
+pub(crate) fn quantities_in(t: &Toks) -> Vec<Slot> {
     if t.v.is_empty() {
         return Vec::new();
     }
-    let mask = super::date::date_token_mask(&t);
-    find_in(&t, &mask)
+    let mask = super::date::date_token_mask(t);
+    find_in(t, &mask)
 }
 
 #[cfg(test)]

@@ -333,11 +333,10 @@ fn split_sentences(text: &str, start: usize, end: usize, out: &mut Vec<(usize, u
         Vec::new()
     };
     let mut unit_start = 0;
-    let mut iter = line.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
-        if !is_terminator(c) {
-            continue;
-        }
+    let mut pos = 0;
+    while let Some(i) = next_terminator(line.as_bytes(), pos) {
+        let mut iter = line[i..].char_indices().map(|(j, c)| (i + j, c)).peekable();
+        let Some((_, c)) = iter.next() else { break };
         let run_start = i;
         let mut only_dots = c == '.';
         let mut run_len = 1;
@@ -355,6 +354,8 @@ fn split_sentences(text: &str, start: usize, end: usize, out: &mut Vec<(usize, u
         let Some(&(after, next)) = iter.peek() else {
             break; // end of line ends the unit anyway
         };
+        // The scan goes on from the character after the run and its closers.
+        pos = after;
         if !next.is_whitespace() {
             continue;
         }
@@ -380,6 +381,32 @@ fn split_sentences(text: &str, start: usize, end: usize, out: &mut Vec<(usize, u
         unit_start = after;
     }
     push_trimmed(text, start + unit_start, end, out);
+}
+
+/// Byte offset of the first [`is_terminator`] character at or after `from` (a character
+/// boundary): a byte scan, as most of a line is letters and decoding each costs more.
+#[inline]
+fn next_terminator(b: &[u8], from: usize) -> Option<usize> {
+    let mut j = from;
+    while j < b.len() {
+        match b[j] {
+            b'.' | b'!' | b'?' => return Some(j),
+            // U+061E, U+061F
+            0xD8 if matches!(b.get(j + 1), Some(0x9E | 0x9F)) => return Some(j),
+            // U+06D4
+            0xDB if b.get(j + 1) == Some(&0x94) => return Some(j),
+            // U+203C, U+2049
+            0xE2 if matches!(
+                (b.get(j + 1), b.get(j + 2)),
+                (Some(0x80), Some(0xBC)) | (Some(0x81), Some(0x89))
+            ) =>
+            {
+                return Some(j);
+            }
+            _ => j += 1,
+        }
+    }
+    None
 }
 
 fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<(usize, usize)>) {
@@ -418,7 +445,11 @@ fn letter_count(s: &str) -> Option<usize> {
         if is_removed_mark(c) {
             continue;
         }
-        if !c.is_alphabetic() {
+        // ء–ي are all letters: answered without the Unicode table, slow for Arabic.
+        if !(c.is_ascii_alphabetic()
+            || ('\u{0621}'..='\u{064A}').contains(&c)
+            || (!c.is_ascii() && c.is_alphabetic()))
+        {
             return None;
         }
         n += 1;
