@@ -2261,7 +2261,8 @@ mod tests {
             let mut stmt = store
                 .conn
                 .prepare(
-                    "SELECT id, last_version, last_at FROM search_sentences
+                    "SELECT s.id, s.last_version, d.last_at
+                     FROM search_sentences s LEFT JOIN search_departed d ON d.id = s.id
                      UNION ALL SELECT article_id, indexed, indexed_at FROM search_articles",
                 )
                 .unwrap();
@@ -2291,7 +2292,8 @@ mod tests {
         Connection::open(&path)
             .unwrap()
             .execute_batch(
-                "ALTER TABLE search_sentences DROP COLUMN last_at;
+                "DROP TABLE search_departed;
+                 ALTER TABLE search_sentences DROP COLUMN last_at;
                  ALTER TABLE search_articles DROP COLUMN indexed_at;
                  PRAGMA user_version = 9;",
             )
@@ -2299,5 +2301,16 @@ mod tests {
         let store = Store::open(&path, OpenMode::Existing).unwrap();
         assert_eq!(times(&store), kept);
         assert_eq!(ranked(&store), got);
+        // Migration 12 moved the times out of the sentences' rows.
+        let in_rows: i64 = store
+            .conn
+            .query_row(
+                "SELECT count(*) FROM search_sentences WHERE last_at IS NOT NULL",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(in_rows, 0);
+        assert!(store.verify().unwrap().problems.is_empty());
     }
 }

@@ -1,6 +1,7 @@
 //! The search index (migration 9): one row per distinct sentence of an
 //! article (`search_sentences`: the first and last version it was in, and
-//! whether the current version has it), and a contentless FTS5 table over
+//! whether the current version has it; when it left, in `search_departed`,
+//! migration 12), and a contentless FTS5 table over
 //! its normalised words (`search_fts`, rowid = the sentence's id). An
 //! article of 100 versions indexes a sentence once however often it repeats.
 //!
@@ -25,7 +26,7 @@ use crate::text::segment::segment;
 /// tests of the migrations).
 #[cfg(test)]
 pub(crate) const UNDO_MIGRATION_9: &str = "DROP TABLE search_backlog; DROP TABLE search_articles;
-DROP TABLE search_fts; DROP TABLE search_sentences";
+DROP TABLE search_fts; DROP TABLE search_sentences; DROP TABLE IF EXISTS search_departed";
 
 /// Articles indexed per transaction when catching up.
 const BACKLOG_CHUNK: i64 = 100;
@@ -85,16 +86,17 @@ impl Store {
             "SELECT a.key, a.url, lv.title, s.text, s.first_version, fv.fetched_at,
                     lv.number, lv.fetched_at, s.present
              FROM (SELECT s.id AS id, coalesce(s.last_version, sa.indexed) AS last,
-                          coalesce(s.last_at, sa.indexed_at) AS seen
+                          coalesce(d.last_at, sa.indexed_at) AS seen
                    FROM search_fts f
                    JOIN search_sentences s ON s.id = f.rowid
                    JOIN search_articles sa ON sa.article_id = s.article_id
+                   LEFT JOIN search_departed d ON d.id = s.id
                    WHERE search_fts MATCH ?1
                      AND (?2 IS NULL
                           OR s.article_id = (SELECT id FROM articles WHERE key = ?2))
                      AND (?3 IS NULL
                           OR s.article_id IN (SELECT value FROM json_each(?3)))
-                     AND (?4 IS NULL OR s.present OR coalesce(s.last_at, sa.indexed_at) >= ?4)
+                     AND (?4 IS NULL OR s.present OR coalesce(d.last_at, sa.indexed_at) >= ?4)
                      AND (?5 IS NULL
                           OR (SELECT fetched_at FROM versions
                               WHERE article_id = s.article_id AND number = s.first_version) <= ?5)
@@ -441,9 +443,12 @@ fn index_sentences(
 ) -> Result<Vec<Hash>> {
     let mut find =
         conn.prepare_cached("SELECT id FROM search_sentences WHERE article_id = ?1 AND hash = ?2")?;
-    let mut set_last = conn.prepare_cached(
-        "UPDATE search_sentences SET last_version = ?2, last_at = ?3 WHERE id = ?1",
-    )?;
+    let mut set_last =
+        conn.prepare_cached("UPDATE search_sentences SET last_version = ?2 WHERE id = ?1")?;
+    // When it left goes beside, not into, the sentence's row (migration 12).
+    let mut departed = conn
+        .prepare_cached("INSERT OR REPLACE INTO search_departed (id, last_at) VALUES (?1, ?2)")?;
+    let mut returned = conn.prepare_cached("DELETE FROM search_departed WHERE id = ?1")?;
     let mut insert = conn.prepare_cached(
         "INSERT INTO search_sentences (article_id, hash, text, first_version, last_version)
          VALUES (?1, ?2, ?3, ?4, NULL)",
@@ -460,7 +465,8 @@ fn index_sentences(
         match known {
             // Back after a version without it.
             Some(id) => {
-                set_last.execute(params![id, rusqlite::types::Null, rusqlite::types::Null])?;
+                set_last.execute(params![id, rusqlite::types::Null])?;
+                returned.execute([id])?;
             }
             None => {
                 insert.execute(params![article, &s.hash[..], s.text, number])?;
@@ -474,7 +480,8 @@ fn index_sentences(
     if !in_latest.is_empty() {
         let previous_at = fetched_at(conn, article, number - 1)?;
         for id in in_latest.values() {
-            set_last.execute(params![id, number - 1, previous_at])?;
+            set_last.execute(params![id, number - 1])?;
+            departed.execute(params![id, previous_at])?;
         }
     }
     Ok(hashes)
