@@ -219,9 +219,7 @@ fn tokenize_into(src: &str, buf: &mut String, toks: &mut Vec<Tok>) -> u8 {
         if let Some(tok) = cur.as_mut()
             && is_plain_letter(bytes[i], bytes.get(i + 1).copied().unwrap_or(0))
         {
-            while pos + 1 < bytes.len() && is_plain_letter(bytes[pos], bytes[pos + 1]) {
-                pos += 2;
-            }
+            pos = plain_run_end(bytes, pos);
             buf.push_str(&src[i..pos]);
             tok.end = pos;
             prev_alpha = false;
@@ -496,6 +494,15 @@ pub(crate) fn is_plain_letter(b0: u8, b1: u8) -> bool {
         0xD9 => matches!(b1, 0x81..=0x8A) && b1 != 0x89,
         _ => false,
     }
+}
+
+/// The end of the run of plain letters (see [`is_plain_letter`]) that goes
+/// on at byte `from` of `bytes`.
+pub(crate) fn plain_run_end(bytes: &[u8], mut from: usize) -> usize {
+    while from + 1 < bytes.len() && is_plain_letter(bytes[from], bytes[from + 1]) {
+        from += 2;
+    }
+    from
 }
 
 /// Closes token `tok` at the end of `buf` and pushes it.

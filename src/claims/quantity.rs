@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
-use super::entity::is_plain_letter;
+use super::entity::{is_plain_letter, plain_run_end};
 use super::{Qualifier, QuantityKind, Slot};
 use crate::text::normalize::{fold_letter, is_invisible, is_removed_mark};
 
@@ -194,10 +194,7 @@ pub(crate) fn tokenize(src: &str) -> Toks<'_> {
             if let Some(o) = cur.as_mut() {
                 // A run of letters that fold to themselves, copied whole.
                 if o.kind == TK::Word && o.arabic && is_plain_letter(b0, bytes[i + 1]) {
-                    let mut j = i + 2;
-                    while j + 1 < bytes.len() && is_plain_letter(bytes[j], bytes[j + 1]) {
-                        j += 2;
-                    }
+                    let j = plain_run_end(bytes, i + 2);
                     keys.push_str(&src[i..j]);
                     o.e = j;
                     i = j;
