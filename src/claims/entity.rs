@@ -211,20 +211,40 @@ fn tokenize_into(src: &str, buf: &mut String, toks: &mut Vec<Tok>) -> u8 {
     let mut prev_alpha = false;
     let bytes = src.as_bytes();
     let mut pos = 0;
-    while let Some(c) = src.get(pos..).and_then(|r| r.chars().next()) {
+    while pos < bytes.len() {
         let i = pos;
-        pos += c.len_utf8();
-        // Hot path: a run of plain Arabic letters inside a word (their own light key),
-        // copied whole.
-        if let Some(tok) = cur.as_mut()
-            && is_plain_letter(bytes[i], bytes.get(i + 1).copied().unwrap_or(0))
-        {
-            pos = plain_run_end(bytes, pos);
+        // Hot paths, before decoding a character: a space between words, and a run of
+        // plain Arabic letters (their own light key), copied whole, inside a word or
+        // starting one (what the general path below does for them).
+        if bytes[i] == b' ' {
+            if let Some(tok) = cur.take() {
+                finish(tok, buf, toks);
+            }
+            prev_alpha = false;
+            pos += 1;
+            continue;
+        }
+        if is_plain_letter(bytes[i], bytes.get(i + 1).copied().unwrap_or(0)) {
+            pos = plain_run_end(bytes, i + 2);
+            let tok = cur.get_or_insert_with(|| Tok {
+                start: i,
+                end: i,
+                ks: buf.len(),
+                ke: 0,
+                punct: std::mem::take(&mut punct),
+                flags: F_ARABIC,
+                lex: 0,
+                lex0: 0,
+            });
             buf.push_str(&src[i..pos]);
             tok.end = pos;
             prev_alpha = false;
             continue;
         }
+        let Some(c) = src[i..].chars().next() else {
+            break;
+        };
+        pos += c.len_utf8();
         if is_word_char(c) {
             let tok = cur.get_or_insert_with(|| {
                 let mut flags = 0;
@@ -413,7 +433,7 @@ struct Lexicon {
 }
 
 #[inline]
-fn bloom_slot(k: &[u8]) -> usize {
+pub(crate) fn bloom_slot(k: &[u8]) -> usize {
     let n = k.len();
     if n == 0 {
         return 0;

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
-use super::entity::{is_plain_letter, plain_run_end};
+use super::entity::{bloom_slot, is_plain_letter, plain_run_end};
 use super::{Qualifier, QuantityKind, Slot};
 use crate::text::normalize::{fold_letter, is_invisible, is_removed_mark};
 
@@ -42,6 +42,28 @@ impl Hasher for Fx {
 }
 
 pub(crate) type FxMap<V> = HashMap<String, V, BuildHasherDefault<Fx>>;
+
+/// A 64K-bit filter over the keys of a lexicon (the entity lexicon's [`bloom_slot`]):
+/// most words are in no lexicon, and a bit test says so before a hash lookup.
+pub(crate) struct KeyFilter(Box<[u64; 1024]>);
+
+impl KeyFilter {
+    pub(crate) fn new<'a>(keys: impl Iterator<Item = &'a str>) -> KeyFilter {
+        let mut bits = Box::new([0u64; 1024]);
+        for k in keys {
+            let slot = bloom_slot(k.as_bytes());
+            bits[slot / 64] |= 1 << (slot % 64);
+        }
+        KeyFilter(bits)
+    }
+
+    /// False only when `k` is no key.
+    #[inline]
+    pub(crate) fn may_contain(&self, k: &str) -> bool {
+        let slot = bloom_slot(k.as_bytes());
+        self.0[slot / 64] & (1 << (slot % 64)) != 0
+    }
+}
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum TK {
@@ -211,6 +233,25 @@ pub(crate) fn tokenize(src: &str) -> Toks<'_> {
                     i += 2;
                     continue;
                 }
+            }
+            // An Arabic letter starting a word: what the general path below does for it.
+            if !matches!(&cur, Some(o) if o.kind == TK::Word && o.arabic)
+                && matches!(cp, 0x621..=0x63A | 0x641..=0x64A)
+            {
+                close(&mut cur, &mut v, keys.len());
+                cur = Some(Open {
+                    s: i,
+                    e: i + 2,
+                    k0: keys.len(),
+                    kind: TK::Word,
+                    arabic: true,
+                    gap,
+                    cap: false,
+                });
+                gap = false;
+                keys.push(fold_letter(char::from_u32(cp).unwrap_or('\u{0627}')));
+                i += 2;
+                continue;
             }
         }
         if b0 == b' ' {
@@ -511,6 +552,11 @@ fn num_lex() -> &'static FxMap<NW> {
 
 #[inline]
 fn num_word(k: &str) -> Option<NW> {
+    static F: OnceLock<KeyFilter> = OnceLock::new();
+    let f = F.get_or_init(|| KeyFilter::new(num_lex().keys().map(String::as_str)));
+    if !f.may_contain(k) {
+        return None;
+    }
     num_lex().get(k).copied()
 }
 
