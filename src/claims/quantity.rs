@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
-use super::entity::{bloom_slot, is_plain_letter, plain_run_end};
+use super::entity::{bloom_slot, is_common_punct, is_plain_letter, plain_run_end};
 use super::{Qualifier, QuantityKind, Slot};
 use crate::text::normalize::{fold_letter, is_invisible, is_removed_mark};
 
@@ -141,7 +141,7 @@ fn is_arabic_script(c: char) -> bool {
 fn is_letter(c: char) -> bool {
     c.is_ascii_alphabetic()
         || matches!(c, '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}' | '\u{0671}'..='\u{06D3}')
-        || (!c.is_ascii() && c.is_alphabetic())
+        || (!c.is_ascii() && !is_common_punct(c) && c.is_alphabetic())
 }
 
 #[inline]
@@ -570,7 +570,7 @@ fn num_word_clitic(k: &str) -> Option<(NW, bool)> {
         return Some((nw, true));
     }
     ['ب', 'ل'].iter().find_map(|&p| {
-        let rest = k.strip_prefix(p).filter(|r| r.chars().count() >= 4)?;
+        let rest = k.strip_prefix(p).filter(|r| r.chars().nth(3).is_some())?;
         num_word(rest).map(|nw| (nw, false))
     })
 }
