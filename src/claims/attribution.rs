@@ -361,6 +361,11 @@ fn attributions(sentence: &str, t: &Tokens, ents: &[EntMatch], gazetteer: &Gazet
     let mut i = 0;
     while i < n {
         let k = t.key(i);
+        // Most words are no cue: one bit test, before the key without و/ف is looked at.
+        if !t.any(i, lex::AR_PREP | lex::AR_VERBS) && !k.is_ascii() {
+            i += 1;
+            continue;
+        }
         let k0 = t.key_noconj(i);
         // Display start of the cue, without a leading conjunction.
         let cue_start = |i: usize| {

@@ -24,7 +24,7 @@ use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use std::sync::OnceLock;
 
 use super::Slot;
-use super::quantity::{FxMap, TK, Toks, fold_word, strip_clitic, tokenize};
+use super::quantity::{FxMap, KeyFilter, TK, Toks, fold_word, strip_clitic, tokenize};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Head {
@@ -186,7 +186,20 @@ fn lex() -> &'static FxMap<DW> {
 
 #[inline]
 fn dw(k: &str) -> Option<DW> {
+    static F: OnceLock<KeyFilter> = OnceLock::new();
+    let f = F.get_or_init(|| KeyFilter::new(lex().keys().map(String::as_str)));
+    if !f.may_contain(k) {
+        return None;
+    }
     lex().get(k).copied()
+}
+
+/// `date_starts().contains_key(k)`, with a bit test first.
+#[inline]
+fn is_date_start(k: &str) -> bool {
+    static F: OnceLock<KeyFilter> = OnceLock::new();
+    let f = F.get_or_init(|| KeyFilter::new(date_starts().keys().map(String::as_str)));
+    f.may_contain(k) && date_starts().contains_key(k)
 }
 
 /// A folded single word that names a month (or starts a two-word month name).
@@ -851,7 +864,7 @@ fn hit_at(t: &Toks, i: usize, art: Option<NaiveDate>) -> Option<Hit> {
     }
     let k = t.key(i);
     // Most words are not date words: one lookup decides.
-    if !date_starts().contains_key(k) {
+    if !is_date_start(k) {
         return None;
     }
     // يوم / weekday prefix before a date: الخميس 25 ديسمبر، يوم 27 ديسمبر.

@@ -211,20 +211,40 @@ fn tokenize_into(src: &str, buf: &mut String, toks: &mut Vec<Tok>) -> u8 {
     let mut prev_alpha = false;
     let bytes = src.as_bytes();
     let mut pos = 0;
-    while let Some(c) = src.get(pos..).and_then(|r| r.chars().next()) {
+    while pos < bytes.len() {
         let i = pos;
-        pos += c.len_utf8();
-        // Hot path: a run of plain Arabic letters inside a word (their own light key),
-        // copied whole.
-        if let Some(tok) = cur.as_mut()
-            && is_plain_letter(bytes[i], bytes.get(i + 1).copied().unwrap_or(0))
-        {
-            pos = plain_run_end(bytes, pos);
+        // Hot paths, before decoding a character: a space between words, and a run of
+        // plain Arabic letters (their own light key), copied whole, inside a word or
+        // starting one (what the general path below does for them).
+        if bytes[i] == b' ' {
+            if let Some(tok) = cur.take() {
+                finish(tok, buf, toks);
+            }
+            prev_alpha = false;
+            pos += 1;
+            continue;
+        }
+        if is_plain_letter(bytes[i], bytes.get(i + 1).copied().unwrap_or(0)) {
+            pos = plain_run_end(bytes, i + 2);
+            let tok = cur.get_or_insert_with(|| Tok {
+                start: i,
+                end: i,
+                ks: buf.len(),
+                ke: 0,
+                punct: std::mem::take(&mut punct),
+                flags: F_ARABIC,
+                lex: 0,
+                lex0: 0,
+            });
             buf.push_str(&src[i..pos]);
             tok.end = pos;
             prev_alpha = false;
             continue;
         }
+        let Some(c) = src[i..].chars().next() else {
+            break;
+        };
+        pos += c.len_utf8();
         if is_word_char(c) {
             let tok = cur.get_or_insert_with(|| {
                 let mut flags = 0;
@@ -413,7 +433,7 @@ struct Lexicon {
 }
 
 #[inline]
-fn bloom_slot(k: &[u8]) -> usize {
+pub(crate) fn bloom_slot(k: &[u8]) -> usize {
     let n = k.len();
     if n == 0 {
         return 0;
@@ -535,7 +555,31 @@ fn is_word_char(c: char) -> bool {
     if is_arabic_core(c) {
         return true;
     }
+    // Common punctuation of Arabic text, answered without the (slower still) tables.
+    if is_common_punct(c) {
+        return false;
+    }
     c.is_alphanumeric() || is_removed_mark(c) || canonical_combining_class(c) != 0
+}
+
+/// Punctuation frequent in Arabic news (، ؛ ؟ and quotes, dashes): no letter, digit or mark.
+#[inline]
+pub(crate) fn is_common_punct(c: char) -> bool {
+    matches!(
+        c,
+        '\u{060C}'
+            | '\u{061B}'
+            | '\u{061F}'
+            | '“'
+            | '”'
+            | '«'
+            | '»'
+            | '‘'
+            | '’'
+            | '–'
+            | '—'
+            | '…'
+    )
 }
 
 /// ء–ي, tatweel, harakat and Arabic-Indic digits (U+0621–U+0669): caseless word characters.
@@ -690,15 +734,26 @@ impl KeyBuilder {
     }
 }
 
-/// The hashes [`KeyBuilder::push`] leaves after one light key on a cleared builder: the
-/// pre-filter of [`find_matches`] runs on every word and needs no strings.
+/// What [`KeyBuilder::push`] leaves after one light key on a cleared builder, without
+/// the strings: the pre-filter of [`find_matches`] runs on every word and needs none, and
+/// a word that passes it goes on from this state ([`KeyBuilder::set_first`]).
+#[derive(Clone, Copy, PartialEq, Debug)]
+struct FirstKey {
+    phon_h: u64,
+    skel_h: u64,
+    phon_len: usize,
+    skel_len: usize,
+    last: Option<char>,
+}
+
 #[inline]
-fn first_hashes(light: &str) -> (u64, u64) {
+fn first_hashes(light: &str) -> FirstKey {
     let light = light
         .strip_suffix("'s")
         .filter(|r| !r.is_empty())
         .unwrap_or(light);
-    let (mut phon_h, mut skel_h, mut phon_len, mut last) = (0u64, 0u64, 0usize, None);
+    let (mut phon_h, mut skel_h, mut phon_len, mut skel_len, mut last) =
+        (0u64, 0u64, 0usize, 0usize, None);
     for c in light.chars() {
         let Some(p) = phon(c) else { continue };
         phon_h = mix(phon_h, p);
@@ -711,8 +766,27 @@ fn first_hashes(light: &str) -> (u64, u64) {
         }
         last = Some(p);
         skel_h = mix(skel_h, p);
+        skel_len += 1;
     }
-    (phon_h, skel_h)
+    FirstKey {
+        phon_h,
+        skel_h,
+        phon_len,
+        skel_len,
+        last,
+    }
+}
+
+impl KeyBuilder {
+    /// A cleared builder without strings that has been given one light key of hashes `f`.
+    fn set_first(&mut self, f: FirstKey) {
+        self.clear(false);
+        self.phon_h = f.phon_h;
+        self.skel_h = f.skel_h;
+        self.phon_len = f.phon_len;
+        self.skel_len = f.skel_len;
+        self.last = f.last;
+    }
 }
 
 /// The §6 skeleton of a name, used to match transliteration variants: `match_key`, hamza
@@ -1129,7 +1203,8 @@ fn proclitic_splits(k: &str, out: &mut Vec<(usize, usize, bool)>) {
     out.clear();
     out.push((0, 0, false));
     // Counted only for a word starting with a proclitic letter (counting is not free).
-    let letters = || k.chars().count();
+    let mut count = None;
+    let mut letters = || *count.get_or_insert_with(|| k.chars().count());
     let mut bases = [(0usize, 0usize); 2];
     let mut nb = 1;
     if k.starts_with('و') || k.starts_with('ف') {
@@ -1212,16 +1287,17 @@ pub(crate) fn find_matches(t: &Tokens, g: &Gazetteer) -> Vec<EntMatch> {
             } else {
                 &key[off..]
             };
-            let (phon_h, skel_h) = first_hashes(first);
+            let fk = first_hashes(first);
             let maxt = g
                 .first
-                .get(&phon_h)
+                .get(&fk.phon_h)
                 .copied()
-                .max(g.first.get(&skel_h).copied());
+                .max(g.first.get(&fk.skel_h).copied());
             let Some(maxt) = maxt else { continue };
             // Hashes first; the strings only where a spelling may end (see `whole`).
-            kb.clear(false);
-            kb.push(first);
+            kb.set_first(fk);
+            // Tokens `sb` holds the strings of (from `i`), extended rather than rebuilt.
+            let mut sb_len = 0;
             for len in 1..=usize::from(maxt) {
                 if len > 1 {
                     let j = i + len - 1;
@@ -1230,15 +1306,29 @@ pub(crate) fn find_matches(t: &Tokens, g: &Gazetteer) -> Vec<EntMatch> {
                     }
                     kb.push(t.key(j));
                 }
-                if !g.whole.contains_key(&kb.phon_h) && !g.whole.contains_key(&kb.skel_h) {
+                // An exact or phonetic match implies an equal phonetic key, a skeleton match
+                // an equal skeleton: each lookup only when its hash is known.
+                let phon_in = g.whole.contains_key(&kb.phon_h);
+                let skel_in = g.whole.contains_key(&kb.skel_h);
+                if !phon_in && !skel_in {
                     continue;
                 }
                 let kb = &mut sb;
-                kb.clear(true);
-                kb.push(first);
-                for j in i + 1..i + len {
-                    kb.push(t.key(j));
+                if sb_len + 1 == len {
+                    if len == 1 {
+                        kb.clear(true);
+                        kb.push(first);
+                    } else {
+                        kb.push(t.key(i + len - 1));
+                    }
+                } else {
+                    kb.clear(true);
+                    kb.push(first);
+                    for j in i + 1..i + len {
+                        kb.push(t.key(j));
+                    }
                 }
+                sb_len = len;
                 let kb = &*kb;
                 let last = kb.phon.chars().next_back().unwrap_or('\0');
                 let mut consider = |hits: Option<&Vec<Hit>>, exact: bool| {
@@ -1265,9 +1355,13 @@ pub(crate) fn find_matches(t: &Tokens, g: &Gazetteer) -> Vec<EntMatch> {
                         break;
                     }
                 };
-                consider(g.exact.get(kb.light.as_str()), true);
-                consider(g.phon.get(kb.phon.as_str()), true);
-                consider(g.skel.get(kb.skel.as_str()), false);
+                if phon_in {
+                    consider(g.exact.get(kb.light.as_str()), true);
+                    consider(g.phon.get(kb.phon.as_str()), true);
+                }
+                if skel_in {
+                    consider(g.skel.get(kb.skel.as_str()), false);
+                }
             }
         }
         match best {
@@ -1479,7 +1573,12 @@ mod tests {
             let mut kb = KeyBuilder::default();
             kb.clear(false);
             kb.push(w);
-            assert_eq!(first_hashes(w), (kb.phon_h, kb.skel_h), "{w}");
+            let f = first_hashes(w);
+            assert_eq!(
+                (f.phon_h, f.skel_h, f.phon_len, f.skel_len, f.last),
+                (kb.phon_h, kb.skel_h, kb.phon_len, kb.skel_len, kb.last),
+                "{w}"
+            );
         }
     }
 

@@ -206,12 +206,13 @@ fn addressed_to_reader(sentence: &str) -> bool {
 fn is_cue(t: &Tokens, i: usize, question: bool) -> bool {
     let k = t.key(i);
     let k0 = t.key_noconj(i);
-    let next = (i + 1 < t.len() && t.toks[i + 1].punct & P_BREAK == 0).then(|| t.key(i + 1));
+    // Looked at only for a few words.
+    let next = || (i + 1 < t.len() && t.toks[i + 1].punct & P_BREAK == 0).then(|| t.key(i + 1));
     if k.is_ascii() {
         return match k {
             _ if t.is(i, lex::EN_PLAIN) => true,
             _ if k.ends_with("n't") => true,
-            "no" => next.is_some_and(|n| n.bytes().all(|b| b.is_ascii_alphabetic())),
+            "no" => next().is_some_and(|n| n.bytes().all(|b| b.is_ascii_alphabetic())),
             _ => false,
         };
     }
@@ -219,8 +220,8 @@ fn is_cue(t: &Tokens, i: usize, question: bool) -> bool {
         return true;
     }
     match k0 {
-        "لا" => next.is_some_and(|n| lex_of(n) & lex::LA_IDIOMS == 0),
-        "غير" => next.is_some_and(ghayr_predicate),
+        "لا" => next().is_some_and(|n| lex_of(n) & lex::LA_IDIOMS == 0),
+        "غير" => next().is_some_and(ghayr_predicate),
         "ما" => {
             let clause_start = i == 0
                 || k0.len() != k.len()
@@ -228,7 +229,7 @@ fn is_cue(t: &Tokens, i: usize, question: bool) -> bool {
                 || matches!(t.key(i - 1), "لكن" | "ولكن" | "بل" | "ثم");
             clause_start
                 && !question
-                && next.is_some_and(|n| {
+                && next().is_some_and(|n| {
                     lex_of(n) & lex::MA_NOT_NEG == 0
                         && !n.starts_with("ال")
                         && !n.starts_with(['ي', 'ت', 'ن'])

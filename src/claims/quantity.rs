@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
-use super::entity::{is_plain_letter, plain_run_end};
+use super::entity::{bloom_slot, is_common_punct, is_plain_letter, plain_run_end};
 use super::{Qualifier, QuantityKind, Slot};
 use crate::text::normalize::{fold_letter, is_invisible, is_removed_mark};
 
@@ -42,6 +42,28 @@ impl Hasher for Fx {
 }
 
 pub(crate) type FxMap<V> = HashMap<String, V, BuildHasherDefault<Fx>>;
+
+/// A 64K-bit filter over the keys of a lexicon (the entity lexicon's [`bloom_slot`]):
+/// most words are in no lexicon, and a bit test says so before a hash lookup.
+pub(crate) struct KeyFilter(Box<[u64; 1024]>);
+
+impl KeyFilter {
+    pub(crate) fn new<'a>(keys: impl Iterator<Item = &'a str>) -> KeyFilter {
+        let mut bits = Box::new([0u64; 1024]);
+        for k in keys {
+            let slot = bloom_slot(k.as_bytes());
+            bits[slot / 64] |= 1 << (slot % 64);
+        }
+        KeyFilter(bits)
+    }
+
+    /// False only when `k` is no key.
+    #[inline]
+    pub(crate) fn may_contain(&self, k: &str) -> bool {
+        let slot = bloom_slot(k.as_bytes());
+        self.0[slot / 64] & (1 << (slot % 64)) != 0
+    }
+}
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum TK {
@@ -119,7 +141,7 @@ fn is_arabic_script(c: char) -> bool {
 fn is_letter(c: char) -> bool {
     c.is_ascii_alphabetic()
         || matches!(c, '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}' | '\u{0671}'..='\u{06D3}')
-        || (!c.is_ascii() && c.is_alphabetic())
+        || (!c.is_ascii() && !is_common_punct(c) && c.is_alphabetic())
 }
 
 #[inline]
@@ -211,6 +233,25 @@ pub(crate) fn tokenize(src: &str) -> Toks<'_> {
                     i += 2;
                     continue;
                 }
+            }
+            // An Arabic letter starting a word: what the general path below does for it.
+            if !matches!(&cur, Some(o) if o.kind == TK::Word && o.arabic)
+                && matches!(cp, 0x621..=0x63A | 0x641..=0x64A)
+            {
+                close(&mut cur, &mut v, keys.len());
+                cur = Some(Open {
+                    s: i,
+                    e: i + 2,
+                    k0: keys.len(),
+                    kind: TK::Word,
+                    arabic: true,
+                    gap,
+                    cap: false,
+                });
+                gap = false;
+                keys.push(fold_letter(char::from_u32(cp).unwrap_or('\u{0627}')));
+                i += 2;
+                continue;
             }
         }
         if b0 == b' ' {
@@ -511,6 +552,11 @@ fn num_lex() -> &'static FxMap<NW> {
 
 #[inline]
 fn num_word(k: &str) -> Option<NW> {
+    static F: OnceLock<KeyFilter> = OnceLock::new();
+    let f = F.get_or_init(|| KeyFilter::new(num_lex().keys().map(String::as_str)));
+    if !f.may_contain(k) {
+        return None;
+    }
     num_lex().get(k).copied()
 }
 
@@ -524,7 +570,7 @@ fn num_word_clitic(k: &str) -> Option<(NW, bool)> {
         return Some((nw, true));
     }
     ['ب', 'ل'].iter().find_map(|&p| {
-        let rest = k.strip_prefix(p).filter(|r| r.chars().count() >= 4)?;
+        let rest = k.strip_prefix(p).filter(|r| r.chars().nth(3).is_some())?;
         num_word(rest).map(|nw| (nw, false))
     })
 }

@@ -181,7 +181,7 @@ struct Span {
 fn quote_spans(s: &str) -> Vec<Span> {
     let mut out = Vec::new();
     // Cheap pre-filter: every mark is '"' or starts with byte 0xC2 («) or 0xE2 (“ ” „).
-    if !s.bytes().any(|b| b == b'"' || b == 0xC2 || b == 0xE2) {
+    if memchr::memchr3(b'"', 0xC2, 0xE2, s.as_bytes()).is_none() {
         return out;
     }
     let mut pos = 0;

@@ -110,6 +110,9 @@ pub fn segment(text: &str) -> Vec<Unit> {
 fn physical_lines(text: &str) -> impl Iterator<Item = (usize, usize, bool)> + '_ {
     let bytes = text.as_bytes();
     let mut pos = 0;
+    // Next 0xE2 (lead byte of U+2028/U+2029) at or after `pos`, kept between lines so the
+    // rare byte is not searched for again from every line.
+    let mut next_e2: Option<usize> = None;
     std::iter::from_fn(move || {
         // A final break yields one more, empty, line: harmless, it is blank.
         if pos > bytes.len() {
@@ -118,6 +121,16 @@ fn physical_lines(text: &str) -> impl Iterator<Item = (usize, usize, bool)> + '_
         let start = pos;
         let mut i = pos;
         while i < bytes.len() {
+            // Vectorised skip to the next byte that may start a break (LF, CR, NEL's 0xC2,
+            // U+2028/9's 0xE2): most of a line is letters.
+            if next_e2.is_none_or(|e| e < i) {
+                next_e2 = Some(memchr::memchr(0xE2, &bytes[i..]).map_or(bytes.len(), |e| i + e));
+            }
+            let e2 = next_e2.unwrap_or(bytes.len());
+            i = memchr::memchr3(b'\n', b'\r', 0xC2, &bytes[i..e2]).map_or(e2, |c| i + c);
+            if i >= bytes.len() {
+                break;
+            }
             match bytes[i] {
                 b'\n' => {
                     pos = i + 1;
@@ -327,7 +340,10 @@ fn quote_spans(line: &str) -> Vec<(usize, usize)> {
 /// Splits `text[start..end]` (one line, no line breaks) into trimmed sentence ranges.
 fn split_sentences(text: &str, start: usize, end: usize, out: &mut Vec<(usize, usize)>) {
     let line = &text[start..end];
-    let spans = if line.contains(['«', '“', '"']) {
+    // The bytes '"', 0xC2 (of «) and 0xE2 (of “) first: a vectorised search.
+    let spans = if memchr::memchr3(b'"', 0xC2, 0xE2, line.as_bytes()).is_some()
+        && line.contains(['«', '“', '"'])
+    {
         quote_spans(line)
     } else {
         Vec::new()
@@ -384,29 +400,41 @@ fn split_sentences(text: &str, start: usize, end: usize, out: &mut Vec<(usize, u
 }
 
 /// Byte offset of the first [`is_terminator`] character at or after `from` (a character
-/// boundary): a byte scan, as most of a line is letters and decoding each costs more.
+/// boundary): vectorised byte searches, as most of a line is letters and decoding each
+/// costs more. Each search stops at the best candidate so far.
 #[inline]
 fn next_terminator(b: &[u8], from: usize) -> Option<usize> {
+    let mut best = memchr::memchr3(b'.', b'!', b'?', &b[from..]).map_or(b.len(), |k| from + k);
+    // U+061E, U+061F (0xD8 0x9E/0x9F) and U+06D4 (0xDB 0x94), by their second byte.
     let mut j = from;
-    while j < b.len() {
-        match b[j] {
-            b'.' | b'!' | b'?' => return Some(j),
-            // U+061E, U+061F
-            0xD8 if matches!(b.get(j + 1), Some(0x9E | 0x9F)) => return Some(j),
-            // U+06D4
-            0xDB if b.get(j + 1) == Some(&0x94) => return Some(j),
-            // U+203C, U+2049
-            0xE2 if matches!(
-                (b.get(j + 1), b.get(j + 2)),
-                (Some(0x80), Some(0xBC)) | (Some(0x81), Some(0x89))
-            ) =>
-            {
-                return Some(j);
+    while let Some(k) = memchr::memchr3(0x9E, 0x9F, 0x94, &b[j..best]) {
+        let t = j + k;
+        if t > from
+            && match b[t - 1] {
+                0xD8 => b[t] != 0x94,
+                0xDB => b[t] == 0x94,
+                _ => false,
             }
-            _ => j += 1,
+        {
+            best = t - 1;
+            break;
         }
+        j = t + 1;
     }
-    None
+    // U+203C, U+2049
+    let mut j = from;
+    while let Some(k) = memchr::memchr(0xE2, &b[j..best]) {
+        let t = j + k;
+        if matches!(
+            (b.get(t + 1), b.get(t + 2)),
+            (Some(0x80), Some(0xBC)) | (Some(0x81), Some(0x89))
+        ) {
+            best = t;
+            break;
+        }
+        j = t + 1;
+    }
+    (best < b.len()).then_some(best)
 }
 
 fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<(usize, usize)>) {
