@@ -615,17 +615,33 @@ fn alignment(a: &Claim, b: &Claim, pa: &Profile, pb: &Profile) -> [f32; 8] {
     };
     let ta: Vec<&super::Token> = pa.tokens.iter().filter(|t| content(t, &ca)).collect();
     let tb: Vec<&super::Token> = pb.tokens.iter().filter(|t| content(t, &cb)).collect();
+    // Roots once per word, not once per pair of words (`Token::related`).
+    let roots =
+        |ts: &[&super::Token]| -> Vec<Option<String>> { ts.iter().map(|t| t.root()).collect() };
+    let (roots_a, roots_b) = (roots(&ta), roots(&tb));
     // Position of the first partner of each word (None: unaligned), and
     // whether it was found by root only.
-    let align = |xs: &[&super::Token], ys: &[&super::Token]| -> Vec<(Option<usize>, bool)> {
+    let align = |xs: &[&super::Token],
+                 xroots: &[Option<String>],
+                 ys: &[&super::Token],
+                 yroots: &[Option<String>]|
+     -> Vec<(Option<usize>, bool)> {
         xs.iter()
-            .map(|x| match ys.iter().position(|y| x.same(y)) {
+            .zip(xroots)
+            .map(|(x, rx)| match ys.iter().position(|y| x.same(y)) {
                 Some(j) => (Some(j), false),
-                None => (ys.iter().position(|y| x.related(y)), true),
+                None => (
+                    rx.as_ref()
+                        .and_then(|r| yroots.iter().position(|ry| ry.as_ref() == Some(r))),
+                    true,
+                ),
             })
             .collect()
     };
-    let (aa, ab) = (align(&ta, &tb), align(&tb, &ta));
+    let (aa, ab) = (
+        align(&ta, &roots_a, &tb, &roots_b),
+        align(&tb, &roots_b, &ta, &roots_a),
+    );
     let unaligned = |al: &[(Option<usize>, bool)]| al.iter().filter(|(j, _)| j.is_none()).count();
     let (ua, ub) = (unaligned(&aa), unaligned(&ab));
     let share = |u: usize, n: usize| if n == 0 { 0.0 } else { u as f32 / n as f32 };
