@@ -7,7 +7,11 @@
 //! cargo run --release --example claims_model -- eval    # dev figures of the committed model
 //!     [--data ../shared/data] [--out FILE] [--errors SET:N]
 //!     [--hidden N] [--epochs N] [--lr X] [--l2 X] [--seed N] [--ensemble N] [--negatives-divisor X] [--cap X]
+//!     [--balance X] [--drop FEATURE,FEATURE] [--drop-pair FEATURE,…]   # class weights within a set; features left out
 //!     [--also "FLAGS|FLAGS…"]   # more designs on the same features, written to FILE.N.json
+//!     [--inner]   # choose designs without the dev sets: a fifth of each training split
+//!                 # (by a salted hash of its first text / FNC-1 body) held out instead;
+//!                 # Baly trains but is not scored; writes target/claims_model_inner.json
 //! ```
 //!
 //! Data and splits:
@@ -140,7 +144,24 @@ fn simple(set: Set, split: Split, id: String, from: &str, to: &str, label: usize
     }
 }
 
-fn load(data: &Path) -> Vec<Example> {
+/// The split an example takes: as the data says, or with `inner` (choosing
+/// between designs without looking at the dev sets) the dev splits left out
+/// and a fifth of each training split held out in their place, by a salted
+/// hash of `group` (the first text of a sentence pair, an FNC-1 body), so
+/// that pairs sharing a text fall on one side.
+fn split_of(split: Split, group: &str, inner: bool) -> Option<Split> {
+    match (inner, split) {
+        (false, s) => Some(s),
+        (true, Split::Dev) => None,
+        (true, Split::Train) => Some(if hash_byte(&format!("inner:{group}")).is_multiple_of(5) {
+            Split::Dev
+        } else {
+            Split::Train
+        }),
+    }
+}
+
+fn load(data: &Path, inner: bool) -> Vec<Example> {
     let mut out = Vec::new();
     for (file, split) in [
         ("stance-train.csv", Split::Train),
@@ -151,6 +172,9 @@ fn load(data: &Path) -> Vec<Example> {
                 "agree" => 0,
                 "disagree" => 1,
                 _ => 3,
+            };
+            let Some(split) = split_of(split, &r["s1"], inner) else {
+                continue;
             };
             out.push(simple(
                 Set::Ans,
@@ -174,6 +198,9 @@ fn load(data: &Path) -> Vec<Example> {
                 _ if related < 2.5 => 3,
                 _ => 2,
             };
+            let Some(split) = split_of(split, &r["t"], inner) else {
+                continue;
+            };
             out.push(simple(
                 Set::Arnli,
                 split,
@@ -193,6 +220,9 @@ fn load(data: &Path) -> Vec<Example> {
             .enumerate()
         {
             let label = if r["label"] == "1" { 0 } else { 2 };
+            let Some(split) = split_of(split, &r["t"], inner) else {
+                continue;
+            };
             out.push(simple(
                 Set::Arbteds,
                 split,
@@ -310,17 +340,21 @@ fn load(data: &Path) -> Vec<Example> {
             "discuss" => 2,
             _ => 3,
         };
+        let split = if hash_byte(body).is_multiple_of(5) {
+            Split::Dev
+        } else {
+            Split::Train
+        };
+        let Some(split) = split_of(split, body, inner) else {
+            continue;
+        };
         let from = headlines
             .entry(r["Headline"].clone())
             .or_insert_with(|| Arc::new(statements_of(&r["Headline"])))
             .clone();
         out.push(Example {
             set: Set::Fnc,
-            split: if hash_byte(body).is_multiple_of(5) {
-                Split::Dev
-            } else {
-                Split::Train
-            },
+            split,
             id: format!("fnc-{k}"),
             fold: 0,
             from,
@@ -445,13 +479,21 @@ fn compute_all(examples: &[Example]) -> Vec<Computed> {
 }
 
 /// The design choices under study (flags of `train`), defaults as committed.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Config {
     opts: TrainOptions,
     /// Made-up negatives weigh `cap / negatives_divisor` at most.
     negatives_divisor: f32,
     /// Weight per example of each set is capped at this total.
     cap: f32,
+    /// Within each labelled set, each class weighs `(n / (k · n_class))^balance`
+    /// (0: as the data has them).
+    balance: f32,
+    /// Row features left out (read as zero, their weights zeroed): other
+    /// designs on the same computed features.
+    drop: Vec<usize>,
+    /// Pair features left out, the same way.
+    drop_pair: Vec<usize>,
 }
 
 impl Config {
@@ -471,16 +513,58 @@ impl Config {
             },
             negatives_divisor: num("--negatives-divisor", 5.0),
             cap: num("--cap", 3000.0),
+            balance: num("--balance", 0.0),
+            drop: value("--drop")
+                .map(|v| {
+                    v.split(',')
+                        .filter(|f| !f.is_empty())
+                        .map(|f| {
+                            ROW_FEATURES
+                                .iter()
+                                .position(|x| *x == f)
+                                .unwrap_or_else(|| panic!("--drop: no row feature {f}"))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            drop_pair: value("--drop-pair")
+                .map(|v| {
+                    v.split(',')
+                        .filter(|f| !f.is_empty())
+                        .map(|f| {
+                            PAIR_FEATURES
+                                .iter()
+                                .position(|x| *x == f)
+                                .unwrap_or_else(|| panic!("--drop-pair: no pair feature {f}"))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
         }
     }
 }
 
-/// Per-set weight so that the large sets do not drown the small ones.
-fn weights(sets: &[Set], cap: f32, negatives_divisor: f32) -> Vec<f32> {
+/// Per-set weight so that the large sets do not drown the small ones, and
+/// within a labelled set per class as `balance` asks.
+fn weights(sets: &[Set], labels: &[usize], cap: f32, config: &Config) -> Vec<f32> {
+    let negatives_divisor = config.negatives_divisor;
     let mut count: HashMap<Set, f32> = HashMap::new();
-    for s in sets {
+    let mut per_class: HashMap<(Set, usize), f32> = HashMap::new();
+    for (s, y) in sets.iter().zip(labels) {
         *count.entry(*s).or_default() += 1.0;
+        *per_class.entry((*s, *y)).or_default() += 1.0;
     }
+    let classes: HashMap<Set, f32> = per_class.keys().fold(HashMap::new(), |mut m, (s, _)| {
+        *m.entry(*s).or_default() += 1.0;
+        m
+    });
+    let class_weight = |s: &Set, y: usize| {
+        if config.balance == 0.0 || matches!(s, Set::Shuffled | Set::Hard | Set::Same) {
+            1.0
+        } else {
+            (count[s] / (classes[s] * per_class[&(*s, y)])).powf(config.balance)
+        }
+    };
     // Made-up negatives teach what is not the same claim; they must not
     // outweigh the labelled data.
     let cap_of = |s: &Set| match s {
@@ -488,7 +572,8 @@ fn weights(sets: &[Set], cap: f32, negatives_divisor: f32) -> Vec<f32> {
         _ => cap,
     };
     sets.iter()
-        .map(|s| (cap_of(s) / count[s]).min(1.0))
+        .zip(labels)
+        .map(|(s, y)| (cap_of(s) / count[s]).min(1.0) * class_weight(s, *y))
         .collect()
 }
 
@@ -504,7 +589,13 @@ fn train_models(
     config: &Config,
 ) -> Models {
     let opts = config.opts;
-    let w_of = |sets: &[Set], cap: f32| weights(sets, cap, config.negatives_divisor);
+    let w_of = |sets: &[Set], y: &[usize], cap: f32| weights(sets, y, cap, config);
+    let dropped = |mut f: Vec<f32>| {
+        for &d in &config.drop {
+            f[d] = 0.0;
+        }
+        f
+    };
     let (mut fit, mut cal): (Vec<usize>, Vec<usize>) = (Vec::new(), Vec::new());
     for (k, ex) in examples.iter().enumerate() {
         if use_for_training(ex) {
@@ -521,7 +612,7 @@ fn train_models(
         let mut sets = Vec::new();
         for &k in idx {
             for (f, c) in &computed[k].rows {
-                x.push(f.clone());
+                x.push(dropped(f.clone()));
                 y.push(*c);
                 sets.push(examples[k].set);
             }
@@ -529,12 +620,19 @@ fn train_models(
         (x, y, sets)
     };
     let (x, y, sets) = rows_of(&fit);
-    let w = w_of(&sets, config.cap);
+    let w = w_of(&sets, &y, config.cap);
     let mut row = model::train(ROW_CLASSES, ROW_FEATURES, &x, &y, &w, &opts);
+    mask_inputs(&mut row, &config.drop);
     let (xc, yc, setsc) = rows_of(&cal);
-    row.temperature = model::fit_temperature(&row, &xc, &yc, &w_of(&setsc, config.cap / 10.0));
+    row.temperature = model::fit_temperature(&row, &xc, &yc, &w_of(&setsc, &yc, config.cap / 10.0));
 
-    let pair_x = |k: usize| pair_input(&row, &computed[k]);
+    let pair_x = |k: usize| {
+        let mut f = pair_input(&row, &computed[k]);
+        for &d in &config.drop_pair {
+            f[d] = 0.0;
+        }
+        f
+    };
     // Two pair models: a claim or headline against an article, and two short
     // texts (the sentence-pair sets), whose labels mean different things.
     let short = |k: &usize| computed[*k].doc.long_len <= model::SENTENCE_SIDE;
@@ -547,13 +645,14 @@ fn train_models(
             PAIR_FEATURES,
             &x,
             &y,
-            &w_of(&sets, config.cap),
+            &w_of(&sets, &y, config.cap),
             &opts,
         );
+        mask_inputs(&mut m, &config.drop_pair);
         let xc: Vec<Vec<f32>> = cal.iter().map(|&k| pair_x(k)).collect();
         let yc: Vec<usize> = cal.iter().map(|&k| examples[k].label).collect();
         let setsc: Vec<Set> = cal.iter().map(|&k| examples[k].set).collect();
-        m.temperature = model::fit_temperature(&m, &xc, &yc, &w_of(&setsc, config.cap / 10.0));
+        m.temperature = model::fit_temperature(&m, &xc, &yc, &w_of(&setsc, &yc, config.cap / 10.0));
         m
     };
     let split = |idx: &[usize], want_short: bool| -> Vec<usize> {
@@ -571,6 +670,23 @@ fn train_models(
         row_confidence: None,
         min_confidence: 0.5,
         trained: String::new(),
+    }
+}
+
+/// Zero every weight that reads a left-out input, in each network of the
+/// ensemble: the classifier then ignores it whatever its value.
+fn mask_inputs(c: &mut Classifier, drop: &[usize]) {
+    let mask = |hidden: &mut Vec<Vec<f32>>, output: &mut Vec<Vec<f32>>| {
+        let reads = if hidden.is_empty() { output } else { hidden };
+        for unit in reads.iter_mut() {
+            for &d in drop {
+                unit[d] = 0.0;
+            }
+        }
+    };
+    mask(&mut c.hidden, &mut c.output);
+    for m in &mut c.members {
+        mask(&mut m.hidden, &mut m.output);
     }
 }
 
@@ -815,12 +931,20 @@ fn main() {
             .and_then(|i| args.get(i + 1).cloned())
     };
     let data = PathBuf::from(value("--data").unwrap_or_else(|| "../shared/data".into()));
-    let out = PathBuf::from(value("--out").unwrap_or_else(|| "src/claims/model.json".into()));
+    // Choosing between designs: a held-out fifth of the training splits in
+    // place of the dev sets (which are not read), Baly left out of the figures.
+    let inner = args.iter().any(|a| a == "--inner");
+    let default_out = if inner {
+        "target/claims_model_inner.json"
+    } else {
+        "src/claims/model.json"
+    };
+    let out = PathBuf::from(value("--out").unwrap_or_else(|| default_out.into()));
     let errors = value("--errors");
     let config = Config::from_args(&value);
 
     let t0 = std::time::Instant::now();
-    let examples = load(&data);
+    let examples = load(&data, inner);
     let computed = compute_all(&examples);
     eprintln!(
         "{} pairs read and measured in {:.1} s",
@@ -855,9 +979,20 @@ fn main() {
             config,
             out,
             args,
-            errors.as_deref(),
+            Printing {
+                errors: errors.as_deref(),
+                inner,
+            },
         );
     }
+}
+
+/// What `run` prints besides the figures.
+struct Printing<'a> {
+    /// `SET:N`: the first N errors on that set.
+    errors: Option<&'a str>,
+    /// Figures on the inner validation (see `split_of`).
+    inner: bool,
 }
 
 /// Train (or load) the models of one design, print its dev figures, and
@@ -869,8 +1004,9 @@ fn run(
     config: &Config,
     out: &Path,
     args: &[String],
-    errors: Option<&str>,
+    printing: Printing,
 ) {
+    let Printing { errors, inner } = printing;
     let t0 = std::time::Instant::now();
     let models = match mode {
         "train" => {
@@ -922,7 +1058,11 @@ fn run(
         by_set.entry(ex.set).or_default().push((ex.label, p));
     }
     // Baly: each fold scored by models trained without it.
-    if mode == "train" {
+    if inner {
+        lines.push(
+            "(inner validation: a held-out fifth of the training splits; Baly not scored)".into(),
+        );
+    } else if mode == "train" {
         for fold in 0..4u8 {
             let m = train_models(
                 examples,

@@ -1219,25 +1219,28 @@ impl Token {
     /// `سنرحل` / `الرحيل`): verb prefixes and weak letters dropped, the first
     /// three consonants agree. Crude, so only used to excuse a substitution.
     fn related(&self, other: &Token) -> bool {
-        let root = |t: &Token| -> Option<String> {
-            let mut w: Vec<char> = t.bare.chars().collect();
-            if !w.iter().all(|c| ('\u{0621}'..='\u{064A}').contains(c)) {
-                return None;
+        self.root().is_some_and(|r| other.root() == Some(r))
+    }
+
+    /// The crude root [`Token::related`] compares (None: not an Arabic word,
+    /// or fewer than three consonants left).
+    fn root(&self) -> Option<String> {
+        let mut w: Vec<char> = self.bare.chars().collect();
+        if !w.iter().all(|c| ('\u{0621}'..='\u{064A}').contains(c)) {
+            return None;
+        }
+        for _ in 0..2 {
+            if w.len() >= 4 && "اتينسم".contains(w[0]) {
+                w.remove(0);
             }
-            for _ in 0..2 {
-                if w.len() >= 4 && "اتينسم".contains(w[0]) {
-                    w.remove(0);
-                }
-            }
-            let consonants: String = w
-                .into_iter()
-                .filter(|c| !"اويىءئؤه".contains(*c))
-                .take(3)
-                .collect();
-            // Two left is a root with a weak or hamza radical (`بدأ`, `بدء`).
-            (consonants.chars().count() == 3).then_some(consonants)
-        };
-        root(self).is_some_and(|r| root(other) == Some(r))
+        }
+        let consonants: String = w
+            .into_iter()
+            .filter(|c| !"اويىءئؤه".contains(*c))
+            .take(3)
+            .collect();
+        // Two left is a root with a weak or hamza radical (`بدأ`, `بدء`).
+        (consonants.chars().count() == 3).then_some(consonants)
     }
 }
 

@@ -57,6 +57,14 @@ pub const ROW_FEATURES: &[&str] = &[
     "numbers_differ",
     "only_figures_shared",
     "english",
+    "unaligned_from",
+    "unaligned_to",
+    "unaligned_share_from",
+    "unaligned_share_to",
+    "one_word_swapped",
+    "aligned_by_root",
+    "order_crossed",
+    "negation_on_aligned",
 ];
 
 /// Classes of a row, in the row model's output order.
@@ -402,7 +410,7 @@ impl<'c> Evidence<'c> {
         );
         let only = |x: &HashSet<String>, y: &HashSet<String>| x.difference(y).count().min(3) as f32;
         let flag = |b: bool| f32::from(b);
-        let features = vec![
+        let mut features = vec![
             s.min(2.0),
             (shared_count as f32).ln_1p(),
             cover(ba.total),
@@ -449,6 +457,7 @@ impl<'c> Evidence<'c> {
             flag(shared_count > 0 && only_figures_shared(pa, pb)),
             flag(ra.english || rb.english),
         ];
+        features.extend(alignment(a, b, pa, pb));
         debug_assert_eq!(features.len(), ROW_FEATURES.len());
         (features, changes)
     }
@@ -574,6 +583,99 @@ impl<'c> Evidence<'c> {
             ],
         }
     }
+}
+
+/// Word alignment, the classic signal of entailment between two short
+/// texts: each content word of one side matched to a word of the other (same
+/// key, bare form, stem or root). How many of each side's words find no
+/// partner (a hypothesis with none left over is entailed; one word swapped
+/// each way is a substitution, `piano` / `guitar`), whether the aligned words
+/// keep their order (who did what to whom), and a negation that differs while
+/// everything else aligns (a contradiction, not another event).
+fn alignment(a: &Claim, b: &Claim, pa: &Profile, pb: &Profile) -> [f32; 8] {
+    let lex = super::lexicons();
+    let cues = |c: &Claim| -> HashSet<String> {
+        c.slots
+            .iter()
+            .filter_map(|s| match s {
+                crate::claims::Slot::Polarity { text, .. } => Some(words(&match_key(text))),
+                _ => None,
+            })
+            .flatten()
+            .collect()
+    };
+    let (ca, cb) = (cues(a), cues(b));
+    // Content words: not function words, negation or absence cues.
+    let content = |t: &super::Token, cue: &HashSet<String>| {
+        let conj = t.key.trim_start_matches(['و', 'ف']);
+        t.key.chars().count() >= 2
+            && ![t.key.as_str(), t.bare.as_str(), conj]
+                .iter()
+                .any(|w| lex.stopwords.contains(*w) || lex.absence.contains(*w) || cue.contains(*w))
+    };
+    let ta: Vec<&super::Token> = pa.tokens.iter().filter(|t| content(t, &ca)).collect();
+    let tb: Vec<&super::Token> = pb.tokens.iter().filter(|t| content(t, &cb)).collect();
+    // Roots once per word, not once per pair of words (`Token::related`).
+    let roots =
+        |ts: &[&super::Token]| -> Vec<Option<String>> { ts.iter().map(|t| t.root()).collect() };
+    let (roots_a, roots_b) = (roots(&ta), roots(&tb));
+    // Position of the first partner of each word (None: unaligned), and
+    // whether it was found by root only.
+    let align = |xs: &[&super::Token],
+                 xroots: &[Option<String>],
+                 ys: &[&super::Token],
+                 yroots: &[Option<String>]|
+     -> Vec<(Option<usize>, bool)> {
+        xs.iter()
+            .zip(xroots)
+            .map(|(x, rx)| match ys.iter().position(|y| x.same(y)) {
+                Some(j) => (Some(j), false),
+                None => (
+                    rx.as_ref()
+                        .and_then(|r| yroots.iter().position(|ry| ry.as_ref() == Some(r))),
+                    true,
+                ),
+            })
+            .collect()
+    };
+    let (aa, ab) = (
+        align(&ta, &roots_a, &tb, &roots_b),
+        align(&tb, &roots_b, &ta, &roots_a),
+    );
+    let unaligned = |al: &[(Option<usize>, bool)]| al.iter().filter(|(j, _)| j.is_none()).count();
+    let (ua, ub) = (unaligned(&aa), unaligned(&ab));
+    let share = |u: usize, n: usize| if n == 0 { 0.0 } else { u as f32 / n as f32 };
+    let (sa, sb) = (share(ua, ta.len()), share(ub, tb.len()));
+    let by_root = aa
+        .iter()
+        .chain(&ab)
+        .filter(|(j, root)| j.is_some() && *root)
+        .count();
+    let aligned: Vec<usize> = aa.iter().filter_map(|(j, _)| *j).collect();
+    let (mut crossed, mut pairs) = (0usize, 0usize);
+    for x in 0..aligned.len() {
+        for y in x + 1..aligned.len() {
+            if aligned[x] != aligned[y] {
+                pairs += 1;
+                crossed += usize::from(aligned[x] > aligned[y]);
+            }
+        }
+    }
+    let flag = |b: bool| f32::from(b);
+    [
+        (ua as f32).ln_1p(),
+        (ub as f32).ln_1p(),
+        sa,
+        sb,
+        flag(ua == 1 && ub == 1),
+        (by_root as f32).ln_1p(),
+        if pairs == 0 {
+            0.0
+        } else {
+            crossed as f32 / pairs as f32
+        },
+        flag(pa.negated != pb.negated) * (1.0 - sa.max(sb)),
+    ]
 }
 
 /// A pair of claims the models read.
