@@ -7,11 +7,12 @@
 //! very hash and layout they were built with.
 
 /// A map from strings to `V`: open addressing with linear probing, at most
-/// half full, so a lookup hashes the word once and compares ~1.5 keys.
+/// half full. A lookup hashes the word once and compares strings only where
+/// 16 more bits of the hash agree: most words asked about are in no list.
 pub struct StaticMap<V: 'static> {
-    /// Per slot, 1 + the index of the key that sits there, 0 for none. A power
-    /// of two long.
-    pub slots: &'static [u16],
+    /// Per slot, [`tag`] of the key that sits there in the high 16 bits, 1 +
+    /// its index in the low 16; 0 for none. A power of two long.
+    pub slots: &'static [u32],
     pub keys: &'static [&'static str],
     /// `values[i]` goes with `keys[i]`.
     pub values: &'static [V],
@@ -23,15 +24,19 @@ pub type StaticSet = StaticMap<()>;
 impl<V> StaticMap<V> {
     fn index(&self, key: &str) -> Option<usize> {
         let mask = self.slots.len() - 1;
-        let mut i = slot_of(hash(key), mask);
+        let h = hash(key);
+        let tag = tag(h);
+        let mut i = slot_of(h, mask);
         loop {
             let s = self.slots[i];
             if s == 0 {
                 return None;
             }
-            let k = usize::from(s - 1);
-            if self.keys[k] == key {
-                return Some(k);
+            if s >> 16 == tag {
+                let k = (s & 0xffff) as usize - 1;
+                if self.keys[k] == key {
+                    return Some(k);
+                }
             }
             i = (i + 1) & mask;
         }
@@ -87,24 +92,32 @@ fn slot_of(h: u64, mask: usize) -> usize {
     (h >> 32) as usize & mask
 }
 
+/// The bits of a hash a slot keeps (none of those [`slot_of`] uses for a
+/// table of up to 2^16 slots).
+fn tag(h: u64) -> u32 {
+    (h >> 48) as u32
+}
+
 /// The slots of a table of `keys` (distinct), as [`StaticMap::slots`]: what
 /// build.rs writes.
 #[allow(dead_code)]
-pub fn layout(keys: &[&str]) -> Vec<u16> {
+pub fn layout(keys: &[&str]) -> Vec<u32> {
     assert!(
-        keys.len() < usize::from(u16::MAX),
-        "too many keys for u16 slots"
+        keys.len() < 0x8000,
+        "up to 2^15 keys: 16-bit indexes, 2^16 slots"
     );
     let size = (keys.len() * 2).max(1).next_power_of_two();
     let mask = size - 1;
-    let mut slots = vec![0u16; size];
+    let mut slots = vec![0u32; size];
     for (k, key) in keys.iter().enumerate() {
-        let mut i = slot_of(hash(key), mask);
+        let h = hash(key);
+        let mut i = slot_of(h, mask);
         while slots[i] != 0 {
-            assert_ne!(keys[usize::from(slots[i] - 1)], *key, "duplicate key {key}");
+            let other = keys[(slots[i] & 0xffff) as usize - 1];
+            assert_ne!(other, *key, "duplicate key {key}");
             i = (i + 1) & mask;
         }
-        slots[i] = u16::try_from(k + 1).expect("checked above");
+        slots[i] = tag(h) << 16 | u32::try_from(k + 1).expect("checked above");
     }
     slots
 }
