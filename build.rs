@@ -13,10 +13,49 @@
 //!    cached in a store are valid only for the build that computed them, and
 //!    no version number a person must remember to bump says when comparing
 //!    changed.
+//! 4. The claim comparison's word lists, demonyms and the gazetteer's
+//!    countries as static hash tables (`$OUT_DIR/claim_tables.rs`, probed by
+//!    `src/claims/static_map.rs`): folding and inserting them into hash maps
+//!    was ~2.2 M instructions at every start that compares claims. Words are
+//!    folded by the crate's own `match_key` (normalize.rs, included below),
+//!    and `claims::tables::tests` checks every entry against the run-time
+//!    construction.
 
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 use std::path::Path;
 
 use serde_json::Value;
+
+// normalize.rs hashes version identities with `blake3::hash`, which folding
+// words never calls: this script stands in for the crate (see `hash`).
+extern crate self as blake3;
+
+#[allow(dead_code)]
+#[path = "src/text/normalize.rs"]
+mod normalize;
+
+#[allow(dead_code)]
+#[path = "src/claims/lexicon.rs"]
+mod lexicon;
+
+#[allow(dead_code)]
+#[path = "src/claims/static_map.rs"]
+mod static_map;
+
+/// `blake3::hash` for normalize.rs (never called here).
+fn hash(_: &[u8]) -> Hash {
+    unreachable!("build.rs hashes no version identities")
+}
+
+/// `blake3::Hash`, as far as normalize.rs uses it.
+struct Hash;
+
+impl From<Hash> for [u8; 32] {
+    fn from(_: Hash) -> Self {
+        unreachable!("build.rs hashes no version identities")
+    }
+}
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
@@ -63,6 +102,166 @@ fn main() {
     );
     std::fs::write(Path::new(&out).join("fingerprint.rs"), fingerprint)
         .expect("write fingerprint.rs");
+    std::fs::write(Path::new(&out).join("claim_tables.rs"), claim_tables())
+        .expect("write claim_tables.rs");
+}
+
+/// The tables of `src/claims/tables.rs`, as Rust: each entry exactly what the
+/// run-time construction they replace gave (same folding, same first or last
+/// entry kept where two lists give a word).
+fn claim_tables() -> String {
+    let fold = |w: &str| normalize::match_key(w).trim().to_string();
+    let set = |words: &[&str]| -> BTreeSet<String> { words.iter().map(|w| fold(w)).collect() };
+    let read = |path: &str| std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let mut code = String::from("// Written by build.rs: the word lists folded at build time.\n\n");
+    let sets = |code: &mut String, name: &str, words: BTreeSet<String>| {
+        let entries: BTreeMap<String, String> =
+            words.into_iter().map(|w| (w, "()".into())).collect();
+        table(code, name, "()", &entries);
+    };
+    sets(&mut code, "STOPWORDS", set(lexicon::STOPWORDS));
+    sets(&mut code, "FAILURE", set(lexicon::FAILURE));
+    sets(&mut code, "ABSENCE", set(lexicon::ABSENCE));
+    sets(&mut code, "ENDERS", set(lexicon::ENDERS));
+    sets(&mut code, "CASUALTY_UNITS", set(lexicon::CASUALTY_UNITS));
+    let attribution = read("src/claims/attribution.rs");
+    let verbs = |name: &str| literals(&attribution, name);
+    let reporting: BTreeSet<String> = verbs("AR_VERBS")
+        .iter()
+        .chain(&verbs("EN_VERBS"))
+        .map(|w| fold(w))
+        .collect();
+    sets(&mut code, "REPORTING", reporting);
+    // A word may cue several events: all of them, in list order.
+    let mut event_of: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for (e, cues) in lexicon::EVENTS {
+        for w in set(cues) {
+            event_of.entry(w).or_default().push(e);
+        }
+    }
+    let event_of = event_of
+        .into_iter()
+        .map(|(w, es)| (w, format!("&{es:?}")))
+        .collect();
+    table(&mut code, "EVENT_OF", "&'static [&'static str]", &event_of);
+    let mut pole_of: BTreeMap<String, Vec<(usize, bool)>> = BTreeMap::new();
+    for (k, (up, down)) in lexicon::OPPOSITES.iter().enumerate() {
+        for (words, is_up) in [(up, true), (down, false)] {
+            for w in set(words) {
+                pole_of.entry(w).or_default().push((k, is_up));
+            }
+        }
+    }
+    let pole_of = pole_of
+        .into_iter()
+        .map(|(w, ps)| (w, format!("&{ps:?}")))
+        .collect();
+    table(&mut code, "POLE_OF", "&'static [(usize, bool)]", &pole_of);
+    // A word of two assets or indicators names the last (as collecting them
+    // into a map did).
+    for (name, lists) in [
+        ("ASSETS", lexicon::ASSETS),
+        ("INDICATORS", lexicon::INDICATORS),
+    ] {
+        let mut m = BTreeMap::new();
+        for (c, words) in lists {
+            for w in set(words) {
+                m.insert(w, format!("{c:?}"));
+            }
+        }
+        table(&mut code, name, "&'static str", &m);
+    }
+    // Demonyms: every stem with every nisba ending, then whole words; the
+    // first list to give a form keeps it.
+    let demonym = read("src/claims/demonym.rs");
+    let mut demonyms = BTreeMap::new();
+    let suffixes = literals(&demonym, "SUFFIXES");
+    for pair in literals(&demonym, "ARABIC").chunks(2) {
+        let stem = fold(&pair[0]);
+        for s in &suffixes {
+            demonyms
+                .entry(format!("{stem}{s}"))
+                .or_insert_with(|| format!("{:?}", pair[1]));
+        }
+    }
+    for pair in literals(&demonym, "WORDS").chunks(2) {
+        demonyms
+            .entry(fold(&pair[0]))
+            .or_insert_with(|| format!("{:?}", pair[1]));
+    }
+    table(&mut code, "DEMONYMS", "&'static str", &demonyms);
+    // The gazetteer's `IN|Country|places` lines: a place named twice lies in
+    // the country of its last line.
+    let mut country_of = BTreeMap::new();
+    for line in read("src/claims/gazetteer.txt")
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("IN|"))
+    {
+        let mut parts = line.split('|');
+        let Some(country) = parts.next().map(str::trim).filter(|c| !c.is_empty()) else {
+            continue;
+        };
+        country_of.insert(country.to_string(), format!("{country:?}"));
+        for place in parts.next().unwrap_or("").split(',').map(str::trim) {
+            if !place.is_empty() {
+                country_of.insert(place.to_string(), format!("{country:?}"));
+            }
+        }
+    }
+    table(&mut code, "COUNTRY_OF", "&'static str", &country_of);
+    code
+}
+
+/// One `pub static NAME: StaticMap<ty>`; values are Rust expressions.
+fn table(code: &mut String, name: &str, ty: &str, entries: &BTreeMap<String, String>) {
+    let keys: Vec<&str> = entries.keys().map(String::as_str).collect();
+    let slots = static_map::layout(&keys);
+    let _ = writeln!(code, "pub static {name}: StaticMap<{ty}> = StaticMap {{");
+    let _ = writeln!(code, "    slots: &{slots:?},");
+    let _ = writeln!(code, "    keys: &{keys:?},");
+    let values: Vec<&str> = entries.values().map(String::as_str).collect();
+    let _ = writeln!(code, "    values: &[{}],", values.join(", "));
+    let _ = writeln!(code, "}};\n");
+}
+
+/// The string literals of the list `const NAME` of a source file, in order:
+/// lists that live beside the code using them (attribution.rs, demonym.rs)
+/// are read as text. Plain literals only (anything else stops the build);
+/// `claims::tables::tests` checks what comes of them against the constants.
+fn literals(src: &str, name: &str) -> Vec<String> {
+    let head = format!("const {name}: ");
+    assert_eq!(src.matches(&head).count(), 1, "one `{head}` expected");
+    let start = src.find(&head).expect("counted above");
+    let body = &src[start..];
+    let open = body
+        .find("= &[")
+        .unwrap_or_else(|| panic!("{name}: `= &[` expected"))
+        + 4;
+    let close = body
+        .find("\n];")
+        .or_else(|| body.find("];"))
+        .unwrap_or_else(|| panic!("{name}: no closing `];`"));
+    let mut out = Vec::new();
+    for line in body[open..close].lines() {
+        let t = line.trim();
+        if t.starts_with("//") {
+            continue;
+        }
+        assert!(!t.contains('\\'), "{name}: no escapes in `{t}`");
+        let pieces: Vec<&str> = t.split('"').collect();
+        assert!(pieces.len() % 2 == 1, "{name}: unbalanced quotes in `{t}`");
+        for (i, p) in pieces.into_iter().enumerate() {
+            if i % 2 == 1 {
+                out.push(p.to_string());
+            } else {
+                assert!(
+                    p.chars().all(|c| " ,()".contains(c)),
+                    "{name}: `{p}` in `{t}`"
+                );
+            }
+        }
+    }
+    out
 }
 
 /// Every file under `dir`.

@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 // per pair, and iteration order must not change a float sum between runs.
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use super::lexicon::{ABSENCE, ASSETS, EVENTS, FAILURE, INDICATORS, OPPOSITES, STOPWORDS};
+use super::static_map::{StaticMap, StaticSet};
 
 use serde::Serialize;
 
@@ -733,129 +733,45 @@ fn diff_polarity(from: &[&Slot], to: &[&Slot], out: &mut Vec<SlotChange>) {
 /// the seeds and the ANS train split; see BENCHMARKS.md).
 pub const ARTICLES_MATCH_THRESHOLD: f32 = 0.3;
 
-/// A lexicon folded the way the words it is compared with are (match key).
-fn folded(words: &[&str]) -> HashSet<String> {
-    words
-        .iter()
-        .map(|w| match_key(w).trim().to_string())
-        .collect()
-}
-
-/// The lexicons, folded once.
+/// The lexicons, folded the way the words they are compared with are (match
+/// key) by build.rs: see `super::tables`.
 pub(super) struct Lexicons {
-    pub(super) stopwords: HashSet<String>,
+    pub(super) stopwords: &'static StaticSet,
     /// Each cue of an event with the events it is a cue of, so a claim's
     /// words are looked up once each.
-    pub(super) event_of: HashMap<String, Vec<&'static str>>,
+    pub(super) event_of: &'static StaticMap<&'static [&'static str]>,
     /// Each word of the classes of opposites with its classes and sides, so a
     /// claim's words are looked up once each.
-    pub(super) pole_of: HashMap<String, Vec<(usize, bool)>>,
+    pub(super) pole_of: &'static StaticMap<&'static [(usize, bool)]>,
     /// Traded assets' words → canonical name.
-    pub(super) assets: HashMap<String, &'static str>,
+    pub(super) assets: &'static StaticMap<&'static str>,
     /// Economic indicators' words → canonical name: like assets, they are
     /// what rises or falls (`التضخم يرتفع والليرة تتراجع`).
-    pub(super) indicators: HashMap<String, &'static str>,
-    pub(super) casualty_units: HashSet<String>,
-    pub(super) failure: HashSet<String>,
-    pub(super) absence: HashSet<String>,
+    pub(super) indicators: &'static StaticMap<&'static str>,
+    pub(super) casualty_units: &'static StaticSet,
+    pub(super) failure: &'static StaticSet,
+    pub(super) absence: &'static StaticSet,
     /// Words that end what follows them (`إنهاء`, `وقف`).
-    pub(super) enders: HashSet<String>,
+    pub(super) enders: &'static StaticSet,
     /// Reporting verbs (`قال`, `أكد`): outlets swap them freely.
-    pub(super) reporting: HashSet<String>,
+    pub(super) reporting: &'static StaticSet,
 }
 
 pub(super) fn lexicons() -> &'static Lexicons {
-    static LEXICONS: std::sync::OnceLock<Lexicons> = std::sync::OnceLock::new();
-    LEXICONS.get_or_init(|| Lexicons {
-        stopwords: folded(STOPWORDS),
-        event_of: {
-            let mut m: HashMap<String, Vec<&'static str>> = HashMap::default();
-            for (e, cues) in EVENTS {
-                for w in folded(cues) {
-                    m.entry(w).or_default().push(*e);
-                }
-            }
-            m
-        },
-        assets: ASSETS
-            .iter()
-            .flat_map(|(c, words)| folded(words).into_iter().map(move |w| (w, *c)))
-            .collect(),
-        indicators: INDICATORS
-            .iter()
-            .flat_map(|(c, words)| folded(words).into_iter().map(move |w| (w, *c)))
-            .collect(),
-        pole_of: {
-            let mut m: HashMap<String, Vec<(usize, bool)>> = HashMap::default();
-            for (k, (up, down)) in OPPOSITES.iter().enumerate() {
-                for (words, is_up) in [(up, true), (down, false)] {
-                    for w in folded(words) {
-                        m.entry(w).or_default().push((k, is_up));
-                    }
-                }
-            }
-            m
-        },
-
-        reporting: folded(super::attribution::AR_VERBS)
-            .union(&folded(super::attribution::EN_VERBS))
-            .cloned()
-            .collect(),
-        failure: folded(FAILURE),
-        enders: folded(&[
-            "انهاء",
-            "ينهي",
-            "تنهي",
-            "انهي",
-            "وقف",
-            "ايقاف",
-            "يوقف",
-            "توقف",
-            "اوقف",
-            "انتهاء",
-            "نهايه",
-            "رفع",
-            "يرفع",
-            "ترفع",
-            "فض",
-            "يفض",
-            "تفض",
-            "end",
-            "ending",
-            "ends",
-            "ended",
-            "halt",
-            "lifts",
-            "lifted",
-            "تبدد",
-            "يتبدد",
-            "تتبدد",
-            "يعوض",
-            "تعوض",
-            "عوض",
-            "تعويض",
-            "يتخلي",
-            "تتخلي",
-            "تخلي",
-            "تخلت",
-        ]),
-        absence: folded(ABSENCE),
-        casualty_units: folded(&[
-            "قتيل",
-            "قتلي",
-            "ضحيه",
-            "ضحايا",
-            "مصاب",
-            "جريح",
-            "جرحي",
-            "شخص",
-            "killed",
-            "dead",
-            "casualty",
-            "casualties",
-            "people",
-        ]),
-    })
+    use super::tables as t;
+    static LEXICONS: Lexicons = Lexicons {
+        stopwords: &t::STOPWORDS,
+        event_of: &t::EVENT_OF,
+        pole_of: &t::POLE_OF,
+        assets: &t::ASSETS,
+        indicators: &t::INDICATORS,
+        casualty_units: &t::CASUALTY_UNITS,
+        failure: &t::FAILURE,
+        absence: &t::ABSENCE,
+        enders: &t::ENDERS,
+        reporting: &t::REPORTING,
+    };
+    &LEXICONS
 }
 
 /// "Without casualties" in its common forms: a claim of zero dead.
@@ -2236,9 +2152,9 @@ fn substitution<'p>(a: &'p [Token], b: &'p [Token]) -> Option<(Vec<&'p Token>, V
             || side.iter().all(|t| {
                 let conj = t.key.trim_start_matches(['و', 'ف']);
                 [t.key.as_str(), t.bare.as_str(), conj].iter().any(|w| {
-                    lex.stopwords.contains(*w)
-                        || lex.absence.contains(*w)
-                        || lex.reporting.contains(*w)
+                    lex.stopwords.contains(w)
+                        || lex.absence.contains(w)
+                        || lex.reporting.contains(w)
                 })
             })
     };

@@ -10,13 +10,16 @@
 //! "course") are left out. Canonical names are the gazetteer's.
 
 use rustc_hash::FxHashMap as HashMap;
-use std::sync::OnceLock;
 
 use super::compare::PROCLITICS;
+#[cfg(test)]
 use crate::text::normalize::match_key;
 
-/// Arabic nisba stems (as written, folded at first use) and the country they name.
-const ARABIC: &[(&str, &str)] = &[
+// build.rs reads ARABIC, SUFFIXES and WORDS (as text) into `super::tables::DEMONYMS`.
+
+/// Arabic nisba stems (as written, folded at build time) and the country they name.
+#[cfg_attr(not(test), allow(dead_code))]
+pub(super) const ARABIC: &[(&str, &str)] = &[
     ("سور", "Syria"),
     ("مصر", "Egypt"),
     ("جزائر", "Algeria"),
@@ -75,7 +78,8 @@ const ARABIC: &[(&str, &str)] = &[
 ];
 
 /// Whole words: broken plurals and English demonyms.
-const WORDS: &[(&str, &str)] = &[
+#[cfg_attr(not(test), allow(dead_code))]
+pub(super) const WORDS: &[(&str, &str)] = &[
     ("روس", "Russia"),
     ("أتراك", "Turkey"),
     ("أمريكان", "United States"),
@@ -137,24 +141,13 @@ const WORDS: &[(&str, &str)] = &[
 ];
 
 /// Nisba endings, longest first (folded: `ة` is `ه`).
-const SUFFIXES: &[&str] = &["يتين", "يتان", "يين", "يون", "يان", "يه", "يا", "ي"];
+#[cfg_attr(not(test), allow(dead_code))]
+pub(super) const SUFFIXES: &[&str] = &["يتين", "يتان", "يين", "يون", "يان", "يه", "يا", "ي"];
 
-/// Every bare form (stem and suffix, or a whole word) mapped to its country.
-fn table() -> &'static HashMap<String, &'static str> {
-    static TABLE: OnceLock<HashMap<String, &'static str>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        let mut forms: HashMap<String, &'static str> = HashMap::default();
-        for (stem, c) in ARABIC {
-            let stem = match_key(stem).trim().to_string();
-            for s in SUFFIXES {
-                forms.entry(format!("{stem}{s}")).or_insert(c);
-            }
-        }
-        for (w, c) in WORDS {
-            forms.entry(match_key(w).trim().to_string()).or_insert(c);
-        }
-        forms
-    })
+/// Every bare form (stem and suffix, or a whole word) mapped to its country
+/// (the first of the lists above to give a form keeps it).
+fn table() -> &'static super::static_map::StaticMap<&'static str> {
+    &super::tables::DEMONYMS
 }
 
 /// The country a word (in match-key form) names as a demonym, if any.

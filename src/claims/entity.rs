@@ -906,26 +906,8 @@ const BUILTIN: &str = include_str!("gazetteer.txt");
 /// anything else. Read from the gazetteer's `IN|` lines alone, so asking does
 /// not build the whole gazetteer.
 pub fn country_of(canonical: &str) -> Option<&'static str> {
-    static COUNTRY: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
-    COUNTRY
-        .get_or_init(|| {
-            let mut m = HashMap::new();
-            for line in BUILTIN.lines().filter_map(|l| l.trim().strip_prefix("IN|")) {
-                let mut parts = line.split('|');
-                let Some(country) = parts.next().map(str::trim).filter(|c| !c.is_empty()) else {
-                    continue;
-                };
-                m.insert(country, country);
-                for place in parts.next().unwrap_or("").split(',').map(str::trim) {
-                    if !place.is_empty() {
-                        m.insert(place, country);
-                    }
-                }
-            }
-            m
-        })
-        .get(canonical)
-        .copied()
+    // Read from those lines by build.rs (`super::tables`).
+    super::tables::COUNTRY_OF.get(canonical).copied()
 }
 
 fn next_id() -> u64 {

@@ -17,6 +17,8 @@ mod opposites;
 pub mod polarity;
 pub mod quantity;
 pub mod quote;
+mod static_map;
+mod tables;
 mod versions;
 pub mod versions_model;
 

@@ -34,7 +34,7 @@ pub(super) fn poles(ws: &[String]) -> Poles {
         let asset = asset_of(ws, i, &assets);
         let background = in_background(ws, i);
         for form in forms {
-            for &(k, is_up) in lex.pole_of.get(form).into_iter().flatten() {
+            for &(k, is_up) in lex.pole_of.get(form).copied().into_iter().flatten() {
                 let up = is_up != ended;
                 if let Some(asset) = asset {
                     moves.push((k, asset, up));

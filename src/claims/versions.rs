@@ -36,10 +36,8 @@
 //! words its neighbourhood's other side does not have.
 
 use std::collections::{BTreeMap, HashSet};
-use std::sync::OnceLock;
 
 use super::compare::SlotChange;
-use super::lexicon::STOPWORDS;
 use super::{EntityKind, Slot, date, demonym};
 use crate::text::normalize::match_key;
 
@@ -148,21 +146,10 @@ fn is_number(w: &str) -> bool {
     w.chars().any(|c| c.is_ascii_digit())
 }
 
-/// The shared stopwords (Arabic and English function words), folded once. Not the articles
-/// mode lexicons: versions mode needs only these, and folding the rest costs a diff.
-fn stopwords() -> &'static rustc_hash::FxHashSet<String> {
-    // Fx: every word of an edited sentence is looked up, more than once.
-    static STOP: OnceLock<rustc_hash::FxHashSet<String>> = OnceLock::new();
-    STOP.get_or_init(|| {
-        STOPWORDS
-            .iter()
-            .map(|w| match_key(w).trim().to_string())
-            .collect()
-    })
-}
-
+/// Whether a match-key word is one of the shared stopwords (Arabic and English function
+/// words; folded at build time).
 fn is_stopword(w: &str) -> bool {
-    stopwords().contains(w)
+    super::tables::STOPWORDS.contains(w)
 }
 
 /// English function words beyond the shared stopwords (pronouns, determiners, auxiliaries,

@@ -46,26 +46,36 @@ fn push_escape(out: &mut String, c: char) {
 }
 
 /// `text` with the characters `hide` picks (given the next character) shown
-/// as escapes.
+/// as escapes. `hide` picks only [`is_unsafe`] characters, and each of those
+/// has in its UTF-8 a byte below 0x20, 0x7f, or the lead byte 0xc2 (C1) or
+/// 0xe2 (bidi): only characters at such bytes are decoded and asked about, the
+/// runs between them (Arabic and Latin letters: most of a report) are copied
+/// whole.
 fn escape_where(text: &str, hide: impl Fn(char, Option<char>) -> bool) -> Cow<'_, str> {
-    let mut chars = text.chars().peekable();
+    let bytes = text.as_bytes();
+    let candidate = |b: &u8| *b < 0x20 || matches!(*b, 0x7f | 0xc2 | 0xe2);
     let mut out: Option<String> = None;
+    // `text[..copied]` is in `out`.
+    let mut copied = 0;
     let mut at = 0;
-    while let Some(c) = chars.next() {
-        if hide(c, chars.peek().copied()) {
-            let out = out.get_or_insert_with(|| {
-                let mut s = String::with_capacity(text.len() + 16);
-                s.push_str(&text[..at]);
-                s
-            });
+    while let Some(found) = bytes[at..].iter().position(candidate) {
+        // A byte below 0x80 or a lead byte: a character starts there.
+        let start = at + found;
+        let mut rest = text[start..].chars();
+        let Some(c) = rest.next() else { break };
+        at = start + c.len_utf8();
+        if hide(c, rest.next()) {
+            let out = out.get_or_insert_with(|| String::with_capacity(text.len() + 16));
+            out.push_str(&text[copied..start]);
             push_escape(out, c);
-        } else if let Some(out) = &mut out {
-            out.push(c);
+            copied = at;
         }
-        at += c.len_utf8();
     }
     match out {
-        Some(s) => Cow::Owned(s),
+        Some(mut s) => {
+            s.push_str(&text[copied..]);
+            Cow::Owned(s)
+        }
         None => Cow::Borrowed(text),
     }
 }
@@ -246,6 +256,94 @@ pub fn check_key(what: &'static str, text: &str) -> Result<(), ControlInKey> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// `escape_where` as first written: a character at a time.
+    fn escape_where_reference(
+        text: &str,
+        hide: impl Fn(char, Option<char>) -> bool,
+    ) -> Cow<'_, str> {
+        let mut chars = text.chars().peekable();
+        let mut out: Option<String> = None;
+        let mut at = 0;
+        while let Some(c) = chars.next() {
+            if hide(c, chars.peek().copied()) {
+                let out = out.get_or_insert_with(|| {
+                    let mut s = String::with_capacity(text.len() + 16);
+                    s.push_str(&text[..at]);
+                    s
+                });
+                push_escape(out, c);
+            } else if let Some(out) = &mut out {
+                out.push(c);
+            }
+            at += c.len_utf8();
+        }
+        match out {
+            Some(s) => Cow::Owned(s),
+            None => Cow::Borrowed(text),
+        }
+    }
+
+    fn same_as_reference(text: &str) {
+        let running = |c: char, next: Option<char>| match c {
+            '\n' | '\t' => false,
+            '\r' => next != Some('\n'),
+            c => is_unsafe(c),
+        };
+        assert_eq!(
+            visible(text),
+            escape_where_reference(text, running),
+            "{text:?}"
+        );
+        assert_eq!(
+            visible_line(text),
+            escape_where_reference(text, |c, _| is_unsafe(c)),
+            "{text:?}"
+        );
+        assert_eq!(
+            matches!(visible_line(text), Cow::Borrowed(_)),
+            !text.chars().any(is_unsafe),
+            "{text:?}"
+        );
+    }
+
+    #[test]
+    fn every_unsafe_character_is_found_between_runs() {
+        let unsafe_chars: Vec<char> = ('\0'..='\u{2100}').filter(|&c| is_unsafe(c)).collect();
+        for c in unsafe_chars {
+            for text in [
+                format!("{c}"),
+                format!("قال {c}x"),
+                format!("a\r{c}\r\nb — “c” {c}"),
+                format!("\u{2028}{c}\u{200f}é\u{9f}\u{a0}"),
+            ] {
+                same_as_reference(&text);
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn same_as_a_character_at_a_time(
+            text in proptest::collection::vec(
+                prop_oneof![
+                    Just("\r".to_string()),
+                    Just("\n".to_string()),
+                    Just("\r\n".to_string()),
+                    Just("\u{202e}".to_string()),
+                    Just("\u{9b}".to_string()),
+                    Just("— “x”".to_string()),
+                    Just("قال".to_string()),
+                    any::<char>().prop_map(String::from),
+                    "[a-z \t]{0,5}",
+                ],
+                0..30,
+            ).prop_map(|v| v.concat())
+        ) {
+            same_as_reference(&text);
+        }
+    }
 
     #[test]
     fn controls_become_escapes() {

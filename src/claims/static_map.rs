@@ -1,0 +1,123 @@
+//! String-keyed hash tables laid out at build time and compiled into the
+//! binary: the comparison's word lists (folded with `match_key`), demonyms and
+//! the gazetteer's countries cost nothing at start-up, where building them as
+//! hash maps was ~2.2 M instructions of every process that compares claims.
+//!
+//! build.rs includes this file, so the tables it writes are probed with the
+//! very hash and layout they were built with.
+
+/// A map from strings to `V`: open addressing with linear probing, at most
+/// half full. A lookup hashes the word once and compares strings only where
+/// 16 more bits of the hash agree: most words asked about are in no list.
+pub struct StaticMap<V: 'static> {
+    /// Per slot, [`tag`] of the key that sits there in the high 16 bits, 1 +
+    /// its index in the low 16; 0 for none. A power of two long.
+    pub slots: &'static [u32],
+    pub keys: &'static [&'static str],
+    /// `values[i]` goes with `keys[i]`.
+    pub values: &'static [V],
+}
+
+/// A set of strings.
+pub type StaticSet = StaticMap<()>;
+
+impl<V> StaticMap<V> {
+    fn index(&self, key: &str) -> Option<usize> {
+        let mask = self.slots.len() - 1;
+        let h = hash(key);
+        let tag = tag(h);
+        let mut i = slot_of(h, mask);
+        loop {
+            let s = self.slots[i];
+            if s == 0 {
+                return None;
+            }
+            if s >> 16 == tag {
+                let k = (s & 0xffff) as usize - 1;
+                if self.keys[k] == key {
+                    return Some(k);
+                }
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&'static V> {
+        self.index(key).map(|k| &self.values[k])
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.index(key).is_some()
+    }
+
+    /// Every entry, in the order the table lists them.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &'static V)> {
+        self.keys.iter().copied().zip(self.values.iter())
+    }
+
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+}
+
+impl StaticSet {
+    pub fn contains(&self, key: &str) -> bool {
+        self.index(key).is_some()
+    }
+}
+
+/// FxHash-style: eight bytes at a time, rotate, xor, multiply. Words are
+/// short; this costs a few instructions per word where SipHash costs ~100.
+pub fn hash(key: &str) -> u64 {
+    const K: u64 = 0xf135_7aea_2e62_a9c5;
+    let mut h = key.len() as u64;
+    let mut words = key.as_bytes().chunks_exact(8);
+    for w in &mut words {
+        let w = u64::from_le_bytes(w.try_into().expect("eight bytes"));
+        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
+    }
+    let mut tail = [0u8; 8];
+    let rest = words.remainder();
+    tail[..rest.len()].copy_from_slice(rest);
+    h = (h.rotate_left(5) ^ u64::from_le_bytes(tail)).wrapping_mul(K);
+    // The product's high bits mix every input bit: fold them down.
+    h ^ (h >> 29)
+}
+
+/// The first slot a hash probes in a table of `mask + 1` slots.
+fn slot_of(h: u64, mask: usize) -> usize {
+    // Bits above 32: a multiply's upper half depends on all of its input.
+    (h >> 32) as usize & mask
+}
+
+/// The bits of a hash a slot keeps (none of those [`slot_of`] uses for a
+/// table of up to 2^16 slots).
+fn tag(h: u64) -> u32 {
+    (h >> 48) as u32
+}
+
+/// The slots of a table of `keys` (distinct), as [`StaticMap::slots`]: what
+/// build.rs writes.
+#[allow(dead_code)]
+pub fn layout(keys: &[&str]) -> Vec<u32> {
+    assert!(
+        keys.len() < 0x8000,
+        "up to 2^15 keys: 16-bit indexes, 2^16 slots"
+    );
+    let size = (keys.len() * 2).max(1).next_power_of_two();
+    let mask = size - 1;
+    let mut slots = vec![0u32; size];
+    for (k, key) in keys.iter().enumerate() {
+        let h = hash(key);
+        let mut i = slot_of(h, mask);
+        while slots[i] != 0 {
+            let other = keys[(slots[i] & 0xffff) as usize - 1];
+            assert_ne!(other, *key, "duplicate key {key}");
+            i = (i + 1) & mask;
+        }
+        slots[i] = tag(h) << 16 | u32::try_from(k + 1).expect("checked above");
+    }
+    slots
+}
