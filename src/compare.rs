@@ -6,6 +6,7 @@
 //! reaches every output at once.
 
 use std::borrow::Cow;
+use std::time::Duration;
 
 use crate::analysis;
 use crate::claims::compare::{Status, compare_articles_full, compare_versions, statements};
@@ -65,6 +66,9 @@ pub struct CompareOptions {
     /// Human outputs show claim rows from this confidence up; `None` takes the
     /// mode's model's own threshold (chosen on dev data for precision).
     pub min_confidence: Option<f32>,
+    /// Time for the sentence alignment and word diffs together before the
+    /// detail gets coarser; `None` takes [`DiffOptions`]' default.
+    pub time_budget: Option<Duration>,
 }
 
 /// Two texts to compare, and how.
@@ -224,9 +228,10 @@ pub fn compare(store: &Store, pair: &Pair, options: &CompareOptions) -> DiffRepo
             (&to.text_hash, &to_source),
         )
     };
+    let defaults = DiffOptions::default();
     let options_of = |mode| DiffOptions {
         match_threshold: threshold(mode),
-        ..DiffOptions::default()
+        word_deadline: options.time_budget.unwrap_or(defaults.word_deadline),
     };
     let report =
         |diff: &TextDiff, rows| build((pair.mode, &from, &to, pair.revert), diff, rows, options);

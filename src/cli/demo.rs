@@ -186,6 +186,7 @@ pub fn run(explicit_db: Option<PathBuf>, _args: DemoArgs) -> Result<i32, CliErro
             output: None,
             aliases: Default::default(),
             min_confidence: None,
+            time_budget: None,
         },
     )?;
     cross_outlet(&store)?;

@@ -47,6 +47,11 @@ pub struct DiffArgs {
     #[arg(long, value_name = "P", value_parser = parse_confidence)]
     pub min_confidence: Option<f32>,
 
+    /// Milliseconds for aligning sentences and diffing their words; past it the
+    /// word-level detail gets coarser, never wrong (0 = no limit) [default: 200]
+    #[arg(long, value_name = "MS")]
+    pub time_budget: Option<u64>,
+
     #[command(flatten)]
     pub aliases: super::claims::AliasArgs,
 
@@ -100,6 +105,10 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<i32, CliError> {
         ignore_orthographic: args.ignore_orthographic,
         names: load_names(&args.aliases)?,
         min_confidence: args.min_confidence,
+        time_budget: args.time_budget.map(|ms| match ms {
+            0 => std::time::Duration::MAX,
+            ms => std::time::Duration::from_millis(ms),
+        }),
     };
     let store = ctx.open(OpenMode::Existing)?;
     let pair = compare::resolve(&store, &args.refs)?;

@@ -328,7 +328,17 @@ fn a_cached_comparison_reads_back_as_computed() {
         let mut out = Vec::new();
         for refs in pairs {
             for format in ["json", "term", "unified"] {
-                let mut args = vec!["diff", "--format", format, "--min-confidence", "0"];
+                // No time budget: on a loaded machine (a debug build, tests in
+                // parallel) the word detail would otherwise depend on the clock.
+                let mut args = vec![
+                    "diff",
+                    "--format",
+                    format,
+                    "--min-confidence",
+                    "0",
+                    "--time-budget",
+                    "0",
+                ];
                 args.extend_from_slice(refs);
                 let (code, text, err) = ws.run(&args);
                 assert_eq!(code, 1, "{err}");
