@@ -611,7 +611,7 @@ fn alignment(a: &Claim, b: &Claim, pa: &Profile, pb: &Profile) -> [f32; 8] {
         t.key.chars().count() >= 2
             && ![t.key.as_str(), t.bare.as_str(), conj]
                 .iter()
-                .any(|w| lex.stopwords.contains(*w) || lex.absence.contains(*w) || cue.contains(*w))
+                .any(|w| lex.stopwords.contains(w) || lex.absence.contains(w) || cue.contains(*w))
     };
     let ta: Vec<&super::Token> = pa.tokens.iter().filter(|t| content(t, &ca)).collect();
     let tb: Vec<&super::Token> = pb.tokens.iter().filter(|t| content(t, &cb)).collect();
