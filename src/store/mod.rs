@@ -45,6 +45,9 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long, in all, a best-effort cache write (`put_analysis`) tries for the
 /// write lock.
 const CACHE_WRITE_PATIENCE: Duration = Duration::from_secs(2);
+/// How many compared pairs of texts the comparison cache keeps (entries run
+/// from about 1 KB for two short articles to 50 KB for 40,000 words).
+pub const COMPARISONS_KEPT: i64 = 10_000;
 
 /// Longest sleep between two tries for the write lock. Short: SQLite's own
 /// busy handler sleeps up to 100 ms, while a writer that just committed takes
@@ -1232,7 +1235,10 @@ impl Store {
     }
 
     /// Cache a comparison (replacing a stale entry), best effort as
-    /// [`Store::put_analysis`].
+    /// [`Store::put_analysis`]. The cache keeps the [`COMPARISONS_KEPT`]
+    /// most recently added pairs: any two versions can be compared (`serve`
+    /// answers whoever holds its token), so without a bound the cache could
+    /// outgrow the history it serves.
     pub fn put_comparison(
         &self,
         from: &Hash,
@@ -1241,12 +1247,30 @@ impl Store {
         inputs: &Hash,
         data: &[u8],
     ) -> Result<()> {
+        self.put_comparison_keeping(from, to, kind, inputs, data, COMPARISONS_KEPT)
+    }
+
+    fn put_comparison_keeping(
+        &self,
+        from: &Hash,
+        to: &Hash,
+        kind: &str,
+        inputs: &Hash,
+        data: &[u8],
+        kept: i64,
+    ) -> Result<()> {
         self.put_cache(|conn| {
             conn.prepare_cached(
                 "INSERT INTO comparisons (from_hash, to_hash, kind, inputs, data) VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (from_hash, to_hash, kind) DO UPDATE SET inputs = excluded.inputs, data = excluded.data",
             )?
-            .execute(params![&from[..], &to[..], kind, &inputs[..], data])
+            .execute(params![&from[..], &to[..], kind, &inputs[..], data])?;
+            // Ids grow with each new pair (a replaced entry keeps its id): the
+            // oldest pairs go first, found on the primary key.
+            conn.prepare_cached(
+                "DELETE FROM comparisons WHERE id <= (SELECT max(id) FROM comparisons) - ?1",
+            )?
+            .execute([kept])
             .map(|_| ())
         })
     }
@@ -1849,6 +1873,38 @@ mod tests {
             host: None,
             derived: None,
         }
+    }
+
+    #[test]
+    fn comparison_cache_keeps_the_newest_pairs() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("t.db"), OpenMode::Create).unwrap();
+        let hash = |n: u8| -> Hash { [n; 32] };
+        let put = |n: u8, data: &[u8]| {
+            store
+                .put_comparison_keeping(&hash(n), &hash(n + 100), "versions", &hash(0), data, 3)
+                .unwrap()
+        };
+        let get = |n: u8| {
+            store
+                .comparison(&hash(n), &hash(n + 100), "versions", &hash(0))
+                .unwrap()
+        };
+        for n in 1..=5 {
+            put(n, &[n]);
+        }
+        assert_eq!(
+            (1..=5).map(get).collect::<Vec<_>>(),
+            [None, None, Some(vec![3]), Some(vec![4]), Some(vec![5])]
+        );
+        // Replacing a kept entry adds no pair and drops none.
+        put(3, b"again");
+        assert_eq!(get(3), Some(b"again".to_vec()));
+        assert_eq!(get(4), Some(vec![4]));
+        // A new pair pushes the oldest out.
+        put(6, &[6]);
+        assert_eq!((1..=6).map(get).filter(Option::is_some).count(), 3);
+        assert_eq!(get(3), None);
     }
 
     #[test]
