@@ -897,6 +897,44 @@ pub struct Gazetteer {
     /// pre-filter for the string lookups (an exact or phonetic match implies an equal
     /// phonetic key, a skeleton match an equal skeleton).
     whole: FxMap<u64, ()>,
+    /// Bit filters over the keys of `first` and `whole`: most words are in neither, and a
+    /// bit test is cheaper than a hash lookup.
+    first_bits: HashBits,
+    whole_bits: HashBits,
+}
+
+/// Bits in a [`HashBits`] filter, as a power of two (16 KB: a few per cent false
+/// positives for the built-in gazetteer's hashes).
+const HASH_BITS_LOG: u32 = 17;
+
+/// A one-hash bit filter over 64-bit hashes (the top bits index it): a clear bit means the
+/// hash was never inserted.
+#[derive(Debug, Clone)]
+struct HashBits(Box<[u64; 1 << (HASH_BITS_LOG - 6)]>);
+
+impl Default for HashBits {
+    fn default() -> Self {
+        HashBits(Box::new([0; 1 << (HASH_BITS_LOG - 6)]))
+    }
+}
+
+impl HashBits {
+    #[inline]
+    fn slot(h: u64) -> (usize, u64) {
+        let i = (h >> (64 - HASH_BITS_LOG)) as usize;
+        (i >> 6, 1u64 << (i & 63))
+    }
+
+    fn insert(&mut self, h: u64) {
+        let (w, b) = Self::slot(h);
+        self.0[w] |= b;
+    }
+
+    #[inline]
+    fn may_contain(&self, h: u64) -> bool {
+        let (w, b) = Self::slot(h);
+        self.0[w] & b != 0
+    }
 }
 
 const BUILTIN: &str = include_str!("gazetteer.txt");
@@ -1118,14 +1156,17 @@ impl Gazetteer {
         }
         let mut firsts = vec![first_phon];
         self.whole.insert(kb.phon_h, ());
+        self.whole_bits.insert(kb.phon_h);
         if form != Form::Short && !latin && sans_article(&kb.skel, kb.skel_len) >= SKELETON_MIN {
             insert_hit(&mut self.skel, &kb.skel, hit, front);
             firsts.push(first_skel);
             self.whole.insert(kb.skel_h, ());
+            self.whole_bits.insert(kb.skel_h);
         }
         // Exact and phonetic matches imply equal phonetic keys, so the first token's phonetic
         // hash is enough for them; the skeleton hash only for spellings in `skel`.
         for k in firsts {
+            self.first_bits.insert(k);
             let e = self.first.entry(k).or_insert(0);
             *e = (*e).max(n8);
         }
@@ -1270,6 +1311,9 @@ pub(crate) fn find_matches(t: &Tokens, g: &Gazetteer) -> Vec<EntMatch> {
                 &key[off..]
             };
             let fk = first_hashes(first);
+            if !g.first_bits.may_contain(fk.phon_h) && !g.first_bits.may_contain(fk.skel_h) {
+                continue;
+            }
             let maxt = g
                 .first
                 .get(&fk.phon_h)
@@ -1290,8 +1334,10 @@ pub(crate) fn find_matches(t: &Tokens, g: &Gazetteer) -> Vec<EntMatch> {
                 }
                 // An exact or phonetic match implies an equal phonetic key, a skeleton match
                 // an equal skeleton: each lookup only when its hash is known.
-                let phon_in = g.whole.contains_key(&kb.phon_h);
-                let skel_in = g.whole.contains_key(&kb.skel_h);
+                let phon_in =
+                    g.whole_bits.may_contain(kb.phon_h) && g.whole.contains_key(&kb.phon_h);
+                let skel_in =
+                    g.whole_bits.may_contain(kb.skel_h) && g.whole.contains_key(&kb.skel_h);
                 if !phon_in && !skel_in {
                     continue;
                 }

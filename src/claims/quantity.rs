@@ -856,9 +856,15 @@ fn qualifier_before(t: &Toks, start: usize) -> Option<(QW, usize)> {
 }
 
 fn qualifier_ending(t: &Toks, start: usize) -> Option<(QW, usize)> {
+    // The word before `start` ends every phrase: compared first, it rejects most phrases
+    // before the clitic of their first word is looked at.
+    let last = t.key(start.wrapping_sub(1));
     'outer: for p in qual_phrases() {
         let n = p.words.len();
         if start < n {
+            continue;
+        }
+        if n > 1 && p.words[n - 1] != last {
             continue;
         }
         let a = start - n;
