@@ -592,6 +592,9 @@ impl<'c> Evidence<'c> {
 /// each way is a substitution, `piano` / `guitar`), whether the aligned words
 /// keep their order (who did what to whom), and a negation that differs while
 /// everything else aligns (a contradiction, not another event).
+/// Content words of a side that the alignment reads at most.
+const ALIGNED_WORDS: usize = 256;
+
 fn alignment(a: &Claim, b: &Claim, pa: &Profile, pb: &Profile) -> [f32; 8] {
     let lex = super::lexicons();
     let cues = |c: &Claim| -> HashSet<String> {
@@ -613,8 +616,20 @@ fn alignment(a: &Claim, b: &Claim, pa: &Profile, pb: &Profile) -> [f32; 8] {
                 .iter()
                 .any(|w| lex.stopwords.contains(w) || lex.absence.contains(w) || cue.contains(*w))
     };
-    let ta: Vec<&super::Token> = pa.tokens.iter().filter(|t| content(t, &ca)).collect();
-    let tb: Vec<&super::Token> = pb.tokens.iter().filter(|t| content(t, &cb)).collect();
+    // Matching is quadratic in the words: a scraped "sentence" without an end
+    // could hold thousands. Real claims hold far fewer than the bound.
+    let ta: Vec<&super::Token> = pa
+        .tokens
+        .iter()
+        .filter(|t| content(t, &ca))
+        .take(ALIGNED_WORDS)
+        .collect();
+    let tb: Vec<&super::Token> = pb
+        .tokens
+        .iter()
+        .filter(|t| content(t, &cb))
+        .take(ALIGNED_WORDS)
+        .collect();
     // Roots once per word, not once per pair of words (`Token::related`).
     let roots =
         |ts: &[&super::Token]| -> Vec<Option<String>> { ts.iter().map(|t| t.root()).collect() };
