@@ -514,34 +514,24 @@ impl Config {
             negatives_divisor: num("--negatives-divisor", 5.0),
             cap: num("--cap", 3000.0),
             balance: num("--balance", 0.0),
-            drop: value("--drop")
-                .map(|v| {
-                    v.split(',')
-                        .filter(|f| !f.is_empty())
-                        .map(|f| {
-                            ROW_FEATURES
-                                .iter()
-                                .position(|x| *x == f)
-                                .unwrap_or_else(|| panic!("--drop: no row feature {f}"))
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
-            drop_pair: value("--drop-pair")
-                .map(|v| {
-                    v.split(',')
-                        .filter(|f| !f.is_empty())
-                        .map(|f| {
-                            PAIR_FEATURES
-                                .iter()
-                                .position(|x| *x == f)
-                                .unwrap_or_else(|| panic!("--drop-pair: no pair feature {f}"))
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
+            drop: feature_indices(value("--drop"), "--drop", ROW_FEATURES),
+            drop_pair: feature_indices(value("--drop-pair"), "--drop-pair", PAIR_FEATURES),
         }
     }
+}
+
+/// The positions in `names` of a flag's comma-separated feature names.
+fn feature_indices(list: Option<String>, flag: &str, names: &[&str]) -> Vec<usize> {
+    list.unwrap_or_default()
+        .split(',')
+        .filter(|f| !f.is_empty())
+        .map(|f| {
+            names
+                .iter()
+                .position(|x| *x == f)
+                .unwrap_or_else(|| panic!("{flag}: no feature {f}"))
+        })
+        .collect()
 }
 
 /// Per-set weight so that the large sets do not drown the small ones, and
