@@ -21,6 +21,8 @@ Usage:
         [--first]   # also the first diff of the pair: the cached comparison deleted before each
                     # run (each version's analyses stay cached, as after any earlier diff or
                     # `track reanalyse`)
+        [--cold]    # also a diff right after `track add`: each run on a fresh copy of the store
+                    # as `add` left it (nothing analysed, nothing compared)
 """
 
 from __future__ import annotations
@@ -100,6 +102,7 @@ def main() -> int:
     ap.add_argument("--words", type=int, default=10_000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--first", action="store_true", help="also time the first diff of the pair")
+    ap.add_argument("--cold", action="store_true", help="also time a diff right after add (fresh store copy)")
     args = ap.parse_args()
     if not args.track.is_file():
         sys.exit(f"{args.track} not found: run `cargo build --release` first")
@@ -115,6 +118,9 @@ def main() -> int:
         for f in (a, b):
             subprocess.run([str(args.track), "--db", str(db), "add", "--key", "long", str(f)], check=True,
                            stdout=subprocess.DEVNULL)
+        # The store as `add` left it, for --cold (`add` folds its write-ahead log in).
+        as_added = tmp / "as-added.db"
+        shutil.copyfile(db, as_added)
         counts = subprocess.run([str(args.track), "--db", str(db), "diff", "--format", "json", "long@1", "long@2"],
                                 capture_output=True, text=True)
         import json
@@ -141,6 +147,21 @@ def main() -> int:
                 track_first += time_runs(base + ["--color", "never"], 1, (0, 1), forget_comparison)[-1:]
                 git_beside += time_runs(["git", "diff", "--no-index", "--word-diff", str(a), str(b)], 1, (0, 1))[-1:]
 
+        track_cold = None
+        if args.cold:
+            cold_db = tmp / "cold.db"
+
+            def fresh_store() -> None:
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{cold_db}{suffix}").unlink(missing_ok=True)
+                shutil.copyfile(as_added, cold_db)
+
+            cold_cmd = [str(args.track), "--db", str(cold_db), "diff", "long@1", "long@2", "--color", "never"]
+            track_cold, git_beside_cold = [], []
+            for _ in range(args.runs):
+                track_cold += time_runs(cold_cmd, 1, (0, 1), fresh_store)[-1:]
+                git_beside_cold += time_runs(["git", "diff", "--no-index", "--word-diff", str(a), str(b)], 1, (0, 1))[-1:]
+
     t_med, t_p90 = summary(track_term)
     j_med, j_p90 = summary(track_json)
     g_med, g_p90 = summary(git)
@@ -160,6 +181,12 @@ def main() -> int:
         print(f"| first diff of the pair (term; comparison not cached) | {f_med:.1f} | {f_p90:.1f} |")
         print(f"| git, each run beside a first diff | {gb_med:.1f} | {gb_p90:.1f} |")
         print(f"\nfirst diff/git (medians, interleaved): {f_med / gb_med:.2f}")
+    if track_cold is not None:
+        c_med, c_p90 = summary(track_cold)
+        gc_med, gc_p90 = summary(git_beside_cold)
+        print(f"| diff right after add (term; nothing analysed or cached) | {c_med:.1f} | {c_p90:.1f} |")
+        print(f"| git, each run beside a diff after add | {gc_med:.1f} | {gc_p90:.1f} |")
+        print(f"\ndiff after add/git (medians, interleaved): {c_med / gc_med:.2f}")
     verdict = "✅" if t_med <= 20 else "❌"
     print(f"\ntrack/git (median): {t_med / g_med:.2f}; target ≤ 20 ms end to end: {verdict}")
     return 0
