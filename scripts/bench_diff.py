@@ -130,7 +130,19 @@ def main() -> int:
         track_term = time_runs(base + ["--color", "never"], args.runs, (0, 1))
         track_json = time_runs(base + ["--format", "json"], args.runs, (0, 1))
         git = time_runs(["git", "diff", "--no-index", "--word-diff", str(a), str(b)], args.runs, (0, 1))
-        track_first = None
+        git_cmd = ["git", "diff", "--no-index", "--word-diff", str(a), str(b)]
+
+        def beside_git(cmd: list[str], before) -> tuple[list[float], list[float]]:
+            """Interleaved with git, round by round: the machine's speed drifts faster than one
+            block of runs takes."""
+            ours, theirs = [], []
+            for _ in range(args.runs):
+                ours += time_runs(cmd, 1, (0, 1), before)[-1:]
+                theirs += time_runs(git_cmd, 1, (0, 1))[-1:]
+            return ours, theirs
+
+        # (label, track's times, git's times beside them)
+        interleaved = []
         if args.first:
             import sqlite3
 
@@ -140,14 +152,8 @@ def main() -> int:
                 con.commit()
                 con.close()
 
-            # Interleaved with git, round by round: the machine's speed drifts faster than
-            # one block of runs takes.
-            track_first, git_beside = [], []
-            for _ in range(args.runs):
-                track_first += time_runs(base + ["--color", "never"], 1, (0, 1), forget_comparison)[-1:]
-                git_beside += time_runs(["git", "diff", "--no-index", "--word-diff", str(a), str(b)], 1, (0, 1))[-1:]
-
-        track_cold = None
+            interleaved.append(("first diff of the pair (term; comparison not cached)", "first diff",
+                                *beside_git(base + ["--color", "never"], forget_comparison)))
         if args.cold:
             cold_db = tmp / "cold.db"
 
@@ -157,10 +163,8 @@ def main() -> int:
                 shutil.copyfile(as_added, cold_db)
 
             cold_cmd = [str(args.track), "--db", str(cold_db), "diff", "long@1", "long@2", "--color", "never"]
-            track_cold, git_beside_cold = [], []
-            for _ in range(args.runs):
-                track_cold += time_runs(cold_cmd, 1, (0, 1), fresh_store)[-1:]
-                git_beside_cold += time_runs(["git", "diff", "--no-index", "--word-diff", str(a), str(b)], 1, (0, 1))[-1:]
+            interleaved.append(("diff right after add (term; nothing analysed or cached)", "diff after add",
+                                *beside_git(cold_cmd, fresh_store)))
 
     t_med, t_p90 = summary(track_term)
     j_med, j_p90 = summary(track_json)
@@ -175,18 +179,15 @@ def main() -> int:
     print(f"| `track diff long@1 long@2` (term) | {t_med:.1f} | {t_p90:.1f} |")
     print(f"| `track diff --format json long@1 long@2` | {j_med:.1f} | {j_p90:.1f} |")
     print(f"| `git diff --no-index --word-diff a.txt b.txt` | {g_med:.1f} | {g_p90:.1f} |")
-    if track_first is not None:
-        f_med, f_p90 = summary(track_first)
-        gb_med, gb_p90 = summary(git_beside)
-        print(f"| first diff of the pair (term; comparison not cached) | {f_med:.1f} | {f_p90:.1f} |")
-        print(f"| git, each run beside a first diff | {gb_med:.1f} | {gb_p90:.1f} |")
-        print(f"\nfirst diff/git (medians, interleaved): {f_med / gb_med:.2f}")
-    if track_cold is not None:
-        c_med, c_p90 = summary(track_cold)
-        gc_med, gc_p90 = summary(git_beside_cold)
-        print(f"| diff right after add (term; nothing analysed or cached) | {c_med:.1f} | {c_p90:.1f} |")
-        print(f"| git, each run beside a diff after add | {gc_med:.1f} | {gc_p90:.1f} |")
-        print(f"\ndiff after add/git (medians, interleaved): {c_med / gc_med:.2f}")
+    ratios = []
+    for label, short, ours, theirs in interleaved:
+        o_med, o_p90 = summary(ours)
+        t_med2, t_p902 = summary(theirs)
+        print(f"| {label} | {o_med:.1f} | {o_p90:.1f} |")
+        print(f"| git, each run beside a {short} | {t_med2:.1f} | {t_p902:.1f} |")
+        ratios.append(f"{short}/git (medians, interleaved): {o_med / t_med2:.2f}")
+    for line in ratios:
+        print(f"\n{line}")
     verdict = "✅" if t_med <= 20 else "❌"
     print(f"\ntrack/git (median): {t_med / g_med:.2f}; target ≤ 20 ms end to end: {verdict}")
     return 0
