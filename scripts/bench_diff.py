@@ -21,6 +21,8 @@ Usage:
         [--first]   # also the first diff of the pair: the cached comparison deleted before each
                     # run (each version's analyses stay cached, as after any earlier diff or
                     # `track reanalyse`)
+        [--cold]    # also a diff right after `track add`: each run on a fresh copy of the store
+                    # as `add` left it (nothing analysed, nothing compared)
 """
 
 from __future__ import annotations
@@ -100,6 +102,7 @@ def main() -> int:
     ap.add_argument("--words", type=int, default=10_000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--first", action="store_true", help="also time the first diff of the pair")
+    ap.add_argument("--cold", action="store_true", help="also time a diff right after add (fresh store copy)")
     args = ap.parse_args()
     if not args.track.is_file():
         sys.exit(f"{args.track} not found: run `cargo build --release` first")
@@ -115,6 +118,9 @@ def main() -> int:
         for f in (a, b):
             subprocess.run([str(args.track), "--db", str(db), "add", "--key", "long", str(f)], check=True,
                            stdout=subprocess.DEVNULL)
+        # The store as `add` left it, for --cold (`add` folds its write-ahead log in).
+        as_added = tmp / "as-added.db"
+        shutil.copyfile(db, as_added)
         counts = subprocess.run([str(args.track), "--db", str(db), "diff", "--format", "json", "long@1", "long@2"],
                                 capture_output=True, text=True)
         import json
@@ -124,7 +130,19 @@ def main() -> int:
         track_term = time_runs(base + ["--color", "never"], args.runs, (0, 1))
         track_json = time_runs(base + ["--format", "json"], args.runs, (0, 1))
         git = time_runs(["git", "diff", "--no-index", "--word-diff", str(a), str(b)], args.runs, (0, 1))
-        track_first = None
+        git_cmd = ["git", "diff", "--no-index", "--word-diff", str(a), str(b)]
+
+        def beside_git(cmd: list[str], before) -> tuple[list[float], list[float]]:
+            """Interleaved with git, round by round: the machine's speed drifts faster than one
+            block of runs takes."""
+            ours, theirs = [], []
+            for _ in range(args.runs):
+                ours += time_runs(cmd, 1, (0, 1), before)[-1:]
+                theirs += time_runs(git_cmd, 1, (0, 1))[-1:]
+            return ours, theirs
+
+        # (label, track's times, git's times beside them)
+        interleaved = []
         if args.first:
             import sqlite3
 
@@ -134,12 +152,19 @@ def main() -> int:
                 con.commit()
                 con.close()
 
-            # Interleaved with git, round by round: the machine's speed drifts faster than
-            # one block of runs takes.
-            track_first, git_beside = [], []
-            for _ in range(args.runs):
-                track_first += time_runs(base + ["--color", "never"], 1, (0, 1), forget_comparison)[-1:]
-                git_beside += time_runs(["git", "diff", "--no-index", "--word-diff", str(a), str(b)], 1, (0, 1))[-1:]
+            interleaved.append(("first diff of the pair (term; comparison not cached)", "first diff",
+                                *beside_git(base + ["--color", "never"], forget_comparison)))
+        if args.cold:
+            cold_db = tmp / "cold.db"
+
+            def fresh_store() -> None:
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{cold_db}{suffix}").unlink(missing_ok=True)
+                shutil.copyfile(as_added, cold_db)
+
+            cold_cmd = [str(args.track), "--db", str(cold_db), "diff", "long@1", "long@2", "--color", "never"]
+            interleaved.append(("diff right after add (term; nothing analysed or cached)", "diff after add",
+                                *beside_git(cold_cmd, fresh_store)))
 
     t_med, t_p90 = summary(track_term)
     j_med, j_p90 = summary(track_json)
@@ -154,12 +179,15 @@ def main() -> int:
     print(f"| `track diff long@1 long@2` (term) | {t_med:.1f} | {t_p90:.1f} |")
     print(f"| `track diff --format json long@1 long@2` | {j_med:.1f} | {j_p90:.1f} |")
     print(f"| `git diff --no-index --word-diff a.txt b.txt` | {g_med:.1f} | {g_p90:.1f} |")
-    if track_first is not None:
-        f_med, f_p90 = summary(track_first)
-        gb_med, gb_p90 = summary(git_beside)
-        print(f"| first diff of the pair (term; comparison not cached) | {f_med:.1f} | {f_p90:.1f} |")
-        print(f"| git, each run beside a first diff | {gb_med:.1f} | {gb_p90:.1f} |")
-        print(f"\nfirst diff/git (medians, interleaved): {f_med / gb_med:.2f}")
+    ratios = []
+    for label, short, ours, theirs in interleaved:
+        o_med, o_p90 = summary(ours)
+        t_med2, t_p902 = summary(theirs)
+        print(f"| {label} | {o_med:.1f} | {o_p90:.1f} |")
+        print(f"| git, each run beside a {short} | {t_med2:.1f} | {t_p902:.1f} |")
+        ratios.append(f"{short}/git (medians, interleaved): {o_med / t_med2:.2f}")
+    for line in ratios:
+        print(f"\n{line}")
     verdict = "✅" if t_med <= 20 else "❌"
     print(f"\ntrack/git (median): {t_med / g_med:.2f}; target ≤ 20 ms end to end: {verdict}")
     return 0

@@ -145,6 +145,158 @@ pub fn claims_and_digest<'g>(
     (found, *blake3::hash(&encoded).as_bytes())
 }
 
+/// One side of a comparison, analysed.
+pub struct SideAnalysis {
+    pub units: Vec<Unit>,
+    pub claims: Vec<Claim>,
+    /// The digest of the claims' cached entry (see [`claims_and_digest`]).
+    pub digest: Hash,
+}
+
+/// Two new texts at least this long together are analysed on two threads:
+/// below it a thread costs more than it saves.
+const PARALLEL_BYTES: usize = 16 * 1024;
+
+/// [`units`] and [`claims_and_digest`] of both sides of a comparison, the
+/// same values. What is not cached is computed for both sides at once — on
+/// two threads when both texts are new and long (a first `diff` right after
+/// `add`: extraction is most of its time) — and cached in one transaction.
+pub fn analyse_pair<'g, G>(
+    store: &Store,
+    (from, to): (&VersionText, &VersionText),
+    gazetteer: G,
+    gazetteer_id: &str,
+) -> (SideAnalysis, SideAnalysis)
+where
+    G: Fn() -> &'g Gazetteer + Sync,
+{
+    let analyser = claims_analyser(gazetteer_id);
+    let cached_claims = |version: &VersionText| -> Option<(Vec<Claim>, Hash)> {
+        let bytes = store
+            .analysis(&version.text_hash, &analyser, claims::ANALYSER_VERSION)
+            .ok()??;
+        let found = if codec::is_binary(&bytes) {
+            codec::decode_claims(&bytes, &version.text)
+        } else {
+            serde_json::from_slice(&bytes).ok()
+        };
+        found.map(|c| (c, *blake3::hash(&bytes).as_bytes()))
+    };
+    let plan = |version: &VersionText| Side {
+        units: cached_units(store, version),
+        claims: cached_claims(version),
+        new_units: None,
+        new_claims: None,
+    };
+    let same_text = from.text_hash == to.text_hash;
+    let mut a = plan(from);
+    let mut b = if same_text { Side::default() } else { plan(to) };
+    let both_new = !same_text && a.needs_work() && b.needs_work();
+    if both_new && from.text.len() + to.text.len() >= PARALLEL_BYTES {
+        let gazetteer = &gazetteer;
+        b = std::thread::scope(|s| {
+            let other = std::thread::Builder::new()
+                .name("analyse".into())
+                .spawn_scoped(s, move || {
+                    b.work(to, gazetteer);
+                    b
+                });
+            a.work(from, gazetteer);
+            match other {
+                Ok(handle) => handle
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p)),
+                // No thread to be had: this one does it.
+                Err(_) => {
+                    let mut b = plan(to);
+                    b.work(to, gazetteer);
+                    b
+                }
+            }
+        });
+    } else {
+        a.work(from, &gazetteer);
+        if !same_text {
+            b.work(to, &gazetteer);
+        }
+    }
+    let mut entries = Vec::new();
+    for (side, version) in [(&a, from), (&b, to)] {
+        let hash = &version.text_hash;
+        if let Some((u, k)) = &side.new_units {
+            entries.push((hash, "units", SEGMENTER_VERSION, &u[..]));
+            entries.push((hash, codec::UNIT_KEYS, UNIT_KEYS_VERSION, &k[..]));
+        }
+        if let Some(encoded) = &side.new_claims {
+            entries.push((
+                hash,
+                analyser.as_str(),
+                claims::ANALYSER_VERSION,
+                &encoded[..],
+            ));
+        }
+    }
+    if !entries.is_empty() {
+        let _ = store.put_analyses(&entries);
+    }
+    let a = a.finish();
+    let b = if same_text {
+        SideAnalysis {
+            units: a.units.clone(),
+            claims: a.claims.clone(),
+            digest: a.digest,
+        }
+    } else {
+        b.finish()
+    };
+    (a, b)
+}
+
+/// What [`analyse_pair`] found cached of one side, and what it computed.
+#[derive(Default)]
+struct Side {
+    units: Option<Vec<Unit>>,
+    claims: Option<(Vec<Claim>, Hash)>,
+    /// Encoded units and unit keys, to cache.
+    new_units: Option<(Vec<u8>, Vec<u8>)>,
+    /// Encoded claims, to cache.
+    new_claims: Option<Vec<u8>>,
+}
+
+impl Side {
+    fn needs_work(&self) -> bool {
+        self.units.is_none() || self.claims.is_none()
+    }
+
+    /// Segment and extract what is missing; touches no store (it may run on
+    /// another thread).
+    fn work<'g>(&mut self, version: &VersionText, gazetteer: &impl Fn() -> &'g Gazetteer) {
+        if self.units.is_none() {
+            let units = segment::segment(&version.text);
+            let keys = crate::diff::unit_key_hashes(&version.text, &units);
+            self.new_units = Some((codec::encode_units(&units), codec::encode_unit_keys(&keys)));
+            self.units = Some(units);
+        }
+        if self.claims.is_none() {
+            let units = self.units.as_deref().unwrap_or_default();
+            let found = extract_claims(version, units, gazetteer());
+            let encoded = codec::encode_claims(&version.text, units, &found);
+            self.claims = Some((found, *blake3::hash(&encoded).as_bytes()));
+            self.new_claims = Some(encoded);
+        }
+    }
+
+    /// After [`Side::work`], every field is there.
+    fn finish(self) -> SideAnalysis {
+        let (claims, digest) = self.claims.unwrap_or_default();
+        SideAnalysis {
+            units: self.units.unwrap_or_default(),
+            claims,
+            digest,
+        }
+    }
+}
+
 /// Two texts compared as `kind` (the mode and the gazetteer), cached per
 /// ordered pair of text hashes and valid for `inputs`, a fingerprint of
 /// everything else the comparison depends on (see `compare::compare`): the
@@ -474,5 +626,76 @@ fn analyse_version(
         units: codec::encode_units(&units),
         unit_keys: codec::encode_unit_keys(&crate::diff::unit_key_hashes(&version.text, &units)),
         claims: codec::encode_claims(&version.text, &units, &found),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compare::unstored;
+    use crate::store::OpenMode;
+
+    /// Both sides new and long (two threads), one side cached, the same text
+    /// twice: the same units, claims and digests as analysing each side alone,
+    /// and everything cached.
+    #[test]
+    fn a_pair_is_analysed_as_each_side_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("t.db"), OpenMode::Create).unwrap();
+        let alone = Store::open(&dir.path().join("alone.db"), OpenMode::Create).unwrap();
+        let paragraph = |i: usize| {
+            format!(
+                "قالت وزارة الصحة إن {} شخصا أصيبوا في 3 مارس {i}. Officials said {} people died on Monday.\n\n",
+                10 + i,
+                20 + i
+            )
+        };
+        let long = |start: usize| (start..start + 150).map(paragraph).collect::<String>();
+        let (a, b) = (unstored("a", 1, &long(0)), unstored("b", 1, &long(5)));
+        assert!(a.text.len() + b.text.len() >= PARALLEL_BYTES);
+        let builtin = Gazetteer::builtin;
+        let expect = |v: &VersionText| {
+            let units = units(&alone, v);
+            let (claims, digest) = claims_and_digest(&alone, v, builtin, "");
+            (units, claims, digest)
+        };
+        let check = |got: &SideAnalysis, v: &VersionText| {
+            let (units, claims, digest) = expect(v);
+            assert_eq!(got.units, units);
+            assert_eq!(got.claims, claims);
+            assert_eq!(got.digest, digest);
+            assert!(!got.claims.is_empty());
+        };
+        let (x, y) = analyse_pair(&store, (&a, &b), builtin, "");
+        check(&x, &a);
+        check(&y, &b);
+        for v in [&a, &b] {
+            for analyser in ["units", codec::UNIT_KEYS, "claims"] {
+                assert!(
+                    store
+                        .analysis(
+                            &v.text_hash,
+                            analyser,
+                            match analyser {
+                                "units" => SEGMENTER_VERSION,
+                                "claims" => claims::ANALYSER_VERSION,
+                                _ => UNIT_KEYS_VERSION,
+                            }
+                        )
+                        .unwrap()
+                        .is_some(),
+                    "{analyser} not cached"
+                );
+            }
+        }
+        // One side cached, the other new; then one text on both sides.
+        let c = unstored("c", 1, &long(9));
+        let (x, y) = analyse_pair(&store, (&a, &c), builtin, "");
+        check(&x, &a);
+        check(&y, &c);
+        let d = unstored("d", 1, &long(20));
+        let (x, y) = analyse_pair(&store, (&d, &d), builtin, "");
+        check(&x, &d);
+        check(&y, &d);
     }
 }

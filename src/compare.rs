@@ -195,12 +195,19 @@ pub fn compare(store: &Store, pair: &Pair, options: &CompareOptions) -> DiffRepo
     // left out, whenever the versions were stored.
     let article = |v| crate::furniture::article_ref(store, v).unwrap_or(Cow::Borrowed(v));
     let (from, to) = (article(&pair.from), article(&pair.to));
-    let (from_units, to_units) = (analysis::units(store, &from), analysis::units(store, &to));
     let names = &options.names;
-    let (from_claims, from_digest) =
-        analysis::claims_and_digest(store, &from, || names.gazetteer(), names.id());
-    let (to_claims, to_digest) =
-        analysis::claims_and_digest(store, &to, || names.gazetteer(), names.id());
+    let (from_side, to_side) =
+        analysis::analyse_pair(store, (&from, &to), || names.gazetteer(), names.id());
+    let analysis::SideAnalysis {
+        units: from_units,
+        claims: from_claims,
+        digest: from_digest,
+    } = from_side;
+    let analysis::SideAnalysis {
+        units: to_units,
+        claims: to_claims,
+        digest: to_digest,
+    } = to_side;
     let kind = format!(
         "{}{}",
         match pair.mode {

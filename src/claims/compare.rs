@@ -25,6 +25,7 @@ use serde::Serialize;
 
 use super::entity::{country_of, name_key};
 use super::opposites::{Poles, antonyms, poles};
+use super::polarity::addressed_to_reader;
 use super::quantity::unit_class;
 use super::versions::{Which, Witness, asserts, claim_unit, key_of};
 use super::{Claim, Qualifier, QuantityKind, Slot};
@@ -2391,6 +2392,16 @@ pub fn compare_articles_full(from: &[Claim], to: &[Claim]) -> ArticlesComparison
             out.push(only(Status::OnlyTo, None, Some(side(b)), unrelated_to(j)));
         }
     }
+    // A line that makes no claim (`8 mins read`, a dateline, `Leave a
+    // comment`, `Your email address will not be published.`) is read with the
+    // rest (the models learned from whole texts) but is no row of its own:
+    // "only in one article" is said of claims.
+    out.retain(|r| match (r.status, &r.from, &r.to) {
+        (Status::OnlyFrom, Some(s), None) | (Status::OnlyTo, None, Some(s)) => {
+            claim_unit(&s.text, &s.slots) && !addressed_to_reader(&s.text)
+        }
+        _ => true,
+    });
     let basis = if from.len().min(to.len()) > LONGEST_CLAIM_SIDE {
         Basis::Headlines
     } else {
@@ -2559,6 +2570,40 @@ mod tests {
             })
             .collect();
         (shown, readings)
+    }
+
+    /// Page furniture and lines that speak to the reader are read with the
+    /// rest but are no "only in" rows; the statements beside them are.
+    #[test]
+    fn furniture_is_only_in_no_article() {
+        let opts = super::super::ExtractOptions::default();
+        let side = |t: &str| {
+            let units = crate::text::segment::segment(t);
+            statements(t, &units, &super::super::extract(t, &opts))
+        };
+        let a = "The minister resigned on Monday after the vote.\n\n8 mins read\n\nديسمبر 25, 2025\n\nاترك تعليقاً\n\nYour email address will not be published.\n";
+        let b = "The ministry opened a new hospital in the north of the country.\n\n5 comments\n";
+        let rows = compare_articles(&side(a), &side(b));
+        let texts: Vec<(Status, &str)> = rows
+            .iter()
+            .map(|r| {
+                let s = r.from.as_ref().or(r.to.as_ref()).unwrap();
+                (r.status, s.text.as_str())
+            })
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                (
+                    Status::OnlyFrom,
+                    "The minister resigned on Monday after the vote."
+                ),
+                (
+                    Status::OnlyTo,
+                    "The ministry opened a new hospital in the north of the country."
+                ),
+            ]
+        );
     }
 
     /// A contradiction the rules read is never shown as the same claim.

@@ -198,7 +198,7 @@ pub fn find_negations(sentence: &str) -> Vec<Slot> {
 
 /// Whether the sentence opens by speaking to the reader (`Your email address will not be
 /// published.`): page furniture or an instruction, not a report.
-fn addressed_to_reader(sentence: &str) -> bool {
+pub(super) fn addressed_to_reader(sentence: &str) -> bool {
     let first = sentence.split_whitespace().next().unwrap_or("");
     matches!(first, "You" | "Your" | "You're" | "You’re")
 }
