@@ -823,7 +823,13 @@ fn scan(t: &Toks, art: Option<NaiveDate>) -> Vec<Hit> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < n {
-        if let Some(h) = hit_at(t, i, art) {
+        // What `hit_at` rejects first, without the call: most tokens start no date.
+        let may_start = match t.v[i].kind {
+            TK::Punct => false,
+            TK::Num => true,
+            TK::Word => is_date_start(t.key(i)),
+        };
+        if may_start && let Some(h) = hit_at(t, i, art) {
             i = h.b.max(i + 1);
             out.push(h);
         } else {

@@ -341,6 +341,7 @@ struct Memo {
     tail: u8,
     ents: Vec<EntMatch>,
     ents_for: Option<u64>,
+    scratch: MatchScratch,
 }
 
 thread_local! {
@@ -376,7 +377,7 @@ pub(crate) fn with_analysis<R>(
             if let Some(g) = g
                 && m.ents_for != Some(g.id)
             {
-                m.ents = find_matches(&t, g);
+                find_matches_into(&t, g, &mut m.scratch, &mut m.ents);
                 m.ents_for = Some(g.id);
             }
             let r = f(&t, &m.ents);
@@ -422,6 +423,7 @@ pub(crate) mod lex {
     pub const MA_NOT_NEG: u32 = 1 << 17;
     pub const EN_PLAIN: u32 = 1 << 18;
     pub const FORMER: u32 = 1 << 19;
+    pub const AR_CONDITIONAL: u32 = 1 << 20;
 }
 
 const FORMER: &[&str] = &["السابق", "السابقه", "الاسبق", "الاسبقه", "former", "ex"];
@@ -471,6 +473,7 @@ fn lexicon() -> &'static Lexicon {
             (p::LA_ADJECTIVAL, lex::LA_IDIOMS),
             (p::MA_NOT_NEG, lex::MA_NOT_NEG),
             (p::EN_PLAIN, lex::EN_PLAIN),
+            (p::AR_CONDITIONAL, lex::AR_CONDITIONAL),
             (FORMER, lex::FORMER),
         ];
         let mut words = FxMap::default();
@@ -509,12 +512,20 @@ fn strip_conj(k: &str) -> &str {
 /// The two UTF-8 bytes of ء or ا–غ or ف–ي but ة and ى: letters that are their own light key.
 #[inline]
 pub(crate) fn is_plain_letter(b0: u8, b1: u8) -> bool {
-    match b0 {
-        0xD8 => b1 == 0xA1 || (matches!(b1, 0xA7..=0xBA) && b1 != 0xA9),
-        0xD9 => matches!(b1, 0x81..=0x8A) && b1 != 0x89,
-        _ => false,
-    }
+    // One bit per continuation byte (its low six bits) for each lead byte: the tokenisers
+    // test every letter, and a shift and a mask are cheaper than the ranges.
+    let mask = match b0 {
+        0xD8 => PLAIN_D8,
+        0xD9 => PLAIN_D9,
+        _ => return false,
+    };
+    b1 & 0xC0 == 0x80 && (mask >> (b1 & 0x3F)) & 1 != 0
 }
+
+/// [`is_plain_letter`]'s continuation bytes after 0xD8 (ء U+0621, ا–غ U+0627–U+063A but ة
+/// U+0629) and after 0xD9 (ف–ي U+0641–U+064A but ى U+0649).
+const PLAIN_D8: u64 = (1 << 0x21) | (((1 << 0x3B) - (1 << 0x27)) & !(1 << 0x29));
+const PLAIN_D9: u64 = ((1 << 0x0B) - (1 << 0x01)) & !(1 << 0x09);
 
 /// The end of the run of plain letters (see [`is_plain_letter`]) that goes
 /// on at byte `from` of `bytes`.
@@ -666,6 +677,15 @@ static PHON_BASIC: [char; 42] = {
     t
 };
 
+/// A Latin light key without a possessive `'s` (unless nothing would be left).
+#[inline]
+fn strip_possessive(light: &str) -> &str {
+    light
+        .strip_suffix("'s")
+        .filter(|r| !r.is_empty())
+        .unwrap_or(light)
+}
+
 /// Builds the phonetic key and the skeleton of a name token by token.
 #[derive(Default)]
 struct KeyBuilder {
@@ -703,10 +723,7 @@ impl KeyBuilder {
 
     /// Appends one token's light key; Latin keys lose a possessive `'s`.
     fn push(&mut self, light: &str) {
-        let light = light
-            .strip_suffix("'s")
-            .filter(|r| !r.is_empty())
-            .unwrap_or(light);
+        let light = strip_possessive(light);
         if self.strings {
             self.light.push_str(light);
         }
@@ -748,10 +765,7 @@ struct FirstKey {
 
 #[inline]
 fn first_hashes(light: &str) -> FirstKey {
-    let light = light
-        .strip_suffix("'s")
-        .filter(|r| !r.is_empty())
-        .unwrap_or(light);
+    let light = strip_possessive(light);
     let (mut phon_h, mut skel_h, mut phon_len, mut skel_len, mut last) =
         (0u64, 0u64, 0usize, 0usize, None);
     for c in light.chars() {
@@ -901,6 +915,10 @@ pub struct Gazetteer {
     /// bit test is cheaper than a hash lookup.
     first_bits: HashBits,
     whole_bits: HashBits,
+    /// Bit filter over the hashes of every prefix (letter by letter) of the phonetic keys
+    /// and skeletons of all spellings: once the words read so far are a prefix of none,
+    /// no longer spelling can match there either.
+    prefix_bits: HashBits,
 }
 
 /// Bits in a [`HashBits`] filter, as a power of two (16 KB: a few per cent false
@@ -1163,6 +1181,15 @@ impl Gazetteer {
             self.whole.insert(kb.skel_h, ());
             self.whole_bits.insert(kb.skel_h);
         }
+        // The keys' hashes are built letter by letter (`mix`), so these are the hashes the
+        // matcher holds after each word of a spelling, and after any letter in between.
+        for key in [&kb.phon, &kb.skel] {
+            let mut h = 0;
+            for c in key.chars() {
+                h = mix(h, c);
+                self.prefix_bits.insert(h);
+            }
+        }
         // Exact and phonetic matches imply equal phonetic keys, so the first token's phonetic
         // hash is enough for them; the skeleton hash only for spellings in `skel`.
         for k in firsts {
@@ -1280,28 +1307,50 @@ fn case_ok(t: &Tokens, i: usize, len: usize, hit: &Hit) -> bool {
     true
 }
 
+/// Buffers of [`find_matches_into`], kept between sentences (in the memo) so that
+/// matching a sentence allocates nothing.
+#[derive(Default)]
+pub(crate) struct MatchScratch {
+    /// The strings of a possible match.
+    sb: KeyBuilder,
+    splits: Vec<(usize, usize, bool)>,
+    /// A first word with ال restored.
+    al: String,
+    /// Matches before titles are resolved.
+    raw: Vec<EntMatch>,
+}
+
 /// Entities in `t`, left to right, longest first, titles resolved.
 pub(crate) fn find_matches(t: &Tokens, g: &Gazetteer) -> Vec<EntMatch> {
     let mut out = Vec::new();
+    find_matches_into(t, g, &mut MatchScratch::default(), &mut out);
+    out
+}
+
+/// [`find_matches`] into `out` (cleared first), with buffers `s`.
+fn find_matches_into(t: &Tokens, g: &Gazetteer, s: &mut MatchScratch, out: &mut Vec<EntMatch>) {
+    let MatchScratch {
+        sb,
+        splits,
+        al: scratch,
+        raw,
+    } = s;
+    raw.clear();
     let n = t.len();
-    // Room for most names, so the keys are not regrown from empty in every sentence.
+    // Hashes only; the strings are built in `sb` when the hashes allow a match.
     let mut kb = KeyBuilder::default();
-    // The strings of a possible match, rebuilt when `kb`'s hashes allow one.
-    let mut sb = KeyBuilder::default();
-    let mut splits = Vec::with_capacity(6);
-    let mut scratch = String::new();
     let mut i = 0;
     while i < n {
         let key = t.key(i);
         let tok = t.toks[i];
         if tok.flags & F_ARABIC != 0 {
-            proclitic_splits(key, &mut splits);
+            proclitic_splits(key, splits);
         } else {
             splits.clear();
             splits.push((0, 0, false));
         }
         let mut best: Option<Best> = None;
-        for &(off, letters, restore_al) in &splits {
+        for &(off, letters, restore_al) in splits.iter() {
             let first = if restore_al {
                 scratch.clear();
                 scratch.push_str("ال");
@@ -1331,6 +1380,12 @@ pub(crate) fn find_matches(t: &Tokens, g: &Gazetteer) -> Vec<EntMatch> {
                         break;
                     }
                     kb.push(t.key(j));
+                    // No spelling goes on from here, so no longer one can match.
+                    if !g.prefix_bits.may_contain(kb.phon_h)
+                        && !g.prefix_bits.may_contain(kb.skel_h)
+                    {
+                        break;
+                    }
                 }
                 // An exact or phonetic match implies an equal phonetic key, a skeleton match
                 // an equal skeleton: each lookup only when its hash is known.
@@ -1341,7 +1396,7 @@ pub(crate) fn find_matches(t: &Tokens, g: &Gazetteer) -> Vec<EntMatch> {
                 if !phon_in && !skel_in {
                     continue;
                 }
-                let kb = &mut sb;
+                let kb = &mut *sb;
                 if sb_len + 1 == len {
                     if len == 1 {
                         kb.clear(true);
@@ -1399,7 +1454,7 @@ pub(crate) fn find_matches(t: &Tokens, g: &Gazetteer) -> Vec<EntMatch> {
                 } else {
                     tok.start
                 };
-                out.push(EntMatch {
+                raw.push(EntMatch {
                     a: i,
                     b: i + b.len,
                     start,
@@ -1412,7 +1467,7 @@ pub(crate) fn find_matches(t: &Tokens, g: &Gazetteer) -> Vec<EntMatch> {
             None => i += 1,
         }
     }
-    resolve_titles(t, g, out)
+    resolve_titles(t, g, raw, out);
 }
 
 /// Byte offset after `n` letters (marks and tatweel ride along) from `start`.
@@ -1430,8 +1485,8 @@ pub(crate) fn skip_letters(src: &str, start: usize, end: usize, n: usize) -> usi
     start
 }
 
-fn resolve_titles(t: &Tokens, g: &Gazetteer, ms: Vec<EntMatch>) -> Vec<EntMatch> {
-    let mut out: Vec<EntMatch> = Vec::with_capacity(ms.len());
+fn resolve_titles(t: &Tokens, g: &Gazetteer, ms: &[EntMatch], out: &mut Vec<EntMatch>) {
+    out.clear();
     let mut k = 0;
     while k < ms.len() {
         let m = ms[k];
@@ -1464,7 +1519,6 @@ fn resolve_titles(t: &Tokens, g: &Gazetteer, ms: Vec<EntMatch>) -> Vec<EntMatch>
         }
         k += 1;
     }
-    out
 }
 
 /// Named entities in `sentence`, in order, as [`Slot::Entity`] (`text` as written, without
@@ -1596,6 +1650,10 @@ mod tests {
             "'s",
             "ءؤئ",
             "اااب",
+            "ابوو",
+            "ءا",
+            "يونيو",
+            "ٱلقدس",
             "",
         ] {
             let mut kb = KeyBuilder::default();
@@ -1607,6 +1665,29 @@ mod tests {
                 (kb.phon_h, kb.skel_h, kb.phon_len, kb.skel_len, kb.last),
                 "{w}"
             );
+        }
+    }
+
+    #[test]
+    fn plain_letters_are_their_own_light_key() {
+        for b0 in 0..=255u8 {
+            for b1 in 0..=255u8 {
+                let ranges = match b0 {
+                    0xD8 => b1 == 0xA1 || (matches!(b1, 0xA7..=0xBA) && b1 != 0xA9),
+                    0xD9 => matches!(b1, 0x81..=0x8A) && b1 != 0x89,
+                    _ => false,
+                };
+                assert_eq!(is_plain_letter(b0, b1), ranges, "{b0:x} {b1:x}");
+            }
+        }
+        for c in '\u{0621}'..='\u{064A}' {
+            let mut b = [0; 4];
+            let e = c.encode_utf8(&mut b).as_bytes();
+            let mut light = String::new();
+            push_light(c, &mut light, 0);
+            if is_plain_letter(e[0], e[1]) {
+                assert_eq!(light, c.to_string());
+            }
         }
     }
 

@@ -155,6 +155,9 @@ const GHAYR_PRED: &[&str] = &[
     "معترف",
 ];
 
+/// Arabic words that negate only in some contexts (see [`is_cue`]).
+pub(super) const AR_CONDITIONAL: &[&str] = &["لا", "غير", "ما"];
+
 pub(super) const EN_PLAIN: &[&str] = &[
     "not",
     "never",
@@ -205,7 +208,6 @@ pub(super) fn addressed_to_reader(sentence: &str) -> bool {
 
 fn is_cue(t: &Tokens, i: usize, question: bool) -> bool {
     let k = t.key(i);
-    let k0 = t.key_noconj(i);
     // Looked at only for a few words.
     let next = || (i + 1 < t.len() && t.toks[i + 1].punct & P_BREAK == 0).then(|| t.key(i + 1));
     if k.is_ascii() {
@@ -219,6 +221,11 @@ fn is_cue(t: &Tokens, i: usize, question: bool) -> bool {
     if t.any(i, lex::AR_PLAIN) {
         return true;
     }
+    // Most words are none of the three below: one bit, looked up with the token.
+    if !t.is0(i, lex::AR_CONDITIONAL) {
+        return false;
+    }
+    let k0 = t.key_noconj(i);
     match k0 {
         "لا" => next().is_some_and(|n| lex_of(n) & lex::LA_IDIOMS == 0),
         "غير" => next().is_some_and(ghayr_predicate),

@@ -1527,7 +1527,18 @@ enum Last {
 
 /// Arabic number words from `i` (§3.3 accumulator). `allow_waw` lets the first word carry
 /// و (the second number of a range: و20، وعشرين).
+#[inline]
 fn parse_arabic_words(t: &Toks, i: usize, allow_waw: bool) -> Option<Num> {
+    // Nearly every word is asked and most are no number word: rejected here, as the first
+    // step of the parse would, before its state is set up.
+    if t.kind(i) != Some(TK::Word) || t.v[i].latin || num_word_clitic(t.key(i)).is_none() {
+        return None;
+    }
+    parse_arabic_number(t, i, allow_waw)
+}
+
+/// [`parse_arabic_words`] past its first check.
+fn parse_arabic_number(t: &Toks, i: usize, allow_waw: bool) -> Option<Num> {
     let n = t.len();
     let mut total = 0f64;
     let mut block = 0f64;
