@@ -1106,6 +1106,8 @@ struct Profile {
     absent: Option<String>,
     /// The words in order, for the word-by-word comparison of nearly identical claims.
     tokens: Vec<Token>,
+    /// Which of `tokens` the word alignment reads (`features::content_words`).
+    content: Vec<usize>,
     /// Traded assets named (`الذهب`, `النفط`, `الدولار`): canonical → the word.
     assets: BTreeMap<&'static str, String>,
     /// Who acts on whom: the first party named bare (`السعودية تسلم`, `عقاب
@@ -1124,6 +1126,8 @@ struct Token {
     stem: String,
     /// As written, for the report.
     surface: String,
+    /// [`crude_root`] of `bare`, read once: pairs of claims compare it many times.
+    root: Option<[char; 3]>,
 }
 
 impl Token {
@@ -1132,32 +1136,40 @@ impl Token {
     }
 
     /// Whether the two words likely share an Arabic root (`تفرج` / `الإفراج`,
-    /// `سنرحل` / `الرحيل`): verb prefixes and weak letters dropped, the first
-    /// three consonants agree. Crude, so only used to excuse a substitution.
+    /// `سنرحل` / `الرحيل`): their [`crude_root`]s agree. Crude, so only used
+    /// to excuse a substitution.
     fn related(&self, other: &Token) -> bool {
-        self.root().is_some_and(|r| other.root() == Some(r))
+        self.root.is_some_and(|r| other.root == Some(r))
     }
+}
 
-    /// The crude root [`Token::related`] compares (None: not an Arabic word,
-    /// or fewer than three consonants left).
-    fn root(&self) -> Option<String> {
-        let mut w: Vec<char> = self.bare.chars().collect();
-        if !w.iter().all(|c| ('\u{0621}'..='\u{064A}').contains(c)) {
-            return None;
-        }
-        for _ in 0..2 {
-            if w.len() >= 4 && "اتينسم".contains(w[0]) {
-                w.remove(0);
-            }
-        }
-        let consonants: String = w
-            .into_iter()
-            .filter(|c| !"اويىءئؤه".contains(*c))
-            .take(3)
-            .collect();
-        // Two left is a root with a weak or hamza radical (`بدأ`, `بدء`).
-        (consonants.chars().count() == 3).then_some(consonants)
+/// The crude root [`Token::related`] compares: verb prefixes and weak letters
+/// dropped, the first three consonants (None: not an Arabic word, or fewer
+/// than three consonants left).
+fn crude_root(bare: &str) -> Option<[char; 3]> {
+    if !bare.chars().all(|c| ('\u{0621}'..='\u{064A}').contains(&c)) {
+        return None;
     }
+    // Every letter of that range takes two bytes in UTF-8.
+    let mut left = bare.len() / 2;
+    let mut rest = bare.chars();
+    for _ in 0..2 {
+        if left >= 4 && matches!(rest.clone().next(), Some('ا' | 'ت' | 'ي' | 'ن' | 'س' | 'م'))
+        {
+            rest.next();
+            left -= 1;
+        }
+    }
+    let mut root = ['\0'; 3];
+    let consonants = rest.filter(|c| !matches!(c, 'ا' | 'و' | 'ي' | 'ى' | 'ء' | 'ئ' | 'ؤ' | 'ه'));
+    for (k, c) in consonants.enumerate() {
+        root[k] = c;
+        if k == 2 {
+            return Some(root);
+        }
+    }
+    // Two left is a root with a weak or hamza radical (`بدأ`, `بدء`).
+    None
 }
 
 /// The words of a text in order, each with the written word it comes from.
@@ -1168,6 +1180,7 @@ fn tokens(text: &str, written: &[Written]) -> Vec<Token> {
         for key in words(&w.key) {
             let bare = strip_proclitic(&key).to_string();
             out.push(Token {
+                root: crude_root(&bare),
                 stem: stem(&key),
                 bare,
                 key,
@@ -1411,6 +1424,7 @@ fn profile(claim: &Claim) -> Profile {
             }
             found
         },
+        content: features::content_words(claim, &tokens),
         tokens,
         roles: roles(claim, &written),
     }

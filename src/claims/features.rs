@@ -457,7 +457,7 @@ impl<'c> Evidence<'c> {
             flag(shared_count > 0 && only_figures_shared(pa, pb)),
             flag(ra.english || rb.english),
         ];
-        features.extend(alignment(a, b, pa, pb));
+        features.extend(alignment(pa, pb));
         debug_assert_eq!(features.len(), ROW_FEATURES.len());
         (features, changes)
     }
@@ -585,31 +585,23 @@ impl<'c> Evidence<'c> {
     }
 }
 
-/// Word alignment, the classic signal of entailment between two short
-/// texts: each content word of one side matched to a word of the other (same
-/// key, bare form, stem or root). How many of each side's words find no
-/// partner (a hypothesis with none left over is entailed; one word swapped
-/// each way is a substitution, `piano` / `guitar`), whether the aligned words
-/// keep their order (who did what to whom), and a negation that differs while
-/// everything else aligns (a contradiction, not another event).
 /// Content words of a side that the alignment reads at most.
 const ALIGNED_WORDS: usize = 256;
 
-fn alignment(a: &Claim, b: &Claim, pa: &Profile, pb: &Profile) -> [f32; 8] {
+/// The words of a claim the word alignment reads (indices into its tokens):
+/// content words, not function words, negation or absence cues.
+pub(super) fn content_words(claim: &Claim, tokens: &[super::Token]) -> Vec<usize> {
     let lex = super::lexicons();
-    let cues = |c: &Claim| -> HashSet<String> {
-        c.slots
-            .iter()
-            .filter_map(|s| match s {
-                crate::claims::Slot::Polarity { text, .. } => Some(words(&match_key(text))),
-                _ => None,
-            })
-            .flatten()
-            .collect()
-    };
-    let (ca, cb) = (cues(a), cues(b));
-    // Content words: not function words, negation or absence cues.
-    let content = |t: &super::Token, cue: &HashSet<String>| {
+    let cue: HashSet<String> = claim
+        .slots
+        .iter()
+        .filter_map(|s| match s {
+            crate::claims::Slot::Polarity { text, .. } => Some(words(&match_key(text))),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    let content = |t: &super::Token| {
         let conj = t.key.trim_start_matches(['و', 'ف']);
         t.key.chars().count() >= 2
             && ![t.key.as_str(), t.bare.as_str(), conj]
@@ -618,45 +610,39 @@ fn alignment(a: &Claim, b: &Claim, pa: &Profile, pb: &Profile) -> [f32; 8] {
     };
     // Matching is quadratic in the words: a scraped "sentence" without an end
     // could hold thousands. Real claims hold far fewer than the bound.
-    let ta: Vec<&super::Token> = pa
-        .tokens
-        .iter()
-        .filter(|t| content(t, &ca))
+    (0..tokens.len())
+        .filter(|&i| content(&tokens[i]))
         .take(ALIGNED_WORDS)
-        .collect();
-    let tb: Vec<&super::Token> = pb
-        .tokens
-        .iter()
-        .filter(|t| content(t, &cb))
-        .take(ALIGNED_WORDS)
-        .collect();
-    // Roots once per word, not once per pair of words (`Token::related`).
-    let roots =
-        |ts: &[&super::Token]| -> Vec<Option<String>> { ts.iter().map(|t| t.root()).collect() };
-    let (roots_a, roots_b) = (roots(&ta), roots(&tb));
+        .collect()
+}
+
+/// Word alignment, the classic signal of entailment between two short
+/// texts: each content word of one side matched to a word of the other (same
+/// key, bare form, stem or root). How many of each side's words find no
+/// partner (a hypothesis with none left over is entailed; one word swapped
+/// each way is a substitution, `piano` / `guitar`), whether the aligned words
+/// keep their order (who did what to whom), and a negation that differs while
+/// everything else aligns (a contradiction, not another event).
+fn alignment(pa: &Profile, pb: &Profile) -> [f32; 8] {
+    fn side(p: &Profile) -> Vec<&super::Token> {
+        p.content.iter().map(|&i| &p.tokens[i]).collect()
+    }
+    let (ta, tb) = (side(pa), side(pb));
     // Position of the first partner of each word (None: unaligned), and
     // whether it was found by root only.
-    let align = |xs: &[&super::Token],
-                 xroots: &[Option<String>],
-                 ys: &[&super::Token],
-                 yroots: &[Option<String>]|
-     -> Vec<(Option<usize>, bool)> {
+    let align = |xs: &[&super::Token], ys: &[&super::Token]| -> Vec<(Option<usize>, bool)> {
         xs.iter()
-            .zip(xroots)
-            .map(|(x, rx)| match ys.iter().position(|y| x.same(y)) {
+            .map(|x| match ys.iter().position(|y| x.same(y)) {
                 Some(j) => (Some(j), false),
                 None => (
-                    rx.as_ref()
-                        .and_then(|r| yroots.iter().position(|ry| ry.as_ref() == Some(r))),
+                    x.root
+                        .and_then(|r| ys.iter().position(|y| y.root == Some(r))),
                     true,
                 ),
             })
             .collect()
     };
-    let (aa, ab) = (
-        align(&ta, &roots_a, &tb, &roots_b),
-        align(&tb, &roots_b, &ta, &roots_a),
-    );
+    let (aa, ab) = (align(&ta, &tb), align(&tb, &ta));
     let unaligned = |al: &[(Option<usize>, bool)]| al.iter().filter(|(j, _)| j.is_none()).count();
     let (ua, ub) = (unaligned(&aa), unaligned(&ab));
     let share = |u: usize, n: usize| if n == 0 { 0.0 } else { u as f32 / n as f32 };
