@@ -1219,13 +1219,13 @@ fn written_words(text: &str) -> Vec<Written> {
     out
 }
 
-fn profile(claim: &Claim) -> Profile {
+/// What of a claim is compared across outlets; `ws` are the [`words`] of its
+/// text's match key.
+fn profile(claim: &Claim, ws: &[String]) -> Profile {
     let lex = lexicons();
     let written = written_words(&claim.text);
     let tokens = tokens(&claim.text, &written);
-    let key = match_key(&claim.text);
-    let ws: Vec<String> = words(&key);
-    let no_casualties = says_no_casualties(&ws);
+    let no_casualties = says_no_casualties(ws);
     // A figure the quantity reader took (`1100 شخص`: people, not a year) is
     // no year, nor a number outside the years news speaks of.
     let counted: HashSet<String> = claim
@@ -1290,7 +1290,7 @@ fn profile(claim: &Claim) -> Profile {
         .filter(|w| w.chars().count() >= 3 && !lex.stopwords.contains(w.as_str()))
         .map(|w| stem_of(w))
         .collect();
-    let poles = poles(&ws);
+    let poles = poles(ws);
     let mut events = HashSet::default();
     let mut bare_words = BTreeSet::new();
     for (i, w) in ws.iter().enumerate() {
@@ -1408,8 +1408,8 @@ fn profile(claim: &Claim) -> Profile {
             .map(|(c, _)| c.to_string())
             .chain(demonyms.iter().map(|c| c.to_string()))
             .collect(),
-        relative: relative(&ws),
-        negated: absent.is_some() || denies(claim, &ws, &name_words),
+        relative: relative(ws),
+        negated: absent.is_some() || denies(claim, ws, &name_words),
         absent,
         assets: {
             let mut found = BTreeMap::new();

@@ -215,16 +215,17 @@ pub(super) struct Reading {
     pub(super) numbers: Vec<String>,
     pub(super) english: bool,
     pub(super) keys: HashSet<String>,
+    /// The words in order (`Evidence::doc` reads adjacent pairs).
+    words: Vec<String>,
 }
 
-fn reading(claim: &Claim) -> Reading {
-    let key = match_key(&claim.text);
-    let ws = words(&key);
+/// What is read of a claim beside its profile; `ws` are the [`words`] of its
+/// text's match key.
+fn reading(claim: &Claim, ws: Vec<String>) -> Reading {
     let c = cues();
-    let bare = |w: &String| super::strip_proclitic(w).to_string();
     let count = |set: &HashSet<String>| {
         ws.iter()
-            .filter(|w| set.contains(w.as_str()) || set.contains(&bare(w)))
+            .filter(|w| set.contains(w.as_str()) || set.contains(super::strip_proclitic(w)))
             .count() as f32
     };
     // Arabic letters and ASCII ones are enough to tell the language (the
@@ -249,7 +250,8 @@ fn reading(claim: &Claim) -> Reading {
             .cloned()
             .collect(),
         english: letters > 0 && ascii * 2 > letters,
-        keys: ws.into_iter().collect(),
+        keys: ws.iter().cloned().collect(),
+        words: ws,
     }
 }
 
@@ -273,13 +275,25 @@ pub struct Evidence<'c> {
 
 impl<'c> Evidence<'c> {
     pub fn of(from: &'c [Claim], to: &'c [Claim]) -> Evidence<'c> {
+        // Each claim's words are read once, for its profile and its reading.
+        let read = |claims: &[Claim]| -> (Arc<[Profile]>, Arc<[Reading]>) {
+            let (profiles, readings): (Vec<_>, Vec<_>) = claims
+                .iter()
+                .map(|c| {
+                    let ws = words(&match_key(&c.text));
+                    (profile(c, &ws), reading(c, ws))
+                })
+                .unzip();
+            (profiles.into(), readings.into())
+        };
+        let ((profiles_from, readings_from), (profiles_to, readings_to)) = (read(from), read(to));
         Evidence::from_parts(
             from,
             to,
-            from.iter().map(profile).collect::<Vec<_>>().into(),
-            to.iter().map(profile).collect::<Vec<_>>().into(),
-            from.iter().map(reading).collect::<Vec<_>>().into(),
-            to.iter().map(reading).collect::<Vec<_>>().into(),
+            profiles_from,
+            profiles_to,
+            readings_from,
+            readings_to,
         )
     }
 
@@ -511,7 +525,7 @@ impl<'c> Evidence<'c> {
 
     /// What the summary reads of the two texts as wholes, before any model:
     /// how much of the shorter one the longer one covers, and its cues.
-    pub fn doc(&self) -> DocStats {
+    pub fn doc<'r>(&'r self) -> DocStats {
         let from_is_short = self.from.len() <= self.to.len();
         let (short, long) = if from_is_short {
             (&self.profiles_from, &self.profiles_to)
@@ -522,11 +536,6 @@ impl<'c> Evidence<'c> {
             (&self.readings_from, &self.readings_to)
         } else {
             (&self.readings_to, &self.readings_from)
-        };
-        let (claims_short, claims_long) = if from_is_short {
-            (self.from, self.to)
-        } else {
-            (self.to, self.from)
         };
         let stems_long: HashSet<&String> = long.iter().flat_map(|p| p.stems.iter()).collect();
         let stems_lead: HashSet<&String> =
@@ -541,18 +550,12 @@ impl<'c> Evidence<'c> {
             }
         };
         // Adjacent word pairs of the short side found in the long one.
-        let pairs = |claims: &[Claim]| -> HashSet<(String, String)> {
-            claims
-                .iter()
-                .flat_map(|c| {
-                    let ws = words(&match_key(&c.text));
-                    ws.windows(2)
-                        .map(|w| (w[0].clone(), w[1].clone()))
-                        .collect::<Vec<_>>()
-                })
+        let pairs = |rs: &'r [Reading]| -> HashSet<(&'r str, &'r str)> {
+            rs.iter()
+                .flat_map(|r| r.words.windows(2).map(|w| (w[0].as_str(), w[1].as_str())))
                 .collect()
         };
-        let (ps, pl) = (pairs(claims_short), pairs(claims_long));
+        let (ps, pl) = (pairs(rshort), pairs(rlong));
         let per_word = |rs: &[Reading], f: fn(&Reading) -> f32| {
             let words: f32 = rs.iter().map(|r| r.keys.len() as f32).sum();
             let hits: f32 = rs.iter().map(f).sum();
