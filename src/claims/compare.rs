@@ -1063,7 +1063,15 @@ fn content_key(word: &str) -> String {
         return k;
     }
     let lemma = super::quantity::unit_key(word);
-    let key = root(&lemma).map_or_else(|| stem(&lemma), |r| format!("√{r}"));
+    let key = match root(&lemma) {
+        Some(r) => {
+            let mut key = String::with_capacity('√'.len_utf8() + r.len());
+            key.push('√');
+            key.push_str(&r);
+            key
+        }
+        None => stem(&lemma),
+    };
     MEMO.with_borrow_mut(|m| {
         if m.len() >= MEMO_LIMIT {
             m.clear();
@@ -1098,6 +1106,9 @@ struct Profile {
     entities: HashSet<String>,
     /// The places named (canonical).
     places: HashSet<String>,
+    /// The places with a city read as its country (`elsewhere` compares them
+    /// for every pair of claims).
+    regions: HashSet<String>,
     /// "Before X" / "after X" (`قبل العقوبات`): the anchor word's stem with
     /// `true` for after.
     relative: Vec<(bool, String)>,
@@ -1174,10 +1185,12 @@ fn crude_root(bare: &str) -> Option<[char; 3]> {
 
 /// The words of a text in order, each with the written word it comes from.
 fn tokens(text: &str, written: &[Written]) -> Vec<Token> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(written.len());
     for w in written {
         let surface = text[w.start..w.end].trim_matches(|c: char| !crate::text::is_word_char(c));
-        for key in words(&w.key) {
+        // As `words`, without a list per written word.
+        let keys = w.key.split(|c: char| !crate::text::is_word_char(c));
+        for key in keys.filter(|k| !k.is_empty()).map(str::to_string) {
             let bare = strip_proclitic(&key).to_string();
             out.push(Token {
                 root: crude_root(&bare),
@@ -1369,7 +1382,20 @@ fn profile(claim: &Claim, ws: &[String]) -> Profile {
     if no_casualties {
         events.insert("killed");
     }
+    let places: HashSet<String> = claim
+        .slots
+        .iter()
+        .filter_map(entity_parts)
+        .filter(|(_, k)| *k == super::EntityKind::Place)
+        .map(|(c, _)| c.to_string())
+        .chain(demonyms.iter().map(|c| c.to_string()))
+        .collect();
     Profile {
+        // A place and the country it lies in are not elsewhere (`القاهرة` / `مصر`).
+        regions: places
+            .iter()
+            .map(|c| country_of(c).unwrap_or(c).to_string())
+            .collect(),
         stems,
         no_casualties,
         years,
@@ -1400,14 +1426,7 @@ fn profile(claim: &Claim, ws: &[String]) -> Profile {
             .map(|(c, _)| c.to_string())
             .chain(demonyms.iter().map(|c| c.to_string()))
             .collect(),
-        places: claim
-            .slots
-            .iter()
-            .filter_map(entity_parts)
-            .filter(|(_, k)| *k == super::EntityKind::Place)
-            .map(|(c, _)| c.to_string())
-            .chain(demonyms.iter().map(|c| c.to_string()))
-            .collect(),
+        places,
         relative: relative(ws),
         negated: absent.is_some() || denies(claim, ws, &name_words),
         absent,
@@ -1726,14 +1745,7 @@ fn score(a: &Profile, b: &Profile, rarity: &Rarity, bag_a: &Bag, bag_b: &Bag) ->
 
 /// Both claims name places and none in common (`الحديدة` / `المغرب`).
 fn elsewhere(a: &Profile, b: &Profile) -> bool {
-    // A place and the country it lies in are not elsewhere (`القاهرة` / `مصر`).
-    let wider = |p: &Profile| -> HashSet<String> {
-        p.places
-            .iter()
-            .map(|c| country_of(c).unwrap_or(c).to_string())
-            .collect()
-    };
-    !a.places.is_empty() && !b.places.is_empty() && wider(a).is_disjoint(&wider(b))
+    !a.places.is_empty() && !b.places.is_empty() && a.regions.is_disjoint(&b.regions)
 }
 
 /// The claims share no word but those of their figures.

@@ -15,7 +15,7 @@ use rustc_hash::FxHashSet as HashSet;
 
 use super::{
     Bag, Profile, Rarity, SlotChange, bags, conflicts, elsewhere, only_figures_shared, overlap,
-    profile, quantity, same_quantity, score, words,
+    profile, same_quantity, score, words,
 };
 use crate::claims::Claim;
 use crate::text::normalize::match_key;
@@ -400,8 +400,8 @@ impl<'c> Evidence<'c> {
                 .count()
                 .min(3) as f32
         };
-        let qa: Vec<_> = a.slots.iter().filter_map(quantity).collect();
-        let qb: Vec<_> = b.slots.iter().filter_map(quantity).collect();
+        // The profiles' quantities: the claims' quantity slots, read once.
+        let (qa, qb) = (&pa.quantities, &pb.quantities);
         let equal_quantities = qa
             .iter()
             .filter(|x| qb.iter().any(|y| same_quantity(x, y)))
