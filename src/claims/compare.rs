@@ -2255,16 +2255,22 @@ fn reversals(from: &ClaimSide, to: &ClaimSide) -> Vec<SlotChange> {
     let (a, b) = (claim(from), claim(to));
     // Only what the two readings need (whole profiles cost more, and an
     // article has many edited sentences).
-    let (wa, wb) = (written_words(&a.text), written_words(&b.text));
     let mut out = Vec::new();
-    let (ra, rb) = (roles(&a, &wa), roles(&b, &wb));
-    if let Some((x, y)) = roles_swapped(&ra, &rb) {
-        let surface =
-            |c: &Claim, w: &[Written], name: &str| party_surface(c, &tokens(&c.text, w), name);
-        out.push(roles_change(
-            (surface(&a, &wa, x), x),
-            (surface(&b, &wb, y), y),
-        ));
+    let wa = written_words(&a.text);
+    let ra = roles(&a, &wa);
+    // A swap needs an agent on both sides (`roles_swapped`): without one
+    // here, the new side's roles are not read.
+    if ra.agent.is_some() {
+        let wb = written_words(&b.text);
+        let rb = roles(&b, &wb);
+        if let Some((x, y)) = roles_swapped(&ra, &rb) {
+            let surface =
+                |c: &Claim, w: &[Written], name: &str| party_surface(c, &tokens(&c.text, w), name);
+            out.push(roles_change(
+                (surface(&a, &wa, x), x),
+                (surface(&b, &wb, y), y),
+            ));
+        }
     }
     let (wsa, wsb) = (words(&key_of(&a.text)), words(&key_of(&b.text)));
     out.extend(before_after(&relative(&wsa), &relative(&wsb)));
