@@ -1064,7 +1064,15 @@ fn content_key(word: &str) -> String {
         return k;
     }
     let lemma = super::quantity::unit_key(word);
-    let key = root(&lemma).map_or_else(|| stem(&lemma), |r| format!("√{r}"));
+    let key = match root(&lemma) {
+        Some(r) => {
+            let mut key = String::with_capacity('√'.len_utf8() + r.len());
+            key.push('√');
+            key.push_str(&r);
+            key
+        }
+        None => stem(&lemma),
+    };
     MEMO.with_borrow_mut(|m| {
         if m.len() >= MEMO_LIMIT {
             m.clear();
@@ -1099,6 +1107,9 @@ struct Profile {
     entities: HashSet<String>,
     /// The places named (canonical).
     places: HashSet<String>,
+    /// The places with a city read as its country (`elsewhere` compares them
+    /// for every pair of claims).
+    regions: HashSet<String>,
     /// "Before X" / "after X" (`قبل العقوبات`): the anchor word's stem with
     /// `true` for after.
     relative: Vec<(bool, String)>,
@@ -1107,6 +1118,8 @@ struct Profile {
     absent: Option<String>,
     /// The words in order, for the word-by-word comparison of nearly identical claims.
     tokens: Vec<Token>,
+    /// Which of `tokens` the word alignment reads (`features::content_words`).
+    content: Vec<usize>,
     /// Traded assets named (`الذهب`, `النفط`, `الدولار`): canonical → the word.
     assets: BTreeMap<&'static str, String>,
     /// Who acts on whom: the first party named bare (`السعودية تسلم`, `عقاب
@@ -1125,6 +1138,8 @@ struct Token {
     stem: String,
     /// As written, for the report.
     surface: String,
+    /// [`crude_root`] of `bare`, read once: pairs of claims compare it many times.
+    root: Option<[char; 3]>,
 }
 
 impl Token {
@@ -1133,42 +1148,53 @@ impl Token {
     }
 
     /// Whether the two words likely share an Arabic root (`تفرج` / `الإفراج`,
-    /// `سنرحل` / `الرحيل`): verb prefixes and weak letters dropped, the first
-    /// three consonants agree. Crude, so only used to excuse a substitution.
+    /// `سنرحل` / `الرحيل`): their [`crude_root`]s agree. Crude, so only used
+    /// to excuse a substitution.
     fn related(&self, other: &Token) -> bool {
-        self.root().is_some_and(|r| other.root() == Some(r))
+        self.root.is_some_and(|r| other.root == Some(r))
     }
+}
 
-    /// The crude root [`Token::related`] compares (None: not an Arabic word,
-    /// or fewer than three consonants left).
-    fn root(&self) -> Option<String> {
-        let mut w: Vec<char> = self.bare.chars().collect();
-        if !w.iter().all(|c| ('\u{0621}'..='\u{064A}').contains(c)) {
-            return None;
-        }
-        for _ in 0..2 {
-            if w.len() >= 4 && "اتينسم".contains(w[0]) {
-                w.remove(0);
-            }
-        }
-        let consonants: String = w
-            .into_iter()
-            .filter(|c| !"اويىءئؤه".contains(*c))
-            .take(3)
-            .collect();
-        // Two left is a root with a weak or hamza radical (`بدأ`, `بدء`).
-        (consonants.chars().count() == 3).then_some(consonants)
+/// The crude root [`Token::related`] compares: verb prefixes and weak letters
+/// dropped, the first three consonants (None: not an Arabic word, or fewer
+/// than three consonants left).
+fn crude_root(bare: &str) -> Option<[char; 3]> {
+    if !bare.chars().all(|c| ('\u{0621}'..='\u{064A}').contains(&c)) {
+        return None;
     }
+    // Every letter of that range takes two bytes in UTF-8.
+    let mut left = bare.len() / 2;
+    let mut rest = bare.chars();
+    for _ in 0..2 {
+        if left >= 4 && matches!(rest.clone().next(), Some('ا' | 'ت' | 'ي' | 'ن' | 'س' | 'م'))
+        {
+            rest.next();
+            left -= 1;
+        }
+    }
+    let mut root = ['\0'; 3];
+    let consonants = rest.filter(|c| !matches!(c, 'ا' | 'و' | 'ي' | 'ى' | 'ء' | 'ئ' | 'ؤ' | 'ه'));
+    for (k, c) in consonants.enumerate() {
+        root[k] = c;
+        if k == 2 {
+            return Some(root);
+        }
+    }
+    // Two left is a root with a weak or hamza radical (`بدأ`, `بدء`).
+    None
 }
 
 /// The words of a text in order, each with the written word it comes from.
 fn tokens(text: &str, written: &[Written]) -> Vec<Token> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(written.len());
     for w in written {
         let surface = text[w.start..w.end].trim_matches(|c: char| !crate::text::is_word_char(c));
-        for key in words(&w.key) {
+        // As `words`, without a list per written word.
+        let keys = w.key.split(|c: char| !crate::text::is_word_char(c));
+        for key in keys.filter(|k| !k.is_empty()).map(str::to_string) {
             let bare = strip_proclitic(&key).to_string();
             out.push(Token {
+                root: crude_root(&bare),
                 stem: stem(&key),
                 bare,
                 key,
@@ -1207,13 +1233,13 @@ fn written_words(text: &str) -> Vec<Written> {
     out
 }
 
-fn profile(claim: &Claim) -> Profile {
+/// What of a claim is compared across outlets; `ws` are the [`words`] of its
+/// text's match key.
+fn profile(claim: &Claim, ws: &[String]) -> Profile {
     let lex = lexicons();
     let written = written_words(&claim.text);
     let tokens = tokens(&claim.text, &written);
-    let key = match_key(&claim.text);
-    let ws: Vec<String> = words(&key);
-    let no_casualties = says_no_casualties(&ws);
+    let no_casualties = says_no_casualties(ws);
     // A figure the quantity reader took (`1100 شخص`: people, not a year) is
     // no year, nor a number outside the years news speaks of.
     let counted: HashSet<String> = claim
@@ -1278,7 +1304,7 @@ fn profile(claim: &Claim) -> Profile {
         .filter(|w| w.chars().count() >= 3 && !lex.stopwords.contains(w.as_str()))
         .map(|w| stem_of(w))
         .collect();
-    let poles = poles(&ws);
+    let poles = poles(ws);
     let mut events = HashSet::default();
     let mut bare_words = BTreeSet::new();
     for (i, w) in ws.iter().enumerate() {
@@ -1357,7 +1383,20 @@ fn profile(claim: &Claim) -> Profile {
     if no_casualties {
         events.insert("killed");
     }
+    let places: HashSet<String> = claim
+        .slots
+        .iter()
+        .filter_map(entity_parts)
+        .filter(|(_, k)| *k == super::EntityKind::Place)
+        .map(|(c, _)| c.to_string())
+        .chain(demonyms.iter().map(|c| c.to_string()))
+        .collect();
     Profile {
+        // A place and the country it lies in are not elsewhere (`القاهرة` / `مصر`).
+        regions: places
+            .iter()
+            .map(|c| country_of(c).unwrap_or(c).to_string())
+            .collect(),
         stems,
         no_casualties,
         years,
@@ -1388,16 +1427,9 @@ fn profile(claim: &Claim) -> Profile {
             .map(|(c, _)| c.to_string())
             .chain(demonyms.iter().map(|c| c.to_string()))
             .collect(),
-        places: claim
-            .slots
-            .iter()
-            .filter_map(entity_parts)
-            .filter(|(_, k)| *k == super::EntityKind::Place)
-            .map(|(c, _)| c.to_string())
-            .chain(demonyms.iter().map(|c| c.to_string()))
-            .collect(),
-        relative: relative(&ws),
-        negated: absent.is_some() || denies(claim, &ws, &name_words),
+        places,
+        relative: relative(ws),
+        negated: absent.is_some() || denies(claim, ws, &name_words),
         absent,
         assets: {
             let mut found = BTreeMap::new();
@@ -1412,6 +1444,7 @@ fn profile(claim: &Claim) -> Profile {
             }
             found
         },
+        content: features::content_words(claim, &tokens),
         tokens,
         roles: roles(claim, &written),
     }
@@ -1713,14 +1746,7 @@ fn score(a: &Profile, b: &Profile, rarity: &Rarity, bag_a: &Bag, bag_b: &Bag) ->
 
 /// Both claims name places and none in common (`الحديدة` / `المغرب`).
 fn elsewhere(a: &Profile, b: &Profile) -> bool {
-    // A place and the country it lies in are not elsewhere (`القاهرة` / `مصر`).
-    let wider = |p: &Profile| -> HashSet<String> {
-        p.places
-            .iter()
-            .map(|c| country_of(c).unwrap_or(c).to_string())
-            .collect()
-    };
-    !a.places.is_empty() && !b.places.is_empty() && wider(a).is_disjoint(&wider(b))
+    !a.places.is_empty() && !b.places.is_empty() && a.regions.is_disjoint(&b.regions)
 }
 
 /// The claims share no word but those of their figures.
@@ -2230,16 +2256,22 @@ fn reversals(from: &ClaimSide, to: &ClaimSide) -> Vec<SlotChange> {
     let (a, b) = (claim(from), claim(to));
     // Only what the two readings need (whole profiles cost more, and an
     // article has many edited sentences).
-    let (wa, wb) = (written_words(&a.text), written_words(&b.text));
     let mut out = Vec::new();
-    let (ra, rb) = (roles(&a, &wa), roles(&b, &wb));
-    if let Some((x, y)) = roles_swapped(&ra, &rb) {
-        let surface =
-            |c: &Claim, w: &[Written], name: &str| party_surface(c, &tokens(&c.text, w), name);
-        out.push(roles_change(
-            (surface(&a, &wa, x), x),
-            (surface(&b, &wb, y), y),
-        ));
+    let wa = written_words(&a.text);
+    let ra = roles(&a, &wa);
+    // A swap needs an agent on both sides (`roles_swapped`): without one
+    // here, the new side's roles are not read.
+    if ra.agent.is_some() {
+        let wb = written_words(&b.text);
+        let rb = roles(&b, &wb);
+        if let Some((x, y)) = roles_swapped(&ra, &rb) {
+            let surface =
+                |c: &Claim, w: &[Written], name: &str| party_surface(c, &tokens(&c.text, w), name);
+            out.push(roles_change(
+                (surface(&a, &wa, x), x),
+                (surface(&b, &wb, y), y),
+            ));
+        }
     }
     let (wsa, wsb) = (words(&key_of(&a.text)), words(&key_of(&b.text)));
     out.extend(before_after(&relative(&wsa), &relative(&wsb)));

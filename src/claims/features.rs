@@ -15,7 +15,7 @@ use rustc_hash::FxHashSet as HashSet;
 
 use super::{
     Bag, Profile, Rarity, SlotChange, bags, conflicts, elsewhere, only_figures_shared, overlap,
-    profile, quantity, same_quantity, score, words,
+    profile, same_quantity, score, words,
 };
 use crate::claims::Claim;
 use crate::text::normalize::match_key;
@@ -215,16 +215,17 @@ pub(super) struct Reading {
     pub(super) numbers: Vec<String>,
     pub(super) english: bool,
     pub(super) keys: HashSet<String>,
+    /// The words in order (`Evidence::doc` reads adjacent pairs).
+    words: Vec<String>,
 }
 
-fn reading(claim: &Claim) -> Reading {
-    let key = match_key(&claim.text);
-    let ws = words(&key);
+/// What is read of a claim beside its profile; `ws` are the [`words`] of its
+/// text's match key.
+fn reading(claim: &Claim, ws: Vec<String>) -> Reading {
     let c = cues();
-    let bare = |w: &String| super::strip_proclitic(w).to_string();
     let count = |set: &HashSet<String>| {
         ws.iter()
-            .filter(|w| set.contains(w.as_str()) || set.contains(&bare(w)))
+            .filter(|w| set.contains(w.as_str()) || set.contains(super::strip_proclitic(w)))
             .count() as f32
     };
     // Arabic letters and ASCII ones are enough to tell the language (the
@@ -249,7 +250,8 @@ fn reading(claim: &Claim) -> Reading {
             .cloned()
             .collect(),
         english: letters > 0 && ascii * 2 > letters,
-        keys: ws.into_iter().collect(),
+        keys: ws.iter().cloned().collect(),
+        words: ws,
     }
 }
 
@@ -273,13 +275,25 @@ pub struct Evidence<'c> {
 
 impl<'c> Evidence<'c> {
     pub fn of(from: &'c [Claim], to: &'c [Claim]) -> Evidence<'c> {
+        // Each claim's words are read once, for its profile and its reading.
+        let read = |claims: &[Claim]| -> (Arc<[Profile]>, Arc<[Reading]>) {
+            let (profiles, readings): (Vec<_>, Vec<_>) = claims
+                .iter()
+                .map(|c| {
+                    let ws = words(&match_key(&c.text));
+                    (profile(c, &ws), reading(c, ws))
+                })
+                .unzip();
+            (profiles.into(), readings.into())
+        };
+        let ((profiles_from, readings_from), (profiles_to, readings_to)) = (read(from), read(to));
         Evidence::from_parts(
             from,
             to,
-            from.iter().map(profile).collect::<Vec<_>>().into(),
-            to.iter().map(profile).collect::<Vec<_>>().into(),
-            from.iter().map(reading).collect::<Vec<_>>().into(),
-            to.iter().map(reading).collect::<Vec<_>>().into(),
+            profiles_from,
+            profiles_to,
+            readings_from,
+            readings_to,
         )
     }
 
@@ -386,8 +400,8 @@ impl<'c> Evidence<'c> {
                 .count()
                 .min(3) as f32
         };
-        let qa: Vec<_> = a.slots.iter().filter_map(quantity).collect();
-        let qb: Vec<_> = b.slots.iter().filter_map(quantity).collect();
+        // The profiles' quantities: the claims' quantity slots, read once.
+        let (qa, qb) = (&pa.quantities, &pb.quantities);
         let equal_quantities = qa
             .iter()
             .filter(|x| qb.iter().any(|y| same_quantity(x, y)))
@@ -457,7 +471,7 @@ impl<'c> Evidence<'c> {
             flag(shared_count > 0 && only_figures_shared(pa, pb)),
             flag(ra.english || rb.english),
         ];
-        features.extend(alignment(a, b, pa, pb));
+        features.extend(alignment(pa, pb));
         debug_assert_eq!(features.len(), ROW_FEATURES.len());
         (features, changes)
     }
@@ -511,7 +525,7 @@ impl<'c> Evidence<'c> {
 
     /// What the summary reads of the two texts as wholes, before any model:
     /// how much of the shorter one the longer one covers, and its cues.
-    pub fn doc(&self) -> DocStats {
+    pub fn doc<'r>(&'r self) -> DocStats {
         let from_is_short = self.from.len() <= self.to.len();
         let (short, long) = if from_is_short {
             (&self.profiles_from, &self.profiles_to)
@@ -522,11 +536,6 @@ impl<'c> Evidence<'c> {
             (&self.readings_from, &self.readings_to)
         } else {
             (&self.readings_to, &self.readings_from)
-        };
-        let (claims_short, claims_long) = if from_is_short {
-            (self.from, self.to)
-        } else {
-            (self.to, self.from)
         };
         let stems_long: HashSet<&String> = long.iter().flat_map(|p| p.stems.iter()).collect();
         let stems_lead: HashSet<&String> =
@@ -541,18 +550,12 @@ impl<'c> Evidence<'c> {
             }
         };
         // Adjacent word pairs of the short side found in the long one.
-        let pairs = |claims: &[Claim]| -> HashSet<(String, String)> {
-            claims
-                .iter()
-                .flat_map(|c| {
-                    let ws = words(&match_key(&c.text));
-                    ws.windows(2)
-                        .map(|w| (w[0].clone(), w[1].clone()))
-                        .collect::<Vec<_>>()
-                })
+        let pairs = |rs: &'r [Reading]| -> HashSet<(&'r str, &'r str)> {
+            rs.iter()
+                .flat_map(|r| r.words.windows(2).map(|w| (w[0].as_str(), w[1].as_str())))
                 .collect()
         };
-        let (ps, pl) = (pairs(claims_short), pairs(claims_long));
+        let (ps, pl) = (pairs(rshort), pairs(rlong));
         let per_word = |rs: &[Reading], f: fn(&Reading) -> f32| {
             let words: f32 = rs.iter().map(|r| r.keys.len() as f32).sum();
             let hits: f32 = rs.iter().map(f).sum();
@@ -585,31 +588,23 @@ impl<'c> Evidence<'c> {
     }
 }
 
-/// Word alignment, the classic signal of entailment between two short
-/// texts: each content word of one side matched to a word of the other (same
-/// key, bare form, stem or root). How many of each side's words find no
-/// partner (a hypothesis with none left over is entailed; one word swapped
-/// each way is a substitution, `piano` / `guitar`), whether the aligned words
-/// keep their order (who did what to whom), and a negation that differs while
-/// everything else aligns (a contradiction, not another event).
 /// Content words of a side that the alignment reads at most.
 const ALIGNED_WORDS: usize = 256;
 
-fn alignment(a: &Claim, b: &Claim, pa: &Profile, pb: &Profile) -> [f32; 8] {
+/// The words of a claim the word alignment reads (indices into its tokens):
+/// content words, not function words, negation or absence cues.
+pub(super) fn content_words(claim: &Claim, tokens: &[super::Token]) -> Vec<usize> {
     let lex = super::lexicons();
-    let cues = |c: &Claim| -> HashSet<String> {
-        c.slots
-            .iter()
-            .filter_map(|s| match s {
-                crate::claims::Slot::Polarity { text, .. } => Some(words(&match_key(text))),
-                _ => None,
-            })
-            .flatten()
-            .collect()
-    };
-    let (ca, cb) = (cues(a), cues(b));
-    // Content words: not function words, negation or absence cues.
-    let content = |t: &super::Token, cue: &HashSet<String>| {
+    let cue: HashSet<String> = claim
+        .slots
+        .iter()
+        .filter_map(|s| match s {
+            crate::claims::Slot::Polarity { text, .. } => Some(words(&match_key(text))),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    let content = |t: &super::Token| {
         let conj = t.key.trim_start_matches(['و', 'ف']);
         t.key.chars().count() >= 2
             && ![t.key.as_str(), t.bare.as_str(), conj]
@@ -618,45 +613,39 @@ fn alignment(a: &Claim, b: &Claim, pa: &Profile, pb: &Profile) -> [f32; 8] {
     };
     // Matching is quadratic in the words: a scraped "sentence" without an end
     // could hold thousands. Real claims hold far fewer than the bound.
-    let ta: Vec<&super::Token> = pa
-        .tokens
-        .iter()
-        .filter(|t| content(t, &ca))
+    (0..tokens.len())
+        .filter(|&i| content(&tokens[i]))
         .take(ALIGNED_WORDS)
-        .collect();
-    let tb: Vec<&super::Token> = pb
-        .tokens
-        .iter()
-        .filter(|t| content(t, &cb))
-        .take(ALIGNED_WORDS)
-        .collect();
-    // Roots once per word, not once per pair of words (`Token::related`).
-    let roots =
-        |ts: &[&super::Token]| -> Vec<Option<String>> { ts.iter().map(|t| t.root()).collect() };
-    let (roots_a, roots_b) = (roots(&ta), roots(&tb));
+        .collect()
+}
+
+/// Word alignment, the classic signal of entailment between two short
+/// texts: each content word of one side matched to a word of the other (same
+/// key, bare form, stem or root). How many of each side's words find no
+/// partner (a hypothesis with none left over is entailed; one word swapped
+/// each way is a substitution, `piano` / `guitar`), whether the aligned words
+/// keep their order (who did what to whom), and a negation that differs while
+/// everything else aligns (a contradiction, not another event).
+fn alignment(pa: &Profile, pb: &Profile) -> [f32; 8] {
+    fn side(p: &Profile) -> Vec<&super::Token> {
+        p.content.iter().map(|&i| &p.tokens[i]).collect()
+    }
+    let (ta, tb) = (side(pa), side(pb));
     // Position of the first partner of each word (None: unaligned), and
     // whether it was found by root only.
-    let align = |xs: &[&super::Token],
-                 xroots: &[Option<String>],
-                 ys: &[&super::Token],
-                 yroots: &[Option<String>]|
-     -> Vec<(Option<usize>, bool)> {
+    let align = |xs: &[&super::Token], ys: &[&super::Token]| -> Vec<(Option<usize>, bool)> {
         xs.iter()
-            .zip(xroots)
-            .map(|(x, rx)| match ys.iter().position(|y| x.same(y)) {
+            .map(|x| match ys.iter().position(|y| x.same(y)) {
                 Some(j) => (Some(j), false),
                 None => (
-                    rx.as_ref()
-                        .and_then(|r| yroots.iter().position(|ry| ry.as_ref() == Some(r))),
+                    x.root
+                        .and_then(|r| ys.iter().position(|y| y.root == Some(r))),
                     true,
                 ),
             })
             .collect()
     };
-    let (aa, ab) = (
-        align(&ta, &roots_a, &tb, &roots_b),
-        align(&tb, &roots_b, &ta, &roots_a),
-    );
+    let (aa, ab) = (align(&ta, &tb), align(&tb, &ta));
     let unaligned = |al: &[(Option<usize>, bool)]| al.iter().filter(|(j, _)| j.is_none()).count();
     let (ua, ub) = (unaligned(&aa), unaligned(&ab));
     let share = |u: usize, n: usize| if n == 0 { 0.0 } else { u as f32 / n as f32 };

@@ -117,7 +117,9 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<i32, CliError> {
     let mut buffer: Vec<u8> = Vec::new();
     match args.format {
         DiffFormat::Json => {
-            buffer = super::read::to_json(&report)?.into_bytes();
+            // The texts, each about twice (both sides of a row), and the rest.
+            let texts = pair.from.text.len() + pair.to.text.len();
+            buffer = super::read::to_json_bytes(&report, 5 * texts + 4096)?;
             buffer.push(b'\n');
         }
         DiffFormat::Html => report::render_html(&report, args.context.unwrap_or(3), &mut buffer)?,

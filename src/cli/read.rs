@@ -1,5 +1,6 @@
 //! Reading commands: `list`, `log`, `show`, `verify`.
 
+use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
 
 use clap::Args;
@@ -275,7 +276,113 @@ pub fn verify(ctx: &Context, args: &FormatArgs) -> Result<i32, CliError> {
 
 /// Pretty JSON, with C1 and bidi controls escaped too.
 pub(super) fn to_json(value: &impl Serialize) -> Result<String, CliError> {
-    serde_json::to_string_pretty(value)
-        .map(|json| json_safe(&json).into_owned())
-        .map_err(|e| CliError::internal(format!("JSON: {e}")))
+    let json = serde_json::to_string_pretty(value)
+        .map_err(|e| CliError::internal(format!("JSON: {e}")))?;
+    Ok(match json_safe(&json) {
+        Cow::Borrowed(_) => json,
+        Cow::Owned(safe) => safe,
+    })
+}
+
+/// [`to_json`] as bytes, into a buffer of `capacity` bytes to start with: a
+/// diff's JSON is a megabyte, which growing by doubling copies about twice
+/// over (and checking it as UTF-8 byte by byte costs as much again).
+pub(super) fn to_json_bytes(value: &impl Serialize, capacity: usize) -> Result<Vec<u8>, CliError> {
+    let failed = |e: &dyn std::fmt::Display| CliError::internal(format!("JSON: {e}"));
+    let mut json = Vec::with_capacity(capacity);
+    value
+        .serialize(&mut serde_json::Serializer::with_formatter(
+            &mut json,
+            Pretty::default(),
+        ))
+        .map_err(|e| failed(&e))?;
+    let text = simdutf8::basic::from_utf8(&json).map_err(|e| failed(&e))?;
+    Ok(match json_safe(text) {
+        Cow::Borrowed(_) => json,
+        Cow::Owned(safe) => safe.into_bytes(),
+    })
+}
+
+/// serde_json's `PrettyFormatter` (two spaces), writing each line break and
+/// its indent in one write rather than one per level: a diff's JSON has
+/// tens of thousands of lines, nested five deep.
+#[derive(Default)]
+struct Pretty {
+    depth: usize,
+    has_value: bool,
+}
+
+impl Pretty {
+    /// `,` (unless `first`), a line break and the indent of the current depth.
+    fn line<W: ?Sized + Write>(&self, writer: &mut W, first: bool) -> std::io::Result<()> {
+        const BREAK: &[u8] = b",\n                                                                ";
+        let from = usize::from(first);
+        match BREAK.get(from..2 + 2 * self.depth) {
+            Some(line) => writer.write_all(line),
+            None => {
+                writer.write_all(&BREAK[from..2])?;
+                (0..self.depth).try_for_each(|_| writer.write_all(b"  "))
+            }
+        }
+    }
+
+    fn close<W: ?Sized + Write>(&mut self, writer: &mut W, end: &[u8]) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.line(writer, true)?;
+        }
+        writer.write_all(end)
+    }
+}
+
+impl serde_json::ser::Formatter for Pretty {
+    fn begin_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        writer.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.close(writer, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.line(writer, first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _writer: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        writer.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.close(writer, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.line(writer, first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        writer.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _writer: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
