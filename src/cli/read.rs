@@ -386,3 +386,30 @@ impl serde_json::ser::Formatter for Pretty {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The buffered formatter writes serde_json's pretty output byte for
+    /// byte: empty and nested containers, nesting deeper than its indent
+    /// buffer, and strings that must be escaped for a terminal.
+    #[test]
+    fn json_bytes_are_serde_jsons_pretty_output() {
+        let deep = (0..40).fold(
+            serde_json::json!(1),
+            |v, _| serde_json::json!([v, {"k": []}, {}]),
+        );
+        let value = serde_json::json!({
+            "a": [],
+            "b": {},
+            "c": [1, {"d": "x\u{202e}y\u{85}", "e": null}, [[], {}]],
+            "deep": deep,
+            "s": "نص \"مقتبس\"",
+        });
+        for capacity in [0, 16, 1 << 16] {
+            let ours = to_json_bytes(&value, capacity).unwrap();
+            assert_eq!(String::from_utf8(ours).unwrap(), to_json(&value).unwrap());
+        }
+    }
+}
