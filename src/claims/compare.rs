@@ -2275,8 +2275,13 @@ fn reversals(from: &ClaimSide, to: &ClaimSide) -> Vec<SlotChange> {
     }
     let (wsa, wsb) = (words(&key_of(&a.text)), words(&key_of(&b.text)));
     out.extend(before_after(&relative(&wsa), &relative(&wsb)));
-    let (pa, pb) = (poles(&wsa), poles(&wsb));
-    out.extend(antonyms(&pa, &pb).into_iter().map(|(p, q)| antonym(p, q)));
+    // Most edited sentences have no word of opposites before the edit, and
+    // then the edit cannot have reversed one.
+    let pa = poles(&wsa);
+    if !pa.is_empty() {
+        let pb = poles(&wsb);
+        out.extend(antonyms(&pa, &pb).into_iter().map(|(p, q)| antonym(p, q)));
+    }
     out
 }
 

@@ -246,6 +246,16 @@ pub(super) struct Poles {
     moves: Vec<(usize, &'static str, bool)>,
 }
 
+impl Poles {
+    /// No word of any class of opposites: [`antonyms`] against it finds
+    /// nothing, whatever the other side says.
+    pub(super) fn is_empty(&self) -> bool {
+        self.first
+            .iter()
+            .all(|(up, down)| up.is_none() && down.is_none())
+    }
+}
+
 /// The lexicon forms a conjugated verb may be listed under: plural and
 /// feminine endings dropped (`يرفضون`, `ارتفعت`), and the person prefix of
 /// the imperfect dropped (`تتدنى` → `تدني`, `يقلص` → `قلص`) or turned into the
