@@ -1008,6 +1008,19 @@ impl Gazetteer {
                 id: next_id(),
                 ..Gazetteer::default()
             };
+            // Sized once: grown by doubling, the maps rehashed every key
+            // several times (a tenth of the build). Each spelling ends at a `,`
+            // or a `|`; each line is at most one entity.
+            let bytes = BUILTIN.as_bytes();
+            let spellings = memchr::memchr2_iter(b',', b'|', bytes).count();
+            let lines = memchr::memchr_iter(b'\n', bytes).count();
+            g.exact.reserve(spellings);
+            g.phon.reserve(spellings);
+            g.skel.reserve(spellings);
+            g.first.reserve(spellings);
+            g.whole.reserve(2 * spellings);
+            g.entries.reserve(lines);
+            g.by_canonical.reserve(lines);
             let mut kb = KeyBuilder::default();
             for line in BUILTIN.lines() {
                 g.add_line(line, &mut kb);
