@@ -105,44 +105,36 @@ pub fn claims_and_digest<'g>(
     gazetteer_id: &str,
 ) -> (Vec<Claim>, Hash) {
     let analyser = claims_analyser(gazetteer_id);
-    if let Ok(Some(bytes)) = store.analysis(&version.text_hash, &analyser, claims::ANALYSER_VERSION)
-    {
-        let found = if codec::is_binary(&bytes) {
-            codec::decode_claims(&bytes, &version.text)
-        } else {
-            serde_json::from_slice(&bytes).ok()
-        };
-        if let Some(found) = found {
-            return (found, *blake3::hash(&bytes).as_bytes());
-        }
+    if let Some(found) = cached_claims(store, version, &analyser) {
+        return found;
     }
     // Units (and their keys) and claims, when both are new, are cached in
     // one transaction.
-    let (units, units_new) = match cached_units(store, version) {
-        Some(units) => (units, None),
-        None => {
-            let units = segment::segment(&version.text);
-            let encoded = codec::encode_units(&units);
-            let keys =
-                codec::encode_unit_keys(&crate::diff::unit_key_hashes(&version.text, &units));
-            (units, Some((encoded, keys)))
-        }
+    let mut side = Side {
+        units: cached_units(store, version),
+        ..Side::default()
     };
-    let found = extract_claims(version, &units, gazetteer());
-    let encoded = codec::encode_claims(&version.text, &units, &found);
-    let hash = &version.text_hash;
-    let mut entries = vec![(
-        hash,
-        analyser.as_str(),
-        claims::ANALYSER_VERSION,
-        &encoded[..],
-    )];
-    if let Some((u, k)) = &units_new {
-        entries.insert(0, (hash, "units", SEGMENTER_VERSION, &u[..]));
-        entries.insert(1, (hash, codec::UNIT_KEYS, UNIT_KEYS_VERSION, &k[..]));
-    }
-    let _ = store.put_analyses(&entries);
-    (found, *blake3::hash(&encoded).as_bytes())
+    side.work(version, gazetteer);
+    let _ = store.put_analyses(&side.entries(&version.text_hash, &analyser));
+    let SideAnalysis { claims, digest, .. } = side.finish();
+    (claims, digest)
+}
+
+/// A version's cached claims, and the digest of their entry.
+fn cached_claims(
+    store: &Store,
+    version: &VersionText,
+    analyser: &str,
+) -> Option<(Vec<Claim>, Hash)> {
+    let bytes = store
+        .analysis(&version.text_hash, analyser, claims::ANALYSER_VERSION)
+        .ok()??;
+    let found = if codec::is_binary(&bytes) {
+        codec::decode_claims(&bytes, &version.text)
+    } else {
+        serde_json::from_slice(&bytes).ok()
+    };
+    found.map(|c| (c, *blake3::hash(&bytes).as_bytes()))
 }
 
 /// One side of a comparison, analysed.
@@ -171,20 +163,9 @@ where
     G: Fn() -> &'g Gazetteer + Sync,
 {
     let analyser = claims_analyser(gazetteer_id);
-    let cached_claims = |version: &VersionText| -> Option<(Vec<Claim>, Hash)> {
-        let bytes = store
-            .analysis(&version.text_hash, &analyser, claims::ANALYSER_VERSION)
-            .ok()??;
-        let found = if codec::is_binary(&bytes) {
-            codec::decode_claims(&bytes, &version.text)
-        } else {
-            serde_json::from_slice(&bytes).ok()
-        };
-        found.map(|c| (c, *blake3::hash(&bytes).as_bytes()))
-    };
     let plan = |version: &VersionText| Side {
         units: cached_units(store, version),
-        claims: cached_claims(version),
+        claims: cached_claims(store, version, &analyser),
         new_units: None,
         new_claims: None,
     };
@@ -220,22 +201,8 @@ where
             b.work(to, &gazetteer);
         }
     }
-    let mut entries = Vec::new();
-    for (side, version) in [(&a, from), (&b, to)] {
-        let hash = &version.text_hash;
-        if let Some((u, k)) = &side.new_units {
-            entries.push((hash, "units", SEGMENTER_VERSION, &u[..]));
-            entries.push((hash, codec::UNIT_KEYS, UNIT_KEYS_VERSION, &k[..]));
-        }
-        if let Some(encoded) = &side.new_claims {
-            entries.push((
-                hash,
-                analyser.as_str(),
-                claims::ANALYSER_VERSION,
-                &encoded[..],
-            ));
-        }
-    }
+    let mut entries = a.entries(&from.text_hash, &analyser);
+    entries.extend(b.entries(&to.text_hash, &analyser));
     if !entries.is_empty() {
         let _ = store.put_analyses(&entries);
     }
@@ -252,7 +219,8 @@ where
     (a, b)
 }
 
-/// What [`analyse_pair`] found cached of one side, and what it computed.
+/// What [`analyse_pair`] or [`claims_and_digest`] found cached of one side,
+/// and what it computed.
 #[derive(Default)]
 struct Side {
     units: Option<Vec<Unit>>,
@@ -270,7 +238,7 @@ impl Side {
 
     /// Segment and extract what is missing; touches no store (it may run on
     /// another thread).
-    fn work<'g>(&mut self, version: &VersionText, gazetteer: &impl Fn() -> &'g Gazetteer) {
+    fn work<'g>(&mut self, version: &VersionText, gazetteer: impl FnOnce() -> &'g Gazetteer) {
         if self.units.is_none() {
             let units = segment::segment(&version.text);
             let keys = crate::diff::unit_key_hashes(&version.text, &units);
@@ -284,6 +252,23 @@ impl Side {
             self.claims = Some((found, *blake3::hash(&encoded).as_bytes()));
             self.new_claims = Some(encoded);
         }
+    }
+
+    /// What [`Side::work`] computed, as entries for [`Store::put_analyses`].
+    fn entries<'a>(
+        &'a self,
+        hash: &'a Hash,
+        analyser: &'a str,
+    ) -> Vec<(&'a Hash, &'a str, i64, &'a [u8])> {
+        let mut out = Vec::new();
+        if let Some((u, k)) = &self.new_units {
+            out.push((hash, "units", SEGMENTER_VERSION, &u[..]));
+            out.push((hash, codec::UNIT_KEYS, UNIT_KEYS_VERSION, &k[..]));
+        }
+        if let Some(encoded) = &self.new_claims {
+            out.push((hash, analyser, claims::ANALYSER_VERSION, &encoded[..]));
+        }
+        out
     }
 
     /// After [`Side::work`], every field is there.
