@@ -8,6 +8,8 @@ pub(crate) mod codec;
 
 pub use codec::{Candidates, RowSource, Rows};
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 
 use crate::claims::{self, Claim, ExtractOptions, Gazetteer};
@@ -173,33 +175,39 @@ where
     let mut a = plan(from);
     let mut b = if same_text { Side::default() } else { plan(to) };
     let both_new = !same_text && a.needs_work() && b.needs_work();
-    if both_new && from.text.len() + to.text.len() >= PARALLEL_BYTES {
-        let gazetteer = &gazetteer;
-        b = std::thread::scope(|s| {
-            let other = std::thread::Builder::new()
-                .name("analyse".into())
-                .spawn_scoped(s, move || {
-                    b.work(to, gazetteer);
-                    b
-                });
-            a.work(from, gazetteer);
-            match other {
-                Ok(handle) => handle
-                    .join()
-                    .unwrap_or_else(|p| std::panic::resume_unwind(p)),
-                // No thread to be had: this one does it.
-                Err(_) => {
-                    let mut b = plan(to);
-                    b.work(to, gazetteer);
-                    b
-                }
-            }
-        });
+    let parallel = both_new && from.text.len() + to.text.len() >= PARALLEL_BYTES;
+    // Units first (each side's own), then the claims of both — each distinct
+    // sentence read once: two versions of an article share most sentences —
+    // then each side's encoding.
+    if parallel {
+        both(|| a.segment(from), || b.segment(to));
     } else {
-        a.work(from, &gazetteer);
+        a.segment(from);
         if !same_text {
-            b.work(to, &gazetteer);
+            b.segment(to);
         }
+    }
+    match (a.claims.is_none(), !same_text && b.claims.is_none()) {
+        (true, true) => {
+            let units = (a.units(), b.units());
+            let [fc, tc] =
+                extract_claims_pair([(from, units.0), (to, units.1)], gazetteer(), parallel);
+            if parallel {
+                both(|| a.set_claims(from, fc), || b.set_claims(to, tc));
+            } else {
+                a.set_claims(from, fc);
+                b.set_claims(to, tc);
+            }
+        }
+        (true, false) => {
+            let found = extract_claims(from, a.units(), gazetteer());
+            a.set_claims(from, found);
+        }
+        (false, true) => {
+            let found = extract_claims(to, b.units(), gazetteer());
+            b.set_claims(to, found);
+        }
+        (false, false) => {}
     }
     let mut entries = a.entries(&from.text_hash, &analyser);
     entries.extend(b.entries(&to.text_hash, &analyser));
@@ -236,21 +244,35 @@ impl Side {
         self.units.is_none() || self.claims.is_none()
     }
 
-    /// Segment and extract what is missing; touches no store (it may run on
-    /// another thread).
-    fn work<'g>(&mut self, version: &VersionText, gazetteer: impl FnOnce() -> &'g Gazetteer) {
+    /// Segment the text unless its units were cached; touches no store (it
+    /// may run on another thread).
+    fn segment(&mut self, version: &VersionText) {
         if self.units.is_none() {
             let units = segment::segment(&version.text);
             let keys = crate::diff::unit_key_hashes(&version.text, &units);
             self.new_units = Some((codec::encode_units(&units), codec::encode_unit_keys(&keys)));
             self.units = Some(units);
         }
+    }
+
+    /// The units, after [`Side::segment`].
+    fn units(&self) -> &[Unit] {
+        self.units.as_deref().unwrap_or_default()
+    }
+
+    /// Claims just extracted, encoded to be cached.
+    fn set_claims(&mut self, version: &VersionText, found: Vec<Claim>) {
+        let encoded = codec::encode_claims(&version.text, self.units(), &found);
+        self.claims = Some((found, *blake3::hash(&encoded).as_bytes()));
+        self.new_claims = Some(encoded);
+    }
+
+    /// Segment and extract what is missing; touches no store.
+    fn work<'g>(&mut self, version: &VersionText, gazetteer: impl FnOnce() -> &'g Gazetteer) {
+        self.segment(version);
         if self.claims.is_none() {
-            let units = self.units.as_deref().unwrap_or_default();
-            let found = extract_claims(version, units, gazetteer());
-            let encoded = codec::encode_claims(&version.text, units, &found);
-            self.claims = Some((found, *blake3::hash(&encoded).as_bytes()));
-            self.new_claims = Some(encoded);
+            let found = extract_claims(version, self.units(), gazetteer());
+            self.set_claims(version, found);
         }
     }
 
@@ -322,20 +344,125 @@ pub fn cache_comparison(
 /// A version's claims over `units`, not cached: the extraction [`claims`]
 /// caches, for texts that are not in a store.
 pub fn extract_claims(version: &VersionText, units: &[Unit], gazetteer: &Gazetteer) -> Vec<Claim> {
-    // A page that gives only its update time still dates the article.
-    let article_date = version
-        .published
-        .as_deref()
-        .or(version.modified.as_deref())
-        .and_then(|p| NaiveDate::parse_from_str(p.get(..10)?, "%Y-%m-%d").ok());
     claims::extract_units(
         &version.text,
         units,
         &ExtractOptions {
-            article_date,
+            article_date: stated_date(version),
             gazetteer,
         },
     )
+}
+
+/// The article's date as its page gave it: a page that gives only its update
+/// time still dates the article.
+fn stated_date(version: &VersionText) -> Option<NaiveDate> {
+    version
+        .published
+        .as_deref()
+        .or(version.modified.as_deref())
+        .and_then(|p| NaiveDate::parse_from_str(p.get(..10)?, "%Y-%m-%d").ok())
+}
+
+/// [`extract_claims`] of two texts, the same values, with each distinct
+/// sentence read once when both are read against one article date (a
+/// sentence's slots depend on nothing else): two versions of an article share
+/// most of their sentences. `parallel`: the distinct sentences are split
+/// between this thread and another.
+pub fn extract_claims_pair(
+    sides: [(&VersionText, &[Unit]); 2],
+    gazetteer: &Gazetteer,
+    parallel: bool,
+) -> [Vec<Claim>; 2] {
+    let dates = sides.map(|(v, units)| claims::article_date(&v.text, units, stated_date(v)));
+    if dates[0] != dates[1] {
+        let [(a, au), (b, bu)] = sides;
+        let one = || extract_claims(a, au, gazetteer);
+        let other = || extract_claims(b, bu, gazetteer);
+        return if parallel {
+            let (x, y) = both(one, other);
+            [x, y]
+        } else {
+            [one(), other()]
+        };
+    }
+    // Each unit's distinct sentence, by index into `distinct`.
+    let mut distinct: Vec<&str> = Vec::new();
+    let mut index: HashMap<&str, usize> =
+        HashMap::with_capacity(sides[0].1.len() + sides[1].1.len());
+    let ids = sides.map(|(v, units)| {
+        units
+            .iter()
+            .map(|u| {
+                let sentence = u.text(&v.text);
+                *index.entry(sentence).or_insert_with(|| {
+                    distinct.push(sentence);
+                    distinct.len() - 1
+                })
+            })
+            .collect::<Vec<_>>()
+    });
+    let read = |part: &[&str]| {
+        part.iter()
+            .map(|s| claims::sentence_slots(s, dates[0], gazetteer))
+            .collect::<Vec<_>>()
+    };
+    let slots = if parallel {
+        // Halves of about equal length: reading time follows the bytes.
+        let total: usize = distinct.iter().map(|s| s.len()).sum();
+        let mut seen = 0;
+        let mid = distinct
+            .iter()
+            .position(|s| {
+                seen += s.len();
+                seen * 2 >= total
+            })
+            .map_or(distinct.len(), |i| i + 1);
+        let (first, second) = distinct.split_at(mid);
+        let (mut first, second) = both(|| read(first), || read(second));
+        first.extend(second);
+        first
+    } else {
+        read(&distinct)
+    };
+    ids.map(|ids| {
+        ids.iter()
+            .enumerate()
+            .filter(|&(_, &d)| !slots[d].is_empty())
+            .map(|(i, &d)| Claim {
+                sentence: i,
+                text: distinct[d].to_string(),
+                slots: slots[d].clone(),
+            })
+            .collect()
+    })
+}
+
+/// `one()` here and `other()` on another thread, at once (both here when no
+/// thread can be had).
+fn both<A: Send, B: Send>(
+    one: impl FnOnce() -> A + Send,
+    other: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    // Where the other thread takes `other` from, or this one if none starts.
+    let other = std::sync::Mutex::new(Some(other));
+    let run_other = || {
+        let taken = other.lock().ok().and_then(|mut o| o.take());
+        taken.map(|f| f())
+    };
+    std::thread::scope(|s| {
+        let spawned = std::thread::Builder::new()
+            .name("analyse".into())
+            .spawn_scoped(s, run_other);
+        let a = one();
+        let b = match spawned {
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            Err(_) => run_other(),
+        };
+        (a, b.expect("`other` runs once, here or there"))
+    })
 }
 
 /// A cached analysis: in [`codec`]'s encoding, or as the JSON older builds
@@ -619,6 +746,43 @@ mod tests {
     use super::*;
     use crate::compare::unstored;
     use crate::store::OpenMode;
+
+    /// Each distinct sentence read once gives each side's claims as reading
+    /// it alone does, whether the sides share an article date (relative and
+    /// yearless dates read against it) or not, on one thread or two.
+    #[test]
+    fn a_pair_of_texts_reads_as_each_text_alone() {
+        let shared = "وقال الوزير أمس إن 12 شخصا قتلوا في 3 مارس. The minister said on Monday that 40 people were hurt.\n\nلم تعلن الحكومة أي تفاصيل.\n\n";
+        let (a, b) = (
+            format!("{shared}وأضاف أن 5 جرحى نقلوا إلى المستشفى.\n\n{shared}"),
+            format!("وأضاف أن 7 جرحى نقلوا إلى المستشفى.\n\n{shared}"),
+        );
+        let dated = |key, text: &str, date: Option<&str>| VersionText {
+            published: date.map(str::to_string),
+            ..unstored(key, 1, text)
+        };
+        let g = Gazetteer::builtin();
+        for dates in [
+            (None, None),
+            (Some("2025-01-10"), Some("2025-01-10")),
+            (Some("2025-01-10T08:00:00Z"), Some("2025-03-01")),
+            (None, Some("2024-12-31")),
+        ] {
+            let (a, b) = (dated("a", &a, dates.0), dated("b", &b, dates.1));
+            let (au, bu) = (segment::segment(&a.text), segment::segment(&b.text));
+            let alone = [extract_claims(&a, &au, g), extract_claims(&b, &bu, g)];
+            assert!(alone[0].iter().any(|c| c.slots.len() > 1), "{alone:?}");
+            if dates.0.is_some() {
+                // The date is read: the case is one where it matters.
+                let undated = dated("a", &a.text, None);
+                assert_ne!(alone[0], extract_claims(&undated, &au, g));
+            }
+            for parallel in [false, true] {
+                let pair = extract_claims_pair([(&a, &au[..]), (&b, &bu[..])], g, parallel);
+                assert_eq!(pair, alone, "{dates:?}, parallel: {parallel}");
+            }
+        }
+    }
 
     /// Both sides new and long (two threads), one side cached, the same text
     /// twice: the same units, claims and digests as analysing each side alone,

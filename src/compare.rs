@@ -352,8 +352,11 @@ pub fn compare_texts(
 /// texts to note the edit inside its write transaction.
 pub fn compare_aligned(pair: &Pair, diff: &TextDiff, options: &CompareOptions) -> DiffReport {
     let gazetteer = options.names.gazetteer();
-    let from_claims = analysis::extract_claims(&pair.from, &diff.old_units, gazetteer);
-    let to_claims = analysis::extract_claims(&pair.to, &diff.new_units, gazetteer);
+    let [from_claims, to_claims] = analysis::extract_claims_pair(
+        [(&pair.from, &diff.old_units), (&pair.to, &diff.new_units)],
+        gazetteer,
+        false,
+    );
     let rows = claim_rows(
         pair.mode,
         diff,

@@ -177,7 +177,7 @@ pub fn extract(text: &str, opts: &ExtractOptions<'_>) -> Vec<Claim> {
 
 /// [`extract`] over an existing segmentation.
 pub fn extract_units(text: &str, units: &[Unit], opts: &ExtractOptions<'_>) -> Vec<Claim> {
-    let article_date = opts.article_date.or_else(|| dateline(text, units));
+    let article_date = article_date(text, units, opts.article_date);
     units
         .iter()
         .enumerate()
@@ -191,6 +191,13 @@ pub fn extract_units(text: &str, units: &[Unit], opts: &ExtractOptions<'_>) -> V
             })
         })
         .collect()
+}
+
+/// The date relative dates in `text` are read against: `given` (the
+/// article's own date), else a dateline near the top. With [`sentence_slots`]
+/// it is all [`extract_units`] reads of a sentence besides its words.
+pub fn article_date(text: &str, units: &[Unit], given: Option<NaiveDate>) -> Option<NaiveDate> {
+    given.or_else(|| dateline(text, units))
 }
 
 /// All slots of one sentence.
