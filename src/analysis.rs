@@ -8,11 +8,12 @@ pub(crate) mod codec;
 
 pub use codec::{Candidates, RowSource, Rows};
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use crate::claims::{self, Claim, ExtractOptions, Gazetteer};
+use crate::claims::{self, Claim, ExtractOptions, Gazetteer, Slot};
 use crate::diff::{Alignment, KeyHash};
 use crate::store::{Hash, Store, VersionText};
 use crate::text::segment::{self, SEGMENTER_VERSION, Unit};
@@ -117,7 +118,7 @@ pub fn claims_and_digest<'g>(
         ..Side::default()
     };
     side.work(version, gazetteer);
-    let _ = store.put_analyses(&side.entries(&version.text_hash, &analyser));
+    put_entries(store, &side.entries(&version.text_hash, &analyser));
     let SideAnalysis { claims, digest, .. } = side.finish();
     (claims, digest)
 }
@@ -139,9 +140,26 @@ fn cached_claims(
     found.map(|c| (c, *blake3::hash(&bytes).as_bytes()))
 }
 
+/// An analysis to cache: text, analyser, its version, the encoded value.
+type Entry<'a> = (&'a Hash, &'a str, i64, Cow<'a, [u8]>);
+
+/// Write analyses to the cache, best effort.
+fn put_entries(store: &Store, entries: &[Entry<'_>]) {
+    if entries.is_empty() {
+        return;
+    }
+    let entries: Vec<_> = entries
+        .iter()
+        .map(|(hash, analyser, version, data)| (*hash, *analyser, *version, &data[..]))
+        .collect();
+    let _ = store.put_analyses(&entries);
+}
+
 /// One side of a comparison, analysed.
 pub struct SideAnalysis {
     pub units: Vec<Unit>,
+    /// The units' keys (see [`unit_keys`]) when they were segmented here.
+    pub keys: Option<Vec<KeyHash>>,
     pub claims: Vec<Claim>,
     /// The digest of the claims' cached entry (see [`claims_and_digest`]).
     pub digest: Hash,
@@ -168,56 +186,27 @@ where
     let plan = |version: &VersionText| Side {
         units: cached_units(store, version),
         claims: cached_claims(store, version, &analyser),
-        new_units: None,
-        new_claims: None,
+        ..Side::default()
     };
     let same_text = from.text_hash == to.text_hash;
     let mut a = plan(from);
     let mut b = if same_text { Side::default() } else { plan(to) };
-    let both_new = !same_text && a.needs_work() && b.needs_work();
-    let parallel = both_new && from.text.len() + to.text.len() >= PARALLEL_BYTES;
-    // Units first (each side's own), then the claims of both — each distinct
-    // sentence read once: two versions of an article share most sentences —
-    // then each side's encoding.
-    if parallel {
-        both(|| a.segment(from), || b.segment(to));
-    } else {
-        a.segment(from);
+    {
+        let mut sides: Vec<(&mut Side, &VersionText)> = vec![(&mut a, from)];
         if !same_text {
-            b.segment(to);
+            sides.push((&mut b, to));
         }
-    }
-    match (a.claims.is_none(), !same_text && b.claims.is_none()) {
-        (true, true) => {
-            let units = (a.units(), b.units());
-            let [fc, tc] =
-                extract_claims_pair([(from, units.0), (to, units.1)], gazetteer(), parallel);
-            if parallel {
-                both(|| a.set_claims(from, fc), || b.set_claims(to, tc));
-            } else {
-                a.set_claims(from, fc);
-                b.set_claims(to, tc);
-            }
-        }
-        (true, false) => {
-            let found = extract_claims(from, a.units(), gazetteer());
-            a.set_claims(from, found);
-        }
-        (false, true) => {
-            let found = extract_claims(to, b.units(), gazetteer());
-            b.set_claims(to, found);
-        }
-        (false, false) => {}
+        sides.retain(|(side, _)| side.needs_work());
+        analyse_sides(&mut sides, &gazetteer);
     }
     let mut entries = a.entries(&from.text_hash, &analyser);
     entries.extend(b.entries(&to.text_hash, &analyser));
-    if !entries.is_empty() {
-        let _ = store.put_analyses(&entries);
-    }
+    put_entries(store, &entries);
     let a = a.finish();
     let b = if same_text {
         SideAnalysis {
             units: a.units.clone(),
+            keys: a.keys.clone(),
             claims: a.claims.clone(),
             digest: a.digest,
         }
@@ -227,14 +216,69 @@ where
     (a, b)
 }
 
+/// Segment and extract what the sides (one or two texts) miss; touches no
+/// store. Each side is segmented on its own, then each distinct sentence of
+/// both is read once — its unit key, its slots — since two versions of an
+/// article share most of their sentences; then each side's claims are
+/// encoded. Two long new texts are worked on two threads at each step.
+fn analyse_sides<'g, G>(sides: &mut [(&mut Side, &VersionText)], gazetteer: &G)
+where
+    G: Fn() -> &'g Gazetteer + Sync,
+{
+    let parallel = sides.len() == 2
+        && sides.iter().map(|(_, v)| v.text.len()).sum::<usize>() >= PARALLEL_BYTES;
+    let on_each = |sides: &mut [(&mut Side, &VersionText)],
+                   work: &(dyn Fn(&mut Side, &VersionText) + Sync)| {
+        match sides {
+            [(x, xv), (y, yv)] if parallel => {
+                both(|| work(x, xv), || work(y, yv));
+            }
+            _ => sides.iter_mut().for_each(|(side, v)| work(side, v)),
+        }
+    };
+    on_each(sides, &|side, v| side.segment(v));
+    let want_keys = sides.iter().any(|(side, _)| side.wants_keys());
+    // The date relative dates are read against: sentences are read once for
+    // all sides only when it is one date.
+    let dates: Vec<_> = sides
+        .iter()
+        .filter(|(side, _)| side.claims.is_none())
+        .map(|(side, v)| claims::article_date(&v.text, side.units(), stated_date(v)))
+        .collect();
+    let one_date = match dates[..] {
+        [] => None,
+        [date, ref rest @ ..] => rest.iter().all(|d| *d == date).then_some(date),
+    };
+    if want_keys || one_date.is_some() {
+        let distinct = Distinct::new(sides.iter().map(|(side, v)| (&v.text[..], side.units())));
+        let read = distinct.read(want_keys, one_date.map(|d| (d, gazetteer())), parallel);
+        for (i, (side, _)) in sides.iter_mut().enumerate() {
+            if side.wants_keys() {
+                side.keys = Some(distinct.ids[i].iter().map(|&d| read.keys[d]).collect());
+            }
+            if side.claims.is_none() && one_date.is_some() {
+                side.read = Some(distinct.claims(i, &read.slots));
+            }
+        }
+    }
+    // Claims read above are encoded; a side read against a date of its own
+    // is read here.
+    on_each(sides, &|side, v| side.claim(v, gazetteer));
+}
+
 /// What [`analyse_pair`] or [`claims_and_digest`] found cached of one side,
 /// and what it computed.
 #[derive(Default)]
 struct Side {
     units: Option<Vec<Unit>>,
+    /// Whether the units were segmented here (not cached): they and their
+    /// keys are to be cached.
+    segmented: bool,
+    /// The units' keys, when segmented here.
+    keys: Option<Vec<KeyHash>>,
     claims: Option<(Vec<Claim>, Hash)>,
-    /// Encoded units and unit keys, to cache.
-    new_units: Option<(Vec<u8>, Vec<u8>)>,
+    /// Claims extracted, not yet encoded.
+    read: Option<Vec<Claim>>,
     /// Encoded claims, to cache.
     new_claims: Option<Vec<u8>>,
 }
@@ -244,15 +288,16 @@ impl Side {
         self.units.is_none() || self.claims.is_none()
     }
 
-    /// Segment the text unless its units were cached; touches no store (it
-    /// may run on another thread).
+    /// Segment the text unless its units were cached.
     fn segment(&mut self, version: &VersionText) {
         if self.units.is_none() {
-            let units = segment::segment(&version.text);
-            let keys = crate::diff::unit_key_hashes(&version.text, &units);
-            self.new_units = Some((codec::encode_units(&units), codec::encode_unit_keys(&keys)));
-            self.units = Some(units);
+            self.units = Some(segment::segment(&version.text));
+            self.segmented = true;
         }
+    }
+
+    fn wants_keys(&self) -> bool {
+        self.segmented && self.keys.is_none()
     }
 
     /// The units, after [`Side::segment`].
@@ -260,35 +305,46 @@ impl Side {
         self.units.as_deref().unwrap_or_default()
     }
 
-    /// Claims just extracted, encoded to be cached.
-    fn set_claims(&mut self, version: &VersionText, found: Vec<Claim>) {
+    /// The claims, unless cached: the ones read, else extracted here; and
+    /// their encoding, to be cached.
+    fn claim<'g>(&mut self, version: &VersionText, gazetteer: impl FnOnce() -> &'g Gazetteer) {
+        if self.claims.is_some() {
+            return;
+        }
+        let found = match self.read.take() {
+            Some(found) => found,
+            None => extract_claims(version, self.units(), gazetteer()),
+        };
         let encoded = codec::encode_claims(&version.text, self.units(), &found);
         self.claims = Some((found, *blake3::hash(&encoded).as_bytes()));
         self.new_claims = Some(encoded);
     }
 
-    /// Segment and extract what is missing; touches no store.
+    /// Segment and extract what is missing, on this thread; touches no store.
     fn work<'g>(&mut self, version: &VersionText, gazetteer: impl FnOnce() -> &'g Gazetteer) {
         self.segment(version);
-        if self.claims.is_none() {
-            let found = extract_claims(version, self.units(), gazetteer());
-            self.set_claims(version, found);
+        if self.wants_keys() {
+            self.keys = Some(crate::diff::unit_key_hashes(&version.text, self.units()));
         }
+        self.claim(version, gazetteer);
     }
 
     /// What [`Side::work`] computed, as entries for [`Store::put_analyses`].
-    fn entries<'a>(
-        &'a self,
-        hash: &'a Hash,
-        analyser: &'a str,
-    ) -> Vec<(&'a Hash, &'a str, i64, &'a [u8])> {
+    fn entries<'a>(&'a self, hash: &'a Hash, analyser: &'a str) -> Vec<Entry<'a>> {
         let mut out = Vec::new();
-        if let Some((u, k)) = &self.new_units {
-            out.push((hash, "units", SEGMENTER_VERSION, &u[..]));
-            out.push((hash, codec::UNIT_KEYS, UNIT_KEYS_VERSION, &k[..]));
+        if let (true, Some(keys)) = (self.segmented, &self.keys) {
+            let units = codec::encode_units(self.units());
+            out.push((hash, "units", SEGMENTER_VERSION, Cow::Owned(units)));
+            let keys = codec::encode_unit_keys(keys);
+            out.push((hash, codec::UNIT_KEYS, UNIT_KEYS_VERSION, Cow::Owned(keys)));
         }
         if let Some(encoded) = &self.new_claims {
-            out.push((hash, analyser, claims::ANALYSER_VERSION, &encoded[..]));
+            out.push((
+                hash,
+                analyser,
+                claims::ANALYSER_VERSION,
+                Cow::Borrowed(&encoded[..]),
+            ));
         }
         out
     }
@@ -298,6 +354,7 @@ impl Side {
         let (claims, digest) = self.claims.unwrap_or_default();
         SideAnalysis {
             units: self.units.unwrap_or_default(),
+            keys: self.keys,
             claims,
             digest,
         }
@@ -375,8 +432,8 @@ pub fn extract_claims_pair(
     parallel: bool,
 ) -> [Vec<Claim>; 2] {
     let dates = sides.map(|(v, units)| claims::article_date(&v.text, units, stated_date(v)));
+    let [(a, au), (b, bu)] = sides;
     if dates[0] != dates[1] {
-        let [(a, au), (b, bu)] = sides;
         let one = || extract_claims(a, au, gazetteer);
         let other = || extract_claims(b, bu, gazetteer);
         return if parallel {
@@ -386,56 +443,105 @@ pub fn extract_claims_pair(
             [one(), other()]
         };
     }
-    // Each unit's distinct sentence, by index into `distinct`.
-    let mut distinct: Vec<&str> = Vec::new();
-    let mut index: HashMap<&str, usize> =
-        HashMap::with_capacity(sides[0].1.len() + sides[1].1.len());
-    let ids = sides.map(|(v, units)| {
-        units
-            .iter()
-            .map(|u| {
-                let sentence = u.text(&v.text);
-                *index.entry(sentence).or_insert_with(|| {
-                    distinct.push(sentence);
-                    distinct.len() - 1
-                })
+    let distinct = Distinct::new([(&a.text[..], au), (&b.text[..], bu)]);
+    let read = distinct.read(false, Some((dates[0], gazetteer)), parallel);
+    [0, 1].map(|side| distinct.claims(side, &read.slots))
+}
+
+/// The distinct sentences (unit texts) of one or more texts, and each unit's
+/// among them.
+struct Distinct<'t> {
+    sentences: Vec<&'t str>,
+    /// Per text, per unit: the index of its sentence.
+    ids: Vec<Vec<usize>>,
+}
+
+/// What [`Distinct::read`] read of each distinct sentence.
+struct Read {
+    keys: Vec<KeyHash>,
+    slots: Vec<Vec<Slot>>,
+}
+
+impl<'t> Distinct<'t> {
+    fn new<'u>(texts: impl IntoIterator<Item = (&'t str, &'u [Unit])>) -> Distinct<'t> {
+        let mut sentences = Vec::new();
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        let ids = texts
+            .into_iter()
+            .map(|(text, units)| {
+                index.reserve(units.len());
+                units
+                    .iter()
+                    .map(|u| {
+                        let sentence = u.text(text);
+                        *index.entry(sentence).or_insert_with(|| {
+                            sentences.push(sentence);
+                            sentences.len() - 1
+                        })
+                    })
+                    .collect()
             })
-            .collect::<Vec<_>>()
-    });
-    let read = |part: &[&str]| {
-        part.iter()
-            .map(|s| claims::sentence_slots(s, dates[0], gazetteer))
-            .collect::<Vec<_>>()
-    };
-    let slots = if parallel {
+            .collect();
+        Distinct { sentences, ids }
+    }
+
+    /// Each distinct sentence's unit key hash (if `keys`) and slots (if
+    /// `slots`: read against that date); `parallel`: half of the sentences
+    /// on another thread.
+    fn read(
+        &self,
+        keys: bool,
+        slots: Option<(Option<NaiveDate>, &Gazetteer)>,
+        parallel: bool,
+    ) -> Read {
+        let read = |part: &[&str]| Read {
+            keys: if keys {
+                part.iter().map(|s| crate::diff::unit_key_hash(s)).collect()
+            } else {
+                Vec::new()
+            },
+            slots: match slots {
+                Some((date, gazetteer)) => part
+                    .iter()
+                    .map(|s| claims::sentence_slots(s, date, gazetteer))
+                    .collect(),
+                None => Vec::new(),
+            },
+        };
+        if !parallel {
+            return read(&self.sentences);
+        }
         // Halves of about equal length: reading time follows the bytes.
-        let total: usize = distinct.iter().map(|s| s.len()).sum();
+        let total: usize = self.sentences.iter().map(|s| s.len()).sum();
         let mut seen = 0;
-        let mid = distinct
+        let mid = self
+            .sentences
             .iter()
             .position(|s| {
                 seen += s.len();
                 seen * 2 >= total
             })
-            .map_or(distinct.len(), |i| i + 1);
-        let (first, second) = distinct.split_at(mid);
+            .map_or(self.sentences.len(), |i| i + 1);
+        let (first, second) = self.sentences.split_at(mid);
         let (mut first, second) = both(|| read(first), || read(second));
-        first.extend(second);
+        first.keys.extend(second.keys);
+        first.slots.extend(second.slots);
         first
-    } else {
-        read(&distinct)
-    };
-    ids.map(|ids| {
-        ids.iter()
+    }
+
+    /// The claims of text `side`: its units with slots, in order.
+    fn claims(&self, side: usize, slots: &[Vec<Slot>]) -> Vec<Claim> {
+        self.ids[side]
+            .iter()
             .enumerate()
             .filter(|&(_, &d)| !slots[d].is_empty())
             .map(|(i, &d)| Claim {
                 sentence: i,
-                text: distinct[d].to_string(),
+                text: self.sentences[d].to_string(),
                 slots: slots[d].clone(),
             })
             .collect()
-    })
+    }
 }
 
 /// `one()` here and `other()` on another thread, at once (both here when no

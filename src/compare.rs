@@ -200,11 +200,13 @@ pub fn compare(store: &Store, pair: &Pair, options: &CompareOptions) -> DiffRepo
         analysis::analyse_pair(store, (&from, &to), || names.gazetteer(), names.id());
     let analysis::SideAnalysis {
         units: from_units,
+        keys: from_keys,
         claims: from_claims,
         digest: from_digest,
     } = from_side;
     let analysis::SideAnalysis {
         units: to_units,
+        keys: to_keys,
         claims: to_claims,
         digest: to_digest,
     } = to_side;
@@ -253,11 +255,10 @@ pub fn compare(store: &Store, pair: &Pair, options: &CompareOptions) -> DiffRepo
         );
         return report(&diff, rows);
     }
-    // Aligning compares the units' keys, cached per text.
-    let (from_keys, to_keys) = (
-        analysis::unit_keys(store, &from, &from_units),
-        analysis::unit_keys(store, &to, &to_units),
-    );
+    // Aligning compares the units' keys, made with the units or cached per
+    // text.
+    let from_keys = from_keys.unwrap_or_else(|| analysis::unit_keys(store, &from, &from_units));
+    let to_keys = to_keys.unwrap_or_else(|| analysis::unit_keys(store, &to, &to_units));
     let (alignment, diff) = diff_keyed_aligned(
         &from.text,
         from_units,

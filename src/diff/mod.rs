@@ -229,10 +229,12 @@ pub fn diff_keyed_aligned(
 /// compares units on, worth caching per text (a long text's keys are a good
 /// part of aligning it).
 pub fn unit_key_hashes(text: &str, units: &[Unit]) -> Vec<KeyHash> {
-    units
-        .iter()
-        .map(|u| align::key_hash(u.text(text)))
-        .collect()
+    units.iter().map(|u| unit_key_hash(u.text(text))).collect()
+}
+
+/// The hash of one unit's key, from its text.
+pub fn unit_key_hash(unit_text: &str) -> KeyHash {
+    align::key_hash(unit_text)
 }
 
 /// [`diff_segmented`] along an alignment of the same texts and options.
