@@ -653,6 +653,9 @@ const REANALYSE_CHUNK: usize = 256;
 /// Time a chunk of results waits for its transaction, at most.
 const REANALYSE_CHUNK_TIME: std::time::Duration = std::time::Duration::from_millis(1000);
 
+/// Versions of one article a reanalysis worker takes at once, at most.
+const REANALYSE_RUN: usize = 64;
+
 /// What a worker made of one version.
 enum Analysed {
     Fresh,
@@ -689,6 +692,15 @@ pub fn reanalyse(
         ..Reanalysed::default()
     };
     let workers = opts.workers.clamp(1, refs.len().max(1));
+    // Work is handed out in runs of one article's versions (at most
+    // REANALYSE_RUN, so one long history still spreads over the workers).
+    let mut runs: Vec<std::ops::Range<usize>> = Vec::new();
+    for (i, (key, _)) in refs.iter().enumerate() {
+        match runs.last_mut() {
+            Some(run) if refs[run.start].0 == *key && run.len() < REANALYSE_RUN => run.end = i + 1,
+            _ => runs.push(i..i + 1),
+        }
+    }
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     let analyser = claims_analyser(opts.names.id());
@@ -700,24 +712,30 @@ pub fn reanalyse(
     std::thread::scope(|scope| {
         for reader in readers {
             let tx = tx.clone();
-            let (refs, next, stop, analyser) = (&refs, &next, &stop, &analyser);
+            let (refs, runs, next, stop, analyser) = (&refs, &runs, &next, &stop, &analyser);
             scope.spawn(move || {
-                while !stop.load(Ordering::Relaxed) {
-                    let Some((key, number)) = refs.get(next.fetch_add(1, Ordering::Relaxed)) else {
-                        break;
-                    };
-                    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        analyse_version(&reader, key, *number, opts, analyser)
-                    }))
-                    .unwrap_or_else(|_| {
-                        Analysed::Failed(Failure {
-                            key: key.clone(),
-                            version: *number,
-                            reason: "internal error while analysing".into(),
-                        })
-                    });
-                    if tx.send(result).is_err() {
-                        break;
+                'runs: while let Some(run) = runs.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    // One article's versions in a row: each reads only the
+                    // sentences its predecessor did not have.
+                    let mut before = Reading::default();
+                    for (key, number) in &refs[run.clone()] {
+                        if stop.load(Ordering::Relaxed) {
+                            break 'runs;
+                        }
+                        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            analyse_version(&reader, key, *number, opts, analyser, &mut before)
+                        }))
+                        .unwrap_or_else(|_| {
+                            before = Reading::default();
+                            Analysed::Failed(Failure {
+                                key: key.clone(),
+                                version: *number,
+                                reason: "internal error while analysing".into(),
+                            })
+                        });
+                        if tx.send(result).is_err() {
+                            break 'runs;
+                        }
                     }
                 }
             });
@@ -795,6 +813,7 @@ fn analyse_version(
     number: i64,
     opts: &ReanalyseOptions<'_>,
     analyser: &str,
+    before: &mut Reading,
 ) -> Analysed {
     let failed = |e: crate::store::StoreError| {
         Analysed::Failed(Failure {
@@ -838,12 +857,67 @@ fn analyse_version(
     }
     // As `units`, `unit_keys` and `claims` above compute and cache them.
     let units = segment::segment(&version.text);
-    let found = extract_claims(&version, &units, opts.names.gazetteer());
+    let (keys, found) = before.read(&version, &units, opts.names.gazetteer());
     Analysed::Done {
         text_hash: version.text_hash,
         units: codec::encode_units(&units),
-        unit_keys: codec::encode_unit_keys(&crate::diff::unit_key_hashes(&version.text, &units)),
+        unit_keys: codec::encode_unit_keys(&keys),
         claims: codec::encode_claims(&version.text, &units, &found),
+    }
+}
+
+/// The unit key and slots of each sentence of the text read last, for the
+/// next text: versions of an article share most sentences, and a sentence's
+/// reading depends only on its words and the article's date.
+#[derive(Default)]
+struct Reading {
+    date: Option<Option<NaiveDate>>,
+    sentences: HashMap<String, (KeyHash, Vec<Slot>)>,
+}
+
+impl Reading {
+    /// `version`'s unit keys and claims, as [`crate::diff::unit_key_hashes`]
+    /// and [`extract_claims`] make them; what is read is kept for the next
+    /// call (only this text's sentences: the memory is one text's).
+    fn read(
+        &mut self,
+        version: &VersionText,
+        units: &[Unit],
+        gazetteer: &Gazetteer,
+    ) -> (Vec<KeyHash>, Vec<Claim>) {
+        let date = claims::article_date(&version.text, units, stated_date(version));
+        if self.date != Some(date) {
+            self.sentences.clear();
+            self.date = Some(date);
+        }
+        let mut now: HashMap<String, (KeyHash, Vec<Slot>)> = HashMap::with_capacity(units.len());
+        let mut keys = Vec::with_capacity(units.len());
+        let mut found = Vec::new();
+        for (i, unit) in units.iter().enumerate() {
+            let sentence = unit.text(&version.text);
+            let (key, slots) = match now.get(sentence) {
+                Some(read) => read,
+                None => {
+                    let read = self.sentences.remove(sentence).unwrap_or_else(|| {
+                        (
+                            crate::diff::unit_key_hash(sentence),
+                            claims::sentence_slots(sentence, date, gazetteer),
+                        )
+                    });
+                    now.entry(sentence.to_string()).or_insert(read)
+                }
+            };
+            keys.push(*key);
+            if !slots.is_empty() {
+                found.push(Claim {
+                    sentence: i,
+                    text: sentence.to_string(),
+                    slots: slots.clone(),
+                });
+            }
+        }
+        self.sentences = now;
+        (keys, found)
     }
 }
 
@@ -887,6 +961,38 @@ mod tests {
                 let pair = extract_claims_pair([(&a, &au[..]), (&b, &bu[..])], g, parallel);
                 assert_eq!(pair, alone, "{dates:?}, parallel: {parallel}");
             }
+        }
+    }
+
+    /// Reading an article's versions one after another, each reusing what the
+    /// one before read, gives each version's keys and claims as reading it
+    /// alone does: sentences repeated in a text, dropped and brought back,
+    /// and a change of article date (relative dates read again).
+    #[test]
+    fn versions_read_in_a_row_read_as_each_alone() {
+        let s1 = "وقال الوزير أمس إن 12 شخصا قتلوا في 3 مارس.";
+        let s2 = "The minister said on Monday that 40 people were hurt.";
+        let s3 = "وأضاف أن 5 جرحى نقلوا إلى المستشفى.";
+        let texts = [
+            (format!("{s1}\n\n{s2}\n\n{s1}\n"), None),
+            (format!("{s2}\n\n{s3}\n"), None),
+            (format!("{s1}\n\n{s3}\n\n{s2}\n"), Some("2025-01-10")),
+            (format!("{s1}\n\n{s2}\n"), Some("2025-01-10")),
+            (format!("{s1}\n\n{s2}\n"), None),
+        ];
+        let g = Gazetteer::builtin();
+        let mut before = Reading::default();
+        for (text, date) in &texts {
+            let v = VersionText {
+                published: date.map(str::to_string),
+                ..unstored("a", 1, text)
+            };
+            let units = segment::segment(&v.text);
+            let alone = (
+                crate::diff::unit_key_hashes(&v.text, &units),
+                extract_claims(&v, &units, g),
+            );
+            assert_eq!(before.read(&v, &units, g), alone, "{text} {date:?}");
         }
     }
 
