@@ -7,16 +7,19 @@
 //! labelled data decides how they combine. The conflict readings also explain
 //! a `conflicting` row (its `changes`).
 //!
-//! A child of `compare` (it reads the profiles built there).
+//! A child of `compare` (it reads the profiles of `profile`, the match
+//! scores of `matching` and the readings of `conflicts`).
 
 use std::sync::Arc;
 
 use rustc_hash::FxHashSet as HashSet;
 
-use super::{
-    Bag, Profile, Rarity, SlotChange, bags, conflicts, elsewhere, only_figures_shared, overlap,
-    profile, same_quantity, score, words,
-};
+use super::SlotChange;
+use super::conflicts::conflicts;
+use super::matching::{Bag, Rarity, bags, elsewhere, only_figures_shared, overlap, score};
+use super::profile::{Profile, profile};
+use super::quantities::same_quantity;
+use super::words::{Token, lexicons, strip_proclitic, words};
 use crate::claims::Claim;
 use crate::text::normalize::match_key;
 
@@ -225,7 +228,7 @@ fn reading(claim: &Claim, ws: Vec<String>) -> Reading {
     let c = cues();
     let count = |set: &HashSet<String>| {
         ws.iter()
-            .filter(|w| set.contains(w.as_str()) || set.contains(super::strip_proclitic(w)))
+            .filter(|w| set.contains(w.as_str()) || set.contains(strip_proclitic(w)))
             .count() as f32
     };
     // Arabic letters and ASCII ones are enough to tell the language (the
@@ -593,8 +596,8 @@ const ALIGNED_WORDS: usize = 256;
 
 /// The words of a claim the word alignment reads (indices into its tokens):
 /// content words, not function words, negation or absence cues.
-pub(super) fn content_words(claim: &Claim, tokens: &[super::Token]) -> Vec<usize> {
-    let lex = super::lexicons();
+pub(super) fn content_words(claim: &Claim, tokens: &[Token]) -> Vec<usize> {
+    let lex = lexicons();
     let cue: HashSet<String> = claim
         .slots
         .iter()
@@ -604,7 +607,7 @@ pub(super) fn content_words(claim: &Claim, tokens: &[super::Token]) -> Vec<usize
         })
         .flatten()
         .collect();
-    let content = |t: &super::Token| {
+    let content = |t: &Token| {
         let conj = t.key.trim_start_matches(['و', 'ف']);
         t.key.chars().count() >= 2
             && ![t.key.as_str(), t.bare.as_str(), conj]
@@ -627,13 +630,13 @@ pub(super) fn content_words(claim: &Claim, tokens: &[super::Token]) -> Vec<usize
 /// keep their order (who did what to whom), and a negation that differs while
 /// everything else aligns (a contradiction, not another event).
 fn alignment(pa: &Profile, pb: &Profile) -> [f32; 8] {
-    fn side(p: &Profile) -> Vec<&super::Token> {
+    fn side(p: &Profile) -> Vec<&Token> {
         p.content.iter().map(|&i| &p.tokens[i]).collect()
     }
     let (ta, tb) = (side(pa), side(pb));
     // Position of the first partner of each word (None: unaligned), and
     // whether it was found by root only.
-    let align = |xs: &[&super::Token], ys: &[&super::Token]| -> Vec<(Option<usize>, bool)> {
+    let align = |xs: &[&Token], ys: &[&Token]| -> Vec<(Option<usize>, bool)> {
         xs.iter()
             .map(|x| match ys.iter().position(|y| x.same(y)) {
                 Some(j) => (Some(j), false),
