@@ -15,6 +15,7 @@ use chrono::NaiveDate;
 
 use crate::claims::{self, Claim, ExtractOptions, Gazetteer, Slot};
 use crate::diff::{Alignment, KeyHash};
+use crate::parallel::both;
 use crate::store::{Hash, Store, VersionText};
 use crate::text::segment::{self, SEGMENTER_VERSION, Unit};
 
@@ -512,16 +513,7 @@ impl<'t> Distinct<'t> {
             return read(&self.sentences);
         }
         // Halves of about equal length: reading time follows the bytes.
-        let total: usize = self.sentences.iter().map(|s| s.len()).sum();
-        let mut seen = 0;
-        let mid = self
-            .sentences
-            .iter()
-            .position(|s| {
-                seen += s.len();
-                seen * 2 >= total
-            })
-            .map_or(self.sentences.len(), |i| i + 1);
+        let mid = crate::parallel::halfway(self.sentences.iter().map(|s| s.len()));
         let (first, second) = self.sentences.split_at(mid);
         let (mut first, second) = both(|| read(first), || read(second));
         first.keys.extend(second.keys);
@@ -542,33 +534,6 @@ impl<'t> Distinct<'t> {
             })
             .collect()
     }
-}
-
-/// `one()` here and `other()` on another thread, at once (both here when no
-/// thread can be had).
-fn both<A: Send, B: Send>(
-    one: impl FnOnce() -> A + Send,
-    other: impl FnOnce() -> B + Send,
-) -> (A, B) {
-    // Where the other thread takes `other` from, or this one if none starts.
-    let other = std::sync::Mutex::new(Some(other));
-    let run_other = || {
-        let taken = other.lock().ok().and_then(|mut o| o.take());
-        taken.map(|f| f())
-    };
-    std::thread::scope(|s| {
-        let spawned = std::thread::Builder::new()
-            .name("analyse".into())
-            .spawn_scoped(s, run_other);
-        let a = one();
-        let b = match spawned {
-            Ok(handle) => handle
-                .join()
-                .unwrap_or_else(|p| std::panic::resume_unwind(p)),
-            Err(_) => run_other(),
-        };
-        (a, b.expect("`other` runs once, here or there"))
-    })
 }
 
 /// A cached analysis: in [`codec`]'s encoding, or as the JSON older builds

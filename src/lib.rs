@@ -17,6 +17,7 @@ pub mod history;
 pub mod ingest;
 pub mod notify;
 mod packed;
+mod parallel;
 pub mod report;
 pub mod search;
 pub mod serve;
