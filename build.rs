@@ -31,9 +31,27 @@ use serde_json::Value;
 // words never calls: this script stands in for the crate (see `hash`).
 extern crate self as blake3;
 
-#[allow(dead_code)]
-#[path = "src/text/normalize.rs"]
-mod normalize;
+// At the crate's paths, for names.rs.
+#[path = "src/text"]
+mod text {
+    #[allow(dead_code)]
+    pub mod normalize;
+}
+use text::normalize;
+
+#[path = "src/claims"]
+mod claims {
+    #[allow(dead_code)]
+    pub mod names;
+
+    /// What names.rs uses of entity.rs.
+    pub mod entity {
+        /// The tokens' lexicon bits, which keying names never reads.
+        pub fn lex_of(_: &str) -> u32 {
+            0
+        }
+    }
+}
 
 #[allow(dead_code)]
 #[path = "src/claims/lexicon.rs"]
@@ -104,6 +122,121 @@ fn main() {
         .expect("write fingerprint.rs");
     std::fs::write(Path::new(&out).join("claim_tables.rs"), claim_tables())
         .expect("write claim_tables.rs");
+    std::fs::write(Path::new(&out).join("gazetteer.rs"), gazetteer_tables())
+        .expect("write gazetteer.rs");
+}
+
+/// The built-in gazetteer's tables (`claims::entity::builtin`): `gazetteer.txt` keyed by
+/// the crate's own names.rs and added as `Built::builtin` adds it at run time (the first
+/// entity of a canonical name keeps its kind; a spelling lists each entity and form once,
+/// in line order; a first-word hash keeps the most tokens). `entity::tests` checks every
+/// table against the run-time construction.
+fn gazetteer_tables() -> String {
+    use claims::names::{Bits, HASH_WORDS, KeyBuilder, gazetteer_line, hash_bit, mix, spelling};
+    type Hits = BTreeMap<String, Vec<String>>;
+    let text = std::fs::read_to_string("src/claims/gazetteer.txt").expect("gazetteer.txt");
+    let mut entries: Vec<(String, &str)> = Vec::new();
+    let mut by_canonical: BTreeMap<String, u32> = BTreeMap::new();
+    let (mut exact, mut phon, mut skel) = (Hits::new(), Hits::new(), Hits::new());
+    // A hit as Rust, and its (entry, form) for the one-per-spelling rule.
+    let insert = |map: &mut Hits, key: &str, lit: &str, id: &str| {
+        let v = map.entry(key.to_string()).or_default();
+        if !v.iter().any(|h| h.starts_with(id)) {
+            v.push(lit.to_string());
+        }
+    };
+    let mut first: BTreeMap<u64, u8> = BTreeMap::new();
+    let mut whole: BTreeSet<u64> = BTreeSet::new();
+    let mut bits: [Box<Bits>; 3] = [(); 3].map(|()| Box::new([0u64; HASH_WORDS]));
+    let set = |b: &mut Bits, h: u64| {
+        let (w, m) = hash_bit(h);
+        b[w] |= m;
+    };
+    let mut kb = KeyBuilder::default();
+    for line in text.lines() {
+        let Some((kind, canonical, lists)) = gazetteer_line(line) else {
+            continue;
+        };
+        let kind = match kind {
+            "P" => "Person",
+            "L" => "Place",
+            "O" => "Organization",
+            _ => "Other",
+        };
+        let next = entries.len() as u32;
+        let entry = *by_canonical
+            .entry(canonical.to_string())
+            .or_insert_with(|| {
+                entries.push((canonical.to_string(), kind));
+                next
+            });
+        for (form, list) in lists.into_iter().enumerate() {
+            for n in list.split(',') {
+                let Some(s) = spelling(n, form == 1, &mut kb) else {
+                    continue;
+                };
+                let id = format!("hit({entry}, {form}, ");
+                let lit = format!(
+                    "{id}{}, {}, {}, '\\u{{{:x}}}', {})",
+                    s.acronym, s.capital, s.tokens, s.last as u32, s.phon_len
+                );
+                insert(&mut exact, &kb.light, &lit, &id);
+                if s.in_phon {
+                    insert(&mut phon, &kb.phon, &lit, &id);
+                }
+                let mut firsts = vec![s.first_phon];
+                whole.insert(kb.phon_h);
+                set(&mut bits[1], kb.phon_h);
+                if s.in_skel {
+                    insert(&mut skel, &kb.skel, &lit, &id);
+                    firsts.push(s.first_skel);
+                    whole.insert(kb.skel_h);
+                    set(&mut bits[1], kb.skel_h);
+                }
+                for key in [&kb.phon, &kb.skel] {
+                    let mut h = 0;
+                    for c in key.chars() {
+                        h = mix(h, c);
+                        set(&mut bits[2], h);
+                    }
+                }
+                for k in firsts {
+                    set(&mut bits[0], k);
+                    let e = first.entry(k).or_insert(0);
+                    *e = (*e).max(s.tokens);
+                }
+            }
+        }
+    }
+    let mut code = String::from("// Written by build.rs: the built-in gazetteer, keyed.\n\n");
+    let _ = writeln!(code, "pub static ENTRIES: &[(&str, EntityKind)] = &[");
+    for (canonical, kind) in &entries {
+        let _ = writeln!(code, "    ({canonical:?}, EntityKind::{kind}),");
+    }
+    let _ = writeln!(code, "];\n");
+    for (name, map) in [("EXACT", exact), ("PHON", phon), ("SKEL", skel)] {
+        let map = map
+            .into_iter()
+            .map(|(k, hits)| (k, format!("&[{}]", hits.join(", "))))
+            .collect();
+        table(&mut code, name, "&'static [Hit]", &map);
+    }
+    let whole: Vec<(u64, u8)> = whole.into_iter().map(|h| (h, 1)).collect();
+    let first: Vec<(u64, u8)> = first.into_iter().collect();
+    for (name, entries) in [("FIRST", first), ("WHOLE", whole)] {
+        let (keys, values) = static_map::layout_u64(&entries);
+        let _ = writeln!(code, "pub static {name}: StaticU64Map = StaticU64Map {{");
+        let _ = writeln!(code, "    keys: &{keys:?},");
+        let _ = writeln!(code, "    values: &{values:?},");
+        let _ = writeln!(code, "}};\n");
+    }
+    for (name, b) in ["FIRST_BITS", "WHOLE_BITS", "PREFIX_BITS"]
+        .iter()
+        .zip(&bits)
+    {
+        let _ = writeln!(code, "pub static {name}: Bits = {:?};\n", &b[..]);
+    }
+    code
 }
 
 /// The tables of `src/claims/tables.rs`, as Rust: each entry exactly what the

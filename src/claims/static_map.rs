@@ -121,3 +121,56 @@ pub fn layout(keys: &[&str]) -> Vec<u32> {
     }
     slots
 }
+
+/// A map from 64-bit hashes (the gazetteer's name-key hashes, already mixed) to non-zero
+/// bytes: open addressing with linear probing, at most half full; a value of 0 marks an
+/// empty slot.
+pub struct StaticU64Map {
+    /// Power of two long.
+    pub keys: &'static [u64],
+    pub values: &'static [u8],
+}
+
+impl StaticU64Map {
+    #[inline]
+    pub fn get(&self, h: u64) -> Option<u8> {
+        let mask = self.keys.len() - 1;
+        let mut i = slot_of(h, mask);
+        loop {
+            let v = self.values[i];
+            if v == 0 {
+                return None;
+            }
+            if self.keys[i] == h {
+                return Some(v);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Entries in the table.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub fn len(&self) -> usize {
+        self.values.iter().filter(|&&v| v != 0).count()
+    }
+}
+
+/// The keys and values of a [`StaticU64Map`] of `entries` (distinct keys, values not 0):
+/// what build.rs writes.
+#[allow(dead_code)]
+pub fn layout_u64(entries: &[(u64, u8)]) -> (Vec<u64>, Vec<u8>) {
+    let size = (entries.len() * 2).max(1).next_power_of_two();
+    let mask = size - 1;
+    let (mut keys, mut values) = (vec![0u64; size], vec![0u8; size]);
+    for &(h, v) in entries {
+        assert_ne!(v, 0, "0 marks an empty slot");
+        let mut i = slot_of(h, mask);
+        while values[i] != 0 {
+            assert_ne!(keys[i], h, "duplicate key {h}");
+            i = (i + 1) & mask;
+        }
+        keys[i] = h;
+        values[i] = v;
+    }
+    (keys, values)
+}
