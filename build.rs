@@ -209,17 +209,40 @@ fn gazetteer_tables() -> String {
         }
     }
     let mut code = String::from("// Written by build.rs: the built-in gazetteer, keyed.\n\n");
-    let _ = writeln!(code, "pub static ENTRIES: &[(&str, EntityKind)] = &[");
-    for (canonical, kind) in &entries {
-        let _ = writeln!(code, "    ({canonical:?}, EntityKind::{kind}),");
+    // Pointer-free, as `StaticMap` (no relocations): the canonical names concatenated.
+    let names: Vec<&str> = entries.iter().map(|(c, _)| c.as_str()).collect();
+    let mut offsets = vec![0usize];
+    for n in &names {
+        offsets.push(offsets[offsets.len() - 1] + n.len());
     }
-    let _ = writeln!(code, "];\n");
+    let _ = writeln!(code, "pub static NAMES: &str = {:?};", names.concat());
+    let _ = writeln!(code, "pub static NAME_OFFSETS: &[u32] = &{offsets:?};");
+    let kinds: Vec<String> = entries
+        .iter()
+        .map(|(_, k)| format!("EntityKind::{k}"))
+        .collect();
+    let _ = writeln!(
+        code,
+        "pub static KINDS: &[EntityKind] = &[{}];\n",
+        kinds.join(", ")
+    );
+    // Each map's hits in one array; a key's value is its range there.
     for (name, map) in [("EXACT", exact), ("PHON", phon), ("SKEL", skel)] {
+        let mut all = Vec::new();
         let map = map
             .into_iter()
-            .map(|(k, hits)| (k, format!("&[{}]", hits.join(", "))))
+            .map(|(k, hits)| {
+                let start = all.len();
+                all.extend(hits);
+                (k, format!("({start}, {})", all.len()))
+            })
             .collect();
-        table(&mut code, name, "&'static [Hit]", &map);
+        table(&mut code, name, "(u32, u32)", &map);
+        let _ = writeln!(
+            code,
+            "pub static {name}_HITS: &[Hit] = &[{}];\n",
+            all.join(", ")
+        );
     }
     let whole: Vec<(u64, u8)> = whole.into_iter().map(|h| (h, 1)).collect();
     let first: Vec<(u64, u8)> = first.into_iter().collect();
@@ -351,7 +374,12 @@ fn table(code: &mut String, name: &str, ty: &str, entries: &BTreeMap<String, Str
     let slots = static_map::layout(&keys);
     let _ = writeln!(code, "pub static {name}: StaticMap<{ty}> = StaticMap {{");
     let _ = writeln!(code, "    slots: &{slots:?},");
-    let _ = writeln!(code, "    keys: &{keys:?},");
+    let _ = writeln!(code, "    text: {:?},", keys.concat());
+    let mut offsets = vec![0u32];
+    for k in &keys {
+        offsets.push(offsets[offsets.len() - 1] + u32::try_from(k.len()).expect("short"));
+    }
+    let _ = writeln!(code, "    offsets: &{offsets:?},");
     let values: Vec<&str> = entries.values().map(String::as_str).collect();
     let _ = writeln!(code, "    values: &[{}],", values.join(", "));
     let _ = writeln!(code, "}};\n");

@@ -495,6 +495,15 @@ mod builtin {
     use super::{Bits, EntityKind, Hit, hit};
 
     include!(concat!(env!("OUT_DIR"), "/gazetteer.rs"));
+
+    /// Entity `i`'s canonical name and kind.
+    #[inline]
+    pub fn entry(i: usize) -> (&'static str, EntityKind) {
+        (
+            &NAMES[NAME_OFFSETS[i] as usize..NAME_OFFSETS[i + 1] as usize],
+            KINDS[i],
+        )
+    }
 }
 
 /// The tables of [`builtin`].
@@ -523,15 +532,21 @@ impl Lookup for Static {
     }
     #[inline]
     fn exact(&self, key: &str) -> Option<&[Hit]> {
-        builtin::EXACT.get(key).copied()
+        builtin::EXACT
+            .get(key)
+            .map(|&(s, e)| &builtin::EXACT_HITS[s as usize..e as usize])
     }
     #[inline]
     fn phon(&self, key: &str) -> Option<&[Hit]> {
-        builtin::PHON.get(key).copied()
+        builtin::PHON
+            .get(key)
+            .map(|&(s, e)| &builtin::PHON_HITS[s as usize..e as usize])
     }
     #[inline]
     fn skel(&self, key: &str) -> Option<&[Hit]> {
-        builtin::SKEL.get(key).copied()
+        builtin::SKEL
+            .get(key)
+            .map(|&(s, e)| &builtin::SKEL_HITS[s as usize..e as usize])
     }
 }
 
@@ -653,7 +668,7 @@ impl Gazetteer {
     /// Number of entities.
     pub fn len(&self) -> usize {
         match &self.tables {
-            Tables::Builtin => builtin::ENTRIES.len(),
+            Tables::Builtin => builtin::KINDS.len(),
             Tables::Built(b) => b.entries.len(),
         }
     }
@@ -666,7 +681,7 @@ impl Gazetteer {
     #[inline]
     fn entry(&self, i: u32) -> (&str, EntityKind) {
         match &self.tables {
-            Tables::Builtin => builtin::ENTRIES[i as usize],
+            Tables::Builtin => builtin::entry(i as usize),
             Tables::Built(b) => {
                 let e = &b.entries[i as usize];
                 (&e.canonical, e.kind)
@@ -1445,20 +1460,23 @@ short = ["تيستو"]
     #[test]
     fn static_builtin_is_the_run_time_one() {
         let b = Built::builtin();
-        assert_eq!(builtin::ENTRIES.len(), b.entries.len());
-        for (e, s) in b.entries.iter().zip(builtin::ENTRIES) {
-            assert_eq!((&*e.canonical, e.kind), *s);
+        assert_eq!(builtin::KINDS.len(), b.entries.len());
+        for (i, e) in b.entries.iter().enumerate() {
+            assert_eq!((&*e.canonical, e.kind), builtin::entry(i));
         }
-        for (name, table, map) in [
-            ("exact", &builtin::EXACT, &b.exact),
-            ("phon", &builtin::PHON, &b.phon),
-            ("skel", &builtin::SKEL, &b.skel),
-        ] {
-            assert_eq!(table.len(), map.len(), "{name}");
+        for (name, map) in [("exact", &b.exact), ("phon", &b.phon), ("skel", &b.skel)] {
             for (k, hits) in map {
-                assert_eq!(table.get(k).copied(), Some(hits.as_slice()), "{name}: {k}");
+                let got = match name {
+                    "exact" => Static.exact(k),
+                    "phon" => Static.phon(k),
+                    _ => Static.skel(k),
+                };
+                assert_eq!(got, Some(hits.as_slice()), "{name}: {k}");
             }
         }
+        assert_eq!(builtin::EXACT.len(), b.exact.len());
+        assert_eq!(builtin::PHON.len(), b.phon.len());
+        assert_eq!(builtin::SKEL.len(), b.skel.len());
         assert_eq!(builtin::FIRST.len(), b.first.len());
         for (h, most) in &b.first {
             assert_eq!(builtin::FIRST.get(*h), Some(*most), "first {h}");

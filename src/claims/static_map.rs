@@ -13,8 +13,12 @@ pub struct StaticMap<V: 'static> {
     /// Per slot, [`tag`] of the key that sits there in the high 16 bits, 1 +
     /// its index in the low 16; 0 for none. A power of two long.
     pub slots: &'static [u32],
-    pub keys: &'static [&'static str],
-    /// `values[i]` goes with `keys[i]`.
+    /// The keys, concatenated: key `i` is `text[offsets[i]..offsets[i + 1]]`.
+    /// One string rather than a slice of `&str`, which would be a pointer
+    /// per key for the dynamic loader to relocate at every start.
+    pub text: &'static str,
+    pub offsets: &'static [u32],
+    /// `values[i]` goes with key `i`.
     pub values: &'static [V],
 }
 
@@ -34,12 +38,17 @@ impl<V> StaticMap<V> {
             }
             if s >> 16 == tag {
                 let k = (s & 0xffff) as usize - 1;
-                if self.keys[k] == key {
+                if self.key_bytes(k) == key.as_bytes() {
                     return Some(k);
                 }
             }
             i = (i + 1) & mask;
         }
+    }
+
+    #[inline]
+    fn key_bytes(&self, k: usize) -> &'static [u8] {
+        &self.text.as_bytes()[self.offsets[k] as usize..self.offsets[k + 1] as usize]
     }
 
     pub fn get(&self, key: &str) -> Option<&'static V> {
@@ -53,12 +62,15 @@ impl<V> StaticMap<V> {
     /// Every entry, in the order the table lists them.
     #[cfg_attr(not(test), allow(dead_code))]
     pub fn iter(&self) -> impl Iterator<Item = (&'static str, &'static V)> {
-        self.keys.iter().copied().zip(self.values.iter())
+        self.offsets
+            .windows(2)
+            .map(|w| &self.text[w[0] as usize..w[1] as usize])
+            .zip(self.values.iter())
     }
 
     #[cfg_attr(not(test), allow(dead_code))]
     pub fn len(&self) -> usize {
-        self.keys.len()
+        self.values.len()
     }
 }
 
