@@ -852,6 +852,8 @@ impl EntMatch {
 
 /// Proclitic splits of an Arabic light key: (bytes stripped, letters stripped, prefix ال
 /// restored because لل stood for ل+ال).
+// Always: called per word by both instances of the matcher (see `first_hashes`).
+#[inline(always)]
 fn proclitic_splits(k: &str, out: &mut Vec<(usize, usize, bool)>) {
     out.clear();
     out.push((0, 0, false));

@@ -530,7 +530,8 @@ pub(crate) struct FirstKey {
     pub(crate) last: Option<char>,
 }
 
-#[inline]
+// Always: two instances of the matcher (built-in and run-time tables) call it per word.
+#[inline(always)]
 pub(crate) fn first_hashes(light: &str) -> FirstKey {
     let light = strip_possessive(light);
     let (mut phon_h, mut skel_h, mut phon_len, mut skel_len, mut last) =

@@ -26,6 +26,7 @@ pub struct StaticMap<V: 'static> {
 pub type StaticSet = StaticMap<()>;
 
 impl<V> StaticMap<V> {
+    #[inline]
     fn index(&self, key: &str) -> Option<usize> {
         let mask = self.slots.len() - 1;
         let h = hash(key);
@@ -51,10 +52,12 @@ impl<V> StaticMap<V> {
         &self.text.as_bytes()[self.offsets[k] as usize..self.offsets[k + 1] as usize]
     }
 
+    #[inline]
     pub fn get(&self, key: &str) -> Option<&'static V> {
         self.index(key).map(|k| &self.values[k])
     }
 
+    #[inline]
     pub fn contains_key(&self, key: &str) -> bool {
         self.index(key).is_some()
     }
@@ -75,6 +78,7 @@ impl<V> StaticMap<V> {
 }
 
 impl StaticSet {
+    #[inline]
     pub fn contains(&self, key: &str) -> bool {
         self.index(key).is_some()
     }
@@ -82,18 +86,32 @@ impl StaticSet {
 
 /// FxHash-style: eight bytes at a time, rotate, xor, multiply. Words are
 /// short; this costs a few instructions per word where SipHash costs ~100.
+/// The last (or only) word is read as whole words that may overlap the ones
+/// before (the length, hashed first, tells such keys apart): no byte-by-byte
+/// copy of a tail.
+#[inline]
 pub fn hash(key: &str) -> u64 {
     const K: u64 = 0xf135_7aea_2e62_a9c5;
-    let mut h = key.len() as u64;
-    let mut words = key.as_bytes().chunks_exact(8);
-    for w in &mut words {
-        let w = u64::from_le_bytes(w.try_into().expect("eight bytes"));
-        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
-    }
-    let mut tail = [0u8; 8];
-    let rest = words.remainder();
-    tail[..rest.len()].copy_from_slice(rest);
-    h = (h.rotate_left(5) ^ u64::from_le_bytes(tail)).wrapping_mul(K);
+    let b = key.as_bytes();
+    let n = b.len();
+    let word = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().expect("eight bytes"));
+    let half = |i: usize| u64::from(u32::from_le_bytes(b[i..i + 4].try_into().expect("four")));
+    let mut h = n as u64;
+    let last = if n >= 8 {
+        let mut i = 0;
+        while i + 8 < n {
+            h = (h.rotate_left(5) ^ word(i)).wrapping_mul(K);
+            i += 8;
+        }
+        word(n - 8)
+    } else if n >= 4 {
+        half(0) << 32 | half(n - 4)
+    } else if n > 0 {
+        u64::from(b[0]) << 16 | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1])
+    } else {
+        0
+    };
+    h = (h.rotate_left(5) ^ last).wrapping_mul(K);
     // The product's high bits mix every input bit: fold them down.
     h ^ (h >> 29)
 }
