@@ -259,6 +259,21 @@ fn gazetteer_tables() -> String {
     {
         let _ = writeln!(code, "pub static {name}: Bits = {:?};\n", &b[..]);
     }
+    // The extractors' lexicons (`entity::lex_of`): each word with the bits of every list
+    // that has it, and the filter over `bloom_slot`, as `entity::lexicon` built them.
+    let mut words: BTreeMap<String, u32> = BTreeMap::new();
+    let mut bloom = vec![0u64; 1024];
+    for (file, list, bit) in claims::names::LEXICON_LISTS {
+        let src = std::fs::read_to_string(format!("src/claims/{file}")).expect(file);
+        for w in literals(&src, list) {
+            let slot = claims::names::bloom_slot(w.as_bytes());
+            bloom[slot / 64] |= 1 << (slot % 64);
+            *words.entry(w).or_insert(0) |= bit;
+        }
+    }
+    let words = words.into_iter().map(|(w, b)| (w, b.to_string())).collect();
+    table(&mut code, "LEXICON", "u32", &words);
+    let _ = writeln!(code, "pub static LEXICON_BLOOM: [u64; 1024] = {bloom:?};");
     code
 }
 
@@ -398,10 +413,11 @@ fn literals(src: &str, name: &str) -> Vec<String> {
         .find("= &[")
         .unwrap_or_else(|| panic!("{name}: `= &[` expected"))
         + 4;
-    let close = body
-        .find("\n];")
-        .or_else(|| body.find("];"))
-        .unwrap_or_else(|| panic!("{name}: no closing `];`"));
+    // The first `];` after the opening: a list on one line closes on it.
+    let close = body[open..]
+        .find("];")
+        .unwrap_or_else(|| panic!("{name}: no closing `];`"))
+        + open;
     let mut out = Vec::new();
     for line in body[open..close].lines() {
         let t = line.trim();

@@ -62,7 +62,6 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::OnceLock;
 
 use serde::Deserialize;
 use unicode_normalization::char::canonical_combining_class;
@@ -147,56 +146,22 @@ pub(crate) fn with_analysis<R>(
     }
 }
 
-/// Bits of the closed word lists (lexicons) of the extractors, looked up once per token
-/// (`Tok::lex`) instead of once per list and extractor.
-pub(crate) mod lex {
-    pub const AR_PREP: u32 = 1 << 0;
-    pub const AR_VERBS: u32 = 1 << 1;
-    pub const EN_VERBS: u32 = 1 << 2;
-    pub const AR_STOP: u32 = 1 << 3;
-    pub const EN_STOP: u32 = 1 << 4;
-    pub const EN_STOP_BACK: u32 = 1 << 5;
-    pub const EN_AUX: u32 = 1 << 6;
-    pub const PRONOUNS: u32 = 1 << 7;
-    pub const DATA_NOUNS: u32 = 1 << 8;
-    pub const VAGUE: u32 = 1 << 9;
-    pub const AR_FINITE: u32 = 1 << 10;
-    pub const AR_DESCRIBE: u32 = 1 << 11;
-    pub const AR_PARTICIPLE: u32 = 1 << 12;
-    pub const EN_FINITE: u32 = 1 << 13;
-    pub const EN_PARTICIPLE: u32 = 1 << 14;
-    pub const AR_PLAIN: u32 = 1 << 15;
-    pub const LA_IDIOMS: u32 = 1 << 16;
-    pub const MA_NOT_NEG: u32 = 1 << 17;
-    pub const EN_PLAIN: u32 = 1 << 18;
-    pub const FORMER: u32 = 1 << 19;
-    pub const AR_CONDITIONAL: u32 = 1 << 20;
-}
-
+// Read by build.rs (`entity::lex_of`); here for the tests.
+#[cfg_attr(not(test), allow(dead_code))]
 const FORMER: &[&str] = &["السابق", "السابقه", "الاسبق", "الاسبقه", "former", "ex"];
 
+/// The lexicons as maps, built at run time: what build.rs writes as
+/// `builtin::LEXICON` and `builtin::LEXICON_BLOOM` (which cost nothing at start-up).
+#[cfg(test)]
 struct Lexicon {
     words: FxMap<&'static str, u32>,
     /// A 64K-bit filter over [`bloom_slot`]: most tokens are in no lexicon.
     bloom: Box<[u64; 1024]>,
 }
 
-#[inline]
-pub(crate) fn bloom_slot(k: &[u8]) -> usize {
-    let n = k.len();
-    if n == 0 {
-        return 0;
-    }
-    let x = (n as u64)
-        | u64::from(k[n - 1]) << 8
-        | u64::from(k[n / 2]) << 16
-        | u64::from(k[0]) << 24
-        | u64::from(k[1.min(n - 1)]) << 32;
-    (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 48) as usize
-}
-
+#[cfg(test)]
 fn lexicon() -> &'static Lexicon {
-    static L: OnceLock<Lexicon> = OnceLock::new();
+    static L: std::sync::OnceLock<Lexicon> = std::sync::OnceLock::new();
     L.get_or_init(|| {
         use super::{attribution as a, polarity as p, quote as q};
         let lists: &[(&[&str], u32)] = &[
@@ -239,12 +204,11 @@ fn lexicon() -> &'static Lexicon {
 /// The lexicon bits of a light key.
 #[inline]
 pub(crate) fn lex_of(w: &str) -> u32 {
-    let l = lexicon();
     let slot = bloom_slot(w.as_bytes());
-    if l.bloom[slot / 64] & (1 << (slot % 64)) == 0 {
+    if builtin::LEXICON_BLOOM[slot / 64] & (1 << (slot % 64)) == 0 {
         return 0;
     }
-    l.words.get(w).copied().unwrap_or(0)
+    builtin::LEXICON.get(w).copied().unwrap_or(0)
 }
 /// The §6 skeleton of a name, used to match transliteration variants: `match_key`, hamza
 /// dropped, the /g/ /v/ /p/ /ʒ/ classes and emphatic pairs folded, long vowels dropped
@@ -1516,6 +1480,16 @@ short = ["تيستو"]
             assert!(!got.is_empty(), "{s}");
             assert_eq!(got, key(&built), "{s}");
         }
+    }
+
+    #[test]
+    fn static_lexicon_is_the_run_time_one() {
+        let l = lexicon();
+        assert_eq!(builtin::LEXICON.len(), l.words.len());
+        for (w, bits) in &l.words {
+            assert_eq!(builtin::LEXICON.get(w), Some(bits), "{w}");
+        }
+        assert!(builtin::LEXICON_BLOOM == *l.bloom);
     }
 
     #[test]

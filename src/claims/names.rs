@@ -659,3 +659,76 @@ pub(crate) fn hash_bit(h: u64) -> (usize, u64) {
     let i = (h >> (64 - HASH_BITS_LOG)) as usize;
     (i >> 6, 1u64 << (i & 63))
 }
+
+// ---------------------------------------------------------------------------------------
+// Lexicons
+// ---------------------------------------------------------------------------------------
+
+/// Bits of the closed word lists (lexicons) of the extractors, looked up once per token
+/// (`Tok::lex`) instead of once per list and extractor.
+pub(crate) mod lex {
+    pub const AR_PREP: u32 = 1 << 0;
+    pub const AR_VERBS: u32 = 1 << 1;
+    pub const EN_VERBS: u32 = 1 << 2;
+    pub const AR_STOP: u32 = 1 << 3;
+    pub const EN_STOP: u32 = 1 << 4;
+    pub const EN_STOP_BACK: u32 = 1 << 5;
+    pub const EN_AUX: u32 = 1 << 6;
+    pub const PRONOUNS: u32 = 1 << 7;
+    pub const DATA_NOUNS: u32 = 1 << 8;
+    pub const VAGUE: u32 = 1 << 9;
+    pub const AR_FINITE: u32 = 1 << 10;
+    pub const AR_DESCRIBE: u32 = 1 << 11;
+    pub const AR_PARTICIPLE: u32 = 1 << 12;
+    pub const EN_FINITE: u32 = 1 << 13;
+    pub const EN_PARTICIPLE: u32 = 1 << 14;
+    pub const AR_PLAIN: u32 = 1 << 15;
+    pub const LA_IDIOMS: u32 = 1 << 16;
+    pub const MA_NOT_NEG: u32 = 1 << 17;
+    pub const EN_PLAIN: u32 = 1 << 18;
+    pub const FORMER: u32 = 1 << 19;
+    pub const AR_CONDITIONAL: u32 = 1 << 20;
+}
+
+/// The lists of [`lex`]: source file (under src/claims), list, bit. build.rs reads them
+/// from those files (see `entity::builtin::LEXICON`); `entity::tests` checks the table
+/// against the constants themselves.
+#[allow(dead_code)] // Read by build.rs only.
+pub(crate) const LEXICON_LISTS: &[(&str, &str, u32)] = &[
+    ("attribution.rs", "AR_PREP", lex::AR_PREP),
+    ("attribution.rs", "AR_VERBS", lex::AR_VERBS),
+    ("attribution.rs", "EN_VERBS", lex::EN_VERBS),
+    ("attribution.rs", "AR_STOP", lex::AR_STOP),
+    ("attribution.rs", "EN_STOP", lex::EN_STOP),
+    ("attribution.rs", "EN_STOP_BACK", lex::EN_STOP_BACK),
+    ("attribution.rs", "EN_AUX", lex::EN_AUX),
+    ("attribution.rs", "PRONOUNS", lex::PRONOUNS),
+    ("attribution.rs", "DATA_NOUNS", lex::DATA_NOUNS),
+    ("attribution.rs", "VAGUE", lex::VAGUE),
+    ("quote.rs", "AR_FINITE", lex::AR_FINITE),
+    ("quote.rs", "AR_DESCRIBE", lex::AR_DESCRIBE),
+    ("quote.rs", "AR_PARTICIPLE", lex::AR_PARTICIPLE),
+    ("quote.rs", "EN_FINITE", lex::EN_FINITE),
+    ("quote.rs", "EN_PARTICIPLE", lex::EN_PARTICIPLE),
+    ("polarity.rs", "AR_PLAIN", lex::AR_PLAIN),
+    ("polarity.rs", "LA_IDIOMS", lex::LA_IDIOMS),
+    ("polarity.rs", "LA_ADJECTIVAL", lex::LA_IDIOMS),
+    ("polarity.rs", "MA_NOT_NEG", lex::MA_NOT_NEG),
+    ("polarity.rs", "EN_PLAIN", lex::EN_PLAIN),
+    ("polarity.rs", "AR_CONDITIONAL", lex::AR_CONDITIONAL),
+    ("entity.rs", "FORMER", lex::FORMER),
+];
+
+#[inline]
+pub(crate) fn bloom_slot(k: &[u8]) -> usize {
+    let n = k.len();
+    if n == 0 {
+        return 0;
+    }
+    let x = (n as u64)
+        | u64::from(k[n - 1]) << 8
+        | u64::from(k[n / 2]) << 16
+        | u64::from(k[0]) << 24
+        | u64::from(k[1.min(n - 1)]) << 32;
+    (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 48) as usize
+}
