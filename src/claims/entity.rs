@@ -518,8 +518,7 @@ const BUILTIN: &str = include_str!("gazetteer.txt");
 
 /// The country a place of the built-in gazetteer (by canonical name) lies in,
 /// the country itself for a country; `None` for regions, contested places and
-/// anything else. Read from the gazetteer's `IN|` lines alone, so asking does
-/// not build the whole gazetteer.
+/// anything else. Read from the gazetteer's `IN|` lines alone.
 pub fn country_of(canonical: &str) -> Option<&'static str> {
     // Read from those lines by build.rs (`super::tables`).
     super::tables::COUNTRY_OF.get(canonical).copied()
