@@ -20,6 +20,13 @@
 //!    folded by the crate's own `match_key` (normalize.rs, included below),
 //!    and `claims::tables::tests` checks every entry against the run-time
 //!    construction.
+//! 5. The built-in gazetteer, keyed (`$OUT_DIR/gazetteer.rs`, included by
+//!    `claims::entity::builtin`), and the extractors' lexicon: tokenising and
+//!    keying ~4,000 spellings into hash maps and bit filters was ~12.5 M
+//!    instructions at every start that extracts claims. The spellings are
+//!    keyed by the crate's own tokeniser and name keys (`src/claims/names.rs`,
+//!    included below); `claims::entity::tests` checks every table against the
+//!    run-time construction, which alias files still use.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -31,9 +38,27 @@ use serde_json::Value;
 // words never calls: this script stands in for the crate (see `hash`).
 extern crate self as blake3;
 
-#[allow(dead_code)]
-#[path = "src/text/normalize.rs"]
-mod normalize;
+// At the crate's paths, for names.rs.
+#[path = "src/text"]
+mod text {
+    #[allow(dead_code)]
+    pub mod normalize;
+}
+use text::normalize;
+
+#[path = "src/claims"]
+mod claims {
+    #[allow(dead_code)]
+    pub mod names;
+
+    /// What names.rs uses of entity.rs.
+    pub mod entity {
+        /// The tokens' lexicon bits, which keying names never reads.
+        pub fn lex_of(_: &str) -> u32 {
+            0
+        }
+    }
+}
 
 #[allow(dead_code)]
 #[path = "src/claims/lexicon.rs"]
@@ -104,6 +129,159 @@ fn main() {
         .expect("write fingerprint.rs");
     std::fs::write(Path::new(&out).join("claim_tables.rs"), claim_tables())
         .expect("write claim_tables.rs");
+    std::fs::write(Path::new(&out).join("gazetteer.rs"), gazetteer_tables())
+        .expect("write gazetteer.rs");
+}
+
+/// The built-in gazetteer's tables (`claims::entity::builtin`): `gazetteer.txt` keyed by
+/// the crate's own names.rs and added as `Built::builtin` adds it at run time (the first
+/// entity of a canonical name keeps its kind; a spelling lists each entity and form once,
+/// in line order; a first-word hash keeps the most tokens). `entity::tests` checks every
+/// table against the run-time construction.
+fn gazetteer_tables() -> String {
+    use claims::names::{Bits, HASH_WORDS, KeyBuilder, gazetteer_line, hash_bit, mix, spelling};
+    type Hits = BTreeMap<String, Vec<String>>;
+    let text = std::fs::read_to_string("src/claims/gazetteer.txt").expect("gazetteer.txt");
+    let mut entries: Vec<(String, &str)> = Vec::new();
+    let mut by_canonical: BTreeMap<String, u32> = BTreeMap::new();
+    let (mut exact, mut phon, mut skel) = (Hits::new(), Hits::new(), Hits::new());
+    // A hit as Rust, and its (entry, form) for the one-per-spelling rule.
+    let insert = |map: &mut Hits, key: &str, lit: &str, id: &str| {
+        let v = map.entry(key.to_string()).or_default();
+        if !v.iter().any(|h| h.starts_with(id)) {
+            v.push(lit.to_string());
+        }
+    };
+    let mut first: BTreeMap<u64, u8> = BTreeMap::new();
+    let mut whole: BTreeSet<u64> = BTreeSet::new();
+    let mut bits: [Box<Bits>; 3] = [(); 3].map(|()| Box::new([0u64; HASH_WORDS]));
+    let set = |b: &mut Bits, h: u64| {
+        let (w, m) = hash_bit(h);
+        b[w] |= m;
+    };
+    let mut kb = KeyBuilder::default();
+    for line in text.lines() {
+        let Some((kind, canonical, lists)) = gazetteer_line(line) else {
+            continue;
+        };
+        let kind = match kind {
+            "P" => "Person",
+            "L" => "Place",
+            "O" => "Organization",
+            _ => "Other",
+        };
+        let next = entries.len() as u32;
+        let entry = *by_canonical
+            .entry(canonical.to_string())
+            .or_insert_with(|| {
+                entries.push((canonical.to_string(), kind));
+                next
+            });
+        for (form, list) in lists.into_iter().enumerate() {
+            for n in list.split(',') {
+                let Some(s) = spelling(n, form == 1, &mut kb) else {
+                    continue;
+                };
+                let id = format!("hit({entry}, {form}, ");
+                let lit = format!(
+                    "{id}{}, {}, {}, '\\u{{{:x}}}', {})",
+                    s.acronym, s.capital, s.tokens, s.last as u32, s.phon_len
+                );
+                insert(&mut exact, &kb.light, &lit, &id);
+                if s.in_phon {
+                    insert(&mut phon, &kb.phon, &lit, &id);
+                }
+                let mut firsts = vec![s.first_phon];
+                whole.insert(kb.phon_h);
+                set(&mut bits[1], kb.phon_h);
+                if s.in_skel {
+                    insert(&mut skel, &kb.skel, &lit, &id);
+                    firsts.push(s.first_skel);
+                    whole.insert(kb.skel_h);
+                    set(&mut bits[1], kb.skel_h);
+                }
+                for key in [&kb.phon, &kb.skel] {
+                    let mut h = 0;
+                    for c in key.chars() {
+                        h = mix(h, c);
+                        set(&mut bits[2], h);
+                    }
+                }
+                for k in firsts {
+                    set(&mut bits[0], k);
+                    let e = first.entry(k).or_insert(0);
+                    *e = (*e).max(s.tokens);
+                }
+            }
+        }
+    }
+    let mut code = String::from("// Written by build.rs: the built-in gazetteer, keyed.\n\n");
+    // Pointer-free, as `StaticMap` (no relocations): the canonical names concatenated.
+    let names: Vec<&str> = entries.iter().map(|(c, _)| c.as_str()).collect();
+    let mut offsets = vec![0usize];
+    for n in &names {
+        offsets.push(offsets[offsets.len() - 1] + n.len());
+    }
+    let _ = writeln!(code, "pub static NAMES: &str = {:?};", names.concat());
+    let _ = writeln!(code, "pub static NAME_OFFSETS: &[u32] = &{offsets:?};");
+    let kinds: Vec<String> = entries
+        .iter()
+        .map(|(_, k)| format!("EntityKind::{k}"))
+        .collect();
+    let _ = writeln!(
+        code,
+        "pub static KINDS: &[EntityKind] = &[{}];\n",
+        kinds.join(", ")
+    );
+    // Each map's hits in one array; a key's value is its range there.
+    for (name, map) in [("EXACT", exact), ("PHON", phon), ("SKEL", skel)] {
+        let mut all = Vec::new();
+        let map = map
+            .into_iter()
+            .map(|(k, hits)| {
+                let start = all.len();
+                all.extend(hits);
+                (k, format!("({start}, {})", all.len()))
+            })
+            .collect();
+        table(&mut code, name, "(u32, u32)", &map);
+        let _ = writeln!(
+            code,
+            "pub static {name}_HITS: &[Hit] = &[{}];\n",
+            all.join(", ")
+        );
+    }
+    let whole: Vec<(u64, u8)> = whole.into_iter().map(|h| (h, 1)).collect();
+    let first: Vec<(u64, u8)> = first.into_iter().collect();
+    for (name, entries) in [("FIRST", first), ("WHOLE", whole)] {
+        let (keys, values) = static_map::layout_u64(&entries);
+        let _ = writeln!(code, "pub static {name}: StaticU64Map = StaticU64Map {{");
+        let _ = writeln!(code, "    keys: &{keys:?},");
+        let _ = writeln!(code, "    values: &{values:?},");
+        let _ = writeln!(code, "}};\n");
+    }
+    for (name, b) in ["FIRST_BITS", "WHOLE_BITS", "PREFIX_BITS"]
+        .iter()
+        .zip(&bits)
+    {
+        let _ = writeln!(code, "pub static {name}: Bits = {:?};\n", &b[..]);
+    }
+    // The extractors' lexicons (`entity::lex_of`): each word with the bits of every list
+    // that has it, and the filter over `bloom_slot`, as `entity::lexicon` built them.
+    let mut words: BTreeMap<String, u32> = BTreeMap::new();
+    let mut bloom = vec![0u64; 1024];
+    for (file, list, bit) in claims::names::LEXICON_LISTS {
+        let src = std::fs::read_to_string(format!("src/claims/{file}")).expect(file);
+        for w in literals(&src, list) {
+            let slot = claims::names::bloom_slot(w.as_bytes());
+            bloom[slot / 64] |= 1 << (slot % 64);
+            *words.entry(w).or_insert(0) |= bit;
+        }
+    }
+    let words = words.into_iter().map(|(w, b)| (w, b.to_string())).collect();
+    table(&mut code, "LEXICON", "u32", &words);
+    let _ = writeln!(code, "pub static LEXICON_BLOOM: [u64; 1024] = {bloom:?};");
+    code
 }
 
 /// The tables of `src/claims/tables.rs`, as Rust: each entry exactly what the
@@ -218,7 +396,12 @@ fn table(code: &mut String, name: &str, ty: &str, entries: &BTreeMap<String, Str
     let slots = static_map::layout(&keys);
     let _ = writeln!(code, "pub static {name}: StaticMap<{ty}> = StaticMap {{");
     let _ = writeln!(code, "    slots: &{slots:?},");
-    let _ = writeln!(code, "    keys: &{keys:?},");
+    let _ = writeln!(code, "    text: {:?},", keys.concat());
+    let mut offsets = vec![0u32];
+    for k in &keys {
+        offsets.push(offsets[offsets.len() - 1] + u32::try_from(k.len()).expect("short"));
+    }
+    let _ = writeln!(code, "    offsets: &{offsets:?},");
     let values: Vec<&str> = entries.values().map(String::as_str).collect();
     let _ = writeln!(code, "    values: &[{}],", values.join(", "));
     let _ = writeln!(code, "}};\n");
@@ -237,10 +420,11 @@ fn literals(src: &str, name: &str) -> Vec<String> {
         .find("= &[")
         .unwrap_or_else(|| panic!("{name}: `= &[` expected"))
         + 4;
-    let close = body
-        .find("\n];")
-        .or_else(|| body.find("];"))
-        .unwrap_or_else(|| panic!("{name}: no closing `];`"));
+    // The first `];` after the opening: a list on one line closes on it.
+    let close = body[open..]
+        .find("];")
+        .unwrap_or_else(|| panic!("{name}: no closing `];`"))
+        + open;
     let mut out = Vec::new();
     for line in body[open..close].lines() {
         let t = line.trim();

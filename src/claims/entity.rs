@@ -62,268 +62,14 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::OnceLock;
 
 use serde::Deserialize;
-use unicode_normalization::char::{
-    canonical_combining_class, decompose_canonical, decompose_compatible,
-};
+use unicode_normalization::char::canonical_combining_class;
 
+pub(crate) use super::names::*;
+pub use super::names::{PHON_MIN, SKELETON_MIN};
 use super::{EntityKind, Slot};
 use crate::text::normalize::{is_invisible, is_removed_mark};
-
-/// Skeletons shorter than this (not counting a leading ال) never match on their own (see
-/// the module doc).
-pub const SKELETON_MIN: usize = 5;
-
-/// Phonetic keys shorter than this (not counting a leading ال) only match exactly.
-pub const PHON_MIN: usize = 5;
-
-/// Length of a key in letters, without a leading article.
-fn sans_article(key: &str, len: usize) -> usize {
-    if key.starts_with("ال") && len > 2 {
-        len - 2
-    } else {
-        len
-    }
-}
-
-// ---------------------------------------------------------------------------------------
-// Tokens (shared with the quote, attribution and polarity extractors)
-// ---------------------------------------------------------------------------------------
-
-/// Punctuation seen between the previous token and this one.
-pub(crate) const P_COMMA: u8 = 1; // ، , ؛ ;
-pub(crate) const P_COLON: u8 = 2;
-pub(crate) const P_STOP: u8 = 4; // . ! ? ؟ followed by space or end
-pub(crate) const P_QUOTE: u8 = 8;
-pub(crate) const P_PAREN: u8 = 16;
-pub(crate) const P_OTHER: u8 = 32; // dashes between spaces, slashes, other symbols
-/// Any break that ends a phrase.
-pub(crate) const P_BREAK: u8 = P_COMMA | P_COLON | P_STOP | P_QUOTE | P_PAREN | P_OTHER;
-
-/// Token properties.
-pub(crate) const F_UPPER_INITIAL: u8 = 1;
-pub(crate) const F_ALL_UPPER: u8 = 2;
-pub(crate) const F_LATIN: u8 = 4;
-/// Contains fathatan (ً): an indefinite accusative, i.e. usually an object or adverb.
-pub(crate) const F_TANWEEN: u8 = 8;
-pub(crate) const F_ARABIC: u8 = 16;
-
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Tok {
-    /// Byte range in the sentence.
-    pub start: usize,
-    pub end: usize,
-    /// Byte range of the light key in [`Tokens::key`].
-    ks: usize,
-    ke: usize,
-    pub punct: u8,
-    pub flags: u8,
-    /// Lexicon bits ([`lex`]) of the light key, and of the key without a leading و/ف.
-    lex: u32,
-    lex0: u32,
-}
-
-/// One sentence, tokenised once with a light key per token (see the module doc).
-pub(crate) struct Tokens<'a> {
-    pub src: &'a str,
-    buf: String,
-    pub toks: Vec<Tok>,
-    /// Punctuation after the last token.
-    pub tail_punct: u8,
-}
-
-impl<'a> Tokens<'a> {
-    pub(crate) fn new(src: &'a str) -> Self {
-        let mut t = Tokens {
-            src,
-            buf: String::with_capacity(src.len()),
-            toks: Vec::with_capacity(src.len() / 6 + 1),
-            tail_punct: 0,
-        };
-        t.tail_punct = tokenize_into(src, &mut t.buf, &mut t.toks);
-        t
-    }
-
-    #[inline]
-    pub(crate) fn len(&self) -> usize {
-        self.toks.len()
-    }
-
-    /// Light key of token `i`.
-    #[inline]
-    pub(crate) fn key(&self, i: usize) -> &str {
-        let t = &self.toks[i];
-        &self.buf[t.ks..t.ke]
-    }
-
-    /// Light key of token `i` without a leading و or ف (when something is left).
-    #[inline]
-    pub(crate) fn key_noconj(&self, i: usize) -> &str {
-        strip_conj(self.key(i))
-    }
-
-    /// Token `i`'s light key is in one of the lexicons `bits`.
-    #[inline]
-    pub(crate) fn is(&self, i: usize, bits: u32) -> bool {
-        self.toks.get(i).is_some_and(|t| t.lex & bits != 0)
-    }
-
-    /// …once a leading و/ف is stripped.
-    #[inline]
-    pub(crate) fn is0(&self, i: usize, bits: u32) -> bool {
-        self.toks.get(i).is_some_and(|t| t.lex0 & bits != 0)
-    }
-
-    /// …with or without a leading و/ف.
-    #[inline]
-    pub(crate) fn any(&self, i: usize, bits: u32) -> bool {
-        self.toks
-            .get(i)
-            .is_some_and(|t| (t.lex | t.lex0) & bits != 0)
-    }
-
-    /// Display text of tokens `a..b` (original bytes, including what lies between).
-    #[inline]
-    pub(crate) fn text(&self, a: usize, b: usize) -> &'a str {
-        if a >= b || b > self.toks.len() {
-            return "";
-        }
-        self.src
-            .get(self.toks[a].start..self.toks[b - 1].end)
-            .unwrap_or("")
-    }
-
-    /// Index of the first token starting at or after byte `pos`.
-    pub(crate) fn index_at(&self, pos: usize) -> usize {
-        self.toks.partition_point(|t| t.start < pos)
-    }
-}
-
-/// Tokenises `src` into `buf` (light keys) and `toks`, both cleared first; returns the
-/// punctuation after the last token.
-fn tokenize_into(src: &str, buf: &mut String, toks: &mut Vec<Tok>) -> u8 {
-    buf.clear();
-    toks.clear();
-    let mut punct = 0u8;
-    let mut cur: Option<Tok> = None;
-    let mut prev_alpha = false;
-    let bytes = src.as_bytes();
-    let mut pos = 0;
-    while pos < bytes.len() {
-        let i = pos;
-        // Hot paths, before decoding a character: a space between words, and a run of
-        // plain Arabic letters (their own light key), copied whole, inside a word or
-        // starting one (what the general path below does for them).
-        if bytes[i] == b' ' {
-            if let Some(tok) = cur.take() {
-                finish(tok, buf, toks);
-            }
-            prev_alpha = false;
-            pos += 1;
-            continue;
-        }
-        if is_plain_letter(bytes[i], bytes.get(i + 1).copied().unwrap_or(0)) {
-            pos = plain_run_end(bytes, i + 2);
-            let tok = cur.get_or_insert_with(|| Tok {
-                start: i,
-                end: i,
-                ks: buf.len(),
-                ke: 0,
-                punct: std::mem::take(&mut punct),
-                flags: F_ARABIC,
-                lex: 0,
-                lex0: 0,
-            });
-            buf.push_str(&src[i..pos]);
-            tok.end = pos;
-            prev_alpha = false;
-            continue;
-        }
-        let Some(c) = src[i..].chars().next() else {
-            break;
-        };
-        pos += c.len_utf8();
-        if is_word_char(c) {
-            let tok = cur.get_or_insert_with(|| {
-                let mut flags = 0;
-                if !is_arabic_core(c) && c.is_uppercase() {
-                    flags |= F_UPPER_INITIAL | F_ALL_UPPER;
-                }
-                if c.is_ascii_alphabetic() || ('\u{00C0}'..='\u{024F}').contains(&c) {
-                    flags |= F_LATIN;
-                } else if ('\u{0600}'..='\u{06FF}').contains(&c) {
-                    flags |= F_ARABIC;
-                }
-                Tok {
-                    start: i,
-                    end: i,
-                    ks: buf.len(),
-                    ke: 0,
-                    punct: std::mem::take(&mut punct),
-                    flags,
-                    lex: 0,
-                    lex0: 0,
-                }
-            });
-            if !is_arabic_core(c) && c.is_lowercase() {
-                tok.flags &= !F_ALL_UPPER;
-            }
-            if c == '\u{064B}' {
-                tok.flags |= F_TANWEEN;
-            }
-            push_light(c, buf, 0);
-            tok.end = i + c.len_utf8();
-            prev_alpha = c.is_ascii_alphabetic() || (!c.is_ascii() && !is_arabic_core(c));
-            continue;
-        }
-        let next = src.get(pos..).and_then(|r| r.chars().next());
-        // Apostrophes inside Latin words ("didn't", "Putin's") stay in the token.
-        if (c == '\'' || c == '’')
-            && prev_alpha
-            && cur.is_some()
-            && next.is_some_and(|n| n.is_ascii_alphabetic())
-        {
-            buf.push('\'');
-            if let Some(tok) = cur.as_mut() {
-                tok.end = i + c.len_utf8();
-            }
-            continue;
-        }
-        // Joiners and marks that are invisible do not split words (ZWSP does).
-        if c != '\u{200B}' && is_invisible(c) {
-            continue;
-        }
-        if let Some(tok) = cur.take() {
-            finish(tok, buf, toks);
-        }
-        prev_alpha = false;
-        punct |= match c {
-            ' ' => 0,
-            '،' | ',' | '؛' | ';' => P_COMMA,
-            ':' => P_COLON,
-            '.' | '!' | '?' | '؟' | '…' => {
-                // A dot inside "U.S." or "أ.ف.ب" does not end a phrase.
-                if c == '.' && next.is_some_and(|n| n.is_alphanumeric()) {
-                    0
-                } else {
-                    P_STOP
-                }
-            }
-            '“' | '”' | '«' | '»' | '"' | '„' | '‘' | '‹' | '›' => P_QUOTE,
-            '(' | ')' | '[' | ']' | '{' | '}' => P_PAREN,
-            // A hyphen between letters joins a name ("Jong-un"); elsewhere it is a dash.
-            '-' | '‐' if prev_hyphen_joins(src, i, next) => 0,
-            _ if c.is_whitespace() || c == '\u{200B}' => 0,
-            _ => P_OTHER,
-        };
-    }
-    if let Some(tok) = cur.take() {
-        finish(tok, buf, toks);
-    }
-    punct
-}
 
 // ---------------------------------------------------------------------------------------
 // Per-thread memo of the last sentence
@@ -400,56 +146,22 @@ pub(crate) fn with_analysis<R>(
     }
 }
 
-/// Bits of the closed word lists (lexicons) of the extractors, looked up once per token
-/// (`Tok::lex`) instead of once per list and extractor.
-pub(crate) mod lex {
-    pub const AR_PREP: u32 = 1 << 0;
-    pub const AR_VERBS: u32 = 1 << 1;
-    pub const EN_VERBS: u32 = 1 << 2;
-    pub const AR_STOP: u32 = 1 << 3;
-    pub const EN_STOP: u32 = 1 << 4;
-    pub const EN_STOP_BACK: u32 = 1 << 5;
-    pub const EN_AUX: u32 = 1 << 6;
-    pub const PRONOUNS: u32 = 1 << 7;
-    pub const DATA_NOUNS: u32 = 1 << 8;
-    pub const VAGUE: u32 = 1 << 9;
-    pub const AR_FINITE: u32 = 1 << 10;
-    pub const AR_DESCRIBE: u32 = 1 << 11;
-    pub const AR_PARTICIPLE: u32 = 1 << 12;
-    pub const EN_FINITE: u32 = 1 << 13;
-    pub const EN_PARTICIPLE: u32 = 1 << 14;
-    pub const AR_PLAIN: u32 = 1 << 15;
-    pub const LA_IDIOMS: u32 = 1 << 16;
-    pub const MA_NOT_NEG: u32 = 1 << 17;
-    pub const EN_PLAIN: u32 = 1 << 18;
-    pub const FORMER: u32 = 1 << 19;
-    pub const AR_CONDITIONAL: u32 = 1 << 20;
-}
-
+// Read by build.rs (`entity::lex_of`); here for the tests.
+#[cfg_attr(not(test), allow(dead_code))]
 const FORMER: &[&str] = &["السابق", "السابقه", "الاسبق", "الاسبقه", "former", "ex"];
 
+/// The lexicons as maps, built at run time: what build.rs writes as
+/// `builtin::LEXICON` and `builtin::LEXICON_BLOOM` (which cost nothing at start-up).
+#[cfg(test)]
 struct Lexicon {
     words: FxMap<&'static str, u32>,
     /// A 64K-bit filter over [`bloom_slot`]: most tokens are in no lexicon.
     bloom: Box<[u64; 1024]>,
 }
 
-#[inline]
-pub(crate) fn bloom_slot(k: &[u8]) -> usize {
-    let n = k.len();
-    if n == 0 {
-        return 0;
-    }
-    let x = (n as u64)
-        | u64::from(k[n - 1]) << 8
-        | u64::from(k[n / 2]) << 16
-        | u64::from(k[0]) << 24
-        | u64::from(k[1.min(n - 1)]) << 32;
-    (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 48) as usize
-}
-
+#[cfg(test)]
 fn lexicon() -> &'static Lexicon {
-    static L: OnceLock<Lexicon> = OnceLock::new();
+    static L: std::sync::OnceLock<Lexicon> = std::sync::OnceLock::new();
     L.get_or_init(|| {
         use super::{attribution as a, polarity as p, quote as q};
         let lists: &[(&[&str], u32)] = &[
@@ -492,317 +204,12 @@ fn lexicon() -> &'static Lexicon {
 /// The lexicon bits of a light key.
 #[inline]
 pub(crate) fn lex_of(w: &str) -> u32 {
-    let l = lexicon();
     let slot = bloom_slot(w.as_bytes());
-    if l.bloom[slot / 64] & (1 << (slot % 64)) == 0 {
+    if builtin::LEXICON_BLOOM[slot / 64] & (1 << (slot % 64)) == 0 {
         return 0;
     }
-    l.words.get(w).copied().unwrap_or(0)
+    builtin::LEXICON.get(w).copied().unwrap_or(0)
 }
-
-/// Light key without a leading و or ف, when at least two letters are left.
-#[inline]
-fn strip_conj(k: &str) -> &str {
-    match k.strip_prefix('و').or_else(|| k.strip_prefix('ف')) {
-        Some(r) if r.chars().nth(1).is_some() => r,
-        _ => k,
-    }
-}
-
-/// The two UTF-8 bytes of ء or ا–غ or ف–ي but ة and ى: letters that are their own light key.
-#[inline]
-pub(crate) fn is_plain_letter(b0: u8, b1: u8) -> bool {
-    // One bit per continuation byte (its low six bits) for each lead byte: the tokenisers
-    // test every letter, and a shift and a mask are cheaper than the ranges.
-    let mask = match b0 {
-        0xD8 => PLAIN_D8,
-        0xD9 => PLAIN_D9,
-        _ => return false,
-    };
-    b1 & 0xC0 == 0x80 && (mask >> (b1 & 0x3F)) & 1 != 0
-}
-
-/// [`is_plain_letter`]'s continuation bytes after 0xD8 (ء U+0621, ا–غ U+0627–U+063A but ة
-/// U+0629) and after 0xD9 (ف–ي U+0641–U+064A but ى U+0649).
-const PLAIN_D8: u64 = (1 << 0x21) | (((1 << 0x3B) - (1 << 0x27)) & !(1 << 0x29));
-const PLAIN_D9: u64 = ((1 << 0x0B) - (1 << 0x01)) & !(1 << 0x09);
-
-/// The end of the run of plain letters (see [`is_plain_letter`]) that goes
-/// on at byte `from` of `bytes`.
-pub(crate) fn plain_run_end(bytes: &[u8], mut from: usize) -> usize {
-    while from + 1 < bytes.len() && is_plain_letter(bytes[from], bytes[from + 1]) {
-        from += 2;
-    }
-    from
-}
-
-/// Closes token `tok` at the end of `buf` and pushes it.
-#[inline]
-fn finish(mut tok: Tok, buf: &str, toks: &mut Vec<Tok>) {
-    tok.ke = buf.len();
-    let k = &buf[tok.ks..tok.ke];
-    tok.lex = lex_of(k);
-    let k0 = strip_conj(k);
-    tok.lex0 = if k0.len() == k.len() {
-        tok.lex
-    } else {
-        lex_of(k0)
-    };
-    toks.push(tok);
-}
-
-#[inline]
-fn prev_hyphen_joins(src: &str, i: usize, next: Option<char>) -> bool {
-    let prev = src[..i].chars().next_back();
-    prev.is_some_and(|p| p.is_alphanumeric()) && next.is_some_and(|n| n.is_alphanumeric())
-}
-
-#[inline]
-fn is_word_char(c: char) -> bool {
-    if c.is_ascii() {
-        return c.is_ascii_alphanumeric();
-    }
-    // Arabic letters, marks and digits first: the Unicode tables are slow for them.
-    if is_arabic_core(c) {
-        return true;
-    }
-    // Common punctuation of Arabic text, answered without the (slower still) tables.
-    if is_common_punct(c) {
-        return false;
-    }
-    c.is_alphanumeric() || is_removed_mark(c) || canonical_combining_class(c) != 0
-}
-
-/// Punctuation frequent in Arabic news (، ؛ ؟ and quotes, dashes): no letter, digit or mark.
-#[inline]
-pub(crate) fn is_common_punct(c: char) -> bool {
-    matches!(
-        c,
-        '\u{060C}'
-            | '\u{061B}'
-            | '\u{061F}'
-            | '“'
-            | '”'
-            | '«'
-            | '»'
-            | '‘'
-            | '’'
-            | '–'
-            | '—'
-            | '…'
-    )
-}
-
-/// ء–ي, tatweel, harakat and Arabic-Indic digits (U+0621–U+0669): caseless word characters.
-#[inline]
-fn is_arabic_core(c: char) -> bool {
-    matches!(c, '\u{0621}'..='\u{0669}')
-}
-
-/// Appends the light key of `c` (the `match_key` folding, marks dropped, Latin lowercased
-/// without accents).
-#[inline]
-fn push_light(c: char, out: &mut String, depth: u8) {
-    if c.is_ascii() {
-        out.push(c.to_ascii_lowercase());
-        return;
-    }
-    match c {
-        '\u{0623}' | '\u{0625}' | '\u{0622}' | '\u{0671}' => out.push('ا'),
-        '\u{0649}' | '\u{06CC}' | '\u{0626}' => out.push('ي'),
-        '\u{0629}' => out.push('ه'),
-        '\u{0624}' => out.push('و'),
-        '\u{06A9}' => out.push('ك'),
-        '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}' => out.push(c),
-        '\u{0660}'..='\u{0669}' => out.push(char::from(b'0' + (c as u32 - 0x0660) as u8)),
-        '\u{06F0}'..='\u{06F9}' => out.push(char::from(b'0' + (c as u32 - 0x06F0) as u8)),
-        _ if is_removed_mark(c) || is_invisible(c) => {}
-        '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFE}' if depth == 0 => {
-            decompose_compatible(c, |d| push_light(d, out, 1));
-        }
-        _ if canonical_combining_class(c) != 0 => {}
-        _ => decompose_canonical(c, |d| {
-            if canonical_combining_class(d) == 0 {
-                for l in d.to_lowercase() {
-                    out.push(l);
-                }
-            }
-        }),
-    }
-}
-
-// ---------------------------------------------------------------------------------------
-// Name keys
-// ---------------------------------------------------------------------------------------
-
-/// The §6 phonetic class of a light-key character; `None` drops it.
-#[inline]
-fn phon(c: char) -> Option<char> {
-    let u = c as u32;
-    if (0x0621..=0x064A).contains(&u) {
-        let p = PHON_BASIC[(u - 0x0621) as usize];
-        return (p != '\0').then_some(p);
-    }
-    phon_slow(c)
-}
-
-const fn phon_slow(c: char) -> Option<char> {
-    Some(match c {
-        'ء' | '\'' => return None,
-        'ج' | 'غ' | 'ق' | 'ك' | 'گ' | 'ڨ' | 'ڭ' | 'ݣ' | 'چ' => 'G',
-        'ڤ' | 'ڥ' => 'ف',
-        'پ' => 'ب',
-        'ژ' | 'ظ' | 'ذ' => 'ز',
-        'ط' => 'ت',
-        'ص' => 'س',
-        'ض' => 'د',
-        'ح' => 'ه',
-        _ => c,
-    })
-}
-
-/// [`phon_slow`] for ء–ي as a table (`'\0'` = dropped): names are mostly these letters.
-/// A `static`: indexing a `const` array may copy it at every use.
-static PHON_BASIC: [char; 42] = {
-    let mut t = ['\0'; 42];
-    let mut i = 0;
-    while i < 42 {
-        if let Some(c) = char::from_u32(0x0621 + i as u32)
-            && let Some(p) = phon_slow(c)
-        {
-            t[i] = p;
-        }
-        i += 1;
-    }
-    t
-};
-
-/// A Latin light key without a possessive `'s` (unless nothing would be left).
-#[inline]
-fn strip_possessive(light: &str) -> &str {
-    light
-        .strip_suffix("'s")
-        .filter(|r| !r.is_empty())
-        .unwrap_or(light)
-}
-
-/// Builds the phonetic key and the skeleton of a name token by token.
-#[derive(Default)]
-struct KeyBuilder {
-    /// The light keys themselves, concatenated.
-    light: String,
-    phon: String,
-    skel: String,
-    skel_len: usize,
-    phon_len: usize,
-    last: Option<char>,
-    /// Hashes of `phon` and `skel`, kept even when the strings are not built.
-    phon_h: u64,
-    skel_h: u64,
-    /// Build the strings too (the hashes alone serve as a cheap pre-filter).
-    strings: bool,
-}
-
-#[inline]
-fn mix(h: u64, c: char) -> u64 {
-    (h.rotate_left(5) ^ u64::from(c)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
-}
-
-impl KeyBuilder {
-    fn clear(&mut self, strings: bool) {
-        self.light.clear();
-        self.phon.clear();
-        self.skel.clear();
-        self.skel_len = 0;
-        self.phon_len = 0;
-        self.last = None;
-        self.phon_h = 0;
-        self.skel_h = 0;
-        self.strings = strings;
-    }
-
-    /// Appends one token's light key; Latin keys lose a possessive `'s`.
-    fn push(&mut self, light: &str) {
-        let light = strip_possessive(light);
-        if self.strings {
-            self.light.push_str(light);
-        }
-        for c in light.chars() {
-            let Some(p) = phon(c) else { continue };
-            self.phon_h = mix(self.phon_h, p);
-            if self.strings {
-                self.phon.push(p);
-            }
-            self.phon_len += 1;
-            // Long vowels go, except as the first letter of the whole name.
-            if matches!(p, 'ا' | 'و' | 'ي') && self.phon_len > 1 {
-                continue;
-            }
-            if self.last == Some(p) {
-                continue;
-            }
-            self.last = Some(p);
-            self.skel_h = mix(self.skel_h, p);
-            if self.strings {
-                self.skel.push(p);
-            }
-            self.skel_len += 1;
-        }
-    }
-}
-
-/// What [`KeyBuilder::push`] leaves after one light key on a cleared builder, without
-/// the strings: the pre-filter of [`find_matches`] runs on every word and needs none, and
-/// a word that passes it goes on from this state ([`KeyBuilder::set_first`]).
-#[derive(Clone, Copy, PartialEq, Debug)]
-struct FirstKey {
-    phon_h: u64,
-    skel_h: u64,
-    phon_len: usize,
-    skel_len: usize,
-    last: Option<char>,
-}
-
-#[inline]
-fn first_hashes(light: &str) -> FirstKey {
-    let light = strip_possessive(light);
-    let (mut phon_h, mut skel_h, mut phon_len, mut skel_len, mut last) =
-        (0u64, 0u64, 0usize, 0usize, None);
-    for c in light.chars() {
-        let Some(p) = phon(c) else { continue };
-        phon_h = mix(phon_h, p);
-        phon_len += 1;
-        if matches!(p, 'ا' | 'و' | 'ي') && phon_len > 1 {
-            continue;
-        }
-        if last == Some(p) {
-            continue;
-        }
-        last = Some(p);
-        skel_h = mix(skel_h, p);
-        skel_len += 1;
-    }
-    FirstKey {
-        phon_h,
-        skel_h,
-        phon_len,
-        skel_len,
-        last,
-    }
-}
-
-impl KeyBuilder {
-    /// A cleared builder without strings that has been given one light key of hashes `f`.
-    fn set_first(&mut self, f: FirstKey) {
-        self.clear(false);
-        self.phon_h = f.phon_h;
-        self.skel_h = f.skel_h;
-        self.phon_len = f.phon_len;
-        self.skel_len = f.skel_len;
-        self.last = f.last;
-    }
-}
-
 /// The §6 skeleton of a name, used to match transliteration variants: `match_key`, hamza
 /// dropped, the /g/ /v/ /p/ /ʒ/ classes and emphatic pairs folded, long vowels dropped
 /// except as the first letter of the name, repeated letters collapsed, spaces and hyphens
@@ -870,7 +277,7 @@ pub(crate) enum Form {
     Title,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct Hit {
     entry: u32,
     form: Form,
@@ -887,6 +294,31 @@ struct Hit {
     phon_len: u8,
 }
 
+/// A [`Hit`] in the tables build.rs writes (`form`: 0 name, 1 short form, 2 title).
+const fn hit(
+    entry: u32,
+    form: u8,
+    acronym: bool,
+    capital: bool,
+    tokens: u8,
+    last: char,
+    phon_len: u8,
+) -> Hit {
+    Hit {
+        entry,
+        form: match form {
+            0 => Form::Name,
+            1 => Form::Short,
+            _ => Form::Title,
+        },
+        acronym,
+        capital,
+        tokens,
+        last,
+        phon_len,
+    }
+}
+
 #[derive(Debug, Clone)]
 struct Entry {
     canonical: Box<str>,
@@ -894,10 +326,36 @@ struct Entry {
 }
 
 /// Places, people and organisations with their spellings. See the module doc.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Gazetteer {
     /// Identifies the content (a gazetteer never changes once built) for the memo.
     id: u64,
+    tables: Tables,
+}
+
+/// Where a gazetteer's spellings are: both kinds are matched by the same (generic) code.
+#[derive(Debug, Clone)]
+enum Tables {
+    /// The built-in gazetteer, keyed at build time (build.rs writes [`builtin`]): building
+    /// it at start-up was ~12.5 M instructions of every process that extracts claims.
+    Builtin,
+    /// Built at run time: the built-in lines and a user alias file.
+    Built(Box<Built>),
+}
+
+impl Default for Gazetteer {
+    /// An empty gazetteer.
+    fn default() -> Self {
+        Gazetteer {
+            id: next_id(),
+            tables: Tables::Built(Box::default()),
+        }
+    }
+}
+
+/// A gazetteer built at run time (see [`Gazetteer`]'s fields for the built-in one).
+#[derive(Debug, Clone, Default)]
+struct Built {
     entries: Vec<Entry>,
     by_canonical: HashMap<Box<str>, u32>,
     /// Concatenated light keys, phonetic keys and skeletons of the spellings.
@@ -921,37 +379,138 @@ pub struct Gazetteer {
     prefix_bits: HashBits,
 }
 
-/// Bits in a [`HashBits`] filter, as a power of two (16 KB: a few per cent false
-/// positives for the built-in gazetteer's hashes).
-const HASH_BITS_LOG: u32 = 17;
-
-/// A one-hash bit filter over 64-bit hashes (the top bits index it): a clear bit means the
-/// hash was never inserted.
+/// A one-hash bit filter over 64-bit hashes ([`hash_bit`]): a clear bit means the hash
+/// was never inserted.
 #[derive(Debug, Clone)]
-struct HashBits(Box<[u64; 1 << (HASH_BITS_LOG - 6)]>);
+struct HashBits(Box<Bits>);
 
 impl Default for HashBits {
     fn default() -> Self {
-        HashBits(Box::new([0; 1 << (HASH_BITS_LOG - 6)]))
+        HashBits(Box::new([0; HASH_WORDS]))
     }
 }
 
 impl HashBits {
-    #[inline]
-    fn slot(h: u64) -> (usize, u64) {
-        let i = (h >> (64 - HASH_BITS_LOG)) as usize;
-        (i >> 6, 1u64 << (i & 63))
-    }
-
     fn insert(&mut self, h: u64) {
-        let (w, b) = Self::slot(h);
+        let (w, b) = hash_bit(h);
         self.0[w] |= b;
     }
+}
 
+/// Whether bit filter `bits` may hold hash `h`.
+#[inline]
+fn may_contain(bits: &Bits, h: u64) -> bool {
+    let (w, b) = hash_bit(h);
+    bits[w] & b != 0
+}
+
+/// The tables the matcher asks, built-in (static) or built at run time.
+trait Lookup {
+    fn first_bits(&self) -> &Bits;
+    fn whole_bits(&self) -> &Bits;
+    fn prefix_bits(&self) -> &Bits;
+    fn first(&self, h: u64) -> Option<u8>;
+    fn whole(&self, h: u64) -> bool;
+    fn exact(&self, key: &str) -> Option<&[Hit]>;
+    fn phon(&self, key: &str) -> Option<&[Hit]>;
+    fn skel(&self, key: &str) -> Option<&[Hit]>;
+}
+
+impl Lookup for Built {
     #[inline]
-    fn may_contain(&self, h: u64) -> bool {
-        let (w, b) = Self::slot(h);
-        self.0[w] & b != 0
+    fn first_bits(&self) -> &Bits {
+        &self.first_bits.0
+    }
+    #[inline]
+    fn whole_bits(&self) -> &Bits {
+        &self.whole_bits.0
+    }
+    #[inline]
+    fn prefix_bits(&self) -> &Bits {
+        &self.prefix_bits.0
+    }
+    #[inline]
+    fn first(&self, h: u64) -> Option<u8> {
+        self.first.get(&h).copied()
+    }
+    #[inline]
+    fn whole(&self, h: u64) -> bool {
+        self.whole.contains_key(&h)
+    }
+    #[inline]
+    fn exact(&self, key: &str) -> Option<&[Hit]> {
+        self.exact.get(key).map(Vec::as_slice)
+    }
+    #[inline]
+    fn phon(&self, key: &str) -> Option<&[Hit]> {
+        self.phon.get(key).map(Vec::as_slice)
+    }
+    #[inline]
+    fn skel(&self, key: &str) -> Option<&[Hit]> {
+        self.skel.get(key).map(Vec::as_slice)
+    }
+}
+
+/// The built-in gazetteer as build.rs wrote it from `gazetteer.txt`, keyed by the same
+/// code (`names.rs`) and added in the same order as [`Built::builtin`] does;
+/// `tests::static_builtin_is_the_run_time_one` checks every table against it.
+mod builtin {
+    use super::super::static_map::{StaticMap, StaticU64Map};
+    use super::{Bits, EntityKind, Hit, hit};
+
+    include!(concat!(env!("OUT_DIR"), "/gazetteer.rs"));
+
+    /// Entity `i`'s canonical name and kind.
+    #[inline]
+    pub fn entry(i: usize) -> (&'static str, EntityKind) {
+        (
+            &NAMES[NAME_OFFSETS[i] as usize..NAME_OFFSETS[i + 1] as usize],
+            KINDS[i],
+        )
+    }
+}
+
+/// The tables of [`builtin`].
+struct Static;
+
+impl Lookup for Static {
+    #[inline]
+    fn first_bits(&self) -> &Bits {
+        &builtin::FIRST_BITS
+    }
+    #[inline]
+    fn whole_bits(&self) -> &Bits {
+        &builtin::WHOLE_BITS
+    }
+    #[inline]
+    fn prefix_bits(&self) -> &Bits {
+        &builtin::PREFIX_BITS
+    }
+    #[inline]
+    fn first(&self, h: u64) -> Option<u8> {
+        builtin::FIRST.get(h)
+    }
+    #[inline]
+    fn whole(&self, h: u64) -> bool {
+        builtin::WHOLE.get(h).is_some()
+    }
+    #[inline]
+    fn exact(&self, key: &str) -> Option<&[Hit]> {
+        builtin::EXACT
+            .get(key)
+            .map(|&(s, e)| &builtin::EXACT_HITS[s as usize..e as usize])
+    }
+    #[inline]
+    fn phon(&self, key: &str) -> Option<&[Hit]> {
+        builtin::PHON
+            .get(key)
+            .map(|&(s, e)| &builtin::PHON_HITS[s as usize..e as usize])
+    }
+    #[inline]
+    fn skel(&self, key: &str) -> Option<&[Hit]> {
+        builtin::SKEL
+            .get(key)
+            .map(|&(s, e)| &builtin::SKEL_HITS[s as usize..e as usize])
     }
 }
 
@@ -959,13 +518,13 @@ const BUILTIN: &str = include_str!("gazetteer.txt");
 
 /// The country a place of the built-in gazetteer (by canonical name) lies in,
 /// the country itself for a country; `None` for regions, contested places and
-/// anything else. Read from the gazetteer's `IN|` lines alone, so asking does
-/// not build the whole gazetteer.
+/// anything else. Read from the gazetteer's `IN|` lines alone.
 pub fn country_of(canonical: &str) -> Option<&'static str> {
     // Read from those lines by build.rs (`super::tables`).
     super::tables::COUNTRY_OF.get(canonical).copied()
 }
 
+/// Ids of gazetteers built at run time; the built-in one is 0.
 fn next_id() -> u64 {
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
     NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
@@ -1000,33 +559,13 @@ struct AliasEntry {
 }
 
 impl Gazetteer {
-    /// The built-in gazetteer, built on first use.
+    /// The built-in gazetteer (static tables: nothing is built).
     pub fn builtin() -> &'static Gazetteer {
-        static G: OnceLock<Gazetteer> = OnceLock::new();
-        G.get_or_init(|| {
-            let mut g = Gazetteer {
-                id: next_id(),
-                ..Gazetteer::default()
-            };
-            // Sized once: grown by doubling, the maps rehashed every key
-            // several times (a tenth of the build). Each spelling ends at a `,`
-            // or a `|`; each line is at most one entity.
-            let bytes = BUILTIN.as_bytes();
-            let spellings = memchr::memchr2_iter(b',', b'|', bytes).count();
-            let lines = memchr::memchr_iter(b'\n', bytes).count();
-            g.exact.reserve(spellings);
-            g.phon.reserve(spellings);
-            g.skel.reserve(spellings);
-            g.first.reserve(spellings);
-            g.whole.reserve(2 * spellings);
-            g.entries.reserve(lines);
-            g.by_canonical.reserve(lines);
-            let mut kb = KeyBuilder::default();
-            for line in BUILTIN.lines() {
-                g.add_line(line, &mut kb);
-            }
-            g
-        })
+        static G: Gazetteer = Gazetteer {
+            id: 0,
+            tables: Tables::Builtin,
+        };
+        &G
     }
 
     /// The built-in gazetteer plus the entries of a user alias file (format in the module
@@ -1036,8 +575,9 @@ impl Gazetteer {
             line: e.span().map(|s| line_of(toml_text, s.start)),
             reason: e.message().trim().replace('\n', " "),
         })?;
-        let mut g = Gazetteer::builtin().clone();
-        g.id = next_id();
+        // The built-in tables are static: the built-in lines are keyed again here, into
+        // maps the user's spellings go on top of.
+        let mut g = Built::builtin();
         for spanned in file.entity {
             let line = Some(line_of(toml_text, spanned.span().start));
             let e = spanned.into_inner();
@@ -1082,53 +622,87 @@ impl Gazetteer {
                 g.add_form(id, n, Form::Title, true, &mut kb);
             }
         }
-        Ok(g)
+        Ok(Gazetteer {
+            id: next_id(),
+            tables: Tables::Built(Box::new(g)),
+        })
     }
 
     /// Number of entities.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        match &self.tables {
+            Tables::Builtin => builtin::KINDS.len(),
+            Tables::Built(b) => b.entries.len(),
+        }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len() == 0
+    }
+
+    /// The canonical name and kind of entity `i`.
+    #[inline]
+    fn entry(&self, i: u32) -> (&str, EntityKind) {
+        match &self.tables {
+            Tables::Builtin => builtin::entry(i as usize),
+            Tables::Built(b) => {
+                let e = &b.entries[i as usize];
+                (&e.canonical, e.kind)
+            }
+        }
     }
 
     /// The canonical name and kind of the entity one of whose names is `name`.
     pub fn lookup(&self, name: &str) -> Option<(&str, EntityKind)> {
         let m = find_matches(&Tokens::new(name), self);
         match m.as_slice() {
-            [one] => {
-                let e = &self.entries[one.entry as usize];
-                Some((&e.canonical, e.kind))
-            }
+            [one] => Some(self.entry(one.entry)),
             _ => None,
         }
+    }
+}
+
+impl Built {
+    /// The built-in gazetteer, keyed at run time (what build.rs does at build time).
+    fn builtin() -> Built {
+        let mut g = Built::default();
+        // Sized once: grown by doubling, the maps rehashed every key
+        // several times (a tenth of the build). Each spelling ends at a `,`
+        // or a `|`; each line is at most one entity.
+        let bytes = BUILTIN.as_bytes();
+        let spellings = memchr::memchr2_iter(b',', b'|', bytes).count();
+        let lines = memchr::memchr_iter(b'\n', bytes).count();
+        g.exact.reserve(spellings);
+        g.phon.reserve(spellings);
+        g.skel.reserve(spellings);
+        g.first.reserve(spellings);
+        g.whole.reserve(2 * spellings);
+        g.entries.reserve(lines);
+        g.by_canonical.reserve(lines);
+        let mut kb = KeyBuilder::default();
+        for line in BUILTIN.lines() {
+            g.add_line(line, &mut kb);
+        }
+        g
     }
 
     /// `kb`: scratch space, reused from form to form.
     fn add_line(&mut self, line: &str, kb: &mut KeyBuilder) {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
+        let Some((kind, canonical, lists)) = gazetteer_line(line) else {
             return;
-        }
-        // `IN|` lines are read by [`country_of`].
-        if line.starts_with("IN|") {
-            return;
-        }
-        let mut f = line.split('|');
-        let kind = match f.next() {
-            Some("P") => EntityKind::Person,
-            Some("L") => EntityKind::Place,
-            Some("O") => EntityKind::Organization,
+        };
+        let kind = match kind {
+            "P" => EntityKind::Person,
+            "L" => EntityKind::Place,
+            "O" => EntityKind::Organization,
             _ => EntityKind::Other,
         };
-        let Some(canonical) = f.next().map(str::trim).filter(|c| !c.is_empty()) else {
-            return;
-        };
         let id = self.entry(canonical, kind);
-        for form in [Form::Name, Form::Short, Form::Title] {
-            for n in f.next().unwrap_or("").split(',') {
+        for (form, list) in [Form::Name, Form::Short, Form::Title]
+            .into_iter()
+            .zip(lists)
+        {
+            for n in list.split(',') {
                 self.add_form(id, n, form, false, kb);
             }
         }
@@ -1148,49 +722,28 @@ impl Gazetteer {
     }
 
     fn add_form(&mut self, entry: u32, name: &str, form: Form, front: bool, kb: &mut KeyBuilder) {
-        let t = Tokens::new(name);
-        let n = t.len();
-        if n == 0 {
+        let Some(s) = spelling(name, form == Form::Short, kb) else {
             return;
-        }
-        let latin = t.toks.iter().all(|k| k.flags & F_LATIN != 0);
-        let letters = || t.text(0, n).chars().filter(|c| c.is_alphabetic()).count();
-        let acronym =
-            latin && n == 1 && t.toks[0].flags & F_ALL_UPPER != 0 && (2..=6).contains(&letters());
+        };
         let hit = Hit {
             entry,
             form,
-            acronym,
-            capital: latin && n == 1 && !acronym,
-            tokens: 0,
-            last: '\0',
-            phon_len: 0,
-        };
-        kb.clear(true);
-        kb.push(t.key(0));
-        let n8 = n.min(usize::from(u8::MAX)) as u8;
-        let (first_phon, first_skel) = (kb.phon_h, kb.skel_h);
-        for i in 1..n {
-            kb.push(t.key(i));
-        }
-        let hit = Hit {
-            tokens: n8,
-            last: kb.phon.chars().next_back().unwrap_or('\0'),
-            phon_len: kb.phon_len.min(255) as u8,
-            ..hit
+            acronym: s.acronym,
+            capital: s.capital,
+            tokens: s.tokens,
+            last: s.last,
+            phon_len: s.phon_len,
         };
         insert_hit(&mut self.exact, &kb.light, hit, front);
-        // Letter-class folding makes short words collide (`إجراء` and `أكرا`, `قيم` and
-        // `كيم`): short spellings match exactly; the article does not count.
-        if !latin && sans_article(&kb.phon, kb.phon_len) >= PHON_MIN {
+        if s.in_phon {
             insert_hit(&mut self.phon, &kb.phon, hit, front);
         }
-        let mut firsts = vec![first_phon];
+        let mut firsts = vec![s.first_phon];
         self.whole.insert(kb.phon_h, ());
         self.whole_bits.insert(kb.phon_h);
-        if form != Form::Short && !latin && sans_article(&kb.skel, kb.skel_len) >= SKELETON_MIN {
+        if s.in_skel {
             insert_hit(&mut self.skel, &kb.skel, hit, front);
-            firsts.push(first_skel);
+            firsts.push(s.first_skel);
             self.whole.insert(kb.skel_h, ());
             self.whole_bits.insert(kb.skel_h);
         }
@@ -1208,7 +761,7 @@ impl Gazetteer {
         for k in firsts {
             self.first_bits.insert(k);
             let e = self.first.entry(k).or_insert(0);
-            *e = (*e).max(n8);
+            *e = (*e).max(s.tokens);
         }
     }
 }
@@ -1253,15 +806,17 @@ pub(crate) struct EntMatch {
 
 impl EntMatch {
     pub(crate) fn canonical<'g>(&self, g: &'g Gazetteer) -> &'g str {
-        &g.entries[self.entry as usize].canonical
+        g.entry(self.entry).0
     }
     pub(crate) fn kind(&self, g: &Gazetteer) -> EntityKind {
-        g.entries[self.entry as usize].kind
+        g.entry(self.entry).1
     }
 }
 
 /// Proclitic splits of an Arabic light key: (bytes stripped, letters stripped, prefix ال
 /// restored because لل stood for ل+ال).
+// Always: called per word by both instances of the matcher (see `first_hashes`).
+#[inline(always)]
 fn proclitic_splits(k: &str, out: &mut Vec<(usize, usize, bool)>) {
     out.clear();
     out.push((0, 0, false));
@@ -1342,6 +897,16 @@ pub(crate) fn find_matches(t: &Tokens, g: &Gazetteer) -> Vec<EntMatch> {
 
 /// [`find_matches`] into `out` (cleared first), with buffers `s`.
 fn find_matches_into(t: &Tokens, g: &Gazetteer, s: &mut MatchScratch, out: &mut Vec<EntMatch>) {
+    match &g.tables {
+        Tables::Builtin => match_raw(t, &Static, s),
+        Tables::Built(b) => match_raw(t, &**b, s),
+    }
+    resolve_titles(t, g, &s.raw, out);
+}
+
+/// The matches of `t` before titles are resolved, into `s.raw`: generic, so that each kind
+/// of tables is asked without a dispatch per word.
+fn match_raw<L: Lookup>(t: &Tokens, g: &L, s: &mut MatchScratch) {
     let MatchScratch {
         sb,
         splits,
@@ -1373,14 +938,10 @@ fn find_matches_into(t: &Tokens, g: &Gazetteer, s: &mut MatchScratch, out: &mut 
                 &key[off..]
             };
             let fk = first_hashes(first);
-            if !g.first_bits.may_contain(fk.phon_h) && !g.first_bits.may_contain(fk.skel_h) {
+            if !may_contain(g.first_bits(), fk.phon_h) && !may_contain(g.first_bits(), fk.skel_h) {
                 continue;
             }
-            let maxt = g
-                .first
-                .get(&fk.phon_h)
-                .copied()
-                .max(g.first.get(&fk.skel_h).copied());
+            let maxt = g.first(fk.phon_h).max(g.first(fk.skel_h));
             let Some(maxt) = maxt else { continue };
             // Hashes first; the strings only where a spelling may end (see `whole`).
             kb.set_first(fk);
@@ -1394,18 +955,16 @@ fn find_matches_into(t: &Tokens, g: &Gazetteer, s: &mut MatchScratch, out: &mut 
                     }
                     kb.push(t.key(j));
                     // No spelling goes on from here, so no longer one can match.
-                    if !g.prefix_bits.may_contain(kb.phon_h)
-                        && !g.prefix_bits.may_contain(kb.skel_h)
+                    if !may_contain(g.prefix_bits(), kb.phon_h)
+                        && !may_contain(g.prefix_bits(), kb.skel_h)
                     {
                         break;
                     }
                 }
                 // An exact or phonetic match implies an equal phonetic key, a skeleton match
                 // an equal skeleton: each lookup only when its hash is known.
-                let phon_in =
-                    g.whole_bits.may_contain(kb.phon_h) && g.whole.contains_key(&kb.phon_h);
-                let skel_in =
-                    g.whole_bits.may_contain(kb.skel_h) && g.whole.contains_key(&kb.skel_h);
+                let phon_in = may_contain(g.whole_bits(), kb.phon_h) && g.whole(kb.phon_h);
+                let skel_in = may_contain(g.whole_bits(), kb.skel_h) && g.whole(kb.skel_h);
                 if !phon_in && !skel_in {
                     continue;
                 }
@@ -1427,7 +986,7 @@ fn find_matches_into(t: &Tokens, g: &Gazetteer, s: &mut MatchScratch, out: &mut 
                 sb_len = len;
                 let kb = &*kb;
                 let last = kb.phon.chars().next_back().unwrap_or('\0');
-                let mut consider = |hits: Option<&Vec<Hit>>, exact: bool| {
+                let mut consider = |hits: Option<&[Hit]>, exact: bool| {
                     for hit in hits.into_iter().flatten() {
                         if !case_ok(t, i, len, hit) {
                             continue;
@@ -1452,11 +1011,11 @@ fn find_matches_into(t: &Tokens, g: &Gazetteer, s: &mut MatchScratch, out: &mut 
                     }
                 };
                 if phon_in {
-                    consider(g.exact.get(kb.light.as_str()), true);
-                    consider(g.phon.get(kb.phon.as_str()), true);
+                    consider(g.exact(&kb.light), true);
+                    consider(g.phon(&kb.phon), true);
                 }
                 if skel_in {
-                    consider(g.skel.get(kb.skel.as_str()), false);
+                    consider(g.skel(&kb.skel), false);
                 }
             }
         }
@@ -1480,7 +1039,6 @@ fn find_matches_into(t: &Tokens, g: &Gazetteer, s: &mut MatchScratch, out: &mut 
             None => i += 1,
         }
     }
-    resolve_titles(t, g, raw, out);
 }
 
 /// Byte offset after `n` letters (marks and tatweel ride along) from `start`.
@@ -1865,6 +1423,75 @@ short = ["تيستو"]
     }
 
     #[test]
+    fn static_builtin_is_the_run_time_one() {
+        let b = Built::builtin();
+        assert_eq!(builtin::KINDS.len(), b.entries.len());
+        for (i, e) in b.entries.iter().enumerate() {
+            assert_eq!((&*e.canonical, e.kind), builtin::entry(i));
+        }
+        for (name, map) in [("exact", &b.exact), ("phon", &b.phon), ("skel", &b.skel)] {
+            for (k, hits) in map {
+                let got = match name {
+                    "exact" => Static.exact(k),
+                    "phon" => Static.phon(k),
+                    _ => Static.skel(k),
+                };
+                assert_eq!(got, Some(hits.as_slice()), "{name}: {k}");
+            }
+        }
+        assert_eq!(builtin::EXACT.len(), b.exact.len());
+        assert_eq!(builtin::PHON.len(), b.phon.len());
+        assert_eq!(builtin::SKEL.len(), b.skel.len());
+        assert_eq!(builtin::FIRST.len(), b.first.len());
+        for (h, most) in &b.first {
+            assert_eq!(builtin::FIRST.get(*h), Some(*most), "first {h}");
+        }
+        assert_eq!(builtin::WHOLE.len(), b.whole.len());
+        for h in b.whole.keys() {
+            assert_eq!(builtin::WHOLE.get(*h), Some(1), "whole {h}");
+        }
+        assert!(builtin::FIRST_BITS == *b.first_bits.0);
+        assert!(builtin::WHOLE_BITS == *b.whole_bits.0);
+        assert!(builtin::PREFIX_BITS == *b.prefix_bits.0);
+        for h in [0, 1, u64::MAX, 0x9E37_79B9_7F4A_7C15] {
+            assert_eq!(builtin::FIRST.get(h), b.first.get(&h).copied(), "{h}");
+            assert_eq!(builtin::WHOLE.get(h).is_some(), b.whole.contains_key(&h));
+        }
+        // And both match alike.
+        let built = Gazetteer {
+            id: next_id(),
+            tables: Tables::Built(Box::new(b)),
+        };
+        for s in [
+            "قال الرئيس الروسي فلاديمير بوتين في موسكو إن كيم جونغ أون زار بيونغ يانغ",
+            "وصل الرئيس الأمريكي إلى القاهرة والتقى بالرئيس المصري السابق",
+            "Russian President Vladimir Putin met the UN chief in New York; turkey and chad.",
+            "الفلسطينيون في غزة والضفة الغربية وللأمم المتحدة",
+        ] {
+            let t = Tokens::new(s);
+            let key = |g: &Gazetteer| -> Vec<_> {
+                find_matches(&t, g)
+                    .iter()
+                    .map(|m| (m.a, m.b, m.start, m.end, m.canonical(g).to_string(), m.form))
+                    .collect()
+            };
+            let got = key(Gazetteer::builtin());
+            assert!(!got.is_empty(), "{s}");
+            assert_eq!(got, key(&built), "{s}");
+        }
+    }
+
+    #[test]
+    fn static_lexicon_is_the_run_time_one() {
+        let l = lexicon();
+        assert_eq!(builtin::LEXICON.len(), l.words.len());
+        for (w, bits) in &l.words {
+            assert_eq!(builtin::LEXICON.get(w), Some(bits), "{w}");
+        }
+        assert!(builtin::LEXICON_BLOOM == *l.bloom);
+    }
+
+    #[test]
     fn builtin_is_sizeable() {
         assert!(Gazetteer::builtin().len() > 500);
         assert!(BUILTIN.len() < 70_000);
@@ -1885,7 +1512,10 @@ short = ["تيستو"]
                 .map(str::trim)
                 .filter(|n| !n.is_empty())
             {
-                assert!(g.by_canonical.contains_key(name), "unknown place {name}");
+                assert!(
+                    (0..g.len() as u32).any(|i| g.entry(i).0 == name),
+                    "unknown place {name}"
+                );
             }
         }
         // The IN lines add no spellings: Cairo is still only Cairo.

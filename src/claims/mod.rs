@@ -13,6 +13,7 @@ pub mod entity;
 mod lexicon;
 pub mod lexicon_use;
 pub mod model;
+mod names;
 mod opposites;
 pub mod polarity;
 pub mod quantity;
