@@ -8,6 +8,11 @@ use std::time::Instant;
 
 use track::claims::{ExtractOptions, extract};
 
+/// The allocator the `track` binary extracts with (src/main.rs): with the
+/// system's, a sixteenth of this benchmark was glibc's malloc and free.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let root = env!("CARGO_MANIFEST_DIR");
     let seeds: String = ["000_00b06d22c5d2f91c", "004_f29be4e2a4ac97ad"]
