@@ -1,0 +1,630 @@
+//! What a number counts: the counted-noun lexicon and the keys and classes it gives
+//! (`unit_key`, `unit_class`), the words after a number that count nothing, and the
+//! percent and currency markers.
+
+use std::sync::OnceLock;
+
+use super::tokens::{FxMap, TK, Toks, fold_word};
+
+pub(super) struct NounEntry {
+    lemma: String,
+    /// Its `-ين`/`-ان` form is a dual, not a sound plural.
+    dual_ok: bool,
+}
+
+pub(super) fn noun_lex() -> &'static FxMap<NounEntry> {
+    static LEX: OnceLock<FxMap<NounEntry>> = OnceLock::new();
+    LEX.get_or_init(|| {
+        // (singular, plural forms, dual is unambiguous)
+        let rows: &[(&str, &[&str], bool)] = &[
+            ("جندي", &["جنود"], true),
+            ("قتيل", &["قتلى"], true),
+            ("شخص", &["أشخاص"], true),
+            ("يوم", &["أيام"], true),
+            ("عام", &["أعوام"], true),
+            ("سنة", &["سنوات", "سنين"], true),
+            ("شهر", &["أشهر", "شهور"], true),
+            ("أسبوع", &["أسابيع"], true),
+            ("ساعة", &["ساعات"], true),
+            ("دقيقة", &["دقائق"], true),
+            ("طفل", &["أطفال"], true),
+            ("رجل", &["رجال"], true),
+            ("امرأة", &["نساء", "سيدات"], false),
+            ("مدني", &["مدنيين", "مدنيون"], false),
+            ("جريح", &["جرحى"], true),
+            ("مصاب", &["مصابين", "مصابون"], false),
+            ("صاروخ", &["صواريخ"], true),
+            ("طائرة", &["طائرات"], true),
+            ("دولة", &["دول"], true),
+            ("بلد", &["بلدان", "بلاد"], true),
+            ("طرف", &["أطراف"], true),
+            ("ضابط", &["ضباط"], true),
+            ("عنصر", &["عناصر"], true),
+            ("سفينة", &["سفن"], true),
+            ("دبابة", &["دبابات"], true),
+            ("قذيفة", &["قذائف"], true),
+            ("مرة", &["مرات"], true),
+            ("منزل", &["منازل"], true),
+            ("مدينة", &["مدن"], true),
+            ("قرية", &["قرى"], true),
+            ("أسير", &["أسرى"], true),
+            ("رهينة", &["رهائن"], true),
+            ("قائد", &["قادة"], true),
+            ("وزير", &["وزراء"], true),
+            ("مقاتل", &["مقاتلين", "مقاتلون"], false),
+            ("معتقل", &["معتقلين", "معتقلون"], false),
+            ("لاجئ", &["لاجئين", "لاجئون"], false),
+            ("مسلح", &["مسلحين", "مسلحون"], false),
+            ("فرد", &["أفراد"], true),
+            ("ضحية", &["ضحايا"], true),
+            ("طن", &["أطنان"], true),
+            ("كيلومتر", &["كيلومترات", "كلم"], true),
+            ("متر", &["أمتار"], true),
+            ("مبنى", &["مباني", "مبان"], false),
+            ("مستشفى", &["مستشفيات"], false),
+            ("مدرسة", &["مدارس"], true),
+            ("مسيرة", &["مسيرات"], true),
+            ("صحفي", &["صحفيين", "صحفيون"], false),
+            ("شرطي", &["شرطيين", "شرطيون"], false),
+            ("عسكري", &["عسكريين", "عسكريون"], false),
+            ("مواطن", &["مواطنين", "مواطنون"], false),
+            ("نازح", &["نازحين", "نازحون"], false),
+            ("مهاجر", &["مهاجرين", "مهاجرون"], false),
+            ("برميل", &["براميل"], true),
+            ("جولة", &["جولات"], true),
+            ("هجوم", &["هجمات"], true),
+            ("غارة", &["غارات"], true),
+            ("مليون", &["ملايين"], false),
+            // English irregulars (regular -s plurals are handled by rule).
+            ("person", &["people", "persons"], false),
+            ("child", &["children"], false),
+            ("man", &["men"], false),
+            ("woman", &["women"], false),
+            ("casualty", &["casualties"], false),
+            ("country", &["countries"], false),
+            ("city", &["cities"], false),
+        ];
+        let mut m = FxMap::default();
+        for (sing, plurals, dual_ok) in rows {
+            let lemma = fold_word(sing);
+            m.insert(
+                lemma.clone(),
+                NounEntry {
+                    lemma: lemma.clone(),
+                    dual_ok: *dual_ok,
+                },
+            );
+            for p in *plurals {
+                // Plural forms never count as duals.
+                m.insert(
+                    fold_word(p),
+                    NounEntry {
+                        lemma: lemma.clone(),
+                        dual_ok: false,
+                    },
+                );
+            }
+        }
+        m
+    })
+}
+
+/// Article and preposition prefixes a counted noun may carry (longest first).
+const NOUN_PREFIXES: [&str; 9] = ["وال", "بال", "فال", "كال", "لل", "ال", "و", "ب", "ل"];
+
+/// Lemma of a folded Arabic word by lexicon, trying clitic and suffix variants.
+pub(super) fn arabic_lemma(k: &str) -> Option<&'static str> {
+    let lex = noun_lex();
+    let try_stem = |w: &str| -> Option<&'static str> {
+        if let Some(e) = lex.get(w) {
+            return Some(e.lemma.as_str());
+        }
+        // Accusative tanween: جنديا، يوما.
+        if let Some(s) = w.strip_suffix('ا')
+            && let Some(e) = lex.get(s)
+        {
+            return Some(e.lemma.as_str());
+        }
+        if let Some((stem, _)) = dual_stem(w)
+            && let Some(e) = lex.get(&stem)
+        {
+            return Some(e.lemma.as_str());
+        }
+        // Feminine sound plural: غارات → غاره.
+        if let Some(s) = w.strip_suffix("ات") {
+            let f = format!("{s}ه");
+            if let Some(e) = lex.get(&f) {
+                return Some(e.lemma.as_str());
+            }
+        }
+        None
+    };
+    if let Some(l) = try_stem(k) {
+        return Some(l);
+    }
+    for p in NOUN_PREFIXES {
+        if let Some(r) = k.strip_prefix(p)
+            && r.chars().count() >= 2
+            && let Some(l) = try_stem(r)
+        {
+            return Some(l);
+        }
+    }
+    None
+}
+
+/// For a word ending in a dual suffix (-ين، -ان، -تين، -تان): the singular it would come
+/// from (ت restored to ة), and whether the suffix was -ين/-ان.
+fn dual_stem(w: &str) -> Option<(String, bool)> {
+    let s = w.strip_suffix("ين").or_else(|| w.strip_suffix("ان"))?;
+    if s.chars().count() < 2 {
+        return None;
+    }
+    if let Some(t) = s.strip_suffix('ت') {
+        return Some((format!("{t}ه"), true));
+    }
+    Some((s.to_string(), true))
+}
+
+/// A dual noun standing for "two" (جنديين، دولتين، يومين): its lemma. Only nouns in the
+/// lexicon whose plural is not the -ين form, so sound plurals (مدنيين) never count.
+pub(super) fn dual_lemma(k: &str) -> Option<&'static str> {
+    let lex = noun_lex();
+    if !(k.ends_with("ين") || k.ends_with("ان")) || lex.contains_key(k) {
+        return None;
+    }
+    let check = |w: &str| -> Option<&'static str> {
+        if lex.contains_key(w) {
+            return None; // a listed form itself (بلدان is a plural)
+        }
+        let (stem, _) = dual_stem(w)?;
+        let e = lex.get(&stem)?;
+        (e.dual_ok && e.lemma == stem).then_some(e.lemma.as_str())
+    };
+    if let Some(l) = check(k) {
+        return Some(l);
+    }
+    for p in NOUN_PREFIXES {
+        if let Some(r) = k.strip_prefix(p)
+            && r.chars().count() >= 4
+            && let Some(l) = check(r)
+        {
+            return Some(l);
+        }
+    }
+    None
+}
+
+fn english_lemma(k: &str) -> String {
+    if let Some(e) = noun_lex().get(k) {
+        return e.lemma.clone();
+    }
+    if let Some(s) = k.strip_suffix("ies")
+        && s.len() >= 2
+    {
+        return format!("{s}y");
+    }
+    if k.len() > 3
+        && k.ends_with('s')
+        && !k.ends_with("ss")
+        && !k.ends_with("us")
+        && !k.ends_with("is")
+    {
+        return k[..k.len() - 1].to_string();
+    }
+    k.to_string()
+}
+
+/// What a counted noun counts, for the nouns where it is plain: three men
+/// and three countries are not the same figure told differently.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnitClass {
+    People,
+    Places,
+    Time,
+}
+
+/// The class of a counted noun's key (`unit_key`), when the noun lexicon
+/// knows it.
+pub fn unit_class(key: &str) -> Option<UnitClass> {
+    static CLASSES: OnceLock<FxMap<UnitClass>> = OnceLock::new();
+    let classes = CLASSES.get_or_init(|| {
+        let rows: &[(UnitClass, &[&str])] = &[
+            (
+                UnitClass::People,
+                &[
+                    "جندي",
+                    "قتيل",
+                    "شخص",
+                    "طفل",
+                    "رجل",
+                    "امرأة",
+                    "مدني",
+                    "جريح",
+                    "مصاب",
+                    "ضابط",
+                    "عنصر",
+                    "أسير",
+                    "رهينة",
+                    "قائد",
+                    "وزير",
+                    "مقاتل",
+                    "معتقل",
+                    "لاجئ",
+                    "مسلح",
+                    "فرد",
+                    "ضحية",
+                    "صحفي",
+                    "شرطي",
+                    "عسكري",
+                    "مواطن",
+                    "نازح",
+                    "مهاجر",
+                    "person",
+                    "child",
+                    "man",
+                    "woman",
+                    "casualty",
+                    "soldier",
+                    "civilian",
+                ],
+            ),
+            (
+                UnitClass::Places,
+                &["دولة", "بلد", "مدينة", "قرية", "country", "city", "village"],
+            ),
+            (
+                UnitClass::Time,
+                &[
+                    "يوم",
+                    "عام",
+                    "سنة",
+                    "شهر",
+                    "أسبوع",
+                    "ساعة",
+                    "دقيقة",
+                    "day",
+                    "year",
+                    "month",
+                    "week",
+                    "hour",
+                    "minute",
+                ],
+            ),
+        ];
+        let mut m = FxMap::default();
+        for (class, nouns) in rows {
+            for n in *nouns {
+                m.insert(unit_key(n), *class);
+            }
+        }
+        m
+    });
+    classes.get(key).copied()
+}
+
+/// Folded lemma of a counted noun, for comparison: جندي/جنود/جندياً/الجنود/جنديين → one key;
+/// soldiers/soldier → one key. Unknown Arabic words lose only the article and the
+/// accusative alef, so the key is stable across the usual spellings.
+pub fn unit_key(noun: &str) -> String {
+    let k = fold_word(noun.trim());
+    if k.is_empty() {
+        return k;
+    }
+    if k.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) {
+        return english_lemma(&k);
+    }
+    if let Some(l) = arabic_lemma(&k) {
+        return l.to_string();
+    }
+    let mut w: &str = &k;
+    for p in ["وال", "بال", "فال", "كال", "لل", "ال"] {
+        if let Some(r) = w.strip_prefix(p)
+            && r.chars().count() >= 2
+        {
+            w = r;
+            break;
+        }
+    }
+    if w.chars().count() >= 4
+        && let Some(r) = w.strip_suffix('ا')
+    {
+        w = r;
+    }
+    w.to_string()
+}
+
+/// Words that follow a number but are not what it counts.
+pub(crate) fn is_stop(k: &str) -> bool {
+    matches!(
+        k,
+        "من" | "في"
+            | "علي"
+            | "الي"
+            | "عن"
+            | "مع"
+            | "او"
+            | "و"
+            | "ثم"
+            | "قد"
+            | "لا"
+            | "لم"
+            | "لن"
+            | "ما"
+            | "هذا"
+            | "هذه"
+            | "ذلك"
+            | "تلك"
+            | "التي"
+            | "الذي"
+            | "الذين"
+            | "خلال"
+            | "منذ"
+            | "بعد"
+            | "قبل"
+            | "حتي"
+            | "عند"
+            | "حيث"
+            | "كما"
+            | "ان"
+            | "انه"
+            | "بين"
+            | "نحو"
+            | "حوالي"
+            | "فقط"
+            | "تقريبا"
+            | "اي"
+            | "كل"
+            | "كان"
+            | "كانت"
+            | "هو"
+            | "هي"
+            | "هم"
+            | "بل"
+            | "لكن"
+            | "وفي"
+            | "وقد"
+            | "ام"
+            | "اذا"
+            | "لقد"
+            | "مقابل"
+            | "ضد"
+            | "لدي"
+            | "عام"
+            | "العام"
+            | "of"
+            | "the"
+            | "a"
+            | "an"
+            | "and"
+            | "or"
+            | "in"
+            | "on"
+            | "at"
+            | "to"
+            | "for"
+            | "from"
+            | "by"
+            | "with"
+            | "as"
+            | "than"
+            | "that"
+            | "which"
+            | "who"
+            | "was"
+            | "were"
+            | "is"
+            | "are"
+            | "has"
+            | "have"
+            | "had"
+            | "be"
+            | "been"
+            | "will"
+            | "would"
+            | "more"
+            | "less"
+            | "per"
+            | "this"
+            | "it"
+            | "its"
+            | "after"
+            | "before"
+            | "since"
+            | "during"
+            | "into"
+            | "out"
+            | "up"
+            | "but"
+            | "not"
+            | "no"
+            | "so"
+            | "if"
+            | "when"
+            | "while"
+            | "said"
+            | "says"
+            | "another"
+            | "other"
+            | "such"
+            | "all"
+            | "each"
+    )
+}
+
+#[derive(Clone, Copy, PartialEq)]
+pub(super) enum Pct {
+    No,
+    /// Marker spans this many tokens.
+    Yes(usize),
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum Cur {
+    Dollar,
+    Euro,
+    Pound,
+    Riyal,
+    Dinar,
+    Dirham,
+    Lira,
+    Yen,
+    Ruble,
+    Yuan,
+    Won,
+}
+
+impl Cur {
+    pub(super) fn key(self) -> &'static str {
+        match self {
+            Cur::Dollar => "dollar",
+            Cur::Euro => "euro",
+            Cur::Pound => "pound",
+            Cur::Riyal => "riyal",
+            Cur::Dinar => "dinar",
+            Cur::Dirham => "dirham",
+            Cur::Lira => "lira",
+            Cur::Yen => "yen",
+            Cur::Ruble => "ruble",
+            Cur::Yuan => "yuan",
+            Cur::Won => "won",
+        }
+    }
+}
+
+fn cur_lex() -> &'static FxMap<Cur> {
+    static LEX: OnceLock<FxMap<Cur>> = OnceLock::new();
+    LEX.get_or_init(|| {
+        use Cur::*;
+        let mut m = FxMap::default();
+        let rows: &[(Cur, &[&str])] = &[
+            (
+                Dollar,
+                &[
+                    "دولار",
+                    "دولارا",
+                    "دولارات",
+                    "دولاراً",
+                    "dollar",
+                    "dollars",
+                    "usd",
+                ],
+            ),
+            (Euro, &["يورو", "euro", "euros", "eur"]),
+            (
+                Pound,
+                &[
+                    "جنيه",
+                    "جنيها",
+                    "جنيهات",
+                    "استرليني",
+                    "pound",
+                    "pounds",
+                    "sterling",
+                    "gbp",
+                ],
+            ),
+            (
+                Riyal,
+                &["ريال", "ريالا", "ريالات", "riyal", "riyals", "rial", "rials"],
+            ),
+            (Dinar, &["دينار", "دينارا", "دنانير", "dinar", "dinars"]),
+            (Dirham, &["درهم", "درهما", "دراهم", "dirham", "dirhams"]),
+            (Lira, &["ليرة", "ليرات", "lira", "liras", "lire"]),
+            (Yen, &["ين", "yen"]),
+            (
+                Ruble,
+                &[
+                    "روبل",
+                    "روبلا",
+                    "روبلات",
+                    "ruble",
+                    "rubles",
+                    "rouble",
+                    "roubles",
+                ],
+            ),
+            (Yuan, &["يوان", "yuan"]),
+            (Won, &["وون"]),
+        ];
+        for (c, ws) in rows {
+            for w in *ws {
+                m.insert(fold_word(w), *c);
+            }
+        }
+        m
+    })
+}
+
+pub(super) fn cur_word(k: &str) -> Option<Cur> {
+    let m = cur_lex();
+    if let Some(c) = m.get(k) {
+        return Some(*c);
+    }
+    // الدولار، بالدولار، دولار with article or preposition.
+    for p in ["بال", "ال", "ب"] {
+        if let Some(r) = k.strip_prefix(p)
+            && r.chars().count() >= 3
+            && let Some(c) = m.get(r)
+        {
+            return Some(*c);
+        }
+    }
+    None
+}
+
+pub(super) fn cur_symbol(p: &str) -> Option<Cur> {
+    match p {
+        "$" => Some(Cur::Dollar),
+        "€" => Some(Cur::Euro),
+        "£" => Some(Cur::Pound),
+        "¥" => Some(Cur::Yen),
+        "₽" => Some(Cur::Ruble),
+        "₩" => Some(Cur::Won),
+        _ => None,
+    }
+}
+
+/// Percent marker at `j`: %, بالمئة، في المئة, percent, per cent.
+pub(super) fn percent_at(t: &Toks, j: usize) -> Pct {
+    match t.kind(j) {
+        Some(TK::Punct) if t.key(j) == "%" => Pct::Yes(1),
+        Some(TK::Word) => match t.key(j) {
+            "بالميه" | "بالمايه" | "percent" | "pct" => Pct::Yes(1),
+            "في" | "per" if matches!(t.key(j + 1), "الميه" | "المايه" | "cent") => {
+                Pct::Yes(2)
+            }
+            _ => Pct::No,
+        },
+        _ => Pct::No,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unit_classes() {
+        assert_eq!(unit_class(&unit_key("رجال")), Some(UnitClass::People));
+        assert_eq!(unit_class(&unit_key("الجنود")), Some(UnitClass::People));
+        assert_eq!(unit_class(&unit_key("بلدان")), Some(UnitClass::Places));
+        assert_eq!(unit_class(&unit_key("دول")), Some(UnitClass::Places));
+        assert_eq!(unit_class(&unit_key("أيام")), Some(UnitClass::Time));
+        assert_eq!(unit_class(&unit_key("countries")), Some(UnitClass::Places));
+        assert_eq!(unit_class(&unit_key("صواريخ")), None);
+    }
+
+    #[test]
+    fn unit_keys() {
+        let k = unit_key("جندي");
+        for w in ["جنود", "جندياً", "الجنود", "جنديين", "جنديا", "للجنود"]
+        {
+            assert_eq!(unit_key(w), k, "{w}");
+        }
+        assert_eq!(unit_key("soldiers"), unit_key("soldier"));
+        assert_eq!(unit_key("قتلى"), unit_key("قتيلاً"));
+        assert_eq!(unit_key("casualties"), "casualty");
+        assert_eq!(unit_key("people"), "person");
+    }
+}
