@@ -1,11 +1,11 @@
 //! Work split between this thread and one other, for the few steps where a
 //! single command has two halves worth running at once (a diff right after
-//! `add`: both texts' analyses, the claim rows of a long edit).
+//! `add`: both new texts' analyses).
 
 /// `one()` here and `other()` on another thread, at once (both here when no
 /// thread can be had).
-pub(crate) fn both<A: Send, B: Send>(
-    one: impl FnOnce() -> A + Send,
+pub(crate) fn both<A, B: Send>(
+    one: impl FnOnce() -> A,
     other: impl FnOnce() -> B + Send,
 ) -> (A, B) {
     // Where the other thread takes `other` from, or this one if none starts.

@@ -53,12 +53,6 @@ impl<'a> ByUnit<'a> {
     }
 }
 
-/// Edited rows at least this many are read on two threads: below it a thread
-/// costs more than it saves.
-const PARALLEL_EDITED_ROWS: usize = 8;
-/// How much more reading an edited row takes than an unchanged one, roughly.
-const EDITED_ROW_WEIGHT: usize = 30;
-
 /// Claim changes between two versions, along their sentence alignment.
 ///
 /// Slot changes count only where a value changed (see [`crate::claims::versions`]): a span that
@@ -190,27 +184,7 @@ pub fn compare_versions(
             }
         }
     };
-    // Rows are read independently: many edited rows are read in two halves
-    // at once (the edited ones are most of the work).
-    let weight = |i: usize| {
-        if rows[i].op == Op::Unchanged {
-            1
-        } else {
-            EDITED_ROW_WEIGHT
-        }
-    };
-    let edited = rows.iter().filter(|r| r.op != Op::Unchanged).count();
-    let mut out: Vec<ClaimChange> = if edited >= PARALLEL_EDITED_ROWS {
-        let mid = crate::parallel::halfway((0..rows.len()).map(weight));
-        let (mut first, second) = crate::parallel::both(
-            || (0..mid).filter_map(row_change).collect::<Vec<_>>(),
-            || (mid..rows.len()).filter_map(row_change).collect::<Vec<_>>(),
-        );
-        first.extend(second);
-        first
-    } else {
-        (0..rows.len()).filter_map(row_change).collect()
-    };
+    let mut out: Vec<ClaimChange> = (0..rows.len()).filter_map(row_change).collect();
     // The rules say what changed; how likely that is a change of meaning is learned.
     crate::claims::versions_model::score(&mut out);
     out
