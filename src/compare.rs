@@ -9,6 +9,7 @@ use std::borrow::Cow;
 use std::time::Duration;
 
 use crate::analysis;
+use crate::parallel::both;
 use crate::claims::compare::{Status, compare_articles_full, compare_versions, statements};
 use crate::claims::entity::AliasError;
 use crate::claims::{Claim, Gazetteer};
@@ -196,8 +197,36 @@ pub fn compare(store: &Store, pair: &Pair, options: &CompareOptions) -> DiffRepo
     let article = |v| crate::furniture::article_ref(store, v).unwrap_or(Cow::Borrowed(v));
     let (from, to) = (article(&pair.from), article(&pair.to));
     let names = &options.names;
-    let (from_side, to_side) =
-        analysis::analyse_pair(store, (&from, &to), || names.gazetteer(), names.id());
+    let defaults = DiffOptions::default();
+    let options_of = |mode| DiffOptions {
+        match_threshold: threshold(mode),
+        word_deadline: options.time_budget.unwrap_or(defaults.word_deadline),
+    };
+    let diff_options = options_of(pair.mode);
+    // New texts are aligned while their claims are read (on another thread).
+    let align_early = |f: analysis::Keyed<'_>, t: analysis::Keyed<'_>| {
+        diff_keyed_aligned(
+            &from.text,
+            f.units.to_vec(),
+            Some(f.keys),
+            &to.text,
+            t.units.to_vec(),
+            Some(t.keys),
+            &diff_options,
+        )
+    };
+    let analysis::PairAnalysis {
+        from: from_side,
+        to: to_side,
+        meanwhile: aligned_early,
+        unsaved,
+    } = analysis::analyse_pair_with(
+        store,
+        (&from, &to),
+        || names.gazetteer(),
+        names.id(),
+        Some(align_early),
+    );
     let analysis::SideAnalysis {
         units: from_units,
         keys: from_keys,
@@ -237,38 +266,46 @@ pub fn compare(store: &Store, pair: &Pair, options: &CompareOptions) -> DiffRepo
             (&to.text_hash, &to_source),
         )
     };
-    let defaults = DiffOptions::default();
-    let options_of = |mode| DiffOptions {
-        match_threshold: threshold(mode),
-        word_deadline: options.time_budget.unwrap_or(defaults.word_deadline),
-    };
     let report =
         |diff: &TextDiff, rows| build((pair.mode, &from, &to, pair.revert), diff, rows, options);
     if let Some((alignment, rows)) = cached {
+        unsaved.save(store);
         let diff = diff_aligned(
             &from.text,
             from_units,
             &to.text,
             to_units,
             alignment,
-            &options_of(pair.mode),
+            &diff_options,
         );
         return report(&diff, rows);
     }
-    // Aligning compares the units' keys, made with the units or cached per
-    // text.
-    let from_keys = from_keys.unwrap_or_else(|| analysis::unit_keys(store, &from, &from_units));
-    let to_keys = to_keys.unwrap_or_else(|| analysis::unit_keys(store, &to, &to_units));
-    let (alignment, diff) = diff_keyed_aligned(
-        &from.text,
-        from_units,
-        Some(&from_keys),
-        &to.text,
-        to_units,
-        Some(&to_keys),
-        &options_of(pair.mode),
-    );
-    let rows = claim_rows(pair.mode, &diff, (&from, &from_claims), (&to, &to_claims));
+    let (alignment, diff) = match aligned_early {
+        Some(aligned) => aligned,
+        None => {
+            // Aligning compares the units' keys, made with the units or
+            // cached per text.
+            let from_keys =
+                from_keys.unwrap_or_else(|| analysis::unit_keys(store, &from, &from_units));
+            let to_keys = to_keys.unwrap_or_else(|| analysis::unit_keys(store, &to, &to_units));
+            diff_keyed_aligned(
+                &from.text,
+                from_units,
+                Some(&from_keys),
+                &to.text,
+                to_units,
+                Some(&to_keys),
+                &diff_options,
+            )
+        }
+    };
+    let rows_of = || claim_rows(pair.mode, &diff, (&from, &from_claims), (&to, &to_claims));
+    // New analyses are cached while another thread makes the claim rows.
+    let rows = if unsaved.is_empty() {
+        rows_of()
+    } else {
+        both(|| unsaved.save(store), rows_of).1
+    };
     // A side of a claim row is made of the units of one alignment row.
     let first_units = |to_side: bool| -> FxHashMap<usize, &[usize]> {
         diff.changes

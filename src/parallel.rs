@@ -29,24 +29,40 @@ pub(crate) fn both<A, B: Send>(
     })
 }
 
-/// Where to cut `weights` in two halves of about equal weight: the first
-/// half is `..cut`.
-pub(crate) fn halfway(weights: impl Iterator<Item = usize> + Clone) -> usize {
-    let total: usize = weights.clone().sum();
-    let (mut seen, mut cut) = (0, 0);
-    for w in weights {
-        if seen * 2 >= total {
-            break;
+/// `first()` on this thread, and `work` over `0..n`, in chunks of `chunk`
+/// taken by this thread (once `first` is done) and another at once; the
+/// results in order. The other thread starts on the chunks at once, so
+/// `first` runs while it works, and neither waits for the other's share.
+pub(crate) fn first_then_shared<R, T: Send>(
+    first: impl FnOnce() -> R,
+    n: usize,
+    chunk: usize,
+    work: impl Fn(usize) -> T + Sync,
+) -> (R, Vec<T>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let chunk = chunk.max(1);
+    let next = AtomicUsize::new(0);
+    let take = || {
+        let mut done = Vec::new();
+        loop {
+            let start = next.fetch_add(chunk, Ordering::Relaxed);
+            if start >= n {
+                break;
+            }
+            done.push((start, (start..n.min(start + chunk)).map(&work).collect()));
         }
-        // Up to the half or just past it, whichever is nearer.
-        let past = ((seen + w) * 2).saturating_sub(total);
-        if past > total - seen * 2 {
-            break;
-        }
-        seen += w;
-        cut += 1;
-    }
-    cut
+        done
+    };
+    let ((first, mut done), theirs): ((R, Vec<(usize, Vec<T>)>), _) = both(
+        || {
+            let r = first();
+            (r, take())
+        },
+        take,
+    );
+    done.extend(theirs);
+    done.sort_unstable_by_key(|&(start, _)| start);
+    (first, done.into_iter().flat_map(|(_, items)| items).collect())
 }
 
 #[cfg(test)]
@@ -60,10 +76,11 @@ mod tests {
     }
 
     #[test]
-    fn halfway_splits_by_weight() {
-        assert_eq!(halfway([1, 1, 1, 1].into_iter()), 2);
-        assert_eq!(halfway([10, 1, 1, 1].into_iter()), 1);
-        assert_eq!(halfway([1, 1, 1, 10].into_iter()), 3);
-        assert_eq!(halfway(std::iter::empty()), 0);
+    fn shared_work_comes_back_in_order() {
+        for n in [0, 1, 7, 8, 9, 100] {
+            let (first, items) = first_then_shared(|| "first", n, 8, |i| i * 2);
+            assert_eq!(first, "first");
+            assert_eq!(items, (0..n).map(|i| i * 2).collect::<Vec<_>>(), "n = {n}");
+        }
     }
 }
