@@ -10,8 +10,8 @@ mod reanalyse;
 pub use codec::{Candidates, RowSource, Rows};
 pub use reanalyse::{Failure, ReanalyseOptions, Reanalysed, reanalyse};
 
-use std::borrow::Cow;
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 
 use chrono::NaiveDate;
 
@@ -132,15 +132,30 @@ fn cached_claims(
     version: &VersionText,
     analyser: &str,
 ) -> Option<(Vec<Claim>, Hash)> {
+    let (bytes, digest) = cached_claim_bytes(store, version, analyser)?;
+    Some((decode_claims(&bytes, version)?, digest))
+}
+
+/// A version's cached claims as stored, and their digest.
+fn cached_claim_bytes(
+    store: &Store,
+    version: &VersionText,
+    analyser: &str,
+) -> Option<(Vec<u8>, Hash)> {
     let bytes = store
         .analysis(&version.text_hash, analyser, claims::ANALYSER_VERSION)
         .ok()??;
-    let found = if codec::is_binary(&bytes) {
-        codec::decode_claims(&bytes, &version.text)
+    let digest = *blake3::hash(&bytes).as_bytes();
+    Some((bytes, digest))
+}
+
+/// Cached claims read back (`None`: not readable, to be extracted again).
+fn decode_claims(bytes: &[u8], version: &VersionText) -> Option<Vec<Claim>> {
+    if codec::is_binary(bytes) {
+        codec::decode_claims(bytes, &version.text)
     } else {
-        serde_json::from_slice(&bytes).ok()
-    };
-    found.map(|c| (c, *blake3::hash(&bytes).as_bytes()))
+        serde_json::from_slice(bytes).ok()
+    }
 }
 
 /// An analysis to cache: text, analyser, its version, the encoded value.
@@ -188,7 +203,7 @@ pub fn analyse_pair<'g, G>(
 where
     G: Fn() -> &'g Gazetteer + Sync,
 {
-    let none = None::<fn(Keyed<'_>, Keyed<'_>)>;
+    let none = None::<Meanwhile<fn(&Hash, &Hash) -> Option<()>, fn(Keyed<'_>, Keyed<'_>)>>;
     let analysed = analyse_pair_with(store, pair, gazetteer, gazetteer_id, none);
     analysed.unsaved.save(store);
     (analysed.from, analysed.to)
@@ -201,12 +216,25 @@ pub struct Keyed<'a> {
     pub keys: &'a [KeyHash],
 }
 
+/// What a comparison does while its sides are analysed (see
+/// [`analyse_pair_with`]).
+pub struct Meanwhile<L, A> {
+    /// Looks up the comparison cached for the two sides' claim digests
+    /// (when both sides' claims were cached).
+    pub lookup: L,
+    /// Aligns the two sides, unless `lookup` found the comparison.
+    pub align: A,
+}
+
 /// Both sides of a comparison analysed (see [`analyse_pair_with`]).
-pub struct PairAnalysis<R> {
+pub struct PairAnalysis<T, R> {
     pub from: SideAnalysis,
     pub to: SideAnalysis,
-    /// What `meanwhile` returned, if it ran.
-    pub meanwhile: Option<R>,
+    /// What `lookup` found, if it was asked (and the digests it was asked
+    /// for are the sides').
+    pub looked_up: Option<Option<T>>,
+    /// What `align` returned, if it ran.
+    pub aligned: Option<R>,
     /// What was computed, to cache.
     pub unsaved: Unsaved,
 }
@@ -225,43 +253,63 @@ impl Unsaved {
         let entries: Vec<Entry<'_>> = self
             .0
             .iter()
-            .map(|(hash, analyser, version, data)| (hash, &analyser[..], *version, Cow::Borrowed(&data[..])))
+            .map(|(hash, analyser, version, data)| {
+                (hash, &analyser[..], *version, Cow::Borrowed(&data[..]))
+            })
             .collect();
         put_entries(store, &entries);
     }
 }
 
-/// [`analyse_pair`], leaving the caching to the caller, and — when claims
-/// are to be read (the comparison cannot have been cached) — running
-/// `meanwhile` (the alignment) on both sides' units and keys on this thread
-/// while another reads the claims.
-pub fn analyse_pair_with<'g, G, M, R>(
+/// [`analyse_pair`], leaving the caching to the caller. With `meanwhile`:
+/// when both sides' claims were cached, the cached comparison is looked up
+/// first; unless it is found, the sides are aligned on this thread while
+/// another reads or decodes the claims.
+pub fn analyse_pair_with<'g, G, L, T, A, R>(
     store: &Store,
     (from, to): (&VersionText, &VersionText),
     gazetteer: G,
     gazetteer_id: &str,
-    meanwhile: Option<M>,
-) -> PairAnalysis<R>
+    meanwhile: Option<Meanwhile<L, A>>,
+) -> PairAnalysis<T, R>
 where
     G: Fn() -> &'g Gazetteer + Sync,
-    M: FnOnce(Keyed<'_>, Keyed<'_>) -> R,
+    L: FnOnce(&Hash, &Hash) -> Option<T>,
+    A: FnOnce(Keyed<'_>, Keyed<'_>) -> R,
 {
     let analyser = claims_analyser(gazetteer_id);
     let plan = |version: &VersionText| Side {
         units: cached_units(store, version),
-        claims: cached_claims(store, version, &analyser),
+        encoded: cached_claim_bytes(store, version, &analyser),
         ..Side::default()
     };
     let same_text = from.text_hash == to.text_hash;
     let mut a = plan(from);
     let mut b = if same_text { Side::default() } else { plan(to) };
-    let ran = {
+    let mut looked_up = None;
+    let aligned = {
         let mut sides: Vec<(&mut Side, &VersionText)> = vec![(&mut a, from)];
         if !same_text {
             sides.push((&mut b, to));
         }
-        let meanwhile = meanwhile.filter(|_| sides.iter().any(|(side, _)| side.claims.is_none()));
-        if meanwhile.is_some() {
+        let mut align = None;
+        if let Some(Meanwhile { lookup, align: a }) = meanwhile {
+            let digests: Option<Vec<Hash>> = sides
+                .iter()
+                .map(|(side, _)| side.encoded.as_ref().map(|(_, d)| *d))
+                .collect();
+            match digests {
+                Some(d) => {
+                    let found = lookup(&d[0], &d[d.len() - 1]);
+                    if found.is_none() {
+                        align = Some(a);
+                    }
+                    looked_up = Some(found);
+                }
+                None => align = Some(a),
+            }
+        }
+        if align.is_some() {
             // Aligning needs every side's unit keys: cached ones are read here.
             for (side, version) in sides.iter_mut() {
                 if let Some(units) = &side.units {
@@ -269,13 +317,18 @@ where
                 }
             }
         }
-        let align = meanwhile.map(|m| {
+        let align = align.map(|a| {
             move |sides: &[(&mut Side, &VersionText)]| {
                 let last = &sides[sides.len() - 1].0;
-                m(sides[0].0.keyed(), last.keyed())
+                a(sides[0].0.keyed(), last.keyed())
             }
         });
-        analyse_sides(&mut sides, &gazetteer, align)
+        let (aligned, align) = decode_sides(&mut sides, align);
+        if sides.iter().any(|(side, _)| side.encoded_unreadable) {
+            // Looked up for digests the claims will not have.
+            looked_up = None;
+        }
+        aligned.or_else(|| analyse_sides(&mut sides, &gazetteer, align))
     };
     let mut unsaved = a.unsaved(&from.text_hash, &analyser);
     unsaved.0.extend(b.unsaved(&to.text_hash, &analyser).0);
@@ -293,8 +346,52 @@ where
     PairAnalysis {
         from: a,
         to: b,
-        meanwhile: ran,
+        looked_up,
+        aligned,
         unsaved,
+    }
+}
+
+/// Decode the sides' cached claims: on another thread while this one runs
+/// `align` when that is all there is to do (every unit and claim cached)
+/// and the texts are long; else here, leaving `align` to be run.
+fn decode_sides<F: FnOnce(&[(&mut Side, &VersionText)]) -> R, R>(
+    sides: &mut [(&mut Side, &VersionText)],
+    align: Option<F>,
+) -> (Option<R>, Option<F>) {
+    let all_cached = sides
+        .iter()
+        .all(|(side, _)| side.units.is_some() && side.encoded.is_some());
+    let bytes: usize = sides.iter().map(|(_, v)| v.text.len()).sum();
+    match align {
+        Some(align) if all_cached && bytes >= PARALLEL_BYTES => {
+            let encoded: Vec<_> = sides
+                .iter_mut()
+                .map(|(side, v)| (side.encoded.take(), *v))
+                .collect();
+            let decode = || {
+                encoded
+                    .into_iter()
+                    .map(|(e, v)| e.and_then(|(bytes, d)| Some((decode_claims(&bytes, v)?, d))))
+                    .collect::<Vec<_>>()
+            };
+            let (aligned, decoded) = both(|| align(sides), decode);
+            for ((side, _), claims) in sides.iter_mut().zip(decoded) {
+                side.encoded_unreadable = claims.is_none();
+                side.claims = claims;
+            }
+            (Some(aligned), None)
+        }
+        align => {
+            for (side, version) in sides.iter_mut() {
+                if let Some((bytes, digest)) = side.encoded.take() {
+                    let claims = decode_claims(&bytes, version);
+                    side.encoded_unreadable = claims.is_none();
+                    side.claims = claims.map(|c| (c, digest));
+                }
+            }
+            (None, align)
+        }
     }
 }
 
@@ -347,7 +444,9 @@ where
     // The texts read together: those to key, and those to read claims of.
     let read_here =
         |side: &Side| side.wants_keys() || (one_date.is_some() && side.claims.is_none());
-    let texts: Vec<usize> = (0..sides.len()).filter(|&i| read_here(sides[i].0)).collect();
+    let texts: Vec<usize> = (0..sides.len())
+        .filter(|&i| read_here(sides[i].0))
+        .collect();
     let mut meanwhile = meanwhile;
     if texts.is_empty() {
         let ran = meanwhile.map(|m| m(sides));
@@ -378,11 +477,9 @@ where
         on_each(sides, &|side, v| side.claim(v, gazetteer, None));
         return ran;
     };
-    let (ran, slots) = distinct.slots(
-        (date, gazetteer()),
-        parallel,
-        || keys_and_meanwhile(&mut *sides),
-    );
+    let (ran, slots) = distinct.slots((date, gazetteer()), parallel, || {
+        keys_and_meanwhile(&mut *sides)
+    });
     for (k, &i) in texts.iter().enumerate() {
         if sides[i].0.claims.is_none() {
             sides[i].0.distinct = Some(k);
@@ -406,6 +503,10 @@ struct Side {
     /// The units' keys, when segmented here (or read for aligning).
     keys: Option<Vec<KeyHash>>,
     claims: Option<(Vec<Claim>, Hash)>,
+    /// Cached claims not decoded yet, and their digest.
+    encoded: Option<(Vec<u8>, Hash)>,
+    /// Whether cached claims could not be decoded (and are extracted again).
+    encoded_unreadable: bool,
     /// Which text of the distinct sentences read this side's are.
     distinct: Option<usize>,
     /// Encoded claims, to cache.
@@ -482,7 +583,12 @@ impl Side {
             out.push((*hash, codec::UNIT_KEYS.to_string(), UNIT_KEYS_VERSION, keys));
         }
         if let Some(encoded) = self.new_claims.take() {
-            out.push((*hash, analyser.to_string(), claims::ANALYSER_VERSION, encoded));
+            out.push((
+                *hash,
+                analyser.to_string(),
+                claims::ANALYSER_VERSION,
+                encoded,
+            ));
         }
         Unsaved(out)
     }
@@ -509,8 +615,26 @@ pub fn cached_comparison(
     (from, from_source): (&Hash, &RowSource<'_>),
     (to, to_source): (&Hash, &RowSource<'_>),
 ) -> Option<(Alignment, Rows)> {
-    let data = store.comparison(from, to, kind, inputs).ok()??;
-    codec::decode_comparison(&data, Some((from_source, to_source)))
+    let data = cached_comparison_bytes(store, (kind, inputs), (from, to))?;
+    read_comparison(&data, from_source, to_source)
+}
+
+/// [`cached_comparison`] as stored.
+pub fn cached_comparison_bytes(
+    store: &Store,
+    (kind, inputs): (&str, &Hash),
+    (from, to): (&Hash, &Hash),
+) -> Option<Vec<u8>> {
+    store.comparison(from, to, kind, inputs).ok()?
+}
+
+/// A cached comparison's bytes read back against its two sides.
+pub fn read_comparison(
+    data: &[u8],
+    from_source: &RowSource<'_>,
+    to_source: &RowSource<'_>,
+) -> Option<(Alignment, Rows)> {
+    codec::decode_comparison(data, Some((from_source, to_source)))
 }
 
 /// Cache a comparison for [`cached_comparison`] (replacing a stale one),
@@ -619,7 +743,10 @@ impl<'t> Distinct<'t> {
 
     /// Each distinct sentence's unit key hash.
     fn keys(&self) -> Vec<KeyHash> {
-        self.sentences.iter().map(|s| crate::diff::unit_key_hash(s)).collect()
+        self.sentences
+            .iter()
+            .map(|s| crate::diff::unit_key_hash(s))
+            .collect()
     }
 
     /// Each distinct sentence's slots, read against `date`; and what
@@ -804,5 +931,82 @@ mod tests {
         let (x, y) = analyse_pair(&store, (&d, &d), builtin, "");
         check(&x, &d);
         check(&y, &d);
+    }
+
+    /// With an alignment to run meanwhile: the same analyses as without,
+    /// the alignment given every side's units and keys; the cached
+    /// comparison looked up only when both sides' claims were cached, and
+    /// not aligned for when it is found; unreadable cached claims extracted
+    /// again (and the lookup, made for their old digest, dropped).
+    #[test]
+    fn aligning_meanwhile_analyses_as_without() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("t.db"), OpenMode::Create).unwrap();
+        let alone = Store::open(&dir.path().join("alone.db"), OpenMode::Create).unwrap();
+        let paragraph = |i: usize| {
+            format!(
+                "قال مسؤولون إن {} شخصا أصيبوا في 3 مارس {i}. Officials said {} people died.\n\n",
+                10 + i,
+                20 + i
+            )
+        };
+        let long = |start: usize| (start..start + 150).map(paragraph).collect::<String>();
+        let (a, b) = (unstored("a", 1, &long(0)), unstored("b", 1, &long(5)));
+        let builtin = Gazetteer::builtin;
+        let (xa, xb) = analyse_pair(&alone, (&a, &b), builtin, "");
+        let keys = |v: &VersionText, units: &[Unit]| crate::diff::unit_key_hashes(&v.text, units);
+        let expected_keyed = (
+            xa.units.clone(),
+            keys(&a, &xa.units),
+            xb.units.clone(),
+            keys(&b, &xb.units),
+        );
+        let run = |found: Option<u8>| {
+            let meanwhile = Meanwhile {
+                lookup: move |_: &Hash, _: &Hash| found,
+                align: |f: Keyed<'_>, t: Keyed<'_>| {
+                    (
+                        f.units.to_vec(),
+                        f.keys.to_vec(),
+                        t.units.to_vec(),
+                        t.keys.to_vec(),
+                    )
+                },
+            };
+            let got = analyse_pair_with(&store, (&a, &b), builtin, "", Some(meanwhile));
+            for (side, expected) in [(&got.from, &xa), (&got.to, &xb)] {
+                assert_eq!(side.units, expected.units);
+                assert_eq!(side.claims, expected.claims);
+                assert_eq!(side.digest, expected.digest);
+            }
+            got
+        };
+        // Nothing cached: aligned while the claims are read; nothing looked up.
+        let got = run(Some(1));
+        assert_eq!(got.looked_up, None);
+        assert_eq!(got.aligned.as_ref(), Some(&expected_keyed));
+        assert!(!got.unsaved.is_empty());
+        got.unsaved.save(&store);
+        // All cached: looked up; aligned (while decoding) only if not found.
+        let got = run(None);
+        assert_eq!(got.looked_up, Some(None));
+        assert_eq!(got.aligned.as_ref(), Some(&expected_keyed));
+        assert!(got.unsaved.is_empty());
+        let got = run(Some(7));
+        assert_eq!(got.looked_up, Some(Some(7)));
+        assert!(got.aligned.is_none());
+        // One side's cached claims unreadable: extracted again, the lookup dropped.
+        store
+            .put_analysis(
+                &b.text_hash,
+                "claims",
+                claims::ANALYSER_VERSION,
+                b"not json",
+            )
+            .unwrap();
+        let got = run(Some(7));
+        assert_eq!(got.looked_up, None);
+        assert!(got.aligned.is_none() || got.aligned.as_ref() == Some(&expected_keyed));
+        assert!(!got.unsaved.is_empty());
     }
 }

@@ -9,7 +9,6 @@ use std::borrow::Cow;
 use std::time::Duration;
 
 use crate::analysis;
-use crate::parallel::both;
 use crate::claims::compare::{Status, compare_articles_full, compare_versions, statements};
 use crate::claims::entity::AliasError;
 use crate::claims::{Claim, Gazetteer};
@@ -17,6 +16,7 @@ use crate::diff::{
     ARTICLES_THRESHOLD, DEFAULT_THRESHOLD, DiffOptions, TextDiff, diff_aligned, diff_keyed_aligned,
     diff_segmented,
 };
+use crate::parallel::both;
 use crate::report::{DiffReport, Mode, Only, ReportOptions};
 use rustc_hash::FxHashMap;
 
@@ -197,35 +197,54 @@ pub fn compare(store: &Store, pair: &Pair, options: &CompareOptions) -> DiffRepo
     let article = |v| crate::furniture::article_ref(store, v).unwrap_or(Cow::Borrowed(v));
     let (from, to) = (article(&pair.from), article(&pair.to));
     let names = &options.names;
-    let defaults = DiffOptions::default();
-    let options_of = |mode| DiffOptions {
-        match_threshold: threshold(mode),
-        word_deadline: options.time_budget.unwrap_or(defaults.word_deadline),
+    let diff_options = DiffOptions {
+        match_threshold: threshold(pair.mode),
+        word_deadline: options
+            .time_budget
+            .unwrap_or(DiffOptions::default().word_deadline),
     };
-    let diff_options = options_of(pair.mode);
-    // New texts are aligned while their claims are read (on another thread).
-    let align_early = |f: analysis::Keyed<'_>, t: analysis::Keyed<'_>| {
-        diff_keyed_aligned(
-            &from.text,
-            f.units.to_vec(),
-            Some(f.keys),
-            &to.text,
-            t.units.to_vec(),
-            Some(t.keys),
-            &diff_options,
-        )
+    let kind = format!(
+        "{}{}",
+        match pair.mode {
+            Mode::Versions => "versions",
+            Mode::Articles => "articles",
+        },
+        names.id()
+    );
+    let hashes = (&from.text_hash, &to.text_hash);
+    let meanwhile = analysis::Meanwhile {
+        // The comparison cached for these claims, looked up before they are
+        // decoded (their digests are known) ...
+        lookup: |from_digest: &Hash, to_digest: &Hash| {
+            let inputs = rows_inputs(pair.mode, (&from, from_digest), (&to, to_digest));
+            analysis::cached_comparison_bytes(store, (&kind, &inputs), hashes)
+        },
+        // ... else the texts are aligned while their claims are read or
+        // decoded (on another thread).
+        align: |f: analysis::Keyed<'_>, t: analysis::Keyed<'_>| {
+            diff_keyed_aligned(
+                &from.text,
+                f.units.to_vec(),
+                Some(f.keys),
+                &to.text,
+                t.units.to_vec(),
+                Some(t.keys),
+                &diff_options,
+            )
+        },
     };
     let analysis::PairAnalysis {
         from: from_side,
         to: to_side,
-        meanwhile: aligned_early,
+        looked_up,
+        aligned: aligned_early,
         unsaved,
     } = analysis::analyse_pair_with(
         store,
         (&from, &to),
         || names.gazetteer(),
         names.id(),
-        Some(align_early),
+        Some(meanwhile),
     );
     let analysis::SideAnalysis {
         units: from_units,
@@ -239,14 +258,6 @@ pub fn compare(store: &Store, pair: &Pair, options: &CompareOptions) -> DiffRepo
         claims: to_claims,
         digest: to_digest,
     } = to_side;
-    let kind = format!(
-        "{}{}",
-        match pair.mode {
-            Mode::Versions => "versions",
-            Mode::Articles => "articles",
-        },
-        names.id()
-    );
     let inputs = rows_inputs(pair.mode, (&from, &from_digest), (&to, &to_digest));
     let cached = {
         let from_source = analysis::RowSource {
@@ -259,12 +270,9 @@ pub fn compare(store: &Store, pair: &Pair, options: &CompareOptions) -> DiffRepo
             units: &to_units,
             claims: &to_claims,
         };
-        analysis::cached_comparison(
-            store,
-            (&kind, &inputs),
-            (&from.text_hash, &from_source),
-            (&to.text_hash, &to_source),
-        )
+        let data = looked_up
+            .unwrap_or_else(|| analysis::cached_comparison_bytes(store, (&kind, &inputs), hashes));
+        data.and_then(|data| analysis::read_comparison(&data, &from_source, &to_source))
     };
     let report =
         |diff: &TextDiff, rows| build((pair.mode, &from, &to, pair.revert), diff, rows, options);

@@ -29,6 +29,9 @@ pub(crate) fn both<A, B: Send>(
     })
 }
 
+/// Results of chunks of work, each with its first item's index.
+type Chunks<T> = Vec<(usize, Vec<T>)>;
+
 /// `first()` on this thread, and `work` over `0..n`, in chunks of `chunk`
 /// taken by this thread (once `first` is done) and another at once; the
 /// results in order. The other thread starts on the chunks at once, so
@@ -53,7 +56,7 @@ pub(crate) fn first_then_shared<R, T: Send>(
         }
         done
     };
-    let ((first, mut done), theirs): ((R, Vec<(usize, Vec<T>)>), _) = both(
+    let ((first, mut done), theirs): ((R, Chunks<T>), _) = both(
         || {
             let r = first();
             (r, take())
@@ -62,7 +65,10 @@ pub(crate) fn first_then_shared<R, T: Send>(
     );
     done.extend(theirs);
     done.sort_unstable_by_key(|&(start, _)| start);
-    (first, done.into_iter().flat_map(|(_, items)| items).collect())
+    (
+        first,
+        done.into_iter().flat_map(|(_, items)| items).collect(),
+    )
 }
 
 #[cfg(test)]

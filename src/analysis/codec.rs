@@ -929,7 +929,10 @@ mod tests {
             (format!("x{}", "ab".repeat(200)), format!("{near}c")),
             (format!("{near}c{near}c"), format!("b{near}c")),
             ("ع".repeat(60), "ع".repeat(30)),
-            (format!("{}ب", "ع".repeat(60)), format!("{}ب", "ع".repeat(30))),
+            (
+                format!("{}ب", "ع".repeat(60)),
+                format!("{}ب", "ع".repeat(30)),
+            ),
         ] {
             assert_eq!(find(&hay, &needle), hay.find(&needle[..]), "{needle}");
         }
