@@ -9,14 +9,14 @@ use std::borrow::Cow;
 use std::time::Duration;
 
 use crate::analysis;
-use crate::claims::compare::{Status, compare_articles_full, compare_versions, statements};
+use crate::claims::compare::{Status, compare_articles_full, compare_versions_with, statements};
 use crate::claims::entity::AliasError;
 use crate::claims::{Claim, Gazetteer};
 use crate::diff::{
     ARTICLES_THRESHOLD, DEFAULT_THRESHOLD, DiffOptions, TextDiff, diff_aligned, diff_keyed_aligned,
     diff_segmented,
 };
-use crate::parallel::both;
+use crate::parallel::{both, first_then_shared};
 use crate::report::{DiffReport, Mode, Only, ReportOptions};
 use rustc_hash::FxHashMap;
 
@@ -307,13 +307,15 @@ pub fn compare(store: &Store, pair: &Pair, options: &CompareOptions) -> DiffRepo
             )
         }
     };
-    let rows_of = || claim_rows(pair.mode, &diff, (&from, &from_claims), (&to, &to_claims));
-    // New analyses are cached while another thread makes the claim rows.
-    let rows = if unsaved.is_empty() {
-        rows_of()
-    } else {
-        both(|| unsaved.save(store), rows_of).1
-    };
+    // New analyses are cached while another thread makes claim rows.
+    let save = (!unsaved.is_empty()).then_some(|| unsaved.save(store));
+    let rows = claim_rows(
+        pair.mode,
+        &diff,
+        (&from, &from_claims),
+        (&to, &to_claims),
+        (save, true),
+    );
     // A side of a claim row is made of the units of one alignment row.
     let first_units = |to_side: bool| -> FxHashMap<usize, &[usize]> {
         diff.changes
@@ -408,6 +410,7 @@ pub fn compare_aligned(pair: &Pair, diff: &TextDiff, options: &CompareOptions) -
         diff,
         (&pair.from, &from_claims),
         (&pair.to, &to_claims),
+        (None::<fn()>, false),
     );
     build(
         (pair.mode, &pair.from, &pair.to, pair.revert),
@@ -444,27 +447,60 @@ pub fn unstored(key: &str, version: i64, text: &str) -> VersionText {
 }
 
 /// Compare two texts' claims as the mode says: the claim rows, and the
-/// summary of two articles.
+/// summary of two articles. `meanwhile` (caching new analyses) runs on this
+/// thread while another makes rows.
 fn claim_rows(
     mode: Mode,
     diff: &TextDiff,
     (from, from_claims): (&VersionText, &[Claim]),
     (to, to_claims): (&VersionText, &[Claim]),
+    (meanwhile, threads): (Option<impl FnOnce()>, bool),
 ) -> analysis::Rows {
     match mode {
-        Mode::Versions => (
-            compare_versions(diff, &from.text, &to.text, from_claims, to_claims),
-            None,
-        ),
-        Mode::Articles => {
-            let full = compare_articles_full(
-                &statements(&from.text, &diff.old_units, from_claims),
-                &statements(&to.text, &diff.new_units, to_claims),
+        Mode::Versions => {
+            // Long texts' rows are made by this thread (once `meanwhile` is
+            // done) and another, a few at a time, when `threads` allows.
+            let parallel = threads && from.text.len() + to.text.len() >= PARALLEL_ROWS_BYTES;
+            let mut meanwhile = meanwhile;
+            let rows = compare_versions_with(
+                diff,
+                (&from.text, &to.text),
+                (from_claims, to_claims),
+                |n, row| {
+                    if !parallel {
+                        return (0..n).map(row).collect();
+                    }
+                    let first = || meanwhile.take().map(|m| m());
+                    first_then_shared(first, n, ROWS_CHUNK, row).1
+                },
             );
-            (full.rows, Some(full.summary))
+            if let Some(m) = meanwhile {
+                m();
+            }
+            (rows, None)
+        }
+        Mode::Articles => {
+            let rows = || {
+                let full = compare_articles_full(
+                    &statements(&from.text, &diff.old_units, from_claims),
+                    &statements(&to.text, &diff.new_units, to_claims),
+                );
+                (full.rows, Some(full.summary))
+            };
+            match meanwhile {
+                Some(m) => both(m, rows).1,
+                None => rows(),
+            }
         }
     }
 }
+
+/// Versions at least this long together have their claim rows made on two
+/// threads.
+const PARALLEL_ROWS_BYTES: usize = 16 * 1024;
+
+/// Alignment rows a thread takes at a time when two make claim rows.
+const ROWS_CHUNK: usize = 16;
 
 /// The one path every comparison ends in. Thresholds (`min_confidence`,
 /// `only`) apply here, after the claim rows, which may be cached.
@@ -598,7 +634,7 @@ mod tests {
                 let gazetteer = Gazetteer::builtin();
                 let fc = analysis::extract_claims(&from, &fu, gazetteer);
                 let tc = analysis::extract_claims(&to, &tu, gazetteer);
-                let rows = claim_rows(mode, &diff, (&from, &fc), (&to, &tc));
+                let rows = claim_rows(mode, &diff, (&from, &fc), (&to, &tc), (None::<fn()>, false));
                 let first = |to_side: bool, i: usize| {
                     diff.changes
                         .iter()
