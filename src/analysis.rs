@@ -10,8 +10,8 @@ mod reanalyse;
 pub use codec::{Candidates, RowSource, Rows};
 pub use reanalyse::{Failure, ReanalyseOptions, Reanalysed, reanalyse};
 
+use rustc_hash::FxHashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
@@ -121,7 +121,7 @@ pub fn claims_and_digest<'g>(
         ..Side::default()
     };
     side.work(version, gazetteer);
-    put_entries(store, &side.entries(&version.text_hash, &analyser));
+    side.unsaved(&version.text_hash, &analyser).save(store);
     let SideAnalysis { claims, digest, .. } = side.finish();
     (claims, digest)
 }
@@ -132,15 +132,30 @@ fn cached_claims(
     version: &VersionText,
     analyser: &str,
 ) -> Option<(Vec<Claim>, Hash)> {
+    let (bytes, digest) = cached_claim_bytes(store, version, analyser)?;
+    Some((decode_claims(&bytes, version)?, digest))
+}
+
+/// A version's cached claims as stored, and their digest.
+fn cached_claim_bytes(
+    store: &Store,
+    version: &VersionText,
+    analyser: &str,
+) -> Option<(Vec<u8>, Hash)> {
     let bytes = store
         .analysis(&version.text_hash, analyser, claims::ANALYSER_VERSION)
         .ok()??;
-    let found = if codec::is_binary(&bytes) {
-        codec::decode_claims(&bytes, &version.text)
+    let digest = *blake3::hash(&bytes).as_bytes();
+    Some((bytes, digest))
+}
+
+/// Cached claims read back (`None`: not readable, to be extracted again).
+fn decode_claims(bytes: &[u8], version: &VersionText) -> Option<Vec<Claim>> {
+    if codec::is_binary(bytes) {
+        codec::decode_claims(bytes, &version.text)
     } else {
-        serde_json::from_slice(&bytes).ok()
-    };
-    found.map(|c| (c, *blake3::hash(&bytes).as_bytes()))
+        serde_json::from_slice(bytes).ok()
+    }
 }
 
 /// An analysis to cache: text, analyser, its version, the encoded value.
@@ -168,43 +183,155 @@ pub struct SideAnalysis {
     pub digest: Hash,
 }
 
-/// Two new texts at least this long together are analysed on two threads:
-/// below it a thread costs more than it saves.
+/// New texts at least this long together are analysed on two threads: below
+/// it a thread costs more than it saves.
 const PARALLEL_BYTES: usize = 16 * 1024;
+
+/// Distinct sentences a thread takes at a time when two read them.
+const READ_CHUNK: usize = 8;
 
 /// [`units`] and [`claims_and_digest`] of both sides of a comparison, the
 /// same values. What is not cached is computed for both sides at once — on
-/// two threads when both texts are new and long (a first `diff` right after
-/// `add`: extraction is most of its time) — and cached in one transaction.
+/// two threads when the new text is long (a first `diff` right after `add`:
+/// extraction is most of its time) — and cached in one transaction.
 pub fn analyse_pair<'g, G>(
     store: &Store,
-    (from, to): (&VersionText, &VersionText),
+    pair: (&VersionText, &VersionText),
     gazetteer: G,
     gazetteer_id: &str,
 ) -> (SideAnalysis, SideAnalysis)
 where
     G: Fn() -> &'g Gazetteer + Sync,
 {
+    let none = None::<Meanwhile<fn(&Hash, &Hash) -> Option<()>, fn(Keyed<'_>, Keyed<'_>)>>;
+    let analysed = analyse_pair_with(store, pair, gazetteer, gazetteer_id, none);
+    analysed.unsaved.save(store);
+    (analysed.from, analysed.to)
+}
+
+/// One side's units and their keys, as aligning reads them.
+#[derive(Clone, Copy)]
+pub struct Keyed<'a> {
+    pub units: &'a [Unit],
+    pub keys: &'a [KeyHash],
+}
+
+/// What a comparison does while its sides are analysed (see
+/// [`analyse_pair_with`]).
+pub struct Meanwhile<L, A> {
+    /// Looks up the comparison cached for the two sides' claim digests
+    /// (when both sides' claims were cached).
+    pub lookup: L,
+    /// Aligns the two sides, unless `lookup` found the comparison.
+    pub align: A,
+}
+
+/// Both sides of a comparison analysed (see [`analyse_pair_with`]).
+pub struct PairAnalysis<T, R> {
+    pub from: SideAnalysis,
+    pub to: SideAnalysis,
+    /// What `lookup` found, if it was asked (and the digests it was asked
+    /// for are the sides').
+    pub looked_up: Option<Option<T>>,
+    /// What `align` returned, if it ran.
+    pub aligned: Option<R>,
+    /// What was computed, to cache.
+    pub unsaved: Unsaved,
+}
+
+/// Analyses computed and not yet cached.
+#[derive(Default)]
+pub struct Unsaved(Vec<(Hash, String, i64, Vec<u8>)>);
+
+impl Unsaved {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Cache them, best effort, in one transaction.
+    pub fn save(self, store: &Store) {
+        let entries: Vec<Entry<'_>> = self
+            .0
+            .iter()
+            .map(|(hash, analyser, version, data)| {
+                (hash, &analyser[..], *version, Cow::Borrowed(&data[..]))
+            })
+            .collect();
+        put_entries(store, &entries);
+    }
+}
+
+/// [`analyse_pair`], leaving the caching to the caller. With `meanwhile`:
+/// when both sides' claims were cached, the cached comparison is looked up
+/// first; unless it is found, the sides are aligned on this thread while
+/// another reads or decodes the claims.
+pub fn analyse_pair_with<'g, G, L, T, A, R>(
+    store: &Store,
+    (from, to): (&VersionText, &VersionText),
+    gazetteer: G,
+    gazetteer_id: &str,
+    meanwhile: Option<Meanwhile<L, A>>,
+) -> PairAnalysis<T, R>
+where
+    G: Fn() -> &'g Gazetteer + Sync,
+    L: FnOnce(&Hash, &Hash) -> Option<T>,
+    A: FnOnce(Keyed<'_>, Keyed<'_>) -> R,
+{
     let analyser = claims_analyser(gazetteer_id);
     let plan = |version: &VersionText| Side {
         units: cached_units(store, version),
-        claims: cached_claims(store, version, &analyser),
+        encoded: cached_claim_bytes(store, version, &analyser),
         ..Side::default()
     };
     let same_text = from.text_hash == to.text_hash;
     let mut a = plan(from);
     let mut b = if same_text { Side::default() } else { plan(to) };
-    {
+    let mut looked_up = None;
+    let aligned = {
         let mut sides: Vec<(&mut Side, &VersionText)> = vec![(&mut a, from)];
         if !same_text {
             sides.push((&mut b, to));
         }
-        sides.retain(|(side, _)| side.needs_work());
-        analyse_sides(&mut sides, &gazetteer);
-    }
-    let mut entries = a.entries(&from.text_hash, &analyser);
-    entries.extend(b.entries(&to.text_hash, &analyser));
-    put_entries(store, &entries);
+        let mut align = None;
+        if let Some(Meanwhile { lookup, align: a }) = meanwhile {
+            let digests: Option<Vec<Hash>> = sides
+                .iter()
+                .map(|(side, _)| side.encoded.as_ref().map(|(_, d)| *d))
+                .collect();
+            match digests {
+                Some(d) => {
+                    let found = lookup(&d[0], &d[d.len() - 1]);
+                    if found.is_none() {
+                        align = Some(a);
+                    }
+                    looked_up = Some(found);
+                }
+                None => align = Some(a),
+            }
+        }
+        if align.is_some() {
+            // Aligning needs every side's unit keys: cached ones are read here.
+            for (side, version) in sides.iter_mut() {
+                if let Some(units) = &side.units {
+                    side.keys = Some(unit_keys(store, version, units));
+                }
+            }
+        }
+        let align = align.map(|a| {
+            move |sides: &[(&mut Side, &VersionText)]| {
+                let last = &sides[sides.len() - 1].0;
+                a(sides[0].0.keyed(), last.keyed())
+            }
+        });
+        let (aligned, align) = decode_sides(&mut sides, align);
+        if sides.iter().any(|(side, _)| side.encoded_unreadable) {
+            // Looked up for digests the claims will not have.
+            looked_up = None;
+        }
+        aligned.or_else(|| analyse_sides(&mut sides, &gazetteer, align))
+    };
+    let mut unsaved = a.unsaved(&from.text_hash, &analyser);
+    unsaved.0.extend(b.unsaved(&to.text_hash, &analyser).0);
     let a = a.finish();
     let b = if same_text {
         SideAnalysis {
@@ -216,31 +343,93 @@ where
     } else {
         b.finish()
     };
-    (a, b)
+    PairAnalysis {
+        from: a,
+        to: b,
+        looked_up,
+        aligned,
+        unsaved,
+    }
+}
+
+/// Decode the sides' cached claims: on another thread while this one runs
+/// `align` when that is all there is to do (every unit and claim cached)
+/// and the texts are long; else here, leaving `align` to be run.
+fn decode_sides<F: FnOnce(&[(&mut Side, &VersionText)]) -> R, R>(
+    sides: &mut [(&mut Side, &VersionText)],
+    align: Option<F>,
+) -> (Option<R>, Option<F>) {
+    let all_cached = sides
+        .iter()
+        .all(|(side, _)| side.units.is_some() && side.encoded.is_some());
+    let bytes: usize = sides.iter().map(|(_, v)| v.text.len()).sum();
+    match align {
+        Some(align) if all_cached && bytes >= PARALLEL_BYTES => {
+            let encoded: Vec<_> = sides
+                .iter_mut()
+                .map(|(side, v)| (side.encoded.take(), *v))
+                .collect();
+            let decode = || {
+                encoded
+                    .into_iter()
+                    .map(|(e, v)| e.and_then(|(bytes, d)| Some((decode_claims(&bytes, v)?, d))))
+                    .collect::<Vec<_>>()
+            };
+            let (aligned, decoded) = both(|| align(sides), decode);
+            for ((side, _), claims) in sides.iter_mut().zip(decoded) {
+                side.encoded_unreadable = claims.is_none();
+                side.claims = claims;
+            }
+            (Some(aligned), None)
+        }
+        align => {
+            for (side, version) in sides.iter_mut() {
+                if let Some((bytes, digest)) = side.encoded.take() {
+                    let claims = decode_claims(&bytes, version);
+                    side.encoded_unreadable = claims.is_none();
+                    side.claims = claims.map(|c| (c, digest));
+                }
+            }
+            (None, align)
+        }
+    }
 }
 
 /// Segment and extract what the sides (one or two texts) miss; touches no
 /// store. Each side is segmented on its own, then each distinct sentence of
-/// both is read once — its unit key, its slots — since two versions of an
-/// article share most of their sentences; then each side's claims are
-/// encoded. Two long new texts are worked on two threads at each step.
-fn analyse_sides<'g, G>(sides: &mut [(&mut Side, &VersionText)], gazetteer: &G)
+/// the new ones is read once — its unit key, its slots — since two versions
+/// of an article share most of their sentences; then each side's claims are
+/// encoded. Long new texts are worked on two threads at each step; while the
+/// other thread reads claims, this one makes the keys and runs `meanwhile`
+/// (given every side, keyed), then reads along.
+fn analyse_sides<'g, G, R>(
+    sides: &mut [(&mut Side, &VersionText)],
+    gazetteer: &G,
+    meanwhile: Option<impl FnOnce(&[(&mut Side, &VersionText)]) -> R>,
+) -> Option<R>
 where
     G: Fn() -> &'g Gazetteer + Sync,
 {
-    let parallel = sides.len() == 2
-        && sides.iter().map(|(_, v)| v.text.len()).sum::<usize>() >= PARALLEL_BYTES;
+    let new_bytes: usize = sides
+        .iter()
+        .filter(|(side, _)| side.needs_work())
+        .map(|(_, v)| v.text.len())
+        .sum();
+    let parallel = new_bytes >= PARALLEL_BYTES;
     let on_each = |sides: &mut [(&mut Side, &VersionText)],
                    work: &(dyn Fn(&mut Side, &VersionText) + Sync)| {
-        match sides {
-            [(x, xv), (y, yv)] if parallel => {
-                both(|| work(x, xv), || work(y, yv));
+        let mut todo: Vec<_> = sides
+            .iter_mut()
+            .filter(|(side, _)| side.needs_work())
+            .collect();
+        match &mut todo[..] {
+            [x, y] if parallel => {
+                both(|| work(x.0, x.1), || work(y.0, y.1));
             }
-            _ => sides.iter_mut().for_each(|(side, v)| work(side, v)),
+            todo => todo.iter_mut().for_each(|s| work(s.0, s.1)),
         }
     };
     on_each(sides, &|side, v| side.segment(v));
-    let want_keys = sides.iter().any(|(side, _)| side.wants_keys());
     // The date relative dates are read against: sentences are read once for
     // all sides only when it is one date.
     let dates: Vec<_> = sides
@@ -252,21 +441,55 @@ where
         [] => None,
         [date, ref rest @ ..] => rest.iter().all(|d| *d == date).then_some(date),
     };
-    if want_keys || one_date.is_some() {
-        let distinct = Distinct::new(sides.iter().map(|(side, v)| (&v.text[..], side.units())));
-        let read = distinct.read(want_keys, one_date.map(|d| (d, gazetteer())), parallel);
-        for (i, (side, _)) in sides.iter_mut().enumerate() {
-            if side.wants_keys() {
-                side.keys = Some(distinct.ids[i].iter().map(|&d| read.keys[d]).collect());
+    // The texts read together: those to key, and those to read claims of.
+    let read_here =
+        |side: &Side| side.wants_keys() || (one_date.is_some() && side.claims.is_none());
+    let texts: Vec<usize> = (0..sides.len())
+        .filter(|&i| read_here(sides[i].0))
+        .collect();
+    let mut meanwhile = meanwhile;
+    if texts.is_empty() {
+        let ran = meanwhile.map(|m| m(sides));
+        on_each(sides, &|side, v| side.claim(v, gazetteer, None));
+        return ran;
+    }
+    let versions: Vec<&VersionText> = texts.iter().map(|&i| sides[i].1).collect();
+    let distinct = Distinct::new(
+        texts
+            .iter()
+            .zip(&versions)
+            .map(|(&i, v)| (&v.text[..], sides[i].0.units())),
+    );
+    // This thread's part before it reads: the new keys, then `meanwhile`.
+    let mut keys_and_meanwhile = |sides: &mut [(&mut Side, &VersionText)]| {
+        if sides.iter().any(|(side, _)| side.wants_keys()) {
+            let keys = distinct.keys();
+            for (k, &i) in texts.iter().enumerate() {
+                if sides[i].0.wants_keys() {
+                    sides[i].0.keys = Some(distinct.ids[k].iter().map(|&d| keys[d]).collect());
+                }
             }
-            if side.claims.is_none() && one_date.is_some() {
-                side.read = Some(distinct.claims(i, &read.slots));
-            }
+        }
+        meanwhile.take().map(|m| m(sides))
+    };
+    let Some(date) = one_date else {
+        let ran = keys_and_meanwhile(sides);
+        on_each(sides, &|side, v| side.claim(v, gazetteer, None));
+        return ran;
+    };
+    let (ran, slots) = distinct.slots((date, gazetteer()), parallel, || {
+        keys_and_meanwhile(&mut *sides)
+    });
+    for (k, &i) in texts.iter().enumerate() {
+        if sides[i].0.claims.is_none() {
+            sides[i].0.distinct = Some(k);
         }
     }
     // Claims read above are encoded; a side read against a date of its own
     // is read here.
-    on_each(sides, &|side, v| side.claim(v, gazetteer));
+    let read = (&distinct, &slots[..]);
+    on_each(sides, &|side, v| side.claim(v, gazetteer, Some(read)));
+    ran
 }
 
 /// What [`analyse_pair`] or [`claims_and_digest`] found cached of one side,
@@ -277,11 +500,15 @@ struct Side {
     /// Whether the units were segmented here (not cached): they and their
     /// keys are to be cached.
     segmented: bool,
-    /// The units' keys, when segmented here.
+    /// The units' keys, when segmented here (or read for aligning).
     keys: Option<Vec<KeyHash>>,
     claims: Option<(Vec<Claim>, Hash)>,
-    /// Claims extracted, not yet encoded.
-    read: Option<Vec<Claim>>,
+    /// Cached claims not decoded yet, and their digest.
+    encoded: Option<(Vec<u8>, Hash)>,
+    /// Whether cached claims could not be decoded (and are extracted again).
+    encoded_unreadable: bool,
+    /// Which text of the distinct sentences read this side's are.
+    distinct: Option<usize>,
     /// Encoded claims, to cache.
     new_claims: Option<Vec<u8>>,
 }
@@ -303,20 +530,34 @@ impl Side {
         self.segmented && self.keys.is_none()
     }
 
+    /// The units and their keys, once both are there.
+    fn keyed(&self) -> Keyed<'_> {
+        Keyed {
+            units: self.units(),
+            keys: self.keys.as_deref().unwrap_or_default(),
+        }
+    }
+
     /// The units, after [`Side::segment`].
     fn units(&self) -> &[Unit] {
         self.units.as_deref().unwrap_or_default()
     }
 
-    /// The claims, unless cached: the ones read, else extracted here; and
-    /// their encoding, to be cached.
-    fn claim<'g>(&mut self, version: &VersionText, gazetteer: impl FnOnce() -> &'g Gazetteer) {
+    /// The claims, unless cached: the ones read (`read`: the distinct
+    /// sentences and their slots), else extracted here; and their encoding,
+    /// to be cached.
+    fn claim<'g>(
+        &mut self,
+        version: &VersionText,
+        gazetteer: impl FnOnce() -> &'g Gazetteer,
+        read: Option<(&Distinct<'_>, &[Vec<Slot>])>,
+    ) {
         if self.claims.is_some() {
             return;
         }
-        let found = match self.read.take() {
-            Some(found) => found,
-            None => extract_claims(version, self.units(), gazetteer()),
+        let found = match (self.distinct, read) {
+            (Some(k), Some((distinct, slots))) => distinct.claims(k, slots),
+            _ => extract_claims(version, self.units(), gazetteer()),
         };
         let encoded = codec::encode_claims(&version.text, self.units(), &found);
         self.claims = Some((found, *blake3::hash(&encoded).as_bytes()));
@@ -329,27 +570,27 @@ impl Side {
         if self.wants_keys() {
             self.keys = Some(crate::diff::unit_key_hashes(&version.text, self.units()));
         }
-        self.claim(version, gazetteer);
+        self.claim(version, gazetteer, None);
     }
 
-    /// What [`Side::work`] computed, as entries for [`Store::put_analyses`].
-    fn entries<'a>(&'a self, hash: &'a Hash, analyser: &'a str) -> Vec<Entry<'a>> {
+    /// What [`Side::work`] computed, to cache (the claims' encoding moved out).
+    fn unsaved(&mut self, hash: &Hash, analyser: &str) -> Unsaved {
         let mut out = Vec::new();
         if let (true, Some(keys)) = (self.segmented, &self.keys) {
             let units = codec::encode_units(self.units());
-            out.push((hash, "units", SEGMENTER_VERSION, Cow::Owned(units)));
+            out.push((*hash, "units".to_string(), SEGMENTER_VERSION, units));
             let keys = codec::encode_unit_keys(keys);
-            out.push((hash, codec::UNIT_KEYS, UNIT_KEYS_VERSION, Cow::Owned(keys)));
+            out.push((*hash, codec::UNIT_KEYS.to_string(), UNIT_KEYS_VERSION, keys));
         }
-        if let Some(encoded) = &self.new_claims {
+        if let Some(encoded) = self.new_claims.take() {
             out.push((
-                hash,
-                analyser,
+                *hash,
+                analyser.to_string(),
                 claims::ANALYSER_VERSION,
-                Cow::Borrowed(&encoded[..]),
+                encoded,
             ));
         }
-        out
+        Unsaved(out)
     }
 
     /// After [`Side::work`], every field is there.
@@ -374,8 +615,26 @@ pub fn cached_comparison(
     (from, from_source): (&Hash, &RowSource<'_>),
     (to, to_source): (&Hash, &RowSource<'_>),
 ) -> Option<(Alignment, Rows)> {
-    let data = store.comparison(from, to, kind, inputs).ok()??;
-    codec::decode_comparison(&data, Some((from_source, to_source)))
+    let data = cached_comparison_bytes(store, (kind, inputs), (from, to))?;
+    read_comparison(&data, from_source, to_source)
+}
+
+/// [`cached_comparison`] as stored.
+pub fn cached_comparison_bytes(
+    store: &Store,
+    (kind, inputs): (&str, &Hash),
+    (from, to): (&Hash, &Hash),
+) -> Option<Vec<u8>> {
+    store.comparison(from, to, kind, inputs).ok()?
+}
+
+/// A cached comparison's bytes read back against its two sides.
+pub fn read_comparison(
+    data: &[u8],
+    from_source: &RowSource<'_>,
+    to_source: &RowSource<'_>,
+) -> Option<(Alignment, Rows)> {
+    codec::decode_comparison(data, Some((from_source, to_source)))
 }
 
 /// Cache a comparison for [`cached_comparison`] (replacing a stale one),
@@ -447,8 +706,8 @@ pub fn extract_claims_pair(
         };
     }
     let distinct = Distinct::new([(&a.text[..], au), (&b.text[..], bu)]);
-    let read = distinct.read(false, Some((dates[0], gazetteer)), parallel);
-    [0, 1].map(|side| distinct.claims(side, &read.slots))
+    let ((), slots) = distinct.slots((dates[0], gazetteer), parallel, || ());
+    [0, 1].map(|side| distinct.claims(side, &slots))
 }
 
 /// The distinct sentences (unit texts) of one or more texts, and each unit's
@@ -459,16 +718,10 @@ struct Distinct<'t> {
     ids: Vec<Vec<usize>>,
 }
 
-/// What [`Distinct::read`] read of each distinct sentence.
-struct Read {
-    keys: Vec<KeyHash>,
-    slots: Vec<Vec<Slot>>,
-}
-
 impl<'t> Distinct<'t> {
     fn new<'u>(texts: impl IntoIterator<Item = (&'t str, &'u [Unit])>) -> Distinct<'t> {
         let mut sentences = Vec::new();
-        let mut index: HashMap<&str, usize> = HashMap::new();
+        let mut index: FxHashMap<&str, usize> = FxHashMap::default();
         let ids = texts
             .into_iter()
             .map(|(text, units)| {
@@ -488,39 +741,29 @@ impl<'t> Distinct<'t> {
         Distinct { sentences, ids }
     }
 
-    /// Each distinct sentence's unit key hash (if `keys`) and slots (if
-    /// `slots`: read against that date); `parallel`: half of the sentences
-    /// on another thread.
-    fn read(
+    /// Each distinct sentence's unit key hash.
+    fn keys(&self) -> Vec<KeyHash> {
+        self.sentences
+            .iter()
+            .map(|s| crate::diff::unit_key_hash(s))
+            .collect()
+    }
+
+    /// Each distinct sentence's slots, read against `date`; and what
+    /// `first` returns, run before this thread reads. `parallel`: another
+    /// thread reads too, starting at once.
+    fn slots<R>(
         &self,
-        keys: bool,
-        slots: Option<(Option<NaiveDate>, &Gazetteer)>,
+        (date, gazetteer): (Option<NaiveDate>, &Gazetteer),
         parallel: bool,
-    ) -> Read {
-        let read = |part: &[&str]| Read {
-            keys: if keys {
-                part.iter().map(|s| crate::diff::unit_key_hash(s)).collect()
-            } else {
-                Vec::new()
-            },
-            slots: match slots {
-                Some((date, gazetteer)) => part
-                    .iter()
-                    .map(|s| claims::sentence_slots(s, date, gazetteer))
-                    .collect(),
-                None => Vec::new(),
-            },
-        };
+        first: impl FnOnce() -> R,
+    ) -> (R, Vec<Vec<Slot>>) {
+        let read = |i: usize| claims::sentence_slots(self.sentences[i], date, gazetteer);
         if !parallel {
-            return read(&self.sentences);
+            let r = first();
+            return (r, (0..self.sentences.len()).map(read).collect());
         }
-        // Halves of about equal length: reading time follows the bytes.
-        let mid = crate::parallel::halfway(self.sentences.iter().map(|s| s.len()));
-        let (first, second) = self.sentences.split_at(mid);
-        let (mut first, second) = both(|| read(first), || read(second));
-        first.keys.extend(second.keys);
-        first.slots.extend(second.slots);
-        first
+        crate::parallel::first_then_shared(first, self.sentences.len(), READ_CHUNK, read)
     }
 
     /// The claims of text `side`: its units with slots, in order.
@@ -688,5 +931,82 @@ mod tests {
         let (x, y) = analyse_pair(&store, (&d, &d), builtin, "");
         check(&x, &d);
         check(&y, &d);
+    }
+
+    /// With an alignment to run meanwhile: the same analyses as without,
+    /// the alignment given every side's units and keys; the cached
+    /// comparison looked up only when both sides' claims were cached, and
+    /// not aligned for when it is found; unreadable cached claims extracted
+    /// again (and the lookup, made for their old digest, dropped).
+    #[test]
+    fn aligning_meanwhile_analyses_as_without() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("t.db"), OpenMode::Create).unwrap();
+        let alone = Store::open(&dir.path().join("alone.db"), OpenMode::Create).unwrap();
+        let paragraph = |i: usize| {
+            format!(
+                "قال مسؤولون إن {} شخصا أصيبوا في 3 مارس {i}. Officials said {} people died.\n\n",
+                10 + i,
+                20 + i
+            )
+        };
+        let long = |start: usize| (start..start + 150).map(paragraph).collect::<String>();
+        let (a, b) = (unstored("a", 1, &long(0)), unstored("b", 1, &long(5)));
+        let builtin = Gazetteer::builtin;
+        let (xa, xb) = analyse_pair(&alone, (&a, &b), builtin, "");
+        let keys = |v: &VersionText, units: &[Unit]| crate::diff::unit_key_hashes(&v.text, units);
+        let expected_keyed = (
+            xa.units.clone(),
+            keys(&a, &xa.units),
+            xb.units.clone(),
+            keys(&b, &xb.units),
+        );
+        let run = |found: Option<u8>| {
+            let meanwhile = Meanwhile {
+                lookup: move |_: &Hash, _: &Hash| found,
+                align: |f: Keyed<'_>, t: Keyed<'_>| {
+                    (
+                        f.units.to_vec(),
+                        f.keys.to_vec(),
+                        t.units.to_vec(),
+                        t.keys.to_vec(),
+                    )
+                },
+            };
+            let got = analyse_pair_with(&store, (&a, &b), builtin, "", Some(meanwhile));
+            for (side, expected) in [(&got.from, &xa), (&got.to, &xb)] {
+                assert_eq!(side.units, expected.units);
+                assert_eq!(side.claims, expected.claims);
+                assert_eq!(side.digest, expected.digest);
+            }
+            got
+        };
+        // Nothing cached: aligned while the claims are read; nothing looked up.
+        let got = run(Some(1));
+        assert_eq!(got.looked_up, None);
+        assert_eq!(got.aligned.as_ref(), Some(&expected_keyed));
+        assert!(!got.unsaved.is_empty());
+        got.unsaved.save(&store);
+        // All cached: looked up; aligned (while decoding) only if not found.
+        let got = run(None);
+        assert_eq!(got.looked_up, Some(None));
+        assert_eq!(got.aligned.as_ref(), Some(&expected_keyed));
+        assert!(got.unsaved.is_empty());
+        let got = run(Some(7));
+        assert_eq!(got.looked_up, Some(Some(7)));
+        assert!(got.aligned.is_none());
+        // One side's cached claims unreadable: extracted again, the lookup dropped.
+        store
+            .put_analysis(
+                &b.text_hash,
+                "claims",
+                claims::ANALYSER_VERSION,
+                b"not json",
+            )
+            .unwrap();
+        let got = run(Some(7));
+        assert_eq!(got.looked_up, None);
+        assert!(got.aligned.is_none() || got.aligned.as_ref() == Some(&expected_keyed));
+        assert!(!got.unsaved.is_empty());
     }
 }

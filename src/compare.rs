@@ -9,13 +9,14 @@ use std::borrow::Cow;
 use std::time::Duration;
 
 use crate::analysis;
-use crate::claims::compare::{Status, compare_articles_full, compare_versions, statements};
+use crate::claims::compare::{Status, compare_articles_full, compare_versions_with, statements};
 use crate::claims::entity::AliasError;
 use crate::claims::{Claim, Gazetteer};
 use crate::diff::{
     ARTICLES_THRESHOLD, DEFAULT_THRESHOLD, DiffOptions, TextDiff, diff_aligned, diff_keyed_aligned,
     diff_segmented,
 };
+use crate::parallel::{both, first_then_shared};
 use crate::report::{DiffReport, Mode, Only, ReportOptions};
 use rustc_hash::FxHashMap;
 
@@ -196,8 +197,55 @@ pub fn compare(store: &Store, pair: &Pair, options: &CompareOptions) -> DiffRepo
     let article = |v| crate::furniture::article_ref(store, v).unwrap_or(Cow::Borrowed(v));
     let (from, to) = (article(&pair.from), article(&pair.to));
     let names = &options.names;
-    let (from_side, to_side) =
-        analysis::analyse_pair(store, (&from, &to), || names.gazetteer(), names.id());
+    let diff_options = DiffOptions {
+        match_threshold: threshold(pair.mode),
+        word_deadline: options
+            .time_budget
+            .unwrap_or(DiffOptions::default().word_deadline),
+    };
+    let kind = format!(
+        "{}{}",
+        match pair.mode {
+            Mode::Versions => "versions",
+            Mode::Articles => "articles",
+        },
+        names.id()
+    );
+    let hashes = (&from.text_hash, &to.text_hash);
+    let meanwhile = analysis::Meanwhile {
+        // The comparison cached for these claims, looked up before they are
+        // decoded (their digests are known) ...
+        lookup: |from_digest: &Hash, to_digest: &Hash| {
+            let inputs = rows_inputs(pair.mode, (&from, from_digest), (&to, to_digest));
+            analysis::cached_comparison_bytes(store, (&kind, &inputs), hashes)
+        },
+        // ... else the texts are aligned while their claims are read or
+        // decoded (on another thread).
+        align: |f: analysis::Keyed<'_>, t: analysis::Keyed<'_>| {
+            diff_keyed_aligned(
+                &from.text,
+                f.units.to_vec(),
+                Some(f.keys),
+                &to.text,
+                t.units.to_vec(),
+                Some(t.keys),
+                &diff_options,
+            )
+        },
+    };
+    let analysis::PairAnalysis {
+        from: from_side,
+        to: to_side,
+        looked_up,
+        aligned: aligned_early,
+        unsaved,
+    } = analysis::analyse_pair_with(
+        store,
+        (&from, &to),
+        || names.gazetteer(),
+        names.id(),
+        Some(meanwhile),
+    );
     let analysis::SideAnalysis {
         units: from_units,
         keys: from_keys,
@@ -210,14 +258,6 @@ pub fn compare(store: &Store, pair: &Pair, options: &CompareOptions) -> DiffRepo
         claims: to_claims,
         digest: to_digest,
     } = to_side;
-    let kind = format!(
-        "{}{}",
-        match pair.mode {
-            Mode::Versions => "versions",
-            Mode::Articles => "articles",
-        },
-        names.id()
-    );
     let inputs = rows_inputs(pair.mode, (&from, &from_digest), (&to, &to_digest));
     let cached = {
         let from_source = analysis::RowSource {
@@ -230,45 +270,52 @@ pub fn compare(store: &Store, pair: &Pair, options: &CompareOptions) -> DiffRepo
             units: &to_units,
             claims: &to_claims,
         };
-        analysis::cached_comparison(
-            store,
-            (&kind, &inputs),
-            (&from.text_hash, &from_source),
-            (&to.text_hash, &to_source),
-        )
-    };
-    let defaults = DiffOptions::default();
-    let options_of = |mode| DiffOptions {
-        match_threshold: threshold(mode),
-        word_deadline: options.time_budget.unwrap_or(defaults.word_deadline),
+        let data = looked_up
+            .unwrap_or_else(|| analysis::cached_comparison_bytes(store, (&kind, &inputs), hashes));
+        data.and_then(|data| analysis::read_comparison(&data, &from_source, &to_source))
     };
     let report =
         |diff: &TextDiff, rows| build((pair.mode, &from, &to, pair.revert), diff, rows, options);
     if let Some((alignment, rows)) = cached {
+        unsaved.save(store);
         let diff = diff_aligned(
             &from.text,
             from_units,
             &to.text,
             to_units,
             alignment,
-            &options_of(pair.mode),
+            &diff_options,
         );
         return report(&diff, rows);
     }
-    // Aligning compares the units' keys, made with the units or cached per
-    // text.
-    let from_keys = from_keys.unwrap_or_else(|| analysis::unit_keys(store, &from, &from_units));
-    let to_keys = to_keys.unwrap_or_else(|| analysis::unit_keys(store, &to, &to_units));
-    let (alignment, diff) = diff_keyed_aligned(
-        &from.text,
-        from_units,
-        Some(&from_keys),
-        &to.text,
-        to_units,
-        Some(&to_keys),
-        &options_of(pair.mode),
+    let (alignment, diff) = match aligned_early {
+        Some(aligned) => aligned,
+        None => {
+            // Aligning compares the units' keys, made with the units or
+            // cached per text.
+            let from_keys =
+                from_keys.unwrap_or_else(|| analysis::unit_keys(store, &from, &from_units));
+            let to_keys = to_keys.unwrap_or_else(|| analysis::unit_keys(store, &to, &to_units));
+            diff_keyed_aligned(
+                &from.text,
+                from_units,
+                Some(&from_keys),
+                &to.text,
+                to_units,
+                Some(&to_keys),
+                &diff_options,
+            )
+        }
+    };
+    // New analyses are cached while another thread makes claim rows.
+    let save = (!unsaved.is_empty()).then_some(|| unsaved.save(store));
+    let rows = claim_rows(
+        pair.mode,
+        &diff,
+        (&from, &from_claims),
+        (&to, &to_claims),
+        (save, true),
     );
-    let rows = claim_rows(pair.mode, &diff, (&from, &from_claims), (&to, &to_claims));
     // A side of a claim row is made of the units of one alignment row.
     let first_units = |to_side: bool| -> FxHashMap<usize, &[usize]> {
         diff.changes
@@ -363,6 +410,7 @@ pub fn compare_aligned(pair: &Pair, diff: &TextDiff, options: &CompareOptions) -
         diff,
         (&pair.from, &from_claims),
         (&pair.to, &to_claims),
+        (None::<fn()>, false),
     );
     build(
         (pair.mode, &pair.from, &pair.to, pair.revert),
@@ -399,27 +447,60 @@ pub fn unstored(key: &str, version: i64, text: &str) -> VersionText {
 }
 
 /// Compare two texts' claims as the mode says: the claim rows, and the
-/// summary of two articles.
+/// summary of two articles. `meanwhile` (caching new analyses) runs on this
+/// thread while another makes rows.
 fn claim_rows(
     mode: Mode,
     diff: &TextDiff,
     (from, from_claims): (&VersionText, &[Claim]),
     (to, to_claims): (&VersionText, &[Claim]),
+    (meanwhile, threads): (Option<impl FnOnce()>, bool),
 ) -> analysis::Rows {
     match mode {
-        Mode::Versions => (
-            compare_versions(diff, &from.text, &to.text, from_claims, to_claims),
-            None,
-        ),
-        Mode::Articles => {
-            let full = compare_articles_full(
-                &statements(&from.text, &diff.old_units, from_claims),
-                &statements(&to.text, &diff.new_units, to_claims),
+        Mode::Versions => {
+            // Long texts' rows are made by this thread (once `meanwhile` is
+            // done) and another, a few at a time, when `threads` allows.
+            let parallel = threads && from.text.len() + to.text.len() >= PARALLEL_ROWS_BYTES;
+            let mut meanwhile = meanwhile;
+            let rows = compare_versions_with(
+                diff,
+                (&from.text, &to.text),
+                (from_claims, to_claims),
+                |n, row| {
+                    if !parallel {
+                        return (0..n).map(row).collect();
+                    }
+                    let first = || meanwhile.take().map(|m| m());
+                    first_then_shared(first, n, ROWS_CHUNK, row).1
+                },
             );
-            (full.rows, Some(full.summary))
+            if let Some(m) = meanwhile {
+                m();
+            }
+            (rows, None)
+        }
+        Mode::Articles => {
+            let rows = || {
+                let full = compare_articles_full(
+                    &statements(&from.text, &diff.old_units, from_claims),
+                    &statements(&to.text, &diff.new_units, to_claims),
+                );
+                (full.rows, Some(full.summary))
+            };
+            match meanwhile {
+                Some(m) => both(m, rows).1,
+                None => rows(),
+            }
         }
     }
 }
+
+/// Versions at least this long together have their claim rows made on two
+/// threads.
+const PARALLEL_ROWS_BYTES: usize = 16 * 1024;
+
+/// Alignment rows a thread takes at a time when two make claim rows.
+const ROWS_CHUNK: usize = 16;
 
 /// The one path every comparison ends in. Thresholds (`min_confidence`,
 /// `only`) apply here, after the claim rows, which may be cached.
@@ -553,7 +634,7 @@ mod tests {
                 let gazetteer = Gazetteer::builtin();
                 let fc = analysis::extract_claims(&from, &fu, gazetteer);
                 let tc = analysis::extract_claims(&to, &tu, gazetteer);
-                let rows = claim_rows(mode, &diff, (&from, &fc), (&to, &tc));
+                let rows = claim_rows(mode, &diff, (&from, &fc), (&to, &tc), (None::<fn()>, false));
                 let first = |to_side: bool, i: usize| {
                     diff.changes
                         .iter()

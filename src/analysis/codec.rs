@@ -102,22 +102,39 @@ impl Writer<'_> {
 }
 
 /// Where `needle` first occurs in `hay`, as `str::find` says: a slot's text
-/// in its sentence. Most are a few words, for which setting up a searcher
-/// costs more than the search; each candidate is checked at most
-/// `SHORT_NEEDLE` bytes deep, so the time stays linear in the sentence.
+/// in its sentence. Setting up a searcher costs more than most searches
+/// (a quote's searcher, a few thousand instructions, more than finding it),
+/// so candidates are found by the needle's second byte and checked
+/// `SHORT_NEEDLE` bytes deep; a long needle gets a few full comparisons
+/// before a searcher takes over, so the time stays linear in the sentence.
 fn find(hay: &str, needle: &str) -> Option<usize> {
     const SHORT_NEEDLE: usize = 32;
+    const LONG_TRIES: usize = 4;
     let (hay, needle) = (hay.as_bytes(), needle.as_bytes());
     match needle {
         [] => Some(0),
+        [first] => memchr::memchr(*first, hay),
         // Found by its second byte: in Arabic the first is nearly always
         // 0xD8 or 0xD9, as is every other byte of the sentence.
-        [_, second, ..] if needle.len() <= SHORT_NEEDLE => memchr::memchr_iter(*second, hay)
-            .filter_map(|i| i.checked_sub(1))
-            .find(|&i| hay[i..].starts_with(needle)),
-        [first] => memchr::memchr(*first, hay),
-        // The same first match: UTF-8 is self-synchronising.
-        _ => memchr::memmem::find(hay, needle),
+        [_, second, ..] => {
+            let prefix = &needle[..needle.len().min(SHORT_NEEDLE)];
+            let mut tries = 0;
+            for i in memchr::memchr_iter(*second, hay).filter_map(|i| i.checked_sub(1)) {
+                if !hay[i..].starts_with(prefix) {
+                    continue;
+                }
+                if prefix.len() == needle.len() || hay[i..].starts_with(needle) {
+                    return Some(i);
+                }
+                tries += 1;
+                if tries == LONG_TRIES {
+                    // No occurrence before `i`: the searcher's first from
+                    // here is the first.
+                    return memchr::memmem::find(&hay[i..], needle).map(|j| i + j);
+                }
+            }
+            None
+        }
     }
 }
 
@@ -903,6 +920,22 @@ mod tests {
         }
         assert!(long.len() > 32);
         assert_eq!(find("ab", "abc"), None);
+        // Long needles whose first 32 bytes match often: a few full
+        // comparisons, then the searcher, from where they stopped.
+        let near = "ab".repeat(20);
+        for (hay, needle) in [
+            (format!("{}c{near}c", "ab".repeat(100)), format!("{near}c")),
+            (format!("{near}d{near}c"), format!("{near}c")),
+            (format!("x{}", "ab".repeat(200)), format!("{near}c")),
+            (format!("{near}c{near}c"), format!("b{near}c")),
+            ("ع".repeat(60), "ع".repeat(30)),
+            (
+                format!("{}ب", "ع".repeat(60)),
+                format!("{}ب", "ع".repeat(30)),
+            ),
+        ] {
+            assert_eq!(find(&hay, &needle), hay.find(&needle[..]), "{needle}");
+        }
     }
     use crate::claims::{ExtractOptions, extract_units};
     use crate::text::segment::segment;

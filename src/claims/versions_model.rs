@@ -180,11 +180,14 @@ fn bag_difference(a: &[String], b: &[String]) -> (usize, usize) {
 
 /// Give each flagged row its confidence.
 pub fn score(rows: &mut [ClaimChange]) {
-    let m = model();
-    for r in rows {
-        if let Some(x) = row_features(r) {
-            r.confidence = Some(m.confidence(&m.select(&x)));
-        }
+    rows.iter_mut().for_each(score_row);
+}
+
+/// [`score`] of one row.
+pub fn score_row(row: &mut ClaimChange) {
+    if let Some(x) = row_features(row) {
+        let m = model();
+        row.confidence = Some(m.confidence(&m.select(&x)));
     }
 }
 

@@ -66,6 +66,23 @@ pub fn compare_versions(
     old: &[Claim],
     new: &[Claim],
 ) -> Vec<ClaimChange> {
+    compare_versions_with(diff, (old_text, new_text), (old, new), |n, row| {
+        (0..n).map(row).collect()
+    })
+}
+
+/// How [`compare_versions_with`] makes its rows: given their number and how
+/// to make the row of each alignment row, all of them in order (on any
+/// thread: each is made on its own).
+pub type RowMap<'a> = &'a (dyn Fn(usize) -> Option<ClaimChange> + Sync);
+
+/// [`compare_versions`], each alignment row's claim row made by `map`.
+pub fn compare_versions_with(
+    diff: &TextDiff,
+    (old_text, new_text): (&str, &str),
+    (old, new): (&[Claim], &[Claim]),
+    map: impl FnOnce(usize, RowMap<'_>) -> Vec<Option<ClaimChange>>,
+) -> Vec<ClaimChange> {
     let (old_by, new_by) = (ByUnit::new(old), ByUnit::new(new));
     let old_unit = |i: usize| {
         diff.old_units
@@ -184,10 +201,14 @@ pub fn compare_versions(
             }
         }
     };
-    let mut out: Vec<ClaimChange> = (0..rows.len()).filter_map(row_change).collect();
     // The rules say what changed; how likely that is a change of meaning is learned.
-    crate::claims::versions_model::score(&mut out);
-    out
+    let scored_row = |i: usize| {
+        row_change(i).map(|mut row| {
+            crate::claims::versions_model::score_row(&mut row);
+            row
+        })
+    };
+    map(rows.len(), &scored_row).into_iter().flatten().collect()
 }
 
 /// What an edit reversed in a sentence without changing a slot: the parties'

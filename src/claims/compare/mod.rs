@@ -44,7 +44,7 @@ pub use articles::{
     ArticlesComparison, Basis, Relation, Summary, compare_articles, compare_articles_full,
     statements,
 };
-pub use edits::compare_versions;
+pub use edits::{RowMap, compare_versions, compare_versions_with};
 pub use matching::ARTICLES_MATCH_THRESHOLD;
 pub use slots::diff_slots;
 pub(super) use words::{
