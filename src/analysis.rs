@@ -319,6 +319,14 @@ where
         }
         let align = align.map(|a| {
             move |sides: &[(&mut Side, &VersionText)]| {
+                // New units and keys are cached first, while the other
+                // thread reads claims: the first write after a checkpoint
+                // waits for the disk (SQLite syncs a fresh WAL's header).
+                let mut units = Unsaved::default();
+                for (side, version) in sides {
+                    units.0.extend(side.units_entries(&version.text_hash));
+                }
+                units.save(store);
                 let last = &sides[sides.len() - 1].0;
                 a(sides[0].0.keyed(), last.keyed())
             }
@@ -328,7 +336,13 @@ where
             // Looked up for digests the claims will not have.
             looked_up = None;
         }
-        aligned.or_else(|| analyse_sides(&mut sides, &gazetteer, align))
+        let aligned = aligned.or_else(|| analyse_sides(&mut sides, &gazetteer, align));
+        if aligned.is_some() {
+            for (side, _) in sides.iter_mut() {
+                side.units_saved = true;
+            }
+        }
+        aligned
     };
     let mut unsaved = a.unsaved(&from.text_hash, &analyser);
     unsaved.0.extend(b.unsaved(&to.text_hash, &analyser).0);
@@ -511,6 +525,8 @@ struct Side {
     distinct: Option<usize>,
     /// Encoded claims, to cache.
     new_claims: Option<Vec<u8>>,
+    /// Whether the units segmented here were cached already.
+    units_saved: bool,
 }
 
 impl Side {
@@ -575,13 +591,11 @@ impl Side {
 
     /// What [`Side::work`] computed, to cache (the claims' encoding moved out).
     fn unsaved(&mut self, hash: &Hash, analyser: &str) -> Unsaved {
-        let mut out = Vec::new();
-        if let (true, Some(keys)) = (self.segmented, &self.keys) {
-            let units = codec::encode_units(self.units());
-            out.push((*hash, "units".to_string(), SEGMENTER_VERSION, units));
-            let keys = codec::encode_unit_keys(keys);
-            out.push((*hash, codec::UNIT_KEYS.to_string(), UNIT_KEYS_VERSION, keys));
-        }
+        let mut out = if self.units_saved {
+            Vec::new()
+        } else {
+            self.units_entries(hash)
+        };
         if let Some(encoded) = self.new_claims.take() {
             out.push((
                 *hash,
@@ -591,6 +605,18 @@ impl Side {
             ));
         }
         Unsaved(out)
+    }
+
+    /// The units segmented here and their keys, to cache.
+    fn units_entries(&self, hash: &Hash) -> Vec<(Hash, String, i64, Vec<u8>)> {
+        let mut out = Vec::new();
+        if let (true, Some(keys)) = (self.segmented, &self.keys) {
+            let units = codec::encode_units(self.units());
+            out.push((*hash, "units".to_string(), SEGMENTER_VERSION, units));
+            let keys = codec::encode_unit_keys(keys);
+            out.push((*hash, codec::UNIT_KEYS.to_string(), UNIT_KEYS_VERSION, keys));
+        }
+        out
     }
 
     /// After [`Side::work`], every field is there.
