@@ -46,7 +46,13 @@ impl KeyFilter {
     /// False only when `k` is no key.
     #[inline]
     pub(crate) fn may_contain(&self, k: &str) -> bool {
-        let slot = bloom_slot(k.as_bytes());
+        self.may_contain_bytes(k.as_bytes())
+    }
+
+    /// [`KeyFilter::may_contain`] of a key's UTF-8 bytes.
+    #[inline]
+    pub(crate) fn may_contain_bytes(&self, k: &[u8]) -> bool {
+        let slot = bloom_slot(k);
         self.0[slot / 64] & (1 << (slot % 64)) != 0
     }
 }
