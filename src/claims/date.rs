@@ -829,7 +829,7 @@ fn scan(t: &Toks, art: Option<NaiveDate>) -> Vec<Hit> {
             TK::Num => true,
             TK::Word => is_date_start(t.key(i)),
         };
-        if may_start && let Some(h) = hit_at(t, i, art) {
+        if may_start && let Some(h) = hit_at_start(t, i, art) {
             i = h.b.max(i + 1);
             out.push(h);
         } else {
@@ -840,6 +840,16 @@ fn scan(t: &Toks, art: Option<NaiveDate>) -> Vec<Hit> {
 }
 
 fn hit_at(t: &Toks, i: usize, art: Option<NaiveDate>) -> Option<Hit> {
+    // Most words are not date words: one lookup decides.
+    if t.v[i].kind == TK::Word && !is_date_start(t.key(i)) {
+        return None;
+    }
+    hit_at_start(t, i, art)
+}
+
+/// [`hit_at`] of a token known to be no word or a date start ([`is_date_start`]), as
+/// [`scan`] has checked already: the lookup is not repeated.
+fn hit_at_start(t: &Toks, i: usize, art: Option<NaiveDate>) -> Option<Hit> {
     let tok = t.v[i];
     let mk = |b: usize, val: Val, relative: bool| {
         Some(Hit {
@@ -869,10 +879,6 @@ fn hit_at(t: &Toks, i: usize, art: Option<NaiveDate>) -> Option<Hit> {
         return None;
     }
     let k = t.key(i);
-    // Most words are not date words: one lookup decides.
-    if !is_date_start(k) {
-        return None;
-    }
     // يوم / weekday prefix before a date: الخميس 25 ديسمبر، يوم 27 ديسمبر.
     let mut p = i;
     let mut yawm = false;

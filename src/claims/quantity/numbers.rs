@@ -201,6 +201,25 @@ pub(super) fn num_word(k: &str) -> Option<NW> {
 /// A number word with an optional leading و (returned as `true`). Other clitics (ب، ل)
 /// only for long stems (`بملياري دولار`): لست (I am not) must not become ل + ست.
 fn num_word_clitic(k: &str) -> Option<(NW, bool)> {
+    // Asked of nearly every Arabic word, and most are none of the forms below: one bit
+    // test over all of them (every number word, alone and with each clitic it may take)
+    // rules out the four lookups at once.
+    static F: OnceLock<KeyFilter> = OnceLock::new();
+    let f = F.get_or_init(|| {
+        let mut forms = Vec::new();
+        for w in num_lex().keys() {
+            forms.push(w.clone());
+            forms.push(format!("و{w}"));
+            if w.chars().nth(3).is_some() {
+                forms.push(format!("ب{w}"));
+                forms.push(format!("ل{w}"));
+            }
+        }
+        KeyFilter::new(forms.iter().map(String::as_str))
+    });
+    if !f.may_contain(k) {
+        return None;
+    }
     if let Some(nw) = num_word(k) {
         return Some((nw, false));
     }

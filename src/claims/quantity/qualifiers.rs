@@ -3,7 +3,7 @@
 
 use std::sync::OnceLock;
 
-use super::tokens::{TK, Toks, fold_word, strip_clitic};
+use super::tokens::{FxMap, TK, Toks, fold_word, strip_clitic};
 use crate::claims::Qualifier;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -20,8 +20,19 @@ struct QualPhrase {
     q: QW,
 }
 
-fn qual_phrases() -> &'static [QualPhrase] {
-    static P: OnceLock<Vec<QualPhrase>> = OnceLock::new();
+/// The hedge phrases, longest first, and two indexes into them: a number's hedge is
+/// looked for before every number, and trying each phrase in turn cost thousands of
+/// instructions per number.
+struct Phrases {
+    all: Vec<QualPhrase>,
+    /// Phrases of two or more words by their last word, in order.
+    by_last: FxMap<Vec<usize>>,
+    /// The first one-word phrase of each word.
+    single: FxMap<usize>,
+}
+
+fn qual_phrases() -> &'static Phrases {
+    static P: OnceLock<Phrases> = OnceLock::new();
     P.get_or_init(|| {
         use Qualifier::*;
         let rows: &[(QW, &[&str])] = &[
@@ -135,7 +146,22 @@ fn qual_phrases() -> &'static [QualPhrase] {
         }
         // Longest first, so ما لا يزيد عن wins over يزيد عن.
         v.sort_by_key(|p| std::cmp::Reverse(p.words.len()));
-        v
+        let mut by_last: FxMap<Vec<usize>> = FxMap::default();
+        let mut single: FxMap<usize> = FxMap::default();
+        for (i, p) in v.iter().enumerate() {
+            match p.words.as_slice() {
+                [w] => {
+                    single.entry(w.clone()).or_insert(i);
+                }
+                [.., w] => by_last.entry(w.clone()).or_default().push(i),
+                [] => {}
+            }
+        }
+        Phrases {
+            all: v,
+            by_last,
+            single,
+        }
     })
 }
 
@@ -154,15 +180,14 @@ pub(super) fn qualifier_before(t: &Toks, start: usize) -> Option<(QW, usize)> {
 }
 
 fn qualifier_ending(t: &Toks, start: usize) -> Option<(QW, usize)> {
-    // The word before `start` ends every phrase: compared first, it rejects most phrases
-    // before the clitic of their first word is looked at.
+    // The word before `start` ends every phrase: only the phrases ending in it are tried,
+    // in order (all longer ones come before the one-word ones).
     let last = t.key(start.wrapping_sub(1));
-    'outer: for p in qual_phrases() {
+    let ps = qual_phrases();
+    'outer: for &pi in ps.by_last.get(last).map_or(&[][..], Vec::as_slice) {
+        let p = &ps.all[pi];
         let n = p.words.len();
         if start < n {
-            continue;
-        }
-        if n > 1 && p.words[n - 1] != last {
             continue;
         }
         let a = start - n;
@@ -180,7 +205,18 @@ fn qualifier_ending(t: &Toks, start: usize) -> Option<(QW, usize)> {
         }
         return Some((p.q, a));
     }
-    None
+    // A one-word phrase is the word before `start`, maybe with a clitic: the first such
+    // phrase in order.
+    if start == 0 || t.kind(start - 1) != Some(TK::Word) {
+        return None;
+    }
+    let exact = ps.single.get(last).copied();
+    let bare = strip_clitic(last, 2).and_then(|r| ps.single.get(r).copied());
+    let first = match (exact, bare) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, y) => x.or(y),
+    }?;
+    Some((ps.all[first].q, start - 1))
 }
 
 /// Hedges written after the number or its noun: (qualifier, tokens consumed).

@@ -46,7 +46,13 @@ impl KeyFilter {
     /// False only when `k` is no key.
     #[inline]
     pub(crate) fn may_contain(&self, k: &str) -> bool {
-        let slot = bloom_slot(k.as_bytes());
+        self.may_contain_bytes(k.as_bytes())
+    }
+
+    /// [`KeyFilter::may_contain`] of a key's UTF-8 bytes.
+    #[inline]
+    pub(crate) fn may_contain_bytes(&self, k: &[u8]) -> bool {
+        let slot = bloom_slot(k);
         self.0[slot / 64] & (1 << (slot % 64)) != 0
     }
 }
@@ -221,13 +227,21 @@ pub(crate) fn tokenize(src: &str) -> Toks<'_> {
                 }
             }
             // An Arabic letter starting a word: what the general path below does for it.
+            // Most words start with a letter that folds to itself: the run it starts is
+            // then copied whole at once, as the path above would from the next letter.
             if !matches!(&cur, Some(o) if o.kind == TK::Word && o.arabic)
                 && matches!(cp, 0x621..=0x63A | 0x641..=0x64A)
             {
                 close(&mut cur, &mut v, keys.len());
+                let plain = is_plain_letter(b0, bytes[i + 1]);
+                let j = if plain {
+                    plain_run_end(bytes, i + 2)
+                } else {
+                    i + 2
+                };
                 cur = Some(Open {
                     s: i,
-                    e: i + 2,
+                    e: j,
                     k0: keys.len(),
                     kind: TK::Word,
                     arabic: true,
@@ -235,8 +249,12 @@ pub(crate) fn tokenize(src: &str) -> Toks<'_> {
                     cap: false,
                 });
                 gap = false;
-                keys.push(fold_letter(char::from_u32(cp).unwrap_or('\u{0627}')));
-                i += 2;
+                if plain {
+                    keys.push_str(&src[i..j]);
+                } else {
+                    keys.push(fold_letter(char::from_u32(cp).unwrap_or('\u{0627}')));
+                }
+                i = j;
                 continue;
             }
         }
