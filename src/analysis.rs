@@ -11,7 +11,6 @@ pub use codec::{Candidates, RowSource, Rows};
 pub use reanalyse::{Failure, ReanalyseOptions, Reanalysed, reanalyse};
 
 use rustc_hash::FxHashMap;
-use std::borrow::Cow;
 
 use chrono::NaiveDate;
 
@@ -103,7 +102,7 @@ pub fn claims<'g>(
 
 /// [`claims`], and a digest that tells these claims apart from any others
 /// (of the cached entry's bytes, which encode them): comparisons cached
-/// against them are keyed on it (see [`cached_comparison`]).
+/// against them are keyed on it (see [`cached_comparison_bytes`]).
 pub fn claims_and_digest<'g>(
     store: &Store,
     version: &VersionText,
@@ -158,21 +157,6 @@ fn decode_claims(bytes: &[u8], version: &VersionText) -> Option<Vec<Claim>> {
     }
 }
 
-/// An analysis to cache: text, analyser, its version, the encoded value.
-type Entry<'a> = (&'a Hash, &'a str, i64, Cow<'a, [u8]>);
-
-/// Write analyses to the cache, best effort.
-fn put_entries(store: &Store, entries: &[Entry<'_>]) {
-    if entries.is_empty() {
-        return;
-    }
-    let entries: Vec<_> = entries
-        .iter()
-        .map(|(hash, analyser, version, data)| (*hash, *analyser, *version, &data[..]))
-        .collect();
-    let _ = store.put_analyses(&entries);
-}
-
 /// One side of a comparison, analysed.
 pub struct SideAnalysis {
     pub units: Vec<Unit>,
@@ -182,10 +166,6 @@ pub struct SideAnalysis {
     /// The digest of the claims' cached entry (see [`claims_and_digest`]).
     pub digest: Hash,
 }
-
-/// New texts at least this long together are analysed on two threads: below
-/// it a thread costs more than it saves.
-const PARALLEL_BYTES: usize = 16 * 1024;
 
 /// Distinct sentences a thread takes at a time when two read them.
 const READ_CHUNK: usize = 8;
@@ -248,16 +228,17 @@ impl Unsaved {
         self.0.is_empty()
     }
 
-    /// Cache them, best effort, in one transaction.
+    /// Cache them, best effort, in one transaction (none for nothing).
     pub fn save(self, store: &Store) {
-        let entries: Vec<Entry<'_>> = self
+        if self.0.is_empty() {
+            return;
+        }
+        let entries: Vec<_> = self
             .0
             .iter()
-            .map(|(hash, analyser, version, data)| {
-                (hash, &analyser[..], *version, Cow::Borrowed(&data[..]))
-            })
+            .map(|(hash, analyser, version, data)| (hash, &analyser[..], *version, &data[..]))
             .collect();
-        put_entries(store, &entries);
+        let _ = store.put_analyses(&entries);
     }
 }
 
@@ -378,7 +359,7 @@ fn decode_sides<F: FnOnce(&[(&mut Side, &VersionText)]) -> R, R>(
         .all(|(side, _)| side.units.is_some() && side.encoded.is_some());
     let bytes: usize = sides.iter().map(|(_, v)| v.text.len()).sum();
     match align {
-        Some(align) if all_cached && bytes >= PARALLEL_BYTES => {
+        Some(align) if all_cached && bytes >= crate::parallel::WORTH_TWO_THREADS => {
             let encoded: Vec<_> = sides
                 .iter_mut()
                 .map(|(side, v)| (side.encoded.take(), *v))
@@ -429,7 +410,7 @@ where
         .filter(|(side, _)| side.needs_work())
         .map(|(_, v)| v.text.len())
         .sum();
-    let parallel = new_bytes >= PARALLEL_BYTES;
+    let parallel = new_bytes >= crate::parallel::WORTH_TWO_THREADS;
     let on_each = |sides: &mut [(&mut Side, &VersionText)],
                    work: &(dyn Fn(&mut Side, &VersionText) + Sync)| {
         let mut todo: Vec<_> = sides
@@ -633,19 +614,9 @@ impl Side {
 
 /// Two texts compared as `kind` (the mode and the gazetteer), cached per
 /// ordered pair of text hashes and valid for `inputs`, a fingerprint of
-/// everything else the comparison depends on (see `compare::compare`): the
-/// alignment and the claim rows, read back against the two sides.
-pub fn cached_comparison(
-    store: &Store,
-    (kind, inputs): (&str, &Hash),
-    (from, from_source): (&Hash, &RowSource<'_>),
-    (to, to_source): (&Hash, &RowSource<'_>),
-) -> Option<(Alignment, Rows)> {
-    let data = cached_comparison_bytes(store, (kind, inputs), (from, to))?;
-    read_comparison(&data, from_source, to_source)
-}
-
-/// [`cached_comparison`] as stored.
+/// everything else the comparison depends on (see `compare::compare`), as
+/// stored: the alignment and the claim rows, read back against the two sides
+/// with [`read_comparison`].
 pub fn cached_comparison_bytes(
     store: &Store,
     (kind, inputs): (&str, &Hash),
@@ -663,7 +634,7 @@ pub fn read_comparison(
     codec::decode_comparison(data, Some((from_source, to_source)))
 }
 
-/// Cache a comparison for [`cached_comparison`] (replacing a stale one),
+/// Cache a comparison for [`cached_comparison_bytes`] (replacing a stale one),
 /// best effort as every analysis. An alignment made past its time budget is
 /// not kept.
 pub fn cache_comparison(
@@ -785,11 +756,8 @@ impl<'t> Distinct<'t> {
         first: impl FnOnce() -> R,
     ) -> (R, Vec<Vec<Slot>>) {
         let read = |i: usize| claims::sentence_slots(self.sentences[i], date, gazetteer);
-        if !parallel {
-            let r = first();
-            return (r, (0..self.sentences.len()).map(read).collect());
-        }
-        crate::parallel::first_then_shared(first, self.sentences.len(), READ_CHUNK, read)
+        let chunks = parallel.then_some(READ_CHUNK);
+        crate::parallel::first_then_shared(first, self.sentences.len(), chunks, read)
     }
 
     /// The claims of text `side`: its units with slots, in order.
@@ -841,7 +809,7 @@ pub fn cache_problem(analyser: &str, data: &[u8]) -> Option<&'static str> {
 }
 
 /// What is wrong with a cached comparison, if anything (see
-/// [`cached_comparison`]).
+/// [`cached_comparison_bytes`]).
 pub fn comparison_problem(data: &[u8]) -> Option<&'static str> {
     (!codec::well_formed(codec::COMPARISON, data)).then_some("malformed")
 }
@@ -912,7 +880,7 @@ mod tests {
         };
         let long = |start: usize| (start..start + 150).map(paragraph).collect::<String>();
         let (a, b) = (unstored("a", 1, &long(0)), unstored("b", 1, &long(5)));
-        assert!(a.text.len() + b.text.len() >= PARALLEL_BYTES);
+        assert!(a.text.len() + b.text.len() >= crate::parallel::WORTH_TWO_THREADS);
         let builtin = Gazetteer::builtin;
         let expect = |v: &VersionText| {
             let units = units(&alone, v);

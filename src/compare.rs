@@ -460,18 +460,16 @@ fn claim_rows(
         Mode::Versions => {
             // Long texts' rows are made by this thread (once `meanwhile` is
             // done) and another, a few at a time, when `threads` allows.
-            let parallel = threads && from.text.len() + to.text.len() >= PARALLEL_ROWS_BYTES;
+            let parallel =
+                threads && from.text.len() + to.text.len() >= crate::parallel::WORTH_TWO_THREADS;
             let mut meanwhile = meanwhile;
             let rows = compare_versions_with(
                 diff,
                 (&from.text, &to.text),
                 (from_claims, to_claims),
                 |n, row| {
-                    if !parallel {
-                        return (0..n).map(row).collect();
-                    }
                     let first = || meanwhile.take().map(|m| m());
-                    first_then_shared(first, n, ROWS_CHUNK, row).1
+                    first_then_shared(first, n, parallel.then_some(ROWS_CHUNK), row).1
                 },
             );
             if let Some(m) = meanwhile {
@@ -494,10 +492,6 @@ fn claim_rows(
         }
     }
 }
-
-/// Versions at least this long together have their claim rows made on two
-/// threads.
-const PARALLEL_ROWS_BYTES: usize = 16 * 1024;
 
 /// Alignment rows a thread takes at a time when two make claim rows.
 const ROWS_CHUNK: usize = 16;

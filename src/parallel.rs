@@ -70,6 +70,10 @@ fn current_cpu() -> Option<usize> {
     after_name.split_whitespace().nth(39 - 3)?.parse().ok()
 }
 
+/// Texts at least this long together are worked on two threads: below it a
+/// thread costs more than it saves.
+pub(crate) const WORTH_TWO_THREADS: usize = 16 * 1024;
+
 /// Results of chunks of work, each with its first item's index.
 type Chunks<T> = Vec<(usize, Vec<T>)>;
 
@@ -77,13 +81,18 @@ type Chunks<T> = Vec<(usize, Vec<T>)>;
 /// taken by this thread (once `first` is done) and another at once; the
 /// results in order. The other thread starts on the chunks at once, so
 /// `first` runs while it works, and neither waits for the other's share.
+/// `chunk` `None`: all of it here, after `first`.
 pub(crate) fn first_then_shared<R, T: Send>(
     first: impl FnOnce() -> R,
     n: usize,
-    chunk: usize,
+    chunk: Option<usize>,
     work: impl Fn(usize) -> T + Sync,
 ) -> (R, Vec<T>) {
     use std::sync::atomic::{AtomicUsize, Ordering};
+    let Some(chunk) = chunk else {
+        let r = first();
+        return (r, (0..n).map(work).collect());
+    };
     let chunk = chunk.max(1);
     let next = AtomicUsize::new(0);
     let take = || {
@@ -133,9 +142,11 @@ mod tests {
     #[test]
     fn shared_work_comes_back_in_order() {
         for n in [0, 1, 7, 8, 9, 100] {
-            let (first, items) = first_then_shared(|| "first", n, 8, |i| i * 2);
-            assert_eq!(first, "first");
-            assert_eq!(items, (0..n).map(|i| i * 2).collect::<Vec<_>>(), "n = {n}");
+            for chunk in [Some(8), None] {
+                let (first, items) = first_then_shared(|| "first", n, chunk, |i| i * 2);
+                assert_eq!(first, "first");
+                assert_eq!(items, (0..n).map(|i| i * 2).collect::<Vec<_>>(), "n = {n}");
+            }
         }
     }
 }

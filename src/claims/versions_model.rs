@@ -178,12 +178,7 @@ fn bag_difference(a: &[String], b: &[String]) -> (usize, usize) {
     (only_a + a.len() - i, only_b + b.len() - j)
 }
 
-/// Give each flagged row its confidence.
-pub fn score(rows: &mut [ClaimChange]) {
-    rows.iter_mut().for_each(score_row);
-}
-
-/// [`score`] of one row.
+/// Give a flagged row its confidence.
 pub fn score_row(row: &mut ClaimChange) {
     if let Some(x) = row_features(row) {
         let m = model();

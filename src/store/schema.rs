@@ -227,7 +227,7 @@ UPDATE search_sentences SET last_at = (
 WHERE last_version IS NOT NULL;
 ",
     // 11: comparisons cached per ordered pair of texts (see
-    // `analysis::cached_comparison`): the sentence alignment and the claim
+    // `analysis::cached_comparison_bytes`): the sentence alignment and the claim
     // rows, which took most of a cached `diff`'s time. `inputs` fingerprints
     // everything else they depend on (both sides' claims, the analysers, the
     // build): an entry whose inputs differ is stale, recomputed and
