@@ -10,7 +10,8 @@
 //! cargo run --release --example furniture -- explain --page ID   # one page, block by block
 //! cargo run --release --example furniture -- file PAGE.html…      # the committed model on any page
 //!     [--data DIR] [--folds 5] [--hidden N] [--ensemble N] [--epochs N] [--keep-weight X]
-//!     [--threshold X|auto] [--recall-floor R] [--min-scale X] [--l2 X] [--drop FEATURE,…]
+//!     [--threshold X|auto] [--recall-floor R] [--seed N] [--min-scale X] [--l2 X]
+//!     [--drop FEATURE,…]
 //! ```
 //!
 //! `--drop` zeroes the named features in every row and weight: an ablation without a rebuild
@@ -72,8 +73,9 @@ struct Config {
     extra_weight: f32,
     folds: u32,
     hidden: usize,
-    /// Networks averaged (`--ensemble N`, seeds in turn).
+    /// Networks averaged (`--ensemble N`, seeds in turn from `--seed`).
     ensemble: usize,
+    seed: u64,
     epochs: usize,
     keep_weight: f32,
     /// 0.5 by default; `None` (`--threshold auto`): chosen by cross-validation inside the
@@ -112,6 +114,7 @@ fn main() {
         folds: num("--folds", 5.0) as u32,
         hidden: num("--hidden", 16.0) as usize,
         ensemble: num("--ensemble", 5.0) as usize,
+        seed: num("--seed", 7.0) as u64,
         epochs: num("--epochs", 40.0) as usize,
         keep_weight: num("--keep-weight", 2.0) as f32,
         threshold: match value("--threshold").as_deref() {
@@ -418,6 +421,7 @@ fn fit(pages: &[&Page], config: &Config) -> Model {
         min_scale: config.min_scale,
         l2: config.l2,
         ensemble: config.ensemble,
+        seed: config.seed,
         ..TrainOptions::default()
     };
     let mut classifier = train(&["article", "furniture"], FEATURES, &x, &y, &w, &opts);
