@@ -33,6 +33,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use track::claims::compare::statements;
+use track::claims::compare::vectors::WordVectors;
 use track::claims::features::{
     self, Considered, DocStats, Evidence, PAIR_CLASSES, PAIR_FEATURES, ROW_CLASSES, ROW_FEATURES,
 };
@@ -43,6 +44,14 @@ use track::text::segment::segment;
 #[path = "common/data.rs"]
 mod data;
 use data::read_csv;
+
+#[path = "common/wordvec.rs"]
+mod wordvec;
+
+/// Keys given word vectors, at most, and their dimension (the committed
+/// file is ~`VOCAB × (DIM + 12)` bytes).
+const VOCAB: usize = 12_000;
+const DIM: usize = 48;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum Set {
@@ -947,6 +956,26 @@ fn main() {
 
     let t0 = std::time::Instant::now();
     let examples = load(&data, inner);
+    // The word vectors the features read: built from the training splits
+    // (never a dev split, nor Baly) and written beside the model, or the
+    // committed ones when evaluating.
+    let mut vectors_note = String::from("committed word vectors");
+    if mode == "train" {
+        let built = word_vectors(&examples);
+        let path = vectors_path(&out);
+        std::fs::write(&path, &built.bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        eprintln!(
+            "word vectors: {} ({} bytes, {})",
+            built.summary,
+            built.bytes.len(),
+            path.display()
+        );
+        vectors_note = format!("word vectors: {}", built.summary);
+        let v = WordVectors::from_bytes(std::borrow::Cow::Owned(built.bytes))
+            .expect("vectors just built");
+        track::claims::compare::vectors::use_vectors(v).expect("vectors chosen once");
+        probe_vectors();
+    }
     let computed = compute_all(&examples);
     eprintln!(
         "{} pairs read and measured in {:.1} s",
@@ -984,8 +1013,88 @@ fn main() {
             Printing {
                 errors: errors.as_deref(),
                 inner,
+                vectors: &vectors_note,
             },
         );
+    }
+}
+
+/// Where the word vectors of a model written to `out` go: beside the
+/// committed `model.json` as `word_vectors.bin`, else `out` with the
+/// extension `vectors.bin`.
+fn vectors_path(out: &Path) -> PathBuf {
+    if out.file_name().is_some_and(|n| n == "model.json") {
+        out.with_file_name("word_vectors.bin")
+    } else {
+        out.with_extension("vectors.bin")
+    }
+}
+
+/// Word vectors from the statements of the training pairs of the labelled
+/// sentence sets and FNC-1 (each distinct statement once).
+fn word_vectors(examples: &[Example]) -> wordvec::Built {
+    let mut seen = std::collections::HashSet::new();
+    let mut claims: Vec<&Claim> = Vec::new();
+    for ex in examples {
+        if ex.split != Split::Train
+            || !matches!(ex.set, Set::Ans | Set::Arnli | Set::Arbteds | Set::Fnc)
+        {
+            continue;
+        }
+        for c in ex.from.iter().chain(ex.to.iter()) {
+            if seen.insert(c.text.as_str()) {
+                claims.push(c);
+            }
+        }
+    }
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let chunk = claims.len().div_ceil(threads).max(1);
+    let keys: Vec<Vec<String>> = std::thread::scope(|s| {
+        let handles: Vec<_> = claims
+            .chunks(chunk)
+            .map(|part| {
+                s.spawn(move || {
+                    part.iter()
+                        .map(|c| features::sense_keys(c))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("worker"))
+            .collect()
+    });
+    wordvec::build(&keys, VOCAB, DIM, 0x5eed)
+}
+
+/// A few neighbours, to see the vectors make sense.
+fn probe_vectors() {
+    let v = track::claims::compare::vectors::vectors();
+    let key_of = |w: &str| Some(features::sense_key(w));
+    let pairs = [
+        ("ستزود", "بإمداد"),
+        ("الأمطار", "طقس"),
+        ("مقتل", "قتلى"),
+        ("النفط", "البنزين"),
+        ("الانتخابات", "التصويت"),
+        ("الأمطار", "الانتخابات"),
+        ("rain", "weather"),
+        ("killed", "dead"),
+        ("ستزود", "الانتخابات"),
+    ];
+    for (a, b) in pairs {
+        let (ka, kb) = (key_of(a), key_of(b));
+        let cos = match (
+            ka.as_deref().and_then(|k| v.get(k)),
+            kb.as_deref().and_then(|k| v.get(k)),
+        ) {
+            (Some(x), Some(y)) => {
+                format!("{:.2}", x.iter().zip(&y).map(|(p, q)| p * q).sum::<f32>())
+            }
+            _ => "-".into(),
+        };
+        eprintln!("  cos({a} {ka:?}, {b} {kb:?}) = {cos}");
     }
 }
 
@@ -995,6 +1104,8 @@ struct Printing<'a> {
     errors: Option<&'a str>,
     /// Figures on the inner validation (see `split_of`).
     inner: bool,
+    /// How the word vectors were made, for the record.
+    vectors: &'a str,
 }
 
 /// Train (or load) the models of one design, print its dev figures, and
@@ -1008,7 +1119,11 @@ fn run(
     args: &[String],
     printing: Printing,
 ) {
-    let Printing { errors, inner } = printing;
+    let Printing {
+        errors,
+        inner,
+        vectors,
+    } = printing;
     let t0 = std::time::Instant::now();
     let models = match mode {
         "train" => {
@@ -1136,7 +1251,7 @@ fn run(
     if mode == "train" {
         let mut m = models;
         m.trained = format!(
-            "cargo run --release --example claims_model -- {} (data: ../shared/data dev/train splits; {config:?}); dev figures at training time: {}",
+            "cargo run --release --example claims_model -- {} (data: ../shared/data dev/train splits; {config:?}; {vectors}); dev figures at training time: {}",
             args.join(" "),
             lines
                 .iter()

@@ -19,6 +19,7 @@ use super::conflicts::conflicts;
 use super::matching::{Bag, Rarity, bags, elsewhere, only_figures_shared, overlap, score};
 use super::profile::{Profile, profile};
 use super::quantities::same_quantity;
+use super::vectors::{Senses, cosine, unmatched};
 use super::words::{Token, lexicons, strip_proclitic, words};
 use crate::claims::Claim;
 use crate::text::normalize::match_key;
@@ -68,6 +69,10 @@ pub const ROW_FEATURES: &[&str] = &[
     "aligned_by_root",
     "order_crossed",
     "negation_on_aligned",
+    "wv_cosine",
+    "wv_unmatched_from",
+    "wv_unmatched_to",
+    "wv_close_share",
 ];
 
 /// Classes of a row, in the row model's output order.
@@ -95,6 +100,8 @@ pub const PAIR_FEATURES: &[&str] = &[
     "hedge_short",
     "negated_short",
     "english",
+    "wv_doc_cosine",
+    "wv_short_cover",
     "refute_near",
     "hedge_near",
     "negated_near",
@@ -475,6 +482,7 @@ impl<'c> Evidence<'c> {
             flag(ra.english || rb.english),
         ];
         features.extend(alignment(pa, pb));
+        features.extend(senses_row(&pa.senses, &pb.senses));
         debug_assert_eq!(features.len(), ROW_FEATURES.len());
         (features, changes)
     }
@@ -586,6 +594,8 @@ impl<'c> Evidence<'c> {
                 per_word(rshort, |r| r.hedge),
                 f32::from(short.iter().any(|p| p.negated)),
                 f32::from(rshort.iter().chain(rlong.iter()).any(|r| r.english)),
+                cosine(&sum_of(short), &sum_of(long)),
+                cover(short, long),
             ],
         }
     }
@@ -685,6 +695,68 @@ fn alignment(pa: &Profile, pb: &Profile) -> [f32; 8] {
     ]
 }
 
+/// Word-vector readings of a pair of claims: the cosine of their
+/// directions, how near each side's words missing from the other are to the
+/// other's words, and the share of missing words with a near neighbour (1
+/// when no word is missing).
+fn senses_row(a: &Senses, b: &Senses) -> [f32; 4] {
+    let (ua, ca, na) = unmatched(a, b);
+    let (ub, cb, nb) = unmatched(b, a);
+    [
+        cosine(&a.sum, &b.sum),
+        ua,
+        ub,
+        if na + nb == 0 {
+            1.0
+        } else {
+            (ca + cb) as f32 / (na + nb) as f32
+        },
+    ]
+}
+
+/// The summed word vectors of a side's claims.
+fn sum_of(side: &[Profile]) -> Vec<f32> {
+    let mut sum = vec![0.0; super::vectors::vectors().dim()];
+    for p in side {
+        sum.iter_mut().zip(&p.senses.sum).for_each(|(s, v)| *s += v);
+    }
+    sum
+}
+
+/// The mean best cosine of the short side's distinct words to the long
+/// side's (a word of both counts 1, a word without a vector 0).
+fn cover(short: &[Profile], long: &[Profile]) -> f32 {
+    let merge = |side: &[Profile]| {
+        let mut keys: Vec<&String> = side.iter().flat_map(|p| p.stems.iter()).collect();
+        keys.sort();
+        keys.dedup();
+        Senses::of(keys.into_iter())
+    };
+    let (s, l) = (merge(short), merge(long));
+    let (u, _, n) = unmatched(&s, &l);
+    if s.keys.is_empty() {
+        return 0.0;
+    }
+    // `unmatched` averages over the missing words only.
+    let shared = s.keys.len() - n;
+    (shared as f32 + u * n as f32) / s.keys.len() as f32
+}
+
+/// The vector key of one word (its content key: root or stem), for looking
+/// at the vectors; claims' keys are [`sense_keys`].
+pub fn sense_key(word: &str) -> String {
+    super::words::content_key(match_key(word).trim())
+}
+
+/// The word keys of a claim that word vectors are kept for (its profile's
+/// stems, sorted): what `examples/claims_model.rs` counts co-occurrences of.
+pub fn sense_keys(claim: &Claim) -> Vec<String> {
+    let p = profile(claim, &words(&match_key(&claim.text)));
+    let mut keys: Vec<String> = p.stems.into_iter().collect();
+    keys.sort();
+    keys
+}
+
 /// A pair of claims the models read.
 #[derive(Debug, Clone)]
 pub struct Considered {
@@ -703,8 +775,8 @@ pub struct DocStats {
     pub from_is_short: bool,
     pub short_len: usize,
     pub long_len: usize,
-    /// `short_in_long` … `english` of [`PAIR_FEATURES`].
-    pub values: [f32; 9],
+    /// `short_in_long` … `wv_short_cover` of [`PAIR_FEATURES`].
+    pub values: [f32; 11],
 }
 
 /// The pair features (see [`PAIR_FEATURES`]) from the text-level readings and

@@ -10,6 +10,7 @@ use super::features;
 use super::quantities::{Q, quantity};
 use super::roles::{Roles, roles};
 use super::slots::{date_key, entity_parts};
+use super::vectors::Senses;
 use super::words::{
     PROCLITICS, Token, content_key, lexicons, names_the_opposition, proclitic_readings, stem,
     strip_proclitic, tokens, words, written_words,
@@ -60,6 +61,8 @@ pub(super) struct Profile {
     /// صيني`) and the parties named after a preposition or after it (`باليمن`,
     /// `لواشنطن`, `تسلم اليمن`).
     pub(super) roles: Roles,
+    /// `stems` with their word vectors.
+    pub(super) senses: Senses,
 }
 
 /// What of a claim is compared across outlets; `ws` are the [`words`] of its
@@ -226,6 +229,7 @@ pub(super) fn profile(claim: &Claim, ws: &[String]) -> Profile {
             .iter()
             .map(|c| country_of(c).unwrap_or(c).to_string())
             .collect(),
+        senses: Senses::of(stems.iter()),
         stems,
         no_casualties,
         years,
