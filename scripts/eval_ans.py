@@ -155,7 +155,9 @@ def main() -> int:
             for i, (s1, s2, g) in enumerate(rows):
                 changes = [(c["status"], [(ch["slot"], ch["kind"]) for ch in c["changes"]],
                             c.get("similarity")) for c in results[i][1]["claims"]]
+                summary = results[i][1].get("summary") or {}
                 f.write(json.dumps({"s1": s1, "s2": s2, "gold": g, "pred": pred[i],
+                                    "confidence": summary.get("confidence"),
                                     "differing": i in differing_set, "claims": changes},
                                    ensure_ascii=False) + "\n")
     if args.errors:
