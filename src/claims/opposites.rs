@@ -254,6 +254,15 @@ impl Poles {
             .iter()
             .all(|(up, down)| up.is_none() && down.is_none())
     }
+
+    /// Both take the same side of some class of opposites (`رفعت` and
+    /// `زادت`, raised and increased): words that say one thing.
+    pub(super) fn share_a_pole(&self, other: &Poles) -> bool {
+        self.first
+            .iter()
+            .zip(&other.first)
+            .any(|(a, b)| (a.0.is_some() && b.0.is_some()) || (a.1.is_some() && b.1.is_some()))
+    }
 }
 
 /// The lexicon forms a conjugated verb may be listed under: plural and

@@ -14,7 +14,7 @@ use super::roles::{roles_change, roles_swapped, surface_of};
 use super::slots::{change, date_key, diff_entities, of_type};
 use super::words::{Token, lexicons, words};
 use crate::claims::entity::country_of;
-use crate::claims::opposites::antonyms;
+use crate::claims::opposites::{antonyms, poles};
 use crate::claims::quantity::unit_class;
 use crate::claims::{Claim, Qualifier, QuantityKind, Slot};
 use crate::text::normalize::match_key;
@@ -431,6 +431,12 @@ fn substitution<'p>(a: &'p [Token], b: &'p [Token]) -> Option<(Vec<&'p Token>, V
             })
     };
     if plain(&from) || plain(&to) || from.iter().any(|x| to.iter().any(|y| x.related(y))) {
+        return None;
+    }
+    // The same side of a class of opposites (`رفعت` / `زادت`, raised /
+    // increased) rewords the predicate; the opposite side is the antonym rule's.
+    let keys = |side: &[&Token]| side.iter().map(|t| t.key.clone()).collect::<Vec<_>>();
+    if poles(&keys(&from)).share_a_pole(&poles(&keys(&to))) {
         return None;
     }
     Some((from, to))
