@@ -726,12 +726,7 @@ fn sum_of(side: &[Profile]) -> Vec<f32> {
 /// The mean best cosine of the short side's distinct words to the long
 /// side's (a word of both counts 1, a word without a vector 0).
 fn cover(short: &[Profile], long: &[Profile]) -> f32 {
-    let merge = |side: &[Profile]| {
-        let mut keys: Vec<&String> = side.iter().flat_map(|p| p.stems.iter()).collect();
-        keys.sort();
-        keys.dedup();
-        Senses::of(keys.into_iter())
-    };
+    let merge = |side: &[Profile]| Senses::union(side.iter().map(|p| &p.senses));
     let (s, l) = (merge(short), merge(long));
     let (u, _, n) = unmatched(&s, &l);
     if s.keys.is_empty() {

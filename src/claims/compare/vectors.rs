@@ -196,6 +196,29 @@ impl Senses {
         s
     }
 
+    /// The union of several claims' senses, each key once, from the vectors
+    /// they already hold (nothing looked up again).
+    pub(super) fn union<'a>(parts: impl Iterator<Item = &'a Senses>) -> Senses {
+        let mut all: Vec<(&String, Option<&Vec<f32>>)> = parts
+            .flat_map(|s| s.keys.iter().map(|(k, at)| (k, at.map(|i| &s.vecs[i]))))
+            .collect();
+        all.sort_by(|a, b| a.0.cmp(b.0));
+        all.dedup_by(|a, b| a.0 == b.0);
+        let mut s = Senses {
+            sum: vec![0.0; vectors().dim()],
+            ..Senses::default()
+        };
+        for (k, v) in all {
+            let at = v.map(|v| {
+                s.sum.iter_mut().zip(v).for_each(|(a, b)| *a += b);
+                s.vecs.push(v.clone());
+                s.vecs.len() - 1
+            });
+            s.keys.push((k.clone(), at));
+        }
+        s
+    }
+
     /// The best cosine of `v` to one of these vectors (0 with none).
     pub(super) fn best(&self, v: &[f32]) -> f32 {
         self.vecs.iter().map(|w| dot(v, w)).fold(0.0, f32::max)
