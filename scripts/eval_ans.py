@@ -157,6 +157,7 @@ def main() -> int:
                             c.get("similarity")) for c in results[i][1]["claims"]]
                 summary = results[i][1].get("summary") or {}
                 f.write(json.dumps({"s1": s1, "s2": s2, "gold": g, "pred": pred[i],
+                                    "relation": summary.get("relation"),
                                     "confidence": summary.get("confidence"),
                                     "differing": i in differing_set, "claims": changes},
                                    ensure_ascii=False) + "\n")

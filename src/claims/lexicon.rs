@@ -1139,8 +1139,8 @@ pub(super) const INDICATORS: &[(&str, &[&str])] = &[
 ];
 
 /// Words that undo what a claim would otherwise assert: it failed, was
-/// cancelled or ignored, held despite something, or someone escaped it. Said by one outlet only, about what the other reports as
-/// done, they contradict it (`تفشل في القبض` / `تقبض على 22`, `إلغاء حظر
+/// cancelled or ignored, or someone escaped it. Said by one outlet only,
+/// about what the other reports as done, they contradict it (`تفشل في القبض` / `تقبض على 22`, `إلغاء حظر
 /// التجول` / `فرض حظر التجول`).
 pub(super) const FAILURE: &[&str] = &[
     // failure
@@ -1189,10 +1189,6 @@ pub(super) const FAILURE: &[&str] = &[
     "تنجو",
     "escapes",
     "survives",
-    // despite
-    "رغم",
-    "برغم",
-    "despite",
 ];
 
 /// Words saying something is absent or lacking: a claim with one of them is

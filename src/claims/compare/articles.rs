@@ -741,6 +741,34 @@ mod tests {
     }
 
     #[test]
+    fn despite_undoes_nothing() {
+        // "OPEC holds to its curbs despite oil's rise": a concession, not a
+        // failure of what the other headline reports.
+        let (status, changes) = across(
+            "أوبك تتمسك بقيود المعروض رغم صعود النفط",
+            "صعود بالنفط وتمسك اوبك بقيود المعروض",
+        );
+        assert_no_contradiction(&status);
+        assert!(!changes.contains(&("polarity", "antonym")), "{changes:?}");
+    }
+
+    #[test]
+    fn a_country_named_by_its_adjective_is_not_swapped() {
+        // Syria is `سوريا` in one and `الأراضي السورية` in the other.
+        let (_, changes) = across(
+            "أردوغان ينتقد الوجود العسكري الأمريكي في سوريا",
+            "تركيا تحتج على التواجد العسكري الأمريكي في الأراضي السورية",
+        );
+        assert!(!changes.contains(&("entity", "conflict")), "{changes:?}");
+        // Iran is `الإيراني` in one, Washington `أميركي` in the other.
+        let (_, changes) = across(
+            "واشنطن تدرس إعفاءات للدول التي تتخلى عن النفط الإيراني",
+            "إعفاء أميركي عن دول تقاطع نفط إيران",
+        );
+        assert!(!changes.contains(&("entity", "conflict")), "{changes:?}");
+    }
+
+    #[test]
     fn leaving_and_staying_are_opposites() {
         let (status, changes) = across(
             "نزوح آلاف السكان من البلدة بسبب القصف",

@@ -55,10 +55,21 @@ pub(super) fn conflicts(
             };
             canon(&c.from).is_some() && canon(&c.from) == canon(&c.to)
         };
+        // A name the other claim also gives, by an adjective (`سوريا` /
+        // `الأراضي السورية`) or a place within it, was not swapped out.
+        let named_by = |s: &Option<Slot>, p: &Profile| match s {
+            Some(Slot::Entity { canonical, .. }) => {
+                p.entities.contains(canonical)
+                    || p.regions
+                        .contains(country_of(canonical).unwrap_or(canonical))
+            }
+            _ => false,
+        };
         out.extend(
             swaps
                 .into_iter()
                 .filter(|c| c.kind == "replaced" && !same_country(c))
+                .filter(|c| !named_by(&c.from, pb) && !named_by(&c.to, pa))
                 .map(|c| SlotChange {
                     kind: "conflict",
                     ..c

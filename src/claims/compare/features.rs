@@ -61,6 +61,7 @@ pub const ROW_FEATURES: &[&str] = &[
     "numbers_differ",
     "only_figures_shared",
     "english",
+    "concession_differs",
     "unaligned_from",
     "unaligned_to",
     "unaligned_share_from",
@@ -201,9 +202,22 @@ const HEDGE: &[&str] = &[
     "يعتقد",
 ];
 
+/// Words that concede (`رغم`, "despite"): "X despite Y" sets Y against X,
+/// where another report may give Y as X's cause. Never a contradiction on its
+/// own (it explains nothing); the model weighs it.
+const CONCESSION: &[&str] = &[
+    "رغم",
+    "بالرغم",
+    "رغما",
+    "despite",
+    "although",
+    "notwithstanding",
+];
+
 struct Cues {
     refute: HashSet<String>,
     hedge: HashSet<String>,
+    concession: HashSet<String>,
 }
 
 fn cues() -> &'static Cues {
@@ -213,6 +227,7 @@ fn cues() -> &'static Cues {
         Cues {
             refute: fold(REFUTE),
             hedge: fold(HEDGE),
+            concession: fold(CONCESSION),
         }
     })
 }
@@ -222,6 +237,7 @@ fn cues() -> &'static Cues {
 pub(super) struct Reading {
     pub(super) refute: f32,
     pub(super) hedge: f32,
+    pub(super) concedes: bool,
     pub(super) numbers: Vec<String>,
     pub(super) english: bool,
     pub(super) keys: HashSet<String>,
@@ -254,6 +270,7 @@ fn reading(claim: &Claim, ws: Vec<String>) -> Reading {
     Reading {
         refute: count(&c.refute),
         hedge: count(&c.hedge),
+        concedes: count(&c.concession) > 0.0,
         numbers: ws
             .iter()
             .filter(|w| w.chars().all(|c| c.is_ascii_digit()))
@@ -480,6 +497,7 @@ impl<'c> Evidence<'c> {
             numbers_differ,
             flag(shared_count > 0 && only_figures_shared(pa, pb)),
             flag(ra.english || rb.english),
+            flag(ra.concedes != rb.concedes),
         ];
         features.extend(alignment(pa, pb));
         features.extend(senses_row(&pa.senses, &pb.senses));
