@@ -94,9 +94,9 @@ struct Example {
     set: Set,
     split: Split,
     id: String,
-    /// What pairs sharing a text have in common (a sentence pair's story,
-    /// see [`join_stories`]; an FNC-1 body; a Baly claim): held-out pairs are
-    /// held out by it, so that none has a near twin in training.
+    /// What pairs sharing a text have in common (the first text of a
+    /// sentence pair, an FNC-1 body, a Baly claim): held-out pairs are held
+    /// out by it, so that none has a near twin in training.
     group: String,
     /// Cross-validation fold (Baly, by claim); 0 elsewhere.
     fold: u8,
@@ -177,8 +177,6 @@ fn split_of(split: Split, group: &str, inner: bool) -> Option<Split> {
 
 fn load(data: &Path, inner: bool) -> Vec<Example> {
     let mut out = Vec::new();
-    // Each sentence pair's index and texts, to group them into stories.
-    let mut texts: Vec<(usize, String, String)> = Vec::new();
     for (file, split) in [
         ("stance-train.csv", Split::Train),
         ("stance-dev.csv", Split::Dev),
@@ -192,11 +190,6 @@ fn load(data: &Path, inner: bool) -> Vec<Example> {
             let Some(split) = split_of(split, &r["s1"], inner) else {
                 continue;
             };
-            texts.push((
-                out.len(),
-                format!("ans:{}", r["s1"]),
-                format!("ans:{}", r["s2"]),
-            ));
             out.push(simple(
                 Set::Ans,
                 split,
@@ -222,11 +215,6 @@ fn load(data: &Path, inner: bool) -> Vec<Example> {
             let Some(split) = split_of(split, &r["t"], inner) else {
                 continue;
             };
-            texts.push((
-                out.len(),
-                format!("arnli:{}", r["t"]),
-                format!("arnli:{}", r["h"]),
-            ));
             out.push(simple(
                 Set::Arnli,
                 split,
@@ -249,11 +237,6 @@ fn load(data: &Path, inner: bool) -> Vec<Example> {
             let Some(split) = split_of(split, &r["t"], inner) else {
                 continue;
             };
-            texts.push((
-                out.len(),
-                format!("arbteds:{}", r["t"]),
-                format!("arbteds:{}", r["h"]),
-            ));
             out.push(simple(
                 Set::Arbteds,
                 split,
@@ -264,7 +247,6 @@ fn load(data: &Path, inner: bool) -> Vec<Example> {
             ));
         }
     }
-    join_stories(&mut out, &texts);
     // Negatives: each third training pair's first sentence against another
     // pair's second (ANS and ArNLI train), so that "any overlap" is not "the same".
     let mut shuffled = Vec::new();
@@ -446,36 +428,6 @@ fn load(data: &Path, inner: bool) -> Vec<Example> {
         });
     }
     out
-}
-
-/// Pairs linked by a shared text (ANS holds up to seven pairs per story, a
-/// headline's paraphrase often the first text of another pair) are one
-/// story: each pair's group becomes its story's least text, whatever the
-/// order read.
-fn join_stories(out: &mut [Example], texts: &[(usize, String, String)]) {
-    let mut parent: HashMap<&str, &str> = HashMap::new();
-    fn root<'a>(parent: &mut HashMap<&'a str, &'a str>, x: &'a str) -> &'a str {
-        let mut r = x;
-        while let Some(&p) = parent.get(r).filter(|p| **p != r) {
-            r = p;
-        }
-        // Path compression: everything on the way points at the root.
-        let mut y = x;
-        while let Some(&p) = parent.get(y).filter(|p| **p != y) {
-            parent.insert(y, r);
-            y = p;
-        }
-        r
-    }
-    for (_, a, b) in texts {
-        let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
-        let (low, high) = if ra <= rb { (ra, rb) } else { (rb, ra) };
-        parent.insert(low, low);
-        parent.insert(high, low);
-    }
-    for (k, a, _) in texts {
-        out[*k].group = root(&mut parent, a).to_string();
-    }
 }
 
 /// Row class from a pair class: agree → shared, disagree → conflicting,
