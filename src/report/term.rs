@@ -445,7 +445,13 @@ pub(crate) struct ChangeParts {
 }
 
 pub(crate) fn describe_change_with(ch: &SlotChange, side: impl Fn(&Slot) -> String) -> ChangeParts {
-    let what = format!("{} {}", ch.slot, ch.kind);
+    // The substitution reading is any one or two words swapped in claims
+    // otherwise alike (`سيارة` / `دراجة`, but also two verbs): saying
+    // "entity" of a swapped verb would explain more than was read.
+    let what = match (ch.slot, ch.kind) {
+        ("entity", "substituted") => "wording substituted".to_string(),
+        (slot, kind) => format!("{slot} {kind}"),
+    };
     let (from, to) = (ch.from.as_ref().map(&side), ch.to.as_ref().map(&side));
     match (from, to) {
         // The agent of each claim is acted on in the other: say both ways.
@@ -534,7 +540,29 @@ fn word(p: &Painter, op: WordOp, text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::clip_pair;
+    use super::{clip_pair, describe_change_with, slot_text};
+    use crate::claims::compare::SlotChange;
+    use crate::claims::{EntityKind, Slot};
+
+    #[test]
+    fn a_swapped_word_is_not_called_an_entity() {
+        let word = |w: &str| Slot::Entity {
+            text: w.into(),
+            canonical: w.into(),
+            kind: EntityKind::Other,
+        };
+        let change = |slot, kind| SlotChange {
+            slot,
+            kind,
+            from: Some(word("تتفوق على")),
+            to: Some(word("تتخطى")),
+        };
+        let parts = describe_change_with(&change("entity", "substituted"), slot_text);
+        assert_eq!(parts.what, "wording substituted");
+        assert_eq!(parts.to.as_deref(), Some("تتخطى"));
+        let parts = describe_change_with(&change("entity", "conflict"), slot_text);
+        assert_eq!(parts.what, "entity conflict");
+    }
 
     #[test]
     fn clipped_pairs_show_where_they_differ() {
