@@ -67,6 +67,10 @@ enum Set {
     /// A training sentence against itself: the same claim (agree). The labelled
     /// sets hardly hold one, and the model must not read identity as anything else.
     Same,
+    /// An ANS training pair with one sentence of another story added to both
+    /// sides: the same stance. An identical sentence beside a contradiction
+    /// does not make two reports agree (the sets hold single sentences only).
+    Context,
 }
 
 impl Set {
@@ -80,6 +84,7 @@ impl Set {
             Set::Shuffled => "shuffled",
             Set::Hard => "hard negatives",
             Set::Same => "identical",
+            Set::Context => "with context",
         }
     }
 }
@@ -177,6 +182,8 @@ fn split_of(split: Split, group: &str, inner: bool) -> Option<Split> {
 
 fn load(data: &Path, inner: bool) -> Vec<Example> {
     let mut out = Vec::new();
+    // ANS training pairs (agree or disagree) as read, for `Set::Context`.
+    let mut ans_texts: Vec<(String, String, usize)> = Vec::new();
     for (file, split) in [
         ("stance-train.csv", Split::Train),
         ("stance-dev.csv", Split::Dev),
@@ -190,6 +197,9 @@ fn load(data: &Path, inner: bool) -> Vec<Example> {
             let Some(split) = split_of(split, &r["s1"], inner) else {
                 continue;
             };
+            if split == Split::Train && label != 3 {
+                ans_texts.push((r["s1"].clone(), r["s2"].clone(), label));
+            }
             out.push(simple(
                 Set::Ans,
                 split,
@@ -346,6 +356,32 @@ fn load(data: &Path, inner: bool) -> Vec<Example> {
             });
         }
     }
+    // Each third ANS pair with another pair's first headline beside it on
+    // both sides, before or after (a shared sentence in two short reports).
+    let n = ans_texts.len();
+    for k in (0..n).step_by(3) {
+        let (s1, s2, label) = &ans_texts[k];
+        let context = &ans_texts[(k * 7 + n / 2) % n].0;
+        let side = |t: &str| {
+            if k % 2 == 0 {
+                format!("{t}\n\n{context}")
+            } else {
+                format!("{context}\n\n{t}")
+            }
+        };
+        shuffled.push(Example {
+            set: Set::Context,
+            split: Split::Train,
+            id: format!("context-{k}"),
+            group: format!("{:?}:{s1}", Set::Ans),
+            fold: 0,
+            from: Arc::new(statements_of(&side(s1))),
+            to: Arc::new(statements_of(&side(s2))),
+            label: *label,
+            evidence_lines: Vec::new(),
+            to_lines: Vec::new(),
+        });
+    }
     out.extend(shuffled);
     // FNC-1: bodies once, headlines once each.
     let bodies: HashMap<String, Arc<Vec<Claim>>> = read_csv(&data.join("fnc1/train_bodies.csv"))
@@ -444,6 +480,8 @@ fn compute(ex: &Example) -> Computed {
     let mut by_similarity: Vec<&Considered> = considered.iter().collect();
     by_similarity.sort_by(|a, b| b.similarity.total_cmp(&a.similarity));
     match ex.set {
+        // Its best-matched row is the added sentence: no row example.
+        Set::Context => {}
         Set::Ans | Set::Arnli | Set::Arbteds | Set::Shuffled | Set::Hard | Set::Same => {
             if let Some(c) = best_matched {
                 rows.push((c.features.clone(), ex.label));
@@ -580,7 +618,9 @@ fn weights(sets: &[Set], labels: &[usize], cap: f32, config: &Config) -> Vec<f32
         m
     });
     let class_weight = |s: &Set, y: usize| {
-        if config.balance == 0.0 || matches!(s, Set::Shuffled | Set::Hard | Set::Same) {
+        if config.balance == 0.0
+            || matches!(s, Set::Shuffled | Set::Hard | Set::Same | Set::Context)
+        {
             1.0
         } else {
             (count[s] / (classes[s] * per_class[&(*s, y)])).powf(config.balance)
@@ -589,7 +629,7 @@ fn weights(sets: &[Set], labels: &[usize], cap: f32, config: &Config) -> Vec<f32
     // Made-up negatives teach what is not the same claim; they must not
     // outweigh the labelled data.
     let cap_of = |s: &Set| match s {
-        Set::Shuffled | Set::Hard | Set::Same => cap / negatives_divisor,
+        Set::Shuffled | Set::Hard | Set::Same | Set::Context => cap / negatives_divisor,
         _ => cap,
     };
     sets.iter()
@@ -731,7 +771,7 @@ fn predict_pair(models: &Models, c: &Computed) -> Vec<f32> {
 /// Classes of a set's own task and how the four relations map onto them.
 fn task(set: Set) -> (&'static [&'static str], fn(usize) -> usize) {
     match set {
-        Set::Ans | Set::Arnli | Set::Shuffled | Set::Hard | Set::Same => {
+        Set::Ans | Set::Arnli | Set::Shuffled | Set::Hard | Set::Same | Set::Context => {
             (&["agree", "disagree", "other"], |k| k.min(2))
         }
         Set::Arbteds => (&["entails", "not"], |k| usize::from(k != 0)),

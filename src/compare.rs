@@ -605,6 +605,13 @@ mod tests {
                 .iter()
                 .all(|c| !matches!(c.status, Status::Added | Status::Removed))
         );
+        // The same second sentence on both sides does not make them agree.
+        let summary = report.summary.expect("articles mode has a summary");
+        assert_ne!(
+            summary.relation,
+            crate::claims::compare::Relation::Agree,
+            "{summary:?}"
+        );
     }
 
     /// A comparison encoded for the cache decodes to what was computed, in
