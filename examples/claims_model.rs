@@ -74,6 +74,12 @@ enum Set {
 }
 
 impl Set {
+    /// Examples made up from the labelled sets (weighted down, never
+    /// class-balanced).
+    fn made_up(self) -> bool {
+        matches!(self, Set::Shuffled | Set::Hard | Set::Same | Set::Context)
+    }
+
     fn name(self) -> &'static str {
         match self {
             Set::Ans => "ANS",
@@ -182,8 +188,9 @@ fn split_of(split: Split, group: &str, inner: bool) -> Option<Split> {
 
 fn load(data: &Path, inner: bool) -> Vec<Example> {
     let mut out = Vec::new();
-    // ANS training pairs (agree or disagree) as read, for `Set::Context`.
-    let mut ans_texts: Vec<(String, String, usize)> = Vec::new();
+    // ANS training pairs (agree or disagree) as read, and their group, for
+    // `Set::Context`.
+    let mut ans_texts: Vec<(String, String, usize, String)> = Vec::new();
     for (file, split) in [
         ("stance-train.csv", Split::Train),
         ("stance-dev.csv", Split::Dev),
@@ -197,17 +204,19 @@ fn load(data: &Path, inner: bool) -> Vec<Example> {
             let Some(split) = split_of(split, &r["s1"], inner) else {
                 continue;
             };
-            if split == Split::Train && label != 3 {
-                ans_texts.push((r["s1"].clone(), r["s2"].clone(), label));
-            }
-            out.push(simple(
+            let example = simple(
                 Set::Ans,
                 split,
                 format!("ans-{file}-{k}"),
                 &r["s1"],
                 &r["s2"],
                 label,
-            ));
+            );
+            if split == Split::Train && label != 3 {
+                let group = example.group.clone();
+                ans_texts.push((r["s1"].clone(), r["s2"].clone(), label, group));
+            }
+            out.push(example);
         }
     }
     for (file, split) in [
@@ -360,7 +369,7 @@ fn load(data: &Path, inner: bool) -> Vec<Example> {
     // both sides, before or after (a shared sentence in two short reports).
     let n = ans_texts.len();
     for k in (0..n).step_by(3) {
-        let (s1, s2, label) = &ans_texts[k];
+        let (s1, s2, label, group) = &ans_texts[k];
         let context = &ans_texts[(k * 7 + n / 2) % n].0;
         let side = |t: &str| {
             if k % 2 == 0 {
@@ -373,7 +382,7 @@ fn load(data: &Path, inner: bool) -> Vec<Example> {
             set: Set::Context,
             split: Split::Train,
             id: format!("context-{k}"),
-            group: format!("{:?}:{s1}", Set::Ans),
+            group: group.clone(),
             fold: 0,
             from: Arc::new(statements_of(&side(s1))),
             to: Arc::new(statements_of(&side(s2))),
@@ -618,9 +627,7 @@ fn weights(sets: &[Set], labels: &[usize], cap: f32, config: &Config) -> Vec<f32
         m
     });
     let class_weight = |s: &Set, y: usize| {
-        if config.balance == 0.0
-            || matches!(s, Set::Shuffled | Set::Hard | Set::Same | Set::Context)
-        {
+        if config.balance == 0.0 || s.made_up() {
             1.0
         } else {
             (count[s] / (classes[s] * per_class[&(*s, y)])).powf(config.balance)
@@ -628,9 +635,12 @@ fn weights(sets: &[Set], labels: &[usize], cap: f32, config: &Config) -> Vec<f32
     };
     // Made-up negatives teach what is not the same claim; they must not
     // outweigh the labelled data.
-    let cap_of = |s: &Set| match s {
-        Set::Shuffled | Set::Hard | Set::Same | Set::Context => cap / negatives_divisor,
-        _ => cap,
+    let cap_of = |s: &Set| {
+        if s.made_up() {
+            cap / negatives_divisor
+        } else {
+            cap
+        }
     };
     sets.iter()
         .zip(labels)

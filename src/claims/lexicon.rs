@@ -1140,8 +1140,8 @@ pub(super) const INDICATORS: &[(&str, &[&str])] = &[
 
 /// Words that undo what a claim would otherwise assert: it failed, was
 /// cancelled or ignored, or someone escaped it. Said by one outlet only,
-/// about what the other reports as done, they contradict it (`تفشل في القبض` / `تقبض على 22`, `إلغاء حظر
-/// التجول` / `فرض حظر التجول`).
+/// about what the other reports as done, they contradict it (`تفشل في
+/// القبض` / `تقبض على 22`, `إلغاء حظر التجول` / `فرض حظر التجول`).
 pub(super) const FAILURE: &[&str] = &[
     // failure
     "فشل",
