@@ -95,10 +95,16 @@ fn main() {
     let min = value["min_confidence"]
         .as_f64()
         .expect("model.json has a numeric min_confidence") as f32;
+    let summary_min = value["summary_min_confidence"]
+        .as_f64()
+        .map_or(min, |v| v as f32);
     let consts = format!(
         "/// `models().min_confidence`, bit for bit (written by build.rs).\n\
-         pub const MIN_CONFIDENCE: f32 = f32::from_bits({:#010x});\n",
-        min.to_bits()
+         pub const MIN_CONFIDENCE: f32 = f32::from_bits({:#010x});\n\
+         /// `models().summary_min_confidence` (else `min_confidence`), bit for bit.\n\
+         pub const SUMMARY_MIN_CONFIDENCE: f32 = f32::from_bits({:#010x});\n",
+        min.to_bits(),
+        summary_min.to_bits()
     );
     std::fs::write(Path::new(&out).join("model_consts.rs"), consts).expect("write model_consts.rs");
     println!("cargo:rerun-if-changed=src");

@@ -519,6 +519,11 @@ fn build(
         Mode::Versions => crate::claims::versions_model::model().min_confidence,
         Mode::Articles => crate::claims::model::MIN_CONFIDENCE,
     });
+    // One threshold given is one threshold for all; by default summaries have
+    // their own, chosen on dev for them.
+    report.summary_min_confidence = options
+        .min_confidence
+        .unwrap_or(crate::claims::model::SUMMARY_MIN_CONFIDENCE);
     report.claims = rows;
     if mode == Mode::Articles {
         report.summary = summary;
@@ -612,6 +617,23 @@ mod tests {
             crate::claims::compare::Relation::Agree,
             "{summary:?}"
         );
+    }
+
+    /// Rows and the summary verdict have thresholds of their own by default;
+    /// one given by the user is one for both.
+    #[test]
+    fn thresholds_come_from_the_model_unless_given() {
+        use crate::claims::model::{MIN_CONFIDENCE, SUMMARY_MIN_CONFIDENCE};
+        let default = compare_texts(BEFORE, AFTER, Mode::Articles, &CompareOptions::default());
+        assert_eq!(default.min_confidence, MIN_CONFIDENCE);
+        assert_eq!(default.summary_min_confidence, SUMMARY_MIN_CONFIDENCE);
+        let given = CompareOptions {
+            min_confidence: Some(0.5),
+            ..CompareOptions::default()
+        };
+        let report = compare_texts(BEFORE, AFTER, Mode::Articles, &given);
+        assert_eq!(report.min_confidence, 0.5);
+        assert_eq!(report.summary_min_confidence, 0.5);
     }
 
     /// A comparison encoded for the cache decodes to what was computed, in

@@ -253,7 +253,7 @@ fn cross_outlet(store: &Store) -> Result<(), CliError> {
         writeln!(
             out,
             "{}",
-            track::report::summary_line(summary, report.min_confidence)
+            track::report::summary_line(summary, report.summary_min_confidence)
         )?;
     }
     let count = |s: Status| shown.iter().filter(|r| r.status == s).count();

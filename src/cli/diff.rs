@@ -41,9 +41,9 @@ pub struct DiffArgs {
     #[arg(long, value_enum, default_value_t)]
     pub color: ColorChoice,
 
-    /// Show claim rows from this confidence up (0 shows all) [default: the
-    /// mode's model threshold, chosen for precision on dev data: 90 % between
-    /// articles, 70 % between versions]
+    /// Show claim rows, and the articles' overall verdict, from this
+    /// confidence up (0 shows all) [default: the model's thresholds, chosen for
+    /// precision on dev data: 90 % between articles, 70 % between versions]
     #[arg(long, value_name = "P", value_parser = parse_confidence)]
     pub min_confidence: Option<f32>,
 

@@ -237,7 +237,10 @@ fn claims_section(h: &mut String, report: &DiffReport, dir: &str) {
         let _ = write!(
             h,
             r#"<p class="verdict" dir="ltr">{}</p>"#,
-            esc(&super::term::summary_line(summary, report.min_confidence))
+            esc(&super::term::summary_line(
+                summary,
+                report.summary_min_confidence
+            ))
         );
     }
     if held_back > 0 {

@@ -182,6 +182,10 @@ pub struct DiffReport {
     /// every row).
     #[serde(skip)]
     pub min_confidence: f32,
+    /// Human outputs give the articles-mode summary as a verdict from this
+    /// confidence up ("not sure" below it).
+    #[serde(skip)]
+    pub summary_min_confidence: f32,
 }
 
 /// `1 sentence`, `2 sentences`.
@@ -284,6 +288,7 @@ impl DiffReport {
             },
             revert: false,
             min_confidence: 0.0,
+            summary_min_confidence: 0.0,
         }
     }
 

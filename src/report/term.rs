@@ -269,7 +269,11 @@ fn render_claims(report: &DiffReport, p: &Painter, out: &mut dyn Write) -> io::R
     };
     writeln!(out, "{}", p.paint(BOLD, &line))?;
     if let Some(summary) = &report.summary {
-        writeln!(out, "{}", summary_line(summary, report.min_confidence))?;
+        writeln!(
+            out,
+            "{}",
+            summary_line(summary, report.summary_min_confidence)
+        )?;
     }
     if held_back > 0 {
         writeln!(
