@@ -884,8 +884,11 @@ fn report(set: Set, scored: &[Scored], k: usize, shown_from: f32, lines: &mut Ve
         shown_right as f32 / shown.len().max(1) as f32
     ));
     lines.push(line);
-    for p in per {
-        lines.push(format!("           {p}"));
+    for (c, p) in per.iter().enumerate() {
+        // A verdict shown by default, class by class: what a reader is told.
+        let of_class = shown.iter().filter(|s| s.predicted == c);
+        let (n, right) = of_class.fold((0, 0), |(n, r), s| (n + 1, r + usize::from(s.gold == c)));
+        lines.push(format!("           {p}; shown {right} right of {n}"));
     }
 }
 
