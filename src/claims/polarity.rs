@@ -212,15 +212,33 @@ pub fn find_negations(sentence: &str) -> Vec<Slot> {
 }
 
 /// Whether the sentence opens by speaking to the reader (`Your email address will not be
-/// published.`): page furniture or an instruction, not a report.
+/// published.`; `إذا كنت تتابع الأخبار، …`, "if you follow the news, …"): page furniture,
+/// an instruction or the writer's aside, not a report.
 pub(super) fn addressed_to_reader(sentence: &str) -> bool {
-    // Every form starts with `You`: most sentences are ruled out without finding their
-    // first word (asked of every sentence, that search was a visible cost).
-    if !sentence.trim_start().starts_with("You") {
+    let s = sentence.trim_start();
+    // Every form starts with `You` or with a conditional particle: most sentences are
+    // ruled out without finding their first word (asked of every sentence, that search
+    // was a visible cost).
+    if s.starts_with("You") {
+        let first = s.split_whitespace().next().unwrap_or("");
+        return matches!(first, "You" | "Your" | "You're" | "You’re");
+    }
+    if !s.starts_with(['إ', 'ا', 'ل', 'و', 'ف']) {
         return false;
     }
-    let first = sentence.split_whitespace().next().unwrap_or("");
-    matches!(first, "You" | "Your" | "You're" | "You’re")
+    // A condition put to "you" (`إذا كنت` / `إن كنتم` …): reports state conditions in the
+    // third person; the second person is the page talking to its reader (`كنت` alone
+    // could be "I was", which a report quotes inside quotation marks, not at its start).
+    let mut words = s.split_whitespace();
+    let (Some(particle), Some(verb)) = (words.next(), words.next()) else {
+        return false;
+    };
+    let particle = particle
+        .strip_prefix(['و', 'ف'])
+        .filter(|rest| rest.chars().count() >= 2)
+        .unwrap_or(particle);
+    matches!(particle, "إذا" | "اذا" | "إن" | "ان" | "لو")
+        && matches!(verb, "كنت" | "كنتم" | "كنتِ" | "كنتَ")
 }
 
 fn is_cue(t: &Tokens, i: usize, question: bool) -> bool {
@@ -286,6 +304,27 @@ mod tests {
                 _ => unreachable!(),
             })
             .collect()
+    }
+
+    #[test]
+    fn the_page_speaking_to_its_reader() {
+        for s in [
+            "Your email address will not be published.",
+            "You can read more here.",
+            "إذا كنت تتابع الأحداث الجيوسياسية، ستجد هنا تحليلاً مباشراً يساعدك على فهم السياق الأوسع.",
+            "وإذا كنتم من محبي الذهب، فهذه فرصتكم.",
+        ] {
+            assert!(addressed_to_reader(s), "{s}");
+        }
+        for s in [
+            "Young voters turned out in large numbers.",
+            "إذا كانت الحكومة جادة فعليها أن تعلن الأرقام.",
+            "«إذا كنت رئيسا لفعلت ذلك»، قال المرشح.",
+            "وأكد الوزير أن الاتفاق سيوقع الأسبوع المقبل.",
+            "لو",
+        ] {
+            assert!(!addressed_to_reader(s), "{s}");
+        }
     }
 
     #[test]
