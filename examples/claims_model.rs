@@ -1020,6 +1020,9 @@ fn best_rows(
     select: &dyn Fn(&Example) -> bool,
 ) -> Vec<(f32, bool)> {
     rows_judged(models, examples, computed, select, false)
+        .into_iter()
+        .map(|(confidence, right, _)| (confidence, right))
+        .collect()
 }
 
 /// [`best_rows`]; `exact`: a row is right only with the status the labels
@@ -1030,8 +1033,8 @@ fn rows_judged(
     computed: &[Computed],
     select: &dyn Fn(&Example) -> bool,
     exact: bool,
-) -> Vec<(f32, bool)> {
-    let mut rows: Vec<(f32, bool)> = Vec::new();
+) -> Vec<(f32, bool, usize)> {
+    let mut rows = Vec::new();
     for (ex, c) in examples.iter().zip(computed) {
         if !select(ex) || !matches!(ex.set, Set::Ans | Set::Arnli | Set::Arbteds) {
             continue;
@@ -1059,9 +1062,53 @@ fn rows_judged(
             _ if class == 2 && ex.label == 1 => !exact,
             _ => class == ex.label,
         };
-        rows.push((confidence, right));
+        rows.push((confidence, right, class));
     }
     rows
+}
+
+/// The dev rows a reader is shown by default (from `min_confidence`), status
+/// by status: how many, and how many right.
+fn rows_shown_by_status(models: &Models, examples: &[Example], computed: &[Computed]) -> String {
+    let rows = rows_judged(
+        models,
+        examples,
+        computed,
+        &|ex| ex.split == Split::Dev,
+        false,
+    );
+    (0..3)
+        .map(|class| {
+            let shown = rows
+                .iter()
+                .filter(|r| r.2 == class && r.0 >= models.min_confidence);
+            let (n, right) = shown.fold((0, 0), |(n, k), r| (n + 1, k + usize::from(r.1)));
+            // Where this status alone would reach the shown precision.
+            let mut of_class: Vec<(f32, bool)> = rows
+                .iter()
+                .filter(|r| r.2 == class)
+                .map(|r| (r.0, r.1))
+                .collect();
+            of_class.sort_by(|a, b| b.0.total_cmp(&a.0));
+            let (mut k, mut from, mut shown_from) = (0, 1.0f32, 0);
+            for (i, (c, ok)) in of_class.iter().enumerate() {
+                k += usize::from(*ok);
+                if k as f32 >= SHOWN_PRECISION * (i + 1) as f32 && i + 1 >= 20 {
+                    (from, shown_from) = (*c, i + 1);
+                }
+            }
+            let all = of_class.len().max(1) as f32;
+            let mean = of_class.iter().map(|r| r.0).sum::<f32>() / all;
+            let acc = of_class.iter().filter(|r| r.1).count() as f32 / all;
+            format!(
+                "{} {right} right of {n} (0.9 from {from:.3}: {shown_from} rows; all {}: confidence {mean:.3}, right {acc:.3}, ECE {:.3})",
+                ROW_CLASSES[class],
+                of_class.len(),
+                calibration_error(&of_class)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The rows' calibration set by set, over the sentence-pair examples `select`
@@ -1347,6 +1394,10 @@ fn run(
     // the ECE a calibrated model would show on as many rows).
     let dev = rows_by_set(&models, examples, computed, &|ex| ex.split == Split::Dev);
     lines.push(format!("rows by set: {dev}"));
+    lines.push(format!(
+        "rows shown by default, by status: {}",
+        rows_shown_by_status(&models, examples, computed)
+    ));
     lines.push(format!(
         "held-out train rows by set: {}",
         rows_by_set(&models, examples, computed, &|ex| ex.split == Split::Train
