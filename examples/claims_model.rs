@@ -478,7 +478,9 @@ fn load(data: &Path, inner: bool) -> Vec<Example> {
 /// Row class from a pair class: agree → shared, disagree → conflicting,
 /// related → related, unrelated → unrelated (the same indices).
 fn compute(ex: &Example) -> Computed {
-    let ev = Evidence::of(&ex.from, &ex.to);
+    // As `track diff` reads two articles: names in the first's spelling.
+    let respelled = track::claims::compare::spelling::respelled(&ex.from, &ex.to);
+    let ev = Evidence::of(&ex.from, respelled.as_deref().unwrap_or(&ex.to));
     let considered = ev.consider();
     let doc = ev.doc();
     let mut rows = Vec::new();

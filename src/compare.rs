@@ -733,6 +733,12 @@ mod tests {
                 "ارتفاع أسعار النفط في الأسواق العالمية",
                 Relation::Unrelated,
             ),
+            // One name in two transliterations (جونج / جونغ): the same report.
+            (
+                "التقى الزعيم كيم جونج أون بالرئيس الروسي في موسكو يوم الخميس.",
+                "التقى الزعيم كيم جونغ أون بالرئيس الروسي في موسكو يوم الخميس.",
+                Relation::Agree,
+            ),
         ];
         for (a, b, want) in cases {
             let got = verdict(a, b);

@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use crate::text::segment::{Unit, segment};
 
 pub use align::{KeyHash, UNIT_KEY_VERSION};
+pub(crate) use words::fold_translit;
 
 /// What happened to one row of the alignment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

@@ -143,7 +143,7 @@ pub(crate) fn orthographic_only(a: &str, b: &str) -> bool {
 }
 
 /// Letter classes that transliterations of one foreign name swap freely (arabic-text.md §6).
-fn fold_translit(c: char) -> char {
+pub(crate) fn fold_translit(c: char) -> char {
     match c {
         'ج' | 'غ' | 'ق' | 'ك' | 'گ' | 'ڨ' | 'ڭ' | 'ݣ' | 'چ' => 'G',
         'ڤ' | 'ڥ' => 'ف',

@@ -104,7 +104,9 @@ fn pair_probabilities(ev: &Evidence) -> Vec<f32> {
 /// [`compare_articles`] with the pair-level summary.
 pub fn compare_articles_full(from: &[Claim], to: &[Claim]) -> ArticlesComparison {
     let models = crate::claims::model::models();
-    let ev = Evidence::of(from, to);
+    // Read with the first article's spelling of names; shown as written.
+    let respelled = super::spelling::respelled(from, to);
+    let ev = Evidence::of(from, respelled.as_deref().unwrap_or(to));
     let considered = ev.consider();
     let probabilities = models.rows(&considered);
     let side = |c: &Claim| ClaimSide {

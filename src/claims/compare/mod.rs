@@ -38,6 +38,7 @@ mod profile;
 mod quantities;
 mod roles;
 mod slots;
+pub mod spelling;
 pub mod vectors;
 mod words;
 
