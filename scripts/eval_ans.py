@@ -140,6 +140,18 @@ def main() -> int:
     print(f"Pairs whose numbers differ: {len(differing)} ({gold_d} labelled disagree); "
           f"accuracy **{diff_acc:.3f}** (target ≥ 0.9)"
           + (f", macro-F1 {diff_table['macro_f1']:.3f}." if diff_table else "."))
+    # What a reader is told: the verdicts human outputs give as verdicts (from
+    # the model's summary threshold; below it they say "not sure").
+    model = json.loads((REPO_ROOT / "src" / "claims" / "model.json").read_text(encoding="utf-8"))
+    threshold = model.get("summary_min_confidence") or model["min_confidence"]
+    shown = [i for i, r in enumerate(results)
+             if ((r[1].get("summary") or {}).get("confidence") or 0.0) >= threshold]
+    right = sum(1 for i in shown if gold[i] == pred[i])
+    by_class = ", ".join(
+        f"{c} {sum(1 for i in shown if pred[i] == c and gold[i] == c)} of {sum(1 for i in shown if pred[i] == c)}"
+        for c in CLASSES)
+    print(f"\nVerdicts shown by default (confidence ≥ {threshold:.4f}, `src/claims/model.json`): "
+          f"{len(shown)} of {len(rows)}, right **{right / max(len(shown), 1):.3f}** ({by_class} right).")
     confusion = {(g, p): 0 for g in CLASSES for p in CLASSES}
     for g, p in zip(gold, pred):
         confusion[(g, p)] += 1
