@@ -71,8 +71,8 @@ pub struct Models {
     pub min_confidence: f32,
     /// The least confidence a pair-level summary needs to be shown as a
     /// verdict (below it people read "not sure" and the best guess): chosen
-    /// on dev data so that each set's verdicts shown are right at least 0.9
-    /// of the time. Absent: `min_confidence`.
+    /// on dev data (Baly's cross-validated) so that each set's verdicts shown
+    /// are right at least 0.9 of the time. Absent: `min_confidence`.
     #[serde(default)]
     pub summary_min_confidence: Option<f32>,
     /// How the parameters were made (command, data, figures), for the record.
