@@ -906,14 +906,22 @@ fn choose_threshold(
     computed: &[Computed],
 ) -> (f32, f32, usize, usize) {
     let mut rows = dev_rows(models, examples, computed);
+    let (t, p, shown) = precise_rows_from(&mut rows);
+    (t, p, shown, rows.len())
+}
+
+/// The least confidence from which these rows, surest first, are right at
+/// least [`SHOWN_PRECISION`] of the time (20 rows at least); that precision
+/// and how many rows it shows. Sorts `rows`.
+fn precise_rows_from(rows: &mut [(f32, bool)]) -> (f32, f32, usize) {
     rows.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let mut best = (1.0, 0.0, 0, rows.len());
+    let mut best = (1.0, 0.0, 0);
     let mut right = 0;
     for (k, (conf, ok)) in rows.iter().enumerate() {
         right += usize::from(*ok);
         let precision = right as f32 / (k + 1) as f32;
         if precision >= SHOWN_PRECISION && (k + 1) >= 20 {
-            best = (*conf, precision, k + 1, rows.len());
+            best = (*conf, precision, k + 1);
         }
     }
     best
@@ -924,31 +932,9 @@ fn choose_threshold(
 /// cross-validated verdicts count too (in `run`).
 const SUMMARY_SET_SIZE: usize = 200;
 
-/// The smallest confidence (a 0.0025 grid) from which the pair-level verdicts
-/// shown are right at least 90 % of the time in every dev set of at least
-/// [`SUMMARY_SET_SIZE`] pairs (Baly, which the model is trained on, aside):
-/// each set on its own, so that a large easy set (FNC-1) cannot carry a hard
-/// one (ArNLI).
-fn choose_summary_threshold(models: &Models, examples: &[Example], computed: &[Computed]) -> f32 {
-    let mut by_set: HashMap<Set, Vec<(usize, Vec<f32>)>> = HashMap::new();
-    for (ex, c) in examples.iter().zip(computed) {
-        if ex.split == Split::Dev && ex.set != Set::Baly {
-            by_set
-                .entry(ex.set)
-                .or_default()
-                .push((ex.label, predict_pair(models, c)));
-        }
-    }
-    let scored: Vec<Vec<Scored>> = by_set
-        .iter()
-        .filter(|(_, items)| items.len() >= SUMMARY_SET_SIZE)
-        .map(|(set, items)| score_set(*set, items).0)
-        .collect();
-    precise_from(&scored)
-}
-
 /// The least confidence (a 0.0025 grid) from which each of these sets'
-/// verdicts are right at least [`SHOWN_PRECISION`] of the time.
+/// verdicts are right at least [`SHOWN_PRECISION`] of the time: each set on
+/// its own, so that a large easy set (FNC-1) cannot carry a hard one (ArNLI).
 fn precise_from(scored: &[Vec<Scored>]) -> f32 {
     (200..400)
         .map(|i| i as f32 * 0.0025)
@@ -1098,14 +1084,7 @@ fn rows_shown_by_status(models: &Models, examples: &[Example], computed: &[Compu
                 .filter(|r| r.2 == class)
                 .map(|r| (r.0, r.1))
                 .collect();
-            of_class.sort_by(|a, b| b.0.total_cmp(&a.0));
-            let (mut k, mut from, mut shown_from) = (0, 1.0f32, 0);
-            for (i, (c, ok)) in of_class.iter().enumerate() {
-                k += usize::from(*ok);
-                if k as f32 >= SHOWN_PRECISION * (i + 1) as f32 && i + 1 >= 20 {
-                    (from, shown_from) = (*c, i + 1);
-                }
-            }
+            let (from, _, shown_from) = precise_rows_from(&mut of_class);
             let all = of_class.len().max(1) as f32;
             let mean = of_class.iter().map(|r| r.0).sum::<f32>() / all;
             let acc = of_class.iter().filter(|r| r.1).count() as f32 / all;
@@ -1458,7 +1437,14 @@ fn run(
         .then(|| by_set.get(&Set::Baly))
         .flatten()
         .map(|baly| precise_from(&[score_set(Set::Baly, baly).0]));
-    let dev_from = choose_summary_threshold(&models, examples, computed);
+    // The dev sets other than Baly (which the committed model is trained on),
+    // as scored above.
+    let dev_sets: Vec<Vec<Scored>> = by_set
+        .iter()
+        .filter(|(set, items)| **set != Set::Baly && items.len() >= SUMMARY_SET_SIZE)
+        .map(|(set, items)| score_set(*set, items).0)
+        .collect();
+    let dev_from = precise_from(&dev_sets);
     let summary_from = match (mode, baly_from) {
         (_, Some(b)) => dev_from.max(b),
         ("train", None) => dev_from,
