@@ -32,12 +32,12 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use track::claims::compare::statements;
 use track::claims::compare::vectors::WordVectors;
+use track::claims::compare::{FromReading, makes_claim, read_claims, statements};
 use track::claims::features::{
     self, Considered, DocStats, Evidence, PAIR_CLASSES, PAIR_FEATURES, ROW_CLASSES, ROW_FEATURES,
 };
-use track::claims::model::{self, Classifier, Models, TrainOptions};
+use track::claims::model::{self, Classifier, Models, OnlyIn, TrainOptions};
 use track::claims::{Claim, ExtractOptions, extract_units};
 use track::text::segment::segment;
 
@@ -743,6 +743,7 @@ fn train_models(
         pair,
         pair_sentences,
         row_confidence: None,
+        only_in_confidence: None,
         min_confidence: 0.5,
         summary_min_confidence: None,
         trained: String::new(),
@@ -1062,6 +1063,121 @@ fn rows_judged(
     rows
 }
 
+/// The claims `track diff` would show as only in one article, among the
+/// examples `select` picks: their set, the row model's "unrelated" for the
+/// best partner (before `only_in_confidence`'s map), and whether "only in
+/// one" is right — the pair is labelled unrelated; a claim of a pair that
+/// agrees, contradicts or discusses is reported by both. ArbTEDS' "not" says
+/// neither, and is left out. Only a side of one statement is
+/// judged (the claim the label speaks of): which statements of a longer one
+/// the other text reports is not labelled.
+fn only_in_rows(
+    models: &Models,
+    examples: &[Example],
+    computed: &[Computed],
+    select: &dyn Fn(&Example) -> bool,
+) -> Vec<(Set, OnlyIn, bool)> {
+    let mut out = Vec::new();
+    for (ex, c) in examples.iter().zip(computed) {
+        // ArNLI's pairs are captions of photos: its labels say whether two
+        // scenes can be one, not whether one text reports the other's claim
+        // ("a dog catches a ball" against "a person jumps on the grass" is a
+        // contradiction there).
+        if !select(ex) || ex.set.made_up() || ex.set == Set::Arnli {
+            continue;
+        }
+        if ex.set == Set::Arbteds && ex.label != 0 {
+            continue;
+        }
+        let right = ex.label == 3;
+        let probabilities = models.rows(&c.considered);
+        let pair = models.relation(&c.doc, &c.considered, &probabilities);
+        let reading = read_claims(
+            models,
+            (&c.considered, &probabilities),
+            (ex.from.len(), ex.to.len()),
+            pair[3],
+        );
+        // A side of one statement is the claim the label speaks of; of a
+        // longer one, which statement the other text reports is not labelled.
+        if let ([claim], [FromReading::Only(reading)]) = (&ex.from[..], &reading.from[..])
+            && makes_claim(&claim.text, &claim.slots)
+        {
+            out.push((ex.set, *reading, right));
+        }
+        if matches!(ex.set, Set::Ans | Set::Arnli | Set::Arbteds)
+            && let ([claim], [Some(reading)]) = (&ex.to[..], &reading.only_to[..])
+            && makes_claim(&claim.text, &claim.slots)
+        {
+            out.push((ex.set, *reading, right));
+        }
+    }
+    out
+}
+
+/// Fit `only_in_confidence` on the held-out tenth of the training groups
+/// (Baly, scored by folds, is not read here).
+fn fit_only_in(m: &mut Models, examples: &[Example], computed: &[Computed]) {
+    let held_out: Vec<(OnlyIn, bool)> = only_in_rows(m, examples, computed, &|ex| {
+        ex.split == Split::Train && calibration(&ex.group)
+    })
+    .into_iter()
+    .map(|(_, reading, right)| (reading, right))
+    .collect();
+    m.only_in_confidence = Some(model::fit_only_in(&held_out));
+    eprintln!(
+        "only-in confidence map {:?} from {} held-out claims",
+        m.only_in_confidence,
+        held_out.len()
+    );
+}
+
+/// [`only_in_rows`] of the dev sets as `track diff` reports them (through
+/// `only_in_confidence`), set by set: how many, how sure, how often right,
+/// the calibration error, and the precision of those shown by default.
+fn only_in_by_set(
+    models: &Models,
+    examples: &[Example],
+    computed: &[Computed],
+    select: &dyn Fn(&Example) -> bool,
+) -> String {
+    let rows = only_in_rows(models, examples, computed, select);
+    let mut parts = Vec::new();
+    for (name, set) in [
+        ("ANS", Set::Ans),
+        ("ArNLI", Set::Arnli),
+        ("ArbTEDS", Set::Arbteds),
+        ("FNC-1", Set::Fnc),
+    ] {
+        let of_set: Vec<(f32, bool)> = rows
+            .iter()
+            .filter(|r| r.0 == set)
+            .map(|r| (models.only_in(&r.1), r.2))
+            .collect();
+        if of_set.is_empty() {
+            continue;
+        }
+        let n = of_set.len() as f32;
+        let confidence = of_set.iter().map(|r| r.0).sum::<f32>() / n;
+        let right = of_set.iter().filter(|r| r.1).count();
+        let shown: Vec<&(f32, bool)> = of_set
+            .iter()
+            .filter(|r| r.0 >= models.min_confidence)
+            .collect();
+        let shown_right = shown.iter().filter(|r| r.1).count();
+        parts.push(format!(
+            "{name} n {} confidence {confidence:.3} right {:.3} ECE {:.3} (floor {:.3}); shown {} right {}",
+            of_set.len(),
+            right as f32 / n,
+            calibration_error(&of_set),
+            ece_floor(&of_set),
+            shown.len(),
+            shown_right
+        ));
+    }
+    parts.join("; ")
+}
+
 /// The dev rows a reader is shown by default (from `min_confidence`), status
 /// by status: how many, and how many right.
 fn rows_shown_by_status(models: &Models, examples: &[Example], computed: &[Computed]) -> String {
@@ -1354,6 +1470,7 @@ fn run(
                 m.row_confidence,
                 held_out.len()
             );
+            fit_only_in(&mut m, examples, computed);
             let (t, p, shown, of) = choose_threshold(&m, examples, computed);
             m.min_confidence = t;
             eprintln!(
@@ -1361,7 +1478,19 @@ fn run(
             );
             m
         }
-        "eval" => track::claims::model::models().clone(),
+        "eval" => {
+            let mut m = track::claims::model::models().clone();
+            // Trying another calibration of "only in" without retraining
+            // (the rest of a retrain would give the committed models).
+            if args.iter().any(|a| a == "--fit-only-in") {
+                fit_only_in(&mut m, examples, computed);
+            }
+            // Or none: the row model's "unrelated" as it is (for the record).
+            if args.iter().any(|a| a == "--raw-only-in") {
+                m.only_in_confidence = None;
+            }
+            m
+        }
         other => {
             eprintln!("unknown mode {other}: train | eval");
             std::process::exit(2);
@@ -1382,6 +1511,15 @@ fn run(
     lines.push(format!(
         "rows shown by default, by status: {}",
         rows_shown_by_status(&models, examples, computed)
+    ));
+    lines.push(format!(
+        "only-in rows by set (dev): {}",
+        only_in_by_set(&models, examples, computed, &|ex| ex.split == Split::Dev)
+    ));
+    lines.push(format!(
+        "only-in rows by set (held-out train): {}",
+        only_in_by_set(&models, examples, computed, &|ex| ex.split == Split::Train
+            && calibration(&ex.group))
     ));
     lines.push(format!(
         "held-out train rows by set: {}",

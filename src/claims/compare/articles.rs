@@ -6,9 +6,10 @@
 use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 
-use super::features::Evidence;
+use super::features::{Considered, Evidence};
 use super::{ClaimChange, ClaimSide, Status};
 use crate::claims::Claim;
+use crate::claims::model::OnlyIn;
 use crate::claims::polarity::addressed_to_reader;
 use crate::claims::versions::claim_unit;
 
@@ -101,6 +102,99 @@ fn pair_probabilities(ev: &Evidence) -> Vec<f32> {
     models.relation(&ev.doc(), &considered, &models.rows(&considered))
 }
 
+/// How a claim of the first article is read against the second.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum FromReading {
+    /// Paired with a claim of the second: the considered pair's index, its
+    /// row's class (shared, conflicting or related, as `ROW_CLASSES`) and
+    /// confidence (see [`crate::claims::model::Models::decide_row`]).
+    Paired {
+        candidate: usize,
+        class: usize,
+        confidence: f32,
+    },
+    /// Only in the first article: what
+    /// [`crate::claims::model::Models::only_in`] judges that by.
+    Only(OnlyIn),
+}
+
+/// Each claim of two articles as the rows read it: the first's claims paired
+/// or only in it; the second's claims that no pair took, only in it (as
+/// [`FromReading::Only`]), the others `None`.
+#[derive(Debug, Clone)]
+pub struct ClaimReadings {
+    pub from: Vec<FromReading>,
+    pub only_to: Vec<Option<OnlyIn>>,
+}
+
+/// [`ClaimReadings`] of two articles' claims (`from_len` and `to_len` of
+/// them), from the considered pairs and their row probabilities, and the
+/// pair model's "unrelated" for the two.
+pub fn read_claims(
+    models: &crate::claims::model::Models,
+    (considered, probabilities): (&[Considered], &[Vec<f32>]),
+    (from_len, to_len): (usize, usize),
+    pair_unrelated: f32,
+) -> ClaimReadings {
+    // How sure "only in one article" is: the row model's "unrelated" for the
+    // claim's best partner (certain when nothing in the other is like it).
+    let unrelated = |is_side: &dyn Fn(&Considered) -> bool, sizes: (usize, usize)| {
+        let best = considered
+            .iter()
+            .zip(probabilities)
+            .filter(|(c, _)| is_side(c))
+            .min_by(|x, y| x.1[3].total_cmp(&y.1[3]));
+        OnlyIn {
+            unrelated: best.map_or(1.0, |(_, p)| p[3]),
+            similarity: best.map_or(0.0, |(c, _)| c.similarity),
+            own_statements: sizes.0,
+            other_statements: sizes.1,
+            pair_unrelated,
+        }
+    };
+    let mut paired_to = vec![false; to_len];
+    let from = (0..from_len)
+        .map(|i| {
+            let matched = considered
+                .iter()
+                .zip(probabilities)
+                .enumerate()
+                .find(|(_, (c, _))| c.matched && c.from == i);
+            let Some((candidate, (c, p))) = matched else {
+                return FromReading::Only(unrelated(&|c| c.from == i, (from_len, to_len)));
+            };
+            let (class, confidence) = models.decide_row(p, !c.changes.is_empty());
+            if class == 3 {
+                return FromReading::Only(OnlyIn {
+                    unrelated: p[3],
+                    similarity: c.similarity,
+                    own_statements: from_len,
+                    other_statements: to_len,
+                    pair_unrelated,
+                });
+            }
+            paired_to[c.to] = true;
+            FromReading::Paired {
+                candidate,
+                class,
+                confidence,
+            }
+        })
+        .collect();
+    let only_to = (0..to_len)
+        .map(|j| (!paired_to[j]).then(|| unrelated(&|c| c.to == j, (to_len, from_len))))
+        .collect();
+    ClaimReadings { from, only_to }
+}
+
+/// Whether a statement may be a row "only in one article": a line that makes
+/// no claim (`8 mins read`, a dateline, `Leave a comment`, `Your email address
+/// will not be published.`) or speaks to the reader is read with the rest (the
+/// models learned from whole texts) but is no row of its own.
+pub fn makes_claim(text: &str, slots: &[crate::claims::Slot]) -> bool {
+    claim_unit(text, slots) && !addressed_to_reader(text)
+}
+
 /// [`compare_articles`] with the pair-level summary.
 pub fn compare_articles_full(from: &[Claim], to: &[Claim]) -> ArticlesComparison {
     let models = crate::claims::model::models();
@@ -122,79 +216,6 @@ pub fn compare_articles_full(from: &[Claim], to: &[Claim]) -> ArticlesComparison
         similarity: None,
         confidence: Some(p),
     };
-    // How sure "only in one article" is: the row model's "unrelated" for the
-    // claim's best partner (certain when nothing in the other is like it).
-    let unrelated_from = |i: usize| {
-        considered
-            .iter()
-            .zip(&probabilities)
-            .filter(|(c, _)| c.from == i)
-            .map(|(_, p)| p[3])
-            .fold(1.0f32, f32::min)
-    };
-    let unrelated_to = |j: usize| {
-        considered
-            .iter()
-            .zip(&probabilities)
-            .filter(|(c, _)| c.to == j)
-            .map(|(_, p)| p[3])
-            .fold(1.0f32, f32::min)
-    };
-    let mut out = Vec::new();
-    let mut paired_b = vec![false; to.len()];
-    for (i, a) in from.iter().enumerate() {
-        let matched = considered
-            .iter()
-            .zip(&probabilities)
-            .find(|(c, _)| c.matched && c.from == i);
-        let Some((c, p)) = matched else {
-            out.push(only(
-                Status::OnlyFrom,
-                Some(side(a)),
-                None,
-                unrelated_from(i),
-            ));
-            continue;
-        };
-        let (class, confidence) = models.decide_row(p, !c.changes.is_empty());
-        let status = match class {
-            0 => Status::Shared,
-            1 => Status::Conflicting,
-            2 => Status::Related,
-            _ => {
-                out.push(only(Status::OnlyFrom, Some(side(a)), None, p[3]));
-                continue;
-            }
-        };
-        paired_b[c.to] = true;
-        out.push(ClaimChange {
-            status,
-            from: Some(side(a)),
-            to: Some(side(&to[c.to])),
-            changes: if status == Status::Conflicting {
-                c.changes.clone()
-            } else {
-                Vec::new()
-            },
-            similarity: Some(c.similarity),
-            confidence: Some(confidence),
-        });
-    }
-    for (j, b) in to.iter().enumerate() {
-        if !paired_b[j] {
-            out.push(only(Status::OnlyTo, None, Some(side(b)), unrelated_to(j)));
-        }
-    }
-    // A line that makes no claim (`8 mins read`, a dateline, `Leave a
-    // comment`, `Your email address will not be published.`) is read with the
-    // rest (the models learned from whole texts) but is no row of its own:
-    // "only in one article" is said of claims.
-    out.retain(|r| match (r.status, &r.from, &r.to) {
-        (Status::OnlyFrom, Some(s), None) | (Status::OnlyTo, None, Some(s)) => {
-            claim_unit(&s.text, &s.slots) && !addressed_to_reader(&s.text)
-        }
-        _ => true,
-    });
     let basis = if from.len().min(to.len()) > LONGEST_CLAIM_SIDE {
         Basis::Headlines
     } else {
@@ -210,6 +231,63 @@ pub fn compare_articles_full(from: &[Claim], to: &[Claim]) -> ArticlesComparison
     } else {
         models.relation(&ev.doc(), &considered, &probabilities)
     };
+    let reading = read_claims(
+        models,
+        (&considered, &probabilities),
+        (from.len(), to.len()),
+        p[3],
+    );
+    let mut out = Vec::new();
+    for (a, r) in from.iter().zip(&reading.from) {
+        match *r {
+            FromReading::Only(reading) => out.push(only(
+                Status::OnlyFrom,
+                Some(side(a)),
+                None,
+                models.only_in(&reading),
+            )),
+            FromReading::Paired {
+                candidate,
+                class,
+                confidence,
+            } => {
+                let c = &considered[candidate];
+                let status = [Status::Shared, Status::Conflicting, Status::Related][class];
+                out.push(ClaimChange {
+                    status,
+                    from: Some(side(a)),
+                    to: Some(side(&to[c.to])),
+                    changes: if status == Status::Conflicting {
+                        c.changes.clone()
+                    } else {
+                        Vec::new()
+                    },
+                    similarity: Some(c.similarity),
+                    confidence: Some(confidence),
+                });
+            }
+        }
+    }
+    for (b, r) in to.iter().zip(&reading.only_to) {
+        if let Some(reading) = r {
+            out.push(only(
+                Status::OnlyTo,
+                None,
+                Some(side(b)),
+                models.only_in(reading),
+            ));
+        }
+    }
+    // A line that makes no claim (`8 mins read`, a dateline, `Leave a
+    // comment`, `Your email address will not be published.`) is read with the
+    // rest (the models learned from whole texts) but is no row of its own:
+    // "only in one article" is said of claims.
+    out.retain(|r| match (r.status, &r.from, &r.to) {
+        (Status::OnlyFrom, Some(s), None) | (Status::OnlyTo, None, Some(s)) => {
+            makes_claim(&s.text, &s.slots)
+        }
+        _ => true,
+    });
     let (k, confidence) = p
         .iter()
         .copied()
