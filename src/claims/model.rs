@@ -724,6 +724,9 @@ mod tests {
         assert_eq!(MIN_CONFIDENCE.to_bits(), m.min_confidence.to_bits());
         let summary = m.summary_min_confidence.unwrap_or(m.min_confidence);
         assert_eq!(SUMMARY_MIN_CONFIDENCE.to_bits(), summary.to_bits());
+        // A calibration of "only in" for other inputs would be ignored.
+        let only_in = m.only_in_confidence.as_ref().expect("only-in calibration");
+        assert_eq!(only_in.len(), ONLY_IN_INPUTS);
     }
 
     #[test]
