@@ -68,9 +68,9 @@ pub struct Models {
     pub row_confidence: Option<[f32; 2]>,
     /// How often a claim read as only in one article really is (the other
     /// does not report it): a logistic regression over [`OnlyIn::inputs`],
-    /// fitted on held-out training claims whose pair is
-    /// labelled unrelated (right) or agreeing, contradicting, discussing or
-    /// related (wrong). Absent: the row model's "unrelated" as it is.
+    /// fitted on held-out training claims of one statement whose pair is
+    /// labelled unrelated (right) or agreeing, contradicting or discussing
+    /// (wrong). Absent: the row model's "unrelated" as it is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub only_in_confidence: Option<Vec<f32>>,
     /// The least confidence a row needs to be shown by default: chosen on dev
