@@ -7,7 +7,8 @@
 //! cargo run --release --example claims_model -- eval    # dev figures of the committed model
 //!     [--data ../shared/data] [--out FILE] [--errors SET:N]
 //!     [--hidden N] [--epochs N] [--lr X] [--l2 X] [--seed N] [--ensemble N] [--negatives-divisor X] [--cap X]
-//!     [--balance X] [--drop FEATURE,FEATURE] [--drop-pair FEATURE,…]   # class weights within a set; features left out
+//!     [--balance X] [--drop FEATURE,FEATURE] [--drop-pair FEATURE,…]   # class weights within a set; features left out (`name*`: every name so starting)
+//!     [--mirror 0]   # train on each pair as given only, not also read the other way round
 //!     [--also "FLAGS|FLAGS…"]   # more designs on the same features, written to FILE.N.json
 //!     [--inner]   # choose designs without the dev sets: a fifth of each training split
 //!                 # (by a salted hash of its first text / FNC-1 body) held out instead;
@@ -574,6 +575,10 @@ struct Config {
     drop: Vec<usize>,
     /// Pair features left out, the same way.
     drop_pair: Vec<usize>,
+    /// Train on every example read both ways too (the two claims, or two
+    /// texts of as many statements, in each other's place), as inference
+    /// reads them (default; `--mirror 0` leaves it out).
+    mirror: bool,
 }
 
 impl Config {
@@ -596,6 +601,7 @@ impl Config {
             balance: num("--balance", 0.0),
             drop: feature_indices(value("--drop"), "--drop", ROW_FEATURES),
             drop_pair: feature_indices(value("--drop-pair"), "--drop-pair", PAIR_FEATURES),
+            mirror: value("--mirror").is_none_or(|v| v != "0"),
         }
     }
 }
@@ -605,11 +611,16 @@ fn feature_indices(list: Option<String>, flag: &str, names: &[&str]) -> Vec<usiz
     list.unwrap_or_default()
         .split(',')
         .filter(|f| !f.is_empty())
-        .map(|f| {
-            names
-                .iter()
-                .position(|x| *x == f)
-                .unwrap_or_else(|| panic!("{flag}: no feature {f}"))
+        .flat_map(|f| {
+            // `name*` stands for every feature whose name starts so.
+            let found: Vec<usize> = match f.strip_suffix('*') {
+                Some(prefix) => (0..names.len())
+                    .filter(|&k| names[k].starts_with(prefix))
+                    .collect(),
+                None => names.iter().position(|x| *x == f).into_iter().collect(),
+            };
+            assert!(!found.is_empty(), "{flag}: no feature {f}");
+            found
         })
         .collect()
 }
@@ -690,6 +701,11 @@ fn train_models(
                 x.push(dropped(f.clone()));
                 y.push(*c);
                 sets.push(examples[k].set);
+                if config.mirror {
+                    x.push(dropped(model::mirrored_row(f)));
+                    y.push(*c);
+                    sets.push(examples[k].set);
+                }
             }
         }
         (x, y, sets)
@@ -699,7 +715,8 @@ fn train_models(
     let mut row = model::train(ROW_CLASSES, ROW_FEATURES, &x, &y, &w, &opts);
     mask_inputs(&mut row, &config.drop);
     let (xc, yc, setsc) = rows_of(&cal);
-    row.temperature = model::fit_temperature(&row, &xc, &yc, &w_of(&setsc, &yc, config.cap / 10.0));
+    row.temperature =
+        model::fit_row_temperature(&row, &xc, &yc, &w_of(&setsc, &yc, config.cap / 10.0));
 
     let pair_x = |k: usize| {
         let mut f = pair_input(&row, &computed[k]);
@@ -711,10 +728,33 @@ fn train_models(
     // Two pair models: a claim or headline against an article, and two short
     // texts (the sentence-pair sets), whose labels mean different things.
     let short = |k: &usize| computed[*k].doc.long_len <= model::SENTENCE_SIDE;
+    // With `mirror`, a pair of texts of as many statements is also read
+    // with the second as the short one.
+    let second_reading = |k: usize| {
+        computed[k].doc.mirrored().map(|doc| {
+            let c = &computed[k];
+            let probabilities: Vec<Vec<f32>> = c
+                .considered
+                .iter()
+                .map(|r| model::row_probabilities(&row, &r.features))
+                .collect();
+            let mut f = features::pair_features(&doc, &c.considered, &probabilities);
+            for &d in &config.drop_pair {
+                f[d] = 0.0;
+            }
+            f
+        })
+    };
+    let mirrored = |k: usize| config.mirror.then(|| second_reading(k)).flatten();
     let train_pair = |fit: &[usize], cal: &[usize]| {
-        let x: Vec<Vec<f32>> = fit.iter().map(|&k| pair_x(k)).collect();
-        let y: Vec<usize> = fit.iter().map(|&k| examples[k].label).collect();
-        let sets: Vec<Set> = fit.iter().map(|&k| examples[k].set).collect();
+        let (mut x, mut y, mut sets) = (Vec::new(), Vec::new(), Vec::new());
+        for &k in fit {
+            for f in std::iter::once(pair_x(k)).chain(mirrored(k)) {
+                x.push(f);
+                y.push(examples[k].label);
+                sets.push(examples[k].set);
+            }
+        }
         let mut m = model::train(
             PAIR_CLASSES,
             PAIR_FEATURES,
@@ -724,10 +764,19 @@ fn train_models(
             &opts,
         );
         mask_inputs(&mut m, &config.drop_pair);
-        let xc: Vec<Vec<f32>> = cal.iter().map(|&k| pair_x(k)).collect();
+        // Calibrated as inference reads a pair: both ways when it can be.
+        let xc: Vec<Vec<Vec<f32>>> = cal
+            .iter()
+            .map(|&k| {
+                std::iter::once(pair_x(k))
+                    .chain(second_reading(k))
+                    .collect()
+            })
+            .collect();
         let yc: Vec<usize> = cal.iter().map(|&k| examples[k].label).collect();
         let setsc: Vec<Set> = cal.iter().map(|&k| examples[k].set).collect();
-        m.temperature = model::fit_temperature(&m, &xc, &yc, &w_of(&setsc, &yc, config.cap / 10.0));
+        m.temperature =
+            model::fit_temperature_readings(&m, &xc, &yc, &w_of(&setsc, &yc, config.cap / 10.0));
         m
     };
     let split = |idx: &[usize], want_short: bool| -> Vec<usize> {
@@ -771,7 +820,7 @@ fn pair_input(row: &Classifier, c: &Computed) -> Vec<f32> {
     let probabilities: Vec<Vec<f32>> = c
         .considered
         .iter()
-        .map(|r| row.predict(&r.features))
+        .map(|r| model::row_probabilities(row, &r.features))
         .collect();
     features::pair_features(&c.doc, &c.considered, &probabilities)
 }
@@ -1043,7 +1092,7 @@ fn rows_judged(
         else {
             continue;
         };
-        let p = models.row.predict(&r.features);
+        let p = model::row_probabilities(&models.row, &r.features);
         let (class, confidence) = models.decide_row(&p, !r.changes.is_empty());
         if class == 3 {
             continue;

@@ -20,6 +20,8 @@ Usage:
         [--differing]  # with --errors: only the pairs whose numbers differ
         [--csv FILE]   # another file in the ANS stance format (s1,s2,stance); the
                        # test split is kept blind for acceptance: not for development
+        [--both-orders]  # also run `track diff B A` and count the pairs whose verdict
+                         # depends on which headline comes first
 """
 
 from __future__ import annotations
@@ -44,9 +46,12 @@ def numbers(text: str) -> list[str]:
     return sorted(re.findall(r"[0-9]+(?:[.,][0-9]+)?", text.translate(DIGITS)))
 
 
-def predict(track: Path, db: Path, i: int) -> tuple[str, dict]:
+def predict(track: Path, db: Path, i: int, swapped: bool = False) -> tuple[str, dict]:
+    refs = [f"a-{i:04d}", f"b-{i:04d}"]
+    if swapped:
+        refs.reverse()
     proc = subprocess.run(
-        [str(track), "--db", str(db), "diff", "--format", "json", f"a-{i:04d}", f"b-{i:04d}"],
+        [str(track), "--db", str(db), "diff", "--format", "json", *refs],
         capture_output=True, text=True,
     )
     if proc.returncode not in (0, 1):
@@ -90,6 +95,8 @@ def main() -> int:
     ap.add_argument("--track", type=Path, default=REPO_ROOT / "target" / "release" / "track")
     ap.add_argument("--errors", type=int, default=0)
     ap.add_argument("--dump", type=Path, help="write every pair's gold, prediction and changes as JSON lines")
+    ap.add_argument("--both-orders", action="store_true",
+                    help="also compare each pair the other way round and count the verdicts that change")
     ap.add_argument("--differing", action="store_true",
                     help="with --errors, print only pairs whose numbers differ")
     args = ap.parse_args()
@@ -117,6 +124,8 @@ def main() -> int:
         # Warm the claims cache serially (it writes), then compare in parallel.
         with ThreadPoolExecutor(max_workers=4) as pool:
             results = list(pool.map(lambda i: predict(args.track, db, i), range(len(rows))))
+            swapped = (list(pool.map(lambda i: predict(args.track, db, i, True), range(len(rows))))
+                       if args.both_orders else None)
     elapsed = time.perf_counter() - started
 
     gold = [r[2] for r in rows]
@@ -152,6 +161,16 @@ def main() -> int:
         for c in CLASSES)
     print(f"\nVerdicts shown by default (confidence ≥ {threshold:.4f}, `src/claims/model.json`): "
           f"{len(shown)} of {len(rows)}, right **{right / max(len(shown), 1):.3f}** ({by_class} right).")
+    if swapped is not None:
+        def summary_of(r):
+            s_ = r[1].get("summary") or {}
+            return s_.get("relation"), s_.get("confidence") or 0.0
+        changed = sum(1 for a, b in zip(results, swapped) if summary_of(a)[0] != summary_of(b)[0])
+        gap = max((abs(summary_of(a)[1] - summary_of(b)[1]) for a, b in zip(results, swapped)), default=0.0)
+        swapped_pred = [r[0] for r in swapped]
+        print(f"\nBoth orders (`track diff B A` too): the relation differs on {changed} of {len(rows)} pairs; "
+              f"largest confidence gap {gap:.4f}; the other order's macro-F1 "
+              f"{f1_table(gold, swapped_pred)['macro_f1']:.3f}.")
     confusion = {(g, p): 0 for g in CLASSES for p in CLASSES}
     for g, p in zip(gold, pred):
         confusion[(g, p)] += 1

@@ -103,7 +103,7 @@ impl Models {
     pub fn rows(&self, considered: &[Considered]) -> Vec<Vec<f32>> {
         considered
             .iter()
-            .map(|c| self.row.predict(&c.features))
+            .map(|c| row_probabilities(&self.row, &c.features))
             .collect()
     }
 
@@ -142,14 +142,22 @@ impl Models {
 
     /// The pair's probabilities (agree, disagree, related, unrelated), from
     /// the text-level readings and the rows' probabilities.
+    ///
+    /// Two texts of as many statements each have no short side: each is read
+    /// as the short one in turn and the two readings averaged, so that which
+    /// text comes first never changes the answer.
     pub fn relation(
         &self,
         doc: &DocStats,
         considered: &[Considered],
         rows: &[Vec<f32>],
     ) -> Vec<f32> {
-        self.pair_for(doc.long_len)
-            .predict(&pair_features(doc, considered, rows))
+        let model = self.pair_for(doc.long_len);
+        let readings: Vec<Vec<f32>> = std::iter::once(*doc)
+            .chain(doc.mirrored())
+            .map(|d| pair_features(&d, considered, rows))
+            .collect();
+        softmax(&model.mean_logits(&readings), model.temperature)
     }
 }
 
@@ -177,10 +185,69 @@ impl Classifier {
         sum
     }
 
+    /// The scores of several readings of one example, averaged (before the
+    /// temperature: a model calibrated on these averages stays calibrated).
+    pub fn mean_logits(&self, readings: &[Vec<f32>]) -> Vec<f32> {
+        let mut sum = vec![0.0; self.classes.len()];
+        for x in readings {
+            sum.iter_mut()
+                .zip(self.logits(x))
+                .for_each(|(s, l)| *s += l);
+        }
+        let n = readings.len().max(1) as f32;
+        sum.iter_mut().for_each(|s| *s /= n);
+        sum
+    }
+
     /// Calibrated class probabilities.
     pub fn predict(&self, x: &[f32]) -> Vec<f32> {
         softmax(&self.logits(x), self.temperature)
     }
+}
+
+/// The row model's probabilities for one pair of claims, read both ways
+/// (each claim's features in the other's place) with the two readings'
+/// scores averaged: whether two claims agree does not depend on which
+/// article is named first.
+pub fn row_probabilities(row: &Classifier, features: &[f32]) -> Vec<f32> {
+    softmax(&row_logits(row, features), row.temperature)
+}
+
+/// The row model's scores, read both ways (see [`row_probabilities`]).
+fn row_logits(row: &Classifier, features: &[f32]) -> Vec<f32> {
+    let swapped = mirrored_row(features);
+    if swapped == features {
+        return row.logits(features);
+    }
+    row.mean_logits(&[features.to_vec(), swapped])
+}
+
+/// Row features (see [`super::features::ROW_FEATURES`]) as read with the
+/// two claims in each other's place.
+pub fn mirrored_row(features: &[f32]) -> Vec<f32> {
+    row_mirror().iter().map(|&k| features[k]).collect()
+}
+
+/// For each row feature, the feature read of the other claim (`cover_from`
+/// for `cover_to`); itself for those of the pair as a whole.
+fn row_mirror() -> &'static [usize] {
+    static MIRROR: std::sync::OnceLock<Vec<usize>> = std::sync::OnceLock::new();
+    MIRROR.get_or_init(|| {
+        let names = super::features::ROW_FEATURES;
+        let other = |name: &str| {
+            let swapped = if let Some(stem) = name.strip_suffix("_from") {
+                format!("{stem}_to")
+            } else if let Some(stem) = name.strip_suffix("_to") {
+                format!("{stem}_from")
+            } else {
+                return None;
+            };
+            names.iter().position(|n| *n == swapped)
+        };
+        (0..names.len())
+            .map(|k| other(names[k]).unwrap_or(k))
+            .collect()
+    })
 }
 
 fn net_logits(
@@ -631,6 +698,29 @@ pub fn fit_confidence(items: &[(f32, bool)]) -> [f32; 2] {
 /// (a one-dimensional search; the argmax is unchanged by it).
 pub fn fit_temperature(model: &Classifier, x: &[Vec<f32>], y: &[usize], w: &[f32]) -> f32 {
     let logits: Vec<Vec<f32>> = x.iter().map(|r| model.logits(r)).collect();
+    fit_temperature_on(&logits, y, w)
+}
+
+/// [`fit_temperature`] for examples read several ways (see
+/// [`Classifier::mean_logits`]).
+pub fn fit_temperature_readings(
+    model: &Classifier,
+    x: &[Vec<Vec<f32>>],
+    y: &[usize],
+    w: &[f32],
+) -> f32 {
+    let logits: Vec<Vec<f32>> = x.iter().map(|r| model.mean_logits(r)).collect();
+    fit_temperature_on(&logits, y, w)
+}
+
+/// [`fit_temperature`] for the row model, whose scores are read both ways
+/// (see [`row_probabilities`]).
+pub fn fit_row_temperature(row: &Classifier, x: &[Vec<f32>], y: &[usize], w: &[f32]) -> f32 {
+    let logits: Vec<Vec<f32>> = x.iter().map(|r| row_logits(row, r)).collect();
+    fit_temperature_on(&logits, y, w)
+}
+
+fn fit_temperature_on(logits: &[Vec<f32>], y: &[usize], w: &[f32]) -> f32 {
     let loss = |t: f32| -> f32 {
         logits
             .iter()
@@ -698,6 +788,19 @@ mod tests {
             0.95,
             "absent: as the row model says"
         );
+    }
+
+    #[test]
+    fn row_features_mirror_into_each_other() {
+        let names = super::super::features::ROW_FEATURES;
+        let mirror = row_mirror();
+        for (k, &m) in mirror.iter().enumerate() {
+            assert_eq!(mirror[m], k, "{} and {}", names[k], names[m]);
+            if let Some(stem) = names[k].strip_suffix("_from") {
+                assert_eq!(names[m], format!("{stem}_to"));
+            }
+        }
+        assert!(mirror.iter().enumerate().any(|(k, &m)| k != m));
     }
 
     #[test]

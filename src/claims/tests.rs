@@ -155,3 +155,54 @@ fn seeds_compared_across_outlets() {
         "missiles: {missiles:#?}"
     );
 }
+
+#[test]
+fn seeds_read_the_same_whichever_comes_first() {
+    let a = fixture("seeds/000_00b06d22c5d2f91c.txt");
+    let b = fixture("seeds/004_f29be4e2a4ac97ad.txt");
+    let compare = |x: &str, y: &str| {
+        crate::compare::compare_texts(
+            x,
+            y,
+            crate::report::Mode::Articles,
+            &crate::compare::CompareOptions::default(),
+        )
+    };
+    let (ab, ba) = (compare(&a, &b), compare(&b, &a));
+    let text = |s: &Option<super::compare::ClaimSide>| {
+        s.as_ref().map(|s| s.text.clone()).unwrap_or_default()
+    };
+    // Each row as (first article's claim, second's, status, confidence), the
+    // second report's rows turned round.
+    let rows = |report: &crate::report::DiffReport, turned: bool| {
+        let mut rows: Vec<(String, String, Status, i64)> = report
+            .claims
+            .iter()
+            .map(|r| {
+                let confidence = (r.confidence.unwrap_or(0.0) * 1e4).round() as i64;
+                if turned {
+                    let status = match r.status {
+                        Status::OnlyFrom => Status::OnlyTo,
+                        Status::OnlyTo => Status::OnlyFrom,
+                        s => s,
+                    };
+                    (text(&r.to), text(&r.from), status, confidence)
+                } else {
+                    (text(&r.from), text(&r.to), r.status, confidence)
+                }
+            })
+            .collect();
+        rows.sort_by(|x, y| (&x.0, &x.1).cmp(&(&y.0, &y.1)));
+        rows
+    };
+    assert_eq!(rows(&ab, false), rows(&ba, true));
+    let summary = |r: &crate::report::DiffReport| {
+        r.summary.as_ref().map(|s| {
+            (
+                format!("{:?}", s.relation),
+                (s.confidence * 1e4).round() as i64,
+            )
+        })
+    };
+    assert_eq!(summary(&ab), summary(&ba));
+}

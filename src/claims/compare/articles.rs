@@ -165,13 +165,10 @@ pub fn read_claims(
             };
             let (class, confidence) = models.decide_row(p, !c.changes.is_empty());
             if class == 3 {
-                return FromReading::Only(OnlyIn {
-                    unrelated: p[3],
-                    similarity: c.similarity,
-                    own_statements: from_len,
-                    other_statements: to_len,
-                    pair_unrelated,
-                });
+                // Read as the second article's leftovers are: against every
+                // claim it was considered with, so that the order of the two
+                // articles does not change how sure the row is.
+                return FromReading::Only(unrelated(&|c| c.from == i, (from_len, to_len)));
             }
             paired_to[c.to] = true;
             FromReading::Paired {
@@ -981,5 +978,75 @@ mod tests {
             "البلدية تحظر التدخين في المقاهي",
         );
         assert_contradiction(&status, &changes);
+    }
+
+    #[test]
+    fn which_report_comes_first_does_not_change_the_answer() {
+        let opts = crate::claims::ExtractOptions::default();
+        let side = |t: &str| {
+            let units = crate::text::segment::segment(t);
+            statements(t, &units, &crate::claims::extract(t, &opts))
+        };
+        // A paraphrase, a contradiction, one report adding a detail, two
+        // short texts of two statements each, a claim against a longer text.
+        let pairs = [
+            (
+                "لبنان يبدأ التنقيب عن النفط والغاز",
+                "بدء التنقيب عن نفط وغاز لبنان",
+            ),
+            ("الذهب يصعد مع هبوط الدولار", "الذهب يهبط مع صعود الدولار"),
+            (
+                "Five people were killed in a blast in Baghdad on Monday.",
+                "Five people were killed in a blast in Baghdad on Monday, police said, as the city mourned.",
+            ),
+            (
+                "مقتل 5 في انفجار ببغداد. الشرطة تفتح تحقيقا.",
+                "الشرطة تحقق في انفجار ببغداد. مقتل 12 شخصا في الانفجار.",
+            ),
+            (
+                "The minister resigned on Friday.",
+                "The minister resigned on Friday. He had led the ministry since 2019. His deputy takes over. Parliament meets next week.",
+            ),
+        ];
+        let mirror = |s: Status| match s {
+            Status::OnlyFrom => Status::OnlyTo,
+            Status::OnlyTo => Status::OnlyFrom,
+            s => s,
+        };
+        for (a, b) in pairs {
+            let (sa, sb) = (side(a), side(b));
+            let (ab, ba) = (
+                compare_articles_full(&sa, &sb),
+                compare_articles_full(&sb, &sa),
+            );
+            assert_eq!(ab.summary.relation, ba.summary.relation, "{a} | {b}");
+            assert!(
+                (ab.summary.confidence - ba.summary.confidence).abs() < 1e-5,
+                "{a} | {b}: {} against {}",
+                ab.summary.confidence,
+                ba.summary.confidence
+            );
+            let rows = |c: &ArticlesComparison, flip: bool| {
+                let mut r: Vec<(String, String, Status, i64)> = c
+                    .rows
+                    .iter()
+                    .map(|row| {
+                        let text = |s: &Option<ClaimSide>| {
+                            s.as_ref().map(|s| s.text.clone()).unwrap_or_default()
+                        };
+                        let (x, y) = (text(&row.from), text(&row.to));
+                        let confidence = (row.confidence.unwrap_or(0.0) * 1e4).round() as i64;
+                        if flip {
+                            (y, x, mirror(row.status), confidence)
+                        } else {
+                            (x, y, row.status, confidence)
+                        }
+                    })
+                    .collect();
+                r.sort_by(|p, q| (&p.0, &p.1).cmp(&(&q.0, &q.1)));
+                r
+            };
+            assert_eq!(rows(&ab, false), rows(&ba, true), "{a} | {b}");
+        }
     }
 }

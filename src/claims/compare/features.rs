@@ -554,8 +554,20 @@ impl<'c> Evidence<'c> {
 
     /// What the summary reads of the two texts as wholes, before any model:
     /// how much of the shorter one the longer one covers, and its cues.
-    pub fn doc<'r>(&'r self) -> DocStats {
+    pub fn doc(&self) -> DocStats {
         let from_is_short = self.from.len() <= self.to.len();
+        DocStats {
+            from_is_short,
+            short_len: self.from.len().min(self.to.len()),
+            long_len: self.from.len().max(self.to.len()),
+            values: self.doc_values(from_is_short),
+            // As many statements a side: the second text read as the short one.
+            mirror_values: (self.from.len() == self.to.len()).then(|| self.doc_values(false)),
+        }
+    }
+
+    /// [`DocStats::values`] with the given side read as the short one.
+    fn doc_values<'r>(&'r self, from_is_short: bool) -> [f32; 11] {
         let (short, long) = if from_is_short {
             (&self.profiles_from, &self.profiles_to)
         } else {
@@ -594,28 +606,23 @@ impl<'c> Evidence<'c> {
                 0.0
             }
         };
-        DocStats {
-            from_is_short,
-            short_len: short.len(),
-            long_len: long.len(),
-            values: [
-                fraction(&stems_long),
-                if ps.is_empty() {
-                    0.0
-                } else {
-                    ps.intersection(&pl).count() as f32 / ps.len() as f32
-                },
-                fraction(&stems_lead),
-                per_word(rlong, |r| r.refute),
-                per_word(rshort, |r| r.refute),
-                per_word(rlong, |r| r.hedge),
-                per_word(rshort, |r| r.hedge),
-                f32::from(short.iter().any(|p| p.negated)),
-                f32::from(rshort.iter().chain(rlong.iter()).any(|r| r.english)),
-                cosine(&sum_of(short), &sum_of(long)),
-                cover(short, long),
-            ],
-        }
+        [
+            fraction(&stems_long),
+            if ps.is_empty() {
+                0.0
+            } else {
+                ps.intersection(&pl).count() as f32 / ps.len() as f32
+            },
+            fraction(&stems_lead),
+            per_word(rlong, |r| r.refute),
+            per_word(rshort, |r| r.refute),
+            per_word(rlong, |r| r.hedge),
+            per_word(rshort, |r| r.hedge),
+            f32::from(short.iter().any(|p| p.negated)),
+            f32::from(rshort.iter().chain(rlong.iter()).any(|r| r.english)),
+            cosine(&sum_of(short), &sum_of(long)),
+            cover(short, long),
+        ]
     }
 }
 
@@ -686,13 +693,17 @@ fn alignment(pa: &Profile, pb: &Profile) -> [f32; 8] {
         .chain(&ab)
         .filter(|(j, root)| j.is_some() && *root)
         .count();
-    let aligned: Vec<usize> = aa.iter().filter_map(|(j, _)| *j).collect();
+    // Read from both sides (many words may align to one), so that the
+    // feature is the same whichever claim comes first.
     let (mut crossed, mut pairs) = (0usize, 0usize);
-    for x in 0..aligned.len() {
-        for y in x + 1..aligned.len() {
-            if aligned[x] != aligned[y] {
-                pairs += 1;
-                crossed += usize::from(aligned[x] > aligned[y]);
+    for al in [&aa, &ab] {
+        let aligned: Vec<usize> = al.iter().filter_map(|(j, _)| *j).collect();
+        for x in 0..aligned.len() {
+            for y in x + 1..aligned.len() {
+                if aligned[x] != aligned[y] {
+                    pairs += 1;
+                    crossed += usize::from(aligned[x] > aligned[y]);
+                }
             }
         }
     }
@@ -783,13 +794,29 @@ pub struct Considered {
 }
 
 /// The model-free part of the pair features.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub struct DocStats {
     pub from_is_short: bool,
     pub short_len: usize,
     pub long_len: usize,
     /// `short_in_long` … `wv_short_cover` of [`PAIR_FEATURES`].
     pub values: [f32; 11],
+    /// When both sides have as many statements: the same read with the
+    /// second side as the short one (see [`DocStats::mirrored`]).
+    pub mirror_values: Option<[f32; 11]>,
+}
+
+impl DocStats {
+    /// The same texts with the other side read as the short one, when both
+    /// have as many statements (else there is one reading).
+    pub fn mirrored(&self) -> Option<DocStats> {
+        self.mirror_values.map(|values| DocStats {
+            from_is_short: !self.from_is_short,
+            values,
+            mirror_values: Some(self.values),
+            ..*self
+        })
+    }
 }
 
 /// The pair features (see [`PAIR_FEATURES`]) from the text-level readings and
