@@ -165,10 +165,13 @@ pub fn read_claims(
             };
             let (class, confidence) = models.decide_row(p, !c.changes.is_empty());
             if class == 3 {
-                // Read as the second article's leftovers are: against every
-                // claim it was considered with, so that the order of the two
-                // articles does not change how sure the row is.
-                return FromReading::Only(unrelated(&|c| c.from == i, (from_len, to_len)));
+                return FromReading::Only(OnlyIn {
+                    unrelated: p[3],
+                    similarity: c.similarity,
+                    own_statements: from_len,
+                    other_statements: to_len,
+                    pair_unrelated,
+                });
             }
             paired_to[c.to] = true;
             FromReading::Paired {
@@ -178,8 +181,29 @@ pub fn read_claims(
             }
         })
         .collect();
+    // A claim of the second article is read as one of the first is: by the
+    // claim it was paired with one to one when the row model took that pair
+    // for unrelated, else by its best partner — so that the order of the two
+    // articles does not change how sure the row is.
     let only_to = (0..to_len)
-        .map(|j| (!paired_to[j]).then(|| unrelated(&|c| c.to == j, (to_len, from_len))))
+        .map(|j| {
+            (!paired_to[j]).then(|| {
+                let matched = considered
+                    .iter()
+                    .zip(probabilities)
+                    .find(|(c, _)| c.matched && c.to == j);
+                match matched {
+                    Some((c, p)) => OnlyIn {
+                        unrelated: p[3],
+                        similarity: c.similarity,
+                        own_statements: to_len,
+                        other_statements: from_len,
+                        pair_unrelated,
+                    },
+                    None => unrelated(&|c| c.to == j, (to_len, from_len)),
+                }
+            })
+        })
         .collect();
     ClaimReadings { from, only_to }
 }
