@@ -137,13 +137,19 @@ pub fn read_claims(
     pair_unrelated: f32,
 ) -> ClaimReadings {
     // How sure "only in one article" is: the row model's "unrelated" for the
-    // claim's best partner (certain when nothing in the other is like it).
+    // claim it was paired with one to one (when that pair was read as
+    // unrelated), else for its best partner (certain when nothing in the
+    // other is like it). Both articles' claims are read alike, so that their
+    // order does not change how sure a row is.
     let unrelated = |is_side: &dyn Fn(&Considered) -> bool, sizes: (usize, usize)| {
-        let best = considered
+        let side = considered
             .iter()
             .zip(probabilities)
-            .filter(|(c, _)| is_side(c))
-            .min_by(|x, y| x.1[3].total_cmp(&y.1[3]));
+            .filter(|(c, _)| is_side(c));
+        let best = side
+            .clone()
+            .find(|(c, _)| c.matched)
+            .or_else(|| side.min_by(|x, y| x.1[3].total_cmp(&y.1[3])));
         OnlyIn {
             unrelated: best.map_or(1.0, |(_, p)| p[3]),
             similarity: best.map_or(0.0, |(c, _)| c.similarity),
@@ -165,13 +171,7 @@ pub fn read_claims(
             };
             let (class, confidence) = models.decide_row(p, !c.changes.is_empty());
             if class == 3 {
-                return FromReading::Only(OnlyIn {
-                    unrelated: p[3],
-                    similarity: c.similarity,
-                    own_statements: from_len,
-                    other_statements: to_len,
-                    pair_unrelated,
-                });
+                return FromReading::Only(unrelated(&|c| c.from == i, (from_len, to_len)));
             }
             paired_to[c.to] = true;
             FromReading::Paired {
@@ -181,29 +181,8 @@ pub fn read_claims(
             }
         })
         .collect();
-    // A claim of the second article is read as one of the first is: by the
-    // claim it was paired with one to one when the row model took that pair
-    // for unrelated, else by its best partner — so that the order of the two
-    // articles does not change how sure the row is.
     let only_to = (0..to_len)
-        .map(|j| {
-            (!paired_to[j]).then(|| {
-                let matched = considered
-                    .iter()
-                    .zip(probabilities)
-                    .find(|(c, _)| c.matched && c.to == j);
-                match matched {
-                    Some((c, p)) => OnlyIn {
-                        unrelated: p[3],
-                        similarity: c.similarity,
-                        own_statements: to_len,
-                        other_statements: from_len,
-                        pair_unrelated,
-                    },
-                    None => unrelated(&|c| c.to == j, (to_len, from_len)),
-                }
-            })
-        })
+        .map(|j| (!paired_to[j]).then(|| unrelated(&|c| c.to == j, (to_len, from_len))))
         .collect();
     ClaimReadings { from, only_to }
 }
@@ -335,16 +314,21 @@ pub fn compare_articles_full(from: &[Claim], to: &[Claim]) -> ArticlesComparison
 mod tests {
     use super::*;
 
+    /// The statements of a text, as `track diff` reads an article.
+    fn side(t: &str) -> Vec<Claim> {
+        let units = crate::text::segment::segment(t);
+        statements(
+            t,
+            &units,
+            &crate::claims::extract(t, &crate::claims::ExtractOptions::default()),
+        )
+    }
+
     /// Two one-sentence articles compared: the statuses and the changes.
     /// The statuses the model gives, and what the rules read in the best
     /// matched pair (the contradictions they can name, which explain a
     /// `conflicting` row). The rules are tested as readings; the model decides.
     fn across(a: &str, b: &str) -> (Vec<Status>, Vec<(&'static str, &'static str)>) {
-        let opts = crate::claims::ExtractOptions::default();
-        let side = |t: &str| {
-            let units = crate::text::segment::segment(t);
-            statements(t, &units, &crate::claims::extract(t, &opts))
-        };
         let (sa, sb) = (side(a), side(b));
         let rows = compare_articles(&sa, &sb);
         let ev = Evidence::of(&sa, &sb);
@@ -375,11 +359,6 @@ mod tests {
     /// rest but are no "only in" rows; the statements beside them are.
     #[test]
     fn furniture_is_only_in_no_article() {
-        let opts = crate::claims::ExtractOptions::default();
-        let side = |t: &str| {
-            let units = crate::text::segment::segment(t);
-            statements(t, &units, &crate::claims::extract(t, &opts))
-        };
         let a = "The minister resigned on Monday after the vote.\n\n8 mins read\n\nديسمبر 25, 2025\n\nاترك تعليقاً\n\nYour email address will not be published.\n";
         let b = "The ministry opened a new hospital in the north of the country.\n\n5 comments\n";
         let rows = compare_articles(&side(a), &side(b));
@@ -422,11 +401,6 @@ mod tests {
                 "أغلقت الثلوج الكثيفة المدارس في المحافظات الشمالية.",
             ),
         ] {
-            let opts = crate::claims::ExtractOptions::default();
-            let side = |t: &str| {
-                let units = crate::text::segment::segment(t);
-                statements(t, &units, &crate::claims::extract(t, &opts))
-            };
             let rows = compare_articles(&side(a), &side(b));
             let statuses: Vec<Status> = rows.iter().map(|r| r.status).collect();
             assert_eq!(statuses, [Status::OnlyFrom, Status::OnlyTo], "{a} | {b}");
@@ -1006,11 +980,6 @@ mod tests {
 
     #[test]
     fn which_report_comes_first_does_not_change_the_answer() {
-        let opts = crate::claims::ExtractOptions::default();
-        let side = |t: &str| {
-            let units = crate::text::segment::segment(t);
-            statements(t, &units, &crate::claims::extract(t, &opts))
-        };
         // A paraphrase, a contradiction, one report adding a detail, two
         // short texts of two statements each, a claim against a longer text.
         let pairs = [
