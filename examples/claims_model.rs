@@ -579,6 +579,10 @@ struct Config {
     /// texts of as many statements, in each other's place), as inference
     /// reads them (default; `--mirror 0` leaves it out).
     mirror: bool,
+    /// Fit the row and only-in confidence maps on every training group,
+    /// each scored by models trained without it (`--maps cross`, default)
+    /// rather than on the held-out tenth alone (`--maps held-out`).
+    cross_fit_maps: bool,
 }
 
 impl Config {
@@ -602,6 +606,7 @@ impl Config {
             drop: feature_indices(value("--drop"), "--drop", ROW_FEATURES),
             drop_pair: feature_indices(value("--drop-pair"), "--drop-pair", PAIR_FEATURES),
             mirror: value("--mirror").is_none_or(|v| v != "0"),
+            cross_fit_maps: value("--maps").is_none_or(|v| v != "held-out"),
         }
     }
 }
@@ -1174,12 +1179,56 @@ fn fit_only_in(m: &mut Models, examples: &[Example], computed: &[Computed]) {
     .into_iter()
     .map(|(_, reading, right)| (reading, right))
     .collect();
-    m.only_in_confidence = Some(model::fit_only_in(&held_out));
+    set_only_in(m, &held_out, "held-out");
+}
+
+fn set_only_in(m: &mut Models, items: &[(OnlyIn, bool)], whence: &str) {
+    m.only_in_confidence = Some(model::fit_only_in(items));
     eprintln!(
-        "only-in confidence map {:?} from {} held-out claims",
+        "only-in confidence map {:?} from {} {whence} claims",
         m.only_in_confidence,
-        held_out.len()
+        items.len()
     );
+}
+
+/// Folds of the training groups for cross-fitting the confidence maps
+/// (salted apart from `calibration` and `split_of`).
+const MAP_FOLDS: u8 = 5;
+
+fn map_fold(group: &str) -> u8 {
+    hash_byte(&format!("map:{group}")) % MAP_FOLDS
+}
+
+/// Items the confidence maps are fitted on: rows (confidence as decided,
+/// right) and only-in claims (reading, right).
+struct MapItems {
+    rows: Vec<(f32, bool)>,
+    only_in: Vec<(OnlyIn, bool)>,
+}
+
+/// Every training group's best rows and only-in claims, each scored by
+/// models trained without its fold (and without the maps): ten times the
+/// held-out tenth's items for the maps to be fitted on, so that a small
+/// block (a claim against a short text) is not fitted on a few dozen.
+fn cross_fitted(examples: &[Example], computed: &[Computed], config: &Config) -> MapItems {
+    let (mut rows, mut only_in) = (Vec::new(), Vec::new());
+    for k in 0..MAP_FOLDS {
+        let in_fold = |ex: &Example| ex.split == Split::Train && map_fold(&ex.group) == k;
+        let m = train_models(
+            examples,
+            computed,
+            &|ex| (ex.split == Split::Train || ex.set == Set::Baly) && !in_fold(ex),
+            config,
+        );
+        rows.extend(best_rows(&m, examples, computed, &in_fold));
+        only_in.extend(
+            only_in_rows(&m, examples, computed, &in_fold)
+                .into_iter()
+                .map(|(_, reading, right)| (reading, right)),
+        );
+        eprintln!("maps: fold {k} of {MAP_FOLDS} scored");
+    }
+    MapItems { rows, only_in }
 }
 
 /// [`only_in_rows`] of the dev sets as `track diff` reports them (through
@@ -1357,7 +1406,9 @@ fn main() {
 
     let mut runs = vec![(config, out, args.clone())];
     // Alternative designs measured on the same features (one `|`-separated
-    // list of flag sets), each written beside `--out`.
+    // list of flag sets), each written beside `--out`. A flag an alternative
+    // does not set is the command line's (`--seed 12 --also "--maps held-out"`
+    // compares two designs from seed 12).
     if let Some(alternatives) = value("--also") {
         for (n, alternative) in alternatives.split('|').enumerate() {
             let alt: Vec<String> = alternative.split_whitespace().map(str::to_string).collect();
@@ -1365,6 +1416,7 @@ fn main() {
                 alt.iter()
                     .position(|a| a == flag)
                     .and_then(|i| alt.get(i + 1).cloned())
+                    .or_else(|| value(flag))
             };
             let config = Config::from_args(&alt_value);
             let out = runs[0].1.with_extension(format!("{n}.json"));
@@ -1510,16 +1562,27 @@ fn run(
             // text, an FNC-1 body or a Baly claim are held out together: held
             // out pair by pair, near twins in training made rows look surer
             // than they are on new stories).
-            let held_out = best_rows(&m, examples, computed, &|ex| {
-                ex.split == Split::Train && calibration(&ex.group)
-            });
-            m.row_confidence = Some(model::fit_confidence(&held_out));
-            eprintln!(
-                "row confidence map {:?} from {} held-out rows",
-                m.row_confidence,
-                held_out.len()
-            );
-            fit_only_in(&mut m, examples, computed);
+            if config.cross_fit_maps {
+                let MapItems { rows, only_in } = cross_fitted(examples, computed, config);
+                m.row_confidence = Some(model::fit_confidence(&rows));
+                eprintln!(
+                    "row confidence map {:?} from {} cross-fitted rows",
+                    m.row_confidence,
+                    rows.len()
+                );
+                set_only_in(&mut m, &only_in, "cross-fitted");
+            } else {
+                let held_out = best_rows(&m, examples, computed, &|ex| {
+                    ex.split == Split::Train && calibration(&ex.group)
+                });
+                m.row_confidence = Some(model::fit_confidence(&held_out));
+                eprintln!(
+                    "row confidence map {:?} from {} held-out rows",
+                    m.row_confidence,
+                    held_out.len()
+                );
+                fit_only_in(&mut m, examples, computed);
+            }
             let (t, p, shown, of) = choose_threshold(&m, examples, computed);
             m.min_confidence = t;
             eprintln!(

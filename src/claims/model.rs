@@ -60,16 +60,17 @@ pub struct Models {
     #[serde(default)]
     pub pair_sentences: Option<Classifier>,
     /// How often a row decided with probability `p` is right:
-    /// `sigmoid(a·logit(p) + b)` with `[a, b]` fitted on held-out training
-    /// rows after [`Models::decide_row`]'s rule (which moves probability
+    /// `sigmoid(a·logit(p) + b)` with `[a, b]` fitted on training rows, each
+    /// scored by models trained without its fold (cross-fitted), after
+    /// [`Models::decide_row`]'s rule (which moves probability
     /// between classes, so the row model's own temperature is not enough).
     /// Absent: the probability as decided.
     #[serde(default)]
     pub row_confidence: Option<[f32; 2]>,
     /// How often a claim read as only in one article really is (the other
     /// does not report it): a logistic regression over [`OnlyIn::inputs`],
-    /// fitted on held-out training claims of one statement whose pair is
-    /// labelled unrelated (right) or agreeing, contradicting or discussing
+    /// fitted (cross-fitted, as `row_confidence`) on training claims of one
+    /// statement whose pair is labelled unrelated (right) or agreeing, contradicting or discussing
     /// (wrong). Absent: the row model's "unrelated" as it is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub only_in_confidence: Option<Vec<f32>>,
