@@ -741,38 +741,37 @@ fn train_models(
     row.temperature =
         model::fit_row_temperature(&row, &xc, &yc, &w_of(&setsc, &yc, config.cap / 10.0));
 
-    let pair_x = |k: usize| {
-        let mut f = pair_input(&row, &computed[k]);
-        for &d in &config.drop_pair {
-            f[d] = 0.0;
-        }
-        f
+    // Each pair's features as inference reads it: once, and two texts of as
+    // many statements again with the second as the short one (the rows'
+    // probabilities computed once for both readings).
+    let readings = |k: usize| -> Vec<Vec<f32>> {
+        let c = &computed[k];
+        let probabilities: Vec<Vec<f32>> = c
+            .considered
+            .iter()
+            .map(|r| model::row_probabilities(&row, &r.features))
+            .collect();
+        std::iter::once(c.doc)
+            .chain(c.doc.mirrored())
+            .map(|doc| {
+                let mut f = features::pair_features(&doc, &c.considered, &probabilities);
+                for &d in &config.drop_pair {
+                    f[d] = 0.0;
+                }
+                f
+            })
+            .collect()
     };
     // Two pair models: a claim or headline against an article, and two short
     // texts (the sentence-pair sets), whose labels mean different things.
     let short = |k: &usize| computed[*k].doc.long_len <= model::SENTENCE_SIDE;
-    // With `mirror`, a pair of texts of as many statements is also read
-    // with the second as the short one.
-    let second_reading = |k: usize| {
-        computed[k].doc.mirrored().map(|doc| {
-            let c = &computed[k];
-            let probabilities: Vec<Vec<f32>> = c
-                .considered
-                .iter()
-                .map(|r| model::row_probabilities(&row, &r.features))
-                .collect();
-            let mut f = features::pair_features(&doc, &c.considered, &probabilities);
-            for &d in &config.drop_pair {
-                f[d] = 0.0;
-            }
-            f
-        })
-    };
-    let mirrored = |k: usize| config.mirror.then(|| second_reading(k)).flatten();
     let train_pair = |fit: &[usize], cal: &[usize]| {
         let (mut x, mut y, mut sets) = (Vec::new(), Vec::new(), Vec::new());
         for &k in fit {
-            for f in std::iter::once(pair_x(k)).chain(mirrored(k)) {
+            // Without `mirror`, trained on the pairs as given only.
+            let mut read = readings(k);
+            read.truncate(if config.mirror { 2 } else { 1 });
+            for f in read {
                 x.push(f);
                 y.push(examples[k].label);
                 sets.push(examples[k].set);
@@ -788,14 +787,7 @@ fn train_models(
         );
         mask_inputs(&mut m, &config.drop_pair);
         // Calibrated as inference reads a pair: both ways when it can be.
-        let xc: Vec<Vec<Vec<f32>>> = cal
-            .iter()
-            .map(|&k| {
-                std::iter::once(pair_x(k))
-                    .chain(second_reading(k))
-                    .collect()
-            })
-            .collect();
+        let xc: Vec<Vec<Vec<f32>>> = cal.iter().map(|&k| readings(k)).collect();
         let yc: Vec<usize> = cal.iter().map(|&k| examples[k].label).collect();
         let setsc: Vec<Set> = cal.iter().map(|&k| examples[k].set).collect();
         m.temperature = model::fit_temperature_readings(
@@ -841,15 +833,6 @@ fn mask_inputs(c: &mut Classifier, drop: &[usize]) {
     for m in &mut c.members {
         mask(&mut m.hidden, &mut m.output);
     }
-}
-
-fn pair_input(row: &Classifier, c: &Computed) -> Vec<f32> {
-    let probabilities: Vec<Vec<f32>> = c
-        .considered
-        .iter()
-        .map(|r| model::row_probabilities(row, &r.features))
-        .collect();
-    features::pair_features(&c.doc, &c.considered, &probabilities)
 }
 
 /// The pair's probabilities under the models (the library's own inference,
@@ -1192,16 +1175,47 @@ fn only_in_rows(
     out
 }
 
-/// Fit `only_in_confidence` on the held-out tenth of the training groups
-/// (Baly, scored by folds, is not read here).
-fn fit_only_in(m: &mut Models, examples: &[Example], computed: &[Computed]) {
-    let held_out: Vec<(OnlyIn, bool)> = only_in_rows(m, examples, computed, &|ex| {
-        ex.split == Split::Train && calibration(&ex.group)
-    })
-    .into_iter()
-    .map(|(_, reading, right)| (reading, right))
-    .collect();
-    set_only_in(m, &held_out, "held-out");
+/// Whether a training example is in the held-out tenth of the training
+/// groups (Baly, scored by folds, is not read here).
+fn held_out(ex: &Example) -> bool {
+    ex.split == Split::Train && calibration(&ex.group)
+}
+
+/// Items the confidence maps are fitted on: rows (confidence as decided,
+/// right) and only-in claims (reading, right).
+struct MapItems {
+    rows: Vec<(f32, bool)>,
+    only_in: Vec<(OnlyIn, bool)>,
+}
+
+/// [`MapItems`] of the examples `select` picks, as `m` (without its maps)
+/// reads them.
+fn map_items(
+    m: &Models,
+    examples: &[Example],
+    computed: &[Computed],
+    select: &dyn Fn(&Example) -> bool,
+) -> MapItems {
+    MapItems {
+        rows: best_rows(m, examples, computed, select),
+        only_in: only_in_rows(m, examples, computed, select)
+            .into_iter()
+            .map(|(_, reading, right)| (reading, right))
+            .collect(),
+    }
+}
+
+/// Fit `row_confidence` on `items.rows` and
+/// `only_in_confidence` on `items.only_in`; `whence` says where they come
+/// from, for the record.
+fn set_maps(m: &mut Models, items: &MapItems, whence: &str) {
+    m.row_confidence = Some(model::fit_confidence(&items.rows));
+    eprintln!(
+        "row confidence map {:?} from {} {whence} rows",
+        m.row_confidence,
+        items.rows.len()
+    );
+    set_only_in(m, &items.only_in, whence);
 }
 
 fn set_only_in(m: &mut Models, items: &[(OnlyIn, bool)], whence: &str) {
@@ -1221,19 +1235,15 @@ fn map_fold(group: &str) -> u8 {
     hash_byte(&format!("map:{group}")) % MAP_FOLDS
 }
 
-/// Items the confidence maps are fitted on: rows (confidence as decided,
-/// right) and only-in claims (reading, right).
-struct MapItems {
-    rows: Vec<(f32, bool)>,
-    only_in: Vec<(OnlyIn, bool)>,
-}
-
 /// Every training group's best rows and only-in claims, each scored by
 /// models trained without its fold (and without the maps): ten times the
 /// held-out tenth's items for the maps to be fitted on, so that a small
 /// block (a claim against a short text) is not fitted on a few dozen.
 fn cross_fitted(examples: &[Example], computed: &[Computed], config: &Config) -> MapItems {
-    let (mut rows, mut only_in) = (Vec::new(), Vec::new());
+    let mut all = MapItems {
+        rows: Vec::new(),
+        only_in: Vec::new(),
+    };
     for k in 0..MAP_FOLDS {
         let in_fold = |ex: &Example| ex.split == Split::Train && map_fold(&ex.group) == k;
         let m = train_models(
@@ -1242,15 +1252,12 @@ fn cross_fitted(examples: &[Example], computed: &[Computed], config: &Config) ->
             &|ex| (ex.split == Split::Train || ex.set == Set::Baly) && !in_fold(ex),
             config,
         );
-        rows.extend(best_rows(&m, examples, computed, &in_fold));
-        only_in.extend(
-            only_in_rows(&m, examples, computed, &in_fold)
-                .into_iter()
-                .map(|(_, reading, right)| (reading, right)),
-        );
+        let fold = map_items(&m, examples, computed, &in_fold);
+        all.rows.extend(fold.rows);
+        all.only_in.extend(fold.only_in);
         eprintln!("maps: fold {k} of {MAP_FOLDS} scored");
     }
-    MapItems { rows, only_in }
+    all
 }
 
 /// [`only_in_rows`] of the dev sets as `track diff` reports them (through
@@ -1579,31 +1586,21 @@ fn run(
                 &|ex| ex.split == Split::Train || ex.set == Set::Baly,
                 config,
             );
-            // Row confidences, as `track diff` decides them, calibrated on the
-            // held-out tenth of the training groups (pairs sharing a first
-            // text, an FNC-1 body or a Baly claim are held out together: held
-            // out pair by pair, near twins in training made rows look surer
-            // than they are on new stories).
+            // Row and only-in confidences, as `track diff` decides them,
+            // calibrated on training groups the scoring models did not see
+            // (pairs sharing a first text, an FNC-1 body or a Baly claim go
+            // together: held out pair by pair, near twins in training made
+            // rows look surer than they are on new stories): every group,
+            // cross-fitted, or the held-out tenth alone.
             if config.cross_fit_maps {
-                let MapItems { rows, only_in } = cross_fitted(examples, computed, config);
-                m.row_confidence = Some(model::fit_confidence(&rows));
-                eprintln!(
-                    "row confidence map {:?} from {} cross-fitted rows",
-                    m.row_confidence,
-                    rows.len()
+                set_maps(
+                    &mut m,
+                    &cross_fitted(examples, computed, config),
+                    "cross-fitted",
                 );
-                set_only_in(&mut m, &only_in, "cross-fitted");
             } else {
-                let held_out = best_rows(&m, examples, computed, &|ex| {
-                    ex.split == Split::Train && calibration(&ex.group)
-                });
-                m.row_confidence = Some(model::fit_confidence(&held_out));
-                eprintln!(
-                    "row confidence map {:?} from {} held-out rows",
-                    m.row_confidence,
-                    held_out.len()
-                );
-                fit_only_in(&mut m, examples, computed);
+                let items = map_items(&m, examples, computed, &held_out);
+                set_maps(&mut m, &items, "held-out");
             }
             let (t, p, shown, of) = choose_threshold(&m, examples, computed);
             m.min_confidence = t;
@@ -1617,7 +1614,8 @@ fn run(
             // Trying another calibration of "only in" without retraining
             // (the rest of a retrain would give the committed models).
             if args.iter().any(|a| a == "--fit-only-in") {
-                fit_only_in(&mut m, examples, computed);
+                let items = map_items(&m, examples, computed, &held_out);
+                set_only_in(&mut m, &items.only_in, "held-out");
             }
             // Or none: the row model's "unrelated" as it is (for the record).
             if args.iter().any(|a| a == "--raw-only-in") {

@@ -62,16 +62,17 @@ pub struct Models {
     /// How often a row decided with probability `p` is right:
     /// `sigmoid(a·logit(p) + b)` with `[a, b]` fitted on training rows, each
     /// scored by models trained without its fold (cross-fitted), after
-    /// [`Models::decide_row`]'s rule (which moves probability
-    /// between classes, so the row model's own temperature is not enough).
+    /// [`Models::decide_row`]'s rule (which moves probability between
+    /// classes, so the row model's own temperature is not enough).
     /// Absent: the probability as decided.
     #[serde(default)]
     pub row_confidence: Option<[f32; 2]>,
     /// How often a claim read as only in one article really is (the other
     /// does not report it): a logistic regression over [`OnlyIn::inputs`],
     /// fitted (cross-fitted, as `row_confidence`) on training claims of one
-    /// statement whose pair is labelled unrelated (right) or agreeing, contradicting or discussing
-    /// (wrong). Absent: the row model's "unrelated" as it is.
+    /// statement whose pair is labelled unrelated (right) or agreeing,
+    /// contradicting or discussing (wrong). Absent: the row model's
+    /// "unrelated" as it is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub only_in_confidence: Option<Vec<f32>>,
     /// The least confidence a row needs to be shown by default: chosen on dev
@@ -696,14 +697,8 @@ pub fn fit_confidence(items: &[(f32, bool)]) -> [f32; 2] {
 }
 
 /// The temperature that minimises the log loss of held-out predictions
-/// (a one-dimensional search; the argmax is unchanged by it).
-pub fn fit_temperature(model: &Classifier, x: &[Vec<f32>], y: &[usize], w: &[f32]) -> f32 {
-    let logits: Vec<Vec<f32>> = x.iter().map(|r| model.logits(r)).collect();
-    fit_temperature_on(&logits, y, w)
-}
-
-/// [`fit_temperature`] for examples read several ways (see
-/// [`Classifier::mean_logits`]).
+/// (a one-dimensional search; the argmax is unchanged by it), each example
+/// read one or several ways (see [`Classifier::mean_logits`]).
 pub fn fit_temperature_readings(
     model: &Classifier,
     x: &[Vec<Vec<f32>>],
@@ -714,8 +709,8 @@ pub fn fit_temperature_readings(
     fit_temperature_on(&logits, y, w)
 }
 
-/// [`fit_temperature`] for the row model, whose scores are read both ways
-/// (see [`row_probabilities`]).
+/// [`fit_temperature_readings`] for the row model, whose scores are read
+/// both ways (see [`row_probabilities`]).
 pub fn fit_row_temperature(row: &Classifier, x: &[Vec<f32>], y: &[usize], w: &[f32]) -> f32 {
     let logits: Vec<Vec<f32>> = x.iter().map(|r| row_logits(row, r)).collect();
     fit_temperature_on(&logits, y, w)
