@@ -6,13 +6,16 @@
 //! cargo run --release --example claims_model -- train   # writes src/claims/model.json, prints dev figures
 //! cargo run --release --example claims_model -- eval    # dev figures of the committed model
 //!     [--data ../shared/data] [--out FILE] [--errors SET:N]
-//!     [--hidden N] [--epochs N] [--lr X] [--l2 X] [--seed N] [--ensemble N] [--negatives-divisor X] [--cap X]
+//!     [--hidden N] [--epochs N] [--lr X] [--l2 X] [--seed N] [--ensemble N] [--negatives-divisor X] [--context-divisor X] [--cap X]
 //!     [--balance X] [--drop FEATURE,FEATURE] [--drop-pair FEATURE,…]   # class weights within a set; features left out (`name*`: every name so starting)
 //!     [--mirror 0]   # train on each pair as given only, not also read the other way round
 //!     [--also "FLAGS|FLAGS…"]   # more designs on the same features, written to FILE.N.json
 //!     [--inner]   # choose designs without the dev sets: a fifth of each training split
 //!                 # (by a salted hash of its first text / FNC-1 body) held out instead;
 //!                 # Baly trains but is not scored; writes target/claims_model_inner.json
+//!     [--dump-pairs FILE]   # every pair's features and the models' probabilities, one JSON
+//!                           # line each (for `scripts/compare_gbdt.py`: another model family
+//!                           # on the same features)
 //! ```
 //!
 //! Data and splits:
@@ -572,6 +575,12 @@ struct Config {
     /// error; the row model keeps 5, which "5 killed" against "12 killed"
     /// needs to stay a conflict).
     pair_negatives_divisor: f32,
+    /// ANS pairs with a sentence of another story beside them (`Set::Context`)
+    /// weigh `cap / context_divisor` at most (`--context-divisor`): they keep
+    /// their pair's label, so they teach nothing of how often two headlines
+    /// are unrelated, only that an identical sentence added on both sides
+    /// does not make two reports agree.
+    context_divisor: f32,
     /// Weight per example of each set is capped at this total.
     cap: f32,
     /// Within each labelled set, each class weighs `(n / (k · n_class))^balance`
@@ -609,6 +618,7 @@ impl Config {
             },
             negatives_divisor: num("--negatives-divisor", 5.0),
             pair_negatives_divisor: num("--pair-negatives-divisor", 25.0),
+            context_divisor: num("--context-divisor", 5.0),
             cap: num("--cap", 3000.0),
             balance: num("--balance", 0.0),
             drop: feature_indices(value("--drop"), "--drop", ROW_FEATURES),
@@ -667,7 +677,9 @@ fn weights(
     // Made-up negatives teach what is not the same claim; they must not
     // outweigh the labelled data.
     let cap_of = |s: &Set| {
-        if s.made_up() {
+        if *s == Set::Context {
+            cap / config.context_divisor
+        } else if s.made_up() {
             cap / negatives_divisor
         } else {
             cap
@@ -1629,6 +1641,13 @@ fn run(
         }
     };
 
+    if let Some(path) = args
+        .iter()
+        .position(|a| a == "--dump-pairs")
+        .and_then(|i| args.get(i + 1))
+    {
+        dump_pairs(&models, examples, computed, Path::new(path));
+    }
     let mut lines = Vec::new();
     let (row_ece, row_n) = row_calibration(&models, examples, computed);
     let (t, p, shown, of) = choose_threshold(&models, examples, computed);
@@ -1789,5 +1808,32 @@ fn run(
             out.display(),
             t0.elapsed().as_secs_f32()
         );
+    }
+}
+
+/// Each pair's features (both readings, as inference reads them), its set,
+/// split and label, and the trained models' probabilities: one JSON line per
+/// pair, for measuring another model family on the same features.
+fn dump_pairs(models: &Models, examples: &[Example], computed: &[Computed], path: &Path) {
+    use std::io::Write;
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).expect("dump file"));
+    for (ex, c) in examples.iter().zip(computed) {
+        let probabilities = models.rows(&c.considered);
+        let readings: Vec<Vec<f32>> = std::iter::once(c.doc)
+            .chain(c.doc.mirrored())
+            .map(|doc| features::pair_features(&doc, &c.considered, &probabilities))
+            .collect();
+        let line = serde_json::json!({
+            "set": ex.set.name(),
+            "split": format!("{:?}", ex.split),
+            "group": ex.group,
+            "fold": ex.fold,
+            "cal": calibration(&ex.group),
+            "label": ex.label,
+            "short": c.doc.long_len <= model::SENTENCE_SIDE,
+            "p": predict_pair(models, c),
+            "x": readings,
+        });
+        writeln!(f, "{line}").expect("dump write");
     }
 }

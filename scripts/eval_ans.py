@@ -185,7 +185,8 @@ def main() -> int:
         with args.dump.open("w", encoding="utf-8") as f:
             for i, (s1, s2, g) in enumerate(rows):
                 changes = [(c["status"], [(ch["slot"], ch["kind"]) for ch in c["changes"]],
-                            c.get("similarity")) for c in results[i][1]["claims"]]
+                            c.get("similarity"), c.get("confidence"))
+                           for c in results[i][1]["claims"]]
                 summary = results[i][1].get("summary") or {}
                 f.write(json.dumps({"s1": s1, "s2": s2, "gold": g, "pred": pred[i],
                                     "relation": summary.get("relation"),

@@ -811,6 +811,30 @@ mod tests {
             "لا عوائق أمام مرور الشاحنات عبر المعبر",
         );
         assert_no_contradiction(&status);
+        // "Without X" where the other claim says nothing of X adds a
+        // detail; it denies nothing (ANS dev, ArNLI valid: both paraphrases).
+        for (a, b) in [
+            (
+                "ترحيب بظهور أشهر عارضات الأزياء في العالم من دون رتوش",
+                "ترحيب بأشهر عارضات الأزياء في العالم",
+            ),
+            (
+                "الرجل يرتدي نظارة شمسية ويجلس على طاولة",
+                "الرجل يرتدي نظارة شمسية ويجلس بلا حراك على طاولة",
+            ),
+        ] {
+            let (_, changes) = across(a, b);
+            assert!(
+                !changes.contains(&("polarity", "conflict")),
+                "{a} / {b}: {changes:?}"
+            );
+        }
+        // The same "without" against a claim that gives what is missing.
+        let (_, changes) = across(
+            "فتاة سوداء بلا بيكيني ترتدي قبعة على الشاطئ",
+            "فتاة ترتدي قبعة سوداء ترتدي البيكيني على الشاطئ",
+        );
+        assert!(changes.contains(&("polarity", "conflict")), "{changes:?}");
         // `دون` before a figure is "below".
         let (status, _) = across(
             "سعر القمح يستقر دون 300 دولار للطن",

@@ -192,24 +192,30 @@ pub(super) fn conflicts(
     }
     // Negation differs all the time between outlets' loosely matched
     // sentences; it contradicts only when they say nearly the same thing.
-    if pa.negated != pb.negated && similarity >= SAME_CLAIM {
-        let cue = |c: &Claim, p: &Profile| {
+    let (negated_a, negated_b) = (pa.negated_against(pb), pb.negated_against(pa));
+    if negated_a != negated_b && similarity >= SAME_CLAIM {
+        // The cue of the side that negates (an absence word the other claim
+        // leaves aside is no cue).
+        let cue = |c: &Claim, p: &Profile, negated: bool| {
             c.slots
                 .iter()
                 .find(|s| matches!(s, Slot::Polarity { .. }))
                 .cloned()
                 .or_else(|| {
-                    p.absent.as_ref().map(|w| Slot::Polarity {
-                        negated: true,
-                        text: w.clone(),
-                    })
+                    p.absent
+                        .as_ref()
+                        .filter(|_| negated)
+                        .map(|w| Slot::Polarity {
+                            negated: true,
+                            text: w.clone(),
+                        })
                 })
         };
         out.push(SlotChange {
             slot: "polarity",
             kind: "conflict",
-            from: cue(a, pa),
-            to: cue(b, pb),
+            from: cue(a, pa, negated_a),
+            to: cue(b, pb, negated_b),
         });
     }
     out.extend(
@@ -225,7 +231,7 @@ pub(super) fn conflicts(
             .iter()
             .any(|w| lexicons().failure.contains(w.as_str()))
     };
-    if similarity >= SAME_CLAIM && failed(pa) != failed(pb) && pa.negated == pb.negated {
+    if similarity >= SAME_CLAIM && failed(pa) != failed(pb) && negated_a == negated_b {
         let cue = |p: &Profile| {
             p.bare
                 .iter()

@@ -485,11 +485,11 @@ impl<'c> Evidence<'c> {
             has("entity", &["conflict"]),
             has("entity", &["roles_swapped"]),
             has("date", &["conflict"]),
-            flag(pa.negated != pb.negated),
+            flag(pa.negated_against(pb) != pb.negated_against(pa)),
             has("polarity", &["antonym"]),
             has("entity", &["substituted"]),
-            flag(pa.negated),
-            flag(pb.negated),
+            flag(pa.negated_against(pb)),
+            flag(pb.negated_against(pa)),
             ra.refute.min(3.0),
             rb.refute.min(3.0),
             ra.hedge.min(3.0),
@@ -720,7 +720,7 @@ fn alignment(pa: &Profile, pb: &Profile) -> [f32; 8] {
         } else {
             crossed as f32 / pairs as f32
         },
-        flag(pa.negated != pb.negated) * (1.0 - sa.max(sb)),
+        flag(pa.negated_against(pb) != pb.negated_against(pa)) * (1.0 - sa.max(sb)),
     ]
 }
 

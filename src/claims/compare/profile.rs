@@ -48,9 +48,15 @@ pub(super) struct Profile {
     /// "Before X" / "after X" (`قبل العقوبات`): the anchor word's stem with
     /// `true` for after.
     pub(super) relative: Vec<(bool, String)>,
-    /// A negation cue, or an absence word (`بلا`, `دون`, `عدم`).
+    /// A negation cue, or an absence word (`بلا`, `دون`, `عدم`): read alone.
+    /// Against another claim, [`Profile::negated_against`].
     pub(super) negated: bool,
+    /// A negation cue denies the claim (not an absence word).
+    denied: bool,
     pub(super) absent: Option<String>,
+    /// What the absence word says is missing: the first content word after
+    /// it (`رتوش` of `من دون رتوش`), if any.
+    absent_what: Option<Token>,
     /// The words in order, for the word-by-word comparison of nearly identical claims.
     pub(super) tokens: Vec<Token>,
     /// Which of `tokens` the word alignment reads (`features::content_words`).
@@ -63,6 +69,25 @@ pub(super) struct Profile {
     pub(super) roles: Roles,
     /// `stems` with their word vectors.
     pub(super) senses: Senses,
+}
+
+impl Profile {
+    /// Whether this claim is negated as read against `other`: a negation cue
+    /// always; "without X" only where the other claim speaks of X (`بلا
+    /// عوائق` against `عوائق`, `بدون مساعدات` against `تدخل مساعدات`). "Sits
+    /// without moving" (`يجلس بلا حراك`) against "sits", or "without
+    /// retouching" against a claim that says nothing of retouching, adds a
+    /// detail; it does not deny what the other says.
+    pub(super) fn negated_against(&self, other: &Profile) -> bool {
+        self.denied
+            || self.absent.is_some()
+                && self.absent_what.as_ref().is_none_or(|what| {
+                    other.tokens.iter().any(|t| {
+                        // A proclitic read on one side only (`بيكيني`, `البيكيني`).
+                        t.same(what) || t.related(what) || t.key == what.bare || t.bare == what.key
+                    })
+                })
+    }
 }
 
 /// What of a claim is compared across outlets; `ws` are the [`words`] of its
@@ -170,20 +195,28 @@ pub(super) fn profile(claim: &Claim, ws: &[String]) -> Profile {
     // "Without" or "lacking" negates the claim as `لا` would (`بلا عوائق`,
     // `لا عوائق`), but not "below" a figure (`دون 80 دولارا`), and a claim
     // of no casualties is the casualty rule's.
-    let absent = (!no_casualties)
+    let absent_at = (!no_casualties)
         .then(|| {
-            ws.iter().enumerate().find_map(|(i, w)| {
+            ws.iter().enumerate().position(|(i, w)| {
                 let below = ws
                     .get(i + 1)
                     .is_some_and(|n| n.chars().next().is_some_and(|c| c.is_ascii_digit()));
                 let bare = strip_proclitic(w);
-                ((lex.absence.contains(w.as_str()) || lex.absence.contains(bare))
+                (lex.absence.contains(w.as_str()) || lex.absence.contains(bare))
                     && !below
-                    && !in_name(w))
-                .then(|| w.clone())
+                    && !in_name(w)
             })
         })
         .flatten();
+    let absent = absent_at.map(|i| ws[i].clone());
+    let absent_what = absent_at.and_then(|i| {
+        let what = ws[i + 1..]
+            .iter()
+            .take(2)
+            .find(|w| !lex.stopwords.contains(w.as_str()))?;
+        tokens.iter().find(|t| &t.key == what).cloned()
+    });
+    let denied = denies(claim, ws, &name_words);
     // "A Syrian plane" names Syria as much as "a plane in Syria" does.
     let demonyms: Vec<&str> = ws
         .iter()
@@ -262,8 +295,10 @@ pub(super) fn profile(claim: &Claim, ws: &[String]) -> Profile {
             .collect(),
         places,
         relative: relative(ws),
-        negated: absent.is_some() || denies(claim, ws, &name_words),
+        negated: absent.is_some() || denied,
+        denied,
         absent,
+        absent_what,
         assets: {
             let mut found = BTreeMap::new();
             for t in &tokens {
