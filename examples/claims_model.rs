@@ -763,16 +763,13 @@ fn train_models(
             .iter()
             .map(|r| model::row_probabilities(&row, &r.features))
             .collect();
-        std::iter::once(c.doc)
-            .chain(c.doc.mirrored())
-            .map(|doc| {
-                let mut f = features::pair_features(&doc, &c.considered, &probabilities);
-                for &d in &config.drop_pair {
-                    f[d] = 0.0;
-                }
-                f
-            })
-            .collect()
+        let mut read = features::pair_readings(&c.doc, &c.considered, &probabilities);
+        for f in &mut read {
+            for &d in &config.drop_pair {
+                f[d] = 0.0;
+            }
+        }
+        read
     };
     // Two pair models: a claim or headline against an article, and two short
     // texts (the sentence-pair sets), whose labels mean different things.
@@ -1819,10 +1816,7 @@ fn dump_pairs(models: &Models, examples: &[Example], computed: &[Computed], path
     let mut f = std::io::BufWriter::new(std::fs::File::create(path).expect("dump file"));
     for (ex, c) in examples.iter().zip(computed) {
         let probabilities = models.rows(&c.considered);
-        let readings: Vec<Vec<f32>> = std::iter::once(c.doc)
-            .chain(c.doc.mirrored())
-            .map(|doc| features::pair_features(&doc, &c.considered, &probabilities))
-            .collect();
+        let readings = features::pair_readings(&c.doc, &c.considered, &probabilities);
         let line = serde_json::json!({
             "set": ex.set.name(),
             "split": format!("{:?}", ex.split),
@@ -1831,7 +1825,7 @@ fn dump_pairs(models: &Models, examples: &[Example], computed: &[Computed], path
             "cal": calibration(&ex.group),
             "label": ex.label,
             "short": c.doc.long_len <= model::SENTENCE_SIDE,
-            "p": predict_pair(models, c),
+            "p": models.relation(&c.doc, &c.considered, &probabilities),
             "x": readings,
         });
         writeln!(f, "{line}").expect("dump write");

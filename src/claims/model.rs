@@ -11,7 +11,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::features::{Considered, DocStats, pair_features};
+use super::features::{Considered, DocStats, pair_readings};
 
 /// One trained classifier.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -155,10 +155,7 @@ impl Models {
         rows: &[Vec<f32>],
     ) -> Vec<f32> {
         let model = self.pair_for(doc.long_len);
-        let readings: Vec<Vec<f32>> = std::iter::once(*doc)
-            .chain(doc.mirrored())
-            .map(|d| pair_features(&d, considered, rows))
-            .collect();
+        let readings = pair_readings(doc, considered, rows);
         softmax(&model.mean_logits(&readings), model.temperature)
     }
 }

@@ -819,9 +819,22 @@ impl DocStats {
     }
 }
 
+/// The pair features of each way inference reads a pair: as given, and two
+/// texts of as many statements again with the second as the short one.
+pub fn pair_readings(
+    doc: &DocStats,
+    rows: &[Considered],
+    probabilities: &[Vec<f32>],
+) -> Vec<Vec<f32>> {
+    std::iter::once(*doc)
+        .chain(doc.mirrored())
+        .map(|d| pair_features(&d, rows, probabilities))
+        .collect()
+}
+
 /// The pair features (see [`PAIR_FEATURES`]) from the text-level readings and
 /// the row model's probabilities of each considered pair.
-pub fn pair_features(doc: &DocStats, rows: &[Considered], probabilities: &[Vec<f32>]) -> Vec<f32> {
+fn pair_features(doc: &DocStats, rows: &[Considered], probabilities: &[Vec<f32>]) -> Vec<f32> {
     let best = |k: usize| probabilities.iter().map(|p| p[k]).fold(0.0f32, f32::max);
     let best_row =
         (0..rows.len()).max_by(|&x, &y| probabilities[y][3].total_cmp(&probabilities[x][3]));

@@ -54,8 +54,8 @@ pub(super) struct Profile {
     /// A negation cue denies the claim (not an absence word).
     denied: bool,
     pub(super) absent: Option<String>,
-    /// What the absence word says is missing: the first content word after
-    /// it (`رتوش` of `من دون رتوش`), if any.
+    /// What the absence word says is missing: the first of the next two
+    /// words that is not a stopword (`رتوش` of `من دون رتوش`), if any.
     absent_what: Option<Token>,
     /// The words in order, for the word-by-word comparison of nearly identical claims.
     pub(super) tokens: Vec<Token>,
