@@ -892,6 +892,33 @@ fn score_set(set: Set, items: &[(usize, Vec<f32>)]) -> (Vec<Scored>, usize) {
     (scored, classes.len())
 }
 
+/// ANS labels no `related`: its figure when the answer is the most probable
+/// of the three relations it has (what `scripts/eval_ans.py` prints from
+/// `summary.probabilities`).
+fn own_labels(items: &[(usize, Vec<f32>)]) -> String {
+    let scored: Vec<(usize, usize)> = items
+        .iter()
+        .map(|(gold, p)| {
+            let top = [0, 1, 3]
+                .into_iter()
+                .max_by(|&a, &b| p[a].total_cmp(&p[b]))
+                .unwrap_or(3);
+            (gold.min(&2).to_owned(), top.min(2))
+        })
+        .collect();
+    let f1 = |c: usize| {
+        let tp = scored.iter().filter(|s| s.0 == c && s.1 == c).count() as f32;
+        let pp = scored.iter().filter(|s| s.1 == c).count() as f32;
+        let gp = scored.iter().filter(|s| s.0 == c).count() as f32;
+        if tp == 0.0 { 0.0 } else { 2.0 * tp / (pp + gp) }
+    };
+    let acc = scored.iter().filter(|s| s.0 == s.1).count() as f32 / scored.len().max(1) as f32;
+    format!(
+        "         on ANS's own labels (most probable of agree, disagree, unrelated): macro-F1 {:.3}  accuracy {acc:.3}",
+        (f1(0) + f1(1) + f1(2)) / 3.0
+    )
+}
+
 fn report(set: Set, scored: &[Scored], k: usize, shown_from: f32, lines: &mut Vec<String>) {
     let (classes, _) = task(set);
     let n = scored.len() as f32;
@@ -1747,6 +1774,9 @@ fn run(
     for set in sets {
         let (scored, k) = score_set(*set, &by_set[set]);
         report(*set, &scored, k, summary_from, &mut lines);
+        if *set == Set::Ans {
+            lines.push(own_labels(&by_set[set]));
+        }
     }
     if let Some(spec) = errors {
         let (name, n) = spec.split_once(':').unwrap_or((spec, "10"));

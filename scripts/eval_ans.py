@@ -72,6 +72,15 @@ def predict(track: Path, db: Path, i: int, swapped: bool = False) -> tuple[str, 
     return label, report
 
 
+def own_label(report: dict) -> str | None:
+    """The verdict among ANS's own answers, from the summary's probabilities."""
+    p = (report.get("summary") or {}).get("probabilities")
+    if not p:
+        return None
+    best = max(("agree", "disagree", "unrelated"), key=lambda k: p[k])
+    return "other" if best == "unrelated" else best
+
+
 def f1_table(gold: list[str], pred: list[str]) -> dict:
     out = {}
     for c in CLASSES:
@@ -145,6 +154,15 @@ def main() -> int:
         m = overall[c]
         print(f"| {c} | {m['support']} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} |")
     print(f"\nMacro-F1 **{overall['macro_f1']:.3f}** (fine-tuned BERT: 0.767); accuracy {overall['accuracy']:.3f}.\n")
+    # ANS labels no `related`: a reader with its three answers takes the most
+    # probable of agree, disagree and unrelated (`summary.probabilities`).
+    own = [own_label(r[1]) or r[0] for r in results]
+    if any(own_label(r[1]) for r in results):
+        own_table = f1_table(gold, own)
+        per_class = ", ".join(f"{c} F1 {own_table[c]['f1']:.3f}" for c in CLASSES)
+        print(f"On ANS's own labels (the most probable of agree, disagree, unrelated; ANS has no "
+              f"`related`): macro-F1 {own_table['macro_f1']:.3f}, accuracy {own_table['accuracy']:.3f} "
+              f"({per_class}).\n")
     gold_d = sum(1 for i in differing if gold[i] == "disagree")
     print(f"Pairs whose numbers differ: {len(differing)} ({gold_d} labelled disagree); "
           f"accuracy **{diff_acc:.3f}** (target ≥ 0.9)"

@@ -12,7 +12,7 @@
 use rustc_hash::FxHashMap;
 
 use crate::claims::compare::{
-    Basis, ClaimChange, ClaimSide, Relation, SlotChange, Status, Summary,
+    Basis, ClaimChange, ClaimSide, Probabilities, Relation, SlotChange, Status, Summary,
 };
 use crate::claims::{Claim, EntityKind, Qualifier, QuantityKind, Slot};
 use crate::diff::align::Group;
@@ -689,6 +689,9 @@ pub fn encode_comparison(
             w.usize(RELATIONS.iter().position(|r| *r == s.relation)?);
             w.uint(u64::from(s.confidence.to_bits()));
             w.bool(s.basis == Basis::Headlines);
+            for v in s.probabilities.as_array() {
+                w.uint(u64::from(v.to_bits()));
+            }
         }
     }
     let (from_by, to_by) = (from.0.by_unit(), to.0.by_unit());
@@ -806,6 +809,13 @@ pub fn decode_comparison(
                 Basis::Headlines
             } else {
                 Basis::Claim
+            },
+            probabilities: {
+                let mut p = [0f32; 4];
+                for v in &mut p {
+                    *v = f32::from_bits(u32::try_from(r.uint()?).ok()?);
+                }
+                Probabilities::of(&p)
             },
         })
     } else {

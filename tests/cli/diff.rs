@@ -189,6 +189,21 @@ fn articles_mode_between_two_keys() {
     assert_eq!(v["mode"], "articles");
     assert_eq!(v["from"]["key"], SEED_000);
     assert_eq!(v["to"]["key"], SEED_004);
+    // The summary's four probabilities: they sum to 1, and its confidence is
+    // the probability of the relation it gives.
+    let summary = &v["summary"];
+    let p = &summary["probabilities"];
+    let named: Vec<f64> = ["agree", "disagree", "related", "unrelated"]
+        .iter()
+        .map(|k| p[k].as_f64().unwrap())
+        .collect();
+    assert!((named.iter().sum::<f64>() - 1.0).abs() < 1e-3, "{summary}");
+    let relation = summary["relation"].as_str().unwrap();
+    assert_eq!(
+        p[relation].as_f64(),
+        summary["confidence"].as_f64(),
+        "{summary}"
+    );
 }
 
 #[test]

@@ -62,6 +62,36 @@ pub struct Summary {
     /// articles, read through each one's headline against the other — no
     /// labelled data measures that, so it is a best guess.
     pub basis: Basis,
+    /// The four relations' probabilities (summing to 1; `confidence` is the
+    /// largest): for a reader whose task has fewer answers, e.g. a corpus
+    /// that labels no `related`.
+    pub probabilities: Probabilities,
+}
+
+/// A probability per [`Relation`], in the contract's order.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Probabilities {
+    pub agree: f32,
+    pub disagree: f32,
+    pub related: f32,
+    pub unrelated: f32,
+}
+
+impl Probabilities {
+    /// From the model's four outputs (agree, disagree, related, unrelated).
+    pub fn of(p: &[f32]) -> Probabilities {
+        let at = |k: usize| p.get(k).copied().unwrap_or(0.0);
+        Probabilities {
+            agree: at(0),
+            disagree: at(1),
+            related: at(2),
+            unrelated: at(3),
+        }
+    }
+
+    pub fn as_array(&self) -> [f32; 4] {
+        [self.agree, self.disagree, self.related, self.unrelated]
+    }
 }
 
 /// What a summary was read from.
@@ -306,6 +336,7 @@ pub fn compare_articles_full(from: &[Claim], to: &[Claim]) -> ArticlesComparison
             relation,
             confidence,
             basis,
+            probabilities: Probabilities::of(&p),
         },
     }
 }

@@ -43,8 +43,8 @@ pub mod vectors;
 mod words;
 
 pub use articles::{
-    ArticlesComparison, Basis, ClaimReadings, FromReading, Relation, Summary, compare_articles,
-    compare_articles_full, makes_claim, read_claims, statements,
+    ArticlesComparison, Basis, ClaimReadings, FromReading, Probabilities, Relation, Summary,
+    compare_articles, compare_articles_full, makes_claim, read_claims, statements,
 };
 pub use edits::{RowMap, compare_versions, compare_versions_with};
 pub use matching::ARTICLES_MATCH_THRESHOLD;
