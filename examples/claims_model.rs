@@ -1462,6 +1462,25 @@ fn main() {
         track::claims::compare::vectors::use_vectors(v).expect("vectors chosen once");
         probe_vectors();
     }
+    // `eval --model FILE`: another model (and the word vectors written beside
+    // it), e.g. one `train --inner` wrote, scored on the same sets: a rule
+    // changed in the features is measured without retraining.
+    let other_model: Option<Models> =
+        (mode == "eval")
+            .then(|| value("--model"))
+            .flatten()
+            .map(|path| {
+                let path = PathBuf::from(path);
+                let text = std::fs::read_to_string(&path)
+                    .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                let vectors = std::fs::read(vectors_path(&path))
+                    .unwrap_or_else(|e| panic!("{}: {e}", vectors_path(&path).display()));
+                let v = WordVectors::from_bytes(std::borrow::Cow::Owned(vectors))
+                    .expect("word vectors beside the model");
+                track::claims::compare::vectors::use_vectors(v).expect("vectors chosen once");
+                vectors_note = format!("word vectors of {}", path.display());
+                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+            });
     let computed = compute_all(&examples);
     eprintln!(
         "{} pairs read and measured in {:.1} s",
@@ -1503,6 +1522,7 @@ fn main() {
                 errors: errors.as_deref(),
                 inner,
                 vectors: &vectors_note,
+                other_model: other_model.as_ref(),
             },
         );
     }
@@ -1595,6 +1615,8 @@ struct Printing<'a> {
     inner: bool,
     /// How the word vectors were made, for the record.
     vectors: &'a str,
+    /// `eval --model FILE`: the models to score in place of the committed ones.
+    other_model: Option<&'a Models>,
 }
 
 /// Train (or load) the models of one design, print its dev figures, and
@@ -1612,6 +1634,7 @@ fn run(
         errors,
         inner,
         vectors,
+        other_model,
     } = printing;
     let t0 = std::time::Instant::now();
     let models = match mode {
@@ -1646,7 +1669,9 @@ fn run(
             m
         }
         "eval" => {
-            let mut m = track::claims::model::models().clone();
+            let mut m = other_model
+                .cloned()
+                .unwrap_or_else(|| track::claims::model::models().clone());
             // Trying another calibration of "only in" without retraining
             // (the rest of a retrain would give the committed models).
             if args.iter().any(|a| a == "--fit-only-in") {

@@ -15,7 +15,9 @@
 //!   لا ريب), ليس and its forms, ما before a verb at the start of a clause (ما قال; not
 //!   ما زال, not relative ما before a present-tense verb, not ما opening a question), غير
 //!   before a predicate adjective (غير صحيح، غير مؤكد… — not غير مسبوق, which is
-//!   "unprecedented"), and the denial and refusal verbs نفى and رفض in their common forms.
+//!   "unprecedented") or before any indefinite word after a definite subject (اسرائيل غير
+//!   مدربة, "Israel is not trained"), and the denial and refusal verbs نفى and رفض in their
+//!   common forms.
 //!   دون/بدون are not cues ("without" does not negate the claim; articles mode weighs
 //!   it as an absence, see `claims::compare`).
 //! * English: not, never, nor, neither, nobody, nothing, none, nowhere, cannot, any `n't`, no
@@ -263,7 +265,7 @@ fn is_cue(t: &Tokens, i: usize, question: bool) -> bool {
     let k0 = t.key_noconj(i);
     match k0 {
         "لا" => next().is_some_and(|n| lex_of(n) & lex::LA_IDIOMS == 0),
-        "غير" => next().is_some_and(ghayr_predicate),
+        "غير" => next().is_some_and(|n| ghayr_predicate(n) || ghayr_after_subject(t, i, n)),
         "ما" => {
             let clause_start = i == 0
                 || k0.len() != k.len()
@@ -280,6 +282,25 @@ fn is_cue(t: &Tokens, i: usize, question: bool) -> bool {
         }
         _ => false,
     }
+}
+
+/// `غير` + an indefinite word after a definite subject is a nominal
+/// sentence's negated predicate (`اسرائيل غير مدربة`, `الخطابي غير معروف`:
+/// "Israel is not trained"); after an indefinite noun it is an attributive
+/// adjective (`بشكل غير مسبوق`, "in an unprecedented way"), and before a
+/// definite word it agrees with a definite noun (`الأفارقة غير الشرعيين`,
+/// "the illegal Africans"): neither denies anything. Definite: `ال`, a
+/// pronoun, or a name the gazetteer knows.
+fn ghayr_after_subject(t: &Tokens, i: usize, next: &str) -> bool {
+    if i == 0 || next.starts_with("ال") || t.toks[i].punct & P_BREAK != 0 {
+        return false;
+    }
+    let prev = t.key_noconj(i - 1);
+    prev.starts_with("ال") && prev.chars().count() > 3
+        || matches!(prev, "هو" | "هي" | "هم" | "انه" | "انها" | "انهم")
+        || super::entity::Gazetteer::builtin()
+            .lookup(t.text(i - 1, i))
+            .is_some()
 }
 
 fn ghayr_predicate(n: &str) -> bool {
@@ -347,6 +368,11 @@ mod tests {
         // غير مسبوق is "unprecedented", not a negated claim.
         assert!(cues("تقاربت العلاقات بشكل غير مسبوق").is_empty());
         assert!(cues("رسالة تهنئة غير تقليدية").is_empty());
+        assert!(cues("ترحيل المهاجرين الأفارقة غير الشرعيين").is_empty());
+        assert!(cues("قال الوزير: غير مسبوق").is_empty());
+        // After a definite subject: a negated predicate, whatever the adjective.
+        assert_eq!(cues("اسرائيل غير مدربة على التعامل مع المنظومة"), ["غير"]);
+        assert_eq!(cues("الخطابي غير معروف"), ["غير"]);
         // Relative ما.
         assert!(cues("مشيراً إلى ما وصفه بـ “الدخول البطولي”").is_empty());
         assert!(cues("لكن ما يلفت الانتباه هو الاعتراف").is_empty());

@@ -829,6 +829,19 @@ mod tests {
     }
 
     #[test]
+    fn a_negated_predicate_after_its_subject() {
+        // `غير` + an indefinite word after a definite subject denies the
+        // predicate: "Israel is not trained to deal with the S-300" (ANS dev,
+        // labelled disagree; shown as `shared` before).
+        let (status, changes) = across(
+            "تعرف على منظومة الدفاع الجوي أس-300 التي تدربت اسرائيل على التعامل معها",
+            "اسرائيل غير مدربة على التعامل مع منظومة الدفاع الجوي أس-300",
+        );
+        assert_contradiction(&status, &changes);
+        assert!(changes.contains(&("polarity", "conflict")), "{changes:?}");
+    }
+
+    #[test]
     fn absence_is_a_negation() {
         let (status, changes) = across(
             "قافلة مساعدات إنسانية تدخل المدينة المحاصرة",
