@@ -659,6 +659,13 @@ const RELATIONS: [Relation; 4] = [
     Relation::Unrelated,
 ];
 
+/// A comparison's summary tag: none, the layout before the summary carried
+/// its probabilities (still well formed for `verify`, never read back), and
+/// with them. The first two are the bytes `false` and `true` once written.
+const SUMMARY_NONE: usize = 0;
+const SUMMARY_WITHOUT_PROBABILITIES: usize = 1;
+const SUMMARY_WITH_PROBABILITIES: usize = 2;
+
 /// A comparison of two texts: their alignment, and the claim rows and
 /// summary. A claim row's side is stored as the units it was made of when
 /// that gives it back exactly (nearly always: `candidates` says which units
@@ -683,9 +690,9 @@ pub fn encode_comparison(
         w.uint(u64::from(g.exact) | (u64::from(g.in_order) << 1));
     }
     match summary {
-        None => w.bool(false),
+        None => w.usize(SUMMARY_NONE),
         Some(s) => {
-            w.bool(true);
+            w.usize(SUMMARY_WITH_PROBABILITIES);
             w.usize(RELATIONS.iter().position(|r| *r == s.relation)?);
             w.uint(u64::from(s.confidence.to_bits()));
             w.bool(s.basis == Basis::Headlines);
@@ -801,25 +808,34 @@ pub fn decode_comparison(
         groups,
         complete: true,
     };
-    let summary = if r.bool()? {
-        Some(Summary {
-            relation: *RELATIONS.get(r.usize()?)?,
-            confidence: f32::from_bits(u32::try_from(r.uint()?).ok()?),
-            basis: if r.bool()? {
+    let summary = match r.usize()? {
+        SUMMARY_NONE => None,
+        tag @ (SUMMARY_WITHOUT_PROBABILITIES | SUMMARY_WITH_PROBABILITIES) => {
+            let relation = *RELATIONS.get(r.usize()?)?;
+            let confidence = f32::from_bits(u32::try_from(r.uint()?).ok()?);
+            let basis = if r.bool()? {
                 Basis::Headlines
             } else {
                 Basis::Claim
-            },
-            probabilities: {
-                let mut p = [0f32; 4];
+            };
+            let mut p = [0f32; 4];
+            if tag == SUMMARY_WITH_PROBABILITIES {
                 for v in &mut p {
                     *v = f32::from_bits(u32::try_from(r.uint()?).ok()?);
                 }
-                Probabilities::of(&p)
-            },
-        })
-    } else {
-        None
+            } else if sources.is_some() {
+                // An older build's entry (its fingerprint misses anyway):
+                // well formed, but it lacks what a report now carries.
+                return None;
+            }
+            Some(Summary {
+                relation,
+                confidence,
+                basis,
+                probabilities: Probabilities::of(&p),
+            })
+        }
+        _ => return None,
     };
     let by = sources.map(|(f, t)| (f.by_unit(), t.by_unit()));
     let opt_f32 = |r: &mut Reader<'_, '_>| -> Option<Option<f32>> {
@@ -910,6 +926,43 @@ pub fn decode_comparison(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A cached comparison whose summary has the layout before it carried
+    /// its probabilities is well formed (`verify` does not call an older
+    /// build's cache damage) but never read back; an unknown tag is damage.
+    #[test]
+    fn an_older_summary_layout_is_well_formed_but_not_read() {
+        let entry = |tag: usize| {
+            let mut w = Writer::new("");
+            w.usize(0); // alignment groups
+            w.usize(tag);
+            w.usize(1); // disagree
+            w.uint(u64::from(0.75f32.to_bits()));
+            w.bool(false);
+            if tag == SUMMARY_WITH_PROBABILITIES {
+                for p in [0.1f32, 0.75, 0.1, 0.05] {
+                    w.uint(u64::from(p.to_bits()));
+                }
+            }
+            w.usize(0); // rows
+            w.out
+        };
+        let (units, claims) = (Vec::new(), Vec::new());
+        let empty = RowSource {
+            text: "",
+            units: &units,
+            claims: &claims,
+        };
+        let old = entry(SUMMARY_WITHOUT_PROBABILITIES);
+        assert!(well_formed(COMPARISON, &old));
+        assert!(decode_comparison(&old, Some((&empty, &empty))).is_none());
+        let new = entry(SUMMARY_WITH_PROBABILITIES);
+        let (_, (_, summary)) = decode_comparison(&new, Some((&empty, &empty))).unwrap();
+        let summary = summary.unwrap();
+        assert_eq!(summary.relation, Relation::Disagree);
+        assert_eq!(summary.probabilities.as_array(), [0.1, 0.75, 0.1, 0.05]);
+        assert!(!well_formed(COMPARISON, &entry(3)));
+    }
 
     #[test]
     fn find_is_str_find() {
