@@ -204,7 +204,11 @@ pub fn find_negations(sentence: &str) -> Vec<Slot> {
     let to_reader = addressed_to_reader(sentence);
     with_analysis(sentence, None, |t, _| {
         (0..t.len())
-            .filter(|&i| !(to_reader && t.key(i).is_ascii()) && is_cue(t, i, question))
+            .filter(|&i| {
+                !(to_reader && t.key(i).is_ascii())
+                    && is_cue(t, i, question)
+                    && !prevention_follows(t, i)
+            })
             .map(|i| Slot::Polarity {
                 negated: true,
                 text: t.text(i, i + 1).to_string(),
@@ -282,6 +286,31 @@ fn is_cue(t: &Tokens, i: usize, question: bool) -> bool {
         }
         _ => false,
     }
+}
+
+/// Whether the cue at `i` denies a prevention (`لا يوجد ما يمنع تسليم`,
+/// "nothing prevents the delivery"; `لا مانع من`, "no objection to"; `لم
+/// يحل دون`; "did not prevent"): two negatives that leave the claim affirmed.
+/// Looked for in the cue's next three words, up to a break.
+fn prevention_follows(t: &Tokens, i: usize) -> bool {
+    let prevents = |w: &str| {
+        if w.is_ascii() {
+            return w.starts_with("prevent");
+        }
+        if w == "مانع" {
+            return true;
+        }
+        let w = w.strip_prefix(['ي', 'ت', 'ن', 'ا']).unwrap_or(w);
+        ["", "ه", "ها", "هم", "ون", "ان", "وا"]
+            .iter()
+            .any(|end| w.strip_suffix(end) == Some("منع"))
+    };
+    (i + 1..t.len().min(i + 4))
+        .take_while(|&j| t.toks[j].punct & P_BREAK == 0)
+        .any(|j| {
+            let w = t.key_noconj(j);
+            prevents(w) || matches!(w, "يحول" | "تحول") && j + 1 < t.len() && t.key(j + 1) == "دون"
+        })
 }
 
 /// `غير` + an indefinite word after a definite subject is a nominal
@@ -373,6 +402,11 @@ mod tests {
         // After a definite subject: a negated predicate, whatever the adjective.
         assert_eq!(cues("اسرائيل غير مدربة على التعامل مع المنظومة"), ["غير"]);
         assert_eq!(cues("الخطابي غير معروف"), ["غير"]);
+        // Denying a prevention affirms: no cue.
+        assert!(cues("لافروف: لا يوجد ما يمنع تسليم أنظمة إس 300 للأسد").is_empty());
+        assert!(cues("لا مانع من عودة اللاجئين").is_empty());
+        assert!(cues("The rain did not prevent the match").is_empty());
+        assert_eq!(cues("لافروف يرفض تسليم الأنظمة"), ["يرفض"]);
         // Relative ما.
         assert!(cues("مشيراً إلى ما وصفه بـ “الدخول البطولي”").is_empty());
         assert!(cues("لكن ما يلفت الانتباه هو الاعتراف").is_empty());

@@ -839,6 +839,14 @@ mod tests {
         );
         assert_contradiction(&status, &changes);
         assert!(changes.contains(&("polarity", "conflict")), "{changes:?}");
+        // "Nothing prevents the delivery" affirms it; "refuses" denies it
+        // (ANS dev, labelled disagree; both read as negated before).
+        let (status, changes) = across(
+            "لافروف: لا يوجد ما يمنع تسليم أنظمة إس 300 الصاروخية للأسد",
+            "لافروف يرفض تسليم أنظمة إس 300 الصاروخية للأسد",
+        );
+        assert_contradiction(&status, &changes);
+        assert!(changes.contains(&("polarity", "conflict")), "{changes:?}");
     }
 
     #[test]
