@@ -903,20 +903,30 @@ fn own_labels(items: &[(usize, Vec<f32>)]) -> String {
                 .into_iter()
                 .max_by(|&a, &b| p[a].total_cmp(&p[b]))
                 .unwrap_or(3);
-            (gold.min(&2).to_owned(), top.min(2))
+            ((*gold).min(2), top.min(2))
         })
         .collect();
-    let f1 = |c: usize| {
-        let tp = scored.iter().filter(|s| s.0 == c && s.1 == c).count() as f32;
-        let pp = scored.iter().filter(|s| s.1 == c).count() as f32;
-        let gp = scored.iter().filter(|s| s.0 == c).count() as f32;
-        if tp == 0.0 { 0.0 } else { 2.0 * tp / (pp + gp) }
-    };
+    let macro_f1 = (0..3).map(|c| class_scores(&scored, c).2).sum::<f32>() / 3.0;
     let acc = scored.iter().filter(|s| s.0 == s.1).count() as f32 / scored.len().max(1) as f32;
     format!(
-        "         on ANS's own labels (most probable of agree, disagree, unrelated): macro-F1 {:.3}  accuracy {acc:.3}",
-        (f1(0) + f1(1) + f1(2)) / 3.0
+        "         on ANS's own labels (most probable of agree, disagree, unrelated): macro-F1 {macro_f1:.3}  accuracy {acc:.3}"
     )
+}
+
+/// Precision, recall, F1, gold and predicted counts of class `c` over
+/// (gold, predicted) pairs.
+fn class_scores(scored: &[(usize, usize)], c: usize) -> (f32, f32, f32, f32, f32) {
+    let tp = scored.iter().filter(|s| s.0 == c && s.1 == c).count() as f32;
+    let pp = scored.iter().filter(|s| s.1 == c).count() as f32;
+    let gp = scored.iter().filter(|s| s.0 == c).count() as f32;
+    let p = if pp > 0.0 { tp / pp } else { 0.0 };
+    let r = if gp > 0.0 { tp / gp } else { 0.0 };
+    let f = if p + r > 0.0 {
+        2.0 * p * r / (p + r)
+    } else {
+        0.0
+    };
+    (p, r, f, gp, pp)
 }
 
 fn report(set: Set, scored: &[Scored], k: usize, shown_from: f32, lines: &mut Vec<String>) {
@@ -925,20 +935,9 @@ fn report(set: Set, scored: &[Scored], k: usize, shown_from: f32, lines: &mut Ve
     let acc = scored.iter().filter(|s| s.gold == s.predicted).count() as f32 / n;
     let mut f1s = Vec::new();
     let mut per = Vec::new();
+    let pairs: Vec<(usize, usize)> = scored.iter().map(|s| (s.gold, s.predicted)).collect();
     for (c, name) in classes.iter().enumerate().take(k) {
-        let tp = scored
-            .iter()
-            .filter(|s| s.gold == c && s.predicted == c)
-            .count() as f32;
-        let pp = scored.iter().filter(|s| s.predicted == c).count() as f32;
-        let gp = scored.iter().filter(|s| s.gold == c).count() as f32;
-        let p = if pp > 0.0 { tp / pp } else { 0.0 };
-        let r = if gp > 0.0 { tp / gp } else { 0.0 };
-        let f = if p + r > 0.0 {
-            2.0 * p * r / (p + r)
-        } else {
-            0.0
-        };
+        let (p, r, f, gp, pp) = class_scores(&pairs, c);
         f1s.push(f);
         per.push(format!(
             "{name} P {p:.3} R {r:.3} F1 {f:.3} (n {gp}, predicted {pp})"

@@ -36,7 +36,7 @@ pub use entity::Gazetteer;
 
 /// Bumped whenever extraction changes output: cached claims of an older
 /// version are recomputed.
-pub const ANALYSER_VERSION: i64 = 9;
+pub const ANALYSER_VERSION: i64 = 10;
 
 /// How exact a quantity is (the contract's `qualifier`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -297,13 +297,10 @@ fn prevention_follows(t: &Tokens, i: usize) -> bool {
         if w.is_ascii() {
             return w.starts_with("prevent");
         }
-        if w == "مانع" {
-            return true;
-        }
-        let w = w.strip_prefix(['ي', 'ت', 'ن', 'ا']).unwrap_or(w);
-        ["", "ه", "ها", "هم", "ون", "ان", "وا"]
-            .iter()
-            .any(|end| w.strip_suffix(end) == Some("منع"))
+        // Conjugated forms read as the opposites lexicon reads verbs.
+        let mut found = w == "مانع";
+        super::opposites::verb_readings(w, |c| c == "منع", |_| found = true);
+        found
     };
     (i + 1..t.len().min(i + 4))
         .take_while(|&j| t.toks[j].punct & P_BREAK == 0)
