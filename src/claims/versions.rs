@@ -348,9 +348,17 @@ fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
 }
 
-/// One side of a neighbourhood.
+/// One side of a neighbourhood. Its numbers are read at once; its words and
+/// names only when a check asks for them (most edited rows need the numbers
+/// only: an edit of a number, or of a word no slot holds, in a text with no
+/// Latin names).
 struct Side {
-    words: Bag,
+    /// The texts as written, for their names.
+    texts: Vec<String>,
+    /// Their match keys.
+    keys: Vec<std::rc::Rc<str>>,
+    /// The words in order, and counted.
+    words: std::cell::OnceCell<(Vec<String>, Bag)>,
     /// Numbers written in digits.
     digits: Vec<f64>,
     /// Values of the quantity slots (numbers written in words included).
@@ -361,21 +369,22 @@ struct Side {
     /// Canonical names of the entity slots.
     entities: HashSet<String>,
     /// Latin names (see the module doc) and acronyms, as match-key words.
-    names: Vec<Name>,
+    names: std::cell::OnceCell<Vec<Name>>,
 }
 
 impl Side {
-    fn new(texts: &[&str], slots: &[&Slot]) -> (Side, Vec<String>) {
+    fn new(texts: &[&str], slots: &[&Slot]) -> Side {
         let keys: Vec<std::rc::Rc<str>> = texts.iter().map(|t| key_of(t)).collect();
-        let all: Vec<String> = keys.iter().flat_map(|k| words_of_key(k)).collect();
-        let side = Side {
+        Side {
+            texts: texts.iter().map(|t| t.to_string()).collect(),
             countries: std::cell::OnceCell::new(),
-            words: bag(&all),
+            words: std::cell::OnceCell::new(),
             digits: keys
                 .iter()
                 .flat_map(|k| digit_runs_of_key(k))
                 .map(|(_, v)| v)
                 .collect(),
+            keys,
             quantities: slots
                 .iter()
                 .filter_map(|s| match s {
@@ -390,9 +399,31 @@ impl Side {
                     _ => None,
                 })
                 .collect(),
-            names: texts.iter().flat_map(|t| latin_names(t)).collect(),
-        };
-        (side, all)
+            names: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The words in text order.
+    fn word_list(&self) -> &[String] {
+        &self.read_words().0
+    }
+
+    /// The words, counted.
+    fn words(&self) -> &Bag {
+        &self.read_words().1
+    }
+
+    fn read_words(&self) -> &(Vec<String>, Bag) {
+        self.words.get_or_init(|| {
+            let all: Vec<String> = self.keys.iter().flat_map(|k| words_of_key(k)).collect();
+            let counted = bag(&all);
+            (all, counted)
+        })
+    }
+
+    fn names(&self) -> &[Name] {
+        self.names
+            .get_or_init(|| self.texts.iter().flat_map(|t| latin_names(t)).collect())
     }
 
     /// Whether this side names the country a demonym word names (`American` and `United
@@ -403,7 +434,7 @@ impl Side {
 
     fn countries(&self) -> &HashSet<&'static str> {
         self.countries.get_or_init(|| {
-            self.words
+            self.words()
                 .keys()
                 .filter_map(|w| demonym::country(w))
                 .collect()
@@ -418,7 +449,7 @@ impl Side {
     }
 
     fn has(&self, w: &str) -> bool {
-        count(&self.words, w) > 0
+        count(self.words(), w) > 0
     }
 }
 
@@ -427,10 +458,9 @@ impl Side {
 pub(super) struct Witness {
     old: Side,
     new: Side,
-    /// Words more often on the old side (after spelling fixes and joins cancel out).
-    deleted: Bag,
-    /// Words more often on the new side.
-    inserted: Bag,
+    /// Words more often on the old side (after spelling fixes and joins cancel out), and
+    /// words more often on the new side: read when first asked for.
+    changed: std::cell::OnceCell<(Bag, Bag)>,
 }
 
 /// A side of a neighbourhood.
@@ -447,19 +477,33 @@ impl Witness {
         old_slots: &[&Slot],
         new_slots: &[&Slot],
     ) -> Witness {
-        let (old, old_words) = Side::new(old_texts, old_slots);
-        let (new, new_words) = Side::new(new_texts, new_slots);
-        let mut deleted = minus(&old.words, &new.words);
-        let mut inserted = minus(&new.words, &old.words);
-        cancel_joins(&mut deleted, &mut inserted, &new_words);
-        cancel_joins(&mut inserted, &mut deleted, &old_words);
-        cancel_spelling(&mut deleted, &mut inserted);
         Witness {
-            old,
-            new,
-            deleted,
-            inserted,
+            old: Side::new(old_texts, old_slots),
+            new: Side::new(new_texts, new_slots),
+            changed: std::cell::OnceCell::new(),
         }
+    }
+
+    fn read_changed(&self) -> &(Bag, Bag) {
+        self.changed.get_or_init(|| {
+            let (old, new) = (&self.old, &self.new);
+            let mut deleted = minus(old.words(), new.words());
+            let mut inserted = minus(new.words(), old.words());
+            cancel_joins(&mut deleted, &mut inserted, new.word_list());
+            cancel_joins(&mut inserted, &mut deleted, old.word_list());
+            cancel_spelling(&mut deleted, &mut inserted);
+            (deleted, inserted)
+        })
+    }
+
+    /// Words more often on the old side.
+    fn deleted(&self) -> &Bag {
+        &self.read_changed().0
+    }
+
+    /// Words more often on the new side.
+    fn inserted(&self) -> &Bag {
+        &self.read_changed().1
     }
 
     fn side(&self, which: Which) -> &Side {
@@ -472,8 +516,8 @@ impl Witness {
     /// The words side `which` has more of than the other.
     fn changed(&self, which: Which) -> &Bag {
         match which {
-            Which::Old => &self.deleted,
-            Which::New => &self.inserted,
+            Which::Old => self.deleted(),
+            Which::New => self.inserted(),
         }
     }
 
@@ -622,9 +666,9 @@ impl Witness {
             return false;
         }
         a.iter()
-            .all(|w| count(&self.deleted, w) > 0 && !self.new.has(w))
+            .all(|w| count(self.deleted(), w) > 0 && !self.new.has(w))
             && b.iter()
-                .all(|w| count(&self.inserted, w) > 0 && !self.old.has(w))
+                .all(|w| count(self.inserted(), w) > 0 && !self.old.has(w))
     }
 
     /// Whether an added (`which` = New) or removed (Old) unit brings words its
@@ -656,8 +700,8 @@ impl Witness {
     /// acronym and its expansion (`PM`, `Prime Minister`; `HP`, `Hewlett-Packard`).
     fn name_word_moved(&self, w: &str, name: &Name, which: Which) -> bool {
         let (changed, other) = match which {
-            Which::Old => (&self.deleted, &self.new),
-            Which::New => (&self.inserted, &self.old),
+            Which::Old => (self.deleted(), &self.new),
+            Which::New => (self.inserted(), &self.old),
         };
         if count(changed, w) == 0 || other.has(w) {
             return false;
@@ -666,7 +710,7 @@ impl Witness {
             a.chars().count() >= ABBREVIATION_MIN && b.starts_with(a) && !is_number(b)
         };
         if other
-            .words
+            .words()
             .keys()
             .any(|o| abbreviation(w, o) || abbreviation(o, w))
         {
@@ -687,9 +731,9 @@ impl Witness {
         };
         if name.acronyms.iter().any(|a| a == w)
             && other
-                .names
+                .names()
                 .iter()
-                .chain(&this.names)
+                .chain(this.names())
                 .any(|m| m.initials().any(|i| i == w))
         {
             return false;
@@ -706,7 +750,7 @@ impl Witness {
     /// as for `gone`.
     fn named_again(&self, name: &Name) -> bool {
         let named = |side: &Side, w: &str| {
-            side.names
+            side.names()
                 .iter()
                 .map(|n| n.words.iter().filter(|x| *x == w).count())
                 .sum::<usize>()
@@ -1157,11 +1201,12 @@ pub fn asserts(text: &str) -> bool {
 /// or something (an entity, a source, a quote, a negation) outside a label. Only figures
 /// and dates in a few words (`8 mins read`, `5 comments`, a dateline) are furniture.
 pub(super) fn claim_unit(text: &str, slots: &[Slot]) -> bool {
-    asserts(text)
-        || (!label_like(text)
-            && slots
-                .iter()
-                .any(|s| !matches!(s, Slot::Quantity { .. } | Slot::Date { .. })))
+    // The slots first: reading them is cheaper than reading the words.
+    (slots
+        .iter()
+        .any(|s| !matches!(s, Slot::Quantity { .. } | Slot::Date { .. }))
+        && !label_like(text))
+        || asserts(text)
 }
 
 #[cfg(test)]
@@ -1188,11 +1233,11 @@ mod tests {
             "Jamacia and Naty Keyzilberman",
             "Jamaica and Naty Key Zilberman",
         );
-        assert!(w.deleted.is_empty(), "{:?}", w.deleted);
-        assert!(w.inserted.is_empty(), "{:?}", w.inserted);
+        assert!(w.deleted().is_empty(), "{:?}", w.deleted());
+        assert!(w.inserted().is_empty(), "{:?}", w.inserted());
         // Short words are not read as misspellings of each other.
         let w = witness("Iran said", "Iraq said");
-        assert_eq!(count(&w.deleted, "iran"), 1);
+        assert_eq!(count(w.deleted(), "iran"), 1);
     }
 
     /// `words_of_key` as first written: a char at a time.

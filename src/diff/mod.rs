@@ -6,6 +6,7 @@
 //! `similar`'s Patience diff over Unicode words, bounded by one overall deadline.
 
 pub(crate) mod align;
+mod tokens;
 mod words;
 
 #[cfg(test)]

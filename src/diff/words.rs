@@ -4,6 +4,7 @@ use std::time::Instant;
 
 use similar::{Algorithm, ChangeTag, TextDiff as SimilarDiff};
 
+use super::tokens::word_bounds;
 use super::{WordChange, WordOp};
 use crate::text::normalize::{clean, match_key};
 
@@ -32,7 +33,8 @@ pub(crate) fn word_diff(a: &str, b: &str, deadline: Option<Instant>) -> Vec<Word
     if let Some(d) = deadline {
         cfg.deadline(d);
     }
-    let diff = cfg.diff_unicode_words(a, b);
+    let (ta, tb) = (word_bounds(a), word_bounds(b));
+    let diff = cfg.diff_slices(&ta, &tb);
     let tokens: Vec<(ChangeTag, &str)> = diff
         .iter_all_changes()
         .map(|c| (c.tag(), c.value()))
