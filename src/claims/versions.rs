@@ -373,10 +373,10 @@ struct Side {
 }
 
 impl Side {
-    fn new(texts: &[&str], slots: &[&Slot]) -> Side {
+    fn new(texts: Vec<String>, slots: &[&Slot]) -> Side {
         let keys: Vec<std::rc::Rc<str>> = texts.iter().map(|t| key_of(t)).collect();
         Side {
-            texts: texts.iter().map(|t| t.to_string()).collect(),
+            texts,
             countries: std::cell::OnceCell::new(),
             words: std::cell::OnceCell::new(),
             digits: keys
@@ -472,8 +472,8 @@ pub(super) enum Which {
 
 impl Witness {
     pub(super) fn new(
-        old_texts: &[&str],
-        new_texts: &[&str],
+        old_texts: Vec<String>,
+        new_texts: Vec<String>,
         old_slots: &[&Slot],
         new_slots: &[&Slot],
     ) -> Witness {
@@ -1218,7 +1218,7 @@ mod tests {
             |t: &str| super::super::sentence_slots(t, None, super::super::Gazetteer::builtin());
         let (sa, sb) = (slots(a), slots(b));
         let (ra, rb): (Vec<&Slot>, Vec<&Slot>) = (sa.iter().collect(), sb.iter().collect());
-        Witness::new(&[a], &[b], &ra, &rb)
+        Witness::new(vec![a.to_string()], vec![b.to_string()], &ra, &rb)
     }
 
     #[test]

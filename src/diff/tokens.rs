@@ -10,7 +10,7 @@
 use unicode_segmentation::UnicodeSegmentation;
 
 /// Word-break classes (UAX #29, table 3) of the characters read here.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Wb {
     ALetter,
     Numeric,
@@ -96,6 +96,9 @@ const RULES: [[Rule; CLASSES]; CLASSES] = {
     let mut out = [[Rule::Break; CLASSES]; CLASSES];
     let mut p = 0;
     while p < CLASSES {
+        // `ALL` is written out by hand: a class missing or out of order
+        // fails the build here.
+        assert!(ALL[p] as usize == p, "ALL lists every class in order");
         let mut c = 0;
         while c < CLASSES {
             out[p][c] = rule(ALL[p], ALL[c]);

@@ -140,11 +140,7 @@ pub fn compare_versions_with(
                 );
             }
         }
-        let (old_texts, new_texts): (Vec<&str>, Vec<&str>) = (
-            old_texts.iter().map(String::as_str).collect(),
-            new_texts.iter().map(String::as_str).collect(),
-        );
-        Witness::new(&old_texts, &new_texts, &old_slots, &new_slots)
+        Witness::new(old_texts, new_texts, &old_slots, &new_slots)
     };
     let change = |status, from, to, changes| ClaimChange {
         status,
