@@ -64,6 +64,17 @@ mod claims {
 #[path = "src/claims/lexicon.rs"]
 mod lexicon;
 
+#[path = "src/claims/quantity/fold.rs"]
+mod fold;
+
+#[allow(dead_code)]
+#[path = "src/claims/quantity/number_words.rs"]
+mod number_words;
+
+#[allow(dead_code)]
+#[path = "src/claims/date_words.rs"]
+mod date_words;
+
 #[allow(dead_code)]
 #[path = "src/claims/static_map.rs"]
 mod static_map;
@@ -137,6 +148,10 @@ fn main() {
         .expect("write claim_tables.rs");
     std::fs::write(Path::new(&out).join("gazetteer.rs"), gazetteer_tables())
         .expect("write gazetteer.rs");
+    std::fs::write(Path::new(&out).join("number_words.rs"), number_tables())
+        .expect("write number_words.rs");
+    std::fs::write(Path::new(&out).join("date_words.rs"), date_tables())
+        .expect("write date_words.rs");
 }
 
 /// The built-in gazetteer's tables (`claims::entity::builtin`): `gazetteer.txt` keyed by
@@ -394,6 +409,75 @@ fn claim_tables() -> String {
     }
     table(&mut code, "COUNTRY_OF", "&'static str", &country_of);
     code
+}
+
+/// The number words (`src/claims/quantity/number_words.rs`) folded into `NUMBER_WORDS`,
+/// with the filters over them and over every form `num_word_clitic` may be asked.
+fn number_tables() -> String {
+    let mut words = BTreeMap::new();
+    number_words::number_words(&mut |w, nw| {
+        // Later entries replace earlier ones, as inserting into a hash map did.
+        words.insert(fold::fold_word(w), format!("NW::{nw:?}"));
+    });
+    let mut forms = Vec::new();
+    for w in words.keys() {
+        number_words::clitic_forms(w, &mut |f| forms.push(f));
+    }
+    let mut code =
+        String::from("// Written by build.rs: the number words folded at build time.\n\n");
+    table(&mut code, "NUMBER_WORDS", "NW", &words);
+    // Private to the module that includes it, as its value type is.
+    let mut code = code.replace("pub static ", "static ");
+    key_filter(&mut code, "NUMBER_WORDS_FILTER", words.keys());
+    key_filter(&mut code, "NUMBER_FORMS_FILTER", forms.iter());
+    code
+}
+
+/// The date words (`src/claims/date_words.rs`) folded into `DATE_WORDS`; `DATE_STARTS`,
+/// every word `date::hit_at` looks further at (those words, their clitic forms, and the
+/// lists of date.rs `maybe_date_word` knows, as written); and a filter over each.
+fn date_tables() -> String {
+    let mut words = BTreeMap::new();
+    date_words::date_words(&mut |w, dw| {
+        // Nested enums print bare in Debug: qualified here.
+        let d = format!("{dw:?}");
+        let d = match (d.strip_prefix("Head("), d.strip_prefix("Cycle(")) {
+            (Some(inner), _) => format!("Head(Head::{inner}"),
+            (_, Some(inner)) => format!("Cycle(Cyc::{inner}"),
+            _ => d,
+        };
+        words.insert(fold::fold_word(w), format!("DW::{d}"));
+    });
+    let mut starts = BTreeMap::new();
+    for w in words.keys() {
+        date_words::clitic_forms(w, &mut |f| {
+            starts.insert(f, "()".to_string());
+        });
+    }
+    let src = std::fs::read_to_string("src/claims/date.rs").expect("src/claims/date.rs");
+    for list in ["YEAR_STRONG", "YEAR_WEAK", "DATE_LEADS", "ORDINAL_DAYS"] {
+        for w in literals(&src, list) {
+            starts.insert(w, "()".to_string());
+        }
+    }
+    let mut code = String::from("// Written by build.rs: the date words folded at build time.\n\n");
+    table(&mut code, "DATE_WORDS", "DW", &words);
+    key_filter(&mut code, "DATE_WORDS_FILTER", words.keys());
+    table(&mut code, "DATE_STARTS", "()", &starts);
+    // Private to the module that includes it, as its value type is.
+    let mut code = code.replace("pub static ", "static ");
+    key_filter(&mut code, "DATE_STARTS_FILTER", starts.keys());
+    code
+}
+
+/// One `static NAME: KeyFilter` over `keys`, as `KeyFilter::new` sets its bits.
+fn key_filter<'a>(code: &mut String, name: &str, keys: impl Iterator<Item = &'a String>) {
+    let mut bits = vec![0u64; 1024];
+    for k in keys {
+        let slot = claims::names::bloom_slot(k.as_bytes());
+        bits[slot / 64] |= 1 << (slot % 64);
+    }
+    let _ = writeln!(code, "static {name}: KeyFilter = KeyFilter(&{bits:?});\n");
 }
 
 /// One `pub static NAME: StaticMap<ty>`; values are Rust expressions.

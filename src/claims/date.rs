@@ -21,185 +21,29 @@
 //!   "zero", ماي, May, March) count as months only next to a day or year, or after في/شهر/…
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
-use std::sync::OnceLock;
 
 use super::Slot;
-use super::quantity::{FxMap, KeyFilter, TK, Toks, fold_word, strip_clitic, tokenize};
+use super::date_words::{Cyc, DW, Head};
+use super::quantity::{KeyFilter, TK, Toks, strip_clitic, tokenize};
+use super::static_map::StaticMap;
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Head {
-    Kanun,
-    Tishrin,
-    Rabi,
-    Jumada,
-    Dhu,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Cyc {
-    Year,
-    Month,
-    Week,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum DW {
-    /// Gregorian month; `true` when the word has another common meaning.
-    Month(u8, bool),
-    Hijri(u8, bool),
-    Head(Head),
-    /// English month (capitalised in text); ambiguous: May, March.
-    Eng(u8, bool),
-    /// 0 = Monday. Arabic with ال or English capitalised.
-    Weekday(u8),
-    /// خميس without ال: only after يوم.
-    BareWeekday(u8),
-    /// Day offset from the article date.
-    Rel(i8),
-    Cycle(Cyc),
-    /// الماضي (−1), الجاري (0), المقبل (+1) …
-    Adj(i8),
-}
-
-fn lex() -> &'static FxMap<DW> {
-    static LEX: OnceLock<FxMap<DW>> = OnceLock::new();
-    LEX.get_or_init(|| {
-        use DW::*;
-        let mut m = FxMap::default();
-        let mut add = |ws: &[&str], d: DW| {
-            for w in ws {
-                m.insert(fold_word(w), d);
-            }
-        };
-        // Egypt/Gulf, Tunisia/Algeria, Morocco (Levantine single words below).
-        let greg: [(u8, &[&str], &[&str]); 12] = [
-            (1, &["يناير", "جانفي", "جانفييه"], &[]),
-            (2, &["فبراير", "فيفري", "فبرير"], &[]),
-            (3, &["آذار", "اذار"], &["مارس"]),
-            (
-                4,
-                &["أبريل", "إبريل", "ابريل", "أفريل", "افريل"],
-                &["نيسان"],
-            ),
-            (5, &["مايو", "أيار", "ايار"], &["ماي"]),
-            (6, &["يونيو", "يونيه", "حزيران", "جوان"], &[]),
-            (
-                7,
-                &["يوليو", "يوليه", "تموز", "جويلية", "جويلة", "يوليوز"],
-                &[],
-            ),
-            (
-                8,
-                &["أغسطس", "اغسطس", "آب", "أوت", "اوت", "غشت", "اغسطوس"],
-                &[],
-            ),
-            (9, &["سبتمبر", "سيبتمبر", "أيلول", "ايلول", "شتنبر"], &[]),
-            (10, &["أكتوبر", "اكتوبر", "أكتوبر"], &[]),
-            (11, &["نوفمبر", "نونبر"], &[]),
-            (12, &["ديسمبر", "دجنبر", "دیسمبر"], &[]),
-        ];
-        for (n, clear, amb) in greg {
-            add(clear, Month(n, false));
-            add(amb, Month(n, true));
-        }
-        add(&["شباط"], Month(2, false));
-        add(&["كانون"], Head(self::Head::Kanun));
-        add(&["تشرين"], Head(self::Head::Tishrin));
-        add(&["ربيع"], Head(self::Head::Rabi));
-        add(&["جمادى", "جمادي"], Head(self::Head::Jumada));
-        add(&["ذو", "ذي", "ذا"], Head(self::Head::Dhu));
-        add(&["محرم", "المحرم"], Hijri(1, true));
-        add(&["صفر"], Hijri(2, true));
-        add(&["رجب"], Hijri(7, true));
-        add(&["شعبان"], Hijri(8, true));
-        add(&["رمضان"], Hijri(9, true));
-        add(&["شوال"], Hijri(10, false));
-        let eng = [
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ];
-        for (i, w) in eng.iter().enumerate() {
-            let n = i as u8 + 1;
-            add(&[w], Eng(n, matches!(n, 3 | 5)));
-            if w.len() > 3 && n != 5 {
-                add(&[&w[..3]], Eng(n, n == 3));
-            }
-        }
-        add(&["sept"], Eng(9, false));
-        let wd: [(u8, &[&str], &[&str], &str); 7] = [
-            (0, &["الاثنين", "الإثنين"], &["اثنين", "إثنين"], "monday"),
-            (1, &["الثلاثاء"], &["ثلاثاء"], "tuesday"),
-            (
-                2,
-                &["الأربعاء", "الاربعاء"],
-                &["أربعاء", "اربعاء"],
-                "wednesday",
-            ),
-            (3, &["الخميس"], &["خميس"], "thursday"),
-            (4, &["الجمعة"], &["جمعة"], "friday"),
-            (5, &["السبت"], &["سبت"], "saturday"),
-            (6, &["الأحد"], &["أحد"], "sunday"),
-        ];
-        for (n, with_al, bare, en) in wd {
-            add(with_al, Weekday(n));
-            add(bare, BareWeekday(n));
-            add(&[en], Weekday(n));
-        }
-        add(&["اليوم", "today"], Rel(0));
-        add(&["أمس", "البارحة", "yesterday"], Rel(-1));
-        add(&["غدا", "غداً", "tomorrow"], Rel(1));
-        add(&["العام", "السنة", "year"], Cycle(Cyc::Year));
-        add(&["الشهر", "month"], Cycle(Cyc::Month));
-        add(&["الأسبوع", "الاسبوع", "week"], Cycle(Cyc::Week));
-        add(
-            &[
-                "الماضي",
-                "الماضية",
-                "المنصرم",
-                "المنصرمة",
-                "الفائت",
-                "الفائتة",
-                "السابق",
-                "السابقة",
-                "last",
-            ],
-            Adj(-1),
-        );
-        add(&["الجاري", "الجارية", "الحالي", "الحالية", "this"], Adj(0));
-        add(
-            &["المقبل", "المقبلة", "القادم", "القادمة", "التالي", "next"],
-            Adj(1),
-        );
-        m
-    })
-}
+// DATE_WORDS, DATE_STARTS and their filters: `date_words`, and the lists below, folded by
+// build.rs.
+include!(concat!(env!("OUT_DIR"), "/date_words.rs"));
 
 #[inline]
 fn dw(k: &str) -> Option<DW> {
-    static F: OnceLock<KeyFilter> = OnceLock::new();
-    let f = F.get_or_init(|| KeyFilter::new(lex().keys().map(String::as_str)));
-    if !f.may_contain(k) {
+    if !DATE_WORDS_FILTER.may_contain(k) {
         return None;
     }
-    lex().get(k).copied()
+    DATE_WORDS.get(k).copied()
 }
 
-/// `date_starts().contains_key(k)`, with a bit test first.
+/// Whether `k` is a date word or a [`maybe_date_word`] (`DATE_STARTS`), with a bit test
+/// first.
 #[inline]
 fn is_date_start(k: &str) -> bool {
-    static F: OnceLock<KeyFilter> = OnceLock::new();
-    let f = F.get_or_init(|| KeyFilter::new(date_starts().keys().map(String::as_str)));
-    f.may_contain(k) && date_starts().contains_key(k)
+    DATE_STARTS_FILTER.may_contain(k) && DATE_STARTS.contains_key(k)
 }
 
 /// A folded single word that names a month (or starts a two-word month name).
@@ -999,7 +843,7 @@ fn hit_at_start(t: &Toks, i: usize, art: Option<NaiveDate>) -> Option<Hit> {
     }
 }
 
-/// Words outside the lexicon that can start a date phrase: the definition [`date_starts`]
+/// Words outside the lexicon that can start a date phrase: the definition `DATE_STARTS`
 /// lists, kept for the test that checks the list.
 #[cfg(test)]
 fn maybe_date_word(k: &str) -> bool {
@@ -1014,6 +858,8 @@ fn ordinal_day_word(k: &str) -> bool {
     ORDINAL_DAYS.contains(&k)
 }
 
+// Read by build.rs into DATE_STARTS.
+#[cfg_attr(not(test), allow(dead_code))]
 const DATE_LEADS: &[&str] = &[
     "يوم",
     "ويوم",
@@ -1026,6 +872,8 @@ const DATE_LEADS: &[&str] = &[
     "الثلاثين",
 ];
 
+// Read by build.rs into DATE_STARTS.
+#[cfg_attr(not(test), allow(dead_code))]
 const ORDINAL_DAYS: &[&str] = &[
     "الاول",
     "الحادي",
@@ -1039,33 +887,6 @@ const ORDINAL_DAYS: &[&str] = &[
     "التاسع",
     "العاشر",
 ];
-
-/// Every word [`hit_at`] looks further at: a lexicon word or a [`maybe_date_word`]. Most
-/// words are neither, and one lookup says so.
-fn date_starts() -> &'static FxMap<()> {
-    static S: OnceLock<FxMap<()>> = OnceLock::new();
-    S.get_or_init(|| {
-        let mut s = FxMap::default();
-        for w in lex().keys() {
-            s.insert(w.clone(), ());
-            // `strip_clitic(k, 3)` in `maybe_date_word`.
-            if w.chars().count() >= 3 {
-                for c in ['و', 'ف', 'ب', 'ل', 'ك'] {
-                    s.insert(format!("{c}{w}"), ());
-                }
-            }
-        }
-        for w in YEAR_STRONG
-            .iter()
-            .chain(YEAR_WEAK)
-            .chain(DATE_LEADS)
-            .chain(ORDINAL_DAYS)
-        {
-            s.insert((*w).to_string(), ());
-        }
-        s
-    })
-}
 
 /// Tokens that belong to an absolute date (for the quantity extractor to skip).
 pub(crate) fn date_token_mask(t: &Toks) -> Vec<bool> {
@@ -1135,10 +956,45 @@ mod tests {
         one(s, art).1
     }
 
+    /// DATE_WORDS, DATE_STARTS and their filters, as build.rs laid them out, against
+    /// the lists folded here (a later word replaces an earlier one).
+    #[test]
+    fn static_tables_are_the_lists() {
+        use crate::claims::quantity::{FxMap, fold_word};
+        let mut words: FxMap<DW> = FxMap::default();
+        super::super::date_words::date_words(&mut |w, d| {
+            words.insert(fold_word(w), d);
+        });
+        assert_eq!(DATE_WORDS.len(), words.len());
+        for (w, d) in &words {
+            assert_eq!(DATE_WORDS.get(w), Some(d), "{w}");
+        }
+        let mut starts: Vec<String> = Vec::new();
+        for w in words.keys() {
+            super::super::date_words::clitic_forms(w, &mut |f| starts.push(f));
+        }
+        for list in [YEAR_STRONG, YEAR_WEAK, DATE_LEADS, ORDINAL_DAYS] {
+            starts.extend(list.iter().map(|w| w.to_string()));
+        }
+        starts.sort();
+        starts.dedup();
+        assert_eq!(DATE_STARTS.len(), starts.len());
+        assert!(starts.iter().all(|w| DATE_STARTS.contains_key(w)));
+        let filter = |keys: Vec<&str>| KeyFilter::new(keys.into_iter()).0;
+        assert_eq!(
+            DATE_WORDS_FILTER.0,
+            filter(words.keys().map(String::as_str).collect())
+        );
+        assert_eq!(
+            DATE_STARTS_FILTER.0,
+            filter(starts.iter().map(String::as_str).collect())
+        );
+    }
+
     #[test]
     fn date_starts_are_the_date_words() {
-        let s = date_starts();
-        for w in s.keys() {
+        let s = &DATE_STARTS;
+        for (w, ()) in s.iter() {
             assert!(dw(w).is_some() || maybe_date_word(w), "{w}");
         }
         for w in [

@@ -8,6 +8,7 @@
 pub mod attribution;
 pub mod compare;
 pub mod date;
+mod date_words;
 pub mod demonym;
 pub mod entity;
 mod lexicon;

@@ -13,6 +13,8 @@
 //! The data flows `tokens` → `numbers`, `qualifiers`, `units` → `find`.
 
 mod find;
+mod fold;
+mod number_words;
 mod numbers;
 mod qualifiers;
 mod tokens;
@@ -23,6 +25,8 @@ mod tests;
 
 pub use find::find_quantities;
 pub(crate) use find::quantities_in;
-pub(crate) use tokens::{FxMap, KeyFilter, TK, Toks, fold_word, strip_clitic, tokenize};
+#[cfg(test)]
+pub(crate) use tokens::{FxMap, fold_word};
+pub(crate) use tokens::{KeyFilter, TK, Toks, strip_clitic, tokenize};
 pub(crate) use units::is_stop;
 pub use units::{UnitClass, unit_class, unit_key};

@@ -1,201 +1,20 @@
 //! Numbers: the Arabic and English number words, and reading the number that starts at
 //! a token (digits with grouping and decimals, or words) with its scale.
 
-use std::sync::OnceLock;
+use super::number_words::NW;
+use super::tokens::{KeyFilter, TK, Toks};
+use crate::claims::static_map::StaticMap;
 
-use super::tokens::{FxMap, KeyFilter, TK, Toks, fold_word};
-
-#[derive(Clone, Copy, PartialEq, Debug)]
-pub(super) enum NW {
-    /// 0–10 (Arabic and English cardinals).
-    Unit(u8),
-    /// أحد/إحدى/اثنا/اثني/اثنتا/اثنتي: only numbers inside a teen.
-    Construct(u8),
-    /// English 11–19.
-    Teen(u8),
-    /// 20–90.
-    Ten(u8),
-    /// مئة / hundred: multiplies a preceding unit.
-    Hundred,
-    /// Fused hundreds 200–900 (مئتان، ثلاثمئة).
-    Hundreds(u16),
-    Scale(f64),
-    ScaleDual(f64),
-    /// آلاف/ملايين: × after 3–10; alone it is vague.
-    ScalePlural(f64),
-    /// ألفا/مليونا: accusative singular after a number, construct dual alone.
-    ScaleAmb(f64),
-    Frac(f64),
-    /// English "dozen".
-    Dozen,
-    /// English "a"/"an" before hundred/thousand/dozen.
-    Article,
-    /// Vague plural (hundreds, thousands, dozens): the phrase is skipped.
-    Vague,
-    /// صفر: only a number before a percent word.
-    Zero,
-}
-
-fn num_lex() -> &'static FxMap<NW> {
-    static LEX: OnceLock<FxMap<NW>> = OnceLock::new();
-    LEX.get_or_init(|| {
-        use NW::*;
-        let mut m = FxMap::default();
-        let mut add = |ws: &[&str], nw: NW| {
-            for w in ws {
-                m.insert(fold_word(w), nw);
-            }
-        };
-        add(&["صفر"], Zero);
-        add(&["واحد", "واحدة", "واحدا"], Unit(1));
-        add(&["أحد", "إحدى", "احدى"], Construct(1));
-        add(
-            &[
-                "اثنان",
-                "اثنين",
-                "إثنان",
-                "إثنين",
-                "اثنتان",
-                "اثنتين",
-                "ثنتان",
-                "ثنتين",
-            ],
-            Unit(2),
-        );
-        add(&["اثنا", "اثني", "اثنتا", "اثنتي"], Construct(2));
-        add(&["ثلاثة", "ثلاث"], Unit(3));
-        add(&["أربعة", "أربع"], Unit(4));
-        add(&["خمسة", "خمس"], Unit(5));
-        add(&["ستة", "ست"], Unit(6));
-        add(&["سبعة", "سبع"], Unit(7));
-        add(&["ثمانية", "ثماني", "ثمان"], Unit(8));
-        add(&["تسعة", "تسع"], Unit(9));
-        add(&["عشرة", "عشر"], Unit(10));
-        for (v, ws) in [
-            (20u8, ["عشرون", "عشرين"]),
-            (30, ["ثلاثون", "ثلاثين"]),
-            (40, ["أربعون", "أربعين"]),
-            (50, ["خمسون", "خمسين"]),
-            (60, ["ستون", "ستين"]),
-            (70, ["سبعون", "سبعين"]),
-            (80, ["ثمانون", "ثمانين"]),
-            (90, ["تسعون", "تسعين"]),
-        ] {
-            add(&ws, Ten(v));
-        }
-        add(&["مئة", "مائة", "مئه", "مائه"], Hundred);
-        add(
-            &[
-                "مئتان",
-                "مئتين",
-                "مائتان",
-                "مائتين",
-                "مئتا",
-                "مئتي",
-                "مائتا",
-                "مائتي",
-            ],
-            Hundreds(200),
-        );
-        for (v, stems) in [
-            (300u16, &["ثلاث"][..]),
-            (400, &["أربع"]),
-            (500, &["خمس"]),
-            (600, &["ست"]),
-            (700, &["سبع"]),
-            (800, &["ثمان", "ثماني"]),
-            (900, &["تسع"]),
-        ] {
-            for s in stems {
-                for h in ["مئة", "مائة"] {
-                    add(&[&format!("{s}{h}")], Hundreds(v));
-                }
-            }
-        }
-        add(&["ألف"], Scale(1e3));
-        add(&["ألفان", "ألفين", "ألفي"], ScaleDual(1e3));
-        add(&["ألفا"], ScaleAmb(1e3));
-        add(&["آلاف", "ألوف"], ScalePlural(1e3));
-        add(&["مليون"], Scale(1e6));
-        add(&["مليونان", "مليونين", "مليوني"], ScaleDual(1e6));
-        add(&["مليونا"], ScaleAmb(1e6));
-        add(&["ملايين"], ScalePlural(1e6));
-        add(&["مليار", "بليون"], Scale(1e9));
-        add(&["ملياران", "مليارين", "ملياري"], ScaleDual(1e9));
-        add(&["مليارا", "بليونا"], ScaleAmb(1e9));
-        add(&["مليارات", "بلايين"], ScalePlural(1e9));
-        add(&["تريليون", "ترليون"], Scale(1e12));
-        add(&["تريليونان", "تريليونين", "تريليوني"], ScaleDual(1e12));
-        add(&["تريليونا"], ScaleAmb(1e12));
-        add(&["تريليونات"], ScalePlural(1e12));
-        add(&["نصف"], Frac(0.5));
-        add(&["ربع"], Frac(0.25));
-        add(&["ثلث"], Frac(1.0 / 3.0));
-        add(&["ثلثا", "ثلثي"], Frac(2.0 / 3.0));
-        // English.
-        for (i, w) in [
-            "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-        ]
-        .iter()
-        .enumerate()
-        {
-            add(&[w], Unit(i as u8));
-        }
-        for (i, w) in [
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-        ]
-        .iter()
-        .enumerate()
-        {
-            add(&[w], Teen(11 + i as u8));
-        }
-        for (i, w) in [
-            "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
-        ]
-        .iter()
-        .enumerate()
-        {
-            add(&[w], Ten(20 + 10 * i as u8));
-        }
-        add(&["hundred"], Hundred);
-        add(&["thousand"], Scale(1e3));
-        add(&["million"], Scale(1e6));
-        add(&["billion"], Scale(1e9));
-        add(&["trillion"], Scale(1e12));
-        add(&["dozen"], Dozen);
-        add(&["a", "an"], Article);
-        add(
-            &[
-                "hundreds",
-                "thousands",
-                "millions",
-                "billions",
-                "dozens",
-                "tens",
-            ],
-            Vague,
-        );
-        add(&["half"], Frac(0.5));
-        m
-    })
-}
+// NUMBER_WORDS, NUMBER_WORDS_FILTER and NUMBER_FORMS_FILTER: `number_words` folded by
+// build.rs.
+include!(concat!(env!("OUT_DIR"), "/number_words.rs"));
 
 #[inline]
 pub(super) fn num_word(k: &str) -> Option<NW> {
-    static F: OnceLock<KeyFilter> = OnceLock::new();
-    let f = F.get_or_init(|| KeyFilter::new(num_lex().keys().map(String::as_str)));
-    if !f.may_contain(k) {
+    if !NUMBER_WORDS_FILTER.may_contain(k) {
         return None;
     }
-    num_lex().get(k).copied()
+    NUMBER_WORDS.get(k).copied()
 }
 
 /// A number word with an optional leading و (returned as `true`). Other clitics (ب، ل)
@@ -204,19 +23,7 @@ fn num_word_clitic(k: &str) -> Option<(NW, bool)> {
     // Asked of nearly every Arabic word, and most are none of the forms below: one bit
     // test over all of them (every number word, alone and with each clitic it may take)
     // rules out the four lookups at once.
-    static F: OnceLock<KeyFilter> = OnceLock::new();
-    let f = F.get_or_init(|| {
-        let mut forms = Vec::new();
-        for w in num_lex().keys() {
-            forms.push(w.clone());
-            forms.push(format!("و{w}"));
-            if w.chars().nth(3).is_some() {
-                forms.push(format!("ب{w}"));
-                forms.push(format!("ل{w}"));
-            }
-        }
-        KeyFilter::new(forms.iter().map(String::as_str))
-    });
+    let f = &NUMBER_FORMS_FILTER;
     if !f.may_contain(k) {
         return None;
     }
@@ -661,5 +468,48 @@ pub(super) fn parse_number(t: &Toks, i: usize, allow_waw: bool) -> Result<Option
         Some(TK::Word) if t.v[i].latin => Ok(parse_english_words(t, i)),
         Some(TK::Word) => Ok(parse_arabic_words(t, i, allow_waw)),
         _ => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::claims::quantity::{FxMap, fold_word};
+
+    /// NUMBER_WORDS and its filters, as build.rs laid them out, against the list folded
+    /// here (a later word replaces an earlier one).
+    #[test]
+    fn static_tables_are_the_list() {
+        let mut words: FxMap<NW> = FxMap::default();
+        super::super::number_words::number_words(&mut |w, nw| {
+            words.insert(fold_word(w), nw);
+        });
+        assert_eq!(NUMBER_WORDS.len(), words.len());
+        for (w, nw) in &words {
+            assert_eq!(NUMBER_WORDS.get(w), Some(nw), "{w}");
+        }
+        let mut forms = Vec::new();
+        for w in words.keys() {
+            super::super::number_words::clitic_forms(w, &mut |f| forms.push(f));
+        }
+        let filter = |keys: &mut dyn Iterator<Item = &str>| KeyFilter::new(keys).0;
+        assert_eq!(
+            NUMBER_WORDS_FILTER.0,
+            filter(&mut words.keys().map(String::as_str))
+        );
+        assert_eq!(
+            NUMBER_FORMS_FILTER.0,
+            filter(&mut forms.iter().map(String::as_str))
+        );
+        // A few words, folded as tokens are.
+        assert!(matches!(num_word(&fold_word("مليون")), Some(NW::Scale(s)) if s == 1e6));
+        assert!(matches!(
+            num_word_clitic(&fold_word("وثلاثة")),
+            Some((NW::Unit(3), true))
+        ));
+        assert!(
+            matches!(num_word_clitic(&fold_word("بملياري")), Some((NW::ScaleDual(s), false)) if s == 1e9)
+        );
+        assert_eq!(num_word(&fold_word("قال")), None);
     }
 }

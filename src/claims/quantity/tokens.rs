@@ -7,6 +7,9 @@ use std::hash::{BuildHasherDefault, Hasher};
 use crate::claims::entity::{bloom_slot, is_common_punct, is_plain_letter, plain_run_end};
 use crate::text::normalize::{fold_letter, is_invisible, is_removed_mark};
 
+pub(crate) use super::fold::fold_word;
+use super::fold::{digit_value, is_arabic_script};
+
 /// Small fast hash for short keys: lexicon lookups dominate the extractors' run time.
 #[derive(Default, Clone, Copy)]
 pub(crate) struct Fx(u64);
@@ -30,17 +33,20 @@ impl Hasher for Fx {
 pub(crate) type FxMap<V> = HashMap<String, V, BuildHasherDefault<Fx>>;
 
 /// A 64K-bit filter over the keys of a lexicon (the entity lexicon's [`bloom_slot`]):
-/// most words are in no lexicon, and a bit test says so before a hash lookup.
-pub(crate) struct KeyFilter(Box<[u64; 1024]>);
+/// most words are in no lexicon, and a bit test says so before a hash lookup. The number
+/// and date words' filters are laid out by build.rs; others are built once, for a static.
+pub(crate) struct KeyFilter(pub(crate) &'static [u64; 1024]);
 
 impl KeyFilter {
+    /// A filter over `keys`, for a static's initialiser: its bits live as long as the
+    /// process.
     pub(crate) fn new<'a>(keys: impl Iterator<Item = &'a str>) -> KeyFilter {
         let mut bits = Box::new([0u64; 1024]);
         for k in keys {
             let slot = bloom_slot(k.as_bytes());
             bits[slot / 64] |= 1 << (slot % 64);
         }
-        KeyFilter(bits)
+        KeyFilter(Box::leak(bits))
     }
 
     /// False only when `k` is no key.
@@ -123,47 +129,12 @@ impl<'a> Toks<'a> {
     }
 }
 
-#[inline]
-fn is_arabic_script(c: char) -> bool {
-    matches!(c, '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{08A0}'..='\u{08FF}' | '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}')
-}
-
 /// `char::is_alphabetic` with the Arabic and ASCII letters answered without the table.
 #[inline]
 fn is_letter(c: char) -> bool {
     c.is_ascii_alphabetic()
         || matches!(c, '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}' | '\u{0671}'..='\u{06D3}')
         || (!c.is_ascii() && !is_common_punct(c) && c.is_alphabetic())
-}
-
-#[inline]
-fn digit_value(c: char) -> Option<u8> {
-    match c {
-        '0'..='9' => Some(c as u8 - b'0'),
-        '\u{0660}'..='\u{0669}' => Some((c as u32 - 0x0660) as u8),
-        '\u{06F0}'..='\u{06F9}' => Some((c as u32 - 0x06F0) as u8),
-        _ => None,
-    }
-}
-
-/// Folds a whole word the way tokens are keyed (for lexicon building and `unit_key`).
-pub(crate) fn fold_word(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if is_removed_mark(c) || is_invisible(c) {
-            continue;
-        }
-        if let Some(d) = digit_value(c) {
-            out.push((b'0' + d) as char);
-        } else if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-        } else if is_arabic_script(c) {
-            out.push(fold_letter(c));
-        } else {
-            out.extend(c.to_lowercase());
-        }
-    }
-    out
 }
 
 /// Splits a sentence into words (one script each), digit runs and single punctuation
