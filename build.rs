@@ -76,6 +76,10 @@ mod number_words;
 mod date_words;
 
 #[allow(dead_code)]
+#[path = "src/claims/quantity/unit_words.rs"]
+mod unit_words;
+
+#[allow(dead_code)]
 #[path = "src/claims/static_map.rs"]
 mod static_map;
 
@@ -152,6 +156,8 @@ fn main() {
         .expect("write number_words.rs");
     std::fs::write(Path::new(&out).join("date_words.rs"), date_tables())
         .expect("write date_words.rs");
+    std::fs::write(Path::new(&out).join("unit_words.rs"), unit_tables())
+        .expect("write unit_words.rs");
 }
 
 /// The built-in gazetteer's tables (`claims::entity::builtin`): `gazetteer.txt` keyed by
@@ -468,6 +474,32 @@ fn date_tables() -> String {
     let mut code = code.replace("pub static ", "static ");
     key_filter(&mut code, "DATE_STARTS_FILTER", starts.keys());
     code
+}
+
+/// The counted nouns (`src/claims/quantity/unit_words.rs`) folded into `NOUN_LEX`, with
+/// the filter over them, and the currency words into `CURRENCY_LEX`.
+fn unit_tables() -> String {
+    let mut nouns = BTreeMap::new();
+    unit_words::noun_entries(&fold::fold_word, &mut |form, lemma, dual_ok| {
+        // `units::NOUN_KEY_MAX`: the longest key the filter is asked about.
+        assert!(form.len() <= 64, "{form}: a noun key longer than 64 bytes");
+        nouns.insert(
+            form,
+            format!("NounEntry {{ lemma: {lemma:?}, dual_ok: {dual_ok} }}"),
+        );
+    });
+    let mut currencies = BTreeMap::new();
+    for (cur, words) in unit_words::CURRENCY_ROWS {
+        for w in *words {
+            currencies.insert(fold::fold_word(w), format!("Cur::{cur:?}"));
+        }
+    }
+    let mut code = String::from("// Written by build.rs: the unit words folded at build time.\n\n");
+    table(&mut code, "NOUN_LEX", "NounEntry", &nouns);
+    key_filter(&mut code, "NOUN_FILTER", nouns.keys());
+    table(&mut code, "CURRENCY_LEX", "Cur", &currencies);
+    // Private to the module that includes it, as its value types are.
+    code.replace("pub static ", "static ")
 }
 
 /// One `static NAME: KeyFilter` over `keys`, as `KeyFilter::new` sets its bits.

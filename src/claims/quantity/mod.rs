@@ -18,6 +18,7 @@ mod number_words;
 mod numbers;
 mod qualifiers;
 mod tokens;
+mod unit_words;
 mod units;
 
 #[cfg(test)]

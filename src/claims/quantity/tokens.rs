@@ -33,13 +33,14 @@ impl Hasher for Fx {
 pub(crate) type FxMap<V> = HashMap<String, V, BuildHasherDefault<Fx>>;
 
 /// A 64K-bit filter over the keys of a lexicon (the entity lexicon's [`bloom_slot`]):
-/// most words are in no lexicon, and a bit test says so before a hash lookup. The number
-/// and date words' filters are laid out by build.rs; others are built once, for a static.
+/// most words are in no lexicon, and a bit test says so before a hash lookup. Each is laid
+/// out by build.rs, with the lexicon it filters.
 pub(crate) struct KeyFilter(pub(crate) &'static [u64; 1024]);
 
 impl KeyFilter {
-    /// A filter over `keys`, for a static's initialiser: its bits live as long as the
-    /// process.
+    /// A filter over `keys`, as build.rs sets its bits: for the tests that check them.
+    /// Its bits live as long as the process.
+    #[cfg(test)]
     pub(crate) fn new<'a>(keys: impl Iterator<Item = &'a str>) -> KeyFilter {
         let mut bits = Box::new([0u64; 1024]);
         for k in keys {

@@ -5,108 +5,22 @@
 use std::sync::OnceLock;
 
 use super::tokens::{FxMap, KeyFilter, TK, Toks, fold_word};
+pub(super) use super::unit_words::Cur;
+use crate::claims::static_map::StaticMap;
+
+// NOUN_LEX, NOUN_FILTER and CURRENCY_LEX: `unit_words` folded by build.rs.
+include!(concat!(env!("OUT_DIR"), "/unit_words.rs"));
 
 pub(super) struct NounEntry {
-    lemma: String,
+    lemma: &'static str,
     /// Its `-ين`/`-ان` form is a dual, not a sound plural.
     dual_ok: bool,
 }
 
-pub(super) fn noun_lex() -> &'static FxMap<NounEntry> {
-    static LEX: OnceLock<FxMap<NounEntry>> = OnceLock::new();
-    LEX.get_or_init(|| {
-        // (singular, plural forms, dual is unambiguous)
-        let rows: &[(&str, &[&str], bool)] = &[
-            ("جندي", &["جنود"], true),
-            ("قتيل", &["قتلى"], true),
-            ("شخص", &["أشخاص"], true),
-            ("يوم", &["أيام"], true),
-            ("عام", &["أعوام"], true),
-            ("سنة", &["سنوات", "سنين"], true),
-            ("شهر", &["أشهر", "شهور"], true),
-            ("أسبوع", &["أسابيع"], true),
-            ("ساعة", &["ساعات"], true),
-            ("دقيقة", &["دقائق"], true),
-            ("طفل", &["أطفال"], true),
-            ("رجل", &["رجال"], true),
-            ("امرأة", &["نساء", "سيدات"], false),
-            ("مدني", &["مدنيين", "مدنيون"], false),
-            ("جريح", &["جرحى"], true),
-            ("مصاب", &["مصابين", "مصابون"], false),
-            ("صاروخ", &["صواريخ"], true),
-            ("طائرة", &["طائرات"], true),
-            ("دولة", &["دول"], true),
-            ("بلد", &["بلدان", "بلاد"], true),
-            ("طرف", &["أطراف"], true),
-            ("ضابط", &["ضباط"], true),
-            ("عنصر", &["عناصر"], true),
-            ("سفينة", &["سفن"], true),
-            ("دبابة", &["دبابات"], true),
-            ("قذيفة", &["قذائف"], true),
-            ("مرة", &["مرات"], true),
-            ("منزل", &["منازل"], true),
-            ("مدينة", &["مدن"], true),
-            ("قرية", &["قرى"], true),
-            ("أسير", &["أسرى"], true),
-            ("رهينة", &["رهائن"], true),
-            ("قائد", &["قادة"], true),
-            ("وزير", &["وزراء"], true),
-            ("مقاتل", &["مقاتلين", "مقاتلون"], false),
-            ("معتقل", &["معتقلين", "معتقلون"], false),
-            ("لاجئ", &["لاجئين", "لاجئون"], false),
-            ("مسلح", &["مسلحين", "مسلحون"], false),
-            ("فرد", &["أفراد"], true),
-            ("ضحية", &["ضحايا"], true),
-            ("طن", &["أطنان"], true),
-            ("كيلومتر", &["كيلومترات", "كلم"], true),
-            ("متر", &["أمتار"], true),
-            ("مبنى", &["مباني", "مبان"], false),
-            ("مستشفى", &["مستشفيات"], false),
-            ("مدرسة", &["مدارس"], true),
-            ("مسيرة", &["مسيرات"], true),
-            ("صحفي", &["صحفيين", "صحفيون"], false),
-            ("شرطي", &["شرطيين", "شرطيون"], false),
-            ("عسكري", &["عسكريين", "عسكريون"], false),
-            ("مواطن", &["مواطنين", "مواطنون"], false),
-            ("نازح", &["نازحين", "نازحون"], false),
-            ("مهاجر", &["مهاجرين", "مهاجرون"], false),
-            ("برميل", &["براميل"], true),
-            ("جولة", &["جولات"], true),
-            ("هجوم", &["هجمات"], true),
-            ("غارة", &["غارات"], true),
-            ("مليون", &["ملايين"], false),
-            // English irregulars (regular -s plurals are handled by rule).
-            ("person", &["people", "persons"], false),
-            ("child", &["children"], false),
-            ("man", &["men"], false),
-            ("woman", &["women"], false),
-            ("casualty", &["casualties"], false),
-            ("country", &["countries"], false),
-            ("city", &["cities"], false),
-        ];
-        let mut m = FxMap::default();
-        for (sing, plurals, dual_ok) in rows {
-            let lemma = fold_word(sing);
-            m.insert(
-                lemma.clone(),
-                NounEntry {
-                    lemma: lemma.clone(),
-                    dual_ok: *dual_ok,
-                },
-            );
-            for p in *plurals {
-                // Plural forms never count as duals.
-                m.insert(
-                    fold_word(p),
-                    NounEntry {
-                        lemma: lemma.clone(),
-                        dual_ok: false,
-                    },
-                );
-            }
-        }
-        m
-    })
+/// The counted-noun lexicon: each form of [`NOUN_ROWS`], folded, with its lemma (laid out
+/// by build.rs).
+pub(super) fn noun_lex() -> &'static StaticMap<NounEntry> {
+    &NOUN_LEX
 }
 
 /// Article and preposition prefixes a counted noun may carry (longest first).
@@ -117,24 +31,24 @@ pub(super) fn arabic_lemma(k: &str) -> Option<&'static str> {
     let lex = noun_lex();
     let try_stem = |w: &str| -> Option<&'static str> {
         if let Some(e) = lex.get(w) {
-            return Some(e.lemma.as_str());
+            return Some(e.lemma);
         }
         // Accusative tanween: جنديا، يوما.
         if let Some(s) = w.strip_suffix('ا')
             && let Some(e) = lex.get(s)
         {
-            return Some(e.lemma.as_str());
+            return Some(e.lemma);
         }
         if let Some((stem, _)) = dual_stem(w)
             && let Some(e) = lex.get(&stem)
         {
-            return Some(e.lemma.as_str());
+            return Some(e.lemma);
         }
         // Feminine sound plural: غارات → غاره.
         if let Some(s) = w.strip_suffix("ات") {
             let f = format!("{s}ه");
             if let Some(e) = lex.get(&f) {
-                return Some(e.lemma.as_str());
+                return Some(e.lemma);
             }
         }
         None
@@ -179,15 +93,10 @@ pub(super) fn dual_lemma(k: &str) -> Option<&'static str> {
         if noun_listed(w.as_bytes()) {
             return None; // a listed form itself (بلدان is a plural)
         }
-        dual_stem_entry(w)
-            .filter(|e| e.dual_ok)
-            .map(|e| e.lemma.as_str())
+        dual_stem_entry(w).filter(|e| e.dual_ok).map(|e| e.lemma)
     };
     // `k` itself is known not to be listed (above).
-    if let Some(l) = dual_stem_entry(k)
-        .filter(|e| e.dual_ok)
-        .map(|e| e.lemma.as_str())
-    {
+    if let Some(l) = dual_stem_entry(k).filter(|e| e.dual_ok).map(|e| e.lemma) {
         return Some(l);
     }
     for p in NOUN_PREFIXES {
@@ -229,17 +138,12 @@ fn dual_stem_entry(w: &str) -> Option<&'static NounEntry> {
     noun_lex().get(stem).filter(|e| e.lemma == stem)
 }
 
-/// No key of [`noun_lex`] is longer (checked where the filter is built).
+/// No key of [`noun_lex`] is longer (checked by build.rs).
 const NOUN_KEY_MAX: usize = 64;
 
 /// A bit filter over the keys of [`noun_lex`].
 fn noun_filter() -> &'static KeyFilter {
-    static F: OnceLock<KeyFilter> = OnceLock::new();
-    F.get_or_init(|| {
-        let keys = noun_lex().keys().map(String::as_str);
-        debug_assert!(keys.clone().all(|k| k.len() <= NOUN_KEY_MAX));
-        KeyFilter::new(keys)
-    })
+    &NOUN_FILTER
 }
 
 /// `noun_lex().contains_key(k)`, most words answered by the filter.
@@ -251,7 +155,7 @@ fn noun_listed(k: &[u8]) -> bool {
 
 fn english_lemma(k: &str) -> String {
     if let Some(e) = noun_lex().get(k) {
-        return e.lemma.clone();
+        return e.lemma.to_string();
     }
     if let Some(s) = k.strip_suffix("ies")
         && s.len() >= 2
@@ -513,21 +417,6 @@ pub(super) enum Pct {
     Yes(usize),
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(super) enum Cur {
-    Dollar,
-    Euro,
-    Pound,
-    Riyal,
-    Dinar,
-    Dirham,
-    Lira,
-    Yen,
-    Ruble,
-    Yuan,
-    Won,
-}
-
 impl Cur {
     pub(super) fn key(self) -> &'static str {
         match self {
@@ -546,68 +435,9 @@ impl Cur {
     }
 }
 
-fn cur_lex() -> &'static FxMap<Cur> {
-    static LEX: OnceLock<FxMap<Cur>> = OnceLock::new();
-    LEX.get_or_init(|| {
-        use Cur::*;
-        let mut m = FxMap::default();
-        let rows: &[(Cur, &[&str])] = &[
-            (
-                Dollar,
-                &[
-                    "دولار",
-                    "دولارا",
-                    "دولارات",
-                    "دولاراً",
-                    "dollar",
-                    "dollars",
-                    "usd",
-                ],
-            ),
-            (Euro, &["يورو", "euro", "euros", "eur"]),
-            (
-                Pound,
-                &[
-                    "جنيه",
-                    "جنيها",
-                    "جنيهات",
-                    "استرليني",
-                    "pound",
-                    "pounds",
-                    "sterling",
-                    "gbp",
-                ],
-            ),
-            (
-                Riyal,
-                &["ريال", "ريالا", "ريالات", "riyal", "riyals", "rial", "rials"],
-            ),
-            (Dinar, &["دينار", "دينارا", "دنانير", "dinar", "dinars"]),
-            (Dirham, &["درهم", "درهما", "دراهم", "dirham", "dirhams"]),
-            (Lira, &["ليرة", "ليرات", "lira", "liras", "lire"]),
-            (Yen, &["ين", "yen"]),
-            (
-                Ruble,
-                &[
-                    "روبل",
-                    "روبلا",
-                    "روبلات",
-                    "ruble",
-                    "rubles",
-                    "rouble",
-                    "roubles",
-                ],
-            ),
-            (Yuan, &["يوان", "yuan"]),
-            (Won, &["وون"]),
-        ];
-        for (c, ws) in rows {
-            for w in *ws {
-                m.insert(fold_word(w), *c);
-            }
-        }
-        m
-    })
+/// The currency words of [`CURRENCY_ROWS`], folded (laid out by build.rs).
+fn cur_lex() -> &'static StaticMap<Cur> {
+    &CURRENCY_LEX
 }
 
 pub(super) fn cur_word(k: &str) -> Option<Cur> {
@@ -657,6 +487,35 @@ pub(super) fn percent_at(t: &Toks, j: usize) -> Pct {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// NOUN_LEX, NOUN_FILTER and CURRENCY_LEX, as build.rs laid them out, against the
+    /// lists folded here (a later form replaces an earlier one).
+    #[test]
+    fn static_tables_are_the_lists() {
+        let mut nouns: FxMap<(String, bool)> = FxMap::default();
+        super::super::unit_words::noun_entries(&fold_word, &mut |form, lemma, dual_ok| {
+            nouns.insert(form, (lemma.to_string(), dual_ok));
+        });
+        assert_eq!(NOUN_LEX.len(), nouns.len());
+        for (form, (lemma, dual_ok)) in &nouns {
+            let e = NOUN_LEX.get(form).expect(form);
+            assert_eq!((e.lemma, e.dual_ok), (lemma.as_str(), *dual_ok), "{form}");
+        }
+        let filter = KeyFilter::new(nouns.keys().map(String::as_str));
+        assert_eq!(NOUN_FILTER.0, filter.0);
+        let mut currencies: FxMap<Cur> = FxMap::default();
+        for (cur, words) in super::super::unit_words::CURRENCY_ROWS {
+            for w in *words {
+                currencies.insert(fold_word(w), *cur);
+            }
+        }
+        assert_eq!(CURRENCY_LEX.len(), currencies.len());
+        for (w, cur) in &currencies {
+            assert_eq!(CURRENCY_LEX.get(w), Some(cur), "{w}");
+        }
+        assert_eq!(cur_word(&fold_word("بالدولار")), Some(Cur::Dollar));
+        assert_eq!(arabic_lemma(&fold_word("الجنود")), Some("جندي"));
+    }
 
     #[test]
     fn unit_classes() {
