@@ -3,8 +3,9 @@
 //! (`reference/arabic-text.md` §1.3, §3).
 //!
 //! One pass builds tokens with byte spans into the input and a folded lookup key
-//! (`match_key` letter folding done per character, no per-token allocation); lexicons are
-//! hash maps keyed by those folded keys. Slot `text` is always a substring of the input.
+//! (`match_key` letter folding done per character, no per-token allocation); the number
+//! words and counted nouns are static tables keyed by those folded keys, laid out by build.rs
+//! (`number_words`, `unit_words`). Slot `text` is always a substring of the input.
 //!
 //! Decisions: vague quantities (مئات، آلاف الجنود، عشرات، بضعة، "hundreds of", "dozens")
 //! are not emitted — they cannot be compared numerically; a fraction alone (نصف السكان) is
