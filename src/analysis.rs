@@ -641,20 +641,55 @@ pub fn cache_comparison(
     store: &Store,
     (kind, inputs): (&str, &Hash),
     (alignment, rows): (&Alignment, &Rows),
+    from: (&Hash, &RowSource<'_>, Candidates<'_>),
+    to: (&Hash, &RowSource<'_>, Candidates<'_>),
+) {
+    if let Some(encoded) = encode_comparison((kind, inputs), (alignment, rows), from, to) {
+        encoded.save(store);
+    }
+}
+
+/// A comparison encoded for [`cache_comparison`], not written yet: the
+/// encoding borrows the claim rows, the writing (which may wait for the disk)
+/// does not, and can run while the report is shown.
+pub struct EncodedComparison {
+    from: Hash,
+    to: Hash,
+    kind: String,
+    inputs: Hash,
+    data: Vec<u8>,
+}
+
+impl EncodedComparison {
+    /// Cache it; a cache that cannot be written is only a cache missed.
+    pub fn save(self, store: &Store) {
+        let _ = store.put_comparison(&self.from, &self.to, &self.kind, &self.inputs, &self.data);
+    }
+}
+
+/// What [`cache_comparison`] writes, encoded; none for an alignment cut short.
+pub fn encode_comparison(
+    (kind, inputs): (&str, &Hash),
+    (alignment, rows): (&Alignment, &Rows),
     (from, from_source, from_candidates): (&Hash, &RowSource<'_>, Candidates<'_>),
     (to, to_source, to_candidates): (&Hash, &RowSource<'_>, Candidates<'_>),
-) {
+) -> Option<EncodedComparison> {
     if !alignment.complete() {
-        return;
+        return None;
     }
-    if let Some(data) = codec::encode_comparison(
+    let data = codec::encode_comparison(
         alignment,
         (&rows.0, rows.1.as_ref()),
         (from_source, from_candidates),
         (to_source, to_candidates),
-    ) {
-        let _ = store.put_comparison(from, to, kind, inputs, &data);
-    }
+    )?;
+    Some(EncodedComparison {
+        from: *from,
+        to: *to,
+        kind: kind.to_string(),
+        inputs: *inputs,
+        data,
+    })
 }
 
 /// A version's claims over `units`, not cached: the extraction [`claims`]

@@ -192,6 +192,18 @@ pub fn align_texts(from_text: &str, to_text: &str, mode: Mode) -> TextDiff {
 /// claims cached in the store, and the comparison itself (alignment, claim
 /// rows) cached per pair of texts.
 pub fn compare(store: &Store, pair: &Pair, options: &CompareOptions) -> DiffReport {
+    compare_then(store, pair, options, |report| report)
+}
+
+/// [`compare`], the report handed to `then` (to render and print it, say),
+/// which runs on another thread while a long comparison is written to the
+/// store's cache on this one.
+pub fn compare_then<R: Send>(
+    store: &Store,
+    pair: &Pair,
+    options: &CompareOptions,
+    then: impl FnOnce(DiffReport) -> R + Send,
+) -> R {
     // Compared as the articles read now: furniture learned on their hosts
     // left out, whenever the versions were stored.
     let article = |v| crate::furniture::article_ref(store, v).unwrap_or(Cow::Borrowed(v));
@@ -286,7 +298,7 @@ pub fn compare(store: &Store, pair: &Pair, options: &CompareOptions) -> DiffRepo
             alignment,
             &diff_options,
         );
-        return report(&diff, rows);
+        return then(report(&diff, rows));
     }
     let (alignment, diff) = match aligned_early {
         Some(aligned) => aligned,
@@ -329,8 +341,7 @@ pub fn compare(store: &Store, pair: &Pair, options: &CompareOptions) -> DiffRepo
         |i: usize| from_rows.get(&i).copied(),
         |i: usize| to_rows.get(&i).copied(),
     );
-    analysis::cache_comparison(
-        store,
+    let encoded = analysis::encode_comparison(
         (&kind, &inputs),
         (&alignment, &rows),
         (
@@ -352,7 +363,18 @@ pub fn compare(store: &Store, pair: &Pair, options: &CompareOptions) -> DiffRepo
             &to_candidates,
         ),
     );
-    report(&diff, rows)
+    let report = report(&diff, rows);
+    let long = from.text.len() + to.text.len() >= crate::parallel::WORTH_TWO_THREADS;
+    match encoded {
+        // Written while the report is shown: the first write of a process
+        // to a store waits for the disk (SQLite syncs a new WAL's header).
+        Some(encoded) if long => both(|| encoded.save(store), || then(report)).1,
+        Some(encoded) => {
+            encoded.save(store);
+            then(report)
+        }
+        None => then(report),
+    }
 }
 
 include!(concat!(env!("OUT_DIR"), "/fingerprint.rs"));

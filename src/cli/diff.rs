@@ -10,7 +10,7 @@ use super::claims::load_names;
 use super::error::{CliError, exit};
 use track::analysis;
 use track::compare::{self, CompareOptions};
-use track::report::{self, Only, TermOptions};
+use track::report::{self, DiffReport, Only, TermOptions};
 use track::store::{OpenMode, Store, VersionText};
 
 #[derive(Debug, Args)]
@@ -112,22 +112,41 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<i32, CliError> {
     };
     let store = ctx.open(OpenMode::Existing)?;
     let pair = compare::resolve(&store, &args.refs)?;
-    let report = compare::compare(&store, &pair, &options);
-
-    let mut buffer: Vec<u8> = Vec::new();
     match args.format {
+        // Unified output reads the versions' units from the store.
+        DiffFormat::Unified => {
+            let report = compare::compare(&store, &pair, &options);
+            let (old, new) = (unit_texts(&store, &pair.from), unit_texts(&store, &pair.to));
+            let mut buffer = Vec::new();
+            report::render_unified(&report, &old, &new, args.context.unwrap_or(3), &mut buffer)?;
+            show(args, &report, &buffer)
+        }
+        // Shown while a long comparison is written to the store's cache.
+        format => compare::compare_then(&store, &pair, &options, |report| {
+            let buffer = render(format, &pair, args, &report)?;
+            show(args, &report, &buffer)
+        }),
+    }
+}
+
+/// `report` in `format` (any but unified, which needs the versions' units).
+fn render(
+    format: DiffFormat,
+    pair: &compare::Pair,
+    args: &DiffArgs,
+    report: &DiffReport,
+) -> Result<Vec<u8>, CliError> {
+    let mut buffer: Vec<u8> = Vec::new();
+    match format {
         DiffFormat::Json => {
             // The texts, each about twice (both sides of a row), and the rest.
             let texts = pair.from.text.len() + pair.to.text.len();
-            buffer = super::read::to_json_bytes(&report, 5 * texts + 4096)?;
+            buffer = super::read::to_json_bytes(report, 5 * texts + 4096)?;
             buffer.push(b'\n');
         }
-        DiffFormat::Html => report::render_html(&report, args.context.unwrap_or(3), &mut buffer)?,
-        DiffFormat::Unified => {
-            let (old, new) = (unit_texts(&store, &pair.from), unit_texts(&store, &pair.to));
-            report::render_unified(&report, &old, &new, args.context.unwrap_or(3), &mut buffer)?;
-        }
-        DiffFormat::Term => {
+        DiffFormat::Html => report::render_html(report, args.context.unwrap_or(3), &mut buffer)?,
+        // Unified output is rendered in `run`, where the units are read.
+        DiffFormat::Term | DiffFormat::Unified => {
             let color = match args.color {
                 ColorChoice::Always => true,
                 ColorChoice::Never => false,
@@ -138,7 +157,7 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<i32, CliError> {
                 }
             };
             report::render_term(
-                &report,
+                report,
                 TermOptions {
                     color,
                     context: args.context.unwrap_or(2),
@@ -147,12 +166,18 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<i32, CliError> {
             )?;
         }
     }
+    Ok(buffer)
+}
+
+/// Write the rendered report to standard output or the file asked for; the
+/// exit code.
+fn show(args: &DiffArgs, report: &DiffReport, buffer: &[u8]) -> Result<i32, CliError> {
     match &args.output {
-        Some(path) => std::fs::write(path, &buffer)
+        Some(path) => std::fs::write(path, buffer)
             .map_err(|e| CliError::input(format!("{}: cannot write: {e}", path.display())))?,
         None => {
             let mut out = std::io::stdout().lock();
-            out.write_all(&buffer)?;
+            out.write_all(buffer)?;
             out.flush()?;
         }
     }

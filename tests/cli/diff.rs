@@ -391,3 +391,59 @@ fn a_cached_comparison_reads_back_as_computed() {
     assert_eq!(comparisons(&ws), 0);
     assert_eq!(outputs(&ws), computed);
 }
+
+/// A long diff's comparison is written to the cache while the report is
+/// shown (on two threads): the report is whole, on standard output and in a
+/// file, and the cache holds what a second diff reads back.
+#[test]
+fn a_long_diff_is_shown_while_its_comparison_is_cached() {
+    let ws = Workspace::new();
+    let sentences = |edited: bool| -> String {
+        (0..400)
+            .map(|i| {
+                let n = if edited && i % 50 == 7 { i + 1000 } else { i };
+                format!("قال المتحدث إن {n} شخصا وصلوا إلى المدينة رقم {i} يوم الخميس.\n\n")
+            })
+            .collect()
+    };
+    let (old, new) = (ws.path("old.txt"), ws.path("new.txt"));
+    std::fs::write(&old, sentences(false)).unwrap();
+    std::fs::write(&new, sentences(true)).unwrap();
+    assert!(std::fs::metadata(&old).unwrap().len() > 16 * 1024);
+    ws.add(&["--key", "long", s(&old)]);
+    ws.add(&["--key", "long", s(&new)]);
+    let comparisons = || -> i64 {
+        rusqlite::Connection::open(ws.db())
+            .unwrap()
+            .query_row("SELECT count(*) FROM comparisons", [], |r| r.get(0))
+            .unwrap()
+    };
+    let args = [
+        "diff",
+        "--format",
+        "json",
+        "--time-budget",
+        "0",
+        "long@1",
+        "long@2",
+    ];
+    let (code, first, err) = ws.run(&args);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(comparisons(), 1);
+    let report: serde_json::Value = serde_json::from_str(&first).unwrap();
+    let changed = report["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] == "changed")
+        .count();
+    assert_eq!(changed, 8, "{first}");
+    let (code, again, _) = ws.run(&args);
+    assert_eq!((code, again.as_str()), (1, first.as_str()), "read back");
+    let file = ws.path("report.json");
+    let mut with_file = args.to_vec();
+    with_file.extend(["--output", s(&file)]);
+    let (code, out, _) = ws.run(&with_file);
+    assert_eq!((code, out.as_str()), (1, ""));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), first);
+}
