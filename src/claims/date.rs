@@ -39,7 +39,7 @@ fn dw(k: &str) -> Option<DW> {
     DATE_WORDS.get(k).copied()
 }
 
-/// Whether `k` is a date word or a [`maybe_date_word`] (`DATE_STARTS`), with a bit test
+/// Whether `k` is a date word or a word `maybe_date_word` accepts (`DATE_STARTS`), with a bit test
 /// first.
 #[inline]
 fn is_date_start(k: &str) -> bool {

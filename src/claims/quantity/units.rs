@@ -17,7 +17,7 @@ pub(super) struct NounEntry {
     dual_ok: bool,
 }
 
-/// The counted-noun lexicon: each form of [`NOUN_ROWS`], folded, with its lemma (laid out
+/// The counted-noun lexicon: each form of `unit_words::NOUN_ROWS`, folded, with its lemma (laid out
 /// by build.rs).
 pub(super) fn noun_lex() -> &'static StaticMap<NounEntry> {
     &NOUN_LEX
@@ -435,7 +435,7 @@ impl Cur {
     }
 }
 
-/// The currency words of [`CURRENCY_ROWS`], folded (laid out by build.rs).
+/// The currency words of `unit_words::CURRENCY_ROWS`, folded (laid out by build.rs).
 fn cur_lex() -> &'static StaticMap<Cur> {
     &CURRENCY_LEX
 }
