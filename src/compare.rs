@@ -363,17 +363,17 @@ pub fn compare_then<R: Send>(
             &to_candidates,
         ),
     );
-    let report = report(&diff, rows);
     let long = from.text.len() + to.text.len() >= crate::parallel::WORTH_TWO_THREADS;
     match encoded {
-        // Written while the report is shown: the first write of a process
-        // to a store waits for the disk (SQLite syncs a new WAL's header).
-        Some(encoded) if long => both(|| encoded.save(store), || then(report)).1,
+        // Written while the report is built and shown: the first write of a
+        // process to a store waits for the disk (SQLite syncs a new WAL's
+        // header).
+        Some(encoded) if long => both(|| encoded.save(store), || then(report(&diff, rows))).1,
         Some(encoded) => {
             encoded.save(store);
-            then(report)
+            then(report(&diff, rows))
         }
-        None => then(report),
+        None => then(report(&diff, rows)),
     }
 }
 
