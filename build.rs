@@ -303,15 +303,13 @@ fn gazetteer_tables() -> String {
     // The extractors' lexicons (`entity::lex_of`): each word with the bits of every list
     // that has it, and the filter over `bloom_slot`, as `entity::lexicon` built them.
     let mut words: BTreeMap<String, u32> = BTreeMap::new();
-    let mut bloom = vec![0u64; 1024];
     for (file, list, bit) in claims::names::LEXICON_LISTS {
         let src = std::fs::read_to_string(format!("src/claims/{file}")).expect(file);
         for w in literals(&src, list) {
-            let slot = claims::names::bloom_slot(w.as_bytes());
-            bloom[slot / 64] |= 1 << (slot % 64);
             *words.entry(w).or_insert(0) |= bit;
         }
     }
+    let bloom = bloom_bits(words.keys());
     let words = words.into_iter().map(|(w, b)| (w, b.to_string())).collect();
     table(&mut code, "LEXICON", "u32", &words);
     let _ = writeln!(code, "pub static LEXICON_BLOOM: [u64; 1024] = {bloom:?};");
@@ -438,9 +436,7 @@ fn number_tables() -> String {
     }
     let mut code =
         String::from("// Written by build.rs: the number words folded at build time.\n\n");
-    table(&mut code, "NUMBER_WORDS", "NW", &words);
-    // Private to the module that includes it, as its value type is.
-    let mut code = code.replace("pub static ", "static ");
+    private_table(&mut code, "NUMBER_WORDS", "NW", &words);
     key_filter(&mut code, "NUMBER_WORDS_FILTER", words.keys());
     key_filter(&mut code, "NUMBER_FORMS_FILTER", forms.iter());
     code
@@ -474,11 +470,9 @@ fn date_tables() -> String {
         }
     }
     let mut code = String::from("// Written by build.rs: the date words folded at build time.\n\n");
-    table(&mut code, "DATE_WORDS", "DW", &words);
+    private_table(&mut code, "DATE_WORDS", "DW", &words);
     key_filter(&mut code, "DATE_WORDS_FILTER", words.keys());
-    table(&mut code, "DATE_STARTS", "()", &starts);
-    // Private to the module that includes it, as its value type is.
-    let mut code = code.replace("pub static ", "static ");
+    private_table(&mut code, "DATE_STARTS", "()", &starts);
     key_filter(&mut code, "DATE_STARTS_FILTER", starts.keys());
     code
 }
@@ -502,28 +496,49 @@ fn unit_tables() -> String {
         }
     }
     let mut code = String::from("// Written by build.rs: the unit words folded at build time.\n\n");
-    table(&mut code, "NOUN_LEX", "NounEntry", &nouns);
+    private_table(&mut code, "NOUN_LEX", "NounEntry", &nouns);
     key_filter(&mut code, "NOUN_FILTER", nouns.keys());
-    table(&mut code, "CURRENCY_LEX", "Cur", &currencies);
-    // Private to the module that includes it, as its value types are.
-    code.replace("pub static ", "static ")
+    private_table(&mut code, "CURRENCY_LEX", "Cur", &currencies);
+    code
 }
 
-/// One `static NAME: KeyFilter` over `keys`, as `KeyFilter::new` sets its bits.
+/// One `static NAME: KeyFilter` over `keys`.
 fn key_filter<'a>(code: &mut String, name: &str, keys: impl Iterator<Item = &'a String>) {
+    let bits = bloom_bits(keys);
+    let _ = writeln!(code, "static {name}: KeyFilter = KeyFilter(&{bits:?});\n");
+}
+
+/// The 64K bits over `bloom_slot` of `keys`, as the entity lexicon's filter
+/// and `KeyFilter::new` set them.
+fn bloom_bits<'a>(keys: impl Iterator<Item = &'a String>) -> Vec<u64> {
     let mut bits = vec![0u64; 1024];
     for k in keys {
         let slot = claims::names::bloom_slot(k.as_bytes());
         bits[slot / 64] |= 1 << (slot % 64);
     }
-    let _ = writeln!(code, "static {name}: KeyFilter = KeyFilter(&{bits:?});\n");
+    bits
 }
 
 /// One `pub static NAME: StaticMap<ty>`; values are Rust expressions.
 fn table(code: &mut String, name: &str, ty: &str, entries: &BTreeMap<String, String>) {
+    table_with(code, "pub ", name, ty, entries);
+}
+
+/// [`table`] private to the module that includes it, as its value type is.
+fn private_table(code: &mut String, name: &str, ty: &str, entries: &BTreeMap<String, String>) {
+    table_with(code, "", name, ty, entries);
+}
+
+fn table_with(
+    code: &mut String,
+    vis: &str,
+    name: &str,
+    ty: &str,
+    entries: &BTreeMap<String, String>,
+) {
     let keys: Vec<&str> = entries.keys().map(String::as_str).collect();
     let slots = static_map::layout(&keys);
-    let _ = writeln!(code, "pub static {name}: StaticMap<{ty}> = StaticMap {{");
+    let _ = writeln!(code, "{vis}static {name}: StaticMap<{ty}> = StaticMap {{");
     let _ = writeln!(code, "    slots: &{slots:?},");
     let _ = writeln!(code, "    text: {:?},", keys.concat());
     let mut offsets = vec![0u32];

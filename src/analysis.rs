@@ -634,24 +634,9 @@ pub fn read_comparison(
     codec::decode_comparison(data, Some((from_source, to_source)))
 }
 
-/// Cache a comparison for [`cached_comparison_bytes`] (replacing a stale one),
-/// best effort as every analysis. An alignment made past its time budget is
-/// not kept.
-pub fn cache_comparison(
-    store: &Store,
-    (kind, inputs): (&str, &Hash),
-    (alignment, rows): (&Alignment, &Rows),
-    from: (&Hash, &RowSource<'_>, Candidates<'_>),
-    to: (&Hash, &RowSource<'_>, Candidates<'_>),
-) {
-    if let Some(encoded) = encode_comparison((kind, inputs), (alignment, rows), from, to) {
-        encoded.save(store);
-    }
-}
-
-/// A comparison encoded for [`cache_comparison`], not written yet: the
-/// encoding borrows the claim rows, the writing (which may wait for the disk)
-/// does not, and can run while the report is shown.
+/// A comparison encoded for the cache ([`encode_comparison`]), not written
+/// yet: the encoding borrows the claim rows, the writing (which may wait for
+/// the disk) does not, and can run while the report is shown.
 pub struct EncodedComparison {
     from: Hash,
     to: Hash,
@@ -661,13 +646,16 @@ pub struct EncodedComparison {
 }
 
 impl EncodedComparison {
-    /// Cache it; a cache that cannot be written is only a cache missed.
+    /// Cache it for [`cached_comparison_bytes`] (replacing a stale one), best
+    /// effort as every analysis: a cache that cannot be written is only a
+    /// cache missed.
     pub fn save(self, store: &Store) {
         let _ = store.put_comparison(&self.from, &self.to, &self.kind, &self.inputs, &self.data);
     }
 }
 
-/// What [`cache_comparison`] writes, encoded; none for an alignment cut short.
+/// A comparison to cache, encoded; none for an alignment made past its time
+/// budget, which is not kept.
 pub fn encode_comparison(
     (kind, inputs): (&str, &Hash),
     (alignment, rows): (&Alignment, &Rows),

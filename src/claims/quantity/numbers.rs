@@ -23,8 +23,7 @@ fn num_word_clitic(k: &str) -> Option<(NW, bool)> {
     // Asked of nearly every Arabic word, and most are none of the forms below: one bit
     // test over all of them (every number word, alone and with each clitic it may take)
     // rules out the four lookups at once.
-    let f = &NUMBER_FORMS_FILTER;
-    if !f.may_contain(k) {
+    if !NUMBER_FORMS_FILTER.may_contain(k) {
         return None;
     }
     if let Some(nw) = num_word(k) {
