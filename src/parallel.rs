@@ -14,12 +14,19 @@ pub(crate) fn both<A, B: Send>(
         let taken = other.lock().ok().and_then(|mut o| o.take());
         taken.map(|f| f())
     };
+    let placement = Placement::here();
+    let run_there = || {
+        if let Some(p) = &placement {
+            p.release_this_thread();
+        }
+        run_other()
+    };
     std::thread::scope(|s| {
         let spawned = std::thread::Builder::new()
             .name("track-worker".into())
-            .spawn_scoped(s, run_other);
-        if spawned.is_ok() {
-            step_aside();
+            .spawn_scoped(s, run_there);
+        if let (Ok(_), Some(p)) = (&spawned, &placement) {
+            p.send_new_thread_elsewhere();
         }
         let a = one();
         let b = match spawned {
@@ -32,29 +39,69 @@ pub(crate) fn both<A, B: Send>(
     })
 }
 
-/// Move this thread to another CPU it may run on, if there is one. Linux
-/// often queues a new thread on its parent's CPU, where it waits until the
-/// parent blocks or the load balancer moves it (milliseconds on an idle
-/// virtual machine: measured, two threads of 2 ms each took 4.1 ms, as if
-/// one after the other, and 2.2 ms with this); the parent moving away lets
-/// it start at once.
-fn step_aside() {
+/// Where a process's one thread runs, and may run. Linux often queues a new
+/// thread on its parent's CPU, where it waits until the parent blocks or the
+/// load balancer moves it (about a millisecond on an idle virtual machine);
+/// moving the running parent away instead costs as much (it may land behind
+/// the new thread). So the new thread, before it runs, is sent to the other
+/// CPUs, and lets itself go anywhere again once there. Only when this was
+/// the process's one thread, so that the new one is known for sure.
+struct Placement {
     #[cfg(any(target_os = "linux", target_os = "android"))]
-    {
-        use rustix::thread::{sched_getaffinity, sched_setaffinity};
-        let (Ok(allowed), Some(here)) = (sched_getaffinity(None), current_cpu()) else {
-            return;
-        };
-        if allowed.count() < 2 || !allowed.is_set(here) {
-            return;
+    allowed: rustix::thread::CpuSet,
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    here: usize,
+}
+
+impl Placement {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    fn here() -> Option<Placement> {
+        if other_threads()?.next().is_some() {
+            return None;
         }
-        let mut elsewhere = allowed;
-        elsewhere.unset(here);
-        // Moved, then free again to go anywhere it was allowed.
-        if sched_setaffinity(None, &elsewhere).is_ok() {
-            let _ = sched_setaffinity(None, &allowed);
+        let allowed = rustix::thread::sched_getaffinity(None).ok()?;
+        let here = current_cpu()?;
+        (allowed.count() >= 2 && allowed.is_set(here)).then_some(Placement { allowed, here })
+    }
+
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    fn here() -> Option<Placement> {
+        None
+    }
+
+    /// The thread just started (the only one but this) kept off this CPU.
+    fn send_new_thread_elsewhere(&self) {
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        {
+            let Some(mut others) = other_threads() else {
+                return;
+            };
+            let (Some(new), None) = (others.next(), others.next()) else {
+                return;
+            };
+            let mut elsewhere = self.allowed;
+            elsewhere.unset(self.here);
+            let _ = rustix::thread::sched_setaffinity(Some(new), &elsewhere);
         }
     }
+
+    fn release_this_thread(&self) {
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        let _ = rustix::thread::sched_setaffinity(None, &self.allowed);
+    }
+}
+
+/// This process's threads but the calling one.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn other_threads() -> Option<impl Iterator<Item = rustix::process::Pid>> {
+    let me = rustix::thread::gettid();
+    let tasks = std::fs::read_dir("/proc/self/task").ok()?;
+    Some(
+        tasks
+            .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
+            .filter_map(rustix::process::Pid::from_raw)
+            .filter(move |&t| t != me),
+    )
 }
 
 /// The CPU this thread last ran on, as the kernel reports it (field 39 of
@@ -129,6 +176,25 @@ mod tests {
     fn both_halves_run_and_come_back_in_order() {
         let (a, b) = both(|| (1..=10).sum::<u32>(), || "other".to_string());
         assert_eq!((a, b.as_str()), (55, "other"));
+    }
+
+    #[test]
+    fn a_panic_on_either_side_reaches_the_caller() {
+        let other = std::panic::catch_unwind(|| both(|| 1, || -> u32 { panic!("other") }));
+        assert!(other.is_err());
+        let data = [1, 2, 3];
+        let one = std::panic::catch_unwind(|| {
+            both(|| -> u32 { panic!("one") }, || data.iter().sum::<u32>())
+        });
+        assert!(one.is_err());
+    }
+
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[test]
+    fn the_other_thread_may_go_anywhere_this_one_may() {
+        let mask = || rustix::thread::sched_getaffinity(None).unwrap();
+        let (here, there) = both(mask, mask);
+        assert_eq!(here, there);
     }
 
     #[cfg(any(target_os = "linux", target_os = "android"))]
