@@ -44,8 +44,9 @@ pub(crate) fn both<A, B: Send>(
 /// load balancer moves it (about a millisecond on an idle virtual machine);
 /// moving the running parent away instead costs as much (it may land behind
 /// the new thread). So the new thread, before it runs, is sent to the other
-/// CPUs, and lets itself go anywhere again once there. Only when this was
-/// the process's one thread, so that the new one is known for sure.
+/// CPUs, and lets itself go anywhere again once there (should it run before
+/// it is sent, it stays on the other CPUs for this one piece of work). Only
+/// when this was the process's one thread, so that the new one is known.
 struct Placement {
     #[cfg(any(target_os = "linux", target_os = "android"))]
     allowed: rustix::thread::CpuSet,
