@@ -77,13 +77,18 @@ impl Placement {
             let Some(mut others) = other_threads() else {
                 return;
             };
-            let (Some(new), None) = (others.next(), others.next()) else {
-                return;
-            };
-            let mut elsewhere = self.allowed;
-            elsewhere.unset(self.here);
-            let _ = rustix::thread::sched_setaffinity(Some(new), &elsewhere);
+            if let (Some(new), None) = (others.next(), others.next()) {
+                self.send_elsewhere(new);
+            }
         }
+    }
+
+    /// Keep `thread` off this CPU until it releases itself.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    fn send_elsewhere(&self, thread: rustix::process::Pid) {
+        let mut elsewhere = self.allowed;
+        elsewhere.unset(self.here);
+        let _ = rustix::thread::sched_setaffinity(Some(thread), &elsewhere);
     }
 
     fn release_this_thread(&self) {
@@ -192,10 +197,35 @@ mod tests {
 
     #[cfg(any(target_os = "linux", target_os = "android"))]
     #[test]
-    fn the_other_thread_may_go_anywhere_this_one_may() {
-        let mask = || rustix::thread::sched_getaffinity(None).unwrap();
-        let (here, there) = both(mask, mask);
-        assert_eq!(here, there);
+    fn a_thread_sent_elsewhere_keeps_off_this_cpu_until_it_releases_itself() {
+        use rustix::thread::sched_getaffinity;
+        let allowed = sched_getaffinity(None).unwrap();
+        let here = current_cpu().unwrap();
+        if allowed.count() < 2 {
+            // Nowhere else to send it; `Placement::here` gives none then.
+            return;
+        }
+        let placement = std::sync::Arc::new(Placement { allowed, here });
+        let (tid_tx, tid_rx) = std::sync::mpsc::channel();
+        let (go_tx, go_rx) = std::sync::mpsc::channel::<()>();
+        let there = std::sync::Arc::clone(&placement);
+        let thread = std::thread::spawn(move || {
+            tid_tx.send(rustix::thread::gettid()).unwrap();
+            go_rx.recv().unwrap();
+            let sent = sched_getaffinity(None).unwrap();
+            there.release_this_thread();
+            (sent, sched_getaffinity(None).unwrap())
+        });
+        placement.send_elsewhere(tid_rx.recv().unwrap());
+        go_tx.send(()).unwrap();
+        let (sent, released) = thread.join().unwrap();
+        assert!(!sent.is_set(here));
+        assert_eq!(sent.count() + 1, allowed.count());
+        assert_eq!(released, allowed);
+        // And in `both`, the other thread may go wherever this one may.
+        let mask = || sched_getaffinity(None).unwrap();
+        let (mine, theirs) = both(mask, mask);
+        assert_eq!(mine, theirs);
     }
 
     #[cfg(any(target_os = "linux", target_os = "android"))]
