@@ -368,7 +368,18 @@ pub fn compare_then<R: Send>(
         // Written while the report is built and shown: the first write of a
         // process to a store waits for the disk (SQLite syncs a new WAL's
         // header).
-        Some(encoded) if long => both(|| encoded.save(store), || then(report(&diff, rows))).1,
+        Some(encoded) if long => {
+            drop((from_rows, to_rows));
+            let claims = (from_claims, to_claims);
+            let show = move || {
+                let shown = then(report(&diff, rows));
+                // What the report no longer needs is freed there too, while
+                // this thread finishes the cache write.
+                drop((diff, claims));
+                shown
+            };
+            both(|| encoded.save(store), show).1
+        }
         Some(encoded) => {
             encoded.save(store);
             then(report(&diff, rows))
