@@ -217,7 +217,15 @@ pub struct PairAnalysis<T, R> {
     pub aligned: Option<R>,
     /// What was computed, to cache.
     pub unsaved: Unsaved,
+    /// What the analysis is done with.
+    pub spent: Spent,
 }
+
+/// Memory an analysis is done with (the slots read of each distinct
+/// sentence, copied into the claims). Freeing it takes a while, so a caller
+/// with another thread at hand may drop it there; anywhere is fine.
+#[derive(Default)]
+pub struct Spent(Vec<Vec<Slot>>);
 
 /// Analyses computed and not yet cached.
 #[derive(Default)]
@@ -327,6 +335,8 @@ where
     };
     let mut unsaved = a.unsaved(&from.text_hash, &analyser);
     unsaved.0.extend(b.unsaved(&to.text_hash, &analyser).0);
+    let mut spent = std::mem::take(&mut a.spent);
+    spent.0.append(&mut b.spent.0);
     let a = a.finish();
     let b = if same_text {
         SideAnalysis {
@@ -344,6 +354,7 @@ where
         looked_up,
         aligned,
         unsaved,
+        spent,
     }
 }
 
@@ -484,6 +495,7 @@ where
     // is read here.
     let read = (&distinct, &slots[..]);
     on_each(sides, &|side, v| side.claim(v, gazetteer, Some(read)));
+    sides[0].0.spent = Spent(slots);
     ran
 }
 
@@ -508,6 +520,8 @@ struct Side {
     new_claims: Option<Vec<u8>>,
     /// Whether the units segmented here were cached already.
     units_saved: bool,
+    /// The distinct sentences' slots, once this side's claims are made of them.
+    spent: Spent,
 }
 
 impl Side {

@@ -251,6 +251,7 @@ pub fn compare_then<R: Send>(
         looked_up,
         aligned: aligned_early,
         unsaved,
+        spent,
     } = analysis::analyse_pair_with(
         store,
         (&from, &to),
@@ -370,12 +371,12 @@ pub fn compare_then<R: Send>(
         // header).
         Some(encoded) if long => {
             drop((from_rows, to_rows));
-            let claims = (from_claims, to_claims);
+            let done_with = (from_claims, to_claims, spent);
             let show = move || {
                 let shown = then(report(&diff, rows));
                 // What the report no longer needs is freed there too, while
                 // this thread finishes the cache write.
-                drop((diff, claims));
+                drop((diff, done_with));
                 shown
             };
             both(|| encoded.save(store), show).1
