@@ -124,11 +124,7 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<i32, CliError> {
         // Shown while a long comparison is written to the store's cache.
         format => compare::compare_then(&store, &pair, &options, |report| {
             let buffer = render(format, &pair, args, &report)?;
-            let code = show(args, &report, &buffer);
-            // The process ends next: freeing a long report (a quarter of a
-            // millisecond for 10,000 words) would only delay it.
-            std::mem::forget(report);
-            code
+            show(args, &report, &buffer)
         }),
     }
 }

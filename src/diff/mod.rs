@@ -300,9 +300,9 @@ fn diff_within(
 ) -> TextDiff {
     let old_texts: Vec<&str> = old_units.iter().map(|u| u.text(old)).collect();
     let new_texts: Vec<&str> = new_units.iter().map(|u| u.text(new)).collect();
-    let ops: Vec<Op> = groups
-        .iter()
-        .map(|g| match (g.old.len(), g.new.len()) {
+    let mut rows: Vec<SentenceChange> = Vec::with_capacity(old_units.len() + new_units.len());
+    for g in groups {
+        let op = match (g.old.len(), g.new.len()) {
             (1, 1)
                 if g.exact
                     && g.in_order
@@ -314,44 +314,16 @@ fn diff_within(
             (1, 1) => Op::Moved,
             (1, _) => Op::Split,
             _ => Op::Merged,
-        })
-        .collect();
-    // The word diffs of the rows that changed, each on its own: a long
-    // text's are shared with another thread.
-    let changed: Vec<usize> = (0..groups.len())
-        .filter(|&i| ops[i] != Op::Unchanged)
-        .collect();
-    let word_diff = |k: usize| {
-        let g = &groups[changed[k]];
-        let a = joined(&old_texts, &g.old);
-        let b = joined(&new_texts, &g.new);
-        (
-            words::orthographic_only(&a, &b),
-            words::word_diff(&a, &b, deadline),
-        )
-    };
-    // What the word diffs read: worth a second thread only when it is much.
-    let changed_bytes: usize = changed
-        .iter()
-        .map(|&i| {
-            let g = &groups[i];
-            let len = |texts: &[&str], idx: &[usize]| -> usize {
-                idx.iter()
-                    .map(|&u| texts.get(u).map_or(0, |t| t.len()))
-                    .sum()
-            };
-            len(&old_texts, &g.old) + len(&new_texts, &g.new)
-        })
-        .sum();
-    let chunk = (changed_bytes >= WORD_DIFFS_WORTH_TWO_THREADS).then_some(WORD_DIFF_CHUNK);
-    let ((), diffs) = crate::parallel::first_then_shared(|| (), changed.len(), chunk, word_diff);
-    let mut diffs = diffs.into_iter();
-    let mut rows: Vec<SentenceChange> = Vec::with_capacity(old_units.len() + new_units.len());
-    for (g, op) in groups.into_iter().zip(ops) {
+        };
         let (orthographic_only, words) = if op == Op::Unchanged {
             (false, Vec::new())
         } else {
-            diffs.next().unwrap_or_default()
+            let a = joined(&old_texts, &g.old);
+            let b = joined(&new_texts, &g.new);
+            (
+                words::orthographic_only(&a, &b),
+                words::word_diff(&a, &b, deadline),
+            )
         };
         rows.push(SentenceChange {
             op,
@@ -369,14 +341,6 @@ fn diff_within(
         changes,
     }
 }
-
-/// Changed rows a thread takes at a time when two make the word diffs.
-const WORD_DIFF_CHUNK: usize = 4;
-
-/// Changed rows' text (both sides) from which their word diffs are shared
-/// with another thread: below it starting the thread costs about what it
-/// saves (the 5 % of sentences edited in 10,000 words are about 14 KB).
-const WORD_DIFFS_WORTH_TWO_THREADS: usize = 8 * 1024;
 
 /// The word diff of two short texts outside an alignment (a headline's two
 /// versions), within the default deadline, and whether they differ only
