@@ -45,9 +45,9 @@ fn main() {
 
 /// Leave without running the process's exit handlers: mimalloc's hands
 /// every page it holds back to the kernel one `madvise` at a time (60 calls
-/// after a long diff, ~0.5 ms), which the kernel does anyway as the process
-/// ends. Everything `run` opened is closed by now (stores, output files);
-/// only stdout's buffer is left, and it is flushed here.
+/// after a long diff), which the kernel does anyway as the process ends.
+/// Everything `run` opened is closed by now (stores, output files); only
+/// stdout's buffer is left, and it is flushed here.
 #[cfg(unix)]
 fn exit_now(code: i32) -> ! {
     use std::io::Write;
