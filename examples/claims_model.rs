@@ -1486,6 +1486,7 @@ fn main() {
         examples.len(),
         t0.elapsed().as_secs_f32()
     );
+    scene_by_set(&examples, &computed);
 
     let mut runs = vec![(config, out, args.clone())];
     // Alternative designs measured on the same features (one `|`-separated
@@ -1543,6 +1544,10 @@ fn vectors_path(out: &Path) -> PathBuf {
 fn word_vectors(examples: &[Example]) -> wordvec::Built {
     let mut seen = std::collections::HashSet::new();
     let mut claims: Vec<&Claim> = Vec::new();
+    // Whether each statement is one of ArNLI's everyday scenes, or of the
+    // Arabic news sets (FNC-1's English is told apart by a feature of its
+    // own, and would make the direction one of language).
+    let mut scenes: Vec<Option<bool>> = Vec::new();
     for ex in examples {
         if ex.split != Split::Train
             || !matches!(ex.set, Set::Ans | Set::Arnli | Set::Arbteds | Set::Fnc)
@@ -1552,6 +1557,11 @@ fn word_vectors(examples: &[Example]) -> wordvec::Built {
         for c in ex.from.iter().chain(ex.to.iter()) {
             if seen.insert(c.text.as_str()) {
                 claims.push(c);
+                scenes.push(match ex.set {
+                    Set::Arnli => Some(true),
+                    Set::Ans | Set::Arbteds => Some(false),
+                    _ => None,
+                });
             }
         }
     }
@@ -1573,7 +1583,40 @@ fn word_vectors(examples: &[Example]) -> wordvec::Built {
             .flat_map(|h| h.join().expect("worker"))
             .collect()
     });
-    wordvec::build(&keys, VOCAB, DIM, 0x5eed)
+    let built = wordvec::build(&keys, VOCAB, DIM, 0x5eed);
+    let labelled: Vec<(Vec<String>, bool)> = keys
+        .into_iter()
+        .zip(scenes)
+        .filter_map(|(k, scene)| Some((k, scene?)))
+        .collect();
+    wordvec::with_scene_direction(built, &labelled)
+}
+
+/// The pair feature `scene_like` set by set (mean and range), to see that
+/// the direction tells ArNLI's scenes from the news sets.
+fn scene_by_set(examples: &[Example], computed: &[Computed]) {
+    // `DocStats::values` are the pair features from `short_in_long` on.
+    let position = |name: &str| PAIR_FEATURES.iter().position(|f| *f == name);
+    let (Some(first), Some(scene)) = (position("short_in_long"), position("scene_like")) else {
+        return;
+    };
+    let mut by: std::collections::BTreeMap<&str, Vec<f32>> = Default::default();
+    for (ex, c) in examples.iter().zip(computed) {
+        by.entry(ex.set.name())
+            .or_default()
+            .push(c.doc.values[scene - first]);
+    }
+    let line: Vec<String> = by
+        .iter()
+        .map(|(set, v)| {
+            let mean = v.iter().sum::<f32>() / v.len().max(1) as f32;
+            let (lo, hi) = v
+                .iter()
+                .fold((f32::MAX, f32::MIN), |(a, b), &x| (a.min(x), b.max(x)));
+            format!("{set} {mean:.2} ({lo:.2} to {hi:.2})")
+        })
+        .collect();
+    eprintln!("scene_like by set: {}", line.join("; "));
 }
 
 /// A few neighbours, to see the vectors make sense.

@@ -22,6 +22,9 @@ const OVERSAMPLE: usize = 16;
 pub struct Built {
     pub bytes: Vec<u8>,
     pub summary: String,
+    /// The keys and components `bytes` encodes, for [`with_scene_direction`].
+    entries: Vec<(String, Vec<i8>)>,
+    dim: usize,
 }
 
 /// Vectors of `dim` components for the `max_vocab` most frequent keys of
@@ -182,11 +185,73 @@ pub fn build(statements: &[Vec<String>], max_vocab: usize, dim: usize, seed: u64
         .collect();
     Built {
         bytes: WordVectors::encode(&entries, dim),
+        entries,
+        dim,
         summary: format!(
             "{} statements, {v} keys (of {frequent} in {MIN_COUNT}+ statements), {nnz} PPMI entries, {dim} dims (top eigenvalues {})",
             statements.len(),
             shown.join(", ")
         ),
+    }
+}
+
+/// `built` with the direction from news statements towards scene statements
+/// (the unit difference of their mean directions) under
+/// [`vectors::SCENE_KEY`](track::claims::compare::vectors::SCENE_KEY).
+/// `statements`: each statement's keys and whether it is a scene.
+pub fn with_scene_direction(built: Built, statements: &[(Vec<String>, bool)]) -> Built {
+    let v = WordVectors::from_bytes(std::borrow::Cow::Owned(built.bytes.clone()))
+        .expect("vectors just built");
+    let mut means = [vec![0f64; built.dim], vec![0f64; built.dim]];
+    let mut counts = [0usize; 2];
+    for (keys, scene) in statements {
+        let mut sum = vec![0f64; built.dim];
+        for k in keys {
+            if let Some(x) = v.get(k) {
+                sum.iter_mut()
+                    .zip(&x)
+                    .for_each(|(s, c)| *s += f64::from(*c));
+            }
+        }
+        normalise(&mut sum);
+        if dot(&sum, &sum) > 0.0 {
+            let side = usize::from(*scene);
+            means[side].iter_mut().zip(&sum).for_each(|(m, c)| *m += c);
+            counts[side] += 1;
+        }
+    }
+    let mut direction: Vec<f64> = means[1]
+        .iter()
+        .zip(&means[0])
+        .map(|(s, n)| s / counts[1].max(1) as f64 - n / counts[0].max(1) as f64)
+        .collect();
+    normalise(&mut direction);
+    let max = direction.iter().fold(0f64, |m, x| m.max(x.abs()));
+    let q: Vec<i8> = direction
+        .iter()
+        .map(|x| {
+            if max > 0.0 {
+                (x / max * 127.0).round() as i8
+            } else {
+                0
+            }
+        })
+        .collect();
+    let key = track::claims::compare::vectors::SCENE_KEY.to_string();
+    let mut entries: Vec<(String, Vec<i8>)> = built
+        .entries
+        .into_iter()
+        .filter(|(k, _)| *k != key)
+        .collect();
+    entries.push((key, q));
+    Built {
+        bytes: WordVectors::encode(&entries, built.dim),
+        summary: format!(
+            "{}; scene direction from {} scene and {} news statements",
+            built.summary, counts[1], counts[0]
+        ),
+        entries,
+        dim: built.dim,
     }
 }
 

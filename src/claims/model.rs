@@ -102,10 +102,22 @@ impl Models {
     }
 
     /// The row model's probabilities for each pair of claims considered.
+    /// Two claims whose figures for the same counted thing, or dates of the
+    /// same event, differ by the rules' reading do not assert the same thing:
+    /// what the model gave "shared" goes to "conflicting". (Rows of article
+    /// pairs labelled as agreeing teach it otherwise: an agreeing article
+    /// can give another toll.)
     pub fn rows(&self, considered: &[Considered]) -> Vec<Vec<f32>> {
         considered
             .iter()
-            .map(|c| row_probabilities(&self.row, &c.features))
+            .map(|c| {
+                let mut p = row_probabilities(&self.row, &c.features);
+                if values_conflict(&c.changes) {
+                    p[1] += p[0];
+                    p[0] = 0.0;
+                }
+                p
+            })
             .collect()
     }
 
@@ -247,6 +259,14 @@ fn row_mirror() -> &'static [usize] {
             .map(|k| other(names[k]).unwrap_or(k))
             .collect()
     })
+}
+
+/// Whether the rules read a figure or a date of the two claims as in
+/// conflict (the values themselves, not a reading of the wording).
+fn values_conflict(changes: &[crate::claims::compare::SlotChange]) -> bool {
+    changes
+        .iter()
+        .any(|c| matches!(c.slot, "quantity" | "date") && c.kind == "conflict")
 }
 
 fn net_logits(

@@ -355,6 +355,21 @@ mod tests {
         )
     }
 
+    /// Captions of everyday scenes (ArNLI's kind, labelled with its own
+    /// habits) and news headlines lie on either side of the direction the
+    /// word vectors carry, which the models read as `scene_like`.
+    #[test]
+    fn scenes_and_news_lie_apart() {
+        let scene = |a: &str, b: &str| Evidence::of(&side(a), &side(b)).scene();
+        let captions = scene("رجل يركب الحصان", "امرأة تقطع البصل في المطبخ");
+        let headlines = scene(
+            "البنك المركزي المصري يرفع أسعار الفائدة",
+            "الحكومة التركية تعلن خطة لدعم الليرة",
+        );
+        assert!(captions > 0.3, "{captions}");
+        assert!(headlines < 0.0, "{headlines}");
+    }
+
     /// Two one-sentence articles compared: the statuses and the changes.
     /// The statuses the model gives, and what the rules read in the best
     /// matched pair (the contradictions they can name, which explain a

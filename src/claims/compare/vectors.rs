@@ -10,6 +10,12 @@
 //! u32 offsets into the key bytes, the keys (UTF-8, sorted bytewise), then
 //! `n × d` i8 components (each vector scaled to its largest component).
 //! Read in place: nothing is parsed at start-up.
+//!
+//! One key is no word: [`SCENE_KEY`] (a control character leads it, which no
+//! word key holds) is the direction from the training sets' Arabic news
+//! statements (ANS, ArbTEDS) towards their everyday scenes (ArNLI's
+//! captions), so that the models can tell which labelling habits a pair of
+//! texts is near.
 
 use std::borrow::Cow;
 use std::sync::OnceLock;
@@ -145,6 +151,9 @@ impl WordVectors {
     }
 }
 
+/// The key of the news-to-scenes direction (see the module's comment).
+pub const SCENE_KEY: &str = "\u{1}scene";
+
 /// Vectors a training run built, used in place of the committed ones.
 static TRAINED: OnceLock<WordVectors> = OnceLock::new();
 
@@ -163,6 +172,12 @@ pub fn vectors() -> &'static WordVectors {
                 .expect("src/claims/word_vectors.bin is part of the build and must be valid")
         })
     })
+}
+
+/// The unit direction from news towards everyday scenes, when the vectors
+/// carry one.
+pub(super) fn scene_direction() -> Option<Vec<f32>> {
+    vectors().get(SCENE_KEY)
 }
 
 /// A claim's word keys with their vectors, read once per claim.
