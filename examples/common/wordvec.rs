@@ -164,18 +164,7 @@ pub fn build(statements: &[Vec<String>], max_vocab: usize, dim: usize, seed: u64
         .map(|((key, _), row)| {
             row.iter_mut().zip(&mean).for_each(|(x, m)| *x -= m);
             normalise(row);
-            let max = row.iter().fold(0f64, |m, x| m.max(x.abs()));
-            let q = row
-                .iter()
-                .map(|x| {
-                    if max > 0.0 {
-                        (x / max * 127.0).round() as i8
-                    } else {
-                        0
-                    }
-                })
-                .collect();
-            (key.to_string(), q)
+            (key.to_string(), quantise(row))
         })
         .collect();
     let shown: Vec<String> = top
@@ -226,17 +215,7 @@ pub fn with_scene_direction(built: Built, statements: &[(Vec<String>, bool)]) ->
         .map(|(s, n)| s / counts[1].max(1) as f64 - n / counts[0].max(1) as f64)
         .collect();
     normalise(&mut direction);
-    let max = direction.iter().fold(0f64, |m, x| m.max(x.abs()));
-    let q: Vec<i8> = direction
-        .iter()
-        .map(|x| {
-            if max > 0.0 {
-                (x / max * 127.0).round() as i8
-            } else {
-                0
-            }
-        })
-        .collect();
+    let q = quantise(&direction);
     let key = track::claims::compare::vectors::SCENE_KEY.to_string();
     let mut entries: Vec<(String, Vec<i8>)> = built
         .entries
@@ -253,6 +232,20 @@ pub fn with_scene_direction(built: Built, statements: &[(Vec<String>, bool)]) ->
         entries,
         dim: built.dim,
     }
+}
+
+/// A vector in bytes, scaled to its largest component (the file's layout).
+fn quantise(v: &[f64]) -> Vec<i8> {
+    let max = v.iter().fold(0f64, |m, x| m.max(x.abs()));
+    v.iter()
+        .map(|x| {
+            if max > 0.0 {
+                (x / max * 127.0).round() as i8
+            } else {
+                0
+            }
+        })
+        .collect()
 }
 
 fn dot(a: &[f64], b: &[f64]) -> f64 {
