@@ -217,11 +217,8 @@ pub fn with_scene_direction(built: Built, statements: &[(Vec<String>, bool)]) ->
     normalise(&mut direction);
     let q = quantise(&direction);
     let key = track::claims::compare::vectors::SCENE_KEY.to_string();
-    let mut entries: Vec<(String, Vec<i8>)> = built
-        .entries
-        .into_iter()
-        .filter(|(k, _)| *k != key)
-        .collect();
+    // No word key holds a control character, so `build` never wrote this one.
+    let mut entries = built.entries;
     entries.push((key, q));
     Built {
         bytes: WordVectors::encode(&entries, built.dim),
