@@ -669,14 +669,21 @@ fn feature_indices(list: Option<String>, flag: &str, names: &[&str]) -> Vec<usiz
         .collect()
 }
 
+/// Which model examples are weighed for: made-up sets weigh differently in
+/// the row and the pair models.
+#[derive(Clone, Copy, PartialEq)]
+enum Weighed {
+    Rows,
+    Pairs,
+}
+
 /// Per-set weight so that the large sets do not drown the small ones, and
 /// within a labelled set per class as `balance` asks.
 fn weights(
     sets: &[Set],
     labels: &[usize],
     cap: f32,
-    negatives_divisor: f32,
-    shuffled_divisor: f32,
+    weighed: Weighed,
     config: &Config,
 ) -> Vec<f32> {
     let mut count: HashMap<Set, f32> = HashMap::new();
@@ -698,16 +705,12 @@ fn weights(
     };
     // Made-up negatives teach what is not the same claim; they must not
     // outweigh the labelled data.
-    let cap_of = |s: &Set| {
-        if *s == Set::Context {
-            cap / config.context_divisor
-        } else if *s == Set::Shuffled {
-            cap / shuffled_divisor
-        } else if s.made_up() {
-            cap / negatives_divisor
-        } else {
-            cap
-        }
+    let cap_of = |s: &Set| match (s, weighed) {
+        (Set::Context, _) => cap / config.context_divisor,
+        (Set::Shuffled, Weighed::Pairs) => cap / config.pair_shuffled_divisor,
+        (_, Weighed::Pairs) if s.made_up() => cap / config.pair_negatives_divisor,
+        _ if s.made_up() => cap / config.negatives_divisor,
+        _ => cap,
     };
     sets.iter()
         .zip(labels)
@@ -729,26 +732,9 @@ fn train_models(
     config: &Config,
 ) -> Models {
     let opts = config.opts;
-    let w_of = |sets: &[Set], y: &[usize], cap: f32| {
-        weights(
-            sets,
-            y,
-            cap,
-            config.negatives_divisor,
-            config.negatives_divisor,
-            config,
-        )
-    };
-    let pair_w_of = |sets: &[Set], y: &[usize], cap: f32| {
-        weights(
-            sets,
-            y,
-            cap,
-            config.pair_negatives_divisor,
-            config.pair_shuffled_divisor,
-            config,
-        )
-    };
+    let w_of = |sets: &[Set], y: &[usize], cap: f32| weights(sets, y, cap, Weighed::Rows, config);
+    let pair_w_of =
+        |sets: &[Set], y: &[usize], cap: f32| weights(sets, y, cap, Weighed::Pairs, config);
     let dropped = |mut f: Vec<f32>| {
         for &d in &config.drop {
             f[d] = 0.0;
@@ -814,27 +800,23 @@ fn train_models(
     let short = |k: &usize| computed[*k].doc.long_len <= model::SENTENCE_SIDE;
     let train_pair = |fit: &[usize], cal: &[usize]| {
         let (mut x, mut y, mut sets) = (Vec::new(), Vec::new(), Vec::new());
-        let pair_label = |k: usize| match examples[k].set {
-            Set::Hard => config.pair_hard,
-            _ => Some(examples[k].label),
+        // Each example the pair models learn, with the class they learn.
+        let labelled = |idx: &[usize]| -> Vec<(usize, usize)> {
+            idx.iter()
+                .filter_map(|&k| match examples[k].set {
+                    Set::Hard => Some((k, config.pair_hard?)),
+                    _ => Some((k, examples[k].label)),
+                })
+                .collect()
         };
-        let fit: Vec<usize> = fit
-            .iter()
-            .copied()
-            .filter(|&k| pair_label(k).is_some())
-            .collect();
-        let cal: Vec<usize> = cal
-            .iter()
-            .copied()
-            .filter(|&k| pair_label(k).is_some())
-            .collect();
-        for &k in &fit {
+        let (fit, cal) = (labelled(fit), labelled(cal));
+        for &(k, label) in &fit {
             // Without `mirror`, trained on the pairs as given only.
             let mut read = readings(k);
             read.truncate(if config.mirror { 2 } else { 1 });
             for f in read {
                 x.push(f);
-                y.push(pair_label(k).unwrap_or(3));
+                y.push(label);
                 sets.push(examples[k].set);
             }
         }
@@ -848,9 +830,9 @@ fn train_models(
         );
         mask_inputs(&mut m, &config.drop_pair);
         // Calibrated as inference reads a pair: both ways when it can be.
-        let xc: Vec<Vec<Vec<f32>>> = cal.iter().map(|&k| readings(k)).collect();
-        let yc: Vec<usize> = cal.iter().map(|&k| pair_label(k).unwrap_or(3)).collect();
-        let setsc: Vec<Set> = cal.iter().map(|&k| examples[k].set).collect();
+        let xc: Vec<Vec<Vec<f32>>> = cal.iter().map(|&(k, _)| readings(k)).collect();
+        let yc: Vec<usize> = cal.iter().map(|&(_, label)| label).collect();
+        let setsc: Vec<Set> = cal.iter().map(|&(k, _)| examples[k].set).collect();
         m.temperature = model::fit_temperature_readings(
             &m,
             &xc,
