@@ -628,6 +628,7 @@ impl Config {
                 l2: num("--l2", base.l2),
                 seed: num("--seed", base.seed as f32) as u64,
                 ensemble: num("--ensemble", base.ensemble as f32) as usize,
+                average_from: value("--average-from").map(|v| v.parse().expect("--average-from")),
                 ..base
             },
             negatives_divisor: num("--negatives-divisor", 5.0),
