@@ -871,13 +871,30 @@ mod tests {
         assert_eq!(only_in.len(), ONLY_IN_INPUTS);
     }
 
-    #[test]
-    fn training_separates_a_simple_rule_and_is_deterministic() {
+    /// 200 rows of two features, the class set by the first alone.
+    fn simple_rule() -> (Vec<Vec<f32>>, Vec<usize>, Vec<f32>) {
         let x: Vec<Vec<f32>> = (0..200)
             .map(|i| vec![(i % 20) as f32, ((i * 7) % 13) as f32])
             .collect();
         let y: Vec<usize> = x.iter().map(|r| usize::from(r[0] > 9.0)).collect();
         let w = vec![1.0; x.len()];
+        (x, y, w)
+    }
+
+    /// How many rows `c` classes as the rule does.
+    fn rule_followed(c: &Classifier, x: &[Vec<f32>], y: &[usize]) -> usize {
+        x.iter()
+            .zip(y)
+            .filter(|(r, k)| {
+                let p = c.predict(r);
+                usize::from(p[1] > p[0]) == **k
+            })
+            .count()
+    }
+
+    #[test]
+    fn training_separates_a_simple_rule_and_is_deterministic() {
+        let (x, y, w) = simple_rule();
         let opts = TrainOptions {
             epochs: 100,
             hidden: 4,
@@ -886,24 +903,13 @@ mod tests {
         let a = train(&["no", "yes"], &["a", "b"], &x, &y, &w, &opts);
         let b = train(&["no", "yes"], &["a", "b"], &x, &y, &w, &opts);
         assert_eq!(a.output, b.output);
-        let right = x
-            .iter()
-            .zip(&y)
-            .filter(|(r, c)| {
-                let p = a.predict(r);
-                usize::from(p[1] > p[0]) == **c
-            })
-            .count();
+        let right = rule_followed(&a, &x, &y);
         assert!(right >= 190, "{right}");
     }
 
     #[test]
     fn averaged_parameters_are_the_mean_of_the_last_epochs() {
-        let x: Vec<Vec<f32>> = (0..200)
-            .map(|i| vec![(i % 20) as f32, ((i * 7) % 13) as f32])
-            .collect();
-        let y: Vec<usize> = x.iter().map(|r| usize::from(r[0] > 9.0)).collect();
-        let w = vec![1.0; x.len()];
+        let (x, y, w) = simple_rule();
         let plain = TrainOptions {
             epochs: 40,
             hidden: 4,
@@ -926,14 +932,7 @@ mod tests {
         };
         let c = train(&["no", "yes"], &["a", "b"], &x, &y, &w, &averaged);
         assert_ne!(a.output, c.output);
-        let right = x
-            .iter()
-            .zip(&y)
-            .filter(|(r, k)| {
-                let p = c.predict(r);
-                usize::from(p[1] > p[0]) == **k
-            })
-            .count();
+        let right = rule_followed(&c, &x, &y);
         assert!(right >= 190, "{right}");
     }
 }
