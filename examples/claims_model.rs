@@ -7,6 +7,8 @@
 //! cargo run --release --example claims_model -- eval    # dev figures of the committed model
 //!     [--data ../shared/data] [--out FILE] [--errors SET:N]
 //!     [--hidden N] [--epochs N] [--lr X] [--l2 X] [--seed N] [--ensemble N] [--negatives-divisor X] [--context-divisor X] [--cap X]
+//!     [--pair-negatives-divisor X] [--pair-shuffled-divisor X]   # made-up sets' weight in the pair models
+//!     [--average-from E]   # keep the mean of each network's parameters over epochs E.. (not the last ones)
 //!     [--balance X] [--drop FEATURE,FEATURE] [--drop-pair FEATURE,…]   # class weights within a set; features left out (`name*`: every name so starting)
 //!     [--mirror 0]   # train on each pair as given only, not also read the other way round
 //!     [--pair-hard unrelated|related]   # the pair models also learn the made-up hard negatives
@@ -16,7 +18,7 @@
 //!                 # Baly trains but is not scored; writes target/claims_model_inner.json
 //!     [--dump-pairs FILE]   # every pair's features and the models' probabilities, one JSON
 //!                           # line each (for `scripts/compare_gbdt.py`: another model family
-//!                           # on the same features)
+//!                           # on the same features; `scripts/baly_ceiling.py`: Baly's ceiling)
 //! ```
 //!
 //! Data and splits:
@@ -941,7 +943,7 @@ fn own_labels(items: &[(usize, Vec<f32>)]) -> String {
             ((*gold).min(2), top.min(2))
         })
         .collect();
-    let macro_f1 = (0..3).map(|c| class_scores(&scored, c).2).sum::<f32>() / 3.0;
+    let macro_f1 = macro_f1_of(&scored, 3);
     let acc = scored.iter().filter(|s| s.0 == s.1).count() as f32 / scored.len().max(1) as f32;
     format!(
         "         on ANS's own labels (most probable of agree, disagree, unrelated): macro-F1 {macro_f1:.3}  accuracy {acc:.3}"

@@ -31,6 +31,7 @@ import json
 import math
 import re
 from collections import Counter
+from collections.abc import Container
 from pathlib import Path
 
 import lightgbm as lgb
@@ -66,18 +67,18 @@ def words(text: str) -> list[str]:
 
 def overlap_readings(pairs: list[dict]) -> np.ndarray:
     """The six overlap readings of each pair (IDF over the articles of these pairs)."""
-    article_words = [set(words(p["article"])) for p in pairs]
-    df = Counter(w for ws in article_words for w in ws)
+    article_counts = [Counter(words(p["article"])) for p in pairs]
+    df = Counter(w for counts in article_counts for w in counts)
     n = len(pairs)
 
     def idf(w: str) -> float:
         return math.log((n + 1) / (df.get(w, 0) + 1))
 
     out = []
-    for p, in_article in zip(pairs, article_words):
+    for p, counts in zip(pairs, article_counts):
         claim = set(words(p["claim"]))
         total = sum(idf(w) for w in claim) or 1.0
-        counts = Counter(words(p["article"]))
+        in_article = counts.keys()
         claim_vec = {w: idf(w) for w in claim}
         article_vec = {w: (1 + math.log(c)) * idf(w) for w, c in counts.items()}
         dot = sum(v * article_vec.get(w, 0.0) for w, v in claim_vec.items())
@@ -86,7 +87,7 @@ def overlap_readings(pairs: list[dict]) -> np.ndarray:
         )
         sentences = [set(words(s)) for s in re.split(r"[.\n!?؟]", p["article"]) if s.strip()]
 
-        def cover(found: set[str]) -> float:
+        def cover(found: Container[str]) -> float:
             return sum(idf(w) for w in claim if w in found) / total
 
         best_sentence = max((cover(s) for s in sentences), default=0.0)
