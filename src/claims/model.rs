@@ -1,6 +1,6 @@
 //! The learned part of claim comparison: a small classifier over the rule
 //! features of `features.rs`, with its parameters in `model.json` beside this
-//! file. `examples/claims_model.rs` trains it from the labelled data in
+//! file. `examples/claims_model/` trains it from the labelled data in
 //! `../shared/data/` and writes that file; nothing here reads the data.
 //!
 //! The classifier is a one-hidden-layer network (or plain multinomial logistic

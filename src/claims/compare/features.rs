@@ -803,7 +803,7 @@ pub fn sense_key(word: &str) -> String {
 }
 
 /// The word keys of a claim that word vectors are kept for (its profile's
-/// stems, sorted): what `examples/claims_model.rs` counts co-occurrences of.
+/// stems, sorted): what `examples/claims_model/` counts co-occurrences of.
 pub fn sense_keys(claim: &Claim) -> Vec<String> {
     let p = profile(claim, &words(&match_key(&claim.text)));
     let mut keys: Vec<String> = p.stems.into_iter().collect();

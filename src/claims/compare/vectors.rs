@@ -3,7 +3,7 @@
 //! news point the same way, so a paraphrase with few words in common
 //! (`ستزود` / `بإمداد`) and a topically unrelated headline can be told apart.
 //!
-//! `examples/claims_model.rs` builds them from the training splits only
+//! `examples/claims_model/` builds them from the training splits only
 //! (co-occurrence within a statement, PPMI, truncated SVD) and writes
 //! `word_vectors.bin` beside `model.json`; the build includes the file as it
 //! is. Layout (little-endian): `TWV1`, key count `n`, dimension `d`, `n + 1`
