@@ -106,6 +106,21 @@ impl Context {
     }
 }
 
+/// Article keys as a table shows them (controls made visible), and the
+/// column width they need (at least the header's `KEY`).
+pub fn key_column<'a>(keys: impl Iterator<Item = &'a str>) -> (Vec<String>, usize) {
+    let keys: Vec<String> = keys
+        .map(|k| track::text::visible::visible_line(k).into_owned())
+        .collect();
+    let width = keys
+        .iter()
+        .map(|k| k.chars().count())
+        .max()
+        .unwrap_or(3)
+        .max(3);
+    (keys, width)
+}
+
 /// Worker threads for parallel work when `--jobs` is not given: one per CPU
 /// this process may use.
 pub fn default_jobs() -> usize {

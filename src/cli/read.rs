@@ -69,16 +69,7 @@ pub fn list(ctx: &Context, args: &FormatArgs) -> Result<i32, CliError> {
         writeln!(out, "{}", to_json(&articles)?)?;
         return Ok(exit::OK);
     }
-    let keys: Vec<String> = articles
-        .iter()
-        .map(|a| visible_line(&a.key).into_owned())
-        .collect();
-    let width = keys
-        .iter()
-        .map(|k| k.chars().count())
-        .max()
-        .unwrap_or(3)
-        .max(3);
+    let (keys, width) = super::key_column(articles.iter().map(|a| a.key.as_str()));
     writeln!(
         out,
         "{:<width$}  {:>8}  {:>7}  {:<20}  {:<20}  {:<20}",

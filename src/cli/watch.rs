@@ -533,16 +533,7 @@ pub fn changes(ctx: &Context, args: &ChangesArgs) -> Result<i32, CliError> {
         )?;
         return Ok(exit::OK);
     }
-    let keys: Vec<String> = changes
-        .iter()
-        .map(|c| visible_line(&c.key).into_owned())
-        .collect();
-    let width = keys
-        .iter()
-        .map(|k| k.chars().count())
-        .max()
-        .unwrap_or(3)
-        .max(3);
+    let (keys, width) = super::key_column(changes.iter().map(|c| c.key.as_str()));
     writeln!(
         out,
         "{:<20}  {:<11}  {:<width$}  {:<10}  TITLE",
