@@ -149,6 +149,11 @@ fn write_row(p: &Painter, mode: Mode, row: &SentenceRow, out: &mut dyn Write) ->
             .map(|u| format!("#{}", u.index))
             .unwrap_or_default()
     };
+    // A sentence on one side only: marked and coloured, then where it stands.
+    let mut one_side = |(colour, sign), text: &str, whence: &str| -> io::Result<()> {
+        writeln!(out, "{} {}", p.paint(colour, sign), p.paint(colour, text))?;
+        writeln!(out, "{}", p.paint(DIM, &format!("   └ {whence}")))
+    };
     match row.op {
         Op::Unchanged => writeln!(out, "{}", p.paint(DIM, &format!("   {}", text(&row.to)))),
         Op::Added => {
@@ -157,16 +162,10 @@ fn write_row(p: &Painter, mode: Mode, row: &SentenceRow, out: &mut dyn Write) ->
             } else {
                 "added"
             };
-            writeln!(
-                out,
-                "{} {}",
-                p.paint(GREEN, "+"),
-                p.paint(GREEN, &text(&row.to))
-            )?;
-            writeln!(
-                out,
-                "{}",
-                p.paint(DIM, &format!("   └ {label} {}", at(&row.to)))
+            one_side(
+                (GREEN, "+"),
+                &text(&row.to),
+                &format!("{label} {}", at(&row.to)),
             )
         }
         Op::Removed => {
@@ -175,16 +174,10 @@ fn write_row(p: &Painter, mode: Mode, row: &SentenceRow, out: &mut dyn Write) ->
             } else {
                 "removed"
             };
-            writeln!(
-                out,
-                "{} {}",
-                p.paint(RED, "-"),
-                p.paint(RED, &text(&row.from))
-            )?;
-            writeln!(
-                out,
-                "{}",
-                p.paint(DIM, &format!("   └ {label} {}", at(&row.from)))
+            one_side(
+                (RED, "-"),
+                &text(&row.from),
+                &format!("{label} {}", at(&row.from)),
             )
         }
         op => {
