@@ -21,8 +21,8 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use super::search::sentences;
 use super::{Hash, MAX_DELTA_DEPTH, Result, blob, read_blob, to_hash};
-use crate::search::index_text;
 use crate::text::normalize;
+use crate::text::search::index_text;
 
 /// A blob compressed ahead of the write, and the base it was compressed
 /// against (`None`: whole).

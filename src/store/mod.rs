@@ -880,7 +880,7 @@ mod tests {
             }
         }
         let ranked = |store: &Store| -> Vec<(String, String, String)> {
-            let query = crate::search::Query::parse("troops").unwrap();
+            let query = crate::text::search::Query::parse("troops").unwrap();
             let filter = search::SearchFilter {
                 query: &query,
                 key: None,

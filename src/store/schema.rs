@@ -190,7 +190,7 @@ DROP TABLE pending_events;
     // an article once, with the first and last version that had it and
     // whether the current version has it (only what changes from one version
     // to the next is written); a contentless FTS5 table over its
-    // normalised words (`search::index_text`, computed in Rust). Articles
+    // normalised words (`text::search::index_text`, computed in Rust). Articles
     // stored before wait in `search_backlog`, indexed when the store opens.
     r"
 CREATE TABLE search_sentences (

@@ -18,8 +18,8 @@ use serde::Serialize;
 use super::{
     BUSY_TIMEOUT, Batch, Hash, LATEST_FIRST, Patience, Result, Store, derive, read_blob, to_hash,
 };
-use crate::search::{Query, index_text};
 use crate::text::normalize::identity_text;
+use crate::text::search::{Query, index_text};
 use crate::text::segment::segment;
 
 /// SQL that turns a store back into what it was before migration 9 (for

@@ -1,6 +1,8 @@
-//! Text layers (display / clean / match_key) and segmentation into units.
+//! Text layers (display / clean / match_key), segmentation into units, and
+//! the words full-text search indexes.
 
 pub mod normalize;
+pub mod search;
 pub mod segment;
 pub mod visible;
 
