@@ -14,11 +14,45 @@ use rustc_hash::FxHashMap;
 
 use chrono::NaiveDate;
 
+use crate::claims::entity::AliasError;
 use crate::claims::{self, Claim, ExtractOptions, Gazetteer, Slot};
 use crate::diff::{Alignment, KeyHash};
 use crate::parallel::both;
 use crate::store::{Hash, Store, VersionText};
 use crate::text::segment::{self, SEGMENTER_VERSION, Unit};
+
+/// The gazetteer claims are extracted with, and the id that keys the claims
+/// cached with it.
+#[derive(Debug, Default)]
+pub enum Names {
+    #[default]
+    Builtin,
+    WithAliases(Box<Gazetteer>, String),
+}
+
+impl Names {
+    /// The built-in gazetteer plus the entries of an alias file's text.
+    pub fn with_aliases(toml_text: &str) -> Result<Names, AliasError> {
+        let gazetteer = Gazetteer::with_aliases(toml_text)?;
+        let id = format!("+{}", &blake3::hash(toml_text.as_bytes()).to_hex()[..16]);
+        Ok(Names::WithAliases(Box::new(gazetteer), id))
+    }
+
+    pub fn gazetteer(&self) -> &Gazetteer {
+        match self {
+            Names::Builtin => Gazetteer::builtin(),
+            Names::WithAliases(g, _) => g,
+        }
+    }
+
+    /// Empty for the built-in gazetteer.
+    pub fn id(&self) -> &str {
+        match self {
+            Names::Builtin => "",
+            Names::WithAliases(_, id) => id,
+        }
+    }
+}
 
 /// A version's units (sentences, headings, list items, table rows).
 pub fn units(store: &Store, version: &VersionText) -> Vec<Unit> {
@@ -852,7 +886,7 @@ pub fn comparison_problem(data: &[u8]) -> Option<&'static str> {
 }
 
 /// The analyser name of claims extracted with a gazetteer (`gazetteer_id`:
-/// see [`crate::compare::Names::id`]).
+/// see [`Names::id`]).
 fn claims_analyser(gazetteer_id: &str) -> String {
     format!("claims{gazetteer_id}")
 }

@@ -9,9 +9,9 @@ use std::borrow::Cow;
 use std::time::Duration;
 
 use crate::analysis;
+pub use crate::analysis::Names;
+use crate::claims::Claim;
 use crate::claims::compare::{Status, compare_articles_full, compare_versions_with, statements};
-use crate::claims::entity::AliasError;
-use crate::claims::{Claim, Gazetteer};
 use crate::diff::{
     ARTICLES_THRESHOLD, DEFAULT_THRESHOLD, DiffOptions, TextDiff, diff_aligned, diff_keyed_aligned,
     diff_segmented,
@@ -22,39 +22,6 @@ use rustc_hash::FxHashMap;
 
 use crate::store::{Hash, Store, StoreError, VersionRef, VersionText, hex};
 use crate::text::segment::{Unit, segment};
-
-/// The gazetteer claims are extracted with, and the id that keys the claims
-/// cached with it.
-#[derive(Debug, Default)]
-pub enum Names {
-    #[default]
-    Builtin,
-    WithAliases(Box<Gazetteer>, String),
-}
-
-impl Names {
-    /// The built-in gazetteer plus the entries of an alias file's text.
-    pub fn with_aliases(toml_text: &str) -> Result<Names, AliasError> {
-        let gazetteer = Gazetteer::with_aliases(toml_text)?;
-        let id = format!("+{}", &blake3::hash(toml_text.as_bytes()).to_hex()[..16]);
-        Ok(Names::WithAliases(Box::new(gazetteer), id))
-    }
-
-    pub fn gazetteer(&self) -> &Gazetteer {
-        match self {
-            Names::Builtin => Gazetteer::builtin(),
-            Names::WithAliases(g, _) => g,
-        }
-    }
-
-    /// Empty for the built-in gazetteer.
-    pub fn id(&self) -> &str {
-        match self {
-            Names::Builtin => "",
-            Names::WithAliases(_, id) => id,
-        }
-    }
-}
 
 /// How to compare, and what the report keeps.
 #[derive(Debug, Default)]
@@ -582,6 +549,7 @@ fn build(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::claims::Gazetteer;
     use crate::diff::{Op, diff_segmented_aligned};
 
     const BEFORE: &str =

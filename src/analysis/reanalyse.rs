@@ -15,7 +15,7 @@ use crate::text::segment::{self, Unit};
 /// How to re-run the analyses of a store.
 pub struct ReanalyseOptions<'a> {
     /// The gazetteer claims are extracted with (and cached for).
-    pub names: &'a crate::compare::Names,
+    pub names: &'a super::Names,
     /// Threads that read and analyse versions; the calling thread writes.
     pub workers: usize,
     /// Analyse again even texts whose analyses are of the current analysers.
