@@ -716,7 +716,7 @@ pub(crate) const LEXICON_LISTS: &[(&str, &str, u32)] = &[
     ("polarity.rs", "MA_NOT_NEG", lex::MA_NOT_NEG),
     ("polarity.rs", "EN_PLAIN", lex::EN_PLAIN),
     ("polarity.rs", "AR_CONDITIONAL", lex::AR_CONDITIONAL),
-    ("entity.rs", "FORMER", lex::FORMER),
+    ("entity/mod.rs", "FORMER", lex::FORMER),
 ];
 
 #[inline]
