@@ -7,6 +7,7 @@
 //! cargo run --release --example claims_model -- eval    # dev figures of the committed model
 //!     [--data ../shared/data] [--out FILE] [--errors SET:N]
 //!     [--hidden N] [--epochs N] [--lr X] [--l2 X] [--seed N] [--ensemble N] [--negatives-divisor X] [--context-divisor X] [--cap X]
+//!     [--ans-weight X] [--pair-ans-weight X]   # ANS's weight multiplied (both models; the pair models only)
 //!     [--pair-negatives-divisor X] [--pair-shuffled-divisor X]   # made-up sets' weight in the pair models
 //!     [--average-from E]   # keep the mean of each network's parameters over epochs E.. (not the last ones)
 //!     [--balance X] [--drop FEATURE,FEATURE] [--drop-pair FEATURE,…]   # class weights within a set; features left out (`name*`: every name so starting)

@@ -38,6 +38,10 @@ pub struct Config {
     pub context_divisor: f32,
     /// Weight per example of each set is capped at this total.
     pub cap: f32,
+    /// ANS's weight multiplied by this, in the row and the pair models
+    /// (`--ans-weight`; 1), and in the pair models only (`--pair-ans-weight`).
+    pub ans_weight: f32,
+    pub pair_ans_weight: f32,
     /// Within each labelled set, each class weighs `(n / (k · n_class))^balance`
     /// (0: as the data has them).
     pub balance: f32,
@@ -83,6 +87,8 @@ impl Config {
             pair_shuffled_divisor: num("--pair-shuffled-divisor", 5.0),
             context_divisor: num("--context-divisor", 5.0),
             cap: num("--cap", 3000.0),
+            ans_weight: num("--ans-weight", 1.0),
+            pair_ans_weight: num("--pair-ans-weight", 1.0),
             balance: num("--balance", 0.0),
             drop: feature_indices(value("--drop"), "--drop", ROW_FEATURES),
             drop_pair: feature_indices(value("--drop-pair"), "--drop-pair", PAIR_FEATURES),
@@ -160,9 +166,14 @@ pub fn weights(
         _ if s.made_up() => cap / config.negatives_divisor,
         _ => cap,
     };
+    let set_weight = |s: &Set| match (s, weighed) {
+        (Set::Ans, Weighed::Rows) => config.ans_weight,
+        (Set::Ans, Weighed::Pairs) => config.ans_weight * config.pair_ans_weight,
+        _ => 1.0,
+    };
     sets.iter()
         .zip(labels)
-        .map(|(s, y)| (cap_of(s) / count[s]).min(1.0) * class_weight(s, *y))
+        .map(|(s, y)| (cap_of(s) / count[s]).min(1.0) * class_weight(s, *y) * set_weight(s))
         .collect()
 }
 
