@@ -61,7 +61,8 @@
 //! ordinary words (`لي` also means "for me").
 //!
 //! The entries and their lookup tables are in `gazetteer`, the matching in `matching`; this
-//! file keeps a sentence's tokens and matches for the extractors that read it in turn.
+//! file keeps a sentence's tokens and matches for the extractors that read it in turn, the
+//! extractors' lexicon bits ([`lex_of`]) and the name skeleton ([`name_key`]).
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
